@@ -1,0 +1,203 @@
+//! Decryption with secret keys or passwords, verifying embedded signatures.
+//!
+//! Only integrity-protected data is ever decrypted (SEIPDv1 with MDC,
+//! SEIPDv2); the policy rejects SED.  The buffered API returns plaintext
+//! only after the whole message, including its integrity check and
+//! signatures, has been processed: on any error no plaintext is returned
+//! and the partial buffer is zeroized.
+
+use std::io::Read;
+
+use sequoia_openpgp as openpgp;
+use openpgp::crypto::{Password, SessionKey};
+use openpgp::packet::{PKESK, SKESK};
+use openpgp::parse::stream::{DecryptionHelper, DecryptorBuilder, MessageStructure, VerificationHelper};
+use openpgp::parse::Parse;
+use openpgp::types::SymmetricAlgorithm;
+use openpgp::{Cert, KeyHandle};
+use zeroize::Zeroizing;
+
+use crate::error::{Error, ErrorCode, Result};
+use crate::policy::Policy;
+use crate::report::{Helper, Layers, SignatureResult};
+use crate::secret;
+
+/// Inputs of a decryption.
+#[derive(Clone, Copy)]
+pub struct DecryptOptions<'a> {
+    /// Secret keys to try (locked or unlocked).
+    pub keys: &'a [Cert],
+    /// Passphrases to try on locked secret keys.
+    pub key_passphrases: &'a [Password],
+    /// Message passwords (symmetric encryption).
+    pub passwords: &'a [Password],
+    /// Certificates to verify embedded signatures against.
+    pub verification_certs: &'a [Cert],
+    /// Fail with `NO_VALID_SIGNATURE` unless at least one signature by a
+    /// `verification_certs` key is valid.
+    pub require_signature: bool,
+    /// The policy.
+    pub policy: &'a Policy,
+}
+
+/// A decrypted message.
+#[derive(Debug)]
+pub struct Decrypted {
+    /// The plaintext, exactly the bytes that were authenticated and over
+    /// which the signatures were checked.
+    pub data: Vec<u8>,
+    /// One result per signature found.
+    pub signatures: Vec<SignatureResult>,
+    /// The message's layers.
+    pub layers: Layers,
+}
+
+struct DHelper<'a> {
+    inner: Helper,
+    opts: DecryptOptions<'a>,
+    /// The most specific reason decryption could not start, reported if
+    /// no PKESK or SKESK works.
+    failure: Option<Error>,
+}
+
+impl VerificationHelper for DHelper<'_> {
+    fn get_certs(&mut self, ids: &[KeyHandle]) -> openpgp::Result<Vec<Cert>> {
+        self.inner.get_certs(ids)
+    }
+    fn check(&mut self, structure: MessageStructure) -> openpgp::Result<()> {
+        self.inner.check(structure)
+    }
+}
+
+impl DHelper<'_> {
+    fn note(&mut self, e: Error) {
+        // Keep the most actionable failure: a bad passphrase beats a locked
+        // key, which beats "this key did not work".
+        let rank = |c: ErrorCode| match c {
+            ErrorCode::BadPassphrase => 3,
+            ErrorCode::KeyLocked => 2,
+            ErrorCode::DecryptionFailed => 1,
+            _ => 0,
+        };
+        if self.failure.as_ref().map_or(true, |f| rank(e.code()) > rank(f.code())) {
+            self.failure = Some(e);
+        }
+    }
+}
+
+impl DecryptionHelper for DHelper<'_> {
+    fn decrypt(
+        &mut self,
+        pkesks: &[PKESK],
+        skesks: &[SKESK],
+        sym_algo: Option<SymmetricAlgorithm>,
+        decrypt: &mut dyn FnMut(Option<SymmetricAlgorithm>, &SessionKey) -> bool,
+    ) -> openpgp::Result<Option<Cert>> {
+        let opts = self.opts;
+        // Public-key encrypted session keys: try every matching secret key.
+        // Wildcard recipients (no key ID) are tried against every secret key.
+        for pkesk in pkesks {
+            let recipient = pkesk.recipient();
+            for cert in opts.keys {
+                for ka in cert.keys().secret() {
+                    let matches = match &recipient {
+                        Some(r) => ka.key().key_handle().aliases(r),
+                        None => true,
+                    };
+                    if !matches {
+                        continue;
+                    }
+                    let mut pair = match secret::keypair(ka.key().role_as_unspecified(), opts.key_passphrases) {
+                        Ok(p) => p,
+                        Err(e) => {
+                            self.note(e);
+                            continue;
+                        }
+                    };
+                    match pkesk.decrypt(&mut pair, sym_algo) {
+                        Some((algo, sk)) if decrypt(algo, &sk) => return Ok(Some(cert.clone())),
+                        _ => {
+                            if recipient.is_some() {
+                                self.note(Error::decryption_failed());
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // Password-encrypted session keys.  A wrong password is reported as
+        // a plain decryption failure: it is indistinguishable from damage.
+        for skesk in skesks {
+            for password in opts.passwords {
+                if let Ok((algo, sk)) = skesk.decrypt(password) {
+                    if decrypt(algo, &sk) {
+                        return Ok(None);
+                    }
+                }
+                self.note(Error::decryption_failed());
+            }
+        }
+        let err = self.failure.take().unwrap_or_else(|| {
+            if pkesks.is_empty() && skesks.is_empty() {
+                Error::new(ErrorCode::NotEncrypted, "the message is not encrypted")
+            } else {
+                Error::new(ErrorCode::NoMatchingKey, "the message is not encrypted to any given key or password")
+            }
+        });
+        Err(err.into())
+    }
+}
+
+/// Decrypts a whole message (armored or binary) held in memory.
+pub fn decrypt(ciphertext: &[u8], opts: &DecryptOptions<'_>) -> Result<Decrypted> {
+    if ciphertext.is_empty() {
+        return Err(Error::new(ErrorCode::MalformedInput, "message: empty input"));
+    }
+    if opts.keys.is_empty() && opts.passwords.is_empty() {
+        return Err(Error::invalid("decryption needs at least one secret key or password"));
+    }
+    for k in opts.keys {
+        if !k.is_tsk() {
+            return Err(Error::invalid(format!("key {} has no secret key material", k.fingerprint())));
+        }
+    }
+    let helper = DHelper {
+        inner: Helper::new(opts.verification_certs, opts.require_signature, true),
+        opts: *opts,
+        failure: None,
+    };
+    let p = opts.policy;
+    let mut d = DecryptorBuilder::from_bytes(ciphertext)
+        .map_err(|e| Error::from_parse("message", e))?
+        .with_policy(p.standard(), p.time(), helper)
+        .map_err(|e| Error::from_parse("message", e))?;
+
+    let mut data = Zeroizing::new(Vec::new());
+    read_limited(&mut d, &mut data, p.max_plaintext())?;
+    if !d.message_processed() {
+        return Err(Error::new(ErrorCode::MalformedInput, "message: trailing data after the message"));
+    }
+    let helper = d.into_helper();
+    Ok(Decrypted {
+        data: std::mem::take(&mut *data),
+        signatures: helper.inner.results,
+        layers: helper.inner.layers,
+    })
+}
+
+/// Reads all of `r` into `out`, failing with `LIMIT_EXCEEDED` past `max`
+/// bytes.  The limit applies to decompressed output, which is what bounds a
+/// decompression bomb.
+pub(crate) fn read_limited<R: Read>(r: &mut R, out: &mut Vec<u8>, max: u64) -> Result<()> {
+    let mut limited = r.take(max.saturating_add(1));
+    limited
+        .read_to_end(out)
+        .map_err(|e| Error::from_parse("message", e.into()))?;
+    if out.len() as u64 > max {
+        return Err(Error::new(
+            ErrorCode::LimitExceeded,
+            format!("plaintext exceeds the limit of {max} bytes"),
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,240 @@
+//! The one error type of the core, and the only place where sequoia's
+//! `anyhow` errors are inspected.
+//!
+//! Every variant maps to a stable [`ErrorCode`] whose string form is public
+//! API (the wasm layer and the JS shim expose it as `err.code`).  Messages
+//! never contain secret key material, passphrases or plaintext: they are
+//! written here, from fixed text plus public facts (fingerprints, algorithm
+//! names, limits).
+
+use std::fmt;
+
+/// Stable machine-readable error codes.  The string form never changes.
+#[non_exhaustive]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ErrorCode {
+    /// A passphrase did not unlock a secret key.
+    BadPassphrase,
+    /// A secret key is locked and no passphrase was given for it.
+    KeyLocked,
+    /// None of the given keys or passwords is one the message was encrypted to.
+    NoMatchingKey,
+    /// Decryption failed: wrong session key, damaged ciphertext or failed
+    /// integrity check.  Deliberately coarse (no oracle).
+    DecryptionFailed,
+    /// The input is not well-formed OpenPGP (or armor) data.
+    MalformedInput,
+    /// The input is well-formed but rejected by the policy (SHA-1
+    /// signatures, weak keys, data without integrity protection...).
+    PolicyRejected,
+    /// A feature or algorithm that this build does not support.
+    Unsupported,
+    /// An argument was out of range or inconsistent.
+    InvalidArgument,
+    /// A certificate has no key usable for the requested operation
+    /// (expired, revoked, or no such capability).
+    NoUsableKey,
+    /// A valid signature was required but none was found.
+    NoValidSignature,
+    /// A resource limit was exceeded (decompression bomb, size limit).
+    LimitExceeded,
+    /// `decrypt` was given data that is not encrypted (use `verify`).
+    NotEncrypted,
+    /// Anything else.  Should not happen; report it.
+    Internal,
+}
+
+impl ErrorCode {
+    /// Every code, for parity tests with the JS table.
+    pub const ALL: &'static [ErrorCode] = &[
+        ErrorCode::BadPassphrase,
+        ErrorCode::KeyLocked,
+        ErrorCode::NoMatchingKey,
+        ErrorCode::DecryptionFailed,
+        ErrorCode::MalformedInput,
+        ErrorCode::PolicyRejected,
+        ErrorCode::Unsupported,
+        ErrorCode::InvalidArgument,
+        ErrorCode::NoUsableKey,
+        ErrorCode::NoValidSignature,
+        ErrorCode::LimitExceeded,
+        ErrorCode::NotEncrypted,
+        ErrorCode::Internal,
+    ];
+
+    /// The stable string form, e.g. `"BAD_PASSPHRASE"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::BadPassphrase => "BAD_PASSPHRASE",
+            ErrorCode::KeyLocked => "KEY_LOCKED",
+            ErrorCode::NoMatchingKey => "NO_MATCHING_KEY",
+            ErrorCode::DecryptionFailed => "DECRYPTION_FAILED",
+            ErrorCode::MalformedInput => "MALFORMED_INPUT",
+            ErrorCode::PolicyRejected => "POLICY_REJECTED",
+            ErrorCode::Unsupported => "UNSUPPORTED",
+            ErrorCode::InvalidArgument => "INVALID_ARGUMENT",
+            ErrorCode::NoUsableKey => "NO_USABLE_KEY",
+            ErrorCode::NoValidSignature => "NO_VALID_SIGNATURE",
+            ErrorCode::LimitExceeded => "LIMIT_EXCEEDED",
+            ErrorCode::NotEncrypted => "NOT_ENCRYPTED",
+            ErrorCode::Internal => "INTERNAL",
+        }
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// An error from the core: a stable code plus a human-readable message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error {
+    code: ErrorCode,
+    message: String,
+}
+
+impl std::error::Error for Error {}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.code, self.message)
+    }
+}
+
+/// The core's result type.
+pub type Result<T> = std::result::Result<T, Error>;
+
+impl Error {
+    /// Creates an error.  `message` must not contain secrets or plaintext.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Error { code, message: message.into() }
+    }
+
+    /// The stable code.
+    pub fn code(&self) -> ErrorCode {
+        self.code
+    }
+
+    /// The human-readable message (no secrets, no plaintext).
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    pub(crate) fn invalid(message: impl Into<String>) -> Self {
+        Error::new(ErrorCode::InvalidArgument, message)
+    }
+
+    /// The uniform decryption failure.  The same text whatever went wrong,
+    /// so that the error cannot serve as an oracle.
+    pub(crate) fn decryption_failed() -> Self {
+        Error::new(ErrorCode::DecryptionFailed, "decryption failed")
+    }
+
+    /// Classifies an error from sequoia while *parsing or checking* data.
+    /// `what` names the input ("certificate", "message", ...).
+    pub(crate) fn from_parse(what: &str, e: anyhow::Error) -> Self {
+        use sequoia_openpgp::Error as E;
+        if let Some(own) = e.downcast_ref::<Error>() {
+            return own.clone();
+        }
+        if let Some(se) = e.downcast_ref::<E>() {
+            let code = match se {
+                E::PolicyViolation(..) => ErrorCode::PolicyRejected,
+                E::UnsupportedPacketType(..)
+                | E::UnsupportedHashAlgorithm(..)
+                | E::UnsupportedPublicKeyAlgorithm(..)
+                | E::UnsupportedEllipticCurve(..)
+                | E::UnsupportedSymmetricAlgorithm(..)
+                | E::UnsupportedAEADAlgorithm(..)
+                | E::UnsupportedCompressionAlgorithm(..)
+                | E::UnsupportedSignatureType(..) => ErrorCode::Unsupported,
+                E::ManipulatedMessage | E::MissingSessionKey(..) => {
+                    return Error::decryption_failed()
+                }
+                E::InvalidPassword => ErrorCode::BadPassphrase,
+                _ => ErrorCode::MalformedInput,
+            };
+            return Error::new(code, format!("{what}: {}", sanitize(&se.to_string())));
+        }
+        if let Some(io) = e.downcast_ref::<std::io::Error>() {
+            // sequoia's streaming readers wrap their errors in io::Error.
+            if let Some(inner) = io.get_ref() {
+                if let Some(own) = inner.downcast_ref::<Error>() {
+                    return own.clone();
+                }
+                if let Some(se) = inner.downcast_ref::<E>() {
+                    let wrapped = anyhow::Error::from(se.clone());
+                    return Error::from_parse(what, wrapped);
+                }
+            }
+            return Error::new(ErrorCode::MalformedInput, format!("{what}: {}", sanitize(&io.to_string())));
+        }
+        Error::new(ErrorCode::MalformedInput, format!("{what}: {}", sanitize(&e.to_string())))
+    }
+
+    /// Classifies an error from sequoia while *producing* data from inputs
+    /// we already parsed: anything unexpected is internal.
+    pub(crate) fn from_op(what: &str, e: anyhow::Error) -> Self {
+        use sequoia_openpgp::Error as E;
+        if let Some(own) = e.downcast_ref::<Error>() {
+            return own.clone();
+        }
+        match e.downcast_ref::<E>() {
+            Some(E::PolicyViolation(..)) => {
+                Error::new(ErrorCode::PolicyRejected, format!("{what}: {}", sanitize(&e.to_string())))
+            }
+            Some(
+                E::UnsupportedPublicKeyAlgorithm(..)
+                | E::UnsupportedEllipticCurve(..)
+                | E::UnsupportedHashAlgorithm(..)
+                | E::UnsupportedSymmetricAlgorithm(..)
+                | E::UnsupportedAEADAlgorithm(..),
+            ) => Error::new(ErrorCode::Unsupported, format!("{what}: {}", sanitize(&e.to_string()))),
+            Some(E::InvalidPassword) => Error::new(ErrorCode::BadPassphrase, "wrong passphrase"),
+            Some(E::InvalidArgument(..) | E::InvalidOperation(..)) => {
+                Error::new(ErrorCode::InvalidArgument, format!("{what}: {}", sanitize(&e.to_string())))
+            }
+            _ => Error::new(ErrorCode::Internal, format!("{what}: {}", sanitize(&e.to_string()))),
+        }
+    }
+}
+
+/// Bounds what a third-party message can put into ours: one line, printable
+/// characters, at most 200 of them.  sequoia's messages describe structure,
+/// not content, but we do not rely on that for length or control characters.
+fn sanitize(s: &str) -> String {
+    let mut out: String = s
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .take(200)
+        .collect();
+    if s.chars().count() > 200 {
+        out.push('…');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_and_screaming_snake() {
+        let mut seen = std::collections::HashSet::new();
+        for c in ErrorCode::ALL {
+            let s = c.as_str();
+            assert!(seen.insert(s), "duplicate code {s}");
+            assert!(s.chars().all(|c| c.is_ascii_uppercase() || c == '_'), "{s}");
+        }
+    }
+
+    #[test]
+    fn sanitize_bounds_length_and_controls() {
+        let long = "a\nb".repeat(300);
+        let s = sanitize(&long);
+        assert!(!s.contains('\n'));
+        assert!(s.chars().count() <= 201);
+    }
+}

@@ -1,0 +1,77 @@
+//! Our policy, built in one place: sequoia's `StandardPolicy` plus the
+//! limits that sequoia leaves to applications.
+
+use std::time::SystemTime;
+
+use sequoia_openpgp as openpgp;
+use openpgp::policy::StandardPolicy;
+use openpgp::types::Timestamp;
+
+/// Default cap on plaintext produced by one buffered (non-streaming)
+/// decryption or verification.  It bounds a decompression bomb as well:
+/// the limit applies to the decompressed output.
+pub const DEFAULT_MAX_PLAINTEXT: u64 = 256 << 20;
+
+/// The policy every operation is judged by.
+///
+/// The cryptographic part is sequoia's [`StandardPolicy`] unchanged: it
+/// rejects SHA-1 in data signatures, MD5, weak and short keys, and
+/// non-integrity-protected encryption (SED).  We never loosen it.
+#[derive(Clone, Debug)]
+pub struct Policy {
+    standard: StandardPolicy<'static>,
+    time: Option<SystemTime>,
+    max_plaintext: u64,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            standard: StandardPolicy::new(),
+            time: None,
+            max_plaintext: DEFAULT_MAX_PLAINTEXT,
+        }
+    }
+}
+
+impl Policy {
+    /// The strict default policy, judged at the current time.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Judges validity at a fixed reference time instead of now (tests,
+    /// or checking an old message as of its date).
+    pub fn at(mut self, time: SystemTime) -> Self {
+        self.time = Some(time);
+        self
+    }
+
+    /// Sets the plaintext cap for buffered operations (bytes).
+    pub fn with_max_plaintext(mut self, bytes: u64) -> Self {
+        self.max_plaintext = bytes;
+        self
+    }
+
+    /// The plaintext cap for buffered operations.
+    pub fn max_plaintext(&self) -> u64 {
+        self.max_plaintext
+    }
+
+    /// The sequoia policy object.
+    pub fn standard(&self) -> &StandardPolicy<'static> {
+        &self.standard
+    }
+
+    /// The reference time: the fixed one, or now.  `Timestamp::now()` is
+    /// used because `SystemTime::now()` traps on wasm32-unknown-unknown,
+    /// while sequoia's clock goes through the JS `Date` there.
+    pub fn time(&self) -> SystemTime {
+        self.time.unwrap_or_else(|| Timestamp::now().into())
+    }
+}
+
+/// The current time, safe on every target (see [`Policy::time`]).
+pub fn now() -> SystemTime {
+    Timestamp::now().into()
+}

@@ -1,0 +1,76 @@
+//! Verification of inline, cleartext and detached signatures.
+//!
+//! The data returned for an inline or cleartext message is exactly the
+//! data the signatures were checked over: sequoia parses the message once
+//! and enforces the OpenPGP message grammar, so an extra literal packet or
+//! text outside the signed part is an error, not silently returned
+//! (CVE-2025-47934, CVE-2023-41037).
+
+use sequoia_openpgp as openpgp;
+use openpgp::parse::stream::{DetachedVerifierBuilder, VerifierBuilder};
+use openpgp::parse::Parse;
+use openpgp::Cert;
+use zeroize::Zeroizing;
+
+use crate::decrypt::read_limited;
+use crate::error::{Error, ErrorCode, Result};
+use crate::policy::Policy;
+use crate::report::{Helper, SignatureResult};
+
+/// Inputs of a verification.
+#[derive(Clone, Copy)]
+pub struct VerifyOptions<'a> {
+    /// Certificates whose signatures count.
+    pub certs: &'a [Cert],
+    /// Fail with `NO_VALID_SIGNATURE` unless at least one signature is valid.
+    pub require_signature: bool,
+    /// The policy.
+    pub policy: &'a Policy,
+}
+
+/// The outcome of a verification.
+#[derive(Debug)]
+pub struct Verified {
+    /// The signed data (inline and cleartext messages); empty for detached.
+    pub data: Vec<u8>,
+    /// One result per signature.
+    pub signatures: Vec<SignatureResult>,
+}
+
+/// Verifies an inline-signed or cleartext-signed message.
+pub fn verify(message: &[u8], opts: &VerifyOptions<'_>) -> Result<Verified> {
+    if message.is_empty() {
+        return Err(Error::new(ErrorCode::MalformedInput, "message: empty input"));
+    }
+    let p = opts.policy;
+    let helper = Helper::new(opts.certs, opts.require_signature, false);
+    let mut v = VerifierBuilder::from_bytes(message)
+        .map_err(|e| Error::from_parse("signed message", e))?
+        .with_policy(p.standard(), p.time(), helper)
+        .map_err(|e| Error::from_parse("signed message", e))?;
+    let mut data = Zeroizing::new(Vec::new());
+    read_limited(&mut v, &mut data, p.max_plaintext())?;
+    if !v.message_processed() {
+        return Err(Error::new(ErrorCode::MalformedInput, "signed message: trailing data"));
+    }
+    let helper = v.into_helper();
+    if helper.layers.encrypted {
+        return Err(Error::invalid("the message is encrypted: use decrypt"));
+    }
+    Ok(Verified { data: std::mem::take(&mut *data), signatures: helper.results })
+}
+
+/// Verifies a detached signature over `data`.
+pub fn verify_detached(data: &[u8], signature: &[u8], opts: &VerifyOptions<'_>) -> Result<Verified> {
+    if signature.is_empty() {
+        return Err(Error::new(ErrorCode::MalformedInput, "signature: empty input"));
+    }
+    let p = opts.policy;
+    let helper = Helper::new(opts.certs, opts.require_signature, false);
+    let mut v = DetachedVerifierBuilder::from_bytes(signature)
+        .map_err(|e| Error::from_parse("signature", e))?
+        .with_policy(p.standard(), p.time(), helper)
+        .map_err(|e| Error::from_parse("signature", e))?;
+    v.verify_bytes(data).map_err(|e| Error::from_parse("signature", e))?;
+    Ok(Verified { data: Vec::new(), signatures: v.into_helper().results })
+}
