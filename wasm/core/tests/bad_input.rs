@@ -1,0 +1,153 @@
+//! Hostile and broken input: every case gets its error code, never a panic,
+//! and never plaintext.
+
+mod common;
+use common::*;
+
+use sealpost_core::decrypt::{decrypt, DecryptOptions};
+use sealpost_core::encrypt::{encrypt, EncryptOptions};
+use sealpost_core::keys::{self, KeyType};
+use sealpost_core::verify::{verify, verify_detached, VerifyOptions};
+use sealpost_core::{armor, Cert, ErrorCode, Policy};
+
+const SECRET: &[u8] = b"attack at dawn - the plaintext nobody may see";
+
+fn encrypt_to(to: &Cert, armored: bool, p: &Policy) -> Vec<u8> {
+    encrypt(SECRET, &EncryptOptions { recipients: &[keys::public_cert(to)], passwords: &[], signers: &[], signer_passphrases: &[], armor: armored, force_aead: false, policy: p }).unwrap()
+}
+
+fn try_decrypt(ct: &[u8], key: &Cert, p: &Policy) -> sealpost_core::Result<Vec<u8>> {
+    decrypt(ct, &DecryptOptions { keys: std::slice::from_ref(key), key_passphrases: &[], passwords: &[], verification_certs: &[], require_signature: false, policy: p }).map(|d| d.data)
+}
+
+fn assert_code(r: sealpost_core::Result<Vec<u8>>, code: ErrorCode, what: &str) {
+    match r {
+        Ok(_) => panic!("{what}: decrypted, expected {code}"),
+        Err(e) => {
+            assert_eq!(e.code(), code, "{what}: {e}");
+            assert!(!e.message().contains("attack at dawn"), "{what}: plaintext in error");
+        }
+    }
+}
+
+/// A deterministic byte stream (no rand dependency needed).
+fn noise(n: usize, seed: u64) -> Vec<u8> {
+    let mut x = seed | 1;
+    (0..n).map(|_| { x ^= x << 13; x ^= x >> 7; x ^= x << 17; x as u8 }).collect()
+}
+
+#[test]
+fn random_bytes_and_empty_input() {
+    let p = policy();
+    let bob = key("Bob", KeyType::Curve25519, None);
+    assert_code(try_decrypt(b"", &bob, &p), ErrorCode::MalformedInput, "empty");
+    for seed in 1..200u64 {
+        let junk = noise(1 + (seed as usize * 37) % 3000, seed);
+        // Any error is fine as long as it is an error and not a panic.
+        assert!(try_decrypt(&junk, &bob, &p).is_err(), "seed {seed}");
+        let _ = keys::read_cert(&junk);
+        let _ = verify(&junk, &VerifyOptions { certs: &[], require_signature: false, policy: &p });
+        let _ = verify_detached(b"x", &junk, &VerifyOptions { certs: &[], require_signature: false, policy: &p });
+        let _ = armor::dearmor(&junk);
+    }
+    assert_eq!(keys::read_cert(b"").unwrap_err().code(), ErrorCode::MalformedInput);
+    assert_eq!(keys::read_cert(b"hello, I am not a key").unwrap_err().code(), ErrorCode::MalformedInput);
+}
+
+#[test]
+fn truncated_armor() {
+    let p = policy();
+    let bob = key("Bob", KeyType::Curve25519, None);
+    let ct = encrypt_to(&bob, true, &p);
+    for cut in [30, ct.len() / 2, ct.len() - 40] {
+        assert!(try_decrypt(&ct[..cut], &bob, &p).is_err(), "cut at {cut}");
+    }
+    let e = try_decrypt(&ct[..ct.len() / 2], &bob, &p).unwrap_err();
+    assert!(matches!(e.code(), ErrorCode::MalformedInput | ErrorCode::DecryptionFailed), "{e}");
+}
+
+#[test]
+fn flipped_byte_in_ciphertext_seipdv1_and_v2() {
+    let p = policy();
+    for version in [4u8, 6] {
+        let bob = key("Bob", KeyType::Curve25519, Some(version));
+        let ct = encrypt_to(&bob, false, &p);
+        // Flip every byte of the last 60 (encrypted data and MDC/tag) in turn.
+        for i in ct.len() - 60..ct.len() {
+            let mut bad = ct.clone();
+            bad[i] ^= 0x01;
+            let r = try_decrypt(&bad, &bob, &p);
+            match r {
+                Ok(_) => panic!("v{version}: flipped byte {i} decrypted"),
+                Err(e) => assert!(matches!(e.code(), ErrorCode::DecryptionFailed | ErrorCode::MalformedInput), "v{version} byte {i}: {e}"),
+            }
+        }
+    }
+}
+
+#[test]
+fn message_without_integrity_protection_is_refused() {
+    let p = policy();
+    let bob = key("Bob", KeyType::Curve25519, None);
+    let sed = sed_message(&bob);
+    let e = try_decrypt(&sed, &bob, &p).unwrap_err();
+    assert_eq!(e.code(), ErrorCode::PolicyRejected, "{e}");
+}
+
+/// Builds a PKESK v3 + Symmetrically Encrypted Data (tag 9, no MDC) message
+/// to `to`: the format RFC 9580 §5.7 says must not be decrypted.
+fn sed_message(to: &Cert) -> Vec<u8> {
+    use sequoia_openpgp as openpgp;
+    use openpgp::crypto::symmetric::{BlockCipherMode, Encryptor, PaddingMode};
+    use openpgp::crypto::SessionKey;
+    use openpgp::packet::prelude::*;
+    use openpgp::serialize::Serialize;
+    use openpgp::types::{DataFormat, SymmetricAlgorithm};
+    let p = policy();
+    let vc = to.with_policy(p.standard(), None).unwrap();
+    let subkey = vc.keys().for_transport_encryption().next().unwrap();
+    let algo = SymmetricAlgorithm::AES256;
+    let sk = SessionKey::new(32).unwrap();
+    let mut out = Vec::new();
+    Packet::from(PKESK3::for_recipient(algo, &sk, subkey.key()).unwrap()).serialize(&mut out).unwrap();
+    let mut lit = Literal::new(DataFormat::Binary);
+    lit.set_body(SECRET.to_vec());
+    let mut inner = vec![0x42u8; 16];
+    inner.extend_from_slice(&[0x42, 0x42]);
+    Packet::from(lit).serialize(&mut inner).unwrap();
+    let mut body = Vec::new();
+    {
+        let mut e = Encryptor::new(algo, BlockCipherMode::CFB, PaddingMode::None, &sk, None, &mut body).unwrap();
+        std::io::Write::write_all(&mut e, &inner).unwrap();
+        e.finalize().unwrap();
+    }
+    assert!(body.len() < 192);
+    out.push(0xC0 | 9);
+    out.push(body.len() as u8);
+    out.extend_from_slice(&body);
+    out
+}
+
+#[test]
+fn wrong_passphrase_and_unknown_key() {
+    let p = policy();
+    let bob = locked_key("Bob", "right one");
+    let eve = key("Eve", KeyType::Curve25519, None);
+    let ct = encrypt_to(&bob, true, &p);
+    let wrong = [pw("wrong one")];
+    let e = decrypt(&ct, &DecryptOptions { keys: std::slice::from_ref(&bob), key_passphrases: &wrong, passwords: &[], verification_certs: &[], require_signature: false, policy: &p }).unwrap_err();
+    assert_eq!(e.code(), ErrorCode::BadPassphrase);
+    assert!(!e.message().contains("wrong one"), "passphrase leaked into error");
+    assert_code(try_decrypt(&ct, &eve, &p), ErrorCode::NoMatchingKey, "unknown key");
+}
+
+#[test]
+fn decrypt_refuses_unencrypted_and_verify_refuses_encrypted() {
+    use sealpost_core::sign::{sign, SignMode, SignOptions};
+    let p = policy();
+    let alice = key("Alice", KeyType::Curve25519, None);
+    let signed = sign(SECRET, &SignOptions { signers: std::slice::from_ref(&alice), passphrases: &[], mode: SignMode::Inline, text: false, armor: true, policy: &p }).unwrap();
+    assert_code(try_decrypt(&signed, &alice, &p), ErrorCode::NotEncrypted, "signed-only message to decrypt");
+    let ct = encrypt_to(&alice, true, &p);
+    assert!(verify(&ct, &VerifyOptions { certs: &[], require_signature: false, policy: &p }).is_err());
+}
