@@ -1,1 +1,17 @@
-//! placeholder
+//! WebAssembly bindings of sealpost-core.
+//!
+//! Conversion and errors only: every operation is one call into the core.
+//! Keys are opaque [`Key`] objects (a parsed certificate held in wasm
+//! memory); operations are small builder objects that borrow keys, so a
+//! key passed from JS is never consumed.  Every failure is thrown as a
+//! JS `SealpostError` (an `Error` subclass) with a stable `code`.
+#![forbid(unsafe_code)]
+
+mod convert;
+mod error;
+mod keys;
+mod ops;
+
+pub use error::error_codes;
+pub use keys::*;
+pub use ops::*;

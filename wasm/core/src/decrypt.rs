@@ -74,6 +74,7 @@ impl DHelper<'_> {
         // Keep the most actionable failure: a bad passphrase beats a locked
         // key, which beats "this key did not work".
         let rank = |c: ErrorCode| match c {
+            ErrorCode::LimitExceeded => 4,
             ErrorCode::BadPassphrase => 3,
             ErrorCode::KeyLocked => 2,
             ErrorCode::DecryptionFailed => 1,
@@ -107,7 +108,7 @@ impl DecryptionHelper for DHelper<'_> {
                     if !matches {
                         continue;
                     }
-                    let mut pair = match secret::keypair(ka.key().role_as_unspecified(), opts.key_passphrases) {
+                    let mut pair = match secret::keypair(ka.key().role_as_unspecified(), opts.key_passphrases, opts.policy) {
                         Ok(p) => p,
                         Err(e) => {
                             self.note(e);
@@ -129,6 +130,15 @@ impl DecryptionHelper for DHelper<'_> {
         // a plain decryption failure: it is indistinguishable from damage.
         for skesk in skesks {
             for password in opts.passwords {
+                let s2k = match skesk {
+                    SKESK::V4(s) => s.s2k(),
+                    SKESK::V6(s) => s.s2k(),
+                    _ => continue,
+                };
+                if let Err(e) = secret::check_s2k(s2k, opts.policy) {
+                    self.note(e);
+                    continue;
+                }
                 if let Ok((algo, sk)) = skesk.decrypt(password) {
                     if decrypt(algo, &sk) {
                         return Ok(None);

@@ -298,7 +298,7 @@ pub fn is_locked(cert: &Cert) -> bool {
 
 /// Decrypts every locked secret key with `passphrase`.  Fails with
 /// `BAD_PASSPHRASE` if any locked key does not open with it.
-pub fn unlock(cert: &Cert, passphrase: &Password) -> Result<Cert> {
+pub fn unlock(cert: &Cert, passphrase: &Password, policy: &Policy) -> Result<Cert> {
     if !cert.is_tsk() {
         return Err(Error::invalid("not a secret key"));
     }
@@ -307,7 +307,7 @@ pub fn unlock(cert: &Cert, passphrase: &Password) -> Result<Cert> {
         if ka.key().has_unencrypted_secret() {
             continue;
         }
-        let k = secret::unlocked(ka.key().role_as_unspecified(), std::slice::from_ref(passphrase))?;
+        let k = secret::unlocked(ka.key().role_as_unspecified(), std::slice::from_ref(passphrase), policy)?;
         packets.push(to_packet(k, ka.primary()));
     }
     insert(cert, packets)
@@ -335,8 +335,8 @@ pub fn lock(cert: &Cert, passphrase: &Password) -> Result<Cert> {
 }
 
 /// Re-encrypts the secret key material under a new passphrase.
-pub fn change_passphrase(cert: &Cert, old: &Password, new: &Password) -> Result<Cert> {
-    lock(&unlock(cert, old)?, new)
+pub fn change_passphrase(cert: &Cert, old: &Password, new: &Password, policy: &Policy) -> Result<Cert> {
+    lock(&unlock(cert, old, policy)?, new)
 }
 
 fn to_packet(
@@ -402,12 +402,13 @@ fn revocation_signature(
     reason: RevocationReason,
     message: &str,
     passphrases: &[Password],
+    policy: &Policy,
 ) -> Result<Signature> {
     let primary = cert.primary_key().key().clone();
     let primary = primary
         .parts_into_secret()
         .map_err(|_| Error::invalid("revocation needs the secret primary key"))?;
-    let mut signer = secret::keypair(primary.role_as_unspecified(), passphrases)?;
+    let mut signer = secret::keypair(primary.role_as_unspecified(), passphrases, policy)?;
     CertRevocationBuilder::new()
         .set_reason_for_revocation(reason.to_sequoia(), message.as_bytes())
         .map_err(|e| Error::from_op("revocation", e))?
@@ -422,8 +423,9 @@ pub fn revocation_certificate(
     reason: RevocationReason,
     message: &str,
     passphrases: &[Password],
+    policy: &Policy,
 ) -> Result<Vec<u8>> {
-    let sig = revocation_signature(cert, reason, message, passphrases)?;
+    let sig = revocation_signature(cert, reason, message, passphrases, policy)?;
     revocation_cert_bytes(cert, sig)
 }
 
@@ -446,8 +448,9 @@ pub fn revoke(
     reason: RevocationReason,
     message: &str,
     passphrases: &[Password],
+    policy: &Policy,
 ) -> Result<Cert> {
-    let sig = revocation_signature(cert, reason, message, passphrases)?;
+    let sig = revocation_signature(cert, reason, message, passphrases, policy)?;
     insert(cert, vec![sig.into()])
 }
 

@@ -12,6 +12,12 @@ use openpgp::types::Timestamp;
 /// the limit applies to the decompressed output.
 pub const DEFAULT_MAX_PLAINTEXT: u64 = 256 << 20;
 
+/// Default cap on the memory an Argon2 S2K may demand, in KiB (2^19 KiB =
+/// 512 MiB, the level RFC 9580 §4.4.2 suggests for constrained
+/// environments).  A key asking for more (RFC 9580 A.5 asks for 2 GiB) is
+/// refused with `LIMIT_EXCEEDED` instead of exhausting a browser tab.
+pub const DEFAULT_MAX_ARGON2_KIB: u64 = 1 << 19;
+
 /// The policy every operation is judged by.
 ///
 /// The cryptographic part is sequoia's [`StandardPolicy`] unchanged: it
@@ -22,6 +28,7 @@ pub struct Policy {
     standard: StandardPolicy<'static>,
     time: Option<SystemTime>,
     max_plaintext: u64,
+    max_argon2_kib: u64,
 }
 
 impl Default for Policy {
@@ -30,6 +37,7 @@ impl Default for Policy {
             standard: StandardPolicy::new(),
             time: None,
             max_plaintext: DEFAULT_MAX_PLAINTEXT,
+            max_argon2_kib: DEFAULT_MAX_ARGON2_KIB,
         }
     }
 }
@@ -56,6 +64,18 @@ impl Policy {
     /// The plaintext cap for buffered operations.
     pub fn max_plaintext(&self) -> u64 {
         self.max_plaintext
+    }
+
+    /// Sets the Argon2 memory cap (KiB) for unlocking keys and decrypting
+    /// password-protected data.
+    pub fn with_max_argon2_kib(mut self, kib: u64) -> Self {
+        self.max_argon2_kib = kib;
+        self
+    }
+
+    /// The Argon2 memory cap in KiB.
+    pub fn max_argon2_kib(&self) -> u64 {
+        self.max_argon2_kib
     }
 
     /// The sequoia policy object.

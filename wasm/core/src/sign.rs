@@ -63,7 +63,7 @@ pub(crate) fn signing_keypairs(certs: &[Cert], passphrases: &[Password], policy:
                     format!("key {} has no valid signing key with secret material", cert.fingerprint()),
                 )
             })?;
-        out.push(secret::keypair(ka.key().role_as_unspecified(), passphrases)?);
+        out.push(secret::keypair(ka.key().role_as_unspecified(), passphrases, policy)?);
     }
     Ok(out)
 }

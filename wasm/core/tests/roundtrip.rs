@@ -102,13 +102,13 @@ fn lock_unlock_change_passphrase() {
     let p = policy();
     let k = locked_key("Alice", "correct horse");
     assert!(keys::is_locked(&k));
-    assert_eq!(keys::unlock(&k, &pw("wrong")).unwrap_err().code(), ErrorCode::BadPassphrase);
-    let open = keys::unlock(&k, &pw("correct horse")).unwrap();
+    assert_eq!(keys::unlock(&k, &pw("wrong"), &policy()).unwrap_err().code(), ErrorCode::BadPassphrase);
+    let open = keys::unlock(&k, &pw("correct horse"), &policy()).unwrap();
     assert!(!keys::is_locked(&open));
-    let relocked = keys::change_passphrase(&k, &pw("correct horse"), &pw("battery staple")).unwrap();
+    let relocked = keys::change_passphrase(&k, &pw("correct horse"), &pw("battery staple"), &policy()).unwrap();
     assert!(keys::is_locked(&relocked));
-    assert!(keys::unlock(&relocked, &pw("correct horse")).is_err());
-    keys::unlock(&relocked, &pw("battery staple")).unwrap();
+    assert!(keys::unlock(&relocked, &pw("correct horse"), &p).is_err());
+    keys::unlock(&relocked, &pw("battery staple"), &policy()).unwrap();
     // Serialized locked keys stay locked.
     let bytes = keys::write_cert(&relocked, true, true).unwrap();
     assert!(keys::is_locked(&keys::read_cert(&bytes).unwrap()));
@@ -222,14 +222,14 @@ fn sign_verify_inline_detached_cleartext() {
 fn revoke_and_refuse_to_encrypt_to_revoked_or_expired() {
     let p = policy();
     let alice = key("Alice", KeyType::Curve25519, None);
-    let revoked = keys::revoke(&alice, RevocationReason::Compromised, "lost laptop", &[]).unwrap();
+    let revoked = keys::revoke(&alice, RevocationReason::Compromised, "lost laptop", &[], &p).unwrap();
     let info = keys::inspect(&revoked, &p);
     assert_eq!(info.revocation, "revoked");
     assert!(!info.valid);
     let e = encrypt(b"x", &EncryptOptions { recipients: &[keys::public_cert(&revoked)], passwords: &[], signers: &[], signer_passphrases: &[], armor: true, force_aead: false, policy: &p }).unwrap_err();
     assert_eq!(e.code(), ErrorCode::NoUsableKey);
     // A separately made revocation certificate revokes the public cert too.
-    let rc = keys::revocation_certificate(&alice, RevocationReason::Retired, "", &[]).unwrap();
+    let rc = keys::revocation_certificate(&alice, RevocationReason::Retired, "", &[], &p).unwrap();
     let merged = keys::merge(&keys::public_cert(&alice), &keys::read_cert(&rc).unwrap()).unwrap();
     assert_eq!(keys::inspect(&merged, &p).revocation, "revoked");
     // Expired: judged a year later.

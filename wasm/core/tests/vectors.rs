@@ -33,10 +33,19 @@ fn a4_a5_sample_secret_keys_unlocked_and_locked() {
     assert!(!keys::is_locked(&open));
     let locked = keys::read_cert(&fixture("rfc9580_v6-minimal-secret-locked.key")).unwrap();
     assert!(keys::is_locked(&locked));
-    assert_eq!(keys::unlock(&locked, &pw("wrong")).unwrap_err().code(), ErrorCode::BadPassphrase);
-    // A.5: "locked with the passphrase 'correct horse battery staple'" (Argon2 + OCB).
-    let unlocked = keys::unlock(&locked, &pw("correct horse battery staple")).unwrap();
+    assert_eq!(keys::unlock(&locked, &pw("wrong"), &policy().with_max_argon2_kib(1 << 21)).unwrap_err().code(), ErrorCode::BadPassphrase);
+    // A.5 is locked with 'correct horse battery staple' under Argon2 with
+    // m=21: 2 GiB of memory.  The default policy refuses that up front...
+    let e = keys::unlock(&locked, &pw("correct horse battery staple"), &policy()).unwrap_err();
+    assert_eq!(e.code(), ErrorCode::LimitExceeded, "{e}");
+    // ...and a caller who raises the cap gets the key.
+    let generous = policy().with_max_argon2_kib(1 << 21);
+    let unlocked = keys::unlock(&locked, &pw("correct horse battery staple"), &generous).unwrap();
     assert!(!keys::is_locked(&unlocked));
+    // The same key locked for constrained environments opens by default.
+    let small = keys::read_cert(&fixture("rfc9580_v6-minimal-secret-locked-for-constrained-envs.key")).unwrap();
+    assert_eq!(keys::unlock(&small, &pw("wrong"), &policy()).unwrap_err().code(), ErrorCode::BadPassphrase);
+    assert!(!keys::is_locked(&keys::unlock(&small, &pw("correct horse battery staple"), &policy()).unwrap()));
 }
 
 #[test]

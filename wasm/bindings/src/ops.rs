@@ -1,0 +1,297 @@
+//! Encrypt, decrypt, sign, verify and armor exports.
+//!
+//! Each operation is a small builder: add keys (borrowed, never consumed)
+//! and options, then run it on bytes.
+
+use js_sys::Uint8Array;
+use sealpost_core::decrypt::{self, DecryptOptions};
+use sealpost_core::encrypt::{self, EncryptOptions};
+use sealpost_core::sign::{self, SignMode, SignOptions};
+use sealpost_core::verify::{self, VerifyOptions};
+use sealpost_core::{armor as core_armor, Cert, Password, Policy};
+use wasm_bindgen::prelude::*;
+
+use crate::convert::{bytes, object, to_plain};
+use crate::error::{invalid, IntoJs};
+use crate::keys::Key;
+
+fn policy(max_plaintext: Option<f64>) -> Result<Policy, JsValue> {
+    let p = Policy::new();
+    match max_plaintext {
+        None => Ok(p),
+        Some(n) if n.is_finite() && n >= 0.0 => Ok(p.with_max_plaintext(n as u64)),
+        Some(_) => Err(js_sys::RangeError::new("maxPlaintext must be a non-negative number").into()),
+    }
+}
+
+/// Encryption to keys and/or passwords, optionally signed.
+#[wasm_bindgen]
+#[derive(Default)]
+pub struct Encryption {
+    recipients: Vec<Cert>,
+    signers: Vec<Cert>,
+    signer_passphrases: Vec<Password>,
+    passwords: Vec<Password>,
+    armor: bool,
+    force_aead: bool,
+}
+
+#[wasm_bindgen]
+impl Encryption {
+    /// A new encryption; armored output by default.
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> Encryption {
+        Encryption { armor: true, ..Default::default() }
+    }
+    /// Encrypts to every valid encryption subkey of `key`.
+    #[wasm_bindgen(js_name = addRecipient)]
+    pub fn add_recipient(&mut self, key: &Key) {
+        self.recipients.push(key.cert.clone());
+    }
+    /// Signs with `key` (unlocked, or locked plus `addSignerPassphrase`).
+    #[wasm_bindgen(js_name = addSigner)]
+    pub fn add_signer(&mut self, key: &Key) {
+        self.signers.push(key.cert.clone());
+    }
+    /// A passphrase to try on locked signing keys.
+    #[wasm_bindgen(js_name = addSignerPassphrase)]
+    pub fn add_signer_passphrase(&mut self, passphrase: String) {
+        self.signer_passphrases.push(Password::from(passphrase));
+    }
+    /// A password that can also decrypt the message.
+    #[wasm_bindgen(js_name = addPassword)]
+    pub fn add_password(&mut self, password: String) {
+        self.passwords.push(Password::from(password));
+    }
+    /// ASCII armor (default) or binary output.
+    #[wasm_bindgen(js_name = setArmor)]
+    pub fn set_armor(&mut self, armor: bool) {
+        self.armor = armor;
+    }
+    /// Use SEIPDv2 even if not all recipients advertise it.
+    #[wasm_bindgen(js_name = setForceAead)]
+    pub fn set_force_aead(&mut self, force: bool) {
+        self.force_aead = force;
+    }
+    /// Encrypts `plaintext`; returns the message bytes (armored text as UTF-8
+    /// bytes if armored).
+    pub fn encrypt(&self, plaintext: &[u8]) -> Result<Vec<u8>, JsValue> {
+        let p = Policy::new();
+        encrypt::encrypt(plaintext, &EncryptOptions {
+            recipients: &self.recipients,
+            passwords: &self.passwords,
+            signers: &self.signers,
+            signer_passphrases: &self.signer_passphrases,
+            armor: self.armor,
+            force_aead: self.force_aead,
+            policy: &p,
+        })
+        .js()
+    }
+}
+
+/// Decryption with secret keys or passwords, verifying signatures.
+#[wasm_bindgen]
+#[derive(Default)]
+pub struct Decryption {
+    keys: Vec<Cert>,
+    key_passphrases: Vec<Password>,
+    passwords: Vec<Password>,
+    verification: Vec<Cert>,
+    require_signature: bool,
+    max_plaintext: Option<f64>,
+}
+
+#[wasm_bindgen]
+impl Decryption {
+    /// A new decryption.
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> Decryption {
+        Decryption::default()
+    }
+    /// A secret key to decrypt with.
+    #[wasm_bindgen(js_name = addKey)]
+    pub fn add_key(&mut self, key: &Key) {
+        self.keys.push(key.cert.clone());
+    }
+    /// A passphrase to try on locked secret keys.
+    #[wasm_bindgen(js_name = addKeyPassphrase)]
+    pub fn add_key_passphrase(&mut self, passphrase: String) {
+        self.key_passphrases.push(Password::from(passphrase));
+    }
+    /// A message password.
+    #[wasm_bindgen(js_name = addPassword)]
+    pub fn add_password(&mut self, password: String) {
+        self.passwords.push(Password::from(password));
+    }
+    /// A certificate whose signatures count.
+    #[wasm_bindgen(js_name = addVerificationKey)]
+    pub fn add_verification_key(&mut self, key: &Key) {
+        self.verification.push(key.cert.clone());
+    }
+    /// Fail with `NO_VALID_SIGNATURE` unless a signature is valid.
+    #[wasm_bindgen(js_name = setRequireSignature)]
+    pub fn set_require_signature(&mut self, require: bool) {
+        self.require_signature = require;
+    }
+    /// Caps the plaintext size (bytes); default 256 MiB.
+    #[wasm_bindgen(js_name = setMaxPlaintext)]
+    pub fn set_max_plaintext(&mut self, bytes: f64) {
+        self.max_plaintext = Some(bytes);
+    }
+    /// Decrypts a message (armored or binary); returns `{ data: Uint8Array,
+    /// signatures: [...], layers: {...} }`.  No plaintext on any error.
+    pub fn decrypt(&self, message: JsValue) -> Result<JsValue, JsValue> {
+        let msg = bytes("message", &message)?;
+        let p = policy(self.max_plaintext)?;
+        let d = decrypt::decrypt(&msg, &DecryptOptions {
+            keys: &self.keys,
+            key_passphrases: &self.key_passphrases,
+            passwords: &self.passwords,
+            verification_certs: &self.verification,
+            require_signature: self.require_signature,
+            policy: &p,
+        })
+        .js()?;
+        object(&[
+            ("data", Uint8Array::from(&d.data[..]).into()),
+            ("signatures", to_plain(&d.signatures)?),
+            ("layers", to_plain(&d.layers)?),
+        ])
+    }
+}
+
+/// Signing: inline, detached or cleartext.
+#[wasm_bindgen]
+pub struct Signing {
+    signers: Vec<Cert>,
+    passphrases: Vec<Password>,
+    mode: SignMode,
+    text: bool,
+    armor: bool,
+}
+
+impl Default for Signing {
+    fn default() -> Self {
+        Signing { signers: Vec::new(), passphrases: Vec::new(), mode: SignMode::Inline, text: false, armor: true }
+    }
+}
+
+#[wasm_bindgen]
+impl Signing {
+    /// A new inline, binary, armored signing.
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> Signing {
+        Signing::default()
+    }
+    /// A key to sign with.
+    #[wasm_bindgen(js_name = addSigner)]
+    pub fn add_signer(&mut self, key: &Key) {
+        self.signers.push(key.cert.clone());
+    }
+    /// A passphrase to try on locked keys.
+    #[wasm_bindgen(js_name = addPassphrase)]
+    pub fn add_passphrase(&mut self, passphrase: String) {
+        self.passphrases.push(Password::from(passphrase));
+    }
+    /// `"inline"` (default), `"detached"` or `"cleartext"`.
+    #[wasm_bindgen(js_name = setMode)]
+    pub fn set_mode(&mut self, mode: &str) -> Result<(), JsValue> {
+        self.mode = match mode {
+            "inline" => SignMode::Inline,
+            "detached" => SignMode::Detached,
+            "cleartext" => SignMode::Cleartext,
+            _ => return Err(js_sys::RangeError::new("mode must be \"inline\", \"detached\" or \"cleartext\"").into()),
+        };
+        Ok(())
+    }
+    /// Text signature (canonical line endings) instead of binary.
+    #[wasm_bindgen(js_name = setText)]
+    pub fn set_text(&mut self, text: bool) {
+        self.text = text;
+    }
+    /// ASCII armor (default) or binary output.
+    #[wasm_bindgen(js_name = setArmor)]
+    pub fn set_armor(&mut self, armor: bool) {
+        self.armor = armor;
+    }
+    /// Signs `data`.
+    pub fn sign(&self, data: JsValue) -> Result<Vec<u8>, JsValue> {
+        let data = bytes("data", &data)?;
+        let p = Policy::new();
+        sign::sign(&data, &SignOptions {
+            signers: &self.signers,
+            passphrases: &self.passphrases,
+            mode: self.mode,
+            text: self.text,
+            armor: self.armor,
+            policy: &p,
+        })
+        .js()
+    }
+}
+
+/// Verification of inline, cleartext and detached signatures.
+#[wasm_bindgen]
+#[derive(Default)]
+pub struct Verification {
+    certs: Vec<Cert>,
+    require_signature: bool,
+    max_plaintext: Option<f64>,
+}
+
+#[wasm_bindgen]
+impl Verification {
+    /// A new verification.
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> Verification {
+        Verification::default()
+    }
+    /// A certificate whose signatures count.
+    #[wasm_bindgen(js_name = addKey)]
+    pub fn add_key(&mut self, key: &Key) {
+        self.certs.push(key.cert.clone());
+    }
+    /// Fail with `NO_VALID_SIGNATURE` unless a signature is valid.
+    #[wasm_bindgen(js_name = setRequireSignature)]
+    pub fn set_require_signature(&mut self, require: bool) {
+        self.require_signature = require;
+    }
+    /// Caps the data size (bytes) of inline messages; default 256 MiB.
+    #[wasm_bindgen(js_name = setMaxPlaintext)]
+    pub fn set_max_plaintext(&mut self, bytes: f64) {
+        self.max_plaintext = Some(bytes);
+    }
+    /// Verifies an inline or cleartext signed message: `{ data, signatures }`.
+    pub fn verify(&self, message: JsValue) -> Result<JsValue, JsValue> {
+        let msg = bytes("message", &message)?;
+        let p = policy(self.max_plaintext)?;
+        let v = verify::verify(&msg, &VerifyOptions { certs: &self.certs, require_signature: self.require_signature, policy: &p }).js()?;
+        object(&[("data", Uint8Array::from(&v.data[..]).into()), ("signatures", to_plain(&v.signatures)?)])
+    }
+    /// Verifies a detached signature over `data`: `{ signatures }`.
+    #[wasm_bindgen(js_name = verifyDetached)]
+    pub fn verify_detached(&self, data: JsValue, signature: JsValue) -> Result<JsValue, JsValue> {
+        let data = bytes("data", &data)?;
+        let sig = bytes("signature", &signature)?;
+        let p = Policy::new();
+        let v = verify::verify_detached(&data, &sig, &VerifyOptions { certs: &self.certs, require_signature: self.require_signature, policy: &p }).js()?;
+        object(&[("signatures", to_plain(&v.signatures)?)])
+    }
+}
+
+/// Armors binary OpenPGP data; `kind` is guessed from the first packet
+/// unless given (`"message"`, `"public-key"`, `"secret-key"`, `"signature"`).
+#[wasm_bindgen]
+pub fn armor(data: &[u8], kind: Option<String>) -> Result<String, JsValue> {
+    let kind = kind.map(|k| core_armor::ArmorKind::from_name(&k)).transpose().js()?;
+    let b = core_armor::armor(data, kind).js()?;
+    String::from_utf8(b).map_err(|_| invalid("armor is not UTF-8"))
+}
+
+/// Removes ASCII armor.
+#[wasm_bindgen]
+pub fn dearmor(text: JsValue) -> Result<Vec<u8>, JsValue> {
+    let b = bytes("text", &text)?;
+    core_armor::dearmor(&b).js()
+}
