@@ -41,7 +41,11 @@ pub(crate) fn field(opts: &JsValue, name: &str) -> Result<Option<JsValue>, JsVal
         return Err(js_sys::TypeError::new("options must be an object").into());
     }
     let v = Reflect::get(opts, &JsValue::from_str(name))?;
-    Ok(if v.is_undefined() || v.is_null() { None } else { Some(v) })
+    Ok(if v.is_undefined() || v.is_null() {
+        None
+    } else {
+        Some(v)
+    })
 }
 
 pub(crate) fn string_field(opts: &JsValue, name: &str) -> Result<Option<String>, JsValue> {
@@ -81,11 +85,17 @@ pub(crate) fn strings_field(opts: &JsValue, name: &str) -> Result<Vec<String>, J
             if let Some(s) = v.as_string() {
                 return Ok(vec![s]);
             }
-            let arr = v
-                .dyn_ref::<js_sys::Array>()
-                .ok_or_else(|| JsValue::from(js_sys::TypeError::new(&format!("{name} must be a string or an array of strings"))))?;
+            let arr = v.dyn_ref::<js_sys::Array>().ok_or_else(|| {
+                JsValue::from(js_sys::TypeError::new(&format!(
+                    "{name} must be a string or an array of strings"
+                )))
+            })?;
             arr.iter()
-                .map(|x| x.as_string().ok_or_else(|| js_sys::TypeError::new(&format!("{name} must contain only strings")).into()))
+                .map(|x| {
+                    x.as_string().ok_or_else(|| {
+                        js_sys::TypeError::new(&format!("{name} must contain only strings")).into()
+                    })
+                })
                 .collect()
         }
     }

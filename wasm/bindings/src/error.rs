@@ -22,7 +22,10 @@ pub(crate) fn invalid(message: impl AsRef<str>) -> JsValue {
 /// The stable error codes, for parity tests with the JS table.
 #[wasm_bindgen(js_name = errorCodes)]
 pub fn error_codes() -> Vec<String> {
-    ErrorCode::ALL.iter().map(|c| c.as_str().to_string()).collect()
+    ErrorCode::ALL
+        .iter()
+        .map(|c| c.as_str().to_string())
+        .collect()
 }
 
 pub(crate) trait IntoJs<T> {

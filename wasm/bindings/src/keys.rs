@@ -6,7 +6,9 @@ use sealpost_core::keys::{self as core_keys, GenerateOptions, KeyType, Revocatio
 use sealpost_core::{Cert, Password, Policy};
 use wasm_bindgen::prelude::*;
 
-use crate::convert::{bool_field, bytes, number_field, object, string_field, strings_field, to_plain};
+use crate::convert::{
+    bool_field, bytes, number_field, object, string_field, strings_field, to_plain,
+};
 use crate::error::{invalid, IntoJs};
 
 /// An OpenPGP key or certificate held in wasm memory.  Secret material
@@ -66,7 +68,9 @@ impl Key {
     /// The public certificate.
     #[wasm_bindgen(js_name = toPublic)]
     pub fn to_public(&self) -> Key {
-        Key { cert: core_keys::public_cert(&self.cert) }
+        Key {
+            cert: core_keys::public_cert(&self.cert),
+        }
     }
 
     /// A copy of this key object.
@@ -95,9 +99,16 @@ pub fn generate_key(options: JsValue) -> Result<JsValue, JsValue> {
     };
     let expires_in = match number_field(&options, "keyExpirationTime")? {
         None => None,
-        Some(s) if s == 0.0 => None,
-        Some(s) if s.is_finite() && s > 0.0 && s < 2f64.powi(32) => Some(Duration::from_secs(s as u64)),
-        Some(_) => return Err(js_sys::RangeError::new("keyExpirationTime must be a positive number of seconds below 2^32").into()),
+        Some(0.0) => None,
+        Some(s) if s.is_finite() && s > 0.0 && s < 2f64.powi(32) => {
+            Some(Duration::from_secs(s as u64))
+        }
+        Some(_) => {
+            return Err(js_sys::RangeError::new(
+                "keyExpirationTime must be a positive number of seconds below 2^32",
+            )
+            .into())
+        }
     };
     let opts = GenerateOptions {
         user_ids: strings_field(&options, "userIDs")?,
@@ -109,46 +120,72 @@ pub fn generate_key(options: JsValue) -> Result<JsValue, JsValue> {
         v4_aead: bool_field(&options, "aead")?.unwrap_or(false),
     };
     let g = core_keys::generate(&opts).js()?;
-    let rev = String::from_utf8(g.revocation_certificate).map_err(|_| invalid("armor is not UTF-8"))?;
-    object(&[("privateKey", Key { cert: g.cert }.into()), ("revocationCertificate", rev.into())])
+    let rev =
+        String::from_utf8(g.revocation_certificate).map_err(|_| invalid("armor is not UTF-8"))?;
+    object(&[
+        ("privateKey", Key { cert: g.cert }.into()),
+        ("revocationCertificate", rev.into()),
+    ])
 }
 
 /// The key types this build can generate.
 #[wasm_bindgen(js_name = supportedKeyTypes)]
 pub fn supported_key_types() -> Vec<String> {
-    KeyType::ALL.iter().filter(|k| k.is_supported()).map(|k| k.name().to_string()).collect()
+    KeyType::ALL
+        .iter()
+        .filter(|k| k.is_supported())
+        .map(|k| k.name().to_string())
+        .collect()
 }
 
 /// Reads one key (armored string or binary `Uint8Array`).
 #[wasm_bindgen(js_name = readKey)]
 pub fn read_key(data: JsValue) -> Result<Key, JsValue> {
     let b = bytes("key", &data)?;
-    Ok(Key { cert: core_keys::read_cert(&b).js()? })
+    Ok(Key {
+        cert: core_keys::read_cert(&b).js()?,
+    })
 }
 
 /// Reads any number of keys (a keyring).
 #[wasm_bindgen(js_name = readKeys)]
 pub fn read_keys(data: JsValue) -> Result<Vec<Key>, JsValue> {
     let b = bytes("keys", &data)?;
-    Ok(core_keys::read_certs(&b).js()?.into_iter().map(|cert| Key { cert }).collect())
+    Ok(core_keys::read_certs(&b)
+        .js()?
+        .into_iter()
+        .map(|cert| Key { cert })
+        .collect())
 }
 
 /// Returns an unlocked copy of `key` (the original stays as it is).
 #[wasm_bindgen(js_name = unlockKey)]
 pub fn unlock_key(key: &Key, passphrase: String) -> Result<Key, JsValue> {
-    Ok(Key { cert: core_keys::unlock(&key.cert, &Password::from(passphrase), &Policy::new()).js()? })
+    Ok(Key {
+        cert: core_keys::unlock(&key.cert, &Password::from(passphrase), &Policy::new()).js()?,
+    })
 }
 
 /// Returns a copy of `key` with all secret material locked.
 #[wasm_bindgen(js_name = lockKey)]
 pub fn lock_key(key: &Key, passphrase: String) -> Result<Key, JsValue> {
-    Ok(Key { cert: core_keys::lock(&key.cert, &Password::from(passphrase)).js()? })
+    Ok(Key {
+        cert: core_keys::lock(&key.cert, &Password::from(passphrase)).js()?,
+    })
 }
 
 /// Re-locks `key` under a new passphrase.
 #[wasm_bindgen(js_name = changePassphrase)]
 pub fn change_passphrase(key: &Key, old: String, new: String) -> Result<Key, JsValue> {
-    Ok(Key { cert: core_keys::change_passphrase(&key.cert, &Password::from(old), &Password::from(new), &Policy::new()).js()? })
+    Ok(Key {
+        cert: core_keys::change_passphrase(
+            &key.cert,
+            &Password::from(old),
+            &Password::from(new),
+            &Policy::new(),
+        )
+        .js()?,
+    })
 }
 
 fn reason(r: Option<String>) -> Result<RevocationReason, JsValue> {
@@ -158,21 +195,49 @@ fn reason(r: Option<String>) -> Result<RevocationReason, JsValue> {
 /// Returns `key` revoked.  `reason`: `"unspecified"`, `"superseded"`,
 /// `"compromised"` or `"retired"`.
 #[wasm_bindgen(js_name = revokeKey)]
-pub fn revoke_key(key: &Key, reason_name: Option<String>, message: Option<String>, passphrase: Option<String>) -> Result<Key, JsValue> {
+pub fn revoke_key(
+    key: &Key,
+    reason_name: Option<String>,
+    message: Option<String>,
+    passphrase: Option<String>,
+) -> Result<Key, JsValue> {
     let pp: Vec<Password> = passphrase.into_iter().map(Password::from).collect();
-    Ok(Key { cert: core_keys::revoke(&key.cert, reason(reason_name)?, message.as_deref().unwrap_or(""), &pp, &Policy::new()).js()? })
+    Ok(Key {
+        cert: core_keys::revoke(
+            &key.cert,
+            reason(reason_name)?,
+            message.as_deref().unwrap_or(""),
+            &pp,
+            &Policy::new(),
+        )
+        .js()?,
+    })
 }
 
 /// An armored revocation certificate for `key`.
 #[wasm_bindgen(js_name = revocationCertificate)]
-pub fn revocation_certificate(key: &Key, reason_name: Option<String>, message: Option<String>, passphrase: Option<String>) -> Result<String, JsValue> {
+pub fn revocation_certificate(
+    key: &Key,
+    reason_name: Option<String>,
+    message: Option<String>,
+    passphrase: Option<String>,
+) -> Result<String, JsValue> {
     let pp: Vec<Password> = passphrase.into_iter().map(Password::from).collect();
-    let b = core_keys::revocation_certificate(&key.cert, reason(reason_name)?, message.as_deref().unwrap_or(""), &pp, &Policy::new()).js()?;
+    let b = core_keys::revocation_certificate(
+        &key.cert,
+        reason(reason_name)?,
+        message.as_deref().unwrap_or(""),
+        &pp,
+        &Policy::new(),
+    )
+    .js()?;
     String::from_utf8(b).map_err(|_| invalid("armor is not UTF-8"))
 }
 
 /// Merges an update of the same key (e.g. a revocation certificate).
 #[wasm_bindgen(js_name = mergeKey)]
 pub fn merge_key(key: &Key, update: &Key) -> Result<Key, JsValue> {
-    Ok(Key { cert: core_keys::merge(&key.cert, &update.cert).js()? })
+    Ok(Key {
+        cert: core_keys::merge(&key.cert, &update.cert).js()?,
+    })
 }

@@ -20,7 +20,9 @@ fn policy(max_plaintext: Option<f64>) -> Result<Policy, JsValue> {
     match max_plaintext {
         None => Ok(p),
         Some(n) if n.is_finite() && n >= 0.0 => Ok(p.with_max_plaintext(n as u64)),
-        Some(_) => Err(js_sys::RangeError::new("maxPlaintext must be a non-negative number").into()),
+        Some(_) => {
+            Err(js_sys::RangeError::new("maxPlaintext must be a non-negative number").into())
+        }
     }
 }
 
@@ -41,7 +43,10 @@ impl Encryption {
     /// A new encryption; armored output by default.
     #[wasm_bindgen(constructor)]
     pub fn new() -> Encryption {
-        Encryption { armor: true, ..Default::default() }
+        Encryption {
+            armor: true,
+            ..Default::default()
+        }
     }
     /// Encrypts to every valid encryption subkey of `key`.
     #[wasm_bindgen(js_name = addRecipient)]
@@ -77,15 +82,18 @@ impl Encryption {
     /// bytes if armored).
     pub fn encrypt(&self, plaintext: &[u8]) -> Result<Vec<u8>, JsValue> {
         let p = Policy::new();
-        encrypt::encrypt(plaintext, &EncryptOptions {
-            recipients: &self.recipients,
-            passwords: &self.passwords,
-            signers: &self.signers,
-            signer_passphrases: &self.signer_passphrases,
-            armor: self.armor,
-            force_aead: self.force_aead,
-            policy: &p,
-        })
+        encrypt::encrypt(
+            plaintext,
+            &EncryptOptions {
+                recipients: &self.recipients,
+                passwords: &self.passwords,
+                signers: &self.signers,
+                signer_passphrases: &self.signer_passphrases,
+                armor: self.armor,
+                force_aead: self.force_aead,
+                policy: &p,
+            },
+        )
         .js()
     }
 }
@@ -144,14 +152,17 @@ impl Decryption {
     pub fn decrypt(&self, message: JsValue) -> Result<JsValue, JsValue> {
         let msg = bytes("message", &message)?;
         let p = policy(self.max_plaintext)?;
-        let d = decrypt::decrypt(&msg, &DecryptOptions {
-            keys: &self.keys,
-            key_passphrases: &self.key_passphrases,
-            passwords: &self.passwords,
-            verification_certs: &self.verification,
-            require_signature: self.require_signature,
-            policy: &p,
-        })
+        let d = decrypt::decrypt(
+            &msg,
+            &DecryptOptions {
+                keys: &self.keys,
+                key_passphrases: &self.key_passphrases,
+                passwords: &self.passwords,
+                verification_certs: &self.verification,
+                require_signature: self.require_signature,
+                policy: &p,
+            },
+        )
         .js()?;
         object(&[
             ("data", Uint8Array::from(&d.data[..]).into()),
@@ -173,7 +184,13 @@ pub struct Signing {
 
 impl Default for Signing {
     fn default() -> Self {
-        Signing { signers: Vec::new(), passphrases: Vec::new(), mode: SignMode::Inline, text: false, armor: true }
+        Signing {
+            signers: Vec::new(),
+            passphrases: Vec::new(),
+            mode: SignMode::Inline,
+            text: false,
+            armor: true,
+        }
     }
 }
 
@@ -201,7 +218,12 @@ impl Signing {
             "inline" => SignMode::Inline,
             "detached" => SignMode::Detached,
             "cleartext" => SignMode::Cleartext,
-            _ => return Err(js_sys::RangeError::new("mode must be \"inline\", \"detached\" or \"cleartext\"").into()),
+            _ => {
+                return Err(js_sys::RangeError::new(
+                    "mode must be \"inline\", \"detached\" or \"cleartext\"",
+                )
+                .into())
+            }
         };
         Ok(())
     }
@@ -219,14 +241,17 @@ impl Signing {
     pub fn sign(&self, data: JsValue) -> Result<Vec<u8>, JsValue> {
         let data = bytes("data", &data)?;
         let p = Policy::new();
-        sign::sign(&data, &SignOptions {
-            signers: &self.signers,
-            passphrases: &self.passphrases,
-            mode: self.mode,
-            text: self.text,
-            armor: self.armor,
-            policy: &p,
-        })
+        sign::sign(
+            &data,
+            &SignOptions {
+                signers: &self.signers,
+                passphrases: &self.passphrases,
+                mode: self.mode,
+                text: self.text,
+                armor: self.armor,
+                policy: &p,
+            },
+        )
         .js()
     }
 }
@@ -266,8 +291,19 @@ impl Verification {
     pub fn verify(&self, message: JsValue) -> Result<JsValue, JsValue> {
         let msg = bytes("message", &message)?;
         let p = policy(self.max_plaintext)?;
-        let v = verify::verify(&msg, &VerifyOptions { certs: &self.certs, require_signature: self.require_signature, policy: &p }).js()?;
-        object(&[("data", Uint8Array::from(&v.data[..]).into()), ("signatures", to_plain(&v.signatures)?)])
+        let v = verify::verify(
+            &msg,
+            &VerifyOptions {
+                certs: &self.certs,
+                require_signature: self.require_signature,
+                policy: &p,
+            },
+        )
+        .js()?;
+        object(&[
+            ("data", Uint8Array::from(&v.data[..]).into()),
+            ("signatures", to_plain(&v.signatures)?),
+        ])
     }
     /// Verifies a detached signature over `data`: `{ signatures }`.
     #[wasm_bindgen(js_name = verifyDetached)]
@@ -275,7 +311,16 @@ impl Verification {
         let data = bytes("data", &data)?;
         let sig = bytes("signature", &signature)?;
         let p = Policy::new();
-        let v = verify::verify_detached(&data, &sig, &VerifyOptions { certs: &self.certs, require_signature: self.require_signature, policy: &p }).js()?;
+        let v = verify::verify_detached(
+            &data,
+            &sig,
+            &VerifyOptions {
+                certs: &self.certs,
+                require_signature: self.require_signature,
+                policy: &p,
+            },
+        )
+        .js()?;
         object(&[("signatures", to_plain(&v.signatures)?)])
     }
 }
@@ -284,7 +329,10 @@ impl Verification {
 /// unless given (`"message"`, `"public-key"`, `"secret-key"`, `"signature"`).
 #[wasm_bindgen]
 pub fn armor(data: &[u8], kind: Option<String>) -> Result<String, JsValue> {
-    let kind = kind.map(|k| core_armor::ArmorKind::from_name(&k)).transpose().js()?;
+    let kind = kind
+        .map(|k| core_armor::ArmorKind::from_name(&k))
+        .transpose()
+        .js()?;
     let b = core_armor::armor(data, kind).js()?;
     String::from_utf8(b).map_err(|_| invalid("armor is not UTF-8"))
 }

@@ -2,10 +2,10 @@
 
 use std::io::{Read, Write};
 
-use sequoia_openpgp as openpgp;
 use openpgp::armor::{Kind, Reader, ReaderMode, Writer};
 use openpgp::parse::{PacketParser, PacketParserResult, Parse};
 use openpgp::Packet;
+use sequoia_openpgp as openpgp;
 
 use crate::error::{Error, ErrorCode, Result};
 
@@ -46,7 +46,10 @@ impl ArmorKind {
 
 /// Whether `data` looks armored (starts, after whitespace, with `-----BEGIN PGP`).
 pub fn is_armored(data: &[u8]) -> bool {
-    let start = data.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(data.len());
+    let start = data
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(data.len());
     data[start..].starts_with(b"-----BEGIN PGP")
 }
 
@@ -59,12 +62,18 @@ pub fn detect_kind(data: &[u8]) -> Result<ArmorKind> {
             Packet::PublicKey(_) => ArmorKind::PublicKey,
             Packet::Signature(_) => ArmorKind::Signature,
             Packet::Unknown(_) => {
-                return Err(Error::new(ErrorCode::MalformedInput, "packets: unknown or malformed first packet"))
+                return Err(Error::new(
+                    ErrorCode::MalformedInput,
+                    "packets: unknown or malformed first packet",
+                ))
             }
             _ => ArmorKind::Message,
         },
         PacketParserResult::EOF(_) => {
-            return Err(Error::new(ErrorCode::MalformedInput, "packets: empty input"))
+            return Err(Error::new(
+                ErrorCode::MalformedInput,
+                "packets: empty input",
+            ))
         }
     })
 }
@@ -82,8 +91,10 @@ pub fn armor(data: &[u8], kind: Option<ArmorKind>) -> Result<Vec<u8>> {
         Some(k) => k,
         None => detect_kind(data)?,
     };
-    let mut w = Writer::new(Vec::new(), kind.to_sequoia()).map_err(|e| Error::from_op("armor", e.into()))?;
-    w.write_all(data).map_err(|e| Error::from_op("armor", e.into()))?;
+    let mut w = Writer::new(Vec::new(), kind.to_sequoia())
+        .map_err(|e| Error::from_op("armor", e.into()))?;
+    w.write_all(data)
+        .map_err(|e| Error::from_op("armor", e.into()))?;
     w.finalize().map_err(|e| Error::from_op("armor", e.into()))
 }
 
@@ -92,11 +103,15 @@ pub fn armor(data: &[u8], kind: Option<ArmorKind>) -> Result<Vec<u8>> {
 /// and truncation are errors.
 pub fn dearmor(data: &[u8]) -> Result<Vec<u8>> {
     if !is_armored(data) {
-        return Err(Error::new(ErrorCode::MalformedInput, "armor: no armor header line"));
+        return Err(Error::new(
+            ErrorCode::MalformedInput,
+            "armor: no armor header line",
+        ));
     }
     let mut r = Reader::from_bytes(data, ReaderMode::Tolerant(None));
     let mut out = Vec::new();
-    r.read_to_end(&mut out).map_err(|e| Error::from_parse("armor", e.into()))?;
+    r.read_to_end(&mut out)
+        .map_err(|e| Error::from_parse("armor", e.into()))?;
     if out.is_empty() {
         return Err(Error::new(ErrorCode::MalformedInput, "armor: no data"));
     }

@@ -8,13 +8,15 @@
 
 use std::io::Read;
 
-use sequoia_openpgp as openpgp;
 use openpgp::crypto::{Password, SessionKey};
 use openpgp::packet::{PKESK, SKESK};
-use openpgp::parse::stream::{DecryptionHelper, DecryptorBuilder, MessageStructure, VerificationHelper};
+use openpgp::parse::stream::{
+    DecryptionHelper, DecryptorBuilder, MessageStructure, VerificationHelper,
+};
 use openpgp::parse::Parse;
 use openpgp::types::SymmetricAlgorithm;
 use openpgp::{Cert, KeyHandle};
+use sequoia_openpgp as openpgp;
 use zeroize::Zeroizing;
 
 use crate::error::{Error, ErrorCode, Result};
@@ -80,7 +82,11 @@ impl DHelper<'_> {
             ErrorCode::DecryptionFailed => 1,
             _ => 0,
         };
-        if self.failure.as_ref().map_or(true, |f| rank(e.code()) > rank(f.code())) {
+        if self
+            .failure
+            .as_ref()
+            .is_none_or(|f| rank(e.code()) > rank(f.code()))
+        {
             self.failure = Some(e);
         }
     }
@@ -108,7 +114,11 @@ impl DecryptionHelper for DHelper<'_> {
                     if !matches {
                         continue;
                     }
-                    let mut pair = match secret::keypair(ka.key().role_as_unspecified(), opts.key_passphrases, opts.policy) {
+                    let mut pair = match secret::keypair(
+                        ka.key().role_as_unspecified(),
+                        opts.key_passphrases,
+                        opts.policy,
+                    ) {
                         Ok(p) => p,
                         Err(e) => {
                             self.note(e);
@@ -151,7 +161,10 @@ impl DecryptionHelper for DHelper<'_> {
             if pkesks.is_empty() && skesks.is_empty() {
                 Error::new(ErrorCode::NotEncrypted, "the message is not encrypted")
             } else {
-                Error::new(ErrorCode::NoMatchingKey, "the message is not encrypted to any given key or password")
+                Error::new(
+                    ErrorCode::NoMatchingKey,
+                    "the message is not encrypted to any given key or password",
+                )
             }
         });
         Err(err.into())
@@ -161,14 +174,22 @@ impl DecryptionHelper for DHelper<'_> {
 /// Decrypts a whole message (armored or binary) held in memory.
 pub fn decrypt(ciphertext: &[u8], opts: &DecryptOptions<'_>) -> Result<Decrypted> {
     if ciphertext.is_empty() {
-        return Err(Error::new(ErrorCode::MalformedInput, "message: empty input"));
+        return Err(Error::new(
+            ErrorCode::MalformedInput,
+            "message: empty input",
+        ));
     }
     if opts.keys.is_empty() && opts.passwords.is_empty() {
-        return Err(Error::invalid("decryption needs at least one secret key or password"));
+        return Err(Error::invalid(
+            "decryption needs at least one secret key or password",
+        ));
     }
     for k in opts.keys {
         if !k.is_tsk() {
-            return Err(Error::invalid(format!("key {} has no secret key material", k.fingerprint())));
+            return Err(Error::invalid(format!(
+                "key {} has no secret key material",
+                k.fingerprint()
+            )));
         }
     }
     let helper = DHelper {
@@ -185,7 +206,10 @@ pub fn decrypt(ciphertext: &[u8], opts: &DecryptOptions<'_>) -> Result<Decrypted
     let mut data = Zeroizing::new(Vec::new());
     read_limited(&mut d, &mut data, p.max_plaintext())?;
     if !d.message_processed() {
-        return Err(Error::new(ErrorCode::MalformedInput, "message: trailing data after the message"));
+        return Err(Error::new(
+            ErrorCode::MalformedInput,
+            "message: trailing data after the message",
+        ));
     }
     let helper = d.into_helper();
     Ok(Decrypted {

@@ -7,11 +7,11 @@
 
 use std::io::Write;
 
-use sequoia_openpgp as openpgp;
 use openpgp::crypto::Password;
 use openpgp::serialize::stream::{Armorer, Encryptor, LiteralWriter, Message, Recipient, Signer};
 use openpgp::types::AEADAlgorithm;
 use openpgp::Cert;
+use sequoia_openpgp as openpgp;
 
 use crate::error::{Error, ErrorCode, Result};
 use crate::policy::Policy;
@@ -57,7 +57,10 @@ fn recipients<'a>(certs: &'a [Cert], policy: &'a Policy) -> Result<Vec<Recipient
         if out.len() == before {
             return Err(Error::new(
                 ErrorCode::NoUsableKey,
-                format!("certificate {} has no valid encryption key (expired, revoked or none)", cert.fingerprint()),
+                format!(
+                    "certificate {} has no valid encryption key (expired, revoked or none)",
+                    cert.fingerprint()
+                ),
             ));
         }
     }
@@ -72,11 +75,15 @@ pub fn encrypt_writer<'a, W: Write + Send + Sync + 'a>(
     opts: &EncryptOptions<'a>,
 ) -> Result<Message<'a>> {
     if opts.recipients.is_empty() && opts.passwords.is_empty() {
-        return Err(Error::invalid("encryption needs at least one recipient or password"));
+        return Err(Error::invalid(
+            "encryption needs at least one recipient or password",
+        ));
     }
     for p in opts.passwords {
         if p.map(|b| b.is_empty()) {
-            return Err(Error::invalid("an empty password would not protect the message"));
+            return Err(Error::invalid(
+                "an empty password would not protect the message",
+            ));
         }
     }
     let recips = recipients(opts.recipients, opts.policy)?;
@@ -87,7 +94,8 @@ pub fn encrypt_writer<'a, W: Write + Send + Sync + 'a>(
     if opts.armor {
         message = Armorer::new(message).build().map_err(op)?;
     }
-    let mut enc = Encryptor::for_recipients(message, recips).add_passwords(opts.passwords.iter().cloned());
+    let mut enc =
+        Encryptor::for_recipients(message, recips).add_passwords(opts.passwords.iter().cloned());
     if opts.force_aead {
         enc = enc.aead_algo(AEADAlgorithm::OCB);
     }
@@ -113,7 +121,8 @@ pub fn encrypt(plaintext: &[u8], opts: &EncryptOptions<'_>) -> Result<Vec<u8>> {
     let mut out = Vec::with_capacity(plaintext.len() + plaintext.len() / 3 + 1024);
     {
         let mut w = encrypt_writer(&mut out, opts)?;
-        w.write_all(plaintext).map_err(|e| Error::from_op("encryption", e.into()))?;
+        w.write_all(plaintext)
+            .map_err(|e| Error::from_op("encryption", e.into()))?;
         w.finalize().map_err(|e| Error::from_op("encryption", e))?;
     }
     Ok(out)

@@ -109,7 +109,10 @@ pub type Result<T> = std::result::Result<T, Error>;
 impl Error {
     /// Creates an error.  `message` must not contain secrets or plaintext.
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Error { code, message: message.into() }
+        Error {
+            code,
+            message: message.into(),
+        }
     }
 
     /// The stable code.
@@ -169,9 +172,15 @@ impl Error {
                     return Error::from_parse(what, wrapped);
                 }
             }
-            return Error::new(ErrorCode::MalformedInput, format!("{what}: {}", sanitize(&io.to_string())));
+            return Error::new(
+                ErrorCode::MalformedInput,
+                format!("{what}: {}", sanitize(&io.to_string())),
+            );
         }
-        Error::new(ErrorCode::MalformedInput, format!("{what}: {}", sanitize(&e.to_string())))
+        Error::new(
+            ErrorCode::MalformedInput,
+            format!("{what}: {}", sanitize(&e.to_string())),
+        )
     }
 
     /// Classifies an error from sequoia while *producing* data from inputs
@@ -182,21 +191,29 @@ impl Error {
             return own.clone();
         }
         match e.downcast_ref::<E>() {
-            Some(E::PolicyViolation(..)) => {
-                Error::new(ErrorCode::PolicyRejected, format!("{what}: {}", sanitize(&e.to_string())))
-            }
+            Some(E::PolicyViolation(..)) => Error::new(
+                ErrorCode::PolicyRejected,
+                format!("{what}: {}", sanitize(&e.to_string())),
+            ),
             Some(
                 E::UnsupportedPublicKeyAlgorithm(..)
                 | E::UnsupportedEllipticCurve(..)
                 | E::UnsupportedHashAlgorithm(..)
                 | E::UnsupportedSymmetricAlgorithm(..)
                 | E::UnsupportedAEADAlgorithm(..),
-            ) => Error::new(ErrorCode::Unsupported, format!("{what}: {}", sanitize(&e.to_string()))),
+            ) => Error::new(
+                ErrorCode::Unsupported,
+                format!("{what}: {}", sanitize(&e.to_string())),
+            ),
             Some(E::InvalidPassword) => Error::new(ErrorCode::BadPassphrase, "wrong passphrase"),
-            Some(E::InvalidArgument(..) | E::InvalidOperation(..)) => {
-                Error::new(ErrorCode::InvalidArgument, format!("{what}: {}", sanitize(&e.to_string())))
-            }
-            _ => Error::new(ErrorCode::Internal, format!("{what}: {}", sanitize(&e.to_string()))),
+            Some(E::InvalidArgument(..) | E::InvalidOperation(..)) => Error::new(
+                ErrorCode::InvalidArgument,
+                format!("{what}: {}", sanitize(&e.to_string())),
+            ),
+            _ => Error::new(
+                ErrorCode::Internal,
+                format!("{what}: {}", sanitize(&e.to_string())),
+            ),
         }
     }
 }

@@ -3,7 +3,6 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use sequoia_openpgp as openpgp;
 use openpgp::cert::prelude::*;
 use openpgp::crypto::Password;
 use openpgp::packet::Signature;
@@ -11,6 +10,7 @@ use openpgp::parse::Parse;
 use openpgp::serialize::{Serialize, SerializeInto};
 use openpgp::types::{Features, ReasonForRevocation, RevocationStatus};
 use openpgp::{Cert, Packet, Profile};
+use sequoia_openpgp as openpgp;
 use serde::Serialize as SerdeSerialize;
 
 use crate::error::{Error, ErrorCode, Result};
@@ -70,9 +70,7 @@ impl KeyType {
             "p521" | "nistp521" | "p-521" => KeyType::P521,
             "pqc-mldsa65-ed25519" | "mldsa65-ed25519" | "pqc" => KeyType::PqcMlDsa65Ed25519,
             "pqc-mldsa87-ed448" | "mldsa87-ed448" => KeyType::PqcMlDsa87Ed448,
-            other => {
-                return Err(Error::invalid(format!("unknown key type {other:?}")))
-            }
+            other => return Err(Error::invalid(format!("unknown key type {other:?}"))),
         })
     }
 
@@ -169,19 +167,33 @@ pub struct GeneratedKey {
 /// Generates a key: a certification-capable primary key, a signing subkey
 /// and an encryption subkey, bound to the given user IDs.
 pub fn generate(opts: &GenerateOptions) -> Result<GeneratedKey> {
-    let version = opts.version.unwrap_or_else(|| opts.key_type.default_version());
+    let version = opts
+        .version
+        .unwrap_or_else(|| opts.key_type.default_version());
     let profile = match version {
         4 => Profile::RFC4880,
         6 => Profile::RFC9580,
-        v => return Err(Error::invalid(format!("key version must be 4 or 6, not {v}"))),
+        v => {
+            return Err(Error::invalid(format!(
+                "key version must be 4 or 6, not {v}"
+            )))
+        }
     };
     if let Err(e) = opts.key_type.suite().is_supported() {
         return Err(Error::new(
             ErrorCode::Unsupported,
-            format!("key type {} is not supported by this build: {e}", opts.key_type.name()),
+            format!(
+                "key type {} is not supported by this build: {e}",
+                opts.key_type.name()
+            ),
         ));
     }
-    if version == 4 && matches!(opts.key_type, KeyType::PqcMlDsa65Ed25519 | KeyType::PqcMlDsa87Ed448) {
+    if version == 4
+        && matches!(
+            opts.key_type,
+            KeyType::PqcMlDsa65Ed25519 | KeyType::PqcMlDsa87Ed448
+        )
+    {
         return Err(Error::invalid("post-quantum keys exist only as v6 keys"));
     }
     for uid in &opts.user_ids {
@@ -189,7 +201,9 @@ pub fn generate(opts: &GenerateOptions) -> Result<GeneratedKey> {
     }
     if let Some(p) = &opts.passphrase {
         if p.map(|b| b.is_empty()) {
-            return Err(Error::invalid("an empty passphrase would not protect the key; omit it instead"));
+            return Err(Error::invalid(
+                "an empty passphrase would not protect the key; omit it instead",
+            ));
         }
     }
 
@@ -223,9 +237,14 @@ pub fn generate(opts: &GenerateOptions) -> Result<GeneratedKey> {
     for uid in &opts.user_ids {
         b = b.add_userid(uid.as_str());
     }
-    let (cert, rev) = b.generate().map_err(|e| Error::from_op("key generation", e))?;
+    let (cert, rev) = b
+        .generate()
+        .map_err(|e| Error::from_op("key generation", e))?;
     let revocation_certificate = revocation_cert_bytes(&cert, rev)?;
-    Ok(GeneratedKey { cert, revocation_certificate })
+    Ok(GeneratedKey {
+        cert,
+        revocation_certificate,
+    })
 }
 
 /// RFC 9580 §5.11 puts no bound on a user ID's length; we do, so a hostile
@@ -237,10 +256,14 @@ fn check_user_id(uid: &str) -> Result<()> {
         return Err(Error::invalid("a user ID must not be empty"));
     }
     if uid.len() > MAX_USER_ID_LEN {
-        return Err(Error::invalid(format!("a user ID must be at most {MAX_USER_ID_LEN} bytes")));
+        return Err(Error::invalid(format!(
+            "a user ID must be at most {MAX_USER_ID_LEN} bytes"
+        )));
     }
     if uid.chars().any(|c| c.is_control()) {
-        return Err(Error::invalid("a user ID must not contain control characters"));
+        return Err(Error::invalid(
+            "a user ID must not contain control characters",
+        ));
     }
     Ok(())
 }
@@ -256,7 +279,10 @@ pub fn read_cert(data: &[u8]) -> Result<Cert> {
 /// Reads a keyring: any number of certificates, armored or binary.
 pub fn read_certs(data: &[u8]) -> Result<Vec<Cert>> {
     if data.is_empty() {
-        return Err(Error::new(ErrorCode::MalformedInput, "keyring: empty input"));
+        return Err(Error::new(
+            ErrorCode::MalformedInput,
+            "keyring: empty input",
+        ));
     }
     let parser = CertParser::from_bytes(data).map_err(|e| Error::from_parse("keyring", e))?;
     let mut certs = Vec::new();
@@ -264,7 +290,10 @@ pub fn read_certs(data: &[u8]) -> Result<Vec<Cert>> {
         certs.push(c.map_err(|e| Error::from_parse("keyring", e))?);
     }
     if certs.is_empty() {
-        return Err(Error::new(ErrorCode::MalformedInput, "keyring: no certificate found"));
+        return Err(Error::new(
+            ErrorCode::MalformedInput,
+            "keyring: no certificate found",
+        ));
     }
     Ok(certs)
 }
@@ -293,7 +322,9 @@ pub fn is_secret(cert: &Cert) -> bool {
 
 /// Whether any secret key material is still encrypted.
 pub fn is_locked(cert: &Cert) -> bool {
-    cert.keys().secret().any(|k| !k.key().has_unencrypted_secret())
+    cert.keys()
+        .secret()
+        .any(|k| !k.key().has_unencrypted_secret())
 }
 
 /// Decrypts every locked secret key with `passphrase`.  Fails with
@@ -307,7 +338,11 @@ pub fn unlock(cert: &Cert, passphrase: &Password, policy: &Policy) -> Result<Cer
         if ka.key().has_unencrypted_secret() {
             continue;
         }
-        let k = secret::unlocked(ka.key().role_as_unspecified(), std::slice::from_ref(passphrase), policy)?;
+        let k = secret::unlocked(
+            ka.key().role_as_unspecified(),
+            std::slice::from_ref(passphrase),
+            policy,
+        )?;
         packets.push(to_packet(k, ka.primary()));
     }
     insert(cert, packets)
@@ -319,14 +354,19 @@ pub fn lock(cert: &Cert, passphrase: &Password) -> Result<Cert> {
         return Err(Error::invalid("not a secret key"));
     }
     if passphrase.map(|b| b.is_empty()) {
-        return Err(Error::invalid("an empty passphrase would not protect the key"));
+        return Err(Error::invalid(
+            "an empty passphrase would not protect the key",
+        ));
     }
     let mut packets: Vec<Packet> = Vec::new();
     for ka in cert.keys().secret() {
         if !ka.key().has_unencrypted_secret() {
             continue;
         }
-        let k = ka.key().clone().role_into_unspecified()
+        let k = ka
+            .key()
+            .clone()
+            .role_into_unspecified()
             .encrypt_secret(passphrase)
             .map_err(|e| Error::from_op("locking a key", e))?;
         packets.push(to_packet(k, ka.primary()));
@@ -335,12 +375,20 @@ pub fn lock(cert: &Cert, passphrase: &Password) -> Result<Cert> {
 }
 
 /// Re-encrypts the secret key material under a new passphrase.
-pub fn change_passphrase(cert: &Cert, old: &Password, new: &Password, policy: &Policy) -> Result<Cert> {
+pub fn change_passphrase(
+    cert: &Cert,
+    old: &Password,
+    new: &Password,
+    policy: &Policy,
+) -> Result<Cert> {
     lock(&unlock(cert, old, policy)?, new)
 }
 
 fn to_packet(
-    k: openpgp::packet::Key<openpgp::packet::key::SecretParts, openpgp::packet::key::UnspecifiedRole>,
+    k: openpgp::packet::Key<
+        openpgp::packet::key::SecretParts,
+        openpgp::packet::key::UnspecifiedRole,
+    >,
     primary: bool,
 ) -> Packet {
     if primary {
@@ -381,7 +429,11 @@ impl RevocationReason {
             "superseded" => RevocationReason::Superseded,
             "compromised" => RevocationReason::Compromised,
             "retired" => RevocationReason::Retired,
-            other => return Err(Error::invalid(format!("unknown revocation reason {other:?}"))),
+            other => {
+                return Err(Error::invalid(format!(
+                    "unknown revocation reason {other:?}"
+                )))
+            }
         })
     }
 
@@ -434,11 +486,18 @@ fn revocation_cert_bytes(cert: &Cert, sig: Signature) -> Result<Vec<u8>> {
     let mut w = openpgp::armor::Writer::with_headers(
         Vec::new(),
         openpgp::armor::Kind::PublicKey,
-        vec![("Comment", "Revocation certificate for"), ("Comment", &cert.fingerprint().to_hex())],
+        vec![
+            ("Comment", "Revocation certificate for"),
+            ("Comment", &cert.fingerprint().to_hex()),
+        ],
     )
     .map_err(|e| Error::from_op("armor", e.into()))?;
-    primary.serialize(&mut w).map_err(|e| Error::from_op("revocation certificate", e))?;
-    Packet::from(sig).serialize(&mut w).map_err(|e| Error::from_op("revocation certificate", e))?;
+    primary
+        .serialize(&mut w)
+        .map_err(|e| Error::from_op("revocation certificate", e))?;
+    Packet::from(sig)
+        .serialize(&mut w)
+        .map_err(|e| Error::from_op("revocation certificate", e))?;
     w.finalize().map_err(|e| Error::from_op("armor", e.into()))
 }
 
@@ -562,7 +621,9 @@ pub struct KeyFlagsInfo {
 }
 
 fn secs(t: SystemTime) -> u64 {
-    t.duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
+    t.duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
 }
 
 /// Describes a certificate under `policy`.
@@ -578,21 +639,39 @@ pub fn inspect(cert: &Cert, policy: &Policy) -> KeyInfo {
             },
             Err(_) => (false, Some("expired or not yet valid".to_string())),
         },
-        Err(e) => (false, Some(Error::from_parse("key", anyhow::anyhow!("{e}")).message().to_string())),
+        Err(e) => (
+            false,
+            Some(
+                Error::from_parse("key", anyhow::anyhow!("{e}"))
+                    .message()
+                    .to_string(),
+            ),
+        ),
     };
     let revocation = match cert.revocation_status(p, t) {
         RevocationStatus::Revoked(_) => "revoked",
         RevocationStatus::CouldBe(_) => "maybe_revoked",
         RevocationStatus::NotAsFarAsWeKnow => "not_revoked",
     };
-    let expires = vc.as_ref().ok().and_then(|vc| vc.primary_key().key_expiration_time()).map(secs);
+    let expires = vc
+        .as_ref()
+        .ok()
+        .and_then(|vc| vc.primary_key().key_expiration_time())
+        .map(secs);
 
-    let primary_uid = vc.as_ref().ok().and_then(|vc| vc.primary_userid().ok()).map(|u| u.userid().clone());
+    let primary_uid = vc
+        .as_ref()
+        .ok()
+        .and_then(|vc| vc.primary_userid().ok())
+        .map(|u| u.userid().clone());
     let mut user_ids: Vec<UserIdInfo> = cert
         .userids()
         .map(|ua| {
             let uid = ua.userid();
-            let valid_ua = vc.as_ref().ok().and_then(|vc| vc.userids().find(|v| v.userid() == uid));
+            let valid_ua = vc
+                .as_ref()
+                .ok()
+                .and_then(|vc| vc.userids().find(|v| v.userid() == uid));
             let revoked = matches!(ua.revocation_status(p, t), RevocationStatus::Revoked(_));
             UserIdInfo {
                 user_id: String::from_utf8_lossy(uid.value()).into_owned(),
@@ -610,22 +689,30 @@ pub fn inspect(cert: &Cert, policy: &Policy) -> KeyInfo {
         .map(|ka| {
             let key = ka.key();
             let vka = vc.as_ref().ok().and_then(|vc| {
-                vc.keys().find(|v| v.key().fingerprint() == key.fingerprint())
+                vc.keys()
+                    .find(|v| v.key().fingerprint() == key.fingerprint())
             });
-            let flags = vka.as_ref().and_then(|v| v.key_flags()).map(|f| KeyFlagsInfo {
-                certify: f.for_certification(),
-                sign: f.for_signing(),
-                encrypt_communications: f.for_transport_encryption(),
-                encrypt_storage: f.for_storage_encryption(),
-                authenticate: f.for_authentication(),
-            });
+            let flags = vka
+                .as_ref()
+                .and_then(|v| v.key_flags())
+                .map(|f| KeyFlagsInfo {
+                    certify: f.for_certification(),
+                    sign: f.for_signing(),
+                    encrypt_communications: f.for_transport_encryption(),
+                    encrypt_storage: f.for_storage_encryption(),
+                    authenticate: f.for_authentication(),
+                });
             let revoked = vka
                 .as_ref()
                 .map(|v| matches!(v.revocation_status(), RevocationStatus::Revoked(_)))
                 .unwrap_or(false);
-            let key_valid = vka.as_ref().map(|v| v.alive().is_ok()).unwrap_or(false) && !revoked && valid;
+            let key_valid =
+                vka.as_ref().map(|v| v.alive().is_ok()).unwrap_or(false) && !revoked && valid;
             let (has_secret, secret_locked) = match key.optional_secret() {
-                Some(s) => (true, !matches!(s, openpgp::packet::key::SecretKeyMaterial::Unencrypted(_))),
+                Some(s) => (
+                    true,
+                    !matches!(s, openpgp::packet::key::SecretKeyMaterial::Unencrypted(_)),
+                ),
                 None => (false, false),
             };
             SubkeyInfo {
@@ -676,15 +763,27 @@ fn curve_of(mpis: &openpgp::crypto::mpi::PublicKey) -> Option<String> {
 /// subkey), given as hex.
 pub fn find<'a>(certs: &'a [Cert], handle: &str) -> Option<&'a Cert> {
     let h: openpgp::KeyHandle = handle.parse().ok()?;
-    certs.iter().find(|c| c.keys().any(|k| k.key().key_handle().aliases(&h)))
+    certs
+        .iter()
+        .find(|c| c.keys().any(|k| k.key().key_handle().aliases(&h)))
 }
 
 /// The certificate as valid under the policy now, refusing expired and
 /// revoked certificates.  Key-level checks (`.alive().revoked(false)`) do
 /// not see a revocation of the whole certificate: this does.
-pub(crate) fn usable<'a>(cert: &'a Cert, policy: &'a Policy, purpose: &str) -> Result<ValidCert<'a>> {
+pub(crate) fn usable<'a>(
+    cert: &'a Cert,
+    policy: &'a Policy,
+    purpose: &str,
+) -> Result<ValidCert<'a>> {
     let unusable = |why: &str| {
-        Error::new(ErrorCode::NoUsableKey, format!("certificate {} cannot be used to {purpose}: {why}", cert.fingerprint()))
+        Error::new(
+            ErrorCode::NoUsableKey,
+            format!(
+                "certificate {} cannot be used to {purpose}: {why}",
+                cert.fingerprint()
+            ),
+        )
     };
     let vc = cert
         .with_policy(policy.standard(), policy.time())
@@ -692,6 +791,7 @@ pub(crate) fn usable<'a>(cert: &'a Cert, policy: &'a Policy, purpose: &str) -> R
     if let RevocationStatus::Revoked(_) = vc.revocation_status() {
         return Err(unusable("revoked"));
     }
-    vc.alive().map_err(|_| unusable("expired or not yet valid"))?;
+    vc.alive()
+        .map_err(|_| unusable("expired or not yet valid"))?;
     Ok(vc)
 }

@@ -3,9 +3,9 @@
 
 use std::time::SystemTime;
 
-use sequoia_openpgp as openpgp;
 use openpgp::policy::StandardPolicy;
 use openpgp::types::Timestamp;
+use sequoia_openpgp as openpgp;
 
 /// Default cap on plaintext produced by one buffered (non-streaming)
 /// decryption or verification.  It bounds a decompression bomb as well:

@@ -2,9 +2,11 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use sequoia_openpgp as openpgp;
-use openpgp::parse::stream::{MessageLayer, MessageStructure, VerificationError, VerificationHelper};
+use openpgp::parse::stream::{
+    MessageLayer, MessageStructure, VerificationError, VerificationHelper,
+};
 use openpgp::{Cert, KeyHandle};
+use sequoia_openpgp as openpgp;
 use serde::Serialize;
 
 use crate::error::{Error, ErrorCode};
@@ -50,7 +52,8 @@ pub struct SignatureResult {
 }
 
 fn secs(t: Option<SystemTime>) -> Option<u64> {
-    t.and_then(|t| t.duration_since(UNIX_EPOCH).ok()).map(|d| d.as_secs())
+    t.and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+        .map(|d| d.as_secs())
 }
 
 /// What a message's layers were.
@@ -79,7 +82,13 @@ pub(crate) struct Helper {
 
 impl Helper {
     pub fn new(certs: &[Cert], require_valid: bool, require_encrypted: bool) -> Self {
-        Helper { certs: certs.to_vec(), require_valid, require_encrypted, results: Vec::new(), layers: Layers::default() }
+        Helper {
+            certs: certs.to_vec(),
+            require_valid,
+            require_encrypted,
+            results: Vec::new(),
+            layers: Layers::default(),
+        }
     }
 }
 
@@ -88,7 +97,10 @@ impl VerificationHelper for Helper {
         Ok(self
             .certs
             .iter()
-            .filter(|c| c.keys().any(|k| ids.iter().any(|id| k.key().key_handle().aliases(id))))
+            .filter(|c| {
+                c.keys()
+                    .any(|k| ids.iter().any(|id| k.key().key_handle().aliases(id)))
+            })
             .cloned()
             .collect())
     }
@@ -97,7 +109,10 @@ impl VerificationHelper for Helper {
         for layer in structure.into_iter() {
             match layer {
                 MessageLayer::Compression { .. } => self.layers.compressed = true,
-                MessageLayer::Encryption { sym_algo, aead_algo } => {
+                MessageLayer::Encryption {
+                    sym_algo,
+                    aead_algo,
+                } => {
                     self.layers.encrypted = true;
                     self.layers.cipher = Some(sym_algo.to_string());
                     self.layers.aead = aead_algo.map(|a| a.to_string());
@@ -113,7 +128,11 @@ impl VerificationHelper for Helper {
             return Err(Error::new(ErrorCode::NotEncrypted, "the message is not encrypted").into());
         }
         if self.require_valid && !self.results.iter().any(|r| r.valid) {
-            return Err(Error::new(ErrorCode::NoValidSignature, "no valid signature by a given key").into());
+            return Err(Error::new(
+                ErrorCode::NoValidSignature,
+                "no valid signature by a given key",
+            )
+            .into());
         }
         Ok(())
     }
@@ -123,7 +142,9 @@ fn issuer_of(sig: &openpgp::packet::Signature) -> Option<String> {
     sig.get_issuers().first().map(|h| h.to_hex())
 }
 
-fn describe(r: Result<openpgp::parse::stream::GoodChecksum<'_>, VerificationError<'_>>) -> SignatureResult {
+fn describe(
+    r: Result<openpgp::parse::stream::GoodChecksum<'_>, VerificationError<'_>>,
+) -> SignatureResult {
     match r {
         Ok(good) => SignatureResult {
             status: SignatureStatus::Valid,
@@ -193,5 +214,9 @@ fn describe(r: Result<openpgp::parse::stream::GoodChecksum<'_>, VerificationErro
 
 fn short(e: &anyhow::Error) -> String {
     // By characters: truncating a String at a byte index can panic.
-    e.to_string().chars().filter(|c| !c.is_control()).take(160).collect()
+    e.to_string()
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(160)
+        .collect()
 }

@@ -3,10 +3,10 @@
 //! Passphrases are held as sequoia `Password`s, which are encrypted in
 //! memory and zeroized on drop.
 
-use sequoia_openpgp as openpgp;
 use openpgp::crypto::{KeyPair, Password};
 use openpgp::packet::key::{SecretParts, UnspecifiedRole};
 use openpgp::packet::Key;
+use sequoia_openpgp as openpgp;
 
 use crate::error::{Error, ErrorCode, Result};
 use crate::policy::Policy;
@@ -36,17 +36,26 @@ pub(crate) fn unlocked(
         check_s2k(e.s2k(), policy)?;
         // A GNU dummy / stub key (gpg --export-secret-subkeys) has no usable
         // material at all: say so instead of "wrong passphrase".
-        if matches!(e.s2k(), openpgp::crypto::S2K::Private { .. } | openpgp::crypto::S2K::Unknown { .. }) {
+        if matches!(
+            e.s2k(),
+            openpgp::crypto::S2K::Private { .. } | openpgp::crypto::S2K::Unknown { .. }
+        ) {
             return Err(Error::new(
                 ErrorCode::Unsupported,
-                format!("secret key {} is a stub without key material", key.fingerprint()),
+                format!(
+                    "secret key {} is a stub without key material",
+                    key.fingerprint()
+                ),
             ));
         }
     }
     if passphrases.is_empty() {
         return Err(Error::new(
             ErrorCode::KeyLocked,
-            format!("secret key {} is locked and no passphrase was given", key.fingerprint()),
+            format!(
+                "secret key {} is locked and no passphrase was given",
+                key.fingerprint()
+            ),
         ));
     }
     for p in passphrases {
@@ -57,7 +66,11 @@ pub(crate) fn unlocked(
             // (MalformedPacket).  Anything else (unsupported S2K, allocation
             // failure) is not the passphrase's fault: say so.
             Err(e) => match e.downcast_ref::<openpgp::Error>() {
-                Some(openpgp::Error::ManipulatedMessage | openpgp::Error::MalformedPacket(_) | openpgp::Error::InvalidPassword)
+                Some(
+                    openpgp::Error::ManipulatedMessage
+                    | openpgp::Error::MalformedPacket(_)
+                    | openpgp::Error::InvalidPassword,
+                )
                 | None => continue,
                 Some(_) => return Err(Error::from_op("unlocking a secret key", e)),
             },
@@ -65,7 +78,10 @@ pub(crate) fn unlocked(
     }
     Err(Error::new(
         ErrorCode::BadPassphrase,
-        format!("no given passphrase unlocks secret key {}", key.fingerprint()),
+        format!(
+            "no given passphrase unlocks secret key {}",
+            key.fingerprint()
+        ),
     ))
 }
 

@@ -2,13 +2,13 @@
 
 use std::io::Write;
 
-use sequoia_openpgp as openpgp;
 use openpgp::armor;
 use openpgp::crypto::{KeyPair, Password};
 use openpgp::packet::signature::SignatureBuilder;
 use openpgp::serialize::stream::{Armorer, LiteralWriter, Message, Signer};
 use openpgp::types::{DataFormat, SignatureType};
 use openpgp::Cert;
+use sequoia_openpgp as openpgp;
 
 use crate::error::{Error, ErrorCode, Result};
 use crate::policy::Policy;
@@ -45,7 +45,11 @@ pub struct SignOptions<'a> {
 
 /// One key pair per signer cert: its first valid, alive, non-revoked
 /// signing-capable key with secret material.
-pub(crate) fn signing_keypairs(certs: &[Cert], passphrases: &[Password], policy: &Policy) -> Result<Vec<KeyPair>> {
+pub(crate) fn signing_keypairs(
+    certs: &[Cert],
+    passphrases: &[Password],
+    policy: &Policy,
+) -> Result<Vec<KeyPair>> {
     let mut out = Vec::new();
     for cert in certs {
         let vc = crate::keys::usable(cert, policy, "sign")?;
@@ -60,10 +64,17 @@ pub(crate) fn signing_keypairs(certs: &[Cert], passphrases: &[Password], policy:
             .ok_or_else(|| {
                 Error::new(
                     ErrorCode::NoUsableKey,
-                    format!("key {} has no valid signing key with secret material", cert.fingerprint()),
+                    format!(
+                        "key {} has no valid signing key with secret material",
+                        cert.fingerprint()
+                    ),
                 )
             })?;
-        out.push(secret::keypair(ka.key().role_as_unspecified(), passphrases, policy)?);
+        out.push(secret::keypair(
+            ka.key().role_as_unspecified(),
+            passphrases,
+            policy,
+        )?);
     }
     Ok(out)
 }
@@ -76,19 +87,30 @@ pub fn sign(data: &[u8], opts: &SignOptions<'_>) -> Result<Vec<u8>> {
     let pairs = signing_keypairs(opts.signers, opts.passphrases, opts.policy)?;
     let op = |e| Error::from_op("signing", e);
     let text = opts.text || opts.mode == SignMode::Cleartext;
-    let sig_type = if text { SignatureType::Text } else { SignatureType::Binary };
+    let sig_type = if text {
+        SignatureType::Text
+    } else {
+        SignatureType::Binary
+    };
 
     let mut out = Vec::new();
     {
         let mut message = Message::new(&mut out);
         let armored = opts.armor && opts.mode != SignMode::Cleartext;
         if armored {
-            let kind = if opts.mode == SignMode::Detached { armor::Kind::Signature } else { armor::Kind::Message };
+            let kind = if opts.mode == SignMode::Detached {
+                armor::Kind::Signature
+            } else {
+                armor::Kind::Message
+            };
             message = Armorer::new(message).kind(kind).build().map_err(op)?;
         }
         let mut pairs = pairs.into_iter();
-        let first = pairs.next().ok_or_else(|| Error::invalid("signing needs at least one key"))?;
-        let mut s = Signer::with_template(message, first, SignatureBuilder::new(sig_type)).map_err(op)?;
+        let first = pairs
+            .next()
+            .ok_or_else(|| Error::invalid("signing needs at least one key"))?;
+        let mut s =
+            Signer::with_template(message, first, SignatureBuilder::new(sig_type)).map_err(op)?;
         for more in pairs {
             s = s.add_signer(more).map_err(op)?;
         }
@@ -99,7 +121,11 @@ pub fn sign(data: &[u8], opts: &SignOptions<'_>) -> Result<Vec<u8>> {
         };
         let mut w = s.build().map_err(op)?;
         if opts.mode == SignMode::Inline {
-            let format = if text { DataFormat::Unicode } else { DataFormat::Binary };
+            let format = if text {
+                DataFormat::Unicode
+            } else {
+                DataFormat::Binary
+            };
             w = LiteralWriter::new(w).format(format).build().map_err(op)?;
         }
         w.write_all(data).map_err(|e| op(e.into()))?;

@@ -6,10 +6,10 @@
 //! text outside the signed part is an error, not silently returned
 //! (CVE-2025-47934, CVE-2023-41037).
 
-use sequoia_openpgp as openpgp;
 use openpgp::parse::stream::{DetachedVerifierBuilder, VerifierBuilder};
 use openpgp::parse::Parse;
 use openpgp::Cert;
+use sequoia_openpgp as openpgp;
 use zeroize::Zeroizing;
 
 use crate::decrypt::read_limited;
@@ -40,7 +40,10 @@ pub struct Verified {
 /// Verifies an inline-signed or cleartext-signed message.
 pub fn verify(message: &[u8], opts: &VerifyOptions<'_>) -> Result<Verified> {
     if message.is_empty() {
-        return Err(Error::new(ErrorCode::MalformedInput, "message: empty input"));
+        return Err(Error::new(
+            ErrorCode::MalformedInput,
+            "message: empty input",
+        ));
     }
     let p = opts.policy;
     let helper = Helper::new(opts.certs, opts.require_signature, false);
@@ -51,19 +54,32 @@ pub fn verify(message: &[u8], opts: &VerifyOptions<'_>) -> Result<Verified> {
     let mut data = Zeroizing::new(Vec::new());
     read_limited(&mut v, &mut data, p.max_plaintext())?;
     if !v.message_processed() {
-        return Err(Error::new(ErrorCode::MalformedInput, "signed message: trailing data"));
+        return Err(Error::new(
+            ErrorCode::MalformedInput,
+            "signed message: trailing data",
+        ));
     }
     let helper = v.into_helper();
     if helper.layers.encrypted {
         return Err(Error::invalid("the message is encrypted: use decrypt"));
     }
-    Ok(Verified { data: std::mem::take(&mut *data), signatures: helper.results })
+    Ok(Verified {
+        data: std::mem::take(&mut *data),
+        signatures: helper.results,
+    })
 }
 
 /// Verifies a detached signature over `data`.
-pub fn verify_detached(data: &[u8], signature: &[u8], opts: &VerifyOptions<'_>) -> Result<Verified> {
+pub fn verify_detached(
+    data: &[u8],
+    signature: &[u8],
+    opts: &VerifyOptions<'_>,
+) -> Result<Verified> {
     if signature.is_empty() {
-        return Err(Error::new(ErrorCode::MalformedInput, "signature: empty input"));
+        return Err(Error::new(
+            ErrorCode::MalformedInput,
+            "signature: empty input",
+        ));
     }
     let p = opts.policy;
     let helper = Helper::new(opts.certs, opts.require_signature, false);
@@ -71,6 +87,10 @@ pub fn verify_detached(data: &[u8], signature: &[u8], opts: &VerifyOptions<'_>) 
         .map_err(|e| Error::from_parse("signature", e))?
         .with_policy(p.standard(), p.time(), helper)
         .map_err(|e| Error::from_parse("signature", e))?;
-    v.verify_bytes(data).map_err(|e| Error::from_parse("signature", e))?;
-    Ok(Verified { data: Vec::new(), signatures: v.into_helper().results })
+    v.verify_bytes(data)
+        .map_err(|e| Error::from_parse("signature", e))?;
+    Ok(Verified {
+        data: Vec::new(),
+        signatures: v.into_helper().results,
+    })
 }

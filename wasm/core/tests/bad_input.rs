@@ -1,6 +1,7 @@
 //! Hostile and broken input: every case gets its error code, never a panic,
 //! and never plaintext.
 
+#![allow(clippy::unwrap_used)] // tests and examples may panic on failure
 mod common;
 use common::*;
 
@@ -13,11 +14,34 @@ use sealpost_core::{armor, Cert, ErrorCode, Policy};
 const SECRET: &[u8] = b"attack at dawn - the plaintext nobody may see";
 
 fn encrypt_to(to: &Cert, armored: bool, p: &Policy) -> Vec<u8> {
-    encrypt(SECRET, &EncryptOptions { recipients: &[keys::public_cert(to)], passwords: &[], signers: &[], signer_passphrases: &[], armor: armored, force_aead: false, policy: p }).unwrap()
+    encrypt(
+        SECRET,
+        &EncryptOptions {
+            recipients: &[keys::public_cert(to)],
+            passwords: &[],
+            signers: &[],
+            signer_passphrases: &[],
+            armor: armored,
+            force_aead: false,
+            policy: p,
+        },
+    )
+    .unwrap()
 }
 
 fn try_decrypt(ct: &[u8], key: &Cert, p: &Policy) -> sealpost_core::Result<Vec<u8>> {
-    decrypt(ct, &DecryptOptions { keys: std::slice::from_ref(key), key_passphrases: &[], passwords: &[], verification_certs: &[], require_signature: false, policy: p }).map(|d| d.data)
+    decrypt(
+        ct,
+        &DecryptOptions {
+            keys: std::slice::from_ref(key),
+            key_passphrases: &[],
+            passwords: &[],
+            verification_certs: &[],
+            require_signature: false,
+            policy: p,
+        },
+    )
+    .map(|d| d.data)
 }
 
 fn assert_code(r: sealpost_core::Result<Vec<u8>>, code: ErrorCode, what: &str) {
@@ -25,7 +49,10 @@ fn assert_code(r: sealpost_core::Result<Vec<u8>>, code: ErrorCode, what: &str) {
         Ok(_) => panic!("{what}: decrypted, expected {code}"),
         Err(e) => {
             assert_eq!(e.code(), code, "{what}: {e}");
-            assert!(!e.message().contains("attack at dawn"), "{what}: plaintext in error");
+            assert!(
+                !e.message().contains("attack at dawn"),
+                "{what}: plaintext in error"
+            );
         }
     }
 }
@@ -33,25 +60,59 @@ fn assert_code(r: sealpost_core::Result<Vec<u8>>, code: ErrorCode, what: &str) {
 /// A deterministic byte stream (no rand dependency needed).
 fn noise(n: usize, seed: u64) -> Vec<u8> {
     let mut x = seed | 1;
-    (0..n).map(|_| { x ^= x << 13; x ^= x >> 7; x ^= x << 17; x as u8 }).collect()
+    (0..n)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x as u8
+        })
+        .collect()
 }
 
 #[test]
 fn random_bytes_and_empty_input() {
     let p = policy();
     let bob = key("Bob", KeyType::Curve25519, None);
-    assert_code(try_decrypt(b"", &bob, &p), ErrorCode::MalformedInput, "empty");
+    assert_code(
+        try_decrypt(b"", &bob, &p),
+        ErrorCode::MalformedInput,
+        "empty",
+    );
     for seed in 1..200u64 {
         let junk = noise(1 + (seed as usize * 37) % 3000, seed);
         // Any error is fine as long as it is an error and not a panic.
         assert!(try_decrypt(&junk, &bob, &p).is_err(), "seed {seed}");
         let _ = keys::read_cert(&junk);
-        let _ = verify(&junk, &VerifyOptions { certs: &[], require_signature: false, policy: &p });
-        let _ = verify_detached(b"x", &junk, &VerifyOptions { certs: &[], require_signature: false, policy: &p });
+        let _ = verify(
+            &junk,
+            &VerifyOptions {
+                certs: &[],
+                require_signature: false,
+                policy: &p,
+            },
+        );
+        let _ = verify_detached(
+            b"x",
+            &junk,
+            &VerifyOptions {
+                certs: &[],
+                require_signature: false,
+                policy: &p,
+            },
+        );
         let _ = armor::dearmor(&junk);
     }
-    assert_eq!(keys::read_cert(b"").unwrap_err().code(), ErrorCode::MalformedInput);
-    assert_eq!(keys::read_cert(b"hello, I am not a key").unwrap_err().code(), ErrorCode::MalformedInput);
+    assert_eq!(
+        keys::read_cert(b"").unwrap_err().code(),
+        ErrorCode::MalformedInput
+    );
+    assert_eq!(
+        keys::read_cert(b"hello, I am not a key")
+            .unwrap_err()
+            .code(),
+        ErrorCode::MalformedInput
+    );
 }
 
 #[test]
@@ -63,7 +124,13 @@ fn truncated_armor() {
         assert!(try_decrypt(&ct[..cut], &bob, &p).is_err(), "cut at {cut}");
     }
     let e = try_decrypt(&ct[..ct.len() / 2], &bob, &p).unwrap_err();
-    assert!(matches!(e.code(), ErrorCode::MalformedInput | ErrorCode::DecryptionFailed), "{e}");
+    assert!(
+        matches!(
+            e.code(),
+            ErrorCode::MalformedInput | ErrorCode::DecryptionFailed
+        ),
+        "{e}"
+    );
 }
 
 #[test]
@@ -79,7 +146,13 @@ fn flipped_byte_in_ciphertext_seipdv1_and_v2() {
             let r = try_decrypt(&bad, &bob, &p);
             match r {
                 Ok(_) => panic!("v{version}: flipped byte {i} decrypted"),
-                Err(e) => assert!(matches!(e.code(), ErrorCode::DecryptionFailed | ErrorCode::MalformedInput), "v{version} byte {i}: {e}"),
+                Err(e) => assert!(
+                    matches!(
+                        e.code(),
+                        ErrorCode::DecryptionFailed | ErrorCode::MalformedInput
+                    ),
+                    "v{version} byte {i}: {e}"
+                ),
             }
         }
     }
@@ -97,19 +170,21 @@ fn message_without_integrity_protection_is_refused() {
 /// Builds a PKESK v3 + Symmetrically Encrypted Data (tag 9, no MDC) message
 /// to `to`: the format RFC 9580 §5.7 says must not be decrypted.
 fn sed_message(to: &Cert) -> Vec<u8> {
-    use sequoia_openpgp as openpgp;
     use openpgp::crypto::symmetric::{BlockCipherMode, Encryptor, PaddingMode};
     use openpgp::crypto::SessionKey;
     use openpgp::packet::prelude::*;
     use openpgp::serialize::Serialize;
     use openpgp::types::{DataFormat, SymmetricAlgorithm};
+    use sequoia_openpgp as openpgp;
     let p = policy();
     let vc = to.with_policy(p.standard(), None).unwrap();
     let subkey = vc.keys().for_transport_encryption().next().unwrap();
     let algo = SymmetricAlgorithm::AES256;
     let sk = SessionKey::new(32).unwrap();
     let mut out = Vec::new();
-    Packet::from(PKESK3::for_recipient(algo, &sk, subkey.key()).unwrap()).serialize(&mut out).unwrap();
+    Packet::from(PKESK3::for_recipient(algo, &sk, subkey.key()).unwrap())
+        .serialize(&mut out)
+        .unwrap();
     let mut lit = Literal::new(DataFormat::Binary);
     lit.set_body(SECRET.to_vec());
     let mut inner = vec![0x42u8; 16];
@@ -117,7 +192,15 @@ fn sed_message(to: &Cert) -> Vec<u8> {
     Packet::from(lit).serialize(&mut inner).unwrap();
     let mut body = Vec::new();
     {
-        let mut e = Encryptor::new(algo, BlockCipherMode::CFB, PaddingMode::None, &sk, None, &mut body).unwrap();
+        let mut e = Encryptor::new(
+            algo,
+            BlockCipherMode::CFB,
+            PaddingMode::None,
+            &sk,
+            None,
+            &mut body,
+        )
+        .unwrap();
         std::io::Write::write_all(&mut e, &inner).unwrap();
         e.finalize().unwrap();
     }
@@ -135,10 +218,28 @@ fn wrong_passphrase_and_unknown_key() {
     let eve = key("Eve", KeyType::Curve25519, None);
     let ct = encrypt_to(&bob, true, &p);
     let wrong = [pw("wrong one")];
-    let e = decrypt(&ct, &DecryptOptions { keys: std::slice::from_ref(&bob), key_passphrases: &wrong, passwords: &[], verification_certs: &[], require_signature: false, policy: &p }).unwrap_err();
+    let e = decrypt(
+        &ct,
+        &DecryptOptions {
+            keys: std::slice::from_ref(&bob),
+            key_passphrases: &wrong,
+            passwords: &[],
+            verification_certs: &[],
+            require_signature: false,
+            policy: &p,
+        },
+    )
+    .unwrap_err();
     assert_eq!(e.code(), ErrorCode::BadPassphrase);
-    assert!(!e.message().contains("wrong one"), "passphrase leaked into error");
-    assert_code(try_decrypt(&ct, &eve, &p), ErrorCode::NoMatchingKey, "unknown key");
+    assert!(
+        !e.message().contains("wrong one"),
+        "passphrase leaked into error"
+    );
+    assert_code(
+        try_decrypt(&ct, &eve, &p),
+        ErrorCode::NoMatchingKey,
+        "unknown key",
+    );
 }
 
 #[test]
@@ -146,8 +247,40 @@ fn decrypt_refuses_unencrypted_and_verify_refuses_encrypted() {
     use sealpost_core::sign::{sign, SignMode, SignOptions};
     let p = policy();
     let alice = key("Alice", KeyType::Curve25519, None);
-    let signed = sign(SECRET, &SignOptions { signers: std::slice::from_ref(&alice), passphrases: &[], mode: SignMode::Inline, text: false, armor: true, policy: &p }).unwrap();
-    assert_code(try_decrypt(&signed, &alice, &p), ErrorCode::NotEncrypted, "signed-only message to decrypt");
+    let signed = sign(
+        SECRET,
+        &SignOptions {
+            signers: std::slice::from_ref(&alice),
+            passphrases: &[],
+            mode: SignMode::Inline,
+            text: false,
+            armor: true,
+            policy: &p,
+        },
+    )
+    .unwrap();
+    assert_code(
+        try_decrypt(&signed, &alice, &p),
+        ErrorCode::NotEncrypted,
+        "signed-only message to decrypt",
+    );
     let ct = encrypt_to(&alice, true, &p);
-    assert!(verify(&ct, &VerifyOptions { certs: &[], require_signature: false, policy: &p }).is_err());
+    assert!(verify(
+        &ct,
+        &VerifyOptions {
+            certs: &[],
+            require_signature: false,
+            policy: &p
+        }
+    )
+    .is_err());
+}
+
+#[test]
+fn committed_sed_fixture_is_refused() {
+    // The same construction, committed for the JS suites (fail_sed_no_mdc.*).
+    let p = policy();
+    let bob = sealpost_core::keys::read_cert(&fixture("fail_sed_no_mdc.key")).unwrap();
+    let e = try_decrypt(&fixture("fail_sed_no_mdc.pgp"), &bob, &p).unwrap_err();
+    assert_eq!(e.code(), ErrorCode::PolicyRejected, "{e}");
 }

@@ -1,5 +1,6 @@
 //! Every operation of the core, natively: keys, encrypt/decrypt, sign/verify, armor.
 
+#![allow(clippy::unwrap_used)] // tests and examples may panic on failure
 mod common;
 use common::*;
 
@@ -12,13 +13,30 @@ use sealpost_core::verify::{verify, verify_detached, VerifyOptions};
 use sealpost_core::{armor, Cert, ErrorCode, Password, Policy};
 
 fn enc(pt: &[u8], to: &[Cert], signers: &[Cert], passwords: &[Password], p: &Policy) -> Vec<u8> {
-    encrypt(pt, &EncryptOptions {
-        recipients: to, passwords, signers, signer_passphrases: &[], armor: true, force_aead: false, policy: p,
-    }).expect("encrypt")
+    encrypt(
+        pt,
+        &EncryptOptions {
+            recipients: to,
+            passwords,
+            signers,
+            signer_passphrases: &[],
+            armor: true,
+            force_aead: false,
+            policy: p,
+        },
+    )
+    .expect("encrypt")
 }
 
 fn dec_opts<'a>(keys: &'a [Cert], verify: &'a [Cert], p: &'a Policy) -> DecryptOptions<'a> {
-    DecryptOptions { keys, key_passphrases: &[], passwords: &[], verification_certs: verify, require_signature: false, policy: p }
+    DecryptOptions {
+        keys,
+        key_passphrases: &[],
+        passwords: &[],
+        verification_certs: verify,
+        require_signature: false,
+        policy: p,
+    }
 }
 
 #[test]
@@ -41,11 +59,23 @@ fn every_key_type_generates_encrypts_signs_and_reports_support() {
             assert!(info.valid, "{} v{v}: {:?}", kt.name(), info.invalid_reason);
             assert_eq!(info.keys.len(), 3);
             let pubc = keys::public_cert(&alice);
-            let ct = enc(b"hi there", &[pubc.clone()], &[alice.clone()], &[], &p);
-            let out = decrypt(&ct, &dec_opts(&[alice.clone()], &[pubc], &p)).expect("decrypt");
+            let ct = enc(
+                b"hi there",
+                std::slice::from_ref(&pubc),
+                std::slice::from_ref(&alice),
+                &[],
+                &p,
+            );
+            let out = decrypt(&ct, &dec_opts(std::slice::from_ref(&alice), &[pubc], &p))
+                .expect("decrypt");
             assert_eq!(out.data, b"hi there");
             assert!(out.signatures[0].valid, "{} v{v}", kt.name());
-            assert_eq!(out.layers.aead.is_some(), v == 6, "{} v{v}: SEIPD version follows features", kt.name());
+            assert_eq!(
+                out.layers.aead.is_some(),
+                v == 6,
+                "{} v{v}: SEIPD version follows features",
+                kt.name()
+            );
             report.push(format!("{} v{v}: ok", kt.name()));
         }
     }
@@ -56,10 +86,14 @@ fn every_key_type_generates_encrypts_signs_and_reports_support() {
 fn default_key_is_v4_curve25519_seipdv1_and_inspects() {
     let p = policy();
     let k = keys::generate(&keys::GenerateOptions {
-        user_ids: vec!["Alice <alice@example.org>".into(), "Alice W. <aw@example.net>".into()],
+        user_ids: vec![
+            "Alice <alice@example.org>".into(),
+            "Alice W. <aw@example.net>".into(),
+        ],
         expires_in: Some(std::time::Duration::from_secs(86400 * 365)),
         ..Default::default()
-    }).unwrap();
+    })
+    .unwrap();
     let info = keys::inspect(&k.cert, &p);
     assert_eq!(info.version, 4);
     assert!(info.is_secret && !info.is_locked && info.valid);
@@ -93,7 +127,11 @@ fn read_write_armored_and_binary() {
         assert_eq!(back.fingerprint(), k.fingerprint());
         assert_eq!(back.is_tsk(), secret);
     }
-    let ring = [keys::write_cert(&k, false, true).unwrap(), keys::write_cert(&key("Bob", KeyType::Curve25519, None), false, true).unwrap()].concat();
+    let ring = [
+        keys::write_cert(&k, false, true).unwrap(),
+        keys::write_cert(&key("Bob", KeyType::Curve25519, None), false, true).unwrap(),
+    ]
+    .concat();
     assert_eq!(keys::read_certs(&ring).unwrap().len(), 2);
 }
 
@@ -102,10 +140,17 @@ fn lock_unlock_change_passphrase() {
     let p = policy();
     let k = locked_key("Alice", "correct horse");
     assert!(keys::is_locked(&k));
-    assert_eq!(keys::unlock(&k, &pw("wrong"), &policy()).unwrap_err().code(), ErrorCode::BadPassphrase);
+    assert_eq!(
+        keys::unlock(&k, &pw("wrong"), &policy())
+            .unwrap_err()
+            .code(),
+        ErrorCode::BadPassphrase
+    );
     let open = keys::unlock(&k, &pw("correct horse"), &policy()).unwrap();
     assert!(!keys::is_locked(&open));
-    let relocked = keys::change_passphrase(&k, &pw("correct horse"), &pw("battery staple"), &policy()).unwrap();
+    let relocked =
+        keys::change_passphrase(&k, &pw("correct horse"), &pw("battery staple"), &policy())
+            .unwrap();
     assert!(keys::is_locked(&relocked));
     assert!(keys::unlock(&relocked, &pw("correct horse"), &p).is_err());
     keys::unlock(&relocked, &pw("battery staple"), &policy()).unwrap();
@@ -113,10 +158,23 @@ fn lock_unlock_change_passphrase() {
     let bytes = keys::write_cert(&relocked, true, true).unwrap();
     assert!(keys::is_locked(&keys::read_cert(&bytes).unwrap()));
     // Signing with a locked key: KEY_LOCKED without passphrase, BAD_PASSPHRASE with a wrong one.
-    let opts = |pp: &'static [Password]| SignOptions { signers: std::slice::from_ref(&k), passphrases: pp, mode: SignMode::Inline, text: false, armor: true, policy: &p };
-    assert_eq!(sign(b"x", &opts(&[])).unwrap_err().code(), ErrorCode::KeyLocked);
+    let opts = |pp: &'static [Password]| SignOptions {
+        signers: std::slice::from_ref(&k),
+        passphrases: pp,
+        mode: SignMode::Inline,
+        text: false,
+        armor: true,
+        policy: &p,
+    };
+    assert_eq!(
+        sign(b"x", &opts(&[])).unwrap_err().code(),
+        ErrorCode::KeyLocked
+    );
     let wrong: &'static [Password] = Box::leak(Box::new([pw("nope")]));
-    assert_eq!(sign(b"x", &opts(wrong)).unwrap_err().code(), ErrorCode::BadPassphrase);
+    assert_eq!(
+        sign(b"x", &opts(wrong)).unwrap_err().code(),
+        ErrorCode::BadPassphrase
+    );
     let right: &'static [Password] = Box::leak(Box::new([pw("correct horse")]));
     sign(b"x", &opts(right)).unwrap();
 }
@@ -130,7 +188,10 @@ fn decrypt_with_locked_key_and_passphrase() {
     assert_eq!(decrypt(&ct, &o).unwrap_err().code(), ErrorCode::KeyLocked);
     let wrong = [pw("nope")];
     o.key_passphrases = &wrong;
-    assert_eq!(decrypt(&ct, &o).unwrap_err().code(), ErrorCode::BadPassphrase);
+    assert_eq!(
+        decrypt(&ct, &o).unwrap_err().code(),
+        ErrorCode::BadPassphrase
+    );
     let right = [pw("s3cret pass")];
     o.key_passphrases = &right;
     assert_eq!(decrypt(&ct, &o).unwrap().data, b"for bob");
@@ -139,20 +200,40 @@ fn decrypt_with_locked_key_and_passphrase() {
 #[test]
 fn many_recipients_and_passwords() {
     let p = policy();
-    let (a, b, c) = (key("A", KeyType::Curve25519, None), key("B", KeyType::Rsa3072, None), key("C", KeyType::Curve448, Some(6)));
+    let (a, b, c) = (
+        key("A", KeyType::Curve25519, None),
+        key("B", KeyType::Rsa3072, None),
+        key("C", KeyType::Curve448, Some(6)),
+    );
     let pws = [pw("hunter2 hunter2")];
-    let ct = enc(b"to all", &[keys::public_cert(&a), keys::public_cert(&b), keys::public_cert(&c)], &[], &pws, &p);
+    let ct = enc(
+        b"to all",
+        &[
+            keys::public_cert(&a),
+            keys::public_cert(&b),
+            keys::public_cert(&c),
+        ],
+        &[],
+        &pws,
+        &p,
+    );
     for k in [&a, &b, &c] {
         let out = decrypt(&ct, &dec_opts(std::slice::from_ref(k), &[], &p)).unwrap();
         assert_eq!(out.data, b"to all");
-        assert!(out.layers.aead.is_none(), "mixed v4/v6 recipients fall back to SEIPDv1");
+        assert!(
+            out.layers.aead.is_none(),
+            "mixed v4/v6 recipients fall back to SEIPDv1"
+        );
     }
     let mut o = dec_opts(&[], &[], &p);
     o.passwords = &pws;
     assert_eq!(decrypt(&ct, &o).unwrap().data, b"to all");
     let wrong = [pw("hunter3")];
     o.passwords = &wrong;
-    assert_eq!(decrypt(&ct, &o).unwrap_err().code(), ErrorCode::DecryptionFailed);
+    assert_eq!(
+        decrypt(&ct, &o).unwrap_err().code(),
+        ErrorCode::DecryptionFailed
+    );
 }
 
 #[test]
@@ -160,7 +241,19 @@ fn password_only_and_forced_aead() {
     let p = policy();
     let pws = [pw("a long passphrase")];
     for force_aead in [false, true] {
-        let ct = encrypt(b"secret", &EncryptOptions { recipients: &[], passwords: &pws, signers: &[], signer_passphrases: &[], armor: false, force_aead, policy: &p }).unwrap();
+        let ct = encrypt(
+            b"secret",
+            &EncryptOptions {
+                recipients: &[],
+                passwords: &pws,
+                signers: &[],
+                signer_passphrases: &[],
+                armor: false,
+                force_aead,
+                policy: &p,
+            },
+        )
+        .unwrap();
         assert!(!armor::is_armored(&ct));
         let mut o = dec_opts(&[], &[], &p);
         o.passwords = &pws;
@@ -173,21 +266,44 @@ fn password_only_and_forced_aead() {
 #[test]
 fn signature_results_are_data_unless_required() {
     let p = policy();
-    let (alice, bob, mallory) = (key("Alice", KeyType::Curve25519, None), key("Bob", KeyType::Curve25519, None), key("Mallory", KeyType::Curve25519, None));
-    let ct = enc(b"signed", &[keys::public_cert(&bob)], &[mallory.clone()], &[], &p);
+    let (alice, bob, mallory) = (
+        key("Alice", KeyType::Curve25519, None),
+        key("Bob", KeyType::Curve25519, None),
+        key("Mallory", KeyType::Curve25519, None),
+    );
+    let ct = enc(
+        b"signed",
+        &[keys::public_cert(&bob)],
+        std::slice::from_ref(&mallory),
+        &[],
+        &p,
+    );
     // Signed by someone we have no cert for: decrypts, signature reported as unknown.
-    let out = decrypt(&ct, &dec_opts(std::slice::from_ref(&bob), &[keys::public_cert(&alice)], &p)).unwrap();
+    let out = decrypt(
+        &ct,
+        &dec_opts(std::slice::from_ref(&bob), &[keys::public_cert(&alice)], &p),
+    )
+    .unwrap();
     assert_eq!(out.signatures.len(), 1);
     assert_eq!(out.signatures[0].status, SignatureStatus::UnknownKey);
     assert!(!out.signatures[0].valid);
-    assert_eq!(out.signatures[0].issuer.as_deref().map(|s| s.len() >= 16), Some(true));
+    assert_eq!(
+        out.signatures[0].issuer.as_deref().map(|s| s.len() >= 16),
+        Some(true)
+    );
     // Required: error, and no plaintext.
     let mut o = dec_opts(std::slice::from_ref(&bob), std::slice::from_ref(&alice), &p);
     o.require_signature = true;
-    assert_eq!(decrypt(&ct, &o).unwrap_err().code(), ErrorCode::NoValidSignature);
+    assert_eq!(
+        decrypt(&ct, &o).unwrap_err().code(),
+        ErrorCode::NoValidSignature
+    );
     // Unsigned with require: error as well.
     let unsigned = enc(b"unsigned", &[keys::public_cert(&bob)], &[], &[], &p);
-    assert_eq!(decrypt(&unsigned, &o).unwrap_err().code(), ErrorCode::NoValidSignature);
+    assert_eq!(
+        decrypt(&unsigned, &o).unwrap_err().code(),
+        ErrorCode::NoValidSignature
+    );
 }
 
 #[test]
@@ -195,14 +311,42 @@ fn sign_verify_inline_detached_cleartext() {
     let p = policy();
     let alice = key("Alice", KeyType::Curve25519, None);
     let certs = [keys::public_cert(&alice)];
-    let vopts = VerifyOptions { certs: &certs, require_signature: true, policy: &p };
+    let vopts = VerifyOptions {
+        certs: &certs,
+        require_signature: true,
+        policy: &p,
+    };
     let data = b"line one\nline two\n";
-    for (mode, text) in [(SignMode::Inline, false), (SignMode::Inline, true), (SignMode::Cleartext, true), (SignMode::Detached, false), (SignMode::Detached, true)] {
+    for (mode, text) in [
+        (SignMode::Inline, false),
+        (SignMode::Inline, true),
+        (SignMode::Cleartext, true),
+        (SignMode::Detached, false),
+        (SignMode::Detached, true),
+    ] {
         for armored in [true, false] {
-            let sig = sign(data, &SignOptions { signers: std::slice::from_ref(&alice), passphrases: &[], mode, text, armor: armored, policy: &p }).unwrap();
-            let v = if mode == SignMode::Detached { verify_detached(data, &sig, &vopts).unwrap() } else { verify(&sig, &vopts).unwrap() };
+            let sig = sign(
+                data,
+                &SignOptions {
+                    signers: std::slice::from_ref(&alice),
+                    passphrases: &[],
+                    mode,
+                    text,
+                    armor: armored,
+                    policy: &p,
+                },
+            )
+            .unwrap();
+            let v = if mode == SignMode::Detached {
+                verify_detached(data, &sig, &vopts).unwrap()
+            } else {
+                verify(&sig, &vopts).unwrap()
+            };
             assert!(v.signatures.iter().all(|s| s.valid), "{mode:?} text={text}");
-            assert_eq!(v.signatures[0].signer_fingerprint.as_deref(), Some(alice.fingerprint().to_hex().as_str()));
+            assert_eq!(
+                v.signatures[0].signer_fingerprint.as_deref(),
+                Some(alice.fingerprint().to_hex().as_str())
+            );
             if mode != SignMode::Detached {
                 assert_eq!(v.data, data, "{mode:?}");
             }
@@ -211,7 +355,15 @@ fn sign_verify_inline_detached_cleartext() {
             }
             // Tampered data fails verification.
             if mode == SignMode::Detached {
-                let bad = verify_detached(b"line one\nline 2\n", &sig, &VerifyOptions { require_signature: false, ..vopts }).unwrap();
+                let bad = verify_detached(
+                    b"line one\nline 2\n",
+                    &sig,
+                    &VerifyOptions {
+                        require_signature: false,
+                        ..vopts
+                    },
+                )
+                .unwrap();
                 assert_eq!(bad.signatures[0].status, SignatureStatus::BadSignature);
             }
         }
@@ -222,21 +374,59 @@ fn sign_verify_inline_detached_cleartext() {
 fn revoke_and_refuse_to_encrypt_to_revoked_or_expired() {
     let p = policy();
     let alice = key("Alice", KeyType::Curve25519, None);
-    let revoked = keys::revoke(&alice, RevocationReason::Compromised, "lost laptop", &[], &p).unwrap();
+    let revoked = keys::revoke(
+        &alice,
+        RevocationReason::Compromised,
+        "lost laptop",
+        &[],
+        &p,
+    )
+    .unwrap();
     let info = keys::inspect(&revoked, &p);
     assert_eq!(info.revocation, "revoked");
     assert!(!info.valid);
-    let e = encrypt(b"x", &EncryptOptions { recipients: &[keys::public_cert(&revoked)], passwords: &[], signers: &[], signer_passphrases: &[], armor: true, force_aead: false, policy: &p }).unwrap_err();
+    let e = encrypt(
+        b"x",
+        &EncryptOptions {
+            recipients: &[keys::public_cert(&revoked)],
+            passwords: &[],
+            signers: &[],
+            signer_passphrases: &[],
+            armor: true,
+            force_aead: false,
+            policy: &p,
+        },
+    )
+    .unwrap_err();
     assert_eq!(e.code(), ErrorCode::NoUsableKey);
     // A separately made revocation certificate revokes the public cert too.
     let rc = keys::revocation_certificate(&alice, RevocationReason::Retired, "", &[], &p).unwrap();
     let merged = keys::merge(&keys::public_cert(&alice), &keys::read_cert(&rc).unwrap()).unwrap();
     assert_eq!(keys::inspect(&merged, &p).revocation, "revoked");
     // Expired: judged a year later.
-    let short = keys::generate(&keys::GenerateOptions { user_ids: vec!["S <s@example.org>".into()], expires_in: Some(std::time::Duration::from_secs(3600)), ..Default::default() }).unwrap().cert;
-    let later = Policy::new().at(sealpost_core::policy::now() + std::time::Duration::from_secs(86400 * 365));
+    let short = keys::generate(&keys::GenerateOptions {
+        user_ids: vec!["S <s@example.org>".into()],
+        expires_in: Some(std::time::Duration::from_secs(3600)),
+        ..Default::default()
+    })
+    .unwrap()
+    .cert;
+    let later = Policy::new()
+        .at(sealpost_core::policy::now() + std::time::Duration::from_secs(86400 * 365));
     assert!(!keys::inspect(&short, &later).valid);
-    let e = encrypt(b"x", &EncryptOptions { recipients: &[short], passwords: &[], signers: &[], signer_passphrases: &[], armor: true, force_aead: false, policy: &later }).unwrap_err();
+    let e = encrypt(
+        b"x",
+        &EncryptOptions {
+            recipients: &[short],
+            passwords: &[],
+            signers: &[],
+            signer_passphrases: &[],
+            armor: true,
+            force_aead: false,
+            policy: &later,
+        },
+    )
+    .unwrap_err();
     assert_eq!(e.code(), ErrorCode::NoUsableKey);
 }
 
@@ -250,19 +440,46 @@ fn armor_dearmor() {
     assert_eq!(armor::dearmor(&a).unwrap(), bin);
     let sec = armor::armor(&keys::write_cert(&alice, true, false).unwrap(), None).unwrap();
     assert!(sec.starts_with(b"-----BEGIN PGP PRIVATE KEY BLOCK-----"));
-    assert_eq!(armor::dearmor(b"not armor").unwrap_err().code(), ErrorCode::MalformedInput);
+    assert_eq!(
+        armor::dearmor(b"not armor").unwrap_err().code(),
+        ErrorCode::MalformedInput
+    );
     let truncated = &a[..a.len() / 2];
-    assert_eq!(armor::dearmor(truncated).unwrap_err().code(), ErrorCode::MalformedInput);
+    assert_eq!(
+        armor::dearmor(truncated).unwrap_err().code(),
+        ErrorCode::MalformedInput
+    );
 }
 
 #[test]
 fn large_message_roundtrip_16_mib() {
     let p = policy();
-    let (alice, bob) = (key("Alice", KeyType::Curve25519, None), key("Bob", KeyType::Curve25519, Some(6)));
-    let data: Vec<u8> = (0..16u32 << 20).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect();
+    let (alice, bob) = (
+        key("Alice", KeyType::Curve25519, None),
+        key("Bob", KeyType::Curve25519, Some(6)),
+    );
+    let data: Vec<u8> = (0..16u32 << 20)
+        .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
+        .collect();
     for to in [&alice, &bob] {
-        let ct = encrypt(&data, &EncryptOptions { recipients: &[keys::public_cert(to)], passwords: &[], signers: std::slice::from_ref(&alice), signer_passphrases: &[], armor: false, force_aead: false, policy: &p }).unwrap();
-        let out = decrypt(&ct, &dec_opts(std::slice::from_ref(to), &[keys::public_cert(&alice)], &p)).unwrap();
+        let ct = encrypt(
+            &data,
+            &EncryptOptions {
+                recipients: &[keys::public_cert(to)],
+                passwords: &[],
+                signers: std::slice::from_ref(&alice),
+                signer_passphrases: &[],
+                armor: false,
+                force_aead: false,
+                policy: &p,
+            },
+        )
+        .unwrap();
+        let out = decrypt(
+            &ct,
+            &dec_opts(std::slice::from_ref(to), &[keys::public_cert(&alice)], &p),
+        )
+        .unwrap();
         assert!(out.data == data);
         assert!(out.signatures[0].valid);
     }
@@ -272,7 +489,13 @@ fn large_message_roundtrip_16_mib() {
 fn plaintext_limit_is_enforced() {
     let p = policy();
     let bob = key("Bob", KeyType::Curve25519, None);
-    let ct = enc(&vec![7u8; 2 << 20], &[keys::public_cert(&bob)], &[], &[], &p);
+    let ct = enc(
+        &vec![7u8; 2 << 20],
+        &[keys::public_cert(&bob)],
+        &[],
+        &[],
+        &p,
+    );
     let small = Policy::new().with_max_plaintext(1 << 20);
     let e = decrypt(&ct, &dec_opts(std::slice::from_ref(&bob), &[], &small)).unwrap_err();
     assert_eq!(e.code(), ErrorCode::LimitExceeded);

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Installs everything `make demo` and `make test` need, idempotently.
+# Safe to run again: each step checks first and does nothing if satisfied.
+#   scripts/setup.sh            toolchain + wasm-bindgen + npm packages
+#   scripts/setup.sh --browser  also Chromium, ChromeDriver and GnuPG (tests)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf '[setup] %s\n' "$*"; }
+die() { printf '[setup] error: %s\n' "$*" >&2; exit 1; }
+
+want_browser=0
+[ "${1:-}" = "--browser" ] && want_browser=1
+
+# 1. Rust toolchain pinned by rust-toolchain.toml, with the wasm target.
+command -v rustup >/dev/null || die "rustup is required (https://rustup.rs); it installs the pinned toolchain itself"
+toolchain=$(sed -n 's/^channel *= *"\(.*\)"/\1/p' rust-toolchain.toml)
+if ! rustup toolchain list | grep -q "^$toolchain"; then
+  say "installing Rust $toolchain"
+  rustup toolchain install "$toolchain" --profile minimal --component clippy,rustfmt
+fi
+if ! rustup target list --installed --toolchain "$toolchain" | grep -qx wasm32-unknown-unknown; then
+  say "adding the wasm32-unknown-unknown target"
+  rustup target add --toolchain "$toolchain" wasm32-unknown-unknown
+fi
+
+# 2. wasm-bindgen-cli must equal the wasm-bindgen crate in Cargo.lock exactly.
+wb_version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+[ -n "$wb_version" ] || die "could not read the wasm-bindgen version from Cargo.lock"
+have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
+if [ "$have" != "$wb_version" ]; then
+  say "installing wasm-bindgen-cli $wb_version (found: ${have:-none}); this takes about 10 minutes once"
+  # --locked fails here (a locked dependency is missing from the index); the
+  # exact version pin is what matters for reproducible output.
+  cargo install wasm-bindgen-cli --version "=$wb_version" --force
+fi
+
+# 3. Node and the npm dev dependencies (playwright-core drives Chromium).
+command -v node >/dev/null || die "Node.js >= 20 is required (apt-get install nodejs npm)"
+node_major=$(node -p 'process.versions.node.split(".")[0]')
+[ "$node_major" -ge 20 ] || die "Node.js >= 20 is required, found $(node --version)"
+stamp=node_modules/.package-lock.json
+if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ]; then
+  say "npm ci"
+  npm ci --no-audit --no-fund
+fi
+
+# 4. Browser and GnuPG, for the tests.  Debian packages only: never a
+#    browser download (npx playwright install cannot work offline anyway).
+if [ "$want_browser" = 1 ]; then
+  missing=()
+  command -v chromium >/dev/null || missing+=(chromium)
+  command -v chromedriver >/dev/null || missing+=(chromium-driver)
+  command -v gpg >/dev/null || missing+=(gnupg)
+  if [ ${#missing[@]} -gt 0 ]; then
+    command -v apt-get >/dev/null || die "please install: ${missing[*]} (Debian/Ubuntu package names)"
+    sudo=""
+    [ "$(id -u)" = 0 ] || sudo="sudo"
+    say "installing ${missing[*]} with apt-get"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+  # Debian's chromedriver must match its chromium; a mismatch fails later
+  # with an obscure error, so say it now.
+  cv=$(chromium --version 2>/dev/null | grep -oE '[0-9]+\.[0-9]+\.[0-9]+' | head -1)
+  dv=$(chromedriver --version 2>/dev/null | grep -oE '[0-9]+\.[0-9]+\.[0-9]+' | head -1)
+  [ "$cv" = "$dv" ] || die "chromium ($cv) and chromedriver ($dv) differ: apt-get install --only-upgrade chromium chromium-driver"
+fi
+say "ok"

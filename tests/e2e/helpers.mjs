@@ -1,0 +1,30 @@
+// Shared e2e plumbing: serve a directory with tools/serve.mjs on a free
+// loopback port, and launch Debian's Chromium through playwright-core.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const repo = fileURLToPath(new URL('../../', import.meta.url));
+
+export async function serve(dir) {
+  const child = spawn(process.execPath, [`${repo}tools/serve.mjs`, dir, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let buffered = '';
+  for await (const chunk of child.stdout) {
+    buffered += chunk;
+    const m = buffered.match(/listening on (http:\/\/127\.0\.0\.1:\d+\/)/);
+    if (m) return { url: m[1], close: async () => { child.kill('SIGTERM'); await once(child, 'exit'); } };
+  }
+  throw new Error(`server did not start: ${buffered}`);
+}
+
+export async function browser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+export { repo };
