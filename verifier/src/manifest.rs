@@ -1,0 +1,354 @@
+//! The release manifest: every file of a release with its SHA-384 and size,
+//! plus build provenance, in a canonical JSON form that is signed with a
+//! detached OpenPGP signature.
+//!
+//! Canonical form: UTF-8 JSON, object keys sorted by code point, no
+//! insignificant whitespace, integers only, one trailing newline.  A
+//! manifest whose bytes differ from the canonical serialization of what
+//! they parse to is rejected, so exactly one byte string has a given
+//! meaning (no duplicate keys, no reordering games).
+
+use std::collections::BTreeMap;
+
+use sealpost_core::sign::{sign, SignMode, SignOptions};
+use sealpost_core::verify::{verify_detached, VerifyOptions};
+use sealpost_core::{Cert, Password, Policy};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, ErrorCode, Result};
+use crate::sri::{Algorithm, Integrity};
+
+/// The format identifier this library writes and reads.
+pub const FORMAT: &str = "sealpost-manifest/1";
+
+/// One file of the release.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileEntry {
+    /// `sha384-<base64>` of the file's bytes.
+    pub integrity: String,
+    /// Size in bytes.
+    pub size: u64,
+}
+
+/// How the release was built.  Every field is what a rebuilder needs to
+/// reproduce the bytes, or to tell why they differ.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Provenance {
+    /// The source commit (hex), if built from git.
+    pub source_commit: Option<String>,
+    /// `sha256-<base64>` of `Cargo.lock`.
+    pub cargo_lock: Option<String>,
+    /// `sha256-<base64>` of `package-lock.json`.
+    pub package_lock: Option<String>,
+    /// `rustc --version`.
+    pub rustc: Option<String>,
+    /// `wasm-bindgen --version`.
+    pub wasm_bindgen: Option<String>,
+    /// `wasm-opt --version`, if used.
+    pub wasm_opt: Option<String>,
+    /// `SOURCE_DATE_EPOCH` the build used.
+    pub source_date_epoch: Option<u64>,
+}
+
+/// A release manifest.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    /// Always [`FORMAT`].
+    pub format: String,
+    /// The application's name.
+    pub app: String,
+    /// The release version (`MAJOR.MINOR.PATCH`); newer releases compare greater.
+    pub version: String,
+    /// HTML entry points (paths in `files`), e.g. `["index.html"]`.
+    pub entrypoints: Vec<String>,
+    /// Every file: relative path (`/`-separated) → entry.
+    pub files: BTreeMap<String, FileEntry>,
+    /// Build provenance.
+    pub provenance: Provenance,
+}
+
+/// Checks that `path` is a plain relative path inside the release root:
+/// `/`-separated, no empty, `.` or `..` segments, no leading `/`, no `\`,
+/// no control characters, no drive letters.
+pub fn check_path(path: &str) -> Result<()> {
+    let bad = |why: &str| {
+        Err(Error::new(
+            ErrorCode::BadPath,
+            format!("path {path:?}: {why}"),
+        ))
+    };
+    if path.is_empty() || path.len() > 1024 {
+        return bad("empty or longer than 1024 bytes");
+    }
+    if path.starts_with('/') || path.contains('\\') || path.contains(':') {
+        return bad("must be relative, '/'-separated, without ':' or '\\'");
+    }
+    if path.chars().any(|c| c.is_control()) {
+        return bad("contains control characters");
+    }
+    if path
+        .split('/')
+        .any(|seg| seg.is_empty() || seg == "." || seg == "..")
+    {
+        return bad("has an empty, '.' or '..' segment");
+    }
+    Ok(())
+}
+
+/// Parses `MAJOR.MINOR.PATCH` (no pre-release part) for ordering.
+pub fn parse_version(v: &str) -> Result<(u64, u64, u64)> {
+    let parts: Vec<&str> = v.split('.').collect();
+    let num = |s: &str| {
+        s.parse::<u64>()
+            .ok()
+            .filter(|_| !s.is_empty() && (s == "0" || !s.starts_with('0')))
+    };
+    match parts.as_slice() {
+        [a, b, c] => match (num(a), num(b), num(c)) {
+            (Some(a), Some(b), Some(c)) => Ok((a, b, c)),
+            _ => Err(Error::new(
+                ErrorCode::BadManifest,
+                format!("version {v:?} is not MAJOR.MINOR.PATCH"),
+            )),
+        },
+        _ => Err(Error::new(
+            ErrorCode::BadManifest,
+            format!("version {v:?} is not MAJOR.MINOR.PATCH"),
+        )),
+    }
+}
+
+impl Manifest {
+    /// A manifest with no files yet.
+    pub fn new(app: &str, version: &str) -> Result<Self> {
+        parse_version(version)?;
+        Ok(Manifest {
+            format: FORMAT.to_string(),
+            app: app.to_string(),
+            version: version.to_string(),
+            entrypoints: Vec::new(),
+            files: BTreeMap::new(),
+            provenance: Provenance::default(),
+        })
+    }
+
+    /// Adds a file with its precomputed SHA-384 integrity string.
+    pub fn add_file(&mut self, path: &str, integrity: String, size: u64) -> Result<()> {
+        check_path(path)?;
+        self.files
+            .insert(path.to_string(), FileEntry { integrity, size });
+        Ok(())
+    }
+
+    /// The canonical bytes (what is signed and written to `manifest.json`).
+    pub fn to_canonical(&self) -> Vec<u8> {
+        // serde_json::Value keeps object keys in a BTreeMap (sorted), and
+        // to_vec writes no whitespace: that is the canonical form.
+        let value = serde_json::to_value(self).unwrap_or(serde_json::Value::Null);
+        let mut out = serde_json::to_vec(&value).unwrap_or_default();
+        out.push(b'\n');
+        out
+    }
+
+    /// Parses and validates a manifest.  Rejects non-canonical bytes,
+    /// unknown fields, bad paths, entry points not in `files`, and
+    /// integrity strings that are not a single SHA-384.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
+        let m: Manifest = serde_json::from_slice(bytes).map_err(|e| {
+            Error::new(
+                ErrorCode::BadManifest,
+                format!(
+                    "manifest JSON at line {}, column {}: {}",
+                    e.line(),
+                    e.column(),
+                    e
+                ),
+            )
+        })?;
+        if m.format != FORMAT {
+            return Err(Error::new(
+                ErrorCode::BadManifest,
+                format!("format {:?} is not {FORMAT:?}", m.format),
+            ));
+        }
+        parse_version(&m.version)?;
+        for (path, entry) in &m.files {
+            check_path(path)?;
+            let i = Integrity::parse(&entry.integrity);
+            if i.hashes.len() != 1 || i.strongest() != Some(Algorithm::Sha384) {
+                return Err(Error::new(
+                    ErrorCode::BadIntegrity,
+                    format!("files[{path:?}].integrity must be one sha384-… value"),
+                ));
+            }
+        }
+        for e in &m.entrypoints {
+            if !m.files.contains_key(e) {
+                return Err(Error::new(
+                    ErrorCode::BadManifest,
+                    format!("entry point {e:?} is not in files"),
+                ));
+            }
+        }
+        if m.to_canonical() != bytes {
+            return Err(Error::new(
+                ErrorCode::BadManifest,
+                "manifest is not in canonical form (sorted keys, no whitespace, one trailing newline)",
+            ));
+        }
+        Ok(m)
+    }
+
+    /// Signs the canonical bytes: an armored detached OpenPGP signature.
+    pub fn sign(&self, key: &Cert, passphrases: &[Password]) -> Result<Vec<u8>> {
+        let p = Policy::new();
+        sign(
+            &self.to_canonical(),
+            &SignOptions {
+                signers: std::slice::from_ref(key),
+                passphrases,
+                mode: SignMode::Detached,
+                text: false,
+                armor: true,
+                policy: &p,
+            },
+        )
+        .map_err(|e| Error::new(ErrorCode::BadKey, format!("signing the manifest: {e}")))
+    }
+}
+
+/// Verifies `signature` over the manifest `bytes` with `cert`, then parses
+/// the manifest.  Fails unless a signature by `cert` is valid.
+pub fn verify_signed(bytes: &[u8], signature: &[u8], cert: &Cert) -> Result<Manifest> {
+    let p = Policy::new();
+    let v = verify_detached(
+        bytes,
+        signature,
+        &VerifyOptions {
+            certs: std::slice::from_ref(cert),
+            require_signature: true,
+            policy: &p,
+        },
+    )
+    .map_err(|e| Error::new(ErrorCode::BadSignature, format!("manifest signature: {e}")))?;
+    let fpr = cert.fingerprint().to_hex();
+    if !v
+        .signatures
+        .iter()
+        .any(|s| s.valid && s.signer_fingerprint.as_deref() == Some(fpr.as_str()))
+    {
+        return Err(Error::new(
+            ErrorCode::BadSignature,
+            format!("no valid signature by {fpr}"),
+        ));
+    }
+    Manifest::from_bytes(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sri::compute;
+
+    fn sample() -> Manifest {
+        let mut m = Manifest::new("demo", "1.2.3").unwrap();
+        m.add_file(
+            "index.html",
+            compute(Algorithm::Sha384, b"<html>").to_string(),
+            6,
+        )
+        .unwrap();
+        m.add_file("pkg/a.js", compute(Algorithm::Sha384, b"a").to_string(), 1)
+            .unwrap();
+        m.entrypoints.push("index.html".into());
+        m.provenance.source_date_epoch = Some(1_700_000_000);
+        m
+    }
+
+    #[test]
+    fn canonical_round_trip() {
+        let m = sample();
+        let bytes = m.to_canonical();
+        assert!(bytes.starts_with(
+            b"{\"app\":\"demo\",\"entrypoints\":[\"index.html\"],\"files\":{\"index.html\":"
+        ));
+        assert!(bytes.ends_with(b"}\n") && !bytes[..bytes.len() - 1].contains(&b'\n'));
+        assert_eq!(Manifest::from_bytes(&bytes).unwrap(), m);
+    }
+
+    #[test]
+    fn non_canonical_and_invalid_are_rejected() {
+        let canon = String::from_utf8(sample().to_canonical()).unwrap();
+        let pretty = serde_json::to_string_pretty(&sample()).unwrap();
+        assert_eq!(
+            Manifest::from_bytes(pretty.as_bytes()).unwrap_err().code,
+            ErrorCode::BadManifest
+        );
+        let dup = canon.replacen(
+            "\"files\":{",
+            "\"files\":{\"pkg/a.js\":{\"integrity\":\"x\",\"size\":1},",
+            1,
+        );
+        assert!(Manifest::from_bytes(dup.as_bytes()).is_err());
+        let extra = canon.replacen("{\"app\"", "{\"admin\":true,\"app\"", 1);
+        assert_eq!(
+            Manifest::from_bytes(extra.as_bytes()).unwrap_err().code,
+            ErrorCode::BadManifest
+        );
+        let weak = canon.replace(
+            &compute(Algorithm::Sha384, b"a").to_string(),
+            &compute(Algorithm::Sha256, b"a").to_string(),
+        );
+        assert_eq!(
+            Manifest::from_bytes(weak.as_bytes()).unwrap_err().code,
+            ErrorCode::BadIntegrity
+        );
+        assert!(Manifest::from_bytes(b"").is_err());
+        assert!(Manifest::from_bytes(b"{\"format\":")
+            .unwrap_err()
+            .message
+            .contains("line 1"));
+    }
+
+    #[test]
+    fn paths_that_escape_are_rejected() {
+        for bad in [
+            "../etc/passwd",
+            "/abs",
+            "a/../b",
+            "a//b",
+            "./a",
+            "c:\\x",
+            "a\\b",
+            "",
+            "a/\u{7}",
+        ] {
+            assert_eq!(
+                check_path(bad).unwrap_err().code,
+                ErrorCode::BadPath,
+                "{bad:?}"
+            );
+        }
+        for good in ["index.html", "pkg/a.js", "a/b/c.wasm", "x..y"] {
+            check_path(good).unwrap();
+        }
+        let canon = String::from_utf8(sample().to_canonical())
+            .unwrap()
+            .replace("\"pkg/a.js\"", "\"../a.js\"");
+        assert_eq!(
+            Manifest::from_bytes(canon.as_bytes()).unwrap_err().code,
+            ErrorCode::BadPath
+        );
+    }
+
+    #[test]
+    fn versions() {
+        assert!(parse_version("1.2.10").unwrap() > parse_version("1.2.9").unwrap());
+        for bad in ["1.2", "1.2.3.4", "01.2.3", "1.x.3", "", "1.2.3-rc1"] {
+            assert!(parse_version(bad).is_err(), "{bad}");
+        }
+    }
+}
