@@ -1,0 +1,137 @@
+//! Human and JSON output.
+
+use std::path::Path;
+
+use sealpost_verifier::compare::{FileStatus, PageProblem, Report};
+use sealpost_verifier::manifest::Manifest;
+use serde_json::json;
+
+pub fn sri(rows: &[(String, String, u64)], as_json: bool) {
+    if as_json {
+        let v: Vec<_> = rows
+            .iter()
+            .map(|(f, h, s)| json!({"file": f, "integrity": h, "size": s}))
+            .collect();
+        println!("{}", json!(v));
+    } else {
+        for (f, h, _) in rows {
+            println!("{h}  {f}");
+        }
+    }
+}
+
+pub fn manifest_written(m: &Manifest, out: &Path, signer: Option<&str>, as_json: bool) {
+    if as_json {
+        println!(
+            "{}",
+            json!({"manifest": out.display().to_string(), "files": m.files.len(), "entrypoints": m.entrypoints, "signed_by": signer})
+        );
+    } else {
+        println!(
+            "wrote {} ({} files, entry points: {})",
+            out.display(),
+            m.files.len(),
+            m.entrypoints.join(", ")
+        );
+        if let Some(s) = signer {
+            println!("signed by {s} → {}.sig", out.display());
+        }
+    }
+}
+
+pub fn manifest_verified(m: &Manifest, signer: &str, as_json: bool) {
+    if as_json {
+        println!(
+            "{}",
+            json!({"verified": true, "app": m.app, "version": m.version, "files": m.files.len(), "signed_by": signer})
+        );
+    } else {
+        println!(
+            "manifest OK: {} {} ({} files), signed by {signer}",
+            m.app,
+            m.version,
+            m.files.len()
+        );
+    }
+}
+
+fn describe(p: &PageProblem) -> String {
+    match p {
+        PageProblem::NoIntegrity { url } => format!("{url}: no integrity attribute"),
+        PageProblem::IntegrityMismatch {
+            url,
+            integrity,
+            expected,
+        } => {
+            format!("{url}: integrity {integrity} does not match the manifest ({expected})")
+        }
+        PageProblem::IntegrityNotSha384 { url } => {
+            format!("{url}: integrity is not sha384; cannot check against the manifest")
+        }
+        PageProblem::Unlisted { url, path } => {
+            format!("{url}: loads {path}, which the manifest does not list")
+        }
+        PageProblem::External { url } => format!("{url}: not from this origin"),
+        PageProblem::InlineCode { kind, hash } => format!("inline code ({kind:?}, '{hash}')"),
+        PageProblem::BaseHref { href } => format!("<base href={href:?}> re-targets relative URLs"),
+        PageProblem::Csp { directive, issue } => format!("CSP {directive}: {issue}"),
+    }
+}
+
+pub fn check(r: &Report, target: &str, signer: Option<&str>, as_json: bool) {
+    if as_json {
+        let mut v = serde_json::to_value(r).unwrap_or_default();
+        if let Some(o) = v.as_object_mut() {
+            o.insert("target".into(), json!(target));
+            o.insert("manifest_signed_by".into(), json!(signer));
+        }
+        println!("{v}");
+        return;
+    }
+    let matched = r
+        .files
+        .iter()
+        .filter(|f| f.status == FileStatus::Matched)
+        .count();
+    println!(
+        "{target}: {} {} — {matched}/{} files match",
+        r.app,
+        r.version,
+        r.files.len()
+    );
+    if let Some(s) = signer {
+        println!("  manifest signed by {s}");
+    }
+    for f in r.bad_files() {
+        match &f.status {
+            FileStatus::Mismatched { expected, actual } => println!(
+                "  MISMATCH   {}: expected {expected}, served {actual}",
+                f.path
+            ),
+            FileStatus::Missing => println!("  MISSING    {}", f.path),
+            FileStatus::Unexpected => {
+                println!("  UNEXPECTED {} (served, not in the manifest)", f.path)
+            }
+            FileStatus::Matched => {}
+        }
+    }
+    for p in &r.pages {
+        for problem in &p.problems {
+            println!("  PAGE       {}: {}", p.path, describe(problem));
+        }
+        if !p.csp_headers_checked {
+            println!(
+                "  note       {}: CSP headers not checked (directory)",
+                p.path
+            );
+        }
+    }
+    println!(
+        "{}",
+        if r.verified {
+            "VERIFIED"
+        } else {
+            "NOT VERIFIED"
+        }
+    );
+}

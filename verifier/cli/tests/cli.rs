@@ -1,0 +1,490 @@
+//! sealpost-verify end to end: a test site served over real HTTP on
+//! 127.0.0.1, manifests made and signed by the CLI, and every failure the
+//! issue names provoked on purpose.
+#![allow(clippy::unwrap_used)] // tests may panic on failure
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::{Arc, Mutex};
+
+use sealpost_core::keys::{self, GenerateOptions};
+use sealpost_verifier::sri::{compute, Algorithm};
+
+const STRICT_CSP: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self'";
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_sealpost-verify"))
+}
+
+fn run(args: &[&str]) -> Output {
+    bin().args(args).output().unwrap()
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+fn sri(data: &[u8]) -> String {
+    compute(Algorithm::Sha384, data).to_string()
+}
+
+/// A small site like sealpost's: a page, a module with SRI, a stylesheet,
+/// a module imported by the first, and a wasm it fetches.
+fn make_site(dir: &Path) {
+    let lib = b"export const answer = 42;\n".to_vec();
+    let wasm = b"\0asm\x01\0\0\0".to_vec();
+    let app = b"import { answer } from './pkg/lib.js';\nfetch('pkg/module.wasm');\nconsole.log(answer);\n".to_vec();
+    let css = b"body { color: #222; }\n".to_vec();
+    std::fs::create_dir_all(dir.join("pkg")).unwrap();
+    std::fs::write(dir.join("pkg/lib.js"), &lib).unwrap();
+    std::fs::write(dir.join("pkg/module.wasm"), &wasm).unwrap();
+    std::fs::write(dir.join("app.js"), &app).unwrap();
+    std::fs::write(dir.join("style.css"), &css).unwrap();
+    let html = format!(
+        "<!doctype html><html><head><link rel=stylesheet href=style.css integrity=\"{}\">\
+         <script type=module src=app.js integrity=\"{}\"></script></head><body>hi</body></html>\n",
+        sri(&css),
+        sri(&app)
+    );
+    std::fs::write(dir.join("index.html"), html).unwrap();
+}
+
+/// A minimal HTTP/1.1 file server on 127.0.0.1 with a settable CSP header.
+struct Server {
+    url: String,
+    csp: Arc<Mutex<String>>,
+}
+
+fn serve(root: PathBuf) -> Server {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/", listener.local_addr().unwrap());
+    let csp = Arc::new(Mutex::new(STRICT_CSP.to_string()));
+    let csp2 = csp.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut line = String::new();
+            if reader.read_line(&mut line).is_err() {
+                continue;
+            }
+            loop {
+                let mut h = String::new();
+                if reader.read_line(&mut h).unwrap_or(0) == 0 || h == "\r\n" {
+                    break;
+                }
+            }
+            let mut path = line
+                .split_whitespace()
+                .nth(1)
+                .unwrap_or("/")
+                .trim_start_matches('/')
+                .to_string();
+            if path.is_empty() {
+                path = "index.html".into();
+            }
+            let file = root.join(&path);
+            let (status, body) = match std::fs::read(&file) {
+                Ok(b) if !path.contains("..") => ("200 OK", b),
+                _ => ("404 Not Found", b"not found".to_vec()),
+            };
+            let csp = csp2.lock().unwrap().clone();
+            let head = format!(
+                "HTTP/1.1 {status}\r\nContent-Length: {}\r\nContent-Security-Policy: {csp}\r\nConnection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = stream.write_all(head.as_bytes());
+            let _ = stream.write_all(&body);
+        }
+    });
+    Server { url, csp }
+}
+
+struct Fixture {
+    _tmp: tempfile::TempDir,
+    site: PathBuf,
+    manifest: PathBuf,
+    cert: PathBuf,
+    other_cert: PathBuf,
+}
+
+fn fixture() -> Fixture {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    make_site(&site);
+    let key = keys::generate(&GenerateOptions {
+        user_ids: vec!["Release <release@example.org>".into()],
+        ..Default::default()
+    })
+    .unwrap()
+    .cert;
+    let other = keys::generate(&GenerateOptions {
+        user_ids: vec!["Other <other@example.org>".into()],
+        ..Default::default()
+    })
+    .unwrap()
+    .cert;
+    let key_path = tmp.path().join("release.key");
+    let cert = tmp.path().join("release.cert");
+    let other_cert = tmp.path().join("other.cert");
+    std::fs::write(&key_path, keys::write_cert(&key, true, true).unwrap()).unwrap();
+    std::fs::write(&cert, keys::write_cert(&key, false, true).unwrap()).unwrap();
+    std::fs::write(&other_cert, keys::write_cert(&other, false, true).unwrap()).unwrap();
+    let manifest = tmp.path().join("manifest.json");
+    let o = run(&[
+        "manifest",
+        site.to_str().unwrap(),
+        "--out",
+        manifest.to_str().unwrap(),
+        "--sign-with",
+        key_path.to_str().unwrap(),
+        "--app",
+        "testsite",
+        "--release-version",
+        "1.0.0",
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    Fixture {
+        _tmp: tmp,
+        site,
+        manifest,
+        cert,
+        other_cert,
+    }
+}
+
+fn check(f: &Fixture, target: &str) -> Output {
+    run(&[
+        "check",
+        target,
+        "--manifest",
+        f.manifest.to_str().unwrap(),
+        "--cert",
+        f.cert.to_str().unwrap(),
+    ])
+}
+
+#[test]
+fn good_site_over_http_verifies() {
+    let f = fixture();
+    let s = serve(f.site.clone());
+    let o = check(&f, &s.url);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(
+        text(&o).contains("VERIFIED") && text(&o).contains("5/5 files match"),
+        "{}",
+        text(&o)
+    );
+    // JSON output is machine-readable and says the same.
+    let o = run(&[
+        "check",
+        &s.url,
+        "--manifest",
+        f.manifest.to_str().unwrap(),
+        "--json",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["verified"], true);
+    assert_eq!(v["files"].as_array().unwrap().len(), 5);
+}
+
+#[test]
+fn flipped_byte_in_a_script_is_named() {
+    let f = fixture();
+    let mut lib = std::fs::read(f.site.join("pkg/lib.js")).unwrap();
+    lib[7] ^= 0x01;
+    std::fs::write(f.site.join("pkg/lib.js"), lib).unwrap();
+    let s = serve(f.site.clone());
+    let o = check(&f, &s.url);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("MISMATCH   pkg/lib.js"), "{}", text(&o));
+}
+
+#[test]
+fn an_unlisted_script_added_to_the_page() {
+    let f = fixture();
+    std::fs::write(f.site.join("extra.js"), "steal()").unwrap();
+    let html = std::fs::read_to_string(f.site.join("index.html")).unwrap();
+    let extra_sri = sri(b"steal()");
+    std::fs::write(
+        f.site.join("index.html"),
+        html.replace(
+            "</head>",
+            &format!("<script src=extra.js integrity=\"{extra_sri}\"></script></head>"),
+        ),
+    )
+    .unwrap();
+    let s = serve(f.site.clone());
+    let o = check(&f, &s.url);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let t = text(&o);
+    assert!(t.contains("UNEXPECTED extra.js"), "{t}");
+    assert!(
+        t.contains("loads extra.js, which the manifest does not list"),
+        "{t}"
+    );
+    assert!(t.contains("MISMATCH   index.html"), "{t}");
+}
+
+#[test]
+fn a_script_without_integrity() {
+    let f = fixture();
+    // Re-sign a manifest for a page whose script lacks integrity: the page
+    // itself is then "genuine", and the check must still refuse it.
+    let html = std::fs::read_to_string(f.site.join("index.html")).unwrap();
+    let stripped = regex_free_strip_integrity(&html, "app.js");
+    std::fs::write(f.site.join("index.html"), stripped).unwrap();
+    let m = f.manifest.to_str().unwrap();
+    let o = run(&["manifest", f.site.to_str().unwrap(), "--out", m]);
+    assert!(o.status.success(), "{}", text(&o));
+    let s = serve(f.site.clone());
+    let o = run(&["check", &s.url, "--manifest", m]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(
+        text(&o).contains("app.js: no integrity attribute"),
+        "{}",
+        text(&o)
+    );
+}
+
+fn regex_free_strip_integrity(html: &str, src: &str) -> String {
+    let start = html.find(&format!("src={src} integrity=\"")).unwrap() + format!("src={src}").len();
+    let end = html[start..].find("\"></script>").unwrap() + start + 1;
+    format!("{}{}", &html[..start], &html[end..])
+}
+
+#[test]
+fn an_unsafe_inline_csp() {
+    let f = fixture();
+    let s = serve(f.site.clone());
+    *s.csp.lock().unwrap() = "script-src 'self' 'unsafe-inline'; object-src 'none'".into();
+    let o = check(&f, &s.url);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(
+        text(&o).contains("CSP script-src: allows inline code ('unsafe-inline')"),
+        "{}",
+        text(&o)
+    );
+}
+
+#[test]
+fn server_down_is_an_error_not_a_mismatch() {
+    let f = fixture();
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let o = check(&f, &format!("http://127.0.0.1:{port}/"));
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("cannot fetch"), "{}", text(&o));
+}
+
+#[test]
+fn manifest_signature_good_tampered_wrong_key() {
+    let f = fixture();
+    let m = f.manifest.to_str().unwrap();
+    let o = run(&[
+        "manifest",
+        "--verify",
+        m,
+        "--cert",
+        f.cert.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(
+        text(&o).contains("manifest OK: testsite 1.0.0 (5 files)"),
+        "{}",
+        text(&o)
+    );
+    let o = run(&[
+        "manifest",
+        "--verify",
+        m,
+        "--cert",
+        f.other_cert.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "wrong key: {}", text(&o));
+    let tampered = std::fs::read_to_string(m)
+        .unwrap()
+        .replace("\"version\":\"1.0.0\"", "\"version\":\"1.0.1\"");
+    std::fs::write(m, tampered).unwrap();
+    let o = run(&[
+        "manifest",
+        "--verify",
+        m,
+        "--cert",
+        f.cert.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "tampered: {}", text(&o));
+    // check refuses to use it as well.
+    let o = check(&f, f.site.to_str().unwrap());
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+}
+
+#[test]
+fn directory_check_and_bad_input() {
+    let f = fixture();
+    let o = check(&f, f.site.to_str().unwrap());
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(
+        text(&o).contains("CSP headers not checked (directory)"),
+        "{}",
+        text(&o)
+    );
+    std::fs::write(f.site.join("style.css"), "body{}").unwrap();
+    let o = check(&f, f.site.to_str().unwrap());
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o).contains("MISMATCH   style.css"), "{}", text(&o));
+    // Malformed manifest: a clear error naming the place, exit 2.
+    let bad = f.site.join("../bad.json");
+    std::fs::write(&bad, "{\"format\": 1,").unwrap();
+    let o = run(&[
+        "check",
+        f.site.to_str().unwrap(),
+        "--manifest",
+        bad.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).contains("line 1, column"), "{}", text(&o));
+    // A path escaping the root.
+    let canon = std::fs::read_to_string(&f.manifest)
+        .unwrap()
+        .replace("\"style.css\"", "\"../style.css\"");
+    std::fs::write(&bad, canon).unwrap();
+    let o = run(&[
+        "check",
+        f.site.to_str().unwrap(),
+        "--manifest",
+        bad.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).contains("BAD_PATH"), "{}", text(&o));
+    // Usage errors.
+    assert_eq!(run(&["check"]).status.code(), Some(2));
+    assert_eq!(run(&["frobnicate"]).status.code(), Some(2));
+}
+
+#[test]
+fn sri_matches_an_independent_implementation() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = tmp.path().join("f.bin");
+    let data: Vec<u8> = (0..3_000_000u32).map(|i| (i * 7) as u8).collect();
+    std::fs::write(&p, &data).unwrap();
+    let o = run(&["sri", p.to_str().unwrap()]);
+    let ours = String::from_utf8(o.stdout).unwrap();
+    // sha384sum prints hex; convert to the SRI form to compare.
+    let hex = Command::new("sha384sum").arg(&p).output().unwrap();
+    let hex = String::from_utf8(hex.stdout).unwrap();
+    let hex = hex.split_whitespace().next().unwrap();
+    let bytes: Vec<u8> = (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+        .collect();
+    use base64::Engine;
+    let expected = format!(
+        "sha384-{}",
+        base64::engine::general_purpose::STANDARD.encode(bytes)
+    );
+    assert_eq!(ours.split_whitespace().next().unwrap(), expected);
+}
+
+#[test]
+fn rebuild_in_a_clean_copy() {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = tmp.path().join("src");
+    std::fs::create_dir_all(src.join("www")).unwrap();
+    std::fs::write(src.join("www/index.html"), "<!doctype html><p>hello</p>\n").unwrap();
+    // A deterministic "build": copies www/ and stamps SOURCE_DATE_EPOCH.
+    std::fs::write(
+        src.join("Makefile"),
+        "dist:\n\tmkdir -p dist && cp www/* dist/ && echo $$SOURCE_DATE_EPOCH > dist/epoch.txt\n",
+    )
+    .unwrap();
+    let git = |args: &[&str]| {
+        assert!(Command::new("git")
+            .arg("-C")
+            .arg(&src)
+            .args(args)
+            .output()
+            .unwrap()
+            .status
+            .success())
+    };
+    git(&["init", "-q"]);
+    git(&["add", "."]);
+    git(&[
+        "-c",
+        "user.name=t",
+        "-c",
+        "user.email=t@example.org",
+        "commit",
+        "-qm",
+        "init",
+    ]);
+    let dist = tmp.path().join("dist");
+    std::fs::create_dir_all(&dist).unwrap();
+    std::fs::copy(src.join("www/index.html"), dist.join("index.html")).unwrap();
+    std::fs::write(dist.join("epoch.txt"), "1700000000\n").unwrap();
+    let m = tmp.path().join("manifest.json");
+    let o = bin()
+        .args([
+            "manifest",
+            dist.to_str().unwrap(),
+            "--out",
+            m.to_str().unwrap(),
+            "--source",
+            src.to_str().unwrap(),
+        ])
+        .env("SOURCE_DATE_EPOCH", "1700000000")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o));
+    let manifest = std::fs::read_to_string(&m).unwrap();
+    assert!(
+        manifest.contains("\"source_date_epoch\":1700000000")
+            && manifest.contains("\"source_commit\":\""),
+        "{manifest}"
+    );
+    // Untracked junk in the source tree is not part of the published
+    // source: the clean copy leaves it out, so the rebuild still matches.
+    std::fs::write(src.join("www/junk.html"), "not committed").unwrap();
+    let o = run(&[
+        "rebuild",
+        "--source",
+        src.to_str().unwrap(),
+        "--manifest",
+        m.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    // A changed tracked source does show.
+    std::fs::write(
+        src.join("www/index.html"),
+        "<!doctype html><p>changed</p>\n",
+    )
+    .unwrap();
+    git(&[
+        "-c",
+        "user.name=t",
+        "-c",
+        "user.email=t@example.org",
+        "commit",
+        "-qam",
+        "change",
+    ]);
+    let o = run(&[
+        "rebuild",
+        "--source",
+        src.to_str().unwrap(),
+        "--manifest",
+        m.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("MISMATCH   index.html"), "{}", text(&o));
+}
