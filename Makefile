@@ -22,6 +22,7 @@ setup-test:
 
 ## Dev build of the wasm (what the tests load): fast to rebuild, dependencies optimised.
 build-dev: setup
+	cargo build -p sealpost-verify --locked
 	cargo build -p sealpost-wasm --target $(WASM) --locked
 	rm -rf build/pkg-dev build/node-dev
 	wasm-bindgen --target web --out-dir build/pkg-dev $(WASM_DEV)

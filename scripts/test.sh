@@ -41,11 +41,12 @@ run() {
   printf '=== %s: exit %s, %s passed, %s failed, %ss\n' "$name" "$rc" "$p" "$f" $((SECONDS - start))
 }
 
-run lint        bash -c 'cargo fmt --all --check && cargo clippy --workspace --all-targets --locked -- -D warnings && cargo clippy -p sealpost-wasm --target wasm32-unknown-unknown --all-targets --locked -- -D warnings'
+run lint        bash -c 'cargo fmt --all --check && cargo clippy --workspace --all-targets --locked -- -D warnings && cargo clippy -p sealpost-wasm -p sealpost-verifier-wasm --target wasm32-unknown-unknown --all-targets --locked -- -D warnings'
 run native      cargo test --workspace --locked
 run wasm-node   cargo test -p sealpost-wasm --target wasm32-unknown-unknown --locked
 run wasm-chromium env WASM_BINDGEN_USE_BROWSER=1 cargo test -p sealpost-wasm --target wasm32-unknown-unknown --locked --test web
 run wasm-worker env WASM_BINDGEN_USE_DEDICATED_WORKER=1 cargo test -p sealpost-wasm --target wasm32-unknown-unknown --locked --test web
+run verifier-wasm cargo test -p sealpost-verifier-wasm --target wasm32-unknown-unknown --locked
 run wasm-package make --no-print-directory build-dev
 run js-node     node --test tests/node/
 run e2e         node --test tests/e2e/

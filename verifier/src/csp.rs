@@ -42,7 +42,12 @@ impl Policy {
     /// The effective source list for `directive`, following the CSP3
     /// fallback chain (e.g. `script-src-elem` → `script-src` → `default-src`).
     pub fn effective(&self, directive: &str) -> Option<&[String]> {
-        let chain: &[&str] = match directive {
+        self.effective_from(directive).and_then(|d| self.get(d))
+    }
+
+    /// Which directive actually supplies the effective list of `directive`.
+    pub fn effective_from<'a>(&self, directive: &'a str) -> Option<&'a str> {
+        let chain: &[&'a str] = match directive {
             "script-src-elem" | "script-src-attr" => &[directive, "script-src", "default-src"],
             "style-src-elem" | "style-src-attr" => &[directive, "style-src", "default-src"],
             "worker-src" => &["worker-src", "child-src", "script-src", "default-src"],
@@ -51,7 +56,7 @@ impl Policy {
             }
             _ => &[directive],
         };
-        chain.iter().find_map(|d| self.get(d))
+        chain.iter().copied().find(|d| self.get(d).is_some())
     }
 }
 
@@ -92,6 +97,7 @@ pub fn check(policies: &[Policy]) -> Vec<Problem> {
         });
         return problems;
     }
+    let mut checked: Vec<Vec<Option<&str>>> = Vec::new();
     for directive in [
         "script-src",
         "script-src-elem",
@@ -100,6 +106,18 @@ pub fn check(policies: &[Policy]) -> Vec<Problem> {
         "object-src",
         "style-src",
     ] {
+        // Directives that fall back to the same lists (script-src-elem →
+        // script-src) are checked once, under the first name.
+        let providers: Vec<Option<&str>> = policies
+            .iter()
+            .map(|p| p.effective_from(directive))
+            .collect();
+        if providers.iter().any(|p| p.is_some()) {
+            if checked.contains(&providers) {
+                continue;
+            }
+            checked.push(providers);
+        }
         // Missing everywhere: the directive does not restrict anything.
         if policies.iter().all(|p| p.effective(directive).is_none()) {
             if matches!(directive, "script-src" | "object-src") {
@@ -164,6 +182,11 @@ mod tests {
             "wildcard host",
         ] {
             assert!(p.iter().any(|x| x.contains(want)), "{want} not in {p:?}");
+            // Each once: script-src-elem/-attr and worker-src fall back to script-src.
+            assert_eq!(p.len(), 5, "{p:?}");
+            // A directive with its own list is checked on its own.
+            let p = problems(&["script-src 'self'; worker-src blob:; object-src 'none'"]);
+            assert_eq!(p, vec!["worker-src: allows blob: URLs"]);
         }
     }
 

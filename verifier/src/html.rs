@@ -171,11 +171,8 @@ pub fn discover(html: &[u8]) -> Page {
                             }
                         }
                     }
-                    "base" => {
-                        if page.base_href.is_none() {
-                            page.base_href = attr(&tag, "href");
-                        }
-                    }
+                    // Only the first <base> counts (HTML §4.2.3).
+                    "base" if page.base_href.is_none() => page.base_href = attr(&tag, "href"),
                     "iframe" | "frame" | "embed" => {
                         push_passive(&tag, "src", ResourceKind::Frame, &mut page)
                     }
@@ -186,11 +183,7 @@ pub fn discover(html: &[u8]) -> Page {
                     _ => {}
                 }
             }
-            Token::String(s) => {
-                if open.is_some() {
-                    body.extend_from_slice(&s.value);
-                }
-            }
+            Token::String(s) if open.is_some() => body.extend_from_slice(&s.value),
             Token::EndTag(tag) => {
                 let name = String::from_utf8_lossy(&tag.name).to_ascii_lowercase();
                 if let Some((kind, ty, has_src)) = open.take() {

@@ -1,0 +1,137 @@
+//! WebAssembly bindings of sealpost-verifier, for the browser extension.
+//! Conversion only: every export is one library call.  Errors are thrown
+//! as JS `Error`s with `name = "SealpostVerifyError"` and a stable `code`.
+#![forbid(unsafe_code)]
+
+use std::collections::BTreeMap;
+
+use js_sys::{Reflect, Uint8Array};
+use sealpost_verifier::compare::{self, ServedFile};
+use sealpost_verifier::csp::{self, Policy};
+use sealpost_verifier::manifest::{self, Manifest};
+use sealpost_verifier::sri::{self, Algorithm, Integrity, Match};
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+fn error(code: &str, message: &str) -> JsValue {
+    let e = js_sys::Error::new(message);
+    e.set_name("SealpostVerifyError");
+    let _ = Reflect::set(&e, &JsValue::from_str("code"), &JsValue::from_str(code));
+    e.into()
+}
+
+fn from_lib(e: sealpost_verifier::Error) -> JsValue {
+    error(e.code.as_str(), &e.message)
+}
+
+fn plain<T: Serialize>(v: &T) -> Result<JsValue, JsValue> {
+    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| error("INTERNAL", &e.to_string()))
+}
+
+fn algorithm(name: Option<String>) -> Result<Algorithm, JsValue> {
+    match name.as_deref() {
+        None => Ok(Algorithm::Sha384),
+        Some(n) => Algorithm::from_name(n).ok_or_else(|| {
+            js_sys::RangeError::new("algorithm must be sha256, sha384 or sha512").into()
+        }),
+    }
+}
+
+/// The SRI string (`sha384-…` by default) of `data`.
+#[wasm_bindgen]
+pub fn sri(data: &[u8], algorithm_name: Option<String>) -> Result<String, JsValue> {
+    Ok(sri::compute(algorithm(algorithm_name)?, data).to_string())
+}
+
+/// Matches `data` against integrity metadata (the strongest-hash rule):
+/// `"matched"`, `"mismatched"` or `"no_metadata"`.
+#[wasm_bindgen(js_name = sriMatches)]
+pub fn sri_matches(metadata: &str, data: &[u8]) -> String {
+    match Integrity::parse(metadata).matches(data) {
+        Match::Matched => "matched",
+        Match::Mismatched => "mismatched",
+        Match::NoMetadata => "no_metadata",
+    }
+    .to_string()
+}
+
+/// What a page loads or runs (resources, inline code, `<meta>` CSP).
+#[wasm_bindgen]
+pub fn discover(html: &[u8]) -> Result<JsValue, JsValue> {
+    plain(&sealpost_verifier::html::discover(html))
+}
+
+/// CSP problems of the policies a page is served with (all enforced).
+#[wasm_bindgen(js_name = cspProblems)]
+pub fn csp_problems(policies: Vec<String>) -> Result<JsValue, JsValue> {
+    let p: Vec<Policy> = policies.iter().map(|s| Policy::parse(s)).collect();
+    plain(&csp::check(&p))
+}
+
+/// Verifies a manifest's detached signature with the release certificate
+/// (armored or binary) and returns the manifest as a plain object.
+#[wasm_bindgen(js_name = verifyManifest)]
+pub fn verify_manifest(
+    manifest_bytes: &[u8],
+    signature: &[u8],
+    cert: &[u8],
+) -> Result<JsValue, JsValue> {
+    let cert = sealpost_core::keys::read_cert(cert).map_err(|e| error("BAD_KEY", e.message()))?;
+    let m = manifest::verify_signed(manifest_bytes, signature, &cert).map_err(from_lib)?;
+    plain(&m)
+}
+
+/// Compares served files with a manifest (already verified).  `served` is
+/// an array of `{ path, integrity, size, content?: Uint8Array,
+/// cspHeaders?: string[] }`.
+#[wasm_bindgen(js_name = checkServed)]
+pub fn check_served(
+    manifest_bytes: &[u8],
+    served: js_sys::Array,
+    origin: Option<String>,
+) -> Result<JsValue, JsValue> {
+    let m = Manifest::from_bytes(manifest_bytes).map_err(from_lib)?;
+    let mut map = BTreeMap::new();
+    for item in served.iter() {
+        let get = |k: &str| Reflect::get(&item, &JsValue::from_str(k));
+        let path = get("path")?
+            .as_string()
+            .ok_or_else(|| js_sys::TypeError::new("served[].path must be a string"))?;
+        let integrity = get("integrity")?
+            .as_string()
+            .ok_or_else(|| js_sys::TypeError::new("served[].integrity must be a string"))?;
+        let hash = Integrity::parse(&integrity)
+            .hashes
+            .into_iter()
+            .find(|h| h.algorithm == Algorithm::Sha384)
+            .ok_or_else(|| {
+                error(
+                    "BAD_INTEGRITY",
+                    &format!("served[{path:?}].integrity must be sha384"),
+                )
+            })?;
+        let size = get("size")?
+            .as_f64()
+            .ok_or_else(|| js_sys::TypeError::new("served[].size must be a number"))?
+            as u64;
+        let content = get("content")?
+            .dyn_into::<Uint8Array>()
+            .ok()
+            .map(|a| a.to_vec());
+        let csp_headers = get("cspHeaders")?
+            .dyn_into::<js_sys::Array>()
+            .ok()
+            .map(|a| a.iter().filter_map(|v| v.as_string()).collect());
+        map.insert(
+            path,
+            ServedFile {
+                sha384: hash,
+                size,
+                content,
+                csp_headers,
+            },
+        );
+    }
+    plain(&compare::check(&m, &map, origin.as_deref()))
+}

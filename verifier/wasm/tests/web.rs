@@ -1,0 +1,122 @@
+//! The verifier library through its wasm exports (Node by default,
+//! Chromium with WASM_BINDGEN_USE_BROWSER=1).
+#![cfg(target_arch = "wasm32")]
+#![allow(clippy::unwrap_used)] // tests may panic on failure
+
+use js_sys::{Array, Object, Reflect, Uint8Array};
+use sealpost_core::keys::{self, GenerateOptions};
+use sealpost_verifier::manifest::Manifest;
+use sealpost_verifier_wasm::*;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_test::*;
+
+fn get(o: &JsValue, k: &str) -> JsValue {
+    Reflect::get(o, &JsValue::from_str(k)).unwrap()
+}
+
+#[wasm_bindgen_test]
+fn sri_spec_example_and_matching() {
+    let body = b"alert('Hello, world.');";
+    let h = sri(body, None).unwrap();
+    assert_eq!(
+        h,
+        "sha384-H8BRh8j48O9oYatfu5AZzq6A9RINhZO5H16dQZngK7T62em8MUt1FLm52t+eX6xO"
+    );
+    assert_eq!(sri_matches(&format!("sha256-AAAA {h}?x"), body), "matched");
+    assert_eq!(sri_matches(&h, b"other"), "mismatched");
+    assert_eq!(sri_matches("md5-xyz", body), "no_metadata");
+    assert!(sri(body, Some("md5".into())).is_err());
+}
+
+#[wasm_bindgen_test]
+fn discovery_and_csp() {
+    let page = discover(b"<script src=a.js integrity=sha384-x></script><script>evil()</script><meta http-equiv=Content-Security-Policy content=\"script-src 'self'\">").unwrap();
+    assert_eq!(Array::from(&get(&page, "resources")).length(), 1);
+    assert_eq!(Array::from(&get(&page, "inline")).length(), 1);
+    let problems = Array::from(
+        &csp_problems(vec![
+            "script-src 'self' 'unsafe-eval'; object-src 'none'".into()
+        ])
+        .unwrap(),
+    );
+    assert_eq!(problems.length(), 1);
+    assert!(get(&problems.get(0), "issue")
+        .as_string()
+        .unwrap()
+        .contains("unsafe-eval"));
+    assert_eq!(
+        Array::from(&csp_problems(vec!["default-src 'self'".into()]).unwrap()).length(),
+        0
+    );
+}
+
+#[wasm_bindgen_test]
+fn signed_manifest_and_check() {
+    let key = keys::generate(&GenerateOptions {
+        user_ids: vec!["R <r@example.org>".into()],
+        ..Default::default()
+    })
+    .unwrap()
+    .cert;
+    let other = keys::generate(&GenerateOptions {
+        user_ids: vec!["O <o@example.org>".into()],
+        ..Default::default()
+    })
+    .unwrap()
+    .cert;
+    let js = b"console.log(1)";
+    let html = format!(
+        "<script src=app.js integrity=\"{}\"></script>",
+        sri(js, None).unwrap()
+    );
+    let mut m = Manifest::new("t", "1.0.0").unwrap();
+    m.add_file(
+        "index.html",
+        sri(html.as_bytes(), None).unwrap(),
+        html.len() as u64,
+    )
+    .unwrap();
+    m.add_file("app.js", sri(js, None).unwrap(), js.len() as u64)
+        .unwrap();
+    m.entrypoints.push("index.html".into());
+    let bytes = m.to_canonical();
+    let sig = m.sign(&key, &[]).unwrap();
+    let cert = keys::write_cert(&key, false, true).unwrap();
+    let v = verify_manifest(&bytes, &sig, &cert).unwrap();
+    assert_eq!(get(&v, "version").as_string().as_deref(), Some("1.0.0"));
+    let e = verify_manifest(
+        &bytes,
+        &sig,
+        &keys::write_cert(&other, false, true).unwrap(),
+    )
+    .unwrap_err();
+    assert_eq!(
+        get(&e, "code").as_string().as_deref(),
+        Some("BAD_SIGNATURE")
+    );
+
+    let served = |js_body: &[u8]| {
+        let a = Array::new();
+        for (path, body, csp) in [
+            ("index.html", html.as_bytes(), true),
+            ("app.js", js_body, false),
+        ] {
+            let o = Object::new();
+            Reflect::set(&o, &"path".into(), &path.into()).unwrap();
+            Reflect::set(&o, &"integrity".into(), &sri(body, None).unwrap().into()).unwrap();
+            Reflect::set(&o, &"size".into(), &(body.len() as f64).into()).unwrap();
+            Reflect::set(&o, &"content".into(), &Uint8Array::from(body).into()).unwrap();
+            if csp {
+                let h = Array::new();
+                h.push(&"default-src 'self'".into());
+                Reflect::set(&o, &"cspHeaders".into(), &h).unwrap();
+            }
+            a.push(&o);
+        }
+        a
+    };
+    let r = check_served(&bytes, served(js), Some("http://127.0.0.1:1".into())).unwrap();
+    assert_eq!(get(&r, "verified").as_bool(), Some(true));
+    let r = check_served(&bytes, served(b"console.log(2)"), None).unwrap();
+    assert_eq!(get(&r, "verified").as_bool(), Some(false));
+}
