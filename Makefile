@@ -25,17 +25,19 @@ build-dev: setup
 	cargo build -p sealpost-verify --locked
 	cargo build -p sealpost-wasm --target $(WASM) --locked
 	rm -rf build/pkg-dev build/node-dev
-	wasm-bindgen --target web --out-dir build/pkg-dev $(WASM_DEV)
+	wasm-bindgen --target web --experimental-reset-state-function --out-dir build/pkg-dev $(WASM_DEV)
 	wasm-bindgen --target experimental-nodejs-module --out-dir build/node-dev $(WASM_DEV)
 	node tools/build-site.mjs --www www --pkg build/pkg-dev --out build/site-dev > /dev/null
+	node tools/build-shim.mjs --pkg build/pkg-dev > /dev/null
 
 ## Release build: size-tuned, LTO, no name section.
 build-release: setup
 	cargo build -p sealpost-wasm --target $(WASM) --release --locked
 	rm -rf build/pkg build/node
-	wasm-bindgen --target web --remove-name-section --out-dir build/pkg $(WASM_REL)
+	wasm-bindgen --target web --experimental-reset-state-function --remove-name-section --out-dir build/pkg $(WASM_REL)
 	wasm-bindgen --target experimental-nodejs-module --remove-name-section --out-dir build/node $(WASM_REL)
 	node tools/build-site.mjs --www www --pkg build/pkg --out build/site
+	node tools/build-shim.mjs --pkg build/pkg
 
 demo: build-release
 	@echo "Serving the demo; open the URL below. Ctrl-C stops it."

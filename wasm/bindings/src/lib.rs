@@ -15,3 +15,11 @@ mod ops;
 pub use error::error_codes;
 pub use keys::*;
 pub use ops::*;
+
+/// Traps the module on purpose (a Rust panic is a wasm `unreachable`).
+/// Exists only so that tests can prove that a trapped instance is replaced
+/// and that pending calls fail with `WASM_TRAPPED`; it touches no data.
+#[wasm_bindgen::prelude::wasm_bindgen(js_name = __testTrap)]
+pub fn test_trap() {
+    panic!("deliberate trap for testing")
+}

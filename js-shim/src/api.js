@@ -1,0 +1,623 @@
+// The public API, shared by every entry point.  Names and options follow
+// OpenPGP.js v6 where the concept is the same; see the README's migration
+// table for where sealpost deliberately differs.
+import { SealpostError, SHIM_ERROR_CODES } from './errors.js';
+
+let backendFactory = null;
+let backend = null;
+
+/** Set by the entry point: how to create the default backend. */
+export function setBackendFactory(factory) {
+  backendFactory = factory;
+}
+
+function current() {
+  if (!backend) {
+    if (!backendFactory) throw new SealpostError('NOT_INITIALIZED', 'sealpost was imported without an entry point');
+    backend = backendFactory({});
+  }
+  return backend;
+}
+
+/**
+ * Chooses how sealpost runs, before the first call (or after `terminate()`).
+ * `mode`: 'worker' (browser default: keys live in a Web Worker) or 'direct'.
+ */
+export async function configure(options = {}) {
+  checkObject('options', options);
+  if (options.mode !== undefined && !['worker', 'direct'].includes(options.mode)) {
+    throw new RangeError("options.mode must be 'worker' or 'direct'");
+  }
+  if (backend) await backend.terminate();
+  backend = backendFactory(options);
+  return { mode: backend.kind };
+}
+
+/** Stops the worker (if any); every key handle becomes invalid. */
+export async function terminate() {
+  if (backend) await backend.terminate();
+  backend = null;
+}
+
+/** The mode in use: 'worker' or 'direct'. */
+export function getMode() {
+  return current().kind;
+}
+
+// ---------------------------------------------------------------- arguments
+
+function checkObject(name, v) {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new TypeError(`${name} must be an object`);
+}
+
+function checkString(name, v) {
+  if (typeof v !== 'string') throw new TypeError(`${name} must be a string`);
+}
+
+function checkBytes(name, v) {
+  if (!(v instanceof Uint8Array)) throw new TypeError(`${name} must be a Uint8Array`);
+}
+
+function optionalStrings(name, v) {
+  if (v === undefined) return [];
+  const list = Array.isArray(v) ? v : [v];
+  list.forEach((s, i) => checkString(`${name}[${i}]`, s));
+  return list;
+}
+
+function keyList(name, v, { privateOnly = false } = {}) {
+  if (v === undefined) return [];
+  const list = Array.isArray(v) ? v : [v];
+  return list.map((k, i) => {
+    if (!(k instanceof Key)) throw new TypeError(`${name}[${i}] must be a Key (from readKey, readPrivateKey or generateKey)`);
+    if (privateOnly && !k.isPrivate()) throw new TypeError(`${name}[${i}] must be a private key`);
+    return k._handle();
+  });
+}
+
+const enc = new TextEncoder();
+const dec = new TextDecoder('utf-8', { fatal: false });
+
+// --------------------------------------------------------------------- keys
+
+/** An OpenPGP key or certificate.  The secret material stays where the wasm runs. */
+export class Key {
+  #ref;
+  #backend;
+  #generation;
+
+  /** @internal */
+  constructor(token, be, ref) {
+    if (token !== KEY_TOKEN) throw new TypeError('use readKey, readPrivateKey or generateKey to make a Key');
+    this.#backend = be;
+    this.#ref = ref;
+    this.#generation = be.generation;
+  }
+
+  /** @internal */
+  _handle() {
+    if (this.#generation !== this.#backend.generation || this.#backend !== current() || this.#ref === null) {
+      throw new SealpostError('KEY_DISPOSED', 'this key belongs to a crypto instance that was reset or terminated, or was disposed');
+    }
+    return this.#ref.handle;
+  }
+
+  /** Everything known about the key (user IDs, subkeys, flags, validity...). */
+  get info() {
+    return this.#ref?.info ?? null;
+  }
+
+  getFingerprint() {
+    return this.#ref.info.fingerprint.toLowerCase();
+  }
+
+  getKeyID() {
+    return new KeyID(this.#ref.info.keyId);
+  }
+
+  getUserIDs() {
+    return this.#ref.info.userIds.map((u) => u.userId);
+  }
+
+  getCreationTime() {
+    return new Date(this.#ref.info.created * 1000);
+  }
+
+  /** The expiry as a Date, or Infinity if the key does not expire. */
+  getExpirationTime() {
+    return this.#ref.info.expires == null ? Infinity : new Date(this.#ref.info.expires * 1000);
+  }
+
+  isPrivate() {
+    return this.#ref.info.isSecret;
+  }
+
+  /** For private keys: whether all secret material is unlocked. */
+  isDecrypted() {
+    return this.#ref.info.isSecret ? !this.#ref.info.isLocked : null;
+  }
+
+  isRevoked() {
+    return this.#ref.info.revocation === 'revoked';
+  }
+
+  /** Armored text: the private key (as stored, locked stays locked) for private keys. */
+  async armor() {
+    return this.#backend.call('exportKey', this._handle(), { secret: this.isPrivate(), armor: true });
+  }
+
+  /** Binary serialization, like armor(). */
+  async write() {
+    return this.#backend.call('exportKey', this._handle(), { secret: this.isPrivate(), armor: false });
+  }
+
+  /** The public certificate as a new Key. */
+  async toPublic() {
+    return wrap(this.#backend, await this.#backend.call('publicKey', this._handle()));
+  }
+
+  /** Releases the key in the crypto instance; the object becomes unusable. */
+  dispose() {
+    if (this.#ref && this.#generation === this.#backend.generation) {
+      this.#backend.call('release', [this.#ref.handle]).catch(() => {});
+    }
+    this.#ref = null;
+  }
+
+  [Symbol.dispose]() {
+    this.dispose();
+  }
+}
+
+const KEY_TOKEN = Symbol('sealpost.Key');
+
+function wrap(be, ref) {
+  return new Key(KEY_TOKEN, be, ref);
+}
+
+export class KeyID {
+  #hex;
+  constructor(hex) {
+    this.#hex = hex.toLowerCase();
+  }
+  toHex() {
+    return this.#hex;
+  }
+  equals(other) {
+    return other instanceof KeyID && other.toHex() === this.#hex;
+  }
+}
+
+function userIdString(u, i) {
+  if (typeof u === 'string') return u;
+  checkObject(`userIDs[${i}]`, u);
+  const { name = '', email = '', comment = '' } = u;
+  [name, email, comment].forEach((s) => checkString(`userIDs[${i}] fields`, s));
+  let s = name;
+  if (comment) s += ` (${comment})`;
+  if (email) s += name || comment ? ` <${email}>` : `<${email}>`;
+  if (!s) throw new RangeError(`userIDs[${i}] is empty`);
+  return s;
+}
+
+function keyType(type, curve, rsaBits) {
+  switch (type) {
+    case 'ecc':
+      switch (curve) {
+        case undefined:
+        case 'curve25519Legacy':
+        case 'ed25519Legacy':
+        case 'curve25519':
+          return { type: 'curve25519' };
+        case 'nistP256':
+          return { type: 'p256' };
+        case 'nistP384':
+          return { type: 'p384' };
+        case 'nistP521':
+          return { type: 'p521' };
+        default:
+          throw new RangeError(`curve ${JSON.stringify(curve)} is not supported (curve25519Legacy, nistP256, nistP384, nistP521)`);
+      }
+    case 'curve25519':
+      return { type: 'curve25519', version: 6 };
+    case 'curve448':
+      return { type: 'curve448' };
+    case 'rsa':
+      if (rsaBits === undefined || rsaBits === 4096) return { type: 'rsa4096' };
+      if (rsaBits === 3072) return { type: 'rsa3072' };
+      throw new RangeError('rsaBits must be 3072 or 4096 (smaller RSA keys are refused)');
+    case 'pqc':
+      return { type: 'pqc-mldsa65-ed25519' };
+    default:
+      throw new RangeError(`type ${JSON.stringify(type)} is not supported ('ecc', 'curve25519', 'curve448', 'rsa', 'pqc')`);
+  }
+}
+
+function checkFormat(format, allowed) {
+  if (!allowed.includes(format)) throw new RangeError(`format must be one of ${allowed.map((f) => `'${f}'`).join(', ')}`);
+}
+
+async function formatKey(be, key, format) {
+  if (format === 'object') return key;
+  return format === 'armored' ? key.armor() : key.write();
+}
+
+/**
+ * Generates a key: { privateKey, publicKey, revocationCertificate }.
+ * Prefer format 'object': the private key then never leaves the crypto worker.
+ */
+export async function generateKey(options) {
+  checkObject('options', options);
+  const { userIDs, type = 'ecc', curve, rsaBits, passphrase, keyExpirationTime = 0, format = 'armored', config = {} } = options;
+  const uids = (Array.isArray(userIDs) ? userIDs : userIDs === undefined ? [] : [userIDs]).map(userIdString);
+  if (passphrase !== undefined) checkString('passphrase', passphrase);
+  if (typeof keyExpirationTime !== 'number' || !(keyExpirationTime >= 0)) throw new RangeError('keyExpirationTime must be a number of seconds ≥ 0');
+  checkFormat(format, ['armored', 'binary', 'object']);
+  checkObject('config', config);
+  const t = keyType(type, curve, rsaBits);
+  if (config.v6Keys) t.version = 6;
+  const be = current();
+  const { key: ref, revocationCertificate } = await be.call('generateKey', {
+    userIDs: uids,
+    ...t,
+    passphrase,
+    keyExpirationTime,
+    aead: Boolean(config.aeadProtect),
+  });
+  const privateKey = wrap(be, ref);
+  const publicKey = await privateKey.toPublic();
+  return {
+    privateKey: await formatKey(be, privateKey, format),
+    publicKey: await formatKey(be, publicKey, format),
+    revocationCertificate,
+  };
+}
+
+async function readKeyData(options, names) {
+  checkObject('options', options);
+  const [armoredName, binaryName] = names;
+  if (options[armoredName] !== undefined) {
+    checkString(armoredName, options[armoredName]);
+    return options[armoredName];
+  }
+  if (options[binaryName] !== undefined) {
+    checkBytes(binaryName, options[binaryName]);
+    return options[binaryName];
+  }
+  throw new TypeError(`options.${armoredName} or options.${binaryName} is required`);
+}
+
+/** Reads one key: readKey({ armoredKey }) or readKey({ binaryKey }). */
+export async function readKey(options) {
+  const keys = await readKeys(options);
+  if (keys.length !== 1) {
+    for (const k of keys.slice(1)) k.dispose();
+    throw new SealpostError('MALFORMED_INPUT', `expected one key, found ${keys.length}`);
+  }
+  return keys[0];
+}
+
+/** Reads a keyring: readKeys({ armoredKeys }) or readKeys({ binaryKeys }) (also armoredKey/binaryKey). */
+export async function readKeys(options) {
+  checkObject('options', options);
+  const names = options.armoredKeys !== undefined || options.binaryKeys !== undefined ? ['armoredKeys', 'binaryKeys'] : ['armoredKey', 'binaryKey'];
+  const data = await readKeyData(options, names);
+  const be = current();
+  return (await be.call('readKeys', data)).map((ref) => wrap(be, ref));
+}
+
+/** Reads a private key; fails for a public one. */
+export async function readPrivateKey(options) {
+  const key = await readKey(options);
+  if (!key.isPrivate()) {
+    key.dispose();
+    throw new SealpostError('INVALID_ARGUMENT', 'the key is not a private key');
+  }
+  return key;
+}
+
+/** Unlocks a private key: a new Key whose secret material is decrypted (in the worker). */
+export async function decryptKey({ privateKey, passphrase } = {}) {
+  keyList('privateKey', privateKey, { privateOnly: true });
+  optionalStrings('passphrase', passphrase);
+  const passes = Array.isArray(passphrase) ? passphrase : [passphrase];
+  const be = current();
+  let lastError;
+  for (const p of passes) {
+    try {
+      return wrap(be, await be.call('unlockKey', privateKey._handle(), p));
+    } catch (e) {
+      lastError = e;
+      if (e.code !== 'BAD_PASSPHRASE') throw e;
+    }
+  }
+  throw lastError;
+}
+
+/** Locks a private key with a passphrase: a new Key. */
+export async function encryptKey({ privateKey, passphrase } = {}) {
+  keyList('privateKey', privateKey, { privateOnly: true });
+  checkString('passphrase', passphrase);
+  const be = current();
+  return wrap(be, await be.call('lockKey', privateKey._handle(), passphrase));
+}
+
+/** Re-locks a private key under a new passphrase (sealpost addition). */
+export async function changeKeyPassphrase({ privateKey, oldPassphrase, newPassphrase } = {}) {
+  keyList('privateKey', privateKey, { privateOnly: true });
+  checkString('oldPassphrase', oldPassphrase);
+  checkString('newPassphrase', newPassphrase);
+  const be = current();
+  return wrap(be, await be.call('changePassphrase', privateKey._handle(), oldPassphrase, newPassphrase));
+}
+
+const REVOCATION_FLAGS = { 0: 'unspecified', 1: 'superseded', 2: 'compromised', 3: 'retired' };
+
+/**
+ * Revokes a key.  With a private key: { privateKey, publicKey } revoked.
+ * reasonForRevocation: { flag: 0 (no reason) | 1 (superseded) | 2 (compromised) | 3 (retired), string }.
+ */
+export async function revokeKey({ key, reasonForRevocation = {}, revocationCertificate, format = 'armored' } = {}) {
+  keyList('key', key);
+  checkObject('reasonForRevocation', reasonForRevocation);
+  checkFormat(format, ['armored', 'binary', 'object']);
+  const be = current();
+  let revoked;
+  if (revocationCertificate !== undefined) {
+    checkString('revocationCertificate', revocationCertificate);
+    const [update] = await readKeys({ armoredKey: revocationCertificate });
+    revoked = wrap(be, await be.call('mergeKey', key._handle(), update._handle()));
+    update.dispose();
+  } else {
+    const flag = reasonForRevocation.flag ?? 0;
+    if (!(flag in REVOCATION_FLAGS)) throw new RangeError('reasonForRevocation.flag must be 0, 1, 2 or 3');
+    const text = reasonForRevocation.string ?? '';
+    checkString('reasonForRevocation.string', text);
+    revoked = wrap(be, await be.call('revokeKey', key._handle(), REVOCATION_FLAGS[flag], text, undefined));
+  }
+  const publicKey = await revoked.toPublic();
+  return {
+    privateKey: revoked.isPrivate() ? await formatKey(be, revoked, format) : null,
+    publicKey: await formatKey(be, publicKey, format),
+  };
+}
+
+// ----------------------------------------------------------------- messages
+
+/** A message: literal data to encrypt or sign, or an encoded OpenPGP message. */
+export class Message {
+  /** @internal */
+  constructor(kind, data, isText) {
+    this.kind = kind;
+    this.data = data;
+    this.isText = isText;
+  }
+}
+
+/** A cleartext-signed (or to-be-signed) text message. */
+export class CleartextMessage {
+  /** @internal */
+  constructor(text, armored) {
+    this.text = text;
+    this.armored = armored;
+  }
+  getText() {
+    return this.text;
+  }
+}
+
+/** A detached signature. */
+export class Signature {
+  /** @internal */
+  constructor(data) {
+    this.data = data;
+  }
+}
+
+/** createMessage({ text }) or createMessage({ binary }). */
+export async function createMessage(options) {
+  checkObject('options', options);
+  if (options.text !== undefined) {
+    checkString('text', options.text);
+    return new Message('literal', enc.encode(options.text), true);
+  }
+  if (options.binary !== undefined) {
+    checkBytes('binary', options.binary);
+    return new Message('literal', options.binary, false);
+  }
+  throw new TypeError('options.text or options.binary is required');
+}
+
+/** readMessage({ armoredMessage }) or readMessage({ binaryMessage }). */
+export async function readMessage(options) {
+  return new Message('encoded', await readKeyData(options, ['armoredMessage', 'binaryMessage']), false);
+}
+
+/** createCleartextMessage({ text }): for cleartext signatures. */
+export async function createCleartextMessage(options) {
+  checkObject('options', options);
+  checkString('text', options.text);
+  return new CleartextMessage(options.text, null);
+}
+
+/** readCleartextMessage({ cleartextMessage }): a '-----BEGIN PGP SIGNED MESSAGE-----' text. */
+export async function readCleartextMessage(options) {
+  checkObject('options', options);
+  checkString('cleartextMessage', options.cleartextMessage);
+  if (!options.cleartextMessage.trimStart().startsWith('-----BEGIN PGP SIGNED MESSAGE-----')) {
+    throw new SealpostError('MALFORMED_INPUT', 'not a cleartext signed message');
+  }
+  return new CleartextMessage(null, options.cleartextMessage);
+}
+
+/** readSignature({ armoredSignature }) or readSignature({ binarySignature }). */
+export async function readSignature(options) {
+  return new Signature(await readKeyData(options, ['armoredSignature', 'binarySignature']));
+}
+
+function output(bytes, format) {
+  return format === 'armored' ? dec.decode(bytes) : bytes;
+}
+
+/** A verification result, shaped like OpenPGP.js's; `verified` is created on first access. */
+function signatureResults(list) {
+  return list.map((s) => {
+    const result = {
+      keyID: new KeyID(s.issuer ?? '0000000000000000'),
+      signerFingerprint: s.signerFingerprint ? s.signerFingerprint.toLowerCase() : null,
+      status: s.status,
+      valid: s.valid,
+      created: s.created == null ? null : new Date(s.created * 1000),
+      reason: s.reason,
+    };
+    let verified;
+    Object.defineProperty(result, 'verified', {
+      enumerable: true,
+      get() {
+        verified ??= s.valid
+          ? Promise.resolve(true)
+          : Promise.reject(new SealpostError('NO_VALID_SIGNATURE', s.reason || `signature ${s.status}`));
+        return verified;
+      },
+    });
+    return result;
+  });
+}
+
+function checkMessage(name, m, kinds) {
+  if (!(m instanceof Message) || !kinds.includes(m.kind)) {
+    const made = kinds[0] === 'encoded' ? 'readMessage' : 'createMessage';
+    throw new TypeError(`${name} must be a Message from ${made}()`);
+  }
+}
+
+/**
+ * Encrypts: encrypt({ message, encryptionKeys, signingKeys, passwords, format }).
+ * Output is armored text by default, or a Uint8Array with format 'binary'.
+ */
+export async function encrypt(options) {
+  checkObject('options', options);
+  const { message, encryptionKeys, signingKeys, passwords, format = 'armored', config = {} } = options;
+  checkMessage('message', message, ['literal']);
+  checkFormat(format, ['armored', 'binary']);
+  const recipients = keyList('encryptionKeys', encryptionKeys);
+  const pws = optionalStrings('passwords', passwords);
+  if (recipients.length === 0 && pws.length === 0) throw new TypeError('encryptionKeys or passwords is required');
+  const out = await current().call('encrypt', {
+    data: message.data,
+    recipients,
+    signers: keyList('signingKeys', signingKeys, { privateOnly: true }),
+    passwords: pws,
+    armor: format === 'armored',
+    forceAead: Boolean(config.aeadProtect),
+  });
+  return output(out, format);
+}
+
+/**
+ * Decrypts: decrypt({ message, decryptionKeys, passwords, verificationKeys, expectSigned, format }).
+ * Returns { data, signatures }; data is a string (format 'utf8', default) or Uint8Array ('binary').
+ * No data is returned unless the whole message authenticated; with expectSigned, unless a
+ * signature by a verificationKeys key is valid.
+ */
+export async function decrypt(options) {
+  checkObject('options', options);
+  const { message, decryptionKeys, passwords, verificationKeys, expectSigned = false, format = 'utf8', maxPlaintext } = options;
+  checkMessage('message', message, ['encoded']);
+  checkFormat(format, ['utf8', 'binary']);
+  const keys = keyList('decryptionKeys', decryptionKeys, { privateOnly: true });
+  const pws = optionalStrings('passwords', passwords);
+  if (keys.length === 0 && pws.length === 0) throw new TypeError('decryptionKeys or passwords is required');
+  if (maxPlaintext !== undefined && !(Number.isFinite(maxPlaintext) && maxPlaintext >= 0)) throw new RangeError('maxPlaintext must be a number ≥ 0');
+  const r = await current().call('decrypt', {
+    data: message.data,
+    keys,
+    passwords: pws,
+    verification: keyList('verificationKeys', verificationKeys),
+    requireSignature: Boolean(expectSigned),
+    maxPlaintext,
+  });
+  return { data: format === 'utf8' ? dec.decode(r.data) : r.data, signatures: signatureResults(r.signatures), layers: r.layers };
+}
+
+/**
+ * Signs: sign({ message, signingKeys, detached, format }).  A CleartextMessage gives a
+ * cleartext-signed text; a Message gives an inline-signed message or, with detached,
+ * a signature.  Text messages get text signatures.
+ */
+export async function sign(options) {
+  checkObject('options', options);
+  const { message, signingKeys, detached = false, format = 'armored' } = options;
+  checkFormat(format, ['armored', 'binary']);
+  const signers = keyList('signingKeys', signingKeys, { privateOnly: true });
+  if (signers.length === 0) throw new TypeError('signingKeys is required');
+  let args;
+  if (message instanceof CleartextMessage && message.text !== null) {
+    args = { data: enc.encode(message.text), mode: 'cleartext', text: true, armor: true };
+  } else {
+    checkMessage('message', message, ['literal']);
+    args = { data: message.data, mode: detached ? 'detached' : 'inline', text: message.isText, armor: format === 'armored' };
+  }
+  const out = await current().call('sign', { ...args, signers });
+  return output(out, args.mode === 'cleartext' ? 'armored' : format);
+}
+
+/**
+ * Verifies: verify({ message, signature, verificationKeys, expectSigned, format }).
+ * message: a readCleartextMessage() or readMessage() (inline), or a createMessage() with a
+ * readSignature() (detached).  Returns { data, signatures }.
+ */
+export async function verify(options) {
+  checkObject('options', options);
+  const { message, signature, verificationKeys, expectSigned = false, format = 'utf8', maxPlaintext } = options;
+  checkFormat(format, ['utf8', 'binary']);
+  const keys = keyList('verificationKeys', verificationKeys);
+  let r;
+  let data;
+  if (signature !== undefined) {
+    if (!(signature instanceof Signature)) throw new TypeError('signature must be a Signature from readSignature()');
+    checkMessage('message', message, ['literal']);
+    r = await current().call('verify', { data: message.data, signature: signature.data, keys, requireSignature: Boolean(expectSigned) });
+    data = message.data;
+  } else {
+    let input;
+    if (message instanceof CleartextMessage && message.armored !== null) input = message.armored;
+    else {
+      checkMessage('message', message, ['encoded']);
+      input = message.data;
+    }
+    r = await current().call('verify', { data: input, keys, requireSignature: Boolean(expectSigned), maxPlaintext });
+    data = r.data;
+  }
+  return { data: format === 'utf8' ? dec.decode(data) : data, signatures: signatureResults(r.signatures) };
+}
+
+const ARMOR_KINDS = { message: 'message', publicKey: 'public-key', privateKey: 'secret-key', signature: 'signature' };
+
+/** Armors binary OpenPGP data; type ('message', 'publicKey', 'privateKey', 'signature') is guessed if omitted. */
+export async function armor(data, type) {
+  checkBytes('data', data);
+  if (type !== undefined && !(type in ARMOR_KINDS)) throw new RangeError(`type must be one of ${Object.keys(ARMOR_KINDS).join(', ')}`);
+  return current().call('armor', data, type && ARMOR_KINDS[type]);
+}
+
+/** Removes ASCII armor: { data }. */
+export async function unarmor(text) {
+  checkString('text', text);
+  return { data: await current().call('dearmor', text) };
+}
+
+/** The key types this build can generate (sealpost names). */
+export async function supportedKeyTypes() {
+  return current().call('supportedKeyTypes');
+}
+
+/** Every stable error code (core and JS layer). */
+export async function errorCodes() {
+  return [...(await current().call('errorCodes')), ...SHIM_ERROR_CODES];
+}
+
+/** @internal Traps the crypto instance (tests of trap recovery only). */
+export async function __testTrap() {
+  return current().call('__testTrap');
+}

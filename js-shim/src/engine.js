@@ -1,0 +1,148 @@
+// The engine runs where the wasm lives: in the page (direct mode) or in a
+// dedicated Worker (worker mode, the browser default).  It owns every key
+// as a wasm object in a handle table; callers only ever hold handles.
+// Each method takes and returns structured-cloneable data.
+
+/** @param {typeof import('./wasm/index.js')} wasm */
+export function createEngine(wasm) {
+  const keys = new Map();
+  let next = 1;
+
+  function put(key) {
+    const handle = next++;
+    keys.set(handle, key);
+    return describe(handle, key);
+  }
+
+  function describe(handle, key) {
+    return { handle, info: key.info() };
+  }
+
+  function get(handle) {
+    const key = keys.get(handle);
+    if (!key) throw new wasm.SealpostError('KEY_DISPOSED', `key handle ${handle} is not (or no longer) valid`);
+    return key;
+  }
+
+  function withBuilder(builder, fn) {
+    try {
+      return fn(builder);
+    } finally {
+      builder.free();
+    }
+  }
+
+  return {
+    generateKey(options) {
+      const { privateKey, revocationCertificate } = wasm.generateKey(options);
+      return { key: put(privateKey), revocationCertificate };
+    },
+
+    readKeys(data) {
+      return wasm.readKeys(data).map(put);
+    },
+
+    exportKey(handle, { secret = false, armor = true } = {}) {
+      const key = get(handle);
+      return armor ? key.toArmored(secret) : key.toBytes(secret);
+    },
+
+    publicKey(handle) {
+      return put(get(handle).toPublic());
+    },
+
+    unlockKey(handle, passphrase) {
+      return put(wasm.unlockKey(get(handle), passphrase));
+    },
+
+    lockKey(handle, passphrase) {
+      return put(wasm.lockKey(get(handle), passphrase));
+    },
+
+    changePassphrase(handle, oldPassphrase, newPassphrase) {
+      return put(wasm.changePassphrase(get(handle), oldPassphrase, newPassphrase));
+    },
+
+    revokeKey(handle, reason, message, passphrase) {
+      return put(wasm.revokeKey(get(handle), reason, message, passphrase));
+    },
+
+    revocationCertificate(handle, reason, message, passphrase) {
+      return wasm.revocationCertificate(get(handle), reason, message, passphrase);
+    },
+
+    mergeKey(handle, updateHandle) {
+      return put(wasm.mergeKey(get(handle), get(updateHandle)));
+    },
+
+    release(handles) {
+      for (const h of handles) {
+        const key = keys.get(h);
+        if (key) {
+          key.free();
+          keys.delete(h);
+        }
+      }
+    },
+
+    encrypt({ data, recipients = [], signers = [], signerPassphrases = [], passwords = [], armor = true, forceAead = false }) {
+      return withBuilder(new wasm.Encryption(), (e) => {
+        for (const h of recipients) e.addRecipient(get(h));
+        for (const h of signers) e.addSigner(get(h));
+        for (const p of signerPassphrases) e.addSignerPassphrase(p);
+        for (const p of passwords) e.addPassword(p);
+        e.setArmor(armor);
+        e.setForceAead(forceAead);
+        return e.encrypt(data);
+      });
+    },
+
+    decrypt({ data, keys: keyHandles = [], keyPassphrases = [], passwords = [], verification = [], requireSignature = false, maxPlaintext }) {
+      return withBuilder(new wasm.Decryption(), (d) => {
+        for (const h of keyHandles) d.addKey(get(h));
+        for (const p of keyPassphrases) d.addKeyPassphrase(p);
+        for (const p of passwords) d.addPassword(p);
+        for (const h of verification) d.addVerificationKey(get(h));
+        d.setRequireSignature(requireSignature);
+        if (maxPlaintext !== undefined) d.setMaxPlaintext(maxPlaintext);
+        return d.decrypt(data);
+      });
+    },
+
+    sign({ data, signers = [], passphrases = [], mode = 'inline', text = false, armor = true }) {
+      return withBuilder(new wasm.Signing(), (s) => {
+        for (const h of signers) s.addSigner(get(h));
+        for (const p of passphrases) s.addPassphrase(p);
+        s.setMode(mode);
+        s.setText(text);
+        s.setArmor(armor);
+        return s.sign(data);
+      });
+    },
+
+    verify({ data, signature, keys: keyHandles = [], requireSignature = false, maxPlaintext }) {
+      return withBuilder(new wasm.Verification(), (v) => {
+        for (const h of keyHandles) v.addKey(get(h));
+        v.setRequireSignature(requireSignature);
+        if (maxPlaintext !== undefined) v.setMaxPlaintext(maxPlaintext);
+        return signature === undefined ? v.verify(data) : v.verifyDetached(data, signature);
+      });
+    },
+
+    armor(data, kind) {
+      return wasm.armor(data, kind);
+    },
+
+    dearmor(text) {
+      return wasm.dearmor(text);
+    },
+
+    errorCodes() {
+      return wasm.errorCodes();
+    },
+
+    supportedKeyTypes() {
+      return wasm.supportedKeyTypes();
+    },
+  };
+}

@@ -1,0 +1,26 @@
+// Errors: the one SealpostError class (the same class the wasm throws, so
+// `instanceof` works in every mode) and the table of stable codes.
+export { SealpostError } from './wasm/index.js';
+import { SealpostError } from './wasm/index.js';
+
+/** Codes raised by the JS layer itself, on top of the core's codes. */
+export const SHIM_ERROR_CODES = Object.freeze([
+  'WASM_TRAPPED', // the wasm instance trapped; it was replaced and the call failed
+  'KEY_DISPOSED', // a key handle was released, or belonged to a replaced instance
+  'INTEGRITY_FAILED', // the wasm did not match the SHA-384 it was built with
+  'NOT_SUPPORTED', // the environment lacks what the call needs (e.g. Worker)
+  'NOT_INITIALIZED', // sealpost was used without an entry point
+]);
+
+/** Rebuilds an error that crossed postMessage (structured clone drops classes). */
+export function reviveError(e) {
+  if (e && e.name === 'SealpostError') return new SealpostError(e.code, e.message);
+  if (e && e.name === 'TypeError') return new TypeError(e.message);
+  if (e && e.name === 'RangeError') return new RangeError(e.message);
+  return new Error(e && e.message ? e.message : String(e));
+}
+
+/** The cloneable form of an error, for postMessage. */
+export function serializeError(e) {
+  return { name: e && e.name, code: e && e.code, message: e && e.message ? e.message : String(e) };
+}
