@@ -82,7 +82,8 @@ const dec = new TextDecoder('utf-8', { fatal: false });
 
 /** An OpenPGP key or certificate.  The secret material stays where the wasm runs. */
 export class Key {
-  #ref;
+  #handle;
+  #info;
   #backend;
   #generation;
 
@@ -90,55 +91,56 @@ export class Key {
   constructor(token, be, ref) {
     if (token !== KEY_TOKEN) throw new TypeError('use readKey, readPrivateKey or generateKey to make a Key');
     this.#backend = be;
-    this.#ref = ref;
+    this.#handle = ref.handle;
+    this.#info = ref.info;
     this.#generation = be.generation;
   }
 
   /** @internal */
   _handle() {
-    if (this.#generation !== this.#backend.generation || this.#backend !== current() || this.#ref === null) {
-      throw new SealpostError('KEY_DISPOSED', 'this key belongs to a crypto instance that was reset or terminated, or was disposed');
+    if (this.#handle === null || this.#generation !== this.#backend.generation || this.#backend !== current()) {
+      throw new SealpostError('KEY_DISPOSED', 'this key was disposed, or belongs to a crypto instance that was reset or terminated');
     }
-    return this.#ref.handle;
+    return this.#handle;
   }
 
   /** Everything known about the key (user IDs, subkeys, flags, validity...). */
   get info() {
-    return this.#ref?.info ?? null;
+    return this.#info;
   }
 
   getFingerprint() {
-    return this.#ref.info.fingerprint.toLowerCase();
+    return this.#info.fingerprint.toLowerCase();
   }
 
   getKeyID() {
-    return new KeyID(this.#ref.info.keyId);
+    return new KeyID(this.#info.keyId);
   }
 
   getUserIDs() {
-    return this.#ref.info.userIds.map((u) => u.userId);
+    return this.#info.userIds.map((u) => u.userId);
   }
 
   getCreationTime() {
-    return new Date(this.#ref.info.created * 1000);
+    return new Date(this.#info.created * 1000);
   }
 
   /** The expiry as a Date, or Infinity if the key does not expire. */
   getExpirationTime() {
-    return this.#ref.info.expires == null ? Infinity : new Date(this.#ref.info.expires * 1000);
+    return this.#info.expires == null ? Infinity : new Date(this.#info.expires * 1000);
   }
 
   isPrivate() {
-    return this.#ref.info.isSecret;
+    return this.#info.isSecret;
   }
 
   /** For private keys: whether all secret material is unlocked. */
   isDecrypted() {
-    return this.#ref.info.isSecret ? !this.#ref.info.isLocked : null;
+    return this.#info.isSecret ? !this.#info.isLocked : null;
   }
 
   isRevoked() {
-    return this.#ref.info.revocation === 'revoked';
+    return this.#info.revocation === 'revoked';
   }
 
   /** Armored text: the private key (as stored, locked stays locked) for private keys. */
@@ -158,10 +160,10 @@ export class Key {
 
   /** Releases the key in the crypto instance; the object becomes unusable. */
   dispose() {
-    if (this.#ref && this.#generation === this.#backend.generation) {
-      this.#backend.call('release', [this.#ref.handle]).catch(() => {});
+    if (this.#handle !== null && this.#generation === this.#backend.generation) {
+      this.#backend.call('release', [this.#handle]).catch(() => {});
     }
-    this.#ref = null;
+    this.#handle = null;
   }
 
   [Symbol.dispose]() {

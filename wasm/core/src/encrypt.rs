@@ -39,7 +39,11 @@ pub struct EncryptOptions<'a> {
 
 /// Collects the encryption-capable, alive, non-revoked subkeys of every
 /// recipient.  A recipient without one is an error, never silently skipped.
-fn recipients<'a>(certs: &'a [Cert], policy: &'a Policy) -> Result<Vec<Recipient<'a>>> {
+fn recipients<'a>(
+    certs: &'a [Cert],
+    policy: &'a Policy,
+    force_aead: bool,
+) -> Result<Vec<Recipient<'a>>> {
     let mut out = Vec::new();
     for cert in certs {
         let vc = crate::keys::usable(cert, policy, "encrypt")?;
@@ -52,7 +56,21 @@ fn recipients<'a>(certs: &'a [Cert], policy: &'a Policy) -> Result<Vec<Recipient
             .for_transport_encryption()
             .for_storage_encryption()
         {
-            out.push(Recipient::from(ka));
+            if force_aead {
+                // A v6 PKESK names its recipient by fingerprint; sequoia
+                // uses the key ID for recipients that do not advertise
+                // SEIPDv2, so name them explicitly when AEAD is forced.
+                let features = openpgp::types::Features::empty()
+                    .set_seipdv1()
+                    .set_seipdv2();
+                out.push(Recipient::new(
+                    features,
+                    openpgp::KeyHandle::from(ka.key().fingerprint()),
+                    ka.key(),
+                ));
+            } else {
+                out.push(Recipient::from(ka));
+            }
         }
         if out.len() == before {
             return Err(Error::new(
@@ -86,7 +104,7 @@ pub fn encrypt_writer<'a, W: Write + Send + Sync + 'a>(
             ));
         }
     }
-    let recips = recipients(opts.recipients, opts.policy)?;
+    let recips = recipients(opts.recipients, opts.policy, opts.force_aead)?;
     let signers = signing_keypairs(opts.signers, opts.signer_passphrases, opts.policy)?;
     let op = |e| Error::from_op("encryption", e);
 

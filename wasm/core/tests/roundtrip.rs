@@ -264,6 +264,34 @@ fn password_only_and_forced_aead() {
 }
 
 #[test]
+fn forced_aead_to_v4_and_mixed_recipients() {
+    let p = policy();
+    let (v4, v6) = (
+        key("Four", KeyType::Curve25519, Some(4)),
+        key("Six", KeyType::Curve25519, Some(6)),
+    );
+    let to = [keys::public_cert(&v4), keys::public_cert(&v6)];
+    let ct = encrypt(
+        b"forced",
+        &EncryptOptions {
+            recipients: &to,
+            passwords: &[],
+            signers: &[],
+            signer_passphrases: &[],
+            armor: true,
+            force_aead: true,
+            policy: &p,
+        },
+    )
+    .unwrap();
+    for k in [&v4, &v6] {
+        let out = decrypt(&ct, &dec_opts(std::slice::from_ref(k), &[], &p)).unwrap();
+        assert_eq!(out.data, b"forced");
+        assert!(out.layers.aead.is_some());
+    }
+}
+
+#[test]
 fn signature_results_are_data_unless_required() {
     let p = policy();
     let (alice, bob, mallory) = (

@@ -1,0 +1,198 @@
+// Every public call of the sealpost package, in Node (direct mode).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as sp from '../src/node.js';
+
+const text = (s) => sp.createMessage({ text: s });
+
+async function keyPair(opts = {}) {
+  return sp.generateKey({ userIDs: [{ name: 'Alice', email: 'alice@example.org' }], format: 'object', ...opts });
+}
+
+async function rejectsWith(promise, code) {
+  await assert.rejects(promise, (e) => {
+    assert.ok(e instanceof sp.SealpostError, `${e && e.name}: ${e && e.message}`);
+    assert.equal(e.code, code, e.message);
+    return true;
+  });
+}
+
+test('mode and capabilities', async () => {
+  assert.equal(sp.getMode(), 'direct');
+  const types = await sp.supportedKeyTypes();
+  assert.ok(types.includes('curve25519') && types.includes('pqc-mldsa65-ed25519'));
+  const codes = await sp.errorCodes();
+  for (const c of ['BAD_PASSPHRASE', 'DECRYPTION_FAILED', 'WASM_TRAPPED', 'KEY_DISPOSED', 'INTEGRITY_FAILED']) assert.ok(codes.includes(c), c);
+  await assert.rejects(sp.configure({ mode: 'worker' }), (e) => e.code === 'NOT_SUPPORTED');
+  await sp.configure({});
+});
+
+test('generateKey: formats, types, user IDs, expiry', async () => {
+  const armored = await sp.generateKey({ userIDs: [{ name: 'A', email: 'a@example.org' }, 'Second <b@example.org>'] });
+  assert.match(armored.privateKey, /^-----BEGIN PGP PRIVATE KEY BLOCK-----/);
+  assert.match(armored.publicKey, /^-----BEGIN PGP PUBLIC KEY BLOCK-----/);
+  assert.match(armored.revocationCertificate, /^-----BEGIN PGP PUBLIC KEY BLOCK-----/);
+  const binary = await sp.generateKey({ userIDs: 'B <b@example.org>', format: 'binary' });
+  assert.ok(binary.privateKey instanceof Uint8Array);
+  for (const [opts, algo, version] of [
+    [{}, 'EdDSA', 4],
+    [{ type: 'curve25519' }, 'Ed25519', 6],
+    [{ config: { v6Keys: true } }, 'Ed25519', 6],
+    [{ type: 'curve448' }, 'Ed448', 6],
+    [{ type: 'ecc', curve: 'nistP256' }, 'ECDSA', 4],
+    [{ type: 'rsa', rsaBits: 3072 }, 'RSA', 4],
+    [{ type: 'pqc' }, 'ML-DSA-65\\+Ed25519', 6],
+  ]) {
+    const { privateKey } = await keyPair(opts);
+    assert.equal(privateKey.info.version, version, JSON.stringify(opts));
+    assert.match(privateKey.info.keys[0].algorithm, new RegExp(`^${algo}$`), JSON.stringify(opts));
+  }
+  const { privateKey } = await keyPair({ keyExpirationTime: 3600 });
+  const exp = privateKey.getExpirationTime();
+  assert.ok(exp instanceof Date && Math.abs(exp - privateKey.getCreationTime() - 3600_000) < 120_000);
+  assert.equal((await keyPair()).privateKey.getExpirationTime(), Infinity);
+  assert.deepEqual(privateKey.getUserIDs(), ['Alice <alice@example.org>']);
+  assert.equal(privateKey.getKeyID().toHex(), privateKey.getFingerprint().slice(-16));
+});
+
+test('generateKey: argument errors name the argument', async () => {
+  await assert.rejects(sp.generateKey(), TypeError);
+  await assert.rejects(sp.generateKey({ type: 'dsa' }), /type "dsa" is not supported/);
+  await assert.rejects(sp.generateKey({ type: 'rsa', rsaBits: 2048 }), RangeError);
+  await assert.rejects(sp.generateKey({ keyExpirationTime: -1 }), RangeError);
+  await assert.rejects(sp.generateKey({ format: 'pem' }), RangeError);
+  await assert.rejects(sp.generateKey({ userIDs: [42] }), /userIDs\[0\] must be an object/);
+  await assert.rejects(sp.generateKey({ passphrase: 5 }), /passphrase must be a string/);
+});
+
+test('readKey, readKeys, readPrivateKey, armor/write, toPublic', async () => {
+  const { privateKey, publicKey } = await keyPair();
+  const armored = await privateKey.armor();
+  const back = await sp.readKey({ armoredKey: armored });
+  assert.equal(back.getFingerprint(), privateKey.getFingerprint());
+  assert.equal(back.isPrivate(), true);
+  const bin = await publicKey.write();
+  assert.equal((await sp.readKey({ binaryKey: bin })).isPrivate(), false);
+  await rejectsWith(sp.readPrivateKey({ binaryKey: bin }), 'INVALID_ARGUMENT');
+  const other = await keyPair();
+  const ring = (await publicKey.armor()) + (await other.publicKey.armor());
+  assert.equal((await sp.readKeys({ armoredKeys: ring })).length, 2);
+  await rejectsWith(sp.readKey({ armoredKey: ring }), 'MALFORMED_INPUT');
+  await rejectsWith(sp.readKey({ armoredKey: 'nope' }), 'MALFORMED_INPUT');
+  await assert.rejects(sp.readKey({}), TypeError);
+  await assert.rejects(sp.readKey({ binaryKey: 'string' }), /binaryKey must be a Uint8Array/);
+});
+
+test('decryptKey, encryptKey, changeKeyPassphrase', async () => {
+  const { privateKey } = await keyPair({ passphrase: 'first' });
+  assert.equal(privateKey.isDecrypted(), false);
+  await rejectsWith(sp.decryptKey({ privateKey, passphrase: 'wrong' }), 'BAD_PASSPHRASE');
+  const open = await sp.decryptKey({ privateKey, passphrase: ['wrong', 'first'] });
+  assert.equal(open.isDecrypted(), true);
+  assert.equal(privateKey.isDecrypted(), false, 'the original stays locked');
+  const relocked = await sp.encryptKey({ privateKey: open, passphrase: 'second' });
+  assert.equal(relocked.isDecrypted(), false);
+  await sp.decryptKey({ privateKey: relocked, passphrase: 'second' });
+  const changed = await sp.changeKeyPassphrase({ privateKey: relocked, oldPassphrase: 'second', newPassphrase: 'third' });
+  await sp.decryptKey({ privateKey: changed, passphrase: 'third' });
+  await assert.rejects(sp.decryptKey({ privateKey: await privateKey.toPublic(), passphrase: 'x' }), /must be a private key/);
+});
+
+test('revokeKey, with a reason and with a revocation certificate', async () => {
+  const { privateKey, revocationCertificate } = await keyPair();
+  const { privateKey: revoked, publicKey: revokedPub } = await sp.revokeKey({ key: privateKey, reasonForRevocation: { flag: 2, string: 'stolen' }, format: 'object' });
+  assert.equal(revoked.isRevoked(), true);
+  assert.equal(revokedPub.isRevoked(), true);
+  await rejectsWith(sp.encrypt({ message: await text('x'), encryptionKeys: revokedPub }), 'NO_USABLE_KEY');
+  const { publicKey } = await sp.revokeKey({ key: await privateKey.toPublic(), revocationCertificate, format: 'object' });
+  assert.equal(publicKey.isRevoked(), true);
+  await assert.rejects(sp.revokeKey({ key: privateKey, reasonForRevocation: { flag: 9 } }), RangeError);
+});
+
+test('encrypt / decrypt: keys, passwords, formats, signatures', async () => {
+  const alice = await keyPair();
+  const bob = await keyPair();
+  const message = await text('to bob');
+  const armored = await sp.encrypt({ message, encryptionKeys: [bob.publicKey], signingKeys: alice.privateKey, passwords: 'also a password' });
+  const r = await sp.decrypt({ message: await sp.readMessage({ armoredMessage: armored }), decryptionKeys: bob.privateKey, verificationKeys: alice.publicKey });
+  assert.equal(r.data, 'to bob');
+  assert.equal(r.signatures.length, 1);
+  assert.equal(r.signatures[0].valid, true);
+  assert.equal(r.signatures[0].signerFingerprint, alice.privateKey.getFingerprint());
+  assert.ok(r.signatures[0].created instanceof Date);
+  assert.equal(await r.signatures[0].verified, true);
+  const byPassword = await sp.decrypt({ message: await sp.readMessage({ armoredMessage: armored }), passwords: ['also a password'], format: 'binary' });
+  assert.deepEqual(byPassword.data, new TextEncoder().encode('to bob'));
+  // Unknown signer: data is returned, `verified` rejects (created lazily: no unhandled rejection).
+  const r2 = await sp.decrypt({ message: await sp.readMessage({ armoredMessage: armored }), decryptionKeys: bob.privateKey });
+  assert.equal(r2.signatures[0].status, 'unknown_key');
+  await rejectsWith(r2.signatures[0].verified, 'NO_VALID_SIGNATURE');
+  await rejectsWith(sp.decrypt({ message: await sp.readMessage({ armoredMessage: armored }), decryptionKeys: bob.privateKey, expectSigned: true }), 'NO_VALID_SIGNATURE');
+  // Binary in, binary out.
+  const bytes = new Uint8Array(100_000).map((_, i) => i * 31);
+  const ct = await sp.encrypt({ message: await sp.createMessage({ binary: bytes }), encryptionKeys: bob.publicKey, format: 'binary' });
+  assert.ok(ct instanceof Uint8Array);
+  const out = await sp.decrypt({ message: await sp.readMessage({ binaryMessage: ct }), decryptionKeys: bob.privateKey, format: 'binary' });
+  assert.deepEqual(out.data, bytes);
+  // Errors.
+  await rejectsWith(sp.decrypt({ message: await sp.readMessage({ armoredMessage: armored }), decryptionKeys: alice.privateKey }), 'NO_MATCHING_KEY');
+  await rejectsWith(sp.decrypt({ message: await sp.readMessage({ armoredMessage: armored }), passwords: 'wrong' }), 'DECRYPTION_FAILED');
+  await assert.rejects(sp.encrypt({ message: 'plain string', encryptionKeys: bob.publicKey }), /message must be a Message/);
+  await assert.rejects(sp.encrypt({ message }), /encryptionKeys or passwords is required/);
+  await assert.rejects(sp.decrypt({ message, decryptionKeys: bob.privateKey }), /readMessage/);
+  await assert.rejects(sp.decrypt({ message: await sp.readMessage({ armoredMessage: armored }), decryptionKeys: bob.publicKey }), /must be a private key/);
+  await assert.rejects(sp.decrypt({ message: await sp.readMessage({ armoredMessage: armored }), decryptionKeys: bob.privateKey, maxPlaintext: -1 }), RangeError);
+});
+
+test('AEAD: v6 recipients and config.aeadProtect', async () => {
+  const v6 = await keyPair({ config: { v6Keys: true } });
+  const v4 = await keyPair();
+  const message = await text('aead');
+  const a = await sp.decrypt({ message: await sp.readMessage({ armoredMessage: await sp.encrypt({ message, encryptionKeys: v6.publicKey }) }), decryptionKeys: v6.privateKey });
+  assert.equal(a.layers.aead, 'OCB');
+  const b = await sp.decrypt({ message: await sp.readMessage({ armoredMessage: await sp.encrypt({ message, encryptionKeys: v4.publicKey }) }), decryptionKeys: v4.privateKey });
+  assert.equal(b.layers.aead, null);
+  const c = await sp.decrypt({ message: await sp.readMessage({ armoredMessage: await sp.encrypt({ message, encryptionKeys: v4.publicKey, config: { aeadProtect: true } }) }), decryptionKeys: v4.privateKey });
+  assert.equal(c.layers.aead, 'OCB');
+});
+
+test('sign / verify: inline, detached, cleartext', async () => {
+  const { privateKey, publicKey } = await keyPair();
+  const inline = await sp.sign({ message: await text('inline'), signingKeys: privateKey });
+  let v = await sp.verify({ message: await sp.readMessage({ armoredMessage: inline }), verificationKeys: publicKey, expectSigned: true });
+  assert.equal(v.data, 'inline');
+  const detached = await sp.sign({ message: await sp.createMessage({ binary: new Uint8Array([9, 9]) }), signingKeys: privateKey, detached: true, format: 'binary' });
+  v = await sp.verify({ message: await sp.createMessage({ binary: new Uint8Array([9, 9]) }), signature: await sp.readSignature({ binarySignature: detached }), verificationKeys: publicKey, format: 'binary' });
+  assert.equal(v.signatures[0].valid, true);
+  v = await sp.verify({ message: await sp.createMessage({ binary: new Uint8Array([9, 8]) }), signature: await sp.readSignature({ binarySignature: detached }), verificationKeys: publicKey });
+  assert.equal(v.signatures[0].status, 'bad_signature');
+  const clear = await sp.sign({ message: await sp.createCleartextMessage({ text: 'cleartext\nsecond line' }), signingKeys: privateKey });
+  assert.match(clear, /^-----BEGIN PGP SIGNED MESSAGE-----/);
+  v = await sp.verify({ message: await sp.readCleartextMessage({ cleartextMessage: clear }), verificationKeys: publicKey, expectSigned: true });
+  assert.equal(v.data, 'cleartext\nsecond line');
+  await rejectsWith(sp.verify({ message: await sp.readCleartextMessage({ cleartextMessage: clear }), verificationKeys: (await keyPair()).publicKey, expectSigned: true }), 'NO_VALID_SIGNATURE');
+  await assert.rejects(sp.readCleartextMessage({ cleartextMessage: 'hello' }), (e) => e.code === 'MALFORMED_INPUT');
+});
+
+test('armor / unarmor', async () => {
+  const { publicKey } = await keyPair();
+  const bin = await publicKey.write();
+  const armored = await sp.armor(bin);
+  assert.match(armored, /^-----BEGIN PGP PUBLIC KEY BLOCK-----/);
+  assert.deepEqual((await sp.unarmor(armored)).data, bin);
+  assert.match(await sp.armor(bin, 'message'), /^-----BEGIN PGP MESSAGE-----/);
+  await assert.rejects(sp.armor('text'), TypeError);
+  await assert.rejects(sp.armor(bin, 'pem'), RangeError);
+  await rejectsWith(sp.unarmor('-----BEGIN PGP MESSAGE-----\n\nAAAA'), 'MALFORMED_INPUT');
+});
+
+test('disposed keys and a trapped instance', async () => {
+  const { privateKey } = await keyPair();
+  const pub = await privateKey.toPublic();
+  privateKey.dispose();
+  await assert.rejects(sp.encrypt({ message: await text('x'), encryptionKeys: pub, signingKeys: privateKey }), (e) => e.code === 'KEY_DISPOSED');
+  await rejectsWith(sp.__testTrap(), 'WASM_TRAPPED');
+  await rejectsWith(pub.armor(), 'KEY_DISPOSED');
+  const fresh = await keyPair();
+  assert.equal(fresh.privateKey.getFingerprint().length, 40);
+});

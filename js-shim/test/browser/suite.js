@@ -1,0 +1,108 @@
+// Runs in a page, in worker mode (the browser default).  Results are left
+// in window.__results for the driving test (test/browser.test.mjs).
+import * as sp from '../../src/browser.js';
+
+const results = { done: false, passed: [], failed: [] };
+window.__results = results;
+const log = (s) => { document.getElementById('log').textContent += `${s}\n`; };
+
+function assert(cond, msg) {
+  if (!cond) throw new Error(`assertion failed: ${msg}`);
+}
+
+async function rejects(promise, check, msg) {
+  try {
+    await promise;
+  } catch (e) {
+    check(e);
+    return e;
+  }
+  throw new Error(`expected a rejection: ${msg}`);
+}
+
+const tests = [];
+const test = (name, fn) => tests.push([name, fn]);
+
+test('runs in worker mode by default', async () => {
+  assert(sp.getMode() === 'worker', sp.getMode());
+});
+
+test('generate, encrypt + sign, decrypt + verify (v4 and v6)', async () => {
+  for (const config of [{}, { v6Keys: true }]) {
+    const { privateKey, publicKey } = await sp.generateKey({ userIDs: [{ name: 'Alice', email: 'alice@example.org' }], format: 'object', config });
+    const message = await sp.createMessage({ text: 'hello from the page ✓' });
+    const armored = await sp.encrypt({ message, encryptionKeys: publicKey, signingKeys: privateKey });
+    assert(armored.startsWith('-----BEGIN PGP MESSAGE-----'), 'armored');
+    const { data, signatures, layers } = await sp.decrypt({
+      message: await sp.readMessage({ armoredMessage: armored }),
+      decryptionKeys: privateKey, verificationKeys: publicKey, expectSigned: true,
+    });
+    assert(data === 'hello from the page ✓', data);
+    assert(await signatures[0].verified === true, 'verified');
+    assert((layers.aead !== null) === Boolean(config.v6Keys), `SEIPD version for ${JSON.stringify(config)}`);
+  }
+});
+
+test('the page holds handles, not key material', async () => {
+  const { privateKey } = await sp.generateKey({ userIDs: 'Carol <carol@example.org>', format: 'object', passphrase: 'pass phrase' });
+  assert(Object.keys(privateKey).length === 0, 'no own enumerable properties');
+  assert(!JSON.stringify(privateKey.info).includes('PRIVATE'), 'info has no key material');
+  const armored = await privateKey.armor();
+  assert(armored.startsWith('-----BEGIN PGP PRIVATE KEY BLOCK-----'), 'explicit export works');
+  await rejects(sp.sign({ message: await sp.createMessage({ text: 'x' }), signingKeys: privateKey }), (e) => assert(e.code === 'KEY_LOCKED', e.code), 'locked key');
+  const unlocked = await sp.decryptKey({ privateKey, passphrase: 'pass phrase' });
+  assert(unlocked.isDecrypted() === true, 'unlocked');
+  const signed = await sp.sign({ message: await sp.createCleartextMessage({ text: 'signed text' }), signingKeys: unlocked });
+  const v = await sp.verify({ message: await sp.readCleartextMessage({ cleartextMessage: signed }), verificationKeys: await unlocked.toPublic(), expectSigned: true });
+  assert(v.data === 'signed text', v.data);
+});
+
+test('errors cross the worker boundary with their class and code', async () => {
+  const { privateKey } = await sp.generateKey({ userIDs: 'Dave <dave@example.org>', format: 'object' });
+  const e = await rejects(sp.decrypt({ message: await sp.readMessage({ armoredMessage: 'not a message' }), decryptionKeys: privateKey }),
+    (err) => assert(err instanceof sp.SealpostError && err.code === 'MALFORMED_INPUT', `${err.name} ${err.code}`), 'junk');
+  assert(e instanceof Error, 'an Error');
+  await rejects(sp.encrypt({ message: 'text', encryptionKeys: privateKey }), (err) => assert(err instanceof TypeError, err.name), 'type');
+  await rejects(sp.generateKey({ type: 'rsa', rsaBits: 1024 }), (err) => assert(err instanceof RangeError, err.name), 'range');
+});
+
+test('a trap replaces the worker: pending calls fail, later calls work', async () => {
+  const { privateKey } = await sp.generateKey({ userIDs: 'Eve <eve@example.org>', format: 'object' });
+  const trap = sp.__testTrap();
+  const pending = sp.generateKey({ userIDs: 'Pending <p@example.org>', format: 'object' });
+  await rejects(trap, (e) => assert(e.code === 'WASM_TRAPPED', e.code), 'trap');
+  await rejects(pending, (e) => assert(e.code === 'WASM_TRAPPED', e.code), 'pending call');
+  await rejects(privateKey.armor(), (e) => assert(e.code === 'KEY_DISPOSED', e.code), 'old handle');
+  const { privateKey: fresh } = await sp.generateKey({ userIDs: 'Fresh <f@example.org>', format: 'object' });
+  assert(fresh.getFingerprint().length === 40, 'works again');
+});
+
+test('a wasm that does not match its SHA-384 is refused', async () => {
+  await sp.configure({ mode: 'worker', wasmUrl: new URL('./tampered.wasm', import.meta.url) });
+  await rejects(sp.generateKey({ userIDs: 'X <x@example.org>' }), (e) => assert(e.code === 'INTEGRITY_FAILED', `${e.code}: ${e.message}`), 'tampered');
+  await sp.configure({ mode: 'direct', wasmUrl: new URL('./tampered.wasm', import.meta.url) });
+  await rejects(sp.generateKey({ userIDs: 'X <x@example.org>' }), (e) => assert(e.code === 'INTEGRITY_FAILED', e.code), 'tampered, direct');
+  await sp.configure({});
+  assert(sp.getMode() === 'worker', 'back to worker mode');
+});
+
+test('direct mode in the page works too', async () => {
+  await sp.configure({ mode: 'direct' });
+  const { privateKey, publicKey } = await sp.generateKey({ userIDs: 'G <g@example.org>', format: 'object' });
+  const ct = await sp.encrypt({ message: await sp.createMessage({ binary: new Uint8Array([1, 2, 3]) }), encryptionKeys: publicKey, format: 'binary' });
+  const { data } = await sp.decrypt({ message: await sp.readMessage({ binaryMessage: ct }), decryptionKeys: privateKey, format: 'binary' });
+  assert(data.join() === '1,2,3', data.join());
+  await sp.configure({});
+});
+
+for (const [name, fn] of tests) {
+  try {
+    await fn();
+    results.passed.push(name);
+    log(`ok ${name}`);
+  } catch (e) {
+    results.failed.push({ name, error: `${e && e.name}: ${e && e.message}` });
+    log(`FAIL ${name}: ${e && e.message}`);
+  }
+}
+results.done = true;
