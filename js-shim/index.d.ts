@@ -1,0 +1,240 @@
+// Type declarations for the `sealpost` package.
+
+/** Stable error codes: `err.code` of every SealpostError. */
+export type ErrorCode =
+  | 'BAD_PASSPHRASE'
+  | 'KEY_LOCKED'
+  | 'NO_MATCHING_KEY'
+  | 'DECRYPTION_FAILED'
+  | 'MALFORMED_INPUT'
+  | 'POLICY_REJECTED'
+  | 'UNSUPPORTED'
+  | 'INVALID_ARGUMENT'
+  | 'NO_USABLE_KEY'
+  | 'NO_VALID_SIGNATURE'
+  | 'LIMIT_EXCEEDED'
+  | 'NOT_ENCRYPTED'
+  | 'INTERNAL'
+  | 'WASM_TRAPPED'
+  | 'KEY_DISPOSED'
+  | 'INTEGRITY_FAILED'
+  | 'NOT_SUPPORTED'
+  | 'NOT_INITIALIZED';
+
+/** Every rejection of a sealpost call (argument mistakes are TypeError / RangeError). */
+export class SealpostError extends Error {
+  constructor(code: ErrorCode, message: string);
+  readonly name: 'SealpostError';
+  readonly code: ErrorCode;
+}
+
+export interface ConfigureOptions {
+  /** 'worker' (browser default): wasm and keys in a dedicated Web Worker; 'direct': same thread. */
+  mode?: 'worker' | 'direct';
+  /** Where the wasm is served, if not beside the package's modules. Integrity is still enforced. */
+  wasmUrl?: string | URL;
+}
+
+/** Chooses the mode before first use (or switches; existing keys become invalid). */
+export function configure(options?: ConfigureOptions): Promise<{ mode: 'worker' | 'direct' }>;
+/** Stops the worker, if any; every Key becomes invalid (KEY_DISPOSED). */
+export function terminate(): Promise<void>;
+export function getMode(): 'worker' | 'direct';
+
+export interface UserIDInfo {
+  userId: string;
+  email: string | null;
+  primary: boolean;
+  valid: boolean;
+  revoked: boolean;
+}
+
+export interface KeyFlags {
+  certify: boolean;
+  sign: boolean;
+  encryptCommunications: boolean;
+  encryptStorage: boolean;
+  authenticate: boolean;
+}
+
+export interface SubkeyInfo {
+  fingerprint: string;
+  keyId: string;
+  algorithm: string;
+  curve: string | null;
+  bits: number | null;
+  primary: boolean;
+  flags: KeyFlags;
+  /** Seconds since the Unix epoch. */
+  created: number;
+  expires: number | null;
+  revoked: boolean;
+  valid: boolean;
+  hasSecret: boolean;
+  secretLocked: boolean;
+}
+
+export interface KeyInfo {
+  fingerprint: string;
+  keyId: string;
+  version: 4 | 6;
+  isSecret: boolean;
+  isLocked: boolean;
+  created: number;
+  expires: number | null;
+  revocation: 'not_revoked' | 'revoked' | 'maybe_revoked';
+  valid: boolean;
+  invalidReason: string | null;
+  userIds: UserIDInfo[];
+  keys: SubkeyInfo[];
+}
+
+export class KeyID {
+  toHex(): string;
+  equals(other: KeyID): boolean;
+}
+
+/** A key held by the crypto instance (in worker mode, inside the worker). */
+export class Key {
+  private constructor();
+  readonly info: KeyInfo;
+  getFingerprint(): string;
+  getKeyID(): KeyID;
+  getUserIDs(): string[];
+  getCreationTime(): Date;
+  /** Infinity if the key does not expire. */
+  getExpirationTime(): Date | typeof Infinity;
+  isPrivate(): boolean;
+  /** For private keys: whether the secret material is unlocked; null for public keys. */
+  isDecrypted(): boolean | null;
+  isRevoked(): boolean;
+  /** Armored text; for private keys the private key, locked if it is locked. */
+  armor(): Promise<string>;
+  write(): Promise<Uint8Array>;
+  toPublic(): Promise<Key>;
+  /** Releases the key in the crypto instance. */
+  dispose(): void;
+  [Symbol.dispose](): void;
+}
+
+export type UserID = string | { name?: string; email?: string; comment?: string };
+
+export interface GenerateKeyOptions<F extends 'armored' | 'binary' | 'object' = 'armored'> {
+  userIDs?: UserID | UserID[];
+  /** 'ecc' (default, v4 Curve25519 or NIST with `curve`), 'curve25519' (v6), 'curve448' (v6), 'rsa', 'pqc' (v6 ML-DSA-65+Ed25519). */
+  type?: 'ecc' | 'curve25519' | 'curve448' | 'rsa' | 'pqc';
+  curve?: 'curve25519Legacy' | 'ed25519Legacy' | 'curve25519' | 'nistP256' | 'nistP384' | 'nistP521';
+  rsaBits?: 3072 | 4096;
+  passphrase?: string;
+  /** Seconds from creation; 0 (default) for no expiry. */
+  keyExpirationTime?: number;
+  format?: F;
+  config?: { v6Keys?: boolean; aeadProtect?: boolean };
+}
+
+type KeyOutput<F> = F extends 'object' ? Key : F extends 'binary' ? Uint8Array : string;
+
+export function generateKey<F extends 'armored' | 'binary' | 'object' = 'armored'>(
+  options: GenerateKeyOptions<F>,
+): Promise<{ privateKey: KeyOutput<F>; publicKey: KeyOutput<F>; revocationCertificate: string }>;
+
+export function readKey(options: { armoredKey: string } | { binaryKey: Uint8Array }): Promise<Key>;
+export function readKeys(
+  options: { armoredKeys: string } | { binaryKeys: Uint8Array } | { armoredKey: string } | { binaryKey: Uint8Array },
+): Promise<Key[]>;
+export function readPrivateKey(options: { armoredKey: string } | { binaryKey: Uint8Array }): Promise<Key>;
+export function decryptKey(options: { privateKey: Key; passphrase: string | string[] }): Promise<Key>;
+export function encryptKey(options: { privateKey: Key; passphrase: string }): Promise<Key>;
+export function changeKeyPassphrase(options: { privateKey: Key; oldPassphrase: string; newPassphrase: string }): Promise<Key>;
+export function revokeKey<F extends 'armored' | 'binary' | 'object' = 'armored'>(options: {
+  key: Key;
+  reasonForRevocation?: { flag?: 0 | 1 | 2 | 3; string?: string };
+  revocationCertificate?: string;
+  format?: F;
+}): Promise<{ privateKey: KeyOutput<F> | null; publicKey: KeyOutput<F> }>;
+
+export class Message {
+  private constructor();
+  readonly kind: 'literal' | 'encoded';
+}
+export class CleartextMessage {
+  private constructor();
+  getText(): string | null;
+}
+export class Signature {
+  private constructor();
+}
+
+export function createMessage(options: { text: string } | { binary: Uint8Array }): Promise<Message>;
+export function readMessage(options: { armoredMessage: string } | { binaryMessage: Uint8Array }): Promise<Message>;
+export function createCleartextMessage(options: { text: string }): Promise<CleartextMessage>;
+export function readCleartextMessage(options: { cleartextMessage: string }): Promise<CleartextMessage>;
+export function readSignature(options: { armoredSignature: string } | { binarySignature: Uint8Array }): Promise<Signature>;
+
+export interface VerificationResult {
+  keyID: KeyID;
+  signerFingerprint: string | null;
+  status: 'valid' | 'unknown_key' | 'bad_key' | 'bad_signature' | 'malformed' | 'unsupported';
+  valid: boolean;
+  created: Date | null;
+  reason: string | null;
+  /** Resolves to true, or rejects with a SealpostError (NO_VALID_SIGNATURE). Created on first access. */
+  readonly verified: Promise<true>;
+}
+
+export interface Layers {
+  encrypted: boolean;
+  cipher: string | null;
+  /** 'OCB', 'EAX' or 'GCM' for SEIPDv2; null for SEIPDv1. */
+  aead: string | null;
+  compressed: boolean;
+}
+
+export function encrypt(options: {
+  message: Message;
+  encryptionKeys?: Key | Key[];
+  signingKeys?: Key | Key[];
+  passwords?: string | string[];
+  format?: 'armored';
+  config?: { aeadProtect?: boolean };
+}): Promise<string>;
+export function encrypt(options: {
+  message: Message;
+  encryptionKeys?: Key | Key[];
+  signingKeys?: Key | Key[];
+  passwords?: string | string[];
+  format: 'binary';
+  config?: { aeadProtect?: boolean };
+}): Promise<Uint8Array>;
+
+interface DecryptOptions {
+  message: Message;
+  decryptionKeys?: Key | Key[];
+  passwords?: string | string[];
+  verificationKeys?: Key | Key[];
+  /** Reject (NO_VALID_SIGNATURE) unless a signature by verificationKeys is valid. */
+  expectSigned?: boolean;
+  /** Plaintext cap in bytes (default 256 MiB). */
+  maxPlaintext?: number;
+}
+export function decrypt(options: DecryptOptions & { format?: 'utf8' }): Promise<{ data: string; signatures: VerificationResult[]; layers: Layers }>;
+export function decrypt(options: DecryptOptions & { format: 'binary' }): Promise<{ data: Uint8Array; signatures: VerificationResult[]; layers: Layers }>;
+
+export function sign(options: { message: CleartextMessage; signingKeys: Key | Key[] }): Promise<string>;
+export function sign(options: { message: Message; signingKeys: Key | Key[]; detached?: boolean; format?: 'armored' }): Promise<string>;
+export function sign(options: { message: Message; signingKeys: Key | Key[]; detached?: boolean; format: 'binary' }): Promise<Uint8Array>;
+
+interface VerifyOptions {
+  message: Message | CleartextMessage;
+  signature?: Signature;
+  verificationKeys?: Key | Key[];
+  expectSigned?: boolean;
+  maxPlaintext?: number;
+}
+export function verify(options: VerifyOptions & { format?: 'utf8' }): Promise<{ data: string; signatures: VerificationResult[] }>;
+export function verify(options: VerifyOptions & { format: 'binary' }): Promise<{ data: Uint8Array; signatures: VerificationResult[] }>;
+
+export function armor(data: Uint8Array, type?: 'message' | 'publicKey' | 'privateKey' | 'signature'): Promise<string>;
+export function unarmor(text: string): Promise<{ data: Uint8Array }>;
+export function supportedKeyTypes(): Promise<string[]>;
+export function errorCodes(): Promise<ErrorCode[]>;

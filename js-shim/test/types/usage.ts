@@ -1,0 +1,36 @@
+// Compiled with tsc --noEmit by test/types.test.mjs: the declarations must
+// accept real usage and reject misuse (the @ts-expect-error lines).
+import * as sp from 'sealpost';
+import { SealpostError, type Key, type ErrorCode } from 'sealpost';
+
+async function main(): Promise<void> {
+  const { privateKey, publicKey } = await sp.generateKey({ userIDs: [{ name: 'A', email: 'a@example.org' }], format: 'object' });
+  const k: Key = privateKey;
+  const armoredPair = await sp.generateKey({ userIDs: 'B <b@example.org>' });
+  const s: string = armoredPair.privateKey;
+  const ct: string = await sp.encrypt({ message: await sp.createMessage({ text: 'x' }), encryptionKeys: publicKey, signingKeys: k });
+  const bin: Uint8Array = await sp.encrypt({ message: await sp.createMessage({ binary: new Uint8Array(1) }), passwords: 'pw', format: 'binary' });
+  const r = await sp.decrypt({ message: await sp.readMessage({ armoredMessage: ct }), decryptionKeys: privateKey, expectSigned: true });
+  const text: string = r.data;
+  const ok: true = await r.signatures[0].verified;
+  const rb = await sp.decrypt({ message: await sp.readMessage({ binaryMessage: bin }), passwords: ['pw'], format: 'binary' });
+  const bytes: Uint8Array = rb.data;
+  const clear: string = await sp.sign({ message: await sp.createCleartextMessage({ text: 'hi' }), signingKeys: privateKey });
+  await sp.verify({ message: await sp.readCleartextMessage({ cleartextMessage: clear }), verificationKeys: publicKey });
+  try {
+    await sp.readKey({ armoredKey: s });
+  } catch (e) {
+    if (e instanceof SealpostError) {
+      const code: ErrorCode = e.code;
+      void code;
+    }
+  }
+  // @ts-expect-error: userIDs must be strings or {name, email}
+  await sp.generateKey({ userIDs: [42] });
+  // @ts-expect-error: format 'binary' does not return a string
+  const wrong: string = await sp.encrypt({ message: await sp.createMessage({ text: 'x' }), passwords: 'p', format: 'binary' });
+  // @ts-expect-error: unknown key type
+  await sp.generateKey({ type: 'dsa' });
+  void [text, ok, bytes, wrong];
+}
+void main;
