@@ -13,7 +13,9 @@ for (const v6 of [false, true]) {
   const label = v6 ? 'v6 keys / SEIPDv2' : 'v4 keys / SEIPDv1';
 
   test(`${label}: OpenPGP.js → sealpost`, async () => {
-    const o = await openpgp.generateKey({ userIDs: [{ name: 'Opal', email: 'opal@example.org' }], passphrase: PASS, config: { v6Keys: v6 } });
+    // OpenPGP.js 6 advertises (and then writes) SEIPDv2 only with aeadProtect,
+    // even for v6 keys.
+    const o = await openpgp.generateKey({ userIDs: [{ name: 'Opal', email: 'opal@example.org' }], passphrase: PASS, config: { v6Keys: v6, aeadProtect: v6 } });
     // sealpost reads OpenPGP.js's locked private key and unlocks it.
     const key = await sp.decryptKey({ privateKey: await sp.readPrivateKey({ armoredKey: o.privateKey }), passphrase: PASS });
     assert.equal(key.info.version, v6 ? 6 : 4);
@@ -21,8 +23,7 @@ for (const v6 of [false, true]) {
     const oPub = await openpgp.readKey({ armoredKey: o.publicKey });
     assert.equal(key.getFingerprint(), oPub.getFingerprint());
 
-    // OpenPGP.js 6 writes SEIPDv1 even to v6 keys unless aeadProtect is set.
-    const armored = await openpgp.encrypt({ message: await openpgp.createMessage({ text: 'from OpenPGP.js ✓' }), encryptionKeys: oPub, signingKeys: oPriv, config: { aeadProtect: v6 } });
+    const armored = await openpgp.encrypt({ message: await openpgp.createMessage({ text: 'from OpenPGP.js ✓' }), encryptionKeys: oPub, signingKeys: oPriv });
     const r = await sp.decrypt({ message: await sp.readMessage({ armoredMessage: armored }), decryptionKeys: key, verificationKeys: await sp.readKey({ armoredKey: o.publicKey }), expectSigned: true });
     assert.equal(r.data, 'from OpenPGP.js ✓');
     assert.equal(r.layers.aead !== null, v6, `container follows the key version (${JSON.stringify(r.layers)})`);
