@@ -1,0 +1,104 @@
+// The packed tarball, installed the way users install it: into a fresh
+// Node ESM project, a Vite project that is built, and a plain HTML page.
+// The two browser cases run in headless Chromium behind sealpost's strict
+// CSP (tools/serve.mjs), encrypt and decrypt, and report back.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { browser, repo, serve } from '../../tests/e2e/helpers.mjs';
+
+const VITE = '8.4.0';
+const npm = (cwd, ...args) => execFileSync('npm', [...args, '--no-audit', '--no-fund', '--loglevel=error'], { cwd, encoding: 'utf8' });
+let tarball;
+let chrome;
+
+// What every consumer runs: a full round trip, with the result on stdout or window.
+const ROUNDTRIP = `
+const { privateKey, publicKey } = await sp.generateKey({ userIDs: 'Pack <pack@example.org>', format: 'object' });
+const encrypted = await sp.encrypt({ message: await sp.createMessage({ text: 'packed ✓' }), encryptionKeys: publicKey, signingKeys: privateKey });
+const { data, signatures } = await sp.decrypt({ message: await sp.readMessage({ armoredMessage: encrypted }), decryptionKeys: privateKey, verificationKeys: publicKey, expectSigned: true });
+const result = data + ' ' + sp.getMode() + ' ' + (await signatures[0].verified);
+`;
+
+before(async () => {
+  const out = mkdtempSync(join(tmpdir(), 'sealpost-pack-'));
+  const name = execFileSync('npm', ['pack', '--pack-destination', out, '--loglevel=error'], { cwd: join(repo, 'js-shim'), encoding: 'utf8' }).trim().split('\n').pop();
+  tarball = join(out, name);
+  chrome = await browser();
+});
+
+after(async () => { await chrome?.close(); });
+
+function project(files) {
+  const dir = mkdtempSync(join(tmpdir(), 'sealpost-consumer-'));
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(join(dir, path, '..'), { recursive: true });
+    writeFileSync(join(dir, path), content);
+  }
+  return dir;
+}
+
+async function runPage(dir, path = '') {
+  const server = await serve(dir);
+  const page = await chrome.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  // The browser asks for /favicon.ico on its own; these pages have none.
+  page.on('console', (m) => { if (m.type() === 'error' && !m.location().url.endsWith('/favicon.ico')) errors.push(m.text()); });
+  try {
+    await page.goto(server.url + path);
+    await page.waitForFunction(() => window.__result !== undefined, null, { timeout: 120_000 });
+    return { result: await page.evaluate(() => window.__result), errors };
+  } finally {
+    await page.close();
+    await server.close();
+  }
+}
+
+test('the tarball holds the wasm, the modules and the types, nothing else', () => {
+  const listing = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).split('\n').filter(Boolean);
+  for (const f of ['package/package.json', 'package/index.d.ts', 'package/README.md', 'package/src/browser.js', 'package/src/node.js', 'package/src/worker.js', 'package/src/wasm/sealpost_wasm_bg.wasm', 'package/src/wasm/index.js']) {
+    assert.ok(listing.includes(f), `${f} missing from the tarball`);
+  }
+  assert.ok(!listing.some((f) => f.includes('/test/')), 'tests are not shipped');
+});
+
+test('a fresh Node ESM project', () => {
+  const dir = project({
+    'package.json': JSON.stringify({ name: 'consumer', private: true, type: 'module' }),
+    'main.js': `import * as sp from 'sealpost';\n${ROUNDTRIP}\nconsole.log(result);\n`,
+  });
+  npm(dir, 'install', tarball);
+  assert.equal(execFileSync(process.execPath, ['main.js'], { cwd: dir, encoding: 'utf8' }).trim(), 'packed ✓ direct true');
+});
+
+test('a Vite project, built, in Chromium (worker mode)', async () => {
+  const dir = project({
+    'package.json': JSON.stringify({ name: 'vite-consumer', private: true, type: 'module', scripts: { build: 'vite build' } }),
+    'index.html': '<!doctype html><html><head><script type="module" src="/main.js"></script></head><body>vite</body></html>\n',
+    'main.js': `import * as sp from 'sealpost';\ntry {\n${ROUNDTRIP}\nwindow.__result = result;\n} catch (e) { window.__result = 'error: ' + e.code + ' ' + e.message; }\n`,
+    'vite.config.js': "export default { worker: { format: 'es' }, build: { target: 'es2022' } };\n",
+  });
+  npm(dir, 'install', tarball, `vite@${VITE}`);
+  execFileSync('npx', ['vite', 'build', '--logLevel', 'error'], { cwd: dir, encoding: 'utf8' });
+  const assets = readdirSync(join(dir, 'dist/assets'));
+  assert.ok(assets.some((f) => f.endsWith('.wasm')), `no wasm asset in ${assets}`);
+  const { result, errors } = await runPage(join(dir, 'dist'));
+  assert.equal(result, 'packed ✓ worker true');
+  assert.deepEqual(errors, []);
+});
+
+test('a plain HTML page importing the package, in Chromium (worker mode)', async () => {
+  const dir = project({
+    'package.json': JSON.stringify({ name: 'plain-consumer', private: true }),
+    'index.html': '<!doctype html><html><head><script type="module" src="main.js"></script></head><body>plain</body></html>\n',
+    'main.js': `import * as sp from './node_modules/sealpost/src/browser.js';\ntry {\n${ROUNDTRIP}\nwindow.__result = result;\n} catch (e) { window.__result = 'error: ' + e.code + ' ' + e.message; }\n`,
+  });
+  npm(dir, 'install', tarball);
+  const { result, errors } = await runPage(dir);
+  assert.equal(result, 'packed ✓ worker true');
+  assert.deepEqual(errors, []);
+});
