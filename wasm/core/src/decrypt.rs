@@ -54,15 +54,28 @@ pub struct Decrypted {
     pub layers: Layers,
 }
 
-struct DHelper<'a> {
-    inner: Helper,
-    opts: DecryptOptions<'a>,
+/// The decryption helper.  It owns copies of its inputs, so a streaming
+/// decryptor can keep it for as long as the stream lasts.
+pub(crate) struct DHelper {
+    pub(crate) inner: Helper,
+    keys: Vec<Cert>,
+    key_passphrases: Vec<Password>,
+    passwords: Vec<Password>,
+    policy: Policy,
+    /// The SEIPD version of the encryption container, once seen.
+    pub(crate) seipd_version: Option<u8>,
     /// The most specific reason decryption could not start, reported if
     /// no PKESK or SKESK works.
     failure: Option<Error>,
 }
 
-impl VerificationHelper for DHelper<'_> {
+impl VerificationHelper for DHelper {
+    fn inspect(&mut self, pp: &openpgp::parse::PacketParser) -> openpgp::Result<()> {
+        if let openpgp::Packet::SEIP(seip) = &pp.packet {
+            self.seipd_version.get_or_insert(seip.version());
+        }
+        Ok(())
+    }
     fn get_certs(&mut self, ids: &[KeyHandle]) -> openpgp::Result<Vec<Cert>> {
         self.inner.get_certs(ids)
     }
@@ -71,28 +84,35 @@ impl VerificationHelper for DHelper<'_> {
     }
 }
 
-impl DHelper<'_> {
-    fn note(&mut self, e: Error) {
-        // Keep the most actionable failure: a bad passphrase beats a locked
-        // key, which beats "this key did not work".
-        let rank = |c: ErrorCode| match c {
-            ErrorCode::LimitExceeded => 4,
-            ErrorCode::BadPassphrase => 3,
-            ErrorCode::KeyLocked => 2,
-            ErrorCode::DecryptionFailed => 1,
-            _ => 0,
-        };
-        if self
-            .failure
-            .as_ref()
-            .is_none_or(|f| rank(e.code()) > rank(f.code()))
-        {
-            self.failure = Some(e);
+impl DHelper {
+    /// Validates the options and makes a helper owning copies of them.
+    pub(crate) fn new(opts: &DecryptOptions<'_>) -> Result<Self> {
+        if opts.keys.is_empty() && opts.passwords.is_empty() {
+            return Err(Error::invalid(
+                "decryption needs at least one secret key or password",
+            ));
         }
+        for k in opts.keys {
+            if !k.is_tsk() {
+                return Err(Error::invalid(format!(
+                    "key {} has no secret key material",
+                    k.fingerprint()
+                )));
+            }
+        }
+        Ok(DHelper {
+            inner: Helper::new(opts.verification_certs, opts.require_signature, true),
+            keys: opts.keys.to_vec(),
+            key_passphrases: opts.key_passphrases.to_vec(),
+            passwords: opts.passwords.to_vec(),
+            policy: opts.policy.clone(),
+            seipd_version: None,
+            failure: None,
+        })
     }
 }
 
-impl DecryptionHelper for DHelper<'_> {
+impl DecryptionHelper for DHelper {
     fn decrypt(
         &mut self,
         pkesks: &[PKESK],
@@ -100,12 +120,11 @@ impl DecryptionHelper for DHelper<'_> {
         sym_algo: Option<SymmetricAlgorithm>,
         decrypt: &mut dyn FnMut(Option<SymmetricAlgorithm>, &SessionKey) -> bool,
     ) -> openpgp::Result<Option<Cert>> {
-        let opts = self.opts;
         // Public-key encrypted session keys: try every matching secret key.
         // Wildcard recipients (no key ID) are tried against every secret key.
         for pkesk in pkesks {
             let recipient = pkesk.recipient();
-            for cert in opts.keys {
+            for cert in &self.keys {
                 for ka in cert.keys().secret() {
                     let matches = match &recipient {
                         Some(r) => ka.key().key_handle().aliases(r),
@@ -116,12 +135,12 @@ impl DecryptionHelper for DHelper<'_> {
                     }
                     let mut pair = match secret::keypair(
                         ka.key().role_as_unspecified(),
-                        opts.key_passphrases,
-                        opts.policy,
+                        &self.key_passphrases,
+                        &self.policy,
                     ) {
                         Ok(p) => p,
                         Err(e) => {
-                            self.note(e);
+                            note(&mut self.failure, e);
                             continue;
                         }
                     };
@@ -129,7 +148,7 @@ impl DecryptionHelper for DHelper<'_> {
                         Some((algo, sk)) if decrypt(algo, &sk) => return Ok(Some(cert.clone())),
                         _ => {
                             if recipient.is_some() {
-                                self.note(Error::decryption_failed());
+                                note(&mut self.failure, Error::decryption_failed());
                             }
                         }
                     }
@@ -139,14 +158,14 @@ impl DecryptionHelper for DHelper<'_> {
         // Password-encrypted session keys.  A wrong password is reported as
         // a plain decryption failure: it is indistinguishable from damage.
         for skesk in skesks {
-            for password in opts.passwords {
+            for password in &self.passwords {
                 let s2k = match skesk {
                     SKESK::V4(s) => s.s2k(),
                     SKESK::V6(s) => s.s2k(),
                     _ => continue,
                 };
-                if let Err(e) = secret::check_s2k(s2k, opts.policy) {
-                    self.note(e);
+                if let Err(e) = secret::check_s2k(s2k, &self.policy) {
+                    note(&mut self.failure, e);
                     continue;
                 }
                 if let Ok((algo, sk)) = skesk.decrypt(password) {
@@ -154,7 +173,7 @@ impl DecryptionHelper for DHelper<'_> {
                         return Ok(None);
                     }
                 }
-                self.note(Error::decryption_failed());
+                note(&mut self.failure, Error::decryption_failed());
             }
         }
         let err = self.failure.take().unwrap_or_else(|| {
@@ -179,24 +198,7 @@ pub fn decrypt(ciphertext: &[u8], opts: &DecryptOptions<'_>) -> Result<Decrypted
             "message: empty input",
         ));
     }
-    if opts.keys.is_empty() && opts.passwords.is_empty() {
-        return Err(Error::invalid(
-            "decryption needs at least one secret key or password",
-        ));
-    }
-    for k in opts.keys {
-        if !k.is_tsk() {
-            return Err(Error::invalid(format!(
-                "key {} has no secret key material",
-                k.fingerprint()
-            )));
-        }
-    }
-    let helper = DHelper {
-        inner: Helper::new(opts.verification_certs, opts.require_signature, true),
-        opts: *opts,
-        failure: None,
-    };
+    let helper = DHelper::new(opts)?;
     let p = opts.policy;
     let mut d = DecryptorBuilder::from_bytes(ciphertext)
         .map_err(|e| Error::from_parse("message", e))?
@@ -234,4 +236,22 @@ pub(crate) fn read_limited<R: Read>(r: &mut R, out: &mut Vec<u8>, max: u64) -> R
         ));
     }
     Ok(())
+}
+
+/// Keeps the most actionable failure: a resource limit, then a bad
+/// passphrase, then a locked key, then "this key did not work".
+fn note(failure: &mut Option<Error>, e: Error) {
+    let rank = |c: ErrorCode| match c {
+        ErrorCode::LimitExceeded => 4,
+        ErrorCode::BadPassphrase => 3,
+        ErrorCode::KeyLocked => 2,
+        ErrorCode::DecryptionFailed => 1,
+        _ => 0,
+    };
+    if failure
+        .as_ref()
+        .is_none_or(|f| rank(e.code()) > rank(f.code()))
+    {
+        *failure = Some(e);
+    }
 }

@@ -7,6 +7,8 @@ use openpgp::policy::StandardPolicy;
 use openpgp::types::Timestamp;
 use sequoia_openpgp as openpgp;
 
+static STANDARD: StandardPolicy<'static> = StandardPolicy::new();
+
 /// Default cap on plaintext produced by one buffered (non-streaming)
 /// decryption or verification.  It bounds a decompression bomb as well:
 /// the limit applies to the decompressed output.
@@ -25,7 +27,6 @@ pub const DEFAULT_MAX_ARGON2_KIB: u64 = 1 << 19;
 /// non-integrity-protected encryption (SED).  We never loosen it.
 #[derive(Clone, Debug)]
 pub struct Policy {
-    standard: StandardPolicy<'static>,
     time: Option<SystemTime>,
     max_plaintext: u64,
     max_argon2_kib: u64,
@@ -34,7 +35,6 @@ pub struct Policy {
 impl Default for Policy {
     fn default() -> Self {
         Policy {
-            standard: StandardPolicy::new(),
             time: None,
             max_plaintext: DEFAULT_MAX_PLAINTEXT,
             max_argon2_kib: DEFAULT_MAX_ARGON2_KIB,
@@ -78,9 +78,11 @@ impl Policy {
         self.max_argon2_kib
     }
 
-    /// The sequoia policy object.
-    pub fn standard(&self) -> &StandardPolicy<'static> {
-        &self.standard
+    /// The sequoia policy object.  One static instance: it is never
+    /// modified, and a `'static` reference lets streaming decryptors own
+    /// everything they use.
+    pub fn standard(&self) -> &'static StandardPolicy<'static> {
+        &STANDARD
     }
 
     /// The reference time: the fixed one, or now.  `Timestamp::now()` is
