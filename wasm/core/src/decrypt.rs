@@ -7,6 +7,8 @@
 //! and the partial buffer is zeroized.
 
 use std::io::Read;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 use openpgp::crypto::{Password, SessionKey};
 use openpgp::packet::{PKESK, SKESK};
@@ -64,6 +66,10 @@ pub(crate) struct DHelper {
     policy: Policy,
     /// The SEIPD version of the encryption container, once seen.
     pub(crate) seipd_version: Option<u8>,
+    /// Set once a session key opened the container.  From then on any
+    /// failure is reported as DECRYPTION_FAILED: telling "garbled inner
+    /// packets" from "failed integrity check" apart would be an oracle.
+    pub(crate) opened: Arc<AtomicBool>,
     /// The most specific reason decryption could not start, reported if
     /// no PKESK or SKESK works.
     failure: Option<Error>,
@@ -85,6 +91,11 @@ impl VerificationHelper for DHelper {
 }
 
 impl DHelper {
+    /// The reference time of the helper's policy.
+    pub(crate) fn policy_time(&self) -> std::time::SystemTime {
+        self.policy.time()
+    }
+
     /// Validates the options and makes a helper owning copies of them.
     pub(crate) fn new(opts: &DecryptOptions<'_>) -> Result<Self> {
         if opts.keys.is_empty() && opts.passwords.is_empty() {
@@ -107,6 +118,7 @@ impl DHelper {
             passwords: opts.passwords.to_vec(),
             policy: opts.policy.clone(),
             seipd_version: None,
+            opened: Arc::new(AtomicBool::new(false)),
             failure: None,
         })
     }
@@ -145,7 +157,10 @@ impl DecryptionHelper for DHelper {
                         }
                     };
                     match pkesk.decrypt(&mut pair, sym_algo) {
-                        Some((algo, sk)) if decrypt(algo, &sk) => return Ok(Some(cert.clone())),
+                        Some((algo, sk)) if decrypt(algo, &sk) => {
+                            self.opened.store(true, Ordering::Relaxed);
+                            return Ok(Some(cert.clone()));
+                        }
                         _ => {
                             if recipient.is_some() {
                                 note(&mut self.failure, Error::decryption_failed());
@@ -170,6 +185,7 @@ impl DecryptionHelper for DHelper {
                 }
                 if let Ok((algo, sk)) = skesk.decrypt(password) {
                     if decrypt(algo, &sk) {
+                        self.opened.store(true, Ordering::Relaxed);
                         return Ok(None);
                     }
                 }
@@ -199,14 +215,17 @@ pub fn decrypt(ciphertext: &[u8], opts: &DecryptOptions<'_>) -> Result<Decrypted
         ));
     }
     let helper = DHelper::new(opts)?;
+    let opened = helper.opened.clone();
     let p = opts.policy;
     let mut d = DecryptorBuilder::from_bytes(ciphertext)
         .map_err(|e| Error::from_parse("message", e))?
         .with_policy(p.standard(), p.time(), helper)
-        .map_err(|e| Error::from_parse("message", e))?;
+        .map_err(|e| classify(e, &opened))?;
 
     let mut data = Zeroizing::new(Vec::new());
-    read_limited(&mut d, &mut data, p.max_plaintext())?;
+    read_limited(&mut d, &mut data, p.max_plaintext(), |e| {
+        classify(e, &opened)
+    })?;
     if !d.message_processed() {
         return Err(Error::new(
             ErrorCode::MalformedInput,
@@ -224,11 +243,14 @@ pub fn decrypt(ciphertext: &[u8], opts: &DecryptOptions<'_>) -> Result<Decrypted
 /// Reads all of `r` into `out`, failing with `LIMIT_EXCEEDED` past `max`
 /// bytes.  The limit applies to decompressed output, which is what bounds a
 /// decompression bomb.
-pub(crate) fn read_limited<R: Read>(r: &mut R, out: &mut Vec<u8>, max: u64) -> Result<()> {
+pub(crate) fn read_limited<R: Read>(
+    r: &mut R,
+    out: &mut Vec<u8>,
+    max: u64,
+    on_error: impl FnOnce(anyhow::Error) -> Error,
+) -> Result<()> {
     let mut limited = r.take(max.saturating_add(1));
-    limited
-        .read_to_end(out)
-        .map_err(|e| Error::from_parse("message", e.into()))?;
+    limited.read_to_end(out).map_err(|e| on_error(e.into()))?;
     if out.len() as u64 > max {
         return Err(Error::new(
             ErrorCode::LimitExceeded,
@@ -253,5 +275,21 @@ fn note(failure: &mut Option<Error>, e: Error) {
         .is_none_or(|f| rank(e.code()) > rank(f.code()))
     {
         *failure = Some(e);
+    }
+}
+
+/// Classifies a failure of a decryption: our own errors as they are; after
+/// the container was opened, DECRYPTION_FAILED; before, as a parse error.
+pub(crate) fn classify(e: anyhow::Error, opened: &AtomicBool) -> Error {
+    let own = e.downcast_ref::<Error>().cloned().or_else(|| {
+        e.downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+            .and_then(|inner| inner.downcast_ref::<Error>())
+            .cloned()
+    });
+    match own {
+        Some(own) => own,
+        None if opened.load(Ordering::Relaxed) => Error::decryption_failed(),
+        None => Error::from_parse("message", e),
     }
 }

@@ -51,6 +51,7 @@ pub mod policy;
 pub mod report;
 mod secret;
 pub mod sign;
+pub mod stream;
 pub mod verify;
 
 pub use error::{Error, ErrorCode, Result};

@@ -52,7 +52,9 @@ pub fn verify(message: &[u8], opts: &VerifyOptions<'_>) -> Result<Verified> {
         .with_policy(p.standard(), p.time(), helper)
         .map_err(|e| Error::from_parse("signed message", e))?;
     let mut data = Zeroizing::new(Vec::new());
-    read_limited(&mut v, &mut data, p.max_plaintext())?;
+    read_limited(&mut v, &mut data, p.max_plaintext(), |e| {
+        Error::from_parse("signed message", e)
+    })?;
     if !v.message_processed() {
         return Err(Error::new(
             ErrorCode::MalformedInput,

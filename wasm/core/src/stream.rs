@@ -1,0 +1,361 @@
+//! Incremental (push-style) encryption and decryption, for messages too
+//! large to hold in memory.  The caller pushes input chunks and receives
+//! output chunks; memory stays bounded by the chunk sizes and a fixed
+//! margin, not by the message size.
+//!
+//! Decryption rules (DESIGN.md decision 3):
+//! - SEIPDv2 (AEAD): plaintext is released chunk by chunk, each only after
+//!   its authentication tag verified.  The final tag (which detects
+//!   truncation) and the signatures are known only at [`DecryptStream::finish`]:
+//!   a caller must treat released data as provisional until then.
+//! - SEIPDv1: nothing can be authenticated before the end, so all plaintext
+//!   is held (up to the policy's plaintext cap) and released by `finish`
+//!   only if the whole message authenticated.
+//!
+//! If `finish` is never called, an encryption's output is truncated and
+//! will not decrypt, and a decryption's held plaintext is dropped (and
+//! zeroized).
+
+use std::io::{self, Read, Write};
+use std::sync::{Arc, Mutex};
+
+use openpgp::crypto::Password;
+use openpgp::parse::stream::{Decryptor, DecryptorBuilder};
+use openpgp::parse::Parse;
+use openpgp::serialize::stream::Message;
+use openpgp::Cert;
+use sequoia_openpgp as openpgp;
+use zeroize::Zeroizing;
+
+use crate::decrypt::{classify, DHelper, DecryptOptions};
+use crate::encrypt::{encrypt_writer, EncryptOptions};
+use crate::error::{Error, ErrorCode, Result};
+use crate::policy::Policy;
+use crate::report::{Layers, SignatureResult};
+use std::sync::atomic::AtomicBool;
+
+/// How much unread input must be buffered before sequoia is asked for more
+/// output.  sequoia pulls input synchronously; it may read ahead by at most
+/// one AEAD chunk (≤ 4 MiB, RFC 9580 §5.13.2) plus its own buffers, so with
+/// this margin it never runs out mid-read.  If it did, the stream fails
+/// with an error: it is never silently truncated.
+pub const INPUT_MARGIN: usize = 8 << 20;
+
+/// Output is produced in pieces of at most this size.
+const OUT_PIECE: usize = 256 << 10;
+
+/// A `Write` sink shared between a writer stack and its owner, drained as
+/// output is produced.
+#[derive(Clone, Default)]
+struct Sink(Arc<Mutex<Vec<u8>>>);
+
+impl Sink {
+    fn take(&self) -> Vec<u8> {
+        self.0
+            .lock()
+            .map(|mut v| std::mem::take(&mut *v))
+            .unwrap_or_default()
+    }
+}
+
+impl Write for Sink {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0
+            .lock()
+            .map_err(|_| io::Error::other("sink poisoned"))?
+            .extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// What an encryption stream keeps alive for its writer stack.
+pub struct EncryptInputs {
+    /// Recipient certificates.
+    pub recipients: Vec<Cert>,
+    /// Passwords.
+    pub passwords: Vec<Password>,
+    /// Signing keys.
+    pub signers: Vec<Cert>,
+    /// Passphrases for locked signing keys.
+    pub signer_passphrases: Vec<Password>,
+    /// Armor the output.
+    pub armor: bool,
+    /// Force SEIPDv2.
+    pub force_aead: bool,
+    /// The policy.
+    pub policy: Policy,
+}
+
+type Writer<'a> = Option<Message<'a>>;
+
+self_cell::self_cell!(
+    struct EncryptCell {
+        owner: EncryptInputs,
+        #[not_covariant]
+        dependent: Writer,
+    }
+);
+
+/// An encryption in progress.
+pub struct EncryptStream {
+    cell: EncryptCell,
+    sink: Sink,
+}
+
+impl EncryptStream {
+    /// Starts an encryption.  Output (headers, session key packets) may be
+    /// available right away from [`EncryptStream::take_output`].
+    pub fn new(inputs: EncryptInputs) -> Result<Self> {
+        let sink = Sink::default();
+        let writer_sink = sink.clone();
+        let cell = EncryptCell::try_new(inputs, |i| {
+            encrypt_writer(
+                writer_sink,
+                &EncryptOptions {
+                    recipients: &i.recipients,
+                    passwords: &i.passwords,
+                    signers: &i.signers,
+                    signer_passphrases: &i.signer_passphrases,
+                    armor: i.armor,
+                    force_aead: i.force_aead,
+                    policy: &i.policy,
+                },
+            )
+            .map(Some)
+        })?;
+        Ok(EncryptStream { cell, sink })
+    }
+
+    /// Encrypts a chunk; returns the output produced so far.
+    pub fn push(&mut self, chunk: &[u8]) -> Result<Vec<u8>> {
+        self.cell.with_dependent_mut(|_, w| match w {
+            Some(w) => w
+                .write_all(chunk)
+                .map_err(|e| Error::from_op("encryption", e.into())),
+            None => Err(Error::invalid("the encryption stream is finished")),
+        })?;
+        Ok(self.sink.take())
+    }
+
+    /// Output produced but not yet taken.
+    pub fn take_output(&mut self) -> Vec<u8> {
+        self.sink.take()
+    }
+
+    /// Ends the message; returns the last output.
+    pub fn finish(mut self) -> Result<Vec<u8>> {
+        self.cell.with_dependent_mut(|_, w| match w.take() {
+            Some(w) => w.finalize().map_err(|e| Error::from_op("encryption", e)),
+            None => Err(Error::invalid("the encryption stream is finished")),
+        })?;
+        Ok(self.sink.take())
+    }
+}
+
+/// Input pushed so far and not yet read by sequoia.
+#[derive(Default)]
+struct Input {
+    buf: Vec<u8>,
+    pos: usize,
+    ended: bool,
+}
+
+#[derive(Clone, Default)]
+struct Source(Arc<Mutex<Input>>);
+
+impl Source {
+    fn with<T>(&self, f: impl FnOnce(&mut Input) -> T) -> io::Result<T> {
+        self.0
+            .lock()
+            .map(|mut i| f(&mut i))
+            .map_err(|_| io::Error::other("input poisoned"))
+    }
+    fn unread(&self) -> usize {
+        self.with(|i| i.buf.len() - i.pos).unwrap_or(0)
+    }
+    fn ended(&self) -> bool {
+        self.with(|i| i.ended).unwrap_or(true)
+    }
+}
+
+impl Read for Source {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        self.with(|i| {
+            let avail = i.buf.len() - i.pos;
+            if avail == 0 {
+                return if i.ended {
+                    Ok(0)
+                } else {
+                    // Only reachable if sequoia reads further ahead than
+                    // INPUT_MARGIN allows for: fail, never fake an EOF.
+                    Err(io::Error::other("stream input underrun"))
+                };
+            }
+            let n = avail.min(out.len());
+            out[..n].copy_from_slice(&i.buf[i.pos..i.pos + n]);
+            i.pos += n;
+            // Drop consumed input now and then, so memory stays bounded.
+            if i.pos > (1 << 20) && i.pos * 2 > i.buf.len() {
+                i.buf.drain(..i.pos);
+                i.pos = 0;
+            }
+            Ok(n)
+        })?
+    }
+}
+
+enum State {
+    /// Waiting for enough input to parse the session key packets.
+    Starting(Box<DHelper>),
+    /// Decrypting.
+    Running(Box<Decryptor<'static, DHelper>>),
+    /// Finished or failed.
+    Done,
+}
+
+/// The outcome of a finished decryption stream.
+#[derive(Debug)]
+pub struct DecryptSummary {
+    /// Plaintext released by `finish` (all of it for SEIPDv1).
+    pub data: Vec<u8>,
+    /// Signature results.
+    pub signatures: Vec<SignatureResult>,
+    /// The message's layers.
+    pub layers: Layers,
+}
+
+/// A decryption in progress.  See the module docs for what is released when.
+pub struct DecryptStream {
+    source: Source,
+    state: State,
+    /// SEIPDv1 plaintext held until the end.
+    held: Zeroizing<Vec<u8>>,
+    /// Whether the container is SEIPDv2 (release as we go).
+    streaming: bool,
+    opened: Arc<AtomicBool>,
+    produced: u64,
+    max_plaintext: u64,
+}
+
+impl DecryptStream {
+    /// Starts a decryption with the same options as [`crate::decrypt::decrypt`].
+    pub fn new(opts: &DecryptOptions<'_>) -> Result<Self> {
+        let helper = DHelper::new(opts)?;
+        Ok(DecryptStream {
+            opened: helper.opened.clone(),
+            source: Source::default(),
+            state: State::Starting(Box::new(helper)),
+            held: Zeroizing::new(Vec::new()),
+            streaming: false,
+            produced: 0,
+            max_plaintext: opts.policy.max_plaintext(),
+        })
+    }
+
+    /// Adds input; returns plaintext that may be released now (SEIPDv2 only).
+    pub fn push(&mut self, chunk: &[u8]) -> Result<Vec<u8>> {
+        self.source
+            .with(|i| i.buf.extend_from_slice(chunk))
+            .map_err(|e| Error::new(ErrorCode::Internal, e.to_string()))?;
+        self.advance()
+    }
+
+    /// Ends the input and the message: returns the summary, with any
+    /// plaintext still to release.  Fails if the message did not
+    /// authenticate, with no plaintext.
+    pub fn finish(mut self) -> Result<DecryptSummary> {
+        self.source
+            .with(|i| i.ended = true)
+            .map_err(|e| Error::new(ErrorCode::Internal, e.to_string()))?;
+        let mut data = self.advance()?;
+        let State::Running(d) = std::mem::replace(&mut self.state, State::Done) else {
+            return Err(Error::new(
+                ErrorCode::MalformedInput,
+                "message: empty or truncated input",
+            ));
+        };
+        if !d.message_processed() {
+            return Err(Error::new(
+                ErrorCode::MalformedInput,
+                "message: truncated or trailing data",
+            ));
+        }
+        let helper = d.into_helper();
+        if !self.streaming {
+            data = std::mem::take(&mut *self.held);
+        }
+        Ok(DecryptSummary {
+            data,
+            signatures: helper.inner.results,
+            layers: helper.inner.layers,
+        })
+    }
+
+    fn fail(&mut self, e: Error) -> Error {
+        self.state = State::Done;
+        self.held.clear();
+        e
+    }
+
+    /// Runs sequoia as far as the buffered input safely allows.
+    fn advance(&mut self) -> Result<Vec<u8>> {
+        let enough = |s: &Source| s.ended() || s.unread() >= INPUT_MARGIN;
+        if let State::Starting(_) = self.state {
+            if !enough(&self.source) {
+                return Ok(Vec::new());
+            }
+            let State::Starting(helper) = std::mem::replace(&mut self.state, State::Done) else {
+                return Ok(Vec::new());
+            };
+            let policy = Policy::new();
+            let d = DecryptorBuilder::from_reader(self.source.clone())
+                .map_err(|e| Error::from_parse("message", e))
+                .and_then(|b| {
+                    // Hold back little: release decisions are ours (below).
+                    b.buffer_size(OUT_PIECE)
+                        .with_policy(policy.standard(), helper.policy_time(), *helper)
+                        .map_err(|e| classify(e, &self.opened))
+                });
+            let d = d.map_err(|e| self.fail(e))?;
+            self.streaming = d.helper_ref().seipd_version == Some(2);
+            self.state = State::Running(Box::new(d));
+        }
+        let mut released = Vec::new();
+        while enough(&self.source) {
+            let State::Running(d) = &mut self.state else {
+                break;
+            };
+            let mut piece = vec![0u8; OUT_PIECE];
+            let n = match d.read(&mut piece) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) => {
+                    piece.fill(0);
+                    let err = classify(e.into(), &self.opened);
+                    return Err(self.fail(err));
+                }
+            };
+            self.produced += n as u64;
+            if self.produced > self.max_plaintext {
+                let e = Error::new(
+                    ErrorCode::LimitExceeded,
+                    format!(
+                        "plaintext exceeds the limit of {} bytes",
+                        self.max_plaintext
+                    ),
+                );
+                return Err(self.fail(e));
+            }
+            if self.streaming {
+                released.extend_from_slice(&piece[..n]);
+            } else {
+                self.held.extend_from_slice(&piece[..n]);
+            }
+            piece.fill(0);
+        }
+        Ok(released)
+    }
+}
