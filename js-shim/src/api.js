@@ -416,23 +416,101 @@ export class Signature {
   }
 }
 
-/** createMessage({ text }) or createMessage({ binary }). */
+const isStream = (v) => v !== null && typeof v === 'object' && typeof v.getReader === 'function';
+
+/**
+ * createMessage({ text }) or createMessage({ binary }); either may be a
+ * ReadableStream (of strings / Uint8Arrays) to encrypt in bounded memory.
+ */
 export async function createMessage(options) {
   checkObject('options', options);
   if (options.text !== undefined) {
+    if (isStream(options.text)) return new Message('literal', options.text, true);
     checkString('text', options.text);
     return new Message('literal', enc.encode(options.text), true);
   }
   if (options.binary !== undefined) {
+    if (isStream(options.binary)) return new Message('literal', options.binary, false);
     checkBytes('binary', options.binary);
     return new Message('literal', options.binary, false);
   }
   throw new TypeError('options.text or options.binary is required');
 }
 
-/** readMessage({ armoredMessage }) or readMessage({ binaryMessage }). */
+/**
+ * readMessage({ armoredMessage }) or readMessage({ binaryMessage }); either
+ * may be a ReadableStream, to decrypt in bounded memory.
+ */
 export async function readMessage(options) {
+  checkObject('options', options);
+  for (const name of ['armoredMessage', 'binaryMessage']) {
+    if (isStream(options[name])) return new Message('encoded', options[name], false);
+  }
   return new Message('encoded', await readKeyData(options, ['armoredMessage', 'binaryMessage']), false);
+}
+
+/**
+ * Pumps `source` through a wasm stream (started by `startOp`), pulled by
+ * the consumer: memory is bounded by the chunk size, not the message.
+ * `onFinish(result)` gets the finish result and returns the last output.
+ */
+function pump(be, startOp, options, source, { mapOut, onFinish, onError }) {
+  let id = null;
+  let reader = null;
+  const abort = () => {
+    if (id !== null) be.call('streamAbort', id).catch(() => {});
+    id = null;
+  };
+  return new ReadableStream({
+    async start(controller) {
+      try {
+        const started = await be.call(startOp, options);
+        id = started.id;
+        reader = source.getReader();
+        if (started.output.length) controller.enqueue(mapOut(started.output, false));
+      } catch (e) {
+        onError(e);
+        throw e;
+      }
+    },
+    async pull(controller) {
+      try {
+        // Loop until there is output: a pull that enqueues nothing would
+        // not be called again for a waiting reader.
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) {
+            const result = await be.call('streamFinish', id);
+            id = null;
+            const last = onFinish(result);
+            if (last.length) controller.enqueue(mapOut(last, true));
+            else {
+              const tail = mapOut(new Uint8Array(0), true);
+              if (tail.length) controller.enqueue(tail);
+            }
+            controller.close();
+            return;
+          }
+          const chunk = typeof value === 'string' ? enc.encode(value) : value;
+          if (!(chunk instanceof Uint8Array)) throw new TypeError('a message stream must yield Uint8Array (or string) chunks');
+          const out = await be.call('streamPush', id, chunk);
+          if (out.length) {
+            controller.enqueue(mapOut(out, false));
+            return;
+          }
+        }
+      } catch (e) {
+        abort();
+        reader?.cancel(e).catch(() => {});
+        onError(e);
+        controller.error(e);
+      }
+    },
+    cancel(reason) {
+      abort();
+      return reader?.cancel(reason);
+    },
+  });
 }
 
 /** createCleartextMessage({ text }): for cleartext signatures. */
@@ -505,15 +583,24 @@ export async function encrypt(options) {
   const recipients = keyList('encryptionKeys', encryptionKeys);
   const pws = optionalStrings('passwords', passwords);
   if (recipients.length === 0 && pws.length === 0) throw new TypeError('encryptionKeys or passwords is required');
-  const out = await current().call('encrypt', {
-    data: message.data,
+  const options_ = {
     recipients,
     signers: keyList('signingKeys', signingKeys, { privateOnly: true }),
     passwords: pws,
     armor: format === 'armored',
     forceAead: Boolean(config.aeadProtect),
-  });
-  return output(out, format);
+  };
+  const be = current();
+  if (isStream(message.data)) {
+    // A stream in, a stream out: strings when armored, bytes when binary.
+    const ascii = new TextDecoder();
+    return pump(be, 'encryptStart', options_, message.data, {
+      mapOut: (bytes) => (format === 'armored' ? ascii.decode(bytes) : bytes),
+      onFinish: (last) => last,
+      onError: () => {},
+    });
+  }
+  return output(await be.call('encrypt', { ...options_, data: message.data }), format);
 }
 
 /**
@@ -531,15 +618,49 @@ export async function decrypt(options) {
   const pws = optionalStrings('passwords', passwords);
   if (keys.length === 0 && pws.length === 0) throw new TypeError('decryptionKeys or passwords is required');
   if (maxPlaintext !== undefined && !(Number.isFinite(maxPlaintext) && maxPlaintext >= 0)) throw new RangeError('maxPlaintext must be a number ≥ 0');
-  const r = await current().call('decrypt', {
-    data: message.data,
+  const options_ = {
     keys,
     passwords: pws,
     verification: keyList('verificationKeys', verificationKeys),
     requireSignature: Boolean(expectSigned),
     maxPlaintext,
-  });
+  };
+  const be = current();
+  if (isStream(message.data)) {
+    return decryptStream(be, options_, message.data, format);
+  }
+  const r = await be.call('decrypt', { ...options_, data: message.data });
   return { data: format === 'utf8' ? dec.decode(r.data) : r.data, signatures: signatureResults(r.signatures), layers: r.layers };
+}
+
+/**
+ * A streamed decryption: `data` is a ReadableStream; `signatures` and
+ * `layers` are Promises that settle when the stream ends.  SEIPDv2
+ * plaintext arrives chunk by chunk, each chunk authenticated; SEIPDv1
+ * arrives only at the end, after the whole message authenticated.  If the
+ * stream errors, everything read from it must be discarded.
+ */
+function decryptStream(be, options, source, format) {
+  let settle;
+  const done = new Promise((resolve, reject) => {
+    settle = { resolve, reject };
+  });
+  // Nobody may ever await these: never an unhandled rejection.
+  done.catch(() => {});
+  const text = new TextDecoder('utf-8');
+  const data = pump(be, 'decryptStart', options, source, {
+    mapOut: (bytes, last) => (format === 'utf8' ? text.decode(bytes, { stream: !last }) : bytes),
+    onFinish: (r) => {
+      settle.resolve(r);
+      return r.data;
+    },
+    onError: (e) => settle.reject(e),
+  });
+  const signatures = done.then((r) => signatureResults(r.signatures));
+  const layers = done.then((r) => r.layers);
+  signatures.catch(() => {});
+  layers.catch(() => {});
+  return { data, signatures, layers };
 }
 
 /**

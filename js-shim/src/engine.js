@@ -24,6 +24,53 @@ export function createEngine(wasm) {
     return key;
   }
 
+  const streams = new Map();
+  let nextStream = 1;
+
+  function putStream(s) {
+    const id = nextStream++;
+    streams.set(id, s);
+    return id;
+  }
+
+  function getStream(id) {
+    const s = streams.get(id);
+    if (!s) throw new wasm.SealpostError('INVALID_ARGUMENT', `stream ${id} is finished or unknown`);
+    return s;
+  }
+
+  function encryption({ recipients = [], signers = [], signerPassphrases = [], passwords = [], armor = true, forceAead = false }) {
+    const e = new wasm.Encryption();
+    try {
+      for (const h of recipients) e.addRecipient(get(h));
+      for (const h of signers) e.addSigner(get(h));
+      for (const p of signerPassphrases) e.addSignerPassphrase(p);
+      for (const p of passwords) e.addPassword(p);
+      e.setArmor(armor);
+      e.setForceAead(forceAead);
+      return e;
+    } catch (err) {
+      e.free();
+      throw err;
+    }
+  }
+
+  function decryption({ keys: keyHandles = [], keyPassphrases = [], passwords = [], verification = [], requireSignature = false, maxPlaintext }) {
+    const d = new wasm.Decryption();
+    try {
+      for (const h of keyHandles) d.addKey(get(h));
+      for (const p of keyPassphrases) d.addKeyPassphrase(p);
+      for (const p of passwords) d.addPassword(p);
+      for (const h of verification) d.addVerificationKey(get(h));
+      d.setRequireSignature(requireSignature);
+      if (maxPlaintext !== undefined) d.setMaxPlaintext(maxPlaintext);
+      return d;
+    } catch (err) {
+      d.free();
+      throw err;
+    }
+  }
+
   function withBuilder(builder, fn) {
     try {
       return fn(builder);
@@ -85,28 +132,43 @@ export function createEngine(wasm) {
       }
     },
 
-    encrypt({ data, recipients = [], signers = [], signerPassphrases = [], passwords = [], armor = true, forceAead = false }) {
-      return withBuilder(new wasm.Encryption(), (e) => {
-        for (const h of recipients) e.addRecipient(get(h));
-        for (const h of signers) e.addSigner(get(h));
-        for (const p of signerPassphrases) e.addSignerPassphrase(p);
-        for (const p of passwords) e.addPassword(p);
-        e.setArmor(armor);
-        e.setForceAead(forceAead);
-        return e.encrypt(data);
-      });
+    encrypt(options) {
+      return withBuilder(encryption(options), (e) => e.encrypt(options.data));
     },
 
-    decrypt({ data, keys: keyHandles = [], keyPassphrases = [], passwords = [], verification = [], requireSignature = false, maxPlaintext }) {
-      return withBuilder(new wasm.Decryption(), (d) => {
-        for (const h of keyHandles) d.addKey(get(h));
-        for (const p of keyPassphrases) d.addKeyPassphrase(p);
-        for (const p of passwords) d.addPassword(p);
-        for (const h of verification) d.addVerificationKey(get(h));
-        d.setRequireSignature(requireSignature);
-        if (maxPlaintext !== undefined) d.setMaxPlaintext(maxPlaintext);
-        return d.decrypt(data);
-      });
+    decrypt(options) {
+      return withBuilder(decryption(options), (d) => d.decrypt(options.data));
+    },
+
+    // Streams: start → push* → finish (or abort).  Each push returns the
+    // output that may be released now; memory is bounded by the chunk size.
+    encryptStart(options) {
+      const s = withBuilder(encryption(options), (e) => e.startStream());
+      return { id: putStream(s), output: s.takeOutput() };
+    },
+
+    decryptStart(options) {
+      return { id: putStream(withBuilder(decryption(options), (d) => d.startStream())), output: new Uint8Array(0) };
+    },
+
+    streamPush(id, chunk) {
+      return getStream(id).push(chunk);
+    },
+
+    streamFinish(id) {
+      const s = getStream(id);
+      streams.delete(id);
+      try {
+        return s.finish();
+      } finally {
+        s.free();
+      }
+    },
+
+    streamAbort(id) {
+      const s = streams.get(id);
+      streams.delete(id);
+      s?.free();
     },
 
     sign({ data, signers = [], passphrases = [], mode = 'inline', text = false, armor = true }) {

@@ -7,6 +7,7 @@ use js_sys::Uint8Array;
 use sealpost_core::decrypt::{self, DecryptOptions};
 use sealpost_core::encrypt::{self, EncryptOptions};
 use sealpost_core::sign::{self, SignMode, SignOptions};
+use sealpost_core::stream::{self as core_stream, EncryptInputs};
 use sealpost_core::verify::{self, VerifyOptions};
 use sealpost_core::{armor as core_armor, Cert, Password, Policy};
 use wasm_bindgen::prelude::*;
@@ -78,6 +79,22 @@ impl Encryption {
     pub fn set_force_aead(&mut self, force: bool) {
         self.force_aead = force;
     }
+    /// Starts a streaming encryption with these settings.
+    #[wasm_bindgen(js_name = startStream)]
+    pub fn start_stream(&self) -> Result<EncryptStream, JsValue> {
+        let inner = core_stream::EncryptStream::new(EncryptInputs {
+            recipients: self.recipients.clone(),
+            passwords: self.passwords.clone(),
+            signers: self.signers.clone(),
+            signer_passphrases: self.signer_passphrases.clone(),
+            armor: self.armor,
+            force_aead: self.force_aead,
+            policy: Policy::new(),
+        })
+        .js()?;
+        Ok(EncryptStream { inner: Some(inner) })
+    }
+
     /// Encrypts `plaintext`; returns the message bytes (armored text as UTF-8
     /// bytes if armored).
     pub fn encrypt(&self, plaintext: &[u8]) -> Result<Vec<u8>, JsValue> {
@@ -147,6 +164,22 @@ impl Decryption {
     pub fn set_max_plaintext(&mut self, bytes: f64) {
         self.max_plaintext = Some(bytes);
     }
+    /// Starts a streaming decryption with these settings.
+    #[wasm_bindgen(js_name = startStream)]
+    pub fn start_stream(&self) -> Result<DecryptStream, JsValue> {
+        let p = policy(self.max_plaintext)?;
+        let inner = core_stream::DecryptStream::new(&DecryptOptions {
+            keys: &self.keys,
+            key_passphrases: &self.key_passphrases,
+            passwords: &self.passwords,
+            verification_certs: &self.verification,
+            require_signature: self.require_signature,
+            policy: &p,
+        })
+        .js()?;
+        Ok(DecryptStream { inner: Some(inner) })
+    }
+
     /// Decrypts a message (armored or binary); returns `{ data: Uint8Array,
     /// signatures: [...], layers: {...} }`.  No plaintext on any error.
     pub fn decrypt(&self, message: JsValue) -> Result<JsValue, JsValue> {
@@ -342,4 +375,63 @@ pub fn armor(data: &[u8], kind: Option<String>) -> Result<String, JsValue> {
 pub fn dearmor(text: JsValue) -> Result<Vec<u8>, JsValue> {
     let b = bytes("text", &text)?;
     core_armor::dearmor(&b).js()
+}
+
+fn finished() -> JsValue {
+    invalid("the stream is finished")
+}
+
+/// A streaming encryption: `push(chunk)` returns output so far, `finish()`
+/// the rest.  Without `finish()` the message is truncated and will not
+/// decrypt.
+#[wasm_bindgen]
+pub struct EncryptStream {
+    inner: Option<core_stream::EncryptStream>,
+}
+
+#[wasm_bindgen]
+impl EncryptStream {
+    /// Output ready before any input (headers, session key packets).
+    #[wasm_bindgen(js_name = takeOutput)]
+    pub fn take_output(&mut self) -> Result<Vec<u8>, JsValue> {
+        Ok(self.inner.as_mut().ok_or_else(finished)?.take_output())
+    }
+    /// Encrypts a chunk; returns the output produced so far.
+    pub fn push(&mut self, chunk: &[u8]) -> Result<Vec<u8>, JsValue> {
+        self.inner.as_mut().ok_or_else(finished)?.push(chunk).js()
+    }
+    /// Ends the message; returns the last output.
+    pub fn finish(&mut self) -> Result<Vec<u8>, JsValue> {
+        self.inner.take().ok_or_else(finished)?.finish().js()
+    }
+}
+
+/// A streaming decryption: `push(chunk)` returns plaintext that may be
+/// released now (SEIPDv2, chunk by chunk after each tag verifies; SEIPDv1:
+/// nothing until the end); `finish()` returns `{ data, signatures, layers }`
+/// or throws, in which case everything released must be discarded.
+#[wasm_bindgen]
+pub struct DecryptStream {
+    inner: Option<core_stream::DecryptStream>,
+}
+
+#[wasm_bindgen]
+impl DecryptStream {
+    /// Adds ciphertext; returns releasable plaintext.
+    pub fn push(&mut self, chunk: &[u8]) -> Result<Vec<u8>, JsValue> {
+        let r = self.inner.as_mut().ok_or_else(finished)?.push(chunk);
+        if r.is_err() {
+            self.inner = None;
+        }
+        r.js()
+    }
+    /// Ends the input: `{ data, signatures, layers }`.
+    pub fn finish(&mut self) -> Result<JsValue, JsValue> {
+        let s = self.inner.take().ok_or_else(finished)?.finish().js()?;
+        object(&[
+            ("data", Uint8Array::from(&s.data[..]).into()),
+            ("signatures", to_plain(&s.signatures)?),
+            ("layers", to_plain(&s.layers)?),
+        ])
+    }
 }

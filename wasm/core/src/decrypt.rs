@@ -91,9 +91,9 @@ impl VerificationHelper for DHelper {
 }
 
 impl DHelper {
-    /// The reference time of the helper's policy.
-    pub(crate) fn policy_time(&self) -> std::time::SystemTime {
-        self.policy.time()
+    /// The reference time to give sequoia (see [`Policy::message_time`]).
+    pub(crate) fn message_time(&self) -> Option<std::time::SystemTime> {
+        self.policy.message_time()
     }
 
     /// Validates the options and makes a helper owning copies of them.
@@ -219,7 +219,7 @@ pub fn decrypt(ciphertext: &[u8], opts: &DecryptOptions<'_>) -> Result<Decrypted
     let p = opts.policy;
     let mut d = DecryptorBuilder::from_bytes(ciphertext)
         .map_err(|e| Error::from_parse("message", e))?
-        .with_policy(p.standard(), p.time(), helper)
+        .with_policy(p.standard(), p.message_time(), helper)
         .map_err(|e| classify(e, &opened))?;
 
     let mut data = Zeroizing::new(Vec::new());
@@ -281,15 +281,35 @@ fn note(failure: &mut Option<Error>, e: Error) {
 /// Classifies a failure of a decryption: our own errors as they are; after
 /// the container was opened, DECRYPTION_FAILED; before, as a parse error.
 pub(crate) fn classify(e: anyhow::Error, opened: &AtomicBool) -> Error {
-    let own = e.downcast_ref::<Error>().cloned().or_else(|| {
-        e.downcast_ref::<std::io::Error>()
-            .and_then(|io| io.get_ref())
-            .and_then(|inner| inner.downcast_ref::<Error>())
-            .cloned()
-    });
-    match own {
+    match own_error(&e) {
         Some(own) => own,
         None if opened.load(Ordering::Relaxed) => Error::decryption_failed(),
         None => Error::from_parse("message", e),
     }
+}
+
+/// Finds one of our own errors however deep sequoia wrapped it (in anyhow,
+/// in io::Error, in anyhow again).  Our errors carry decisions (a required
+/// signature missing, a limit) that must not be re-labelled.
+pub(crate) fn own_error(e: &anyhow::Error) -> Option<Error> {
+    fn walk(e: &(dyn std::error::Error + 'static), depth: usize) -> Option<Error> {
+        if depth > 16 {
+            return None;
+        }
+        if let Some(own) = e.downcast_ref::<Error>() {
+            return Some(own.clone());
+        }
+        if let Some(io) = e.downcast_ref::<std::io::Error>() {
+            if let Some(inner) = io.get_ref() {
+                if let Some(found) = walk(inner, depth + 1) {
+                    return Some(found);
+                }
+            }
+        }
+        e.source().and_then(|s| walk(s, depth + 1))
+    }
+    if let Some(own) = e.downcast_ref::<Error>() {
+        return Some(own.clone());
+    }
+    e.chain().find_map(|c| walk(c, 0))
 }

@@ -93,6 +93,17 @@ impl Policy {
     }
 }
 
+impl Policy {
+    /// The reference time to give sequoia's message parsers: `None` unless
+    /// a fixed time was set.  With `None`, sequoia judges signatures as of
+    /// *when it checks them* and tolerates the sender's clock being a
+    /// little ahead (its clock-skew tolerance); a fixed "now" taken before
+    /// a streamed message ends would reject a signature made at its end.
+    pub fn message_time(&self) -> Option<SystemTime> {
+        self.time
+    }
+}
+
 /// The current time, safe on every target (see [`Policy::time`]).
 pub fn now() -> SystemTime {
     Timestamp::now().into()

@@ -191,7 +191,10 @@ impl Read for Source {
                 } else {
                     // Only reachable if sequoia reads further ahead than
                     // INPUT_MARGIN allows for: fail, never fake an EOF.
-                    Err(io::Error::other("stream input underrun"))
+                    Err(io::Error::other(Error::new(
+                        ErrorCode::Internal,
+                        "stream input underrun: the decryptor read further ahead than the margin allows",
+                    )))
                 };
             }
             let n = avail.min(out.len());
@@ -316,7 +319,7 @@ impl DecryptStream {
                 .and_then(|b| {
                     // Hold back little: release decisions are ours (below).
                     b.buffer_size(OUT_PIECE)
-                        .with_policy(policy.standard(), helper.policy_time(), *helper)
+                        .with_policy(policy.standard(), helper.message_time(), *helper)
                         .map_err(|e| classify(e, &self.opened))
                 });
             let d = d.map_err(|e| self.fail(e))?;

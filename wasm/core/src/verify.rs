@@ -49,7 +49,7 @@ pub fn verify(message: &[u8], opts: &VerifyOptions<'_>) -> Result<Verified> {
     let helper = Helper::new(opts.certs, opts.require_signature, false);
     let mut v = VerifierBuilder::from_bytes(message)
         .map_err(|e| Error::from_parse("signed message", e))?
-        .with_policy(p.standard(), p.time(), helper)
+        .with_policy(p.standard(), p.message_time(), helper)
         .map_err(|e| Error::from_parse("signed message", e))?;
     let mut data = Zeroizing::new(Vec::new());
     read_limited(&mut v, &mut data, p.max_plaintext(), |e| {
@@ -87,7 +87,7 @@ pub fn verify_detached(
     let helper = Helper::new(opts.certs, opts.require_signature, false);
     let mut v = DetachedVerifierBuilder::from_bytes(signature)
         .map_err(|e| Error::from_parse("signature", e))?
-        .with_policy(p.standard(), p.time(), helper)
+        .with_policy(p.standard(), p.message_time(), helper)
         .map_err(|e| Error::from_parse("signature", e))?;
     v.verify_bytes(data)
         .map_err(|e| Error::from_parse("signature", e))?;

@@ -528,3 +528,52 @@ fn plaintext_limit_is_enforced() {
     let e = decrypt(&ct, &dec_opts(std::slice::from_ref(&bob), &[], &small)).unwrap_err();
     assert_eq!(e.code(), ErrorCode::LimitExceeded);
 }
+
+/// A sender whose clock runs ahead: the signature's creation time is in our
+/// future.  sequoia tolerates clock skew only when no fixed reference time
+/// is given; sealpost used to pass "now" and reported such mail as
+/// bad_signature ("not live until ..."). Also what a streamed decryption
+/// sees when its input is still being signed.
+#[test]
+fn signature_from_a_clock_slightly_ahead_is_valid() {
+    use openpgp::serialize::stream::{LiteralWriter, Message, Signer};
+    use sequoia_openpgp as openpgp;
+    use std::io::Write;
+    let p = policy();
+    let alice = key("Alice", KeyType::Curve25519, None);
+    let signing = alice
+        .with_policy(p.standard(), None)
+        .unwrap()
+        .keys()
+        .secret()
+        .for_signing()
+        .next()
+        .unwrap()
+        .key()
+        .clone()
+        .into_keypair()
+        .unwrap();
+    let mut signed = Vec::new();
+    {
+        let m = Message::new(&mut signed);
+        let ahead = sealpost_core::policy::now() + std::time::Duration::from_secs(120);
+        let m = Signer::new(m, signing)
+            .unwrap()
+            .creation_time(ahead)
+            .build()
+            .unwrap();
+        let mut w = LiteralWriter::new(m).build().unwrap();
+        w.write_all(b"from the future").unwrap();
+        w.finalize().unwrap();
+    }
+    let v = verify(
+        &signed,
+        &VerifyOptions {
+            certs: &[keys::public_cert(&alice)],
+            require_signature: true,
+            policy: &p,
+        },
+    )
+    .unwrap();
+    assert!(v.signatures[0].valid, "{:?}", v.signatures[0]);
+}

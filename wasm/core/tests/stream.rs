@@ -100,6 +100,28 @@ fn round_trips_64_mib_v4_and_v6() {
 }
 
 #[test]
+fn large_pushes_like_a_piped_encryption() {
+    // An EncryptStream emits 4 MiB partial-body chunks; a decryption fed
+    // straight from it gets pushes of that size.
+    let p = policy();
+    let pt = data(24 << 20);
+    for version in [4u8, 6] {
+        let k = key("Piped", KeyType::Curve25519, Some(version));
+        let ct = stream_encrypt(&pt, &k, Some(&k), 1 << 20);
+        for chunk in [4 << 20, 4_194_401, 9 << 20] {
+            let pubc = [keys::public_cert(&k)];
+            let (early, done) =
+                stream_decrypt(&ct, &opts(std::slice::from_ref(&k), &pubc, &p), chunk);
+            let done = done.unwrap_or_else(|e| panic!("v{version} chunk {chunk}: {e}"));
+            assert!(
+                [early, done.data].concat() == pt,
+                "v{version} chunk {chunk}"
+            );
+        }
+    }
+}
+
+#[test]
 fn buffered_output_decrypts_as_a_stream() {
     let p = policy();
     let k = key("Mixed", KeyType::Curve25519, Some(6));
@@ -189,4 +211,21 @@ fn truncation_and_limits() {
     let (released, r) = stream_decrypt(&ct, &opts(std::slice::from_ref(&v4), &[], &small), 1 << 16);
     assert!(released.is_empty());
     assert_eq!(r.unwrap_err().code(), ErrorCode::LimitExceeded);
+}
+
+#[test]
+fn signatures_required_over_a_large_stream() {
+    let p = policy();
+    let pt = data(40 << 20);
+    for version in [4u8, 6] {
+        let k = key("Signed", KeyType::Curve25519, Some(version));
+        let pubc = [keys::public_cert(&k)];
+        let ct = stream_encrypt(&pt, &k, Some(&k), 1 << 20);
+        let mut o = opts(std::slice::from_ref(&k), &pubc, &p);
+        o.require_signature = true;
+        let (early, done) = stream_decrypt(&ct, &o, 1 << 20);
+        let done = done.unwrap_or_else(|e| panic!("v{version}: {e}"));
+        assert!(done.signatures[0].valid, "v{version}");
+        assert!([early, done.data].concat() == pt);
+    }
 }
