@@ -165,8 +165,13 @@ export class Signature {
   private constructor();
 }
 
-export function createMessage(options: { text: string } | { binary: Uint8Array }): Promise<Message>;
-export function readMessage(options: { armoredMessage: string } | { binaryMessage: Uint8Array }): Promise<Message>;
+/** Pass ReadableStreams to encrypt or decrypt in bounded memory. */
+export function createMessage(
+  options: { text: string | ReadableStream<string> } | { binary: Uint8Array | ReadableStream<Uint8Array> },
+): Promise<Message>;
+export function readMessage(
+  options: { armoredMessage: string | ReadableStream<string> } | { binaryMessage: Uint8Array | ReadableStream<Uint8Array> },
+): Promise<Message>;
 export function createCleartextMessage(options: { text: string }): Promise<CleartextMessage>;
 export function readCleartextMessage(options: { cleartextMessage: string }): Promise<CleartextMessage>;
 export function readSignature(options: { armoredSignature: string } | { binarySignature: Uint8Array }): Promise<Signature>;
@@ -198,6 +203,16 @@ export function encrypt(options: {
   format?: 'armored';
   config?: { aeadProtect?: boolean };
 }): Promise<string>;
+/** With a streamed message (`stream: true` for the types): a stream of armored text or bytes. */
+export function encrypt(options: {
+  message: Message;
+  encryptionKeys?: Key | Key[];
+  signingKeys?: Key | Key[];
+  passwords?: string | string[];
+  format?: 'armored' | 'binary';
+  config?: { aeadProtect?: boolean };
+  stream: true;
+}): Promise<ReadableStream<string | Uint8Array>>;
 export function encrypt(options: {
   message: Message;
   encryptionKeys?: Key | Key[];
@@ -206,6 +221,19 @@ export function encrypt(options: {
   format: 'binary';
   config?: { aeadProtect?: boolean };
 }): Promise<Uint8Array>;
+
+/**
+ * A streamed decryption (the message was read from a ReadableStream).
+ * SEIPDv2 plaintext arrives chunk by chunk, each authenticated; SEIPDv1
+ * plaintext arrives only after the whole message authenticated.  If `data`
+ * errors, discard everything read from it.  `signatures` and `layers`
+ * settle when the stream ends.
+ */
+export interface StreamedDecryption<D> {
+  data: ReadableStream<D>;
+  signatures: Promise<VerificationResult[]>;
+  layers: Promise<Layers>;
+}
 
 interface DecryptOptions {
   message: Message;
@@ -217,6 +245,9 @@ interface DecryptOptions {
   /** Plaintext cap in bytes (default 256 MiB). */
   maxPlaintext?: number;
 }
+/** With a streamed message: a StreamedDecryption.  The overloads below cover in-memory messages. */
+export function decrypt(options: DecryptOptions & { format?: 'utf8'; stream: true }): Promise<StreamedDecryption<string>>;
+export function decrypt(options: DecryptOptions & { format: 'binary'; stream: true }): Promise<StreamedDecryption<Uint8Array>>;
 export function decrypt(options: DecryptOptions & { format?: 'utf8' }): Promise<{ data: string; signatures: VerificationResult[]; layers: Layers }>;
 export function decrypt(options: DecryptOptions & { format: 'binary' }): Promise<{ data: Uint8Array; signatures: VerificationResult[]; layers: Layers }>;
 

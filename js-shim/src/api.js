@@ -564,6 +564,15 @@ function signatureResults(list) {
   });
 }
 
+/** `stream: true` documents (and, for TypeScript, types) a streamed call. */
+function checkStreamHint(stream, message) {
+  if (stream === undefined) return;
+  if (typeof stream !== 'boolean') throw new TypeError('stream must be a boolean');
+  if (stream !== isStream(message.data)) {
+    throw new TypeError(stream ? 'stream: true needs a message made from a ReadableStream' : 'the message is a ReadableStream; pass stream: true or omit it');
+  }
+}
+
 function checkMessage(name, m, kinds) {
   if (!(m instanceof Message) || !kinds.includes(m.kind)) {
     const made = kinds[0] === 'encoded' ? 'readMessage' : 'createMessage';
@@ -577,8 +586,9 @@ function checkMessage(name, m, kinds) {
  */
 export async function encrypt(options) {
   checkObject('options', options);
-  const { message, encryptionKeys, signingKeys, passwords, format = 'armored', config = {} } = options;
+  const { message, encryptionKeys, signingKeys, passwords, format = 'armored', config = {}, stream } = options;
   checkMessage('message', message, ['literal']);
+  checkStreamHint(stream, message);
   checkFormat(format, ['armored', 'binary']);
   const recipients = keyList('encryptionKeys', encryptionKeys);
   const pws = optionalStrings('passwords', passwords);
@@ -611,8 +621,9 @@ export async function encrypt(options) {
  */
 export async function decrypt(options) {
   checkObject('options', options);
-  const { message, decryptionKeys, passwords, verificationKeys, expectSigned = false, format = 'utf8', maxPlaintext } = options;
+  const { message, decryptionKeys, passwords, verificationKeys, expectSigned = false, format = 'utf8', maxPlaintext, stream } = options;
   checkMessage('message', message, ['encoded']);
+  checkStreamHint(stream, message);
   checkFormat(format, ['utf8', 'binary']);
   const keys = keyList('decryptionKeys', decryptionKeys, { privateOnly: true });
   const pws = optionalStrings('passwords', passwords);

@@ -42,6 +42,7 @@ for (const name of [
   'generate, encrypt + sign, decrypt + verify (v4 and v6)',
   'the page holds handles, not key material',
   'errors cross the worker boundary with their class and code',
+  'streams through the worker: 24 MiB round trip, SEIPDv2 released as it goes',
   'a trap replaces the worker: pending calls fail, later calls work',
   'a wasm that does not match its SHA-384 is refused',
   'direct mode in the page works too',

@@ -66,6 +66,37 @@ test('errors cross the worker boundary with their class and code', async () => {
   await rejects(sp.generateKey({ type: 'rsa', rsaBits: 1024 }), (err) => assert(err instanceof RangeError, err.name), 'range');
 });
 
+test('streams through the worker: 24 MiB round trip, SEIPDv2 released as it goes', async () => {
+  const { privateKey, publicKey } = await sp.generateKey({ userIDs: 'S <s@example.org>', format: 'object', config: { v6Keys: true } });
+  const MiB = 1 << 20;
+  let pulled = 0;
+  const input = new ReadableStream({
+    pull(c) {
+      if (pulled >= 24 * MiB) return c.close();
+      const chunk = new Uint8Array(MiB);
+      for (let i = 0; i < MiB; i += 4096) chunk[i] = (pulled + i) >>> 12;
+      pulled += MiB;
+      c.enqueue(chunk);
+    },
+  });
+  const encrypted = await sp.encrypt({ message: await sp.createMessage({ binary: input }), encryptionKeys: publicKey, signingKeys: privateKey, format: 'binary', stream: true });
+  const { data, signatures } = await sp.decrypt({ message: await sp.readMessage({ binaryMessage: encrypted }), decryptionKeys: privateKey, verificationKeys: publicKey, expectSigned: true, format: 'binary', stream: true });
+  let total = 0;
+  let pulledAtFirst = null;
+  for await (const c of data) {
+    pulledAtFirst ??= pulled;
+    for (let i = 0; i < c.length; i++) {
+      const at = total + i;
+      const expected = at % 4096 === 0 ? (at >>> 12) & 255 : 0;
+      if (c[i] !== expected) throw new Error(`byte ${at} differs`);
+    }
+    total += c.length;
+  }
+  assert(total === 24 * MiB, `got ${total}`);
+  assert(pulledAtFirst < 24 * MiB, 'nothing was released before the end');
+  assert(await (await signatures)[0].verified === true, 'signature');
+});
+
 test('a trap replaces the worker: pending calls fail, later calls work', async () => {
   const { privateKey } = await sp.generateKey({ userIDs: 'Eve <eve@example.org>', format: 'object' });
   const trap = sp.__testTrap();

@@ -34,3 +34,13 @@ async function main(): Promise<void> {
   void [text, ok, bytes, wrong];
 }
 void main;
+
+async function streams(key: Key): Promise<void> {
+  const input = new ReadableStream<Uint8Array>();
+  const out = await sp.encrypt({ message: await sp.createMessage({ binary: input }), encryptionKeys: key, format: 'binary', stream: true });
+  const r = await sp.decrypt({ message: await sp.readMessage({ binaryMessage: out as ReadableStream<Uint8Array> }), decryptionKeys: key, format: 'binary', stream: true });
+  const chunks: ReadableStream<Uint8Array> = r.data;
+  const sigs: sp.VerificationResult[] = await r.signatures;
+  void [chunks, sigs];
+}
+void streams;
