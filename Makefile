@@ -50,6 +50,7 @@ test: setup-test
 bench: build-release
 	cargo run -p sealpost-core --release --locked --example throughput
 	node tests/bench/throughput.mjs build/node/sealpost_wasm.js
+	node tests/bench/shim.mjs
 
 clean:
 	rm -rf build target/$(WASM)

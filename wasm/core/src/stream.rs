@@ -10,7 +10,9 @@
 //!   a caller must treat released data as provisional until then.
 //! - SEIPDv1: nothing can be authenticated before the end, so all plaintext
 //!   is held (up to the policy's plaintext cap) and released by `finish`
-//!   only if the whole message authenticated.
+//!   only if the whole message authenticated.  The cap applies only to
+//!   held plaintext: streamed SEIPDv2 output is not held, so its size is
+//!   not limited here (memory stays bounded either way).
 //!
 //! If `finish` is never called, an encryption's output is truncated and
 //! will not decrypt, and a decryption's held plaintext is dropped (and
@@ -342,7 +344,10 @@ impl DecryptStream {
                 }
             };
             self.produced += n as u64;
-            if self.produced > self.max_plaintext {
+            // The cap bounds memory: it applies to plaintext held until
+            // the end (SEIPDv1).  SEIPDv2 output leaves as it is produced,
+            // so its size is the consumer's business.
+            if !self.streaming && self.produced > self.max_plaintext {
                 let e = Error::new(
                     ErrorCode::LimitExceeded,
                     format!(

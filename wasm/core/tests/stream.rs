@@ -211,6 +211,10 @@ fn truncation_and_limits() {
     let (released, r) = stream_decrypt(&ct, &opts(std::slice::from_ref(&v4), &[], &small), 1 << 16);
     assert!(released.is_empty());
     assert_eq!(r.unwrap_err().code(), ErrorCode::LimitExceeded);
+    // SEIPDv2 streams are not held, so the cap does not apply to them.
+    let ct = stream_encrypt(&data(12 << 20), &k, None, 1 << 20);
+    let (released, r) = stream_decrypt(&ct, &opts(std::slice::from_ref(&k), &[], &small), 1 << 16);
+    assert_eq!(released.len() + r.unwrap().data.len(), 12 << 20);
 }
 
 #[test]
