@@ -19,7 +19,8 @@ export type ErrorCode =
   | 'KEY_DISPOSED'
   | 'INTEGRITY_FAILED'
   | 'NOT_SUPPORTED'
-  | 'NOT_INITIALIZED';
+  | 'NOT_INITIALIZED'
+  | 'EXPORT_REFUSED';
 
 /** Every rejection of a sealpost call (argument mistakes are TypeError / RangeError). */
 export class SealpostError extends Error {
@@ -108,7 +109,10 @@ export class Key {
   /** For private keys: whether the secret material is unlocked; null for public keys. */
   isDecrypted(): boolean | null;
   isRevoked(): boolean;
-  /** Armored text; for private keys the private key, locked if it is locked. */
+  /**
+   * Armored text; for private keys the private key.  In browsers an unlocked
+   * private key is refused (EXPORT_REFUSED): lock it first with encryptKey.
+   */
   armor(): Promise<string>;
   write(): Promise<Uint8Array>;
   toPublic(): Promise<Key>;

@@ -49,7 +49,7 @@ run wasm-worker env WASM_BINDGEN_USE_DEDICATED_WORKER=1 cargo test -p sealpost-w
 run verifier-wasm cargo test -p sealpost-verifier-wasm --target wasm32-unknown-unknown --locked
 run wasm-package make --no-print-directory build-dev
 run js-node     node --test tests/node/
-run js-shim     node --test js-shim/test/
+run js-shim     node --test js-shim/test/*.test.mjs
 run e2e         node --test tests/e2e/
 
 echo

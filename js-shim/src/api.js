@@ -268,11 +268,19 @@ export async function generateKey(options) {
   });
   const privateKey = wrap(be, ref);
   const publicKey = await privateKey.toPublic();
-  return {
-    privateKey: await formatKey(be, privateKey, format),
-    publicKey: await formatKey(be, publicKey, format),
-    revocationCertificate,
-  };
+  try {
+    return {
+      privateKey: await formatKey(be, privateKey, format),
+      publicKey: await formatKey(be, publicKey, format),
+      revocationCertificate,
+    };
+  } finally {
+    // Handed out as text or bytes: the handles are not needed any more.
+    if (format !== 'object') {
+      privateKey.dispose();
+      publicKey.dispose();
+    }
+  }
 }
 
 async function readKeyData(options, names) {

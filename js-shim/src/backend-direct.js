@@ -5,7 +5,7 @@ import { createEngine } from './engine.js';
 import { SealpostError } from './errors.js';
 
 /** @param {() => Promise<any>} load resolves to the initialised wasm module namespace */
-export function directBackend(load) {
+export function directBackend(load, { exportUnlocked = true } = {}) {
   let engine = null;
   let loading = null;
   let wasm = null;
@@ -16,7 +16,7 @@ export function directBackend(load) {
       if (!engine) {
         loading ??= load().then((w) => {
           wasm = w;
-          engine = createEngine(w);
+          engine = createEngine(w, { exportUnlocked });
         });
         try {
           await loading;
@@ -30,7 +30,7 @@ export function directBackend(load) {
         if (err instanceof WebAssembly.RuntimeError) {
           // The instance is poisoned: reset it and start over with no keys.
           wasm.__wbg_reset_state?.();
-          engine = createEngine(wasm);
+          engine = createEngine(wasm, { exportUnlocked });
           backend.generation++;
           throw new SealpostError('WASM_TRAPPED', `the crypto module trapped and was reset (${err.message})`);
         }

@@ -19,7 +19,9 @@ setBackendFactory((options) => {
       integrity: wasm.WASM_INTEGRITY,
     });
   }
-  return directBackend(() => loadWasmWeb(wasm, wasmUrl, wasm.WASM_INTEGRITY));
+  // Direct mode in a page shares the page's memory anyway; exports follow
+  // the same rule as worker mode so that switching modes changes nothing.
+  return directBackend(() => loadWasmWeb(wasm, wasmUrl, wasm.WASM_INTEGRITY), { exportUnlocked: false });
 });
 
 export * from './api.js';

@@ -3,8 +3,13 @@
 // as a wasm object in a handle table; callers only ever hold handles.
 // Each method takes and returns structured-cloneable data.
 
-/** @param {typeof import('./wasm/index.js')} wasm */
-export function createEngine(wasm) {
+/**
+ * @param {typeof import('./wasm/index.js')} wasm
+ * @param {{ exportUnlocked: boolean }} options  whether unencrypted secret key
+ *   material may leave the engine (false inside a worker: the page only
+ *   ever receives locked private keys)
+ */
+export function createEngine(wasm, { exportUnlocked }) {
   const keys = new Map();
   let next = 1;
 
@@ -91,6 +96,9 @@ export function createEngine(wasm) {
 
     exportKey(handle, { secret = false, armor = true } = {}) {
       const key = get(handle);
+      if (secret && !exportUnlocked && key.info().keys.some((k) => k.hasSecret && !k.secretLocked)) {
+        throw new wasm.SealpostError('EXPORT_REFUSED', 'an unlocked private key cannot leave the crypto worker: lock it first (encryptKey), or export the public key');
+      }
       return armor ? key.toArmored(secret) : key.toBytes(secret);
     },
 

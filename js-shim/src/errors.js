@@ -10,6 +10,7 @@ export const SHIM_ERROR_CODES = Object.freeze([
   'INTEGRITY_FAILED', // the wasm did not match the SHA-384 it was built with
   'NOT_SUPPORTED', // the environment lacks what the call needs (e.g. Worker)
   'NOT_INITIALIZED', // sealpost was used without an entry point
+  'EXPORT_REFUSED', // an unlocked private key may not leave the crypto worker
 ]);
 
 /** Rebuilds an error that crossed postMessage (structured clone drops classes). */

@@ -22,7 +22,7 @@ self.onmessage = async ({ data: { id, op, args } }) => {
   try {
     if (op === 'init') {
       await loadWasmWeb(wasm, args[0].wasmUrl, args[0].integrity);
-      engine = createEngine(wasm);
+      engine = createEngine(wasm, { exportUnlocked: false });
       self.postMessage({ id, ok: true, result: null });
       return;
     }

@@ -57,6 +57,18 @@ test('the page holds handles, not key material', async () => {
   assert(v.data === 'signed text', v.data);
 });
 
+test('an unlocked private key never leaves the worker', async () => {
+  const { privateKey } = await sp.generateKey({ userIDs: 'U <u@example.org>', format: 'object' });
+  await rejects(privateKey.armor(), (e) => assert(e.code === 'EXPORT_REFUSED', e.code), 'unlocked export');
+  await rejects(privateKey.write(), (e) => assert(e.code === 'EXPORT_REFUSED', e.code), 'unlocked binary export');
+  await rejects(sp.generateKey({ userIDs: 'U <u@example.org>' }), (e) => assert(e.code === 'EXPORT_REFUSED', e.code), 'armored generation without passphrase');
+  const locked = await sp.encryptKey({ privateKey, passphrase: 'lock it' });
+  assert((await locked.armor()).startsWith('-----BEGIN PGP PRIVATE KEY BLOCK-----'), 'locked export works');
+  assert((await (await privateKey.toPublic()).armor()).startsWith('-----BEGIN PGP PUBLIC KEY BLOCK-----'), 'public export works');
+  const { privateKey: armored } = await sp.generateKey({ userIDs: 'U <u@example.org>', passphrase: 'given' });
+  assert(armored.startsWith('-----BEGIN PGP PRIVATE KEY BLOCK-----'), 'armored generation with a passphrase works');
+});
+
 test('errors cross the worker boundary with their class and code', async () => {
   const { privateKey } = await sp.generateKey({ userIDs: 'Dave <dave@example.org>', format: 'object' });
   const e = await rejects(sp.decrypt({ message: await sp.readMessage({ armoredMessage: 'not a message' }), decryptionKeys: privateKey }),
