@@ -42,6 +42,7 @@ for (const name of [
   'generate, encrypt + sign, decrypt + verify (v4 and v6)',
   'the page holds handles, not key material',
   'an unlocked private key never leaves the worker',
+  'the remaining calls in worker mode',
   'errors cross the worker boundary with their class and code',
   'streams through the worker: 24 MiB round trip, SEIPDv2 released as it goes',
   'a trap replaces the worker: pending calls fail, later calls work',

@@ -69,6 +69,34 @@ test('an unlocked private key never leaves the worker', async () => {
   assert(armored.startsWith('-----BEGIN PGP PRIVATE KEY BLOCK-----'), 'armored generation with a passphrase works');
 });
 
+test('the remaining calls in worker mode', async () => {
+  const { privateKey, revocationCertificate } = await sp.generateKey({ userIDs: 'R <r@example.org>', format: 'object', passphrase: 'one' });
+  const armoredPrivate = await privateKey.armor();
+  const publicKey = await privateKey.toPublic();
+  const ring = (await publicKey.armor()) + (await (await sp.generateKey({ userIDs: 'Q <q@example.org>', format: 'object' })).publicKey.armor());
+  assert((await sp.readKeys({ armoredKeys: ring })).length === 2, 'readKeys');
+  assert((await sp.readPrivateKey({ armoredKey: armoredPrivate })).isPrivate(), 'readPrivateKey');
+  const changed = await sp.changeKeyPassphrase({ privateKey, oldPassphrase: 'one', newPassphrase: 'two' });
+  const open = await sp.decryptKey({ privateKey: changed, passphrase: 'two' });
+  const data = new Uint8Array([1, 2, 3, 4]);
+  const sig = await sp.sign({ message: await sp.createMessage({ binary: data }), signingKeys: open, detached: true, format: 'binary' });
+  const dv = await sp.verify({ message: await sp.createMessage({ binary: data }), signature: await sp.readSignature({ binarySignature: sig }), verificationKeys: publicKey, expectSigned: true });
+  assert(dv.signatures[0].valid, 'detached');
+  const inline = await sp.sign({ message: await sp.createMessage({ text: 'inline' }), signingKeys: open });
+  assert((await sp.verify({ message: await sp.readMessage({ armoredMessage: inline }), verificationKeys: publicKey })).data === 'inline', 'inline');
+  const pw = await sp.encrypt({ message: await sp.createMessage({ text: 'by password' }), passwords: 'pw' });
+  assert((await sp.decrypt({ message: await sp.readMessage({ armoredMessage: pw }), passwords: 'pw' })).data === 'by password', 'password');
+  const bin = await publicKey.write();
+  assert((await sp.unarmor(await sp.armor(bin))).data.join() === bin.join(), 'armor round trip');
+  const { publicKey: revoked } = await sp.revokeKey({ key: publicKey, revocationCertificate, format: 'object' });
+  assert(revoked.isRevoked(), 'revokeKey with a certificate');
+  const { privateKey: selfRevoked } = await sp.revokeKey({ key: open, reasonForRevocation: { flag: 3 }, format: 'object' });
+  assert(selfRevoked.isRevoked(), 'revokeKey with a reason');
+  assert((await sp.supportedKeyTypes()).includes('curve25519') && (await sp.errorCodes()).includes('EXPORT_REFUSED'), 'capabilities');
+  open.dispose();
+  await rejects(sp.sign({ message: await sp.createMessage({ text: 'x' }), signingKeys: open }), (e) => assert(e.code === 'KEY_DISPOSED', e.code), 'disposed');
+});
+
 test('errors cross the worker boundary with their class and code', async () => {
   const { privateKey } = await sp.generateKey({ userIDs: 'Dave <dave@example.org>', format: 'object' });
   const e = await rejects(sp.decrypt({ message: await sp.readMessage({ armoredMessage: 'not a message' }), decryptionKeys: privateKey }),
