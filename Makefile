@@ -27,8 +27,8 @@ build-dev: setup
 	rm -rf build/pkg-dev build/node-dev
 	wasm-bindgen --target web --experimental-reset-state-function --out-dir build/pkg-dev $(WASM_DEV)
 	wasm-bindgen --target experimental-nodejs-module --out-dir build/node-dev $(WASM_DEV)
-	node tools/build-site.mjs --www www --pkg build/pkg-dev --out build/site-dev > /dev/null
 	node tools/build-shim.mjs --pkg build/pkg-dev > /dev/null
+	node tools/build-site.mjs --www www --shim js-shim/src --out build/site-dev > /dev/null
 
 ## Release build: size-tuned, LTO, no name section.
 build-release: setup
@@ -36,8 +36,8 @@ build-release: setup
 	rm -rf build/pkg build/node
 	wasm-bindgen --target web --experimental-reset-state-function --remove-name-section --out-dir build/pkg $(WASM_REL)
 	wasm-bindgen --target experimental-nodejs-module --remove-name-section --out-dir build/node $(WASM_REL)
-	node tools/build-site.mjs --www www --pkg build/pkg --out build/site
 	node tools/build-shim.mjs --pkg build/pkg
+	node tools/build-site.mjs --www www --shim js-shim/src --out build/site
 
 demo: build-release
 	@echo "Serving the demo; open the URL below. Ctrl-C stops it."

@@ -1,9 +1,12 @@
 #!/usr/bin/env node
-// Assembles the demo site: www/ plus the wasm-bindgen output in pkg/, with
-// every %%SRI:<path>%% placeholder replaced by the SHA-384 integrity of that
-// file *as served*.  Files are resolved depth-first, so a file's hash covers
-// the hashes it embeds (index.html → app.js → the wasm).
-//   node tools/build-site.mjs --www www --pkg build/pkg --out build/site
+// Assembles the demo site: www/ plus the sealpost package's browser
+// modules and wasm in sealpost/, with every %%SRI:<path>%% placeholder
+// replaced by the SHA-384 integrity of that file *as served*.  Files are
+// resolved depth-first, so a file's hash covers the hashes it embeds.
+// %%MODULEPRELOADS%% becomes one integrity-pinned <link rel=modulepreload>
+// per module of the page's import graph (a static import cannot carry an
+// integrity attribute itself).  Output is deterministic: sorted, no dates.
+//   node tools/build-site.mjs --www www --shim js-shim/src --out build/site
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -18,17 +21,34 @@ function arg(name) {
 }
 
 const www = arg('www');
-const pkg = arg('pkg');
+const shim = arg('shim');
 const out = arg('out');
-if (!existsSync(join(pkg, 'sealpost_wasm_bg.wasm'))) {
-  console.error(`build-site: ${pkg} has no sealpost_wasm_bg.wasm (run wasm-bindgen --target web first)`);
+if (!existsSync(join(shim, 'wasm', 'sealpost_wasm_bg.wasm'))) {
+  console.error(`build-site: ${shim}/wasm has no sealpost_wasm_bg.wasm (run tools/build-shim.mjs first)`);
   process.exit(2);
 }
 
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 cpSync(www, out, { recursive: true });
-cpSync(pkg, join(out, 'pkg'), { recursive: true });
+// The browser half of the package: no Node entry point, no type files.
+cpSync(shim, join(out, 'sealpost'), {
+  recursive: true,
+  filter: (src) => !src.endsWith('.d.ts') && !src.endsWith('/node.js'),
+});
+// Modules the page imports (the worker's own script cannot be preloaded
+// with integrity: it is covered by the manifest and worker-src 'self').
+const modules = [];
+(function collect(dir, rel) {
+  for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    const r = rel ? `${rel}/${e.name}` : e.name;
+    if (e.isDirectory()) collect(join(dir, e.name), r);
+    else if (e.name.endsWith('.js') && r !== 'worker.js') modules.push(`sealpost/${r}`);
+  }
+})(join(out, 'sealpost'), '');
+const index = join(out, 'index.html');
+writeFileSync(index, readFileSync(index, 'utf8').replace('%%MODULEPRELOADS%%',
+  modules.map((m) => `  <link rel="modulepreload" href="${m}" integrity="%%SRI:${m}%%">`).join('\n')));
 
 const PLACEHOLDER = /%%SRI:([A-Za-z0-9_./-]+)%%/g;
 const textual = /\.(html|js|mjs|css|json)$/;

@@ -1,76 +1,90 @@
-// The minimal sealpost demo: generate a key, encrypt + sign, decrypt + verify,
-// all inside this page.  The wasm is fetched with its SHA-384 so a swapped
-// module fails to load (the build fills in the hash).
-import init, { generateKey, Encryption, Decryption } from './pkg/sealpost_wasm.js';
-
-const WASM_URL = 'pkg/sealpost_wasm_bg.wasm';
-const WASM_INTEGRITY = '%%SRI:pkg/sealpost_wasm_bg.wasm%%';
+// The minimal sealpost demo: generate a key, encrypt + sign, decrypt +
+// verify, all in this page through the sealpost package in worker mode —
+// the key lives in a Web Worker and this page only holds a handle.  The
+// package fetches its wasm with the SHA-384 it was built with, so a
+// swapped module fails to load.
+import * as sealpost from './sealpost/browser.js';
 
 const $ = (id) => document.getElementById(id);
 const setStatus = (el, state, text) => { el.dataset.state = state; el.textContent = text; };
 
-let key = null;        // the (possibly locked) secret key, as a wasm handle
-let message = null;    // the last ciphertext
+let key = null;        // the private key: a handle to the key in the worker
+let message = null;    // the last ciphertext (armored)
 
 function describe(err) {
   // SealpostError carries a stable code; show it with the message.
   return err && err.code ? `${err.code}: ${err.message}` : String(err && err.message || err);
 }
 
+async function run(button, fn) {
+  button.disabled = true;
+  try {
+    await fn();
+  } finally {
+    button.disabled = false;
+  }
+}
+
 async function main() {
   try {
-    await init({ module_or_path: fetch(WASM_URL, { integrity: WASM_INTEGRITY }) });
+    // Loads (and checks) the wasm in the worker now rather than on first use.
+    await sealpost.supportedKeyTypes();
   } catch (err) {
     setStatus($('status'), 'error', `The crypto module failed its integrity check or could not load: ${describe(err)}`);
     return;
   }
-  setStatus($('status'), 'ok', 'Crypto module loaded and verified (SHA-384).');
+  setStatus($('status'), 'ok', `Crypto module loaded and verified (SHA-384), running in a ${sealpost.getMode()}.`);
   $('generate').disabled = false;
 
-  $('generate').addEventListener('click', () => {
+  $('generate').addEventListener('click', () => run($('generate'), async () => {
     const [type, version] = $('keytype').value.split(':');
-    const passphrase = $('passphrase').value || undefined;
     try {
       const t0 = performance.now();
-      const { privateKey } = generateKey({ userIDs: [$('uid').value], type, version: Number(version), passphrase });
-      key = privateKey;
-      $('fingerprint').textContent = `Fingerprint ${key.fingerprint} (${Math.round(performance.now() - t0)} ms)`;
+      const { privateKey } = await sealpost.generateKey({
+        userIDs: [$('uid').value],
+        type,
+        config: { v6Keys: version === '6' },
+        passphrase: $('passphrase').value || undefined,
+        format: 'object',
+      });
+      key = $('passphrase').value ? await sealpost.decryptKey({ privateKey, passphrase: $('passphrase').value }) : privateKey;
+      $('fingerprint').textContent = `Fingerprint ${key.getFingerprint().toUpperCase()} (${Math.round(performance.now() - t0)} ms)`;
       $('encrypt').disabled = false;
     } catch (err) {
       $('fingerprint').textContent = describe(err);
     }
-  });
+  }));
 
-  $('encrypt').addEventListener('click', () => {
+  $('encrypt').addEventListener('click', () => run($('encrypt'), async () => {
     try {
-      const enc = new Encryption();
-      enc.addRecipient(key.toPublic());
-      enc.addSigner(key);
-      if ($('passphrase').value) enc.addSignerPassphrase($('passphrase').value);
-      message = enc.encrypt(new TextEncoder().encode($('plaintext').value));
-      $('ciphertext').textContent = new TextDecoder().decode(message);
+      message = await sealpost.encrypt({
+        message: await sealpost.createMessage({ text: $('plaintext').value }),
+        encryptionKeys: await key.toPublic(),
+        signingKeys: key,
+      });
+      $('ciphertext').textContent = message;
       $('decrypt').disabled = false;
     } catch (err) {
       $('ciphertext').textContent = describe(err);
     }
-  });
+  }));
 
-  $('decrypt').addEventListener('click', () => {
+  $('decrypt').addEventListener('click', () => run($('decrypt'), async () => {
     try {
-      const dec = new Decryption();
-      dec.addKey(key);
-      if ($('passphrase').value) dec.addKeyPassphrase($('passphrase').value);
-      dec.addVerificationKey(key.toPublic());
-      const { data, signatures } = dec.decrypt(message);
-      $('decrypted').textContent = new TextDecoder().decode(data);
+      const { data, signatures } = await sealpost.decrypt({
+        message: await sealpost.readMessage({ armoredMessage: message }),
+        decryptionKeys: key,
+        verificationKeys: await key.toPublic(),
+      });
+      $('decrypted').textContent = data;
       const good = signatures.find((s) => s.valid);
-      if (good) setStatus($('signature'), 'ok', `Good signature by ${good.signerFingerprint}`);
+      if (good) setStatus($('signature'), 'ok', `Good signature by ${good.signerFingerprint.toUpperCase()}`);
       else setStatus($('signature'), 'error', signatures.length ? `Signature not valid: ${signatures[0].status}` : 'Not signed');
     } catch (err) {
       $('decrypted').textContent = '';
       setStatus($('signature'), 'error', describe(err));
     }
-  });
+  }));
 }
 
 main();

@@ -65,7 +65,7 @@ test('generate, encrypt + sign, decrypt + verify in the browser', async () => {
 
 test('a flipped byte in the wasm is refused by fetch integrity', async () => {
   const dir = tampered((d) => {
-    const p = join(d, 'pkg/sealpost_wasm_bg.wasm');
+    const p = join(d, 'sealpost/wasm/sealpost_wasm_bg.wasm');
     const b = readFileSync(p);
     b[b.length >> 1] ^= 0x01;
     writeFileSync(p, b);

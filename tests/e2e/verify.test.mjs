@@ -34,17 +34,17 @@ test('the demo site over HTTP matches its manifest, and a swapped wasm does not'
     assert.equal(r.code, 0, r.out);
     const report = JSON.parse(r.out);
     assert.equal(report.verified, true);
-    assert.ok(report.files.some((f) => f.path === 'pkg/sealpost_wasm_bg.wasm' && f.status === 'matched'));
+    assert.ok(report.files.some((f) => f.path === 'sealpost/wasm/sealpost_wasm_bg.wasm' && f.status === 'matched'));
     assert.ok(report.pages.every((p) => p.csp_headers_checked && p.problems.length === 0), JSON.stringify(report.pages));
     t.diagnostic(`sealpost-verify check of the demo over HTTP: ${ms.toFixed(0)} ms`);
 
-    const wasm = join(copy, 'pkg/sealpost_wasm_bg.wasm');
+    const wasm = join(copy, 'sealpost/wasm/sealpost_wasm_bg.wasm');
     const bytes = readFileSync(wasm);
     bytes[bytes.length >> 1] ^= 0x01;
     writeFileSync(wasm, bytes);
     r = verify('check', server.url, '--manifest', manifest);
     assert.equal(r.code, 1, r.out);
-    assert.match(r.out, /MISMATCH\s+pkg\/sealpost_wasm_bg\.wasm/);
+    assert.match(r.out, /MISMATCH\s+sealpost\/wasm\/sealpost_wasm_bg\.wasm/);
   } finally {
     await server.close();
   }
