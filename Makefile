@@ -10,7 +10,17 @@ WASM := wasm32-unknown-unknown
 WASM_DEV := target/$(WASM)/debug/sealpost_wasm.wasm
 WASM_REL := target/$(WASM)/release/sealpost_wasm.wasm
 
-.PHONY: all demo test setup setup-test build-dev build-release bench clean
+# Reproducible release builds: no absolute path of this checkout or of the
+# cargo home ends up in the wasm, and the build time is the last commit's.
+CARGO_HOME_DIR := $(or $(CARGO_HOME),$(HOME)/.cargo)
+REMAP := --remap-path-prefix=$(CURDIR)=/sealpost --remap-path-prefix=$(CARGO_HOME_DIR)=/cargo
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+export SOURCE_DATE_EPOCH
+RELEASE_KEY ?= keys/demo-release.key
+RELEASE_PASSPHRASE_FILE ?=
+RELEASE_VERSION ?= $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
+
+.PHONY: all demo test setup setup-test build-dev build-release dist bench clean
 
 all: test
 
@@ -32,12 +42,23 @@ build-dev: setup
 
 ## Release build: size-tuned, LTO, no name section.
 build-release: setup
-	cargo build -p sealpost-wasm --target $(WASM) --release --locked
+	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$(REMAP)" cargo build -p sealpost-wasm --target $(WASM) --release --locked
 	rm -rf build/pkg build/node
 	wasm-bindgen --target web --experimental-reset-state-function --remove-name-section --out-dir build/pkg $(WASM_REL)
 	wasm-bindgen --target experimental-nodejs-module --remove-name-section --out-dir build/node $(WASM_REL)
 	node tools/build-shim.mjs --pkg build/pkg
 	node tools/build-site.mjs --www www --shim js-shim/src --out build/site
+
+## The deployable bundle: the demo page, the sealpost modules and the wasm, with SRI,
+## plus dist/manifest.json and its OpenPGP signature.  Same bytes from any checkout.
+SEALPOST_VERIFY ?=
+dist: build-release
+	$(if $(SEALPOST_VERIFY),,cargo build -p sealpost-verify --locked)
+	rm -rf dist
+	node tools/build-site.mjs --www www --shim js-shim/src --out dist > /dev/null
+	$(or $(SEALPOST_VERIFY),target/debug/sealpost-verify) manifest dist --out dist/manifest.json --app sealpost-demo \
+	  --release-version $(RELEASE_VERSION) --source . --sign-with $(RELEASE_KEY) \
+	  $(if $(RELEASE_PASSPHRASE_FILE),--passphrase-file $(RELEASE_PASSPHRASE_FILE))
 
 demo: build-release
 	@echo "Serving the demo; open the URL below. Ctrl-C stops it."
@@ -53,4 +74,4 @@ bench: build-release
 	node tests/bench/shim.mjs
 
 clean:
-	rm -rf build target/$(WASM)
+	rm -rf build dist target/$(WASM)

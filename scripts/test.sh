@@ -51,6 +51,7 @@ run wasm-package make --no-print-directory build-dev
 run js-node     node --test tests/node/
 run js-shim     node --test js-shim/test/*.test.mjs
 run e2e         node --test tests/e2e/
+run repro       node --test tests/repro/
 
 echo
 if [ ${#broken[@]} -gt 0 ]; then

@@ -99,13 +99,14 @@ pub fn walk(dir: &Path, skip: &[PathBuf]) -> Result<Vec<(String, PathBuf)>, Fata
     Ok(out)
 }
 
-/// What a directory serves (headers unknown).
-pub fn from_dir(dir: &Path) -> Result<Served, Fatal> {
+/// What a directory serves (headers unknown).  `skip` lists files that are
+/// not part of the app (the manifest being checked and its signature).
+pub fn from_dir(dir: &Path, skip: &[PathBuf]) -> Result<Served, Fatal> {
     if !dir.is_dir() {
         return Err(Fatal::new(format!("{}: not a directory", dir.display())));
     }
     let mut served = Served::new();
-    for (path, file) in walk(dir, &[])? {
+    for (path, file) in walk(dir, skip)? {
         let f = std::fs::File::open(&file)
             .map_err(|e| Fatal::new(format!("{}: {e}", file.display())))?;
         let (sha384, size, content) = hash_reader(f, Algorithm::Sha384, analysed(&path), &path)?;

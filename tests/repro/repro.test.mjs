@@ -1,0 +1,92 @@
+// Reproducibility: the committed source, cloned into two different absolute
+// directories, built with `make dist` under different HOME and TMPDIR,
+// gives the same bytes.  On a difference it prints which files differ and
+// the first differing offset.  The signature is the one file that is not
+// compared: sequoia salts every signature with fresh random bytes, so it is
+// verified instead.  Then `sealpost-verify check dist/` passes, and fails
+// naming the file after one byte of dist/ changes.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repo = fileURLToPath(new URL('../../', import.meta.url));
+const verify = join(repo, 'target/debug/sealpost-verify');
+const NOT_COMPARED = new Set(['manifest.json.sig']);
+
+function files(dir) {
+  const out = [];
+  (function walk(d) {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out.push(relative(dir, p));
+    }
+  })(dir);
+  return out.sort();
+}
+
+function build(work, where, side) {
+  const dir = join(work, where);
+  mkdirSync(join(dir, '..'), { recursive: true });
+  execFileSync('git', ['clone', '-q', repo, dir]);
+  const home = join(work, `home-${side}`);
+  const tmp = join(work, `tmp-${side}`);
+  mkdirSync(home, { recursive: true });
+  mkdirSync(tmp, { recursive: true });
+  const env = {
+    ...process.env,
+    HOME: home,
+    TMPDIR: tmp,
+    // The toolchains themselves stay where they are installed.
+    CARGO_HOME: process.env.CARGO_HOME || join(homedir(), '.cargo'),
+    RUSTUP_HOME: process.env.RUSTUP_HOME || join(homedir(), '.rustup'),
+    npm_config_cache: join(homedir(), '.npm'),
+    SEALPOST_VERIFY: verify,
+  };
+  delete env.SOURCE_DATE_EPOCH;
+  delete env.MAKEFLAGS;
+  const r = spawnSync('make', ['--no-print-directory', 'dist'], { cwd: dir, env, encoding: 'utf8', maxBuffer: 64 << 20 });
+  assert.equal(r.status, 0, `make dist in ${dir} failed:\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-3000)}`);
+  return join(dir, 'dist');
+}
+
+test('make dist gives the same bytes from two directories', { timeout: 30 * 60_000 }, (t) => {
+  const work = mkdtempSync(join(tmpdir(), 'sealpost-repro-'));
+  const a = build(work, 'a/sealpost', 'a');
+  const b = build(work, 'b/somewhere/much/deeper/checkout', 'b');
+  const fa = files(a);
+  const fb = files(b);
+  assert.deepEqual(fa, fb, 'the two builds have different file lists');
+  const differ = [];
+  for (const f of fa.filter((f) => !NOT_COMPARED.has(f))) {
+    const x = readFileSync(join(a, f));
+    const y = readFileSync(join(b, f));
+    if (!x.equals(y)) {
+      let i = 0;
+      while (i < Math.min(x.length, y.length) && x[i] === y[i]) i++;
+      differ.push(`${f}: first difference at byte ${i} (sizes ${x.length} and ${y.length})`);
+    }
+  }
+  assert.deepEqual(differ, [], `builds differ:\n${differ.join('\n')}`);
+  t.diagnostic(`${fa.length - NOT_COMPARED.size} files byte-identical across ${a} and ${b}`);
+  for (const dist of [a, b]) {
+    const r = spawnSync(verify, ['manifest', '--verify', join(dist, 'manifest.json'), '--cert', join(repo, 'keys/demo-release.cert')], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+  }
+
+  // The bundle checks against its signed manifest, and one changed byte is named.
+  const check = () => spawnSync(verify, ['check', a, '--manifest', join(a, 'manifest.json'), '--cert', join(repo, 'keys/demo-release.cert')], { encoding: 'utf8' });
+  let r = check();
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  const victim = join(a, 'sealpost/engine.js');
+  const bytes = readFileSync(victim);
+  bytes[100] ^= 1;
+  writeFileSync(victim, bytes);
+  r = check();
+  assert.equal(r.status, 1, r.stdout + r.stderr);
+  assert.match(r.stdout, /MISMATCH\s+sealpost\/engine\.js/);
+});
