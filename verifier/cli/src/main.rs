@@ -317,7 +317,10 @@ fn run(command: Command) -> Result<bool, Fatal> {
                     collect::from_url(&target, &m)?
                 } else {
                     let sig = sig_path(&manifest, None);
-                (collect::from_dir(Path::new(&target), &[manifest.clone(), sig])?, None)
+                    (
+                        collect::from_dir(Path::new(&target), &[manifest.clone(), sig])?,
+                        None,
+                    )
                 };
             let r = sealpost_verifier::compare::check(&m, &served, origin.as_deref());
             report::check(&r, &target, signer.as_deref(), json);
@@ -333,7 +336,10 @@ fn run(command: Command) -> Result<bool, Fatal> {
             let (m, _) = load_manifest(&manifest, None, None)?;
             let built = collect::rebuild(&source, &build_cmd, &output, &m)?;
             let out_dir = built.path().join(&output);
-            let skip = [out_dir.join("manifest.json"), out_dir.join("manifest.json.sig")];
+            let skip = [
+                out_dir.join("manifest.json"),
+                out_dir.join("manifest.json.sig"),
+            ];
             let served = collect::from_dir(&out_dir, &skip)?;
             let r = sealpost_verifier::compare::check(&m, &served, None);
             report::check(&r, &format!("rebuild of {}", source.display()), None, json);
