@@ -283,7 +283,7 @@ export async function generateKey(options) {
   }
 }
 
-async function readKeyData(options, names) {
+async function readInput(options, names) {
   checkObject('options', options);
   const [armoredName, binaryName] = names;
   if (options[armoredName] !== undefined) {
@@ -311,7 +311,7 @@ export async function readKey(options) {
 export async function readKeys(options) {
   checkObject('options', options);
   const names = options.armoredKeys !== undefined || options.binaryKeys !== undefined ? ['armoredKeys', 'binaryKeys'] : ['armoredKey', 'binaryKey'];
-  const data = await readKeyData(options, names);
+  const data = await readInput(options, names);
   const be = current();
   return (await be.call('readKeys', data)).map((ref) => wrap(be, ref));
 }
@@ -454,7 +454,7 @@ export async function readMessage(options) {
   for (const name of ['armoredMessage', 'binaryMessage']) {
     if (isStream(options[name])) return new Message('encoded', options[name], false);
   }
-  return new Message('encoded', await readKeyData(options, ['armoredMessage', 'binaryMessage']), false);
+  return new Message('encoded', await readInput(options, ['armoredMessage', 'binaryMessage']), false);
 }
 
 /**
@@ -540,7 +540,7 @@ export async function readCleartextMessage(options) {
 
 /** readSignature({ armoredSignature }) or readSignature({ binarySignature }). */
 export async function readSignature(options) {
-  return new Signature(await readKeyData(options, ['armoredSignature', 'binarySignature']));
+  return new Signature(await readInput(options, ['armoredSignature', 'binarySignature']));
 }
 
 function output(bytes, format) {

@@ -48,34 +48,32 @@ pub(crate) fn field(opts: &JsValue, name: &str) -> Result<Option<JsValue>, JsVal
     })
 }
 
-pub(crate) fn string_field(opts: &JsValue, name: &str) -> Result<Option<String>, JsValue> {
+/// Reads an optional field of one JS type; a value of another type is a
+/// `TypeError` naming the field and the expected type.
+fn typed_field<T>(
+    opts: &JsValue,
+    name: &str,
+    expected: &str,
+    extract: impl FnOnce(&JsValue) -> Option<T>,
+) -> Result<Option<T>, JsValue> {
     match field(opts, name)? {
         None => Ok(None),
-        Some(v) => v
-            .as_string()
+        Some(v) => extract(&v)
             .map(Some)
-            .ok_or_else(|| js_sys::TypeError::new(&format!("{name} must be a string")).into()),
+            .ok_or_else(|| js_sys::TypeError::new(&format!("{name} must be {expected}")).into()),
     }
+}
+
+pub(crate) fn string_field(opts: &JsValue, name: &str) -> Result<Option<String>, JsValue> {
+    typed_field(opts, name, "a string", JsValue::as_string)
 }
 
 pub(crate) fn number_field(opts: &JsValue, name: &str) -> Result<Option<f64>, JsValue> {
-    match field(opts, name)? {
-        None => Ok(None),
-        Some(v) => v
-            .as_f64()
-            .map(Some)
-            .ok_or_else(|| js_sys::TypeError::new(&format!("{name} must be a number")).into()),
-    }
+    typed_field(opts, name, "a number", JsValue::as_f64)
 }
 
 pub(crate) fn bool_field(opts: &JsValue, name: &str) -> Result<Option<bool>, JsValue> {
-    match field(opts, name)? {
-        None => Ok(None),
-        Some(v) => v
-            .as_bool()
-            .map(Some)
-            .ok_or_else(|| js_sys::TypeError::new(&format!("{name} must be a boolean")).into()),
-    }
+    typed_field(opts, name, "a boolean", JsValue::as_bool)
 }
 
 pub(crate) fn strings_field(opts: &JsValue, name: &str) -> Result<Vec<String>, JsValue> {

@@ -281,35 +281,9 @@ fn note(failure: &mut Option<Error>, e: Error) {
 /// Classifies a failure of a decryption: our own errors as they are; after
 /// the container was opened, DECRYPTION_FAILED; before, as a parse error.
 pub(crate) fn classify(e: anyhow::Error, opened: &AtomicBool) -> Error {
-    match own_error(&e) {
+    match Error::own(&e) {
         Some(own) => own,
         None if opened.load(Ordering::Relaxed) => Error::decryption_failed(),
         None => Error::from_parse("message", e),
     }
-}
-
-/// Finds one of our own errors however deep sequoia wrapped it (in anyhow,
-/// in io::Error, in anyhow again).  Our errors carry decisions (a required
-/// signature missing, a limit) that must not be re-labelled.
-pub(crate) fn own_error(e: &anyhow::Error) -> Option<Error> {
-    fn walk(e: &(dyn std::error::Error + 'static), depth: usize) -> Option<Error> {
-        if depth > 16 {
-            return None;
-        }
-        if let Some(own) = e.downcast_ref::<Error>() {
-            return Some(own.clone());
-        }
-        if let Some(io) = e.downcast_ref::<std::io::Error>() {
-            if let Some(inner) = io.get_ref() {
-                if let Some(found) = walk(inner, depth + 1) {
-                    return Some(found);
-                }
-            }
-        }
-        e.source().and_then(|s| walk(s, depth + 1))
-    }
-    if let Some(own) = e.downcast_ref::<Error>() {
-        return Some(own.clone());
-    }
-    e.chain().find_map(|c| walk(c, 0))
 }

@@ -135,12 +135,38 @@ impl Error {
         Error::new(ErrorCode::DecryptionFailed, "decryption failed")
     }
 
+    /// Finds one of our own errors however deep sequoia wrapped it (in anyhow,
+    /// in io::Error, in anyhow again).  Our errors carry decisions (a required
+    /// signature missing, a limit) that must not be re-labelled.
+    pub(crate) fn own(e: &anyhow::Error) -> Option<Error> {
+        fn walk(e: &(dyn std::error::Error + 'static), depth: usize) -> Option<Error> {
+            if depth > 16 {
+                return None;
+            }
+            if let Some(own) = e.downcast_ref::<Error>() {
+                return Some(own.clone());
+            }
+            if let Some(io) = e.downcast_ref::<std::io::Error>() {
+                if let Some(inner) = io.get_ref() {
+                    if let Some(found) = walk(inner, depth + 1) {
+                        return Some(found);
+                    }
+                }
+            }
+            e.source().and_then(|s| walk(s, depth + 1))
+        }
+        if let Some(own) = e.downcast_ref::<Error>() {
+            return Some(own.clone());
+        }
+        e.chain().find_map(|c| walk(c, 0))
+    }
+
     /// Classifies an error from sequoia while *parsing or checking* data.
     /// `what` names the input ("certificate", "message", ...).
     pub(crate) fn from_parse(what: &str, e: anyhow::Error) -> Self {
         use sequoia_openpgp::Error as E;
-        if let Some(own) = e.downcast_ref::<Error>() {
-            return own.clone();
+        if let Some(own) = Error::own(&e) {
+            return own;
         }
         if let Some(se) = e.downcast_ref::<E>() {
             let code = match se {
@@ -164,9 +190,6 @@ impl Error {
         if let Some(io) = e.downcast_ref::<std::io::Error>() {
             // sequoia's streaming readers wrap their errors in io::Error.
             if let Some(inner) = io.get_ref() {
-                if let Some(own) = inner.downcast_ref::<Error>() {
-                    return own.clone();
-                }
                 if let Some(se) = inner.downcast_ref::<E>() {
                     let wrapped = anyhow::Error::from(se.clone());
                     return Error::from_parse(what, wrapped);
@@ -187,8 +210,8 @@ impl Error {
     /// we already parsed: anything unexpected is internal.
     pub(crate) fn from_op(what: &str, e: anyhow::Error) -> Self {
         use sequoia_openpgp::Error as E;
-        if let Some(own) = e.downcast_ref::<Error>() {
-            return own.clone();
+        if let Some(own) = Error::own(&e) {
+            return own;
         }
         match e.downcast_ref::<E>() {
             Some(E::PolicyViolation(..)) => Error::new(
