@@ -47,6 +47,7 @@ pub mod decrypt;
 pub mod encrypt;
 pub mod error;
 pub mod keys;
+pub mod mail;
 pub mod policy;
 pub mod report;
 mod secret;

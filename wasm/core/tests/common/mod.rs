@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod gpg;
+
 use sealpost_core::keys::{self, GenerateOptions, KeyType};
 use sealpost_core::{Cert, Password, Policy};
 
