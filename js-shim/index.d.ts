@@ -20,7 +20,8 @@ export type ErrorCode =
   | 'INTEGRITY_FAILED'
   | 'NOT_SUPPORTED'
   | 'NOT_INITIALIZED'
-  | 'EXPORT_REFUSED';
+  | 'EXPORT_REFUSED'
+  | 'NETWORK_ERROR';
 
 /** Every rejection of a sealpost call (argument mistakes are TypeError / RangeError). */
 export class SealpostError extends Error {
@@ -268,6 +269,106 @@ interface VerifyOptions {
 }
 export function verify(options: VerifyOptions & { format?: 'utf8' }): Promise<{ data: string; signatures: VerificationResult[] }>;
 export function verify(options: VerifyOptions & { format: 'binary' }): Promise<{ data: Uint8Array; signatures: VerificationResult[] }>;
+
+// ---------------------------------------------------------------- mail
+
+/** A mail to compose.  Addresses: `addr@example.org` or `Name <addr@example.org>`. */
+export interface OutgoingMail {
+  from: string;
+  to: string | string[];
+  cc?: string | string[];
+  subject?: string;
+  text?: string;
+  html?: string;
+  attachments?: { filename: string; contentType?: string; data: Uint8Array | string }[];
+  /** Now if omitted. */
+  date?: Date;
+  /** `<id@domain>`; random if omitted. */
+  messageId?: string;
+}
+
+export interface AutocryptOptions {
+  preferEncrypt?: 'mutual' | 'nopreference';
+}
+
+/** One Autocrypt or Autocrypt-Gossip header that was read. */
+export interface AutocryptInfo {
+  addr: string;
+  preferEncrypt: 'mutual' | 'nopreference';
+  fingerprint: string;
+  /** Whether the key has a user ID for addr (Autocrypt does not require it). */
+  userIdMatches: boolean;
+  /** The minimal certificate: readKey({ binaryKey: keyData }). */
+  keyData: Uint8Array;
+}
+
+export interface MailAddress {
+  name: string;
+  address: string;
+}
+
+export type SignatureState = 'verified' | 'signer-mismatch' | 'invalid' | 'unsigned';
+
+export interface MailSignature extends VerificationResult {
+  /** The signer's addresses (valid user IDs). */
+  signerAddresses: string[];
+  /** Whether one of them is the From address. */
+  matchesFrom: boolean;
+}
+
+export interface ReadMail {
+  kind: 'pgp-mime-encrypted' | 'pgp-mime-signed' | 'inline-encrypted' | 'inline-signed' | 'plain';
+  encrypted: boolean;
+  /** Header fields to show: the protected ones (RFC 9788) when present, else the outer ones. */
+  headers: { name: string; value: string }[];
+  /** Header fields as transported. */
+  outerHeaders: { name: string; value: string }[];
+  protectedHeaders: boolean;
+  from: MailAddress | null;
+  to: MailAddress[];
+  cc: MailAddress[];
+  subject: string | null;
+  /** The Date field as written. */
+  date: string | null;
+  messageId: string | null;
+  text: string | null;
+  /** Render only in a sandboxed iframe without scripts or remote content. */
+  html: string | null;
+  attachments: { filename: string; contentType: string; data: Uint8Array }[];
+  signatures: MailSignature[];
+  /** 'verified' only when a valid signature's signer has the From address; show 'signer-mismatch' as a warning. */
+  signatureState: SignatureState;
+  /** Text outside an inline-PGP block was not shown (it is not protected). */
+  unprotectedTextDropped: boolean;
+  autocrypt: AutocryptInfo | null;
+  gossip: AutocryptInfo[];
+  layers: Layers;
+}
+
+/** A PGP/MIME encrypted (and, with signingKeys, signed) RFC 5322 message. */
+export function encryptMail(
+  mail: OutgoingMail,
+  options: { encryptionKeys: Key | Key[]; signingKeys?: Key | Key[]; autocrypt?: boolean | AutocryptOptions },
+): Promise<Uint8Array>;
+/** A PGP/MIME signed (multipart/signed) RFC 5322 message. */
+export function signMail(
+  mail: OutgoingMail,
+  options: { signingKeys: Key | Key[]; autocrypt?: boolean | AutocryptOptions },
+): Promise<Uint8Array>;
+/** Reads PGP/MIME, inline PGP or plain mail. */
+export function decryptMail(
+  message: Uint8Array | string,
+  options?: { decryptionKeys?: Key | Key[]; verificationKeys?: Key | Key[] },
+): Promise<ReadMail>;
+/** Web Key Directory URLs for an address. */
+export function wkdUrls(address: string): Promise<{ hash: string; advanced: string; direct: string }>;
+/** Looks up an address in its Web Key Directory (advanced, then direct). */
+export function wkdLookup(
+  address: string,
+  options?: { fetch?: (url: string, init?: RequestInit) => Promise<Response> },
+): Promise<Key[]>;
+/** An Autocrypt header value (folded) for key and address. */
+export function autocryptHeader(key: Key, address: string, options?: AutocryptOptions): Promise<string>;
 
 export function armor(data: Uint8Array, type?: 'message' | 'publicKey' | 'privateKey' | 'signature'): Promise<string>;
 export function unarmor(text: string): Promise<{ data: Uint8Array }>;

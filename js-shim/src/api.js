@@ -734,6 +734,142 @@ export async function verify(options) {
   return { data: format === 'utf8' ? dec.decode(data) : data, signatures: signatureResults(r.signatures) };
 }
 
+// --------------------------------------------------------------------- mail
+
+function mailArgs(mail) {
+  checkObject('mail', mail);
+  const { from, to, cc, subject = '', text, html, attachments = [], date, messageId } = mail;
+  checkString('mail.from', from);
+  checkString('mail.subject', subject);
+  if (text !== undefined) checkString('mail.text', text);
+  if (html !== undefined) checkString('mail.html', html);
+  if (messageId !== undefined) checkString('mail.messageId', messageId);
+  if (date !== undefined && !(date instanceof Date && Number.isFinite(date.getTime()))) throw new TypeError('mail.date must be a valid Date');
+  if (!Array.isArray(attachments)) throw new TypeError('mail.attachments must be an array');
+  return {
+    from,
+    to: optionalStrings('mail.to', to),
+    cc: optionalStrings('mail.cc', cc),
+    subject,
+    text,
+    html,
+    messageId,
+    date: date === undefined ? undefined : Math.floor(date.getTime() / 1000),
+    attachments: attachments.map((a, i) => {
+      checkObject(`mail.attachments[${i}]`, a);
+      checkString(`mail.attachments[${i}].filename`, a.filename);
+      if (a.contentType !== undefined) checkString(`mail.attachments[${i}].contentType`, a.contentType);
+      const data = typeof a.data === 'string' ? enc.encode(a.data) : a.data;
+      checkBytes(`mail.attachments[${i}].data`, data);
+      return { filename: a.filename, contentType: a.contentType ?? 'application/octet-stream', data };
+    }),
+  };
+}
+
+function autocryptOptions(autocrypt) {
+  if (autocrypt === undefined || autocrypt === false) return { autocrypt: false, preferMutual: false };
+  if (autocrypt === true) return { autocrypt: true, preferMutual: false };
+  checkObject('autocrypt', autocrypt);
+  const { preferEncrypt = 'nopreference' } = autocrypt;
+  if (!['mutual', 'nopreference'].includes(preferEncrypt)) throw new RangeError("autocrypt.preferEncrypt must be 'mutual' or 'nopreference'");
+  return { autocrypt: true, preferMutual: preferEncrypt === 'mutual' };
+}
+
+/**
+ * Composes an encrypted PGP/MIME mail (RFC 3156, headers protected per RFC 9788):
+ * encryptMail(mail, { encryptionKeys, signingKeys, autocrypt }) → the RFC 5322 message bytes.
+ * Include your own key in encryptionKeys to read the Sent copy.
+ */
+export async function encryptMail(mail, options = {}) {
+  checkObject('options', options);
+  const recipients = keyList('encryptionKeys', options.encryptionKeys);
+  if (recipients.length === 0) throw new TypeError('encryptionKeys is required');
+  return current().call('encryptMail', {
+    mail: mailArgs(mail),
+    recipients,
+    signers: keyList('signingKeys', options.signingKeys, { privateOnly: true }),
+    ...autocryptOptions(options.autocrypt),
+  });
+}
+
+/** Composes a signed, unencrypted PGP/MIME mail (multipart/signed): signMail(mail, { signingKeys, autocrypt }). */
+export async function signMail(mail, options = {}) {
+  checkObject('options', options);
+  const signers = keyList('signingKeys', options.signingKeys, { privateOnly: true });
+  if (signers.length === 0) throw new TypeError('signingKeys is required');
+  return current().call('signMail', { mail: mailArgs(mail), signers, ...autocryptOptions(options.autocrypt) });
+}
+
+/**
+ * Reads a mail: PGP/MIME encrypted or signed, inline PGP, or plain.
+ * decryptMail(bytes, { decryptionKeys, verificationKeys }) → { from, to, cc, subject, date, text, html,
+ * attachments, signatureState, signatures, protectedHeaders, headers, outerHeaders, autocrypt, gossip, ... }.
+ * signatureState is 'verified' only for a valid signature by a verificationKeys key whose user ID is
+ * the From address; 'signer-mismatch' must be shown as a warning.
+ */
+export async function decryptMail(message, options = {}) {
+  const data = typeof message === 'string' ? enc.encode(message) : message;
+  checkBytes('message', data);
+  checkObject('options', options);
+  const r = await current().call('readMail', {
+    data,
+    keys: keyList('decryptionKeys', options.decryptionKeys, { privateOnly: true }),
+    verification: keyList('verificationKeys', options.verificationKeys),
+  });
+  const results = signatureResults(r.signatures);
+  r.signatures.forEach((s, i) => {
+    results[i].signerAddresses = s.signerAddresses;
+    results[i].matchesFrom = s.matchesFrom;
+  });
+  return { ...r, signatures: results };
+}
+
+/** The Web Key Directory URLs of an address: { hash, advanced, direct }. */
+export async function wkdUrls(address) {
+  checkString('address', address);
+  return current().call('wkdUrls', address);
+}
+
+/**
+ * Looks up an address's key in its Web Key Directory: the advanced method first, then the
+ * direct one.  Returns the valid keys that carry a user ID for the address; NO_USABLE_KEY if
+ * the answer has none; NETWORK_ERROR if neither URL answered with a key.
+ * options.fetch replaces globalThis.fetch (tests, proxies).
+ */
+export async function wkdLookup(address, options = {}) {
+  checkString('address', address);
+  checkObject('options', options);
+  const fetchFn = options.fetch ?? globalThis.fetch;
+  if (typeof fetchFn !== 'function') throw new SealpostError('NOT_SUPPORTED', 'no fetch() in this environment: pass options.fetch');
+  const be = current();
+  const urls = await be.call('wkdUrls', address);
+  const failures = [];
+  for (const url of [urls.advanced, urls.direct]) {
+    let response;
+    try {
+      response = await fetchFn(url, { redirect: 'follow', credentials: 'omit', cache: 'no-cache' });
+    } catch (e) {
+      failures.push(`${url}: ${e && e.message ? e.message : 'fetch failed'}`);
+      continue;
+    }
+    if (!response.ok) {
+      failures.push(`${url}: HTTP ${response.status}`);
+      continue;
+    }
+    const body = new Uint8Array(await response.arrayBuffer());
+    const refs = await be.call('wkdSelect', body, address);
+    return refs.map((ref) => wrap(be, ref));
+  }
+  throw new SealpostError('NETWORK_ERROR', `WKD lookup failed: ${failures.join('; ')}`);
+}
+
+/** An Autocrypt header value (folded, without "Autocrypt: ") for key and address. */
+export async function autocryptHeader(key, address, options = {}) {
+  const [handle] = keyList('key', key);
+  checkString('address', address);
+  return current().call('autocryptHeader', handle, address, autocryptOptions({ preferEncrypt: options.preferEncrypt }).preferMutual);
+}
+
 const ARMOR_KINDS = { message: 'message', publicKey: 'public-key', privateKey: 'secret-key', signature: 'signature' };
 
 /** Armors binary OpenPGP data; type ('message', 'publicKey', 'privateKey', 'signature') is guessed if omitted. */

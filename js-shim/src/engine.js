@@ -76,6 +76,23 @@ export function createEngine(wasm, { exportUnlocked }) {
     }
   }
 
+  function mailOperation({ recipients = [], signers = [], signerPassphrases = [], keys: keyHandles = [], keyPassphrases = [], verification = [], autocrypt = false, preferMutual = false }) {
+    const m = new wasm.MailOperation();
+    try {
+      for (const h of recipients) m.addRecipient(get(h));
+      for (const h of signers) m.addSigner(get(h));
+      for (const p of signerPassphrases) m.addSignerPassphrase(p);
+      for (const h of keyHandles) m.addKey(get(h));
+      for (const p of keyPassphrases) m.addKeyPassphrase(p);
+      for (const h of verification) m.addVerificationKey(get(h));
+      m.setAutocrypt(autocrypt, preferMutual);
+      return m;
+    } catch (err) {
+      m.free();
+      throw err;
+    }
+  }
+
   function withBuilder(builder, fn) {
     try {
       return fn(builder);
@@ -197,6 +214,30 @@ export function createEngine(wasm, { exportUnlocked }) {
         if (maxPlaintext !== undefined) v.setMaxPlaintext(maxPlaintext);
         return signature === undefined ? v.verify(data) : v.verifyDetached(data, signature);
       });
+    },
+
+    encryptMail(options) {
+      return withBuilder(mailOperation(options), (m) => m.encrypt(options.mail));
+    },
+
+    signMail(options) {
+      return withBuilder(mailOperation(options), (m) => m.sign(options.mail));
+    },
+
+    readMail(options) {
+      return withBuilder(mailOperation(options), (m) => m.read(options.data));
+    },
+
+    wkdUrls(address) {
+      return wasm.wkdUrls(address);
+    },
+
+    wkdSelect(response, address) {
+      return wasm.wkdSelect(response, address).map(put);
+    },
+
+    autocryptHeader(handle, address, preferMutual) {
+      return wasm.autocryptHeader(get(handle), address, preferMutual);
     },
 
     armor(data, kind) {

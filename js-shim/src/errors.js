@@ -11,6 +11,7 @@ export const SHIM_ERROR_CODES = Object.freeze([
   'NOT_SUPPORTED', // the environment lacks what the call needs (e.g. Worker)
   'NOT_INITIALIZED', // sealpost was used without an entry point
   'EXPORT_REFUSED', // an unlocked private key may not leave the crypto worker
+  'NETWORK_ERROR', // a lookup (WKD) got no usable answer from any URL
 ]);
 
 /** Rebuilds an error that crossed postMessage (structured clone drops classes). */

@@ -27,6 +27,21 @@ test('runs in worker mode by default', async () => {
   assert(sp.getMode() === 'worker', sp.getMode());
 });
 
+test('mail in the worker: encryptMail → decryptMail, attachment bytes exact, sender verified', async () => {
+  const make = async (name) => (await sp.generateKey({ userIDs: [{ name, email: `${name.toLowerCase()}@example.org` }], format: 'object' })).privateKey;
+  const alice = await make('Alice');
+  const bob = await make('Bob');
+  const data = new Uint8Array(3000).map((_, i) => (i * 13) & 0xff);
+  const mail = await sp.encryptMail(
+    { from: 'Alice <alice@example.org>', to: 'bob@example.org', subject: 'Grüße aus dem Worker', text: 'hi', attachments: [{ filename: 'a.bin', data }] },
+    { encryptionKeys: await bob.toPublic(), signingKeys: alice },
+  );
+  const r = await sp.decryptMail(mail, { decryptionKeys: bob, verificationKeys: await alice.toPublic() });
+  assert(r.subject === 'Grüße aus dem Worker' && r.protectedHeaders, r.subject);
+  assert(r.signatureState === 'verified', r.signatureState);
+  assert(r.attachments[0].data.length === 3000 && r.attachments[0].data.every((b, i) => b === ((i * 13) & 0xff)), 'attachment');
+});
+
 test('generate, encrypt + sign, decrypt + verify (v4 and v6)', async () => {
   for (const config of [{}, { v6Keys: true }]) {
     const { privateKey, publicKey } = await sp.generateKey({ userIDs: [{ name: 'Alice', email: 'alice@example.org' }], format: 'object', config });

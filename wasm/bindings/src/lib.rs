@@ -10,10 +10,12 @@
 mod convert;
 mod error;
 mod keys;
+mod mail;
 mod ops;
 
 pub use error::error_codes;
 pub use keys::*;
+pub use mail::*;
 pub use ops::*;
 
 /// Traps the module on purpose (a Rust panic is a wasm `unreachable`).
