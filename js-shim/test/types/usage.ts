@@ -44,3 +44,19 @@ async function streams(key: Key): Promise<void> {
   void [chunks, sigs];
 }
 void streams;
+
+async function mail(me: Key, bob: Key): Promise<void> {
+  const bytes: Uint8Array = await sp.encryptMail(
+    { from: 'Me <me@example.org>', to: ['bob@example.org'], subject: 's', text: 't', attachments: [{ filename: 'a.txt', data: 'x' }], date: new Date() },
+    { encryptionKeys: [bob, me], signingKeys: me, autocrypt: { preferEncrypt: 'mutual' } },
+  );
+  const r: sp.ReadMail = await sp.decryptMail(bytes, { decryptionKeys: me, verificationKeys: bob });
+  const state: sp.SignatureState = r.signatureState;
+  const first: Uint8Array | undefined = r.attachments[0]?.data;
+  const keys: Key[] = await sp.wkdLookup('bob@example.org');
+  const header: string = await sp.autocryptHeader(me, 'me@example.org');
+  // @ts-expect-error: the date is a Date, not a string
+  await sp.encryptMail({ from: 'a@b.c', to: 'd@e.f', date: 'today' }, { encryptionKeys: bob });
+  void [state, first, keys, header];
+}
+void mail;
