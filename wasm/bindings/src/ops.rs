@@ -4,7 +4,7 @@
 //! and options, then run it on bytes.
 
 use js_sys::Uint8Array;
-use sealpost_core::decrypt::{self, DecryptOptions};
+use sealpost_core::decrypt::{self, DecryptOptions, SessionKeyData};
 use sealpost_core::encrypt::{self, EncryptOptions};
 use sealpost_core::sign::{self, SignMode, SignOptions};
 use sealpost_core::stream::{self as core_stream, EncryptInputs};
@@ -37,6 +37,7 @@ pub struct Encryption {
     passwords: Vec<Password>,
     armor: bool,
     force_aead: bool,
+    text: bool,
 }
 
 #[wasm_bindgen]
@@ -74,6 +75,11 @@ impl Encryption {
     pub fn set_armor(&mut self, armor: bool) {
         self.armor = armor;
     }
+    /// The plaintext is UTF-8 text: a text literal packet and text signatures.
+    #[wasm_bindgen(js_name = setText)]
+    pub fn set_text(&mut self, text: bool) {
+        self.text = text;
+    }
     /// Use SEIPDv2 even if not all recipients advertise it.
     #[wasm_bindgen(js_name = setForceAead)]
     pub fn set_force_aead(&mut self, force: bool) {
@@ -108,6 +114,7 @@ impl Encryption {
                 signer_passphrases: &self.signer_passphrases,
                 armor: self.armor,
                 force_aead: self.force_aead,
+                text: self.text,
                 policy: &p,
             },
         )
@@ -125,6 +132,8 @@ pub struct Decryption {
     verification: Vec<Cert>,
     require_signature: bool,
     max_plaintext: Option<f64>,
+    session_keys: Vec<SessionKeyData>,
+    return_session_key: bool,
 }
 
 #[wasm_bindgen]
@@ -159,6 +168,18 @@ impl Decryption {
     pub fn set_require_signature(&mut self, require: bool) {
         self.require_signature = require;
     }
+    /// A session key (`ALGO:HEX`) to try before keys and passwords.
+    #[wasm_bindgen(js_name = addSessionKey)]
+    pub fn add_session_key(&mut self, session_key: &str) -> Result<(), JsValue> {
+        self.session_keys
+            .push(SessionKeyData::parse(session_key).js()?);
+        Ok(())
+    }
+    /// Include the session key (`ALGO:HEX`) in the result as `sessionKey`.
+    #[wasm_bindgen(js_name = setReturnSessionKey)]
+    pub fn set_return_session_key(&mut self, on: bool) {
+        self.return_session_key = on;
+    }
     /// Caps the plaintext size (bytes); default 256 MiB.
     #[wasm_bindgen(js_name = setMaxPlaintext)]
     pub fn set_max_plaintext(&mut self, bytes: f64) {
@@ -173,6 +194,7 @@ impl Decryption {
             key_passphrases: &self.key_passphrases,
             passwords: &self.passwords,
             verification_certs: &self.verification,
+            session_keys: &self.session_keys,
             require_signature: self.require_signature,
             policy: &p,
         })
@@ -192,15 +214,21 @@ impl Decryption {
                 key_passphrases: &self.key_passphrases,
                 passwords: &self.passwords,
                 verification_certs: &self.verification,
+                session_keys: &self.session_keys,
                 require_signature: self.require_signature,
                 policy: &p,
             },
         )
         .js()?;
+        let session_key = match (&d.session_key, self.return_session_key) {
+            (Some(k), true) => JsValue::from_str(&k.to_text()),
+            _ => JsValue::NULL,
+        };
         object(&[
             ("data", Uint8Array::from(&d.data[..]).into()),
             ("signatures", to_plain(&d.signatures)?),
             ("layers", to_plain(&d.layers)?),
+            ("sessionKey", session_key),
         ])
     }
 }

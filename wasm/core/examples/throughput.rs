@@ -60,6 +60,7 @@ fn main() -> Result<(), sealpost_core::Error> {
                     signer_passphrases: &[],
                     armor: false,
                     force_aead: false,
+                    text: false,
                     policy: &p,
                 },
             )?;
@@ -72,6 +73,7 @@ fn main() -> Result<(), sealpost_core::Error> {
                     key_passphrases: &[],
                     passwords: &[],
                     verification_certs: std::slice::from_ref(&cert),
+                    session_keys: &[],
                     require_signature: true,
                     policy: &p,
                 },

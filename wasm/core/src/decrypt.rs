@@ -37,6 +37,9 @@ pub struct DecryptOptions<'a> {
     pub passwords: &'a [Password],
     /// Certificates to verify embedded signatures against.
     pub verification_certs: &'a [Cert],
+    /// Session keys to try before any key or password (SOP's
+    /// `--with-session-key`).
+    pub session_keys: &'a [SessionKeyData],
     /// Fail with `NO_VALID_SIGNATURE` unless at least one signature by a
     /// `verification_certs` key is valid.
     pub require_signature: bool,
@@ -54,6 +57,59 @@ pub struct Decrypted {
     pub signatures: Vec<SignatureResult>,
     /// The message's layers.
     pub layers: Layers,
+    /// The session key that opened the message (a secret: reveal it only
+    /// when asked, e.g. SOP's `--session-key-out`).
+    pub session_key: Option<SessionKeyData>,
+}
+
+/// A message's session key with its symmetric algorithm, in SOP's
+/// `ALGO:HEX` text form.
+#[derive(Clone)]
+pub struct SessionKeyData {
+    /// The OpenPGP symmetric algorithm number (9 = AES-256).
+    pub algo: u8,
+    /// The key.
+    pub key: SessionKey,
+}
+
+impl std::fmt::Debug for SessionKeyData {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "SessionKeyData {{ algo: {}, key: <redacted> }}",
+            self.algo
+        )
+    }
+}
+
+impl SessionKeyData {
+    /// Parses `ALGO:HEX` (the hex is case-insensitive).
+    pub fn parse(text: &str) -> Result<Self> {
+        let bad = || Error::invalid("a session key is ALGO:HEX, e.g. 9:0123…");
+        let (algo, hex) = text.trim().split_once(':').ok_or_else(bad)?;
+        let algo: u8 = algo.parse().map_err(|_| bad())?;
+        if hex.len() % 2 != 0 || hex.is_empty() {
+            return Err(bad());
+        }
+        let mut key: Zeroizing<Vec<u8>> = Zeroizing::new(Vec::with_capacity(hex.len() / 2));
+        for pair in hex.as_bytes().chunks(2) {
+            let digit = |c: u8| (c as char).to_digit(16).ok_or_else(bad);
+            key.push((digit(pair[0])? << 4 | digit(pair[1])?) as u8);
+        }
+        Ok(SessionKeyData {
+            algo,
+            key: SessionKey::from(&key[..]),
+        })
+    }
+
+    /// `ALGO:HEX`, hex in upper case.
+    pub fn to_text(&self) -> Zeroizing<String> {
+        let mut s = Zeroizing::new(format!("{}:", self.algo));
+        for b in self.key.iter() {
+            s.push_str(&format!("{b:02X}"));
+        }
+        s
+    }
 }
 
 /// The decryption helper.  It owns copies of its inputs, so a streaming
@@ -70,6 +126,9 @@ pub(crate) struct DHelper {
     /// failure is reported as DECRYPTION_FAILED: telling "garbled inner
     /// packets" from "failed integrity check" apart would be an oracle.
     pub(crate) opened: Arc<AtomicBool>,
+    session_keys: Vec<SessionKeyData>,
+    /// The session key that opened the container.
+    pub(crate) session_key: Option<SessionKeyData>,
     /// The most specific reason decryption could not start, reported if
     /// no PKESK or SKESK works.
     failure: Option<Error>,
@@ -98,9 +157,9 @@ impl DHelper {
 
     /// Validates the options and makes a helper owning copies of them.
     pub(crate) fn new(opts: &DecryptOptions<'_>) -> Result<Self> {
-        if opts.keys.is_empty() && opts.passwords.is_empty() {
+        if opts.keys.is_empty() && opts.passwords.is_empty() && opts.session_keys.is_empty() {
             return Err(Error::invalid(
-                "decryption needs at least one secret key or password",
+                "decryption needs at least one secret key, password or session key",
             ));
         }
         for k in opts.keys {
@@ -119,6 +178,8 @@ impl DHelper {
             policy: opts.policy.clone(),
             seipd_version: None,
             opened: Arc::new(AtomicBool::new(false)),
+            session_keys: opts.session_keys.to_vec(),
+            session_key: None,
             failure: None,
         })
     }
@@ -132,6 +193,20 @@ impl DecryptionHelper for DHelper {
         sym_algo: Option<SymmetricAlgorithm>,
         decrypt: &mut dyn FnMut(Option<SymmetricAlgorithm>, &SessionKey) -> bool,
     ) -> openpgp::Result<Option<Cert>> {
+        let found = |algo: Option<SymmetricAlgorithm>, sk: &SessionKey| SessionKeyData {
+            algo: algo.or(sym_algo).map_or(0, u8::from),
+            key: sk.clone(),
+        };
+        // Session keys given directly.
+        for given in &self.session_keys {
+            let algo = SymmetricAlgorithm::from(given.algo);
+            if decrypt(Some(algo), &given.key) {
+                self.opened.store(true, Ordering::Relaxed);
+                self.session_key = Some(given.clone());
+                return Ok(None);
+            }
+            note(&mut self.failure, Error::decryption_failed());
+        }
         // Public-key encrypted session keys: try every matching secret key.
         // Wildcard recipients (no key ID) are tried against every secret key.
         for pkesk in pkesks {
@@ -159,6 +234,7 @@ impl DecryptionHelper for DHelper {
                     match pkesk.decrypt(&mut pair, sym_algo) {
                         Some((algo, sk)) if decrypt(algo, &sk) => {
                             self.opened.store(true, Ordering::Relaxed);
+                            self.session_key = Some(found(algo, &sk));
                             return Ok(Some(cert.clone()));
                         }
                         _ => {
@@ -186,6 +262,7 @@ impl DecryptionHelper for DHelper {
                 if let Ok((algo, sk)) = skesk.decrypt(password) {
                     if decrypt(algo, &sk) {
                         self.opened.store(true, Ordering::Relaxed);
+                        self.session_key = Some(found(algo, &sk));
                         return Ok(None);
                     }
                 }
@@ -237,6 +314,7 @@ pub fn decrypt(ciphertext: &[u8], opts: &DecryptOptions<'_>) -> Result<Decrypted
         data: std::mem::take(&mut *data),
         signatures: helper.inner.results,
         layers: helper.inner.layers,
+        session_key: helper.session_key,
     })
 }
 

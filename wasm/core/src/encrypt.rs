@@ -8,8 +8,9 @@
 use std::io::Write;
 
 use openpgp::crypto::Password;
+use openpgp::packet::signature::SignatureBuilder;
 use openpgp::serialize::stream::{Armorer, Encryptor, LiteralWriter, Message, Recipient, Signer};
-use openpgp::types::AEADAlgorithm;
+use openpgp::types::{AEADAlgorithm, DataFormat, SignatureType};
 use openpgp::Cert;
 use sequoia_openpgp as openpgp;
 
@@ -33,6 +34,9 @@ pub struct EncryptOptions<'a> {
     /// Use SEIPDv2 (AEAD) even if not every recipient advertises it.
     /// `false` leaves the choice to the recipients' features.
     pub force_aead: bool,
+    /// The plaintext is text: a UTF-8 literal packet and text signatures
+    /// (line endings canonicalized when signing).
+    pub text: bool,
     /// The policy.
     pub policy: &'a Policy,
 }
@@ -120,7 +124,13 @@ pub fn encrypt_writer<'a, W: Write + Send + Sync + 'a>(
     let mut message = enc.build().map_err(op)?;
     let mut signers = signers.into_iter();
     if let Some(first) = signers.next() {
-        let mut s = Signer::new(message, first).map_err(op)?;
+        let sig_type = if opts.text {
+            SignatureType::Text
+        } else {
+            SignatureType::Binary
+        };
+        let mut s =
+            Signer::with_template(message, first, SignatureBuilder::new(sig_type)).map_err(op)?;
         for more in signers {
             s = s.add_signer(more).map_err(op)?;
         }
@@ -131,7 +141,15 @@ pub fn encrypt_writer<'a, W: Write + Send + Sync + 'a>(
         }
         message = s.build().map_err(op)?;
     }
-    LiteralWriter::new(message).build().map_err(op)
+    let format = if opts.text {
+        DataFormat::Unicode
+    } else {
+        DataFormat::Binary
+    };
+    LiteralWriter::new(message)
+        .format(format)
+        .build()
+        .map_err(op)
 }
 
 /// Encrypts `plaintext` held in memory.

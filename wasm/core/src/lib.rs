@@ -28,11 +28,12 @@
 //! let ct = encrypt::encrypt(b"hello", &encrypt::EncryptOptions {
 //!     recipients: &[keys::public_cert(&bob)], passwords: &[],
 //!     signers: &[alice.clone()], signer_passphrases: &[],
-//!     armor: true, force_aead: false, policy: &policy,
+//!     armor: true, force_aead: false, text: false, policy: &policy,
 //! })?;
 //! let pt = decrypt::decrypt(&ct, &decrypt::DecryptOptions {
 //!     keys: &[bob], key_passphrases: &[], passwords: &[],
 //!     verification_certs: &[keys::public_cert(&alice)],
+//!     session_keys: &[],
 //!     require_signature: true, policy: &policy,
 //! })?;
 //! assert_eq!(pt.data, b"hello");

@@ -123,6 +123,7 @@ impl EncryptStream {
                     signer_passphrases: &i.signer_passphrases,
                     armor: i.armor,
                     force_aead: i.force_aead,
+                    text: false,
                     policy: &i.policy,
                 },
             )

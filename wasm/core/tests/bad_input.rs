@@ -23,6 +23,7 @@ fn encrypt_to(to: &Cert, armored: bool, p: &Policy) -> Vec<u8> {
             signer_passphrases: &[],
             armor: armored,
             force_aead: false,
+            text: false,
             policy: p,
         },
     )
@@ -37,6 +38,7 @@ fn try_decrypt(ct: &[u8], key: &Cert, p: &Policy) -> sealpost_core::Result<Vec<u
             key_passphrases: &[],
             passwords: &[],
             verification_certs: &[],
+            session_keys: &[],
             require_signature: false,
             policy: p,
         },
@@ -248,6 +250,7 @@ fn wrong_passphrase_and_unknown_key() {
             key_passphrases: &wrong,
             passwords: &[],
             verification_certs: &[],
+            session_keys: &[],
             require_signature: false,
             policy: &p,
         },

@@ -29,6 +29,7 @@ fn dec<'a>(
         key_passphrases: passphrases,
         passwords: &[],
         verification_certs: verify,
+        session_keys: &[],
         require_signature: false,
         policy: p,
     }
@@ -152,6 +153,7 @@ fn gpg_keys_and_messages_are_read_by_sealpost() {
             key_passphrases: &[],
             passwords: &pws,
             verification_certs: &[],
+            session_keys: &[],
             require_signature: false,
             policy: &p,
         },
@@ -197,6 +199,7 @@ fn sealpost_output_is_read_by_gpg() {
                 signer_passphrases: &pass,
                 armor: true,
                 force_aead: false,
+                text: false,
                 policy: &p,
             },
         )
@@ -263,6 +266,7 @@ fn sealpost_output_is_read_by_gpg() {
             signer_passphrases: &[],
             armor: true,
             force_aead: false,
+            text: false,
             policy: &p,
         },
     )

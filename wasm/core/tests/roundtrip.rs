@@ -22,6 +22,7 @@ fn enc(pt: &[u8], to: &[Cert], signers: &[Cert], passwords: &[Password], p: &Pol
             signer_passphrases: &[],
             armor: true,
             force_aead: false,
+            text: false,
             policy: p,
         },
     )
@@ -34,6 +35,7 @@ fn dec_opts<'a>(keys: &'a [Cert], verify: &'a [Cert], p: &'a Policy) -> DecryptO
         key_passphrases: &[],
         passwords: &[],
         verification_certs: verify,
+        session_keys: &[],
         require_signature: false,
         policy: p,
     }
@@ -250,6 +252,7 @@ fn password_only_and_forced_aead() {
                 signer_passphrases: &[],
                 armor: false,
                 force_aead,
+                text: false,
                 policy: &p,
             },
         )
@@ -280,6 +283,7 @@ fn forced_aead_to_v4_and_mixed_recipients() {
             signer_passphrases: &[],
             armor: true,
             force_aead: true,
+            text: false,
             policy: &p,
         },
     )
@@ -422,6 +426,7 @@ fn revoke_and_refuse_to_encrypt_to_revoked_or_expired() {
             signer_passphrases: &[],
             armor: true,
             force_aead: false,
+            text: false,
             policy: &p,
         },
     )
@@ -451,6 +456,7 @@ fn revoke_and_refuse_to_encrypt_to_revoked_or_expired() {
             signer_passphrases: &[],
             armor: true,
             force_aead: false,
+            text: false,
             policy: &later,
         },
     )
@@ -499,6 +505,7 @@ fn large_message_roundtrip_16_mib() {
                 signer_passphrases: &[],
                 armor: false,
                 force_aead: false,
+                text: false,
                 policy: &p,
             },
         )
@@ -576,4 +583,80 @@ fn signature_from_a_clock_slightly_ahead_is_valid() {
     )
     .unwrap();
     assert!(v.signatures[0].valid, "{:?}", v.signatures[0]);
+}
+
+#[test]
+fn session_key_out_and_decrypt_with_session_key() {
+    use sealpost_core::decrypt::SessionKeyData;
+    let p = policy();
+    for version in [None, Some(6)] {
+        let bob = key("Bob", KeyType::Curve25519, version);
+        let ct = enc(b"by session key", &[keys::public_cert(&bob)], &[], &[], &p);
+        let out = decrypt(&ct, &dec_opts(std::slice::from_ref(&bob), &[], &p)).unwrap();
+        let sk = out.session_key.expect("the session key is recorded");
+        assert_eq!(sk.algo, 9, "AES-256");
+        let text = sk.to_text();
+        assert!(
+            text.starts_with("9:") && text.len() == 2 + 64,
+            "{}",
+            &text[..2]
+        );
+        assert!(
+            !format!("{sk:?}").contains(&text[2..10]),
+            "Debug redacts the key"
+        );
+        // Only the session key: no secret key at all.
+        let given = [SessionKeyData::parse(&text.to_lowercase()).unwrap()];
+        let mut o = dec_opts(&[], &[], &p);
+        o.session_keys = &given;
+        assert_eq!(decrypt(&ct, &o).unwrap().data, b"by session key");
+        // A wrong session key opens nothing.
+        let mut wrong = text.to_string();
+        let last = wrong.pop().unwrap();
+        wrong.push(if last == '0' { '1' } else { '0' });
+        let given = [SessionKeyData::parse(&wrong).unwrap()];
+        o.session_keys = &given;
+        assert_eq!(
+            decrypt(&ct, &o).unwrap_err().code(),
+            ErrorCode::DecryptionFailed
+        );
+    }
+    for bad in ["", "9", "x:00", "9:0", "9:zz", "300:00"] {
+        assert_eq!(
+            SessionKeyData::parse(bad).unwrap_err().code(),
+            ErrorCode::InvalidArgument,
+            "{bad}"
+        );
+    }
+}
+
+#[test]
+fn text_encryption_makes_text_signatures() {
+    let p = policy();
+    let alice = key("Alice", KeyType::Curve25519, None);
+    let ct = encrypt(
+        b"line one\nline two\n",
+        &EncryptOptions {
+            recipients: &[keys::public_cert(&alice)],
+            passwords: &[],
+            signers: std::slice::from_ref(&alice),
+            signer_passphrases: &[],
+            armor: false,
+            force_aead: false,
+            text: true,
+            policy: &p,
+        },
+    )
+    .unwrap();
+    let out = decrypt(
+        &ct,
+        &dec_opts(
+            std::slice::from_ref(&alice),
+            &[keys::public_cert(&alice)],
+            &p,
+        ),
+    )
+    .unwrap();
+    assert_eq!(out.data, b"line one\nline two\n");
+    assert!(out.signatures[0].valid);
 }

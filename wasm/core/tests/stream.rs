@@ -42,6 +42,7 @@ fn opts<'a>(key: &'a [Cert], verify: &'a [Cert], p: &'a Policy) -> DecryptOption
         key_passphrases: &[],
         passwords: &[],
         verification_certs: verify,
+        session_keys: &[],
         require_signature: false,
         policy: p,
     }
@@ -135,6 +136,7 @@ fn buffered_output_decrypts_as_a_stream() {
             signer_passphrases: &[],
             armor: true,
             force_aead: false,
+            text: false,
             policy: &p,
         },
     )

@@ -520,6 +520,7 @@ pub fn encrypt_mail(mail: &OutgoingMail, opts: &SendOptions<'_>) -> Result<Vec<u
             signer_passphrases: opts.signer_passphrases,
             armor: true,
             force_aead: false,
+            text: false,
             policy: opts.policy,
         },
     )?;
@@ -846,6 +847,7 @@ pub fn read_mail(message: &[u8], opts: &ReadOptions<'_>) -> Result<ReadMail> {
         key_passphrases: opts.key_passphrases,
         passwords: &[],
         verification_certs: opts.verification_certs,
+        session_keys: &[],
         require_signature: false,
         policy: opts.policy,
     };
