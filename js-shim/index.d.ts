@@ -249,12 +249,16 @@ interface DecryptOptions {
   expectSigned?: boolean;
   /** Plaintext cap in bytes (default 256 MiB). */
   maxPlaintext?: number;
+  /** Session keys to try, as 'ALGO:HEX' (SOP's form, e.g. '9:AB…'). */
+  sessionKeys?: string | string[];
+  /** Add `sessionKey` ('ALGO:HEX') to the result: a secret, handle with care. */
+  returnSessionKey?: boolean;
 }
 /** With a streamed message: a StreamedDecryption.  The overloads below cover in-memory messages. */
 export function decrypt(options: DecryptOptions & { format?: 'utf8'; stream: true }): Promise<StreamedDecryption<string>>;
 export function decrypt(options: DecryptOptions & { format: 'binary'; stream: true }): Promise<StreamedDecryption<Uint8Array>>;
-export function decrypt(options: DecryptOptions & { format?: 'utf8' }): Promise<{ data: string; signatures: VerificationResult[]; layers: Layers }>;
-export function decrypt(options: DecryptOptions & { format: 'binary' }): Promise<{ data: Uint8Array; signatures: VerificationResult[]; layers: Layers }>;
+export function decrypt(options: DecryptOptions & { format?: 'utf8' }): Promise<{ data: string; signatures: VerificationResult[]; layers: Layers; sessionKey?: string | null }>;
+export function decrypt(options: DecryptOptions & { format: 'binary' }): Promise<{ data: Uint8Array; signatures: VerificationResult[]; layers: Layers; sessionKey?: string | null }>;
 
 export function sign(options: { message: CleartextMessage; signingKeys: Key | Key[] }): Promise<string>;
 export function sign(options: { message: Message; signingKeys: Key | Key[]; detached?: boolean; format?: 'armored' }): Promise<string>;

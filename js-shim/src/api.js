@@ -607,6 +607,7 @@ export async function encrypt(options) {
     passwords: pws,
     armor: format === 'armored',
     forceAead: Boolean(config.aeadProtect),
+    text: message.isText,
   };
   const be = current();
   if (isStream(message.data)) {
@@ -622,20 +623,22 @@ export async function encrypt(options) {
 }
 
 /**
- * Decrypts: decrypt({ message, decryptionKeys, passwords, verificationKeys, expectSigned, format }).
+ * Decrypts: decrypt({ message, decryptionKeys, passwords, sessionKeys, verificationKeys, expectSigned, format, returnSessionKey }).
+ * sessionKeys are 'ALGO:HEX' strings (SOP's form); returnSessionKey adds `sessionKey` in that form.
  * Returns { data, signatures }; data is a string (format 'utf8', default) or Uint8Array ('binary').
  * No data is returned unless the whole message authenticated; with expectSigned, unless a
  * signature by a verificationKeys key is valid.
  */
 export async function decrypt(options) {
   checkObject('options', options);
-  const { message, decryptionKeys, passwords, verificationKeys, expectSigned = false, format = 'utf8', maxPlaintext, stream } = options;
+  const { message, decryptionKeys, passwords, verificationKeys, expectSigned = false, format = 'utf8', maxPlaintext, stream, sessionKeys, returnSessionKey = false } = options;
   checkMessage('message', message, ['encoded']);
   checkStreamHint(stream, message);
   checkFormat(format, ['utf8', 'binary']);
   const keys = keyList('decryptionKeys', decryptionKeys, { privateOnly: true });
   const pws = optionalStrings('passwords', passwords);
-  if (keys.length === 0 && pws.length === 0) throw new TypeError('decryptionKeys or passwords is required');
+  const sks = optionalStrings('sessionKeys', sessionKeys);
+  if (keys.length === 0 && pws.length === 0 && sks.length === 0) throw new TypeError('decryptionKeys, passwords or sessionKeys is required');
   if (maxPlaintext !== undefined && !(Number.isFinite(maxPlaintext) && maxPlaintext >= 0)) throw new RangeError('maxPlaintext must be a number ≥ 0');
   const options_ = {
     keys,
@@ -643,13 +646,17 @@ export async function decrypt(options) {
     verification: keyList('verificationKeys', verificationKeys),
     requireSignature: Boolean(expectSigned),
     maxPlaintext,
+    sessionKeys: sks,
+    returnSessionKey: Boolean(returnSessionKey),
   };
   const be = current();
   if (isStream(message.data)) {
     return decryptStream(be, options_, message.data, format);
   }
   const r = await be.call('decrypt', { ...options_, data: message.data });
-  return { data: format === 'utf8' ? dec.decode(r.data) : r.data, signatures: signatureResults(r.signatures), layers: r.layers };
+  const result = { data: format === 'utf8' ? dec.decode(r.data) : r.data, signatures: signatureResults(r.signatures), layers: r.layers };
+  if (returnSessionKey) result.sessionKey = r.sessionKey;
+  return result;
 }
 
 /**

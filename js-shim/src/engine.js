@@ -44,7 +44,7 @@ export function createEngine(wasm, { exportUnlocked }) {
     return s;
   }
 
-  function encryption({ recipients = [], signers = [], signerPassphrases = [], passwords = [], armor = true, forceAead = false }) {
+  function encryption({ recipients = [], signers = [], signerPassphrases = [], passwords = [], armor = true, forceAead = false, text = false }) {
     const e = new wasm.Encryption();
     try {
       for (const h of recipients) e.addRecipient(get(h));
@@ -53,6 +53,7 @@ export function createEngine(wasm, { exportUnlocked }) {
       for (const p of passwords) e.addPassword(p);
       e.setArmor(armor);
       e.setForceAead(forceAead);
+      e.setText(text);
       return e;
     } catch (err) {
       e.free();
@@ -60,7 +61,7 @@ export function createEngine(wasm, { exportUnlocked }) {
     }
   }
 
-  function decryption({ keys: keyHandles = [], keyPassphrases = [], passwords = [], verification = [], requireSignature = false, maxPlaintext }) {
+  function decryption({ keys: keyHandles = [], keyPassphrases = [], passwords = [], verification = [], requireSignature = false, maxPlaintext, sessionKeys = [], returnSessionKey = false }) {
     const d = new wasm.Decryption();
     try {
       for (const h of keyHandles) d.addKey(get(h));
@@ -69,6 +70,8 @@ export function createEngine(wasm, { exportUnlocked }) {
       for (const h of verification) d.addVerificationKey(get(h));
       d.setRequireSignature(requireSignature);
       if (maxPlaintext !== undefined) d.setMaxPlaintext(maxPlaintext);
+      for (const k of sessionKeys) d.addSessionKey(k);
+      d.setReturnSessionKey(returnSessionKey);
       return d;
     } catch (err) {
       d.free();

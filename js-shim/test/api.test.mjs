@@ -196,3 +196,18 @@ test('disposed keys and a trapped instance', async () => {
   const fresh = await keyPair();
   assert.equal(fresh.privateKey.getFingerprint().length, 40);
 });
+
+test('session keys: returned on request, and enough to decrypt alone', async () => {
+  const { privateKey } = await keyPair();
+  const publicKey = await privateKey.toPublic();
+  const armored = await sp.encrypt({ message: await text('session'), encryptionKeys: publicKey });
+  const message = await sp.readMessage({ armoredMessage: armored });
+  const plain = await sp.decrypt({ message, decryptionKeys: privateKey });
+  assert.equal('sessionKey' in plain, false, 'not revealed unless asked');
+  const { sessionKey } = await sp.decrypt({ message, decryptionKeys: privateKey, returnSessionKey: true });
+  assert.match(sessionKey, /^9:[0-9A-F]{64}$/);
+  const { data } = await sp.decrypt({ message, sessionKeys: sessionKey });
+  assert.equal(data, 'session');
+  await rejectsWith(sp.decrypt({ message, sessionKeys: '9:' + '00'.repeat(32) }), 'DECRYPTION_FAILED');
+  await rejectsWith(sp.decrypt({ message, sessionKeys: 'nonsense' }), 'INVALID_ARGUMENT');
+});

@@ -95,6 +95,7 @@ impl Encryption {
             signer_passphrases: self.signer_passphrases.clone(),
             armor: self.armor,
             force_aead: self.force_aead,
+            text: self.text,
             policy: Policy::new(),
         })
         .js()?;

@@ -87,6 +87,8 @@ pub struct EncryptInputs {
     pub armor: bool,
     /// Force SEIPDv2.
     pub force_aead: bool,
+    /// A text literal packet and text signatures.
+    pub text: bool,
     /// The policy.
     pub policy: Policy,
 }
@@ -123,7 +125,7 @@ impl EncryptStream {
                     signer_passphrases: &i.signer_passphrases,
                     armor: i.armor,
                     force_aead: i.force_aead,
-                    text: false,
+                    text: i.text,
                     policy: &i.policy,
                 },
             )

@@ -25,6 +25,7 @@ fn stream_encrypt(pt: &[u8], to: &Cert, signer: Option<&Cert>, chunk: usize) -> 
         signer_passphrases: vec![],
         armor: false,
         force_aead: false,
+        text: false,
         policy: policy(),
     })
     .unwrap();
