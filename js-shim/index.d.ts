@@ -186,7 +186,11 @@ export interface VerificationResult {
   signerFingerprint: string | null;
   status: 'valid' | 'unknown_key' | 'bad_key' | 'bad_signature' | 'malformed' | 'unsupported';
   valid: boolean;
+  /** The (sub)key that made the signature. */
+  signingKeyFingerprint: string | null;
   created: Date | null;
+  /** 'binary' or 'text': the signature's type. */
+  mode: 'binary' | 'text' | null;
   reason: string | null;
   /** Resolves to true, or rejects with a SealpostError (NO_VALID_SIGNATURE). Created on first access. */
   readonly verified: Promise<true>;
@@ -373,6 +377,9 @@ export function wkdLookup(
 ): Promise<Key[]>;
 /** An Autocrypt header value (folded) for key and address. */
 export function autocryptHeader(key: Key, address: string, options?: AutocryptOptions): Promise<string>;
+
+/** Splits an inline- or cleartext-signed message into data and a binary detached signature (unverified). */
+export function inlineDetach(message: Uint8Array | string): Promise<{ data: Uint8Array; signature: Uint8Array }>;
 
 export function armor(data: Uint8Array, type?: 'message' | 'publicKey' | 'privateKey' | 'signature'): Promise<string>;
 export function unarmor(text: string): Promise<{ data: Uint8Array }>;

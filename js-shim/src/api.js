@@ -553,9 +553,11 @@ function signatureResults(list) {
     const result = {
       keyID: new KeyID(s.issuer ?? '0000000000000000'),
       signerFingerprint: s.signerFingerprint ? s.signerFingerprint.toLowerCase() : null,
+      signingKeyFingerprint: s.signingKeyFingerprint ? s.signingKeyFingerprint.toLowerCase() : null,
       status: s.status,
       valid: s.valid,
       created: s.created == null ? null : new Date(s.created * 1000),
+      mode: s.mode ?? null,
       reason: s.reason,
     };
     let verified;
@@ -875,6 +877,18 @@ export async function autocryptHeader(key, address, options = {}) {
   const [handle] = keyList('key', key);
   checkString('address', address);
   return current().call('autocryptHeader', handle, address, autocryptOptions({ preferEncrypt: options.preferEncrypt }).preferMutual);
+}
+
+/**
+ * Splits an inline-signed or cleartext-signed message into its data and a detached signature
+ * over it: inlineDetach(bytesOrArmoredText) → { data: Uint8Array, signature: Uint8Array } (binary).
+ * Nothing is verified: verify the result with verify({ message, signature }).
+ */
+export async function inlineDetach(message) {
+  const data = typeof message === 'string' ? enc.encode(message) : message;
+  checkBytes('message', data);
+  const r = await current().call('inlineDetach', data);
+  return { data: r.data, signature: r.signatures };
 }
 
 const ARMOR_KINDS = { message: 'message', publicKey: 'public-key', privateKey: 'secret-key', signature: 'signature' };

@@ -243,6 +243,10 @@ export function createEngine(wasm, { exportUnlocked }) {
       return wasm.autocryptHeader(get(handle), address, preferMutual);
     },
 
+    inlineDetach(data) {
+      return wasm.inlineDetach(data);
+    },
+
     armor(data, kind) {
       return wasm.armor(data, kind);
     },

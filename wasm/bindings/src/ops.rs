@@ -464,3 +464,15 @@ impl DecryptStream {
         ])
     }
 }
+
+/// Splits an inline- or cleartext-signed message into `{ data, signatures }`
+/// (binary detached signatures over `data`).  Nothing is verified.
+#[wasm_bindgen(js_name = inlineDetach)]
+pub fn inline_detach(message: JsValue) -> Result<JsValue, JsValue> {
+    let msg = bytes("message", &message)?;
+    let d = verify::detach(&msg, &Policy::new()).js()?;
+    object(&[
+        ("data", Uint8Array::from(&d.data[..]).into()),
+        ("signatures", Uint8Array::from(&d.signatures[..]).into()),
+    ])
+}

@@ -45,6 +45,8 @@ pub struct SignatureResult {
     pub signing_key_fingerprint: Option<String>,
     /// The issuer named in the signature (fingerprint or key ID).
     pub issuer: Option<String>,
+    /// `binary` or `text` (the signature's type), as SOP reports it.
+    pub mode: Option<String>,
     /// The signature's creation time.
     pub created: Option<u64>,
     /// Why it is not valid (no secrets, no plaintext).
@@ -138,6 +140,17 @@ impl VerificationHelper for Helper {
     }
 }
 
+fn mode_of(sig: &openpgp::packet::Signature) -> Option<String> {
+    Some(
+        match sig.typ() {
+            openpgp::types::SignatureType::Binary => "binary",
+            openpgp::types::SignatureType::Text => "text",
+            _ => return None,
+        }
+        .to_owned(),
+    )
+}
+
 fn issuer_of(sig: &openpgp::packet::Signature) -> Option<String> {
     sig.get_issuers().first().map(|h| h.to_hex())
 }
@@ -152,6 +165,7 @@ fn describe(
             signer_fingerprint: Some(good.ka.cert().fingerprint().to_hex()),
             signing_key_fingerprint: Some(good.ka.key().fingerprint().to_hex()),
             issuer: issuer_of(good.sig),
+            mode: mode_of(good.sig),
             created: secs(good.sig.signature_creation_time()),
             reason: None,
         },
@@ -161,6 +175,7 @@ fn describe(
             signer_fingerprint: None,
             signing_key_fingerprint: None,
             issuer: issuer_of(sig),
+            mode: mode_of(sig),
             created: secs(sig.signature_creation_time()),
             reason: Some("no given certificate has the signing key".into()),
         },
@@ -170,6 +185,7 @@ fn describe(
             signer_fingerprint: Some(cert.fingerprint().to_hex()),
             signing_key_fingerprint: None,
             issuer: issuer_of(sig),
+            mode: mode_of(sig),
             created: secs(sig.signature_creation_time()),
             reason: Some(format!("signing key not validly bound: {}", short(&error))),
         },
@@ -179,6 +195,7 @@ fn describe(
             signer_fingerprint: Some(ka.cert().fingerprint().to_hex()),
             signing_key_fingerprint: Some(ka.key().fingerprint().to_hex()),
             issuer: issuer_of(sig),
+            mode: mode_of(sig),
             created: secs(sig.signature_creation_time()),
             reason: Some(format!("signing key not usable: {}", short(&error))),
         },
@@ -188,6 +205,7 @@ fn describe(
             signer_fingerprint: Some(ka.cert().fingerprint().to_hex()),
             signing_key_fingerprint: Some(ka.key().fingerprint().to_hex()),
             issuer: issuer_of(sig),
+            mode: mode_of(sig),
             created: secs(sig.signature_creation_time()),
             reason: Some(format!("bad signature: {}", short(&error))),
         },
@@ -197,6 +215,7 @@ fn describe(
             signer_fingerprint: None,
             signing_key_fingerprint: None,
             issuer: issuer_of(sig),
+            mode: mode_of(sig),
             created: secs(sig.signature_creation_time()),
             reason: Some(format!("malformed signature: {}", short(&error))),
         },
@@ -206,6 +225,7 @@ fn describe(
             signer_fingerprint: None,
             signing_key_fingerprint: None,
             issuer: None,
+            mode: None,
             created: None,
             reason: Some("unsupported signature".into()),
         },

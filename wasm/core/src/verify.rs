@@ -96,3 +96,104 @@ pub fn verify_detached(
         signatures: v.into_helper().results,
     })
 }
+
+/// An inline-signed message split into its data and its signatures.
+#[derive(Debug)]
+pub struct Detached {
+    /// The literal data.
+    pub data: Vec<u8>,
+    /// The signature packets, binary, as a detached signature over `data`.
+    pub signatures: Vec<u8>,
+}
+
+/// Collects every signature of a message without checking any: given no
+/// certificates, each comes back as "missing key" with its packet.
+struct Collector {
+    signatures: Vec<openpgp::packet::Signature>,
+    encrypted: bool,
+}
+
+impl openpgp::parse::stream::VerificationHelper for Collector {
+    fn get_certs(&mut self, _: &[openpgp::KeyHandle]) -> openpgp::Result<Vec<Cert>> {
+        Ok(Vec::new())
+    }
+    fn check(
+        &mut self,
+        structure: openpgp::parse::stream::MessageStructure,
+    ) -> openpgp::Result<()> {
+        use openpgp::parse::stream::{MessageLayer, VerificationError as V};
+        for layer in structure.into_iter() {
+            match layer {
+                MessageLayer::Encryption { .. } => self.encrypted = true,
+                MessageLayer::Compression { .. } => {}
+                MessageLayer::SignatureGroup { results } => {
+                    for r in results {
+                        let sig = match r {
+                            Ok(good) => good.sig,
+                            Err(V::MissingKey { sig })
+                            | Err(V::UnboundKey { sig, .. })
+                            | Err(V::BadKey { sig, .. })
+                            | Err(V::BadSignature { sig, .. })
+                            | Err(V::MalformedSignature { sig, .. }) => sig,
+                            Err(_) => continue,
+                        };
+                        self.signatures.push(sig.clone());
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Splits an inline-signed or cleartext-signed message into the data and
+/// detached signatures over it (SOP's `inline-detach`).  Nothing is
+/// verified, but the message must follow the signed-message grammar (one
+/// literal packet, its signatures, optionally compressed); encrypted input
+/// is refused.
+pub fn detach(message: &[u8], policy: &Policy) -> Result<Detached> {
+    use openpgp::serialize::Serialize;
+    if message.is_empty() {
+        return Err(Error::new(
+            ErrorCode::MalformedInput,
+            "message: empty input",
+        ));
+    }
+    let bad = |e| Error::from_parse("signed message", e);
+    let helper = Collector {
+        signatures: Vec::new(),
+        encrypted: false,
+    };
+    let mut v = VerifierBuilder::from_bytes(message)
+        .map_err(bad)?
+        .with_policy(policy.standard(), policy.message_time(), helper)
+        .map_err(bad)?;
+    let mut data = Vec::new();
+    read_limited(&mut v, &mut data, policy.max_plaintext(), bad)?;
+    if !v.message_processed() {
+        return Err(Error::new(
+            ErrorCode::MalformedInput,
+            "signed message: trailing data",
+        ));
+    }
+    let helper = v.into_helper();
+    if helper.encrypted {
+        return Err(Error::new(
+            ErrorCode::MalformedInput,
+            "the message is encrypted, not inline-signed",
+        ));
+    }
+    if helper.signatures.is_empty() {
+        return Err(Error::new(
+            ErrorCode::MalformedInput,
+            "not an inline-signed message: no signature",
+        ));
+    }
+    let mut signatures = Vec::new();
+    for sig in helper.signatures {
+        openpgp::Packet::Signature(sig)
+            .serialize(&mut signatures)
+            .map_err(|e| Error::new(ErrorCode::Internal, format!("serialize: {e}")))?;
+    }
+    Ok(Detached { data, signatures })
+}

@@ -660,3 +660,52 @@ fn text_encryption_makes_text_signatures() {
     assert_eq!(out.data, b"line one\nline two\n");
     assert!(out.signatures[0].valid);
 }
+
+#[test]
+fn inline_detach_gives_data_and_a_detached_signature() {
+    let p = policy();
+    let alice = key("Alice", KeyType::Curve25519, None);
+    let certs = [keys::public_cert(&alice)];
+    for (mode, text) in [
+        (SignMode::Inline, false),
+        (SignMode::Inline, true),
+        (SignMode::Cleartext, true),
+    ] {
+        let signed = sign(
+            b"detach me\nsecond line\n",
+            &SignOptions {
+                signers: std::slice::from_ref(&alice),
+                passphrases: &[],
+                mode,
+                text,
+                armor: true,
+                policy: &p,
+            },
+        )
+        .unwrap();
+        let d = sealpost_core::verify::detach(&signed, &p).unwrap_or_else(|e| {
+            panic!("{mode:?} {text}: {e}\n{}", String::from_utf8_lossy(&signed))
+        });
+        assert!(d.data.starts_with(b"detach me\n"), "{mode:?}");
+        let v = verify_detached(
+            &d.data,
+            &d.signatures,
+            &VerifyOptions {
+                certs: &certs,
+                require_signature: true,
+                policy: &p,
+            },
+        )
+        .unwrap();
+        assert!(v.signatures[0].valid, "{mode:?}");
+        assert_eq!(
+            v.signatures[0].mode.as_deref(),
+            Some(if text { "text" } else { "binary" })
+        );
+    }
+    let ct = enc(b"x", &certs, &[], &[], &p);
+    assert_eq!(
+        sealpost_core::verify::detach(&ct, &p).unwrap_err().code(),
+        ErrorCode::MalformedInput
+    );
+}
