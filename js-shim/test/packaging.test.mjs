@@ -60,7 +60,7 @@ async function runPage(dir, path = '') {
 
 test('the tarball holds the wasm, the modules and the types, nothing else', () => {
   const listing = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).split('\n').filter(Boolean);
-  for (const f of ['package/package.json', 'package/index.d.ts', 'package/README.md', 'package/src/browser.js', 'package/src/node.js', 'package/src/worker.js', 'package/src/wasm/sealpost_wasm_bg.wasm', 'package/src/wasm/index.js']) {
+  for (const f of ['package/package.json', 'package/index.d.ts', 'package/README.md', 'package/src/browser.js', 'package/src/node.js', 'package/src/worker.js', 'package/src/wasm/sealpost_wasm_bg.wasm', 'package/src/wasm/index.js', 'package/bin/sealpost-sop']) {
     assert.ok(listing.includes(f), `${f} missing from the tarball`);
   }
   assert.ok(!listing.some((f) => f.includes('/test/')), 'tests are not shipped');
@@ -73,6 +73,11 @@ test('a fresh Node ESM project', () => {
   });
   npm(dir, 'install', tarball);
   assert.equal(execFileSync(process.execPath, ['main.js'], { cwd: dir, encoding: 'utf8' }).trim(), 'packed ✓ direct true');
+  // The package's bin: npm links it, and it runs the packed wasm.
+  const sop = join(dir, 'node_modules/.bin/sealpost-sop');
+  assert.match(execFileSync(sop, ['version'], { encoding: 'utf8' }), /^sealpost-sop /);
+  const key = execFileSync(sop, ['generate-key', 'P <p@example.org>']);
+  assert.match(key.toString(), /BEGIN PGP PRIVATE KEY BLOCK/);
 });
 
 test('a Vite project, built, in Chromium (worker mode)', async () => {

@@ -1,0 +1,230 @@
+// sealpost-sop (bin/sealpost-sop): every subcommand round trip, GnuPG in the
+// loop both ways, the special designators, and every exit code provoked.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync, execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, readFileSync, rmSync, chmodSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as sp from '../src/node.js';
+
+const SOP = new URL('../bin/sealpost-sop', import.meta.url).pathname;
+let dir;
+let gnupg;
+
+function sop(args, input = '', { env = {}, stdio } = {}) {
+  const r = spawnSync(SOP, args, { cwd: dir, input, env: { ...process.env, ...env }, stdio, maxBuffer: 64 << 20 });
+  return { status: r.status, out: r.stdout, text: r.stdout ? r.stdout.toString() : '', err: r.stderr ? r.stderr.toString() : '' };
+}
+
+function ok(args, input, opts) {
+  const r = sop(args, input, opts);
+  assert.equal(r.status, 0, `sealpost-sop ${args.join(' ')} → ${r.status}: ${r.err}`);
+  return r;
+}
+
+function exits(code, args, input, opts) {
+  const r = sop(args, input, opts);
+  assert.equal(r.status, code, `sealpost-sop ${args.join(' ')}: expected exit ${code}, got ${r.status}: ${r.err}`);
+  return r;
+}
+
+const file = (name, data) => {
+  writeFileSync(join(dir, name), data);
+  return name;
+};
+
+function gpg(args, input) {
+  return spawnSync('gpg', ['--batch', '--yes', '--no-tty', '--pinentry-mode', 'loopback', '--trust-model', 'always', '--status-fd', '2', ...args], {
+    cwd: dir,
+    env: { ...process.env, GNUPGHOME: gnupg },
+    input,
+    maxBuffer: 64 << 20,
+  });
+}
+
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'sop-'));
+  gnupg = mkdtempSync(join(tmpdir(), 'sop-gpg-'));
+  chmodSync(gnupg, 0o700);
+});
+
+after(() => {
+  spawnSync('gpgconf', ['--kill', 'all'], { env: { ...process.env, GNUPGHOME: gnupg } });
+  rmSync(dir, { recursive: true, force: true });
+  rmSync(gnupg, { recursive: true, force: true });
+});
+
+test('version and list-profiles', () => {
+  assert.match(ok(['version']).text, /^sealpost-sop \d+\.\d+\.\d+\n$/);
+  assert.match(ok(['version', '--backend']).text, /sequoia-openpgp/);
+  assert.match(ok(['version', '--extended']).text, /key types: .*curve25519/);
+  assert.match(ok(['version', '--sop-spec']).text, /draft-dkg-openpgp-stateless-cli/);
+  const profiles = ok(['list-profiles', 'generate-key']).text.trim().split('\n');
+  assert.deepEqual(profiles.map((l) => l.split(':')[0]), ['compatibility', 'rfc9580', 'pqc']);
+  assert.match(ok(['list-profiles', 'encrypt']).text, /^compatibility: .*\nrfc9580: /);
+});
+
+test('every subcommand round trips, for each generate-key profile', () => {
+  for (const profile of ['compatibility', 'rfc9580', 'pqc']) {
+    const key = file(`${profile}.key`, ok(['generate-key', `--profile=${profile}`, 'Alice <alice@example.org>']).out);
+    assert.match(readFileSync(join(dir, key), 'utf8'), /^-----BEGIN PGP PRIVATE KEY BLOCK-----/);
+    const cert = file(`${profile}.cert`, ok(['extract-cert'], readFileSync(join(dir, key))).out);
+    assert.match(readFileSync(join(dir, cert), 'utf8'), /^-----BEGIN PGP PUBLIC KEY BLOCK-----/);
+
+    // sign / verify, binary and text
+    for (const as of ['binary', 'text']) {
+      const sig = file(`${profile}-${as}.sig`, ok(['sign', `--as=${as}`, key], 'data\n').out);
+      const line = ok(['verify', sig, cert], 'data\n').text;
+      assert.match(line, new RegExp(`^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ [0-9A-F]{40,64} [0-9A-F]{40,64} mode:${as} signed by Alice`));
+      exits(3, ['verify', sig, cert], 'other data\n');
+    }
+    // inline-sign / inline-verify / inline-detach, all three forms
+    for (const as of ['binary', 'text', 'clearsigned']) {
+      const signed = ok(['inline-sign', `--as=${as}`, key], 'inline text\n').out;
+      const v = ok(['inline-verify', `--verifications-out=${profile}-${as}.ver`, cert], signed);
+      assert.equal(v.text, 'inline text\n');
+      assert.match(readFileSync(join(dir, `${profile}-${as}.ver`), 'utf8'), / mode:(binary|text) /);
+      const detached = ok(['inline-detach', `--signatures-out=${profile}-${as}.det`], signed);
+      assert.ok(detached.text.startsWith('inline text'));
+      ok(['verify', `${profile}-${as}.det`, cert], detached.out);
+    }
+    // encrypt / decrypt with signatures and session keys
+    const ct = ok(['encrypt', `--sign-with=${key}`, cert], 'secret\n').out;
+    const d = ok(['decrypt', `--session-key-out=${profile}.sk`, `--verify-with=${cert}`, `--verifications-out=${profile}.dver`, key], ct);
+    assert.equal(d.text, 'secret\n');
+    assert.match(readFileSync(join(dir, `${profile}.sk`), 'utf8'), /^\d+:[0-9A-F]+\n$/);
+    assert.match(readFileSync(join(dir, `${profile}.dver`), 'utf8'), /signed by Alice/);
+    assert.equal(ok(['decrypt', `--with-session-key=${profile}.sk`], ct).text, 'secret\n');
+  }
+  // passwords, --as=text, the rfc9580 encrypt profile, --no-armor, armor / dearmor
+  const pw = file('pw', 'correct horse\n');
+  const ct = ok(['encrypt', '--as=text', '--profile=rfc9580', '--no-armor', `--with-password=${pw}`], 'text body\n').out;
+  assert.notEqual(ct[0], '-'.charCodeAt(0));
+  assert.equal(ok(['decrypt', `--with-password=${pw}`], ct).text, 'text body\n');
+  const armored = ok(['armor'], ct).out;
+  assert.match(armored.toString(), /^-----BEGIN PGP MESSAGE-----/);
+  assert.deepEqual(ok(['armor'], armored).out, armored, 'armor is idempotent');
+  assert.deepEqual(ok(['dearmor'], armored).out, ct);
+  assert.deepEqual(ok(['dearmor'], ct).out, ct, 'dearmor is idempotent');
+});
+
+test('key passwords: generate locked, change, revoke', () => {
+  const pw = file('kp', 'key password');
+  const pw2 = file('kp2', 'another one');
+  const key = file('locked.key', ok(['generate-key', `--with-key-password=${pw}`, 'Bob <bob@example.org>']).out);
+  const cert = file('locked.cert', ok(['extract-cert'], readFileSync(join(dir, key))).out);
+  exits(67, ['sign', key], 'x');
+  ok(['sign', `--with-key-password=${pw2}`, `--with-key-password=${pw}`, key], 'x');
+  const changed = file('changed.key', ok(['change-key-password', `--old-key-password=${pw}`, `--new-key-password=${pw2}`], readFileSync(join(dir, key))).out);
+  exits(67, ['sign', `--with-key-password=${pw}`, changed], 'x');
+  ok(['sign', `--with-key-password=${pw2}`, changed], 'x');
+  const open = file('open.key', ok(['change-key-password', `--old-key-password=${pw2}`], readFileSync(join(dir, changed))).out);
+  ok(['sign', open], 'x');
+  // @ENV: as a password source
+  ok(['sign', '--with-key-password=@ENV:SOP_TEST_PW', key], 'x', { env: { SOP_TEST_PW: 'key password' } });
+
+  const revoked = file('revoked.cert', ok(['revoke-key', `--with-key-password=${pw}`], readFileSync(join(dir, key))).out);
+  assert.match(readFileSync(join(dir, revoked), 'utf8'), /^-----BEGIN PGP PUBLIC KEY BLOCK-----/);
+  exits(17, ['encrypt', revoked], 'x'); // CERT_CANNOT_ENCRYPT
+  ok(['encrypt', cert], 'x');
+});
+
+test('GnuPG in the loop, both directions', () => {
+  // gpg makes a key; sealpost-sop reads its messages and signatures.
+  const pass = file('gpgpass', 'gpg passphrase');
+  const gen = gpg(['--passphrase', 'gpg passphrase', '--quick-gen-key', 'Gnu <gnu@example.org>', 'ed25519', 'sign,cert', 'never']);
+  assert.equal(gen.status, 0, gen.stderr.toString());
+  const fpr = gpg(['--with-colons', '--list-keys', 'gnu@example.org']).stdout.toString().split('\n').find((l) => l.startsWith('fpr:')).split(':')[9];
+  gpg(['--passphrase', 'gpg passphrase', '--quick-add-key', fpr, 'cv25519', 'encr', 'never']);
+  const gnuKey = file('gnu.key', gpg(['--passphrase', 'gpg passphrase', '--armor', '--export-secret-keys', fpr]).stdout);
+  const gnuCert = file('gnu.cert', gpg(['--armor', '--export', fpr]).stdout);
+  const mine = file('me.key', ok(['generate-key', 'Me <me@example.org>']).out);
+  const myCert = file('me.cert', ok(['extract-cert'], readFileSync(join(dir, mine))).out);
+  assert.equal(gpg(['--import', join(dir, myCert)]).status, 0);
+
+  const gct = gpg(['--passphrase', 'gpg passphrase', '--armor', '--encrypt', '--sign', '-u', fpr, '-r', fpr], 'from gpg\n').stdout;
+  exits(67, ['decrypt', gnuKey], gct); // locked, no password
+  const d = ok(['decrypt', `--with-key-password=${pass}`, `--verify-with=${gnuCert}`, '--verifications-out=gnu.ver', gnuKey], gct);
+  assert.equal(d.text, 'from gpg\n');
+  assert.match(readFileSync(join(dir, 'gnu.ver'), 'utf8'), new RegExp(` ${fpr} mode:binary`));
+  const gsig = gpg(['--passphrase', 'gpg passphrase', '--armor', '--detach-sign', '-u', fpr], 'gpg data').stdout;
+  ok(['verify', file('g.sig', gsig), gnuCert], 'gpg data');
+  const gclear = gpg(['--passphrase', 'gpg passphrase', '--clearsign', '-u', fpr], 'clear gpg\n').stdout;
+  // The cleartext framework signs the text without its final line break (RFC 9580 §7).
+  assert.equal(ok(['inline-verify', gnuCert], gclear).text, 'clear gpg');
+
+  // sealpost-sop writes; gpg reads.
+  const ct = ok(['encrypt', `--sign-with=${mine}`, gnuCert], 'to gpg\n').out;
+  const r = gpg(['--passphrase', 'gpg passphrase', '--decrypt'], ct);
+  assert.equal(r.stdout.toString(), 'to gpg\n');
+  assert.match(r.stderr.toString(), /GOODSIG/);
+  const sig = file('mine.sig', ok(['sign', '--as=text', mine], 'signed for gpg\n').out);
+  file('signed.txt', 'signed for gpg\n');
+  const v = gpg(['--verify', join(dir, sig), join(dir, 'signed.txt')]);
+  assert.match(v.stderr.toString(), /GOODSIG/);
+  const clear = ok(['inline-sign', '--as=clearsigned', mine], 'clearsigned for gpg\n').out;
+  assert.match(gpg(['--verify'], clear).stderr.toString(), /GOODSIG/);
+});
+
+test('every exit code, provoked on purpose', async () => {
+  const key = file('e.key', ok(['generate-key', 'E <e@example.org>']).out);
+  const cert = file('e.cert', ok(['extract-cert'], readFileSync(join(dir, key))).out);
+  const other = file('o.key', ok(['generate-key', 'O <o@example.org>']).out);
+  const otherCert = file('o.cert', ok(['extract-cert'], readFileSync(join(dir, other))).out);
+  const sig = file('e.sig', ok(['sign', key], 'data').out);
+
+  exits(1, []); // no subcommand
+  exits(3, ['verify', sig, otherCert], 'data'); // NO_SIGNATURE
+  exits(3, ['inline-verify', otherCert], ok(['inline-sign', key], 'data').out);
+  exits(3, ['verify', '--not-before=2099-01-01T00:00:00Z', sig, cert], 'data');
+  exits(19, ['sign'], 'data'); // MISSING_ARG
+  exits(19, ['verify', sig], 'data');
+  exits(19, ['inline-detach'], 'data');
+  exits(29, ['decrypt', other], ok(['encrypt', cert], 'x').out); // CANNOT_DECRYPT
+  exits(29, ['decrypt', `--with-password=${file('wrong', 'wrong')}`], ok(['encrypt', `--with-password=${file('right', 'right')}`], 'x').out);
+  exits(31, ['encrypt', `--with-password=${file('binpw', Buffer.from([0xff, 0xfe, 0x00]))}`], 'x'); // PASSWORD_NOT_HUMAN_READABLE
+  exits(37, ['sign', '--no-such-option', key], 'x'); // UNSUPPORTED_OPTION
+  exits(37, ['generate-key', '--signing-only', 'x']);
+  exits(41, ['decrypt', key], 'this is not an OpenPGP message'); // BAD_DATA
+  exits(41, ['sign', cert], 'x'); // a certificate where a key is needed
+  exits(41, ['verify', file('junk.sig', 'junk'), cert], 'data');
+  exits(53, ['sign', '--as=text', key], Buffer.from([0xff, 0xfe])); // EXPECTED_TEXT
+  exits(59, ['decrypt', '--session-key-out=e.key', key], ok(['encrypt', cert], 'x').out); // OUTPUT_EXISTS
+  exits(61, ['sign', 'no-such-file.key'], 'x'); // MISSING_INPUT
+  exits(61, ['sign', '--with-key-password=@ENV:SOP_UNSET_VARIABLE', key], 'x');
+  exits(67, ['sign', file('l.key', ok(['generate-key', `--with-key-password=${file('lp', 'pw')}`, 'L']).out)], 'x'); // KEY_IS_PROTECTED
+  exits(69, ['frobnicate']); // UNSUPPORTED_SUBCOMMAND
+  exits(71, ['sign', '@HTTP:example', key], 'x'); // UNSUPPORTED_SPECIAL_PREFIX
+  file('@ENV:AMBIGUOUS', 'a file with a designator name');
+  exits(73, ['encrypt', '--with-password=@ENV:AMBIGUOUS'], 'x', { env: { AMBIGUOUS: 'pw' } }); // AMBIGUOUS_INPUT
+  const revokedKey = file('r.key', ok(['generate-key', 'R <r@example.org>']).out);
+  const revoked = ok(['revoke-key'], readFileSync(join(dir, revokedKey))).out;
+  exits(17, ['encrypt', file('r.cert', revoked)], 'x'); // CERT_CANNOT_ENCRYPT
+  // KEY_CANNOT_SIGN: a secret key that expired a second after it was made.
+  const { privateKey } = await sp.generateKey({ userIDs: 'X <x@example.org>', keyExpirationTime: 1 });
+  const expired = file('expired.key', privateKey);
+  await new Promise((resolve) => setTimeout(resolve, 2100));
+  exits(79, ['sign', expired], 'x');
+  exits(83, ['inline-sign', '--as=clearsigned', '--no-armor', key], 'x'); // INCOMPATIBLE_OPTIONS
+  exits(83, ['decrypt', `--verify-with=${cert}`, key], 'x');
+  exits(83, ['sign', '--armor', '--no-armor', key], 'x');
+  exits(89, ['generate-key', '--profile=quantum-teleport', 'x']); // UNSUPPORTED_PROFILE
+  exits(89, ['list-profiles', 'sign']);
+});
+
+test('@FD: for inputs and outputs', () => {
+  const key = file('fd.key', ok(['generate-key', 'F <f@example.org>']).out);
+  const cert = file('fd.cert', ok(['extract-cert'], readFileSync(join(dir, key))).out);
+  const ct = ok(['encrypt', cert], 'via fd\n').out;
+  // The session key goes to fd 3, a pipe the test reads.
+  const r = spawnSync('sh', ['-c', `"${SOP}" decrypt --session-key-out=@FD:3 fd.key 3>sk.out`], { cwd: dir, input: ct });
+  assert.equal(r.status, 0, r.stderr.toString());
+  assert.equal(r.stdout.toString(), 'via fd\n');
+  assert.match(readFileSync(join(dir, 'sk.out'), 'utf8'), /^9:[0-9A-F]{64}\n$/);
+  // And back in through fd 4.
+  const r2 = spawnSync('sh', ['-c', `"${SOP}" decrypt --with-session-key=@FD:4 4<sk.out`], { cwd: dir, input: ct });
+  assert.equal(r2.stdout.toString(), 'via fd\n', r2.stderr.toString());
+  assert.ok(existsSync(join(dir, 'sk.out')));
+  void execFileSync;
+});
