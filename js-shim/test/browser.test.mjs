@@ -48,6 +48,7 @@ for (const name of [
   'a trap replaces the worker: pending calls fail, later calls work',
   'a wasm that does not match its SHA-384 is refused',
   'direct mode in the page works too',
+  'mail in the worker: encryptMail → decryptMail, attachment bytes exact, sender verified',
 ]) {
   test(`browser: ${name}`, () => {
     const failed = results.failed.find((f) => f.name === name);

@@ -13,7 +13,18 @@ export async function serve(dir) {
   for await (const chunk of child.stdout) {
     buffered += chunk;
     const m = buffered.match(/listening on (http:\/\/127\.0\.0\.1:\d+\/)/);
-    if (m) return { url: m[1], close: async () => { child.kill('SIGTERM'); await once(child, 'exit'); } };
+    if (m) {
+      const exited = once(child, 'exit');
+      const close = async () => {
+        if (child.exitCode !== null || child.signalCode !== null) return;
+        child.kill('SIGTERM');
+        // A server that does not stop within 5 s is killed: a test must never hang on it.
+        const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+        await exited;
+        clearTimeout(timer);
+      };
+      return { url: m[1], close };
+    }
   }
   throw new Error(`server did not start: ${buffered}`);
 }
