@@ -20,7 +20,7 @@ RELEASE_KEY ?= keys/demo-release.key
 RELEASE_PASSPHRASE_FILE ?=
 RELEASE_VERSION ?= $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
 
-.PHONY: all demo test setup setup-test build-dev build-release dist bench clean
+.PHONY: all demo test setup setup-test build-dev build-release dist bench fuzz clean
 
 all: test
 
@@ -72,6 +72,20 @@ bench: build-release
 	cargo run -p sealpost-core --release --locked --example throughput
 	node tests/bench/throughput.mjs build/node/sealpost_wasm.js
 	node tests/bench/shim.mjs
+
+## Fuzzing (long): every target for FUZZ_SECONDS each (default 600); see fuzz/README.md.
+FUZZ_SECONDS ?= 600
+FUZZ_TARGETS ?= decrypt verify verify_detached cert armor mime sri html manifest
+CARGO_FUZZ_VERSION := 0.13.1
+fuzz: build-dev
+	@rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
+	@cargo fuzz --version 2>/dev/null | grep -q '$(CARGO_FUZZ_VERSION)' || cargo install cargo-fuzz --version $(CARGO_FUZZ_VERSION)
+	@[ -d fuzz/corpus ] || node fuzz/seed.mjs
+	cd fuzz && for t in $(FUZZ_TARGETS); do \
+	  echo "=== fuzz $$t for $(FUZZ_SECONDS)s"; \
+	  cargo +nightly fuzz run --release $$t -- -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 2>&1 | tee ../build/fuzz-$$t.log | grep -E '^(stat::|==|INFO: (Done|-max))|Done |SUMMARY|panicked' || true; \
+	  grep -q 'Done [0-9]* runs' ../build/fuzz-$$t.log || { echo "fuzz $$t did not finish cleanly: see build/fuzz-$$t.log"; exit 1; }; \
+	done
 
 clean:
 	rm -rf build dist target/$(WASM)
