@@ -67,11 +67,11 @@ demo: build-release
 test: setup-test
 	@scripts/test.sh
 
-## Throughput and size figures (sealpost in Node vs native); see tests/bench/.
-bench: build-release
-	cargo run -p sealpost-core --release --locked --example throughput
-	node tests/bench/throughput.mjs build/node/sealpost_wasm.js
-	node tests/bench/shim.mjs
+## Benchmarks: sealpost vs OpenPGP.js (Node, Chromium), native and gpg, one run, one table;
+## figures in target/bench/.  BENCH_ARGS=--quick skips 64 MiB and shortens repeats.
+BENCH_ARGS ?=
+bench: build-release setup-test
+	node tests/bench/run.mjs $(BENCH_ARGS)
 
 ## Fuzzing (long): every target for FUZZ_SECONDS each (default 600); see fuzz/README.md.
 FUZZ_SECONDS ?= 600
