@@ -63,12 +63,13 @@ pub(crate) fn unlocked(
             Ok(k) => return Ok(k),
             // A wrong passphrase shows up as a failed checksum or AEAD tag
             // (ManipulatedMessage) or as garbage key material
-            // (MalformedPacket).  Anything else (unsupported S2K, allocation
+            // (MalformedPacket, MalformedMPI: found by the webmail e2e test).  Anything else (unsupported S2K, allocation
             // failure) is not the passphrase's fault: say so.
             Err(e) => match e.downcast_ref::<openpgp::Error>() {
                 Some(
                     openpgp::Error::ManipulatedMessage
                     | openpgp::Error::MalformedPacket(_)
+                    | openpgp::Error::MalformedMPI(_)
                     | openpgp::Error::InvalidPassword,
                 )
                 | None => continue,
