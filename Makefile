@@ -1,5 +1,5 @@
 # sealpost — the two commands a newcomer needs:
-#   make demo   build the wasm (release) and serve the demo on http://127.0.0.1:$(PORT)/
+#   make demo   build the signed release bundle and serve the demo webmail on http://127.0.0.1:$(PORT)/
 #   make test   run every test: native, wasm in Node / Chromium / a Web Worker, GnuPG interop, page e2e
 # Both install what they need first (scripts/setup.sh), idempotently.
 
@@ -32,7 +32,7 @@ setup-test:
 
 ## Dev build of the wasm (what the tests load): fast to rebuild, dependencies optimised.
 build-dev: setup
-	cargo build -p sealpost-verify --locked
+	cargo build -p sealpost-verify -p sealpost-demo-server --locked
 	cargo build -p sealpost-wasm --target $(WASM) --locked
 	rm -rf build/pkg-dev build/node-dev
 	wasm-bindgen --target web --experimental-reset-state-function --out-dir build/pkg-dev $(WASM_DEV)
@@ -60,9 +60,13 @@ dist: build-release
 	  --release-version $(RELEASE_VERSION) --source . --sign-with $(RELEASE_KEY) \
 	  $(if $(RELEASE_PASSPHRASE_FILE),--passphrase-file $(RELEASE_PASSPHRASE_FILE))
 
-demo: build-release
-	@echo "Serving the demo; open the URL below. Ctrl-C stops it."
-	node tools/serve.mjs build/site --port $(PORT)
+## The demo webmail: the signed release bundle (make dist) served by the Rust demo server,
+## mail stored in SQLite at DEMO_DB (ciphertext only).
+DEMO_DB ?= build/demo-mail.sqlite
+demo: dist
+	cargo build -p sealpost-demo-server --locked
+	@echo "sealpost mail: open the URL below in two browser profiles (one per user). Ctrl-C stops it."
+	target/debug/sealpost-demo --dist dist --db $(DEMO_DB) --port $(PORT)
 
 test: setup-test
 	@scripts/test.sh
@@ -81,11 +85,13 @@ fuzz: build-dev
 	@rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
 	@cargo fuzz --version 2>/dev/null | grep -q '$(CARGO_FUZZ_VERSION)' || cargo install cargo-fuzz --version $(CARGO_FUZZ_VERSION)
 	@[ -d fuzz/corpus ] || node fuzz/seed.mjs
-	cd fuzz && for t in $(FUZZ_TARGETS); do \
+	@mkdir -p build; failed=""; cd fuzz && for t in $(FUZZ_TARGETS); do \
 	  echo "=== fuzz $$t for $(FUZZ_SECONDS)s"; \
-	  cargo +nightly fuzz run --release $$t -- -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 2>&1 | tee ../build/fuzz-$$t.log | grep -E '^(stat::|==|INFO: (Done|-max))|Done |SUMMARY|panicked' || true; \
-	  grep -q 'Done [0-9]* runs' ../build/fuzz-$$t.log || { echo "fuzz $$t did not finish cleanly: see build/fuzz-$$t.log"; exit 1; }; \
-	done
+	  cargo +nightly fuzz run --release $$t -- -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 > ../build/fuzz-$$t.log 2>&1 || true; \
+	  grep -E '^stat::(number_of_executed_units|average_exec_per_sec|new_units_added|peak_rss_mb)|^#[0-9]+ *DONE|panicked|SUMMARY' ../build/fuzz-$$t.log | tail -6; \
+	  grep -q 'Done [0-9]* runs' ../build/fuzz-$$t.log || failed="$$failed $$t"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "fuzz: crashes in:$$failed (fuzz/artifacts/; logs in build/fuzz-*.log)"; exit 1; fi
 
 clean:
 	rm -rf build dist target/$(WASM)

@@ -211,3 +211,12 @@ test('session keys: returned on request, and enough to decrypt alone', async () 
   await rejectsWith(sp.decrypt({ message, sessionKeys: '9:' + '00'.repeat(32) }), 'DECRYPTION_FAILED');
   await rejectsWith(sp.decrypt({ message, sessionKeys: 'nonsense' }), 'INVALID_ARGUMENT');
 });
+
+test('a crafted message that crashed sequoia (found by make fuzz) is an error, not a trap', async () => {
+  const { readFileSync } = await import('node:fs');
+  const key = await sp.readKey({ armoredKey: readFileSync(new URL('../../fuzz/key.asc', import.meta.url), 'utf8') });
+  const crash = readFileSync(new URL('../../fuzz/regressions/decrypt/seipdv1-too-short-after-armor-error-panics-sequoia', import.meta.url), 'utf8');
+  await rejectsWith(sp.decrypt({ message: await sp.readMessage({ armoredMessage: crash }), decryptionKeys: key, passwords: 'fuzz' }), 'MALFORMED_INPUT');
+  // The instance did not trap: it still works.
+  assert.equal((await sp.supportedKeyTypes()).includes('curve25519'), true);
+});

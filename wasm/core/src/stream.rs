@@ -29,7 +29,7 @@ use openpgp::Cert;
 use sequoia_openpgp as openpgp;
 use zeroize::Zeroizing;
 
-use crate::decrypt::{classify, DHelper, DecryptOptions};
+use crate::decrypt::{classify, refuse_truncated_seipd, DHelper, DecryptOptions};
 use crate::encrypt::{encrypt_writer, EncryptOptions};
 use crate::error::{Error, ErrorCode, Result};
 use crate::policy::Policy;
@@ -318,6 +318,11 @@ impl DecryptStream {
             let State::Starting(helper) = std::mem::replace(&mut self.state, State::Done) else {
                 return Ok(Vec::new());
             };
+            let buffered = self
+                .source
+                .with(|i| refuse_truncated_seipd(&i.buf[i.pos..]))
+                .map_err(|e| Error::new(ErrorCode::Internal, e.to_string()))?;
+            buffered.map_err(|e| self.fail(e))?;
             let policy = Policy::new();
             let d = DecryptorBuilder::from_reader(self.source.clone())
                 .map_err(|e| Error::from_parse("message", e))
