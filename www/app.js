@@ -1,90 +1,411 @@
-// The minimal sealpost demo: generate a key, encrypt + sign, decrypt +
-// verify, all in this page through the sealpost package in worker mode —
-// the key lives in a Web Worker and this page only holds a handle.  The
-// package fetches its wasm with the SHA-384 it was built with, so a
-// swapped module fails to load.
+// sealpost mail: a small webmail whose server only ever sees ciphertext.
+//
+// The private key is made (or imported) here, stored in IndexedDB locked
+// with the user's passphrase, and unlocked into the sealpost worker: this
+// page only holds a handle.  Mail is composed as PGP/MIME (encrypted and
+// signed, headers protected), sent to the server as bytes, and read back
+// with the signature state bound to the From address.  Nothing received is
+// ever inserted as HTML into this page: text goes in with textContent, an
+// HTML part only into a sandboxed frame that can run nothing and load
+// nothing remote (the page's CSP applies to it).
 import * as sealpost from './sealpost/browser.js';
 
 const $ = (id) => document.getElementById(id);
-const setStatus = (el, state, text) => { el.dataset.state = state; el.textContent = text; };
+const show = (el, on = true) => { el.hidden = !on; };
+const describe = (err) => (err && err.code ? `${err.code}: ${err.message}` : String((err && err.message) || err));
+const grouped = (fpr) => fpr.toUpperCase().replace(/(.{4})/g, '$1 ').trim();
 
-let key = null;        // the private key: a handle to the key in the worker
-let message = null;    // the last ciphertext (armored)
+// ------------------------------------------------------------ storage
 
-function describe(err) {
-  // SealpostError carries a stable code; show it with the message.
-  return err && err.code ? `${err.code}: ${err.message}` : String(err && err.message || err);
+const DB_NAME = 'sealpost-mail';
+function db() {
+  return new Promise((resolve, reject) => {
+    const req = indexedDB.open(DB_NAME, 1);
+    req.onupgradeneeded = () => req.result.createObjectStore('kv');
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+}
+async function load(key) {
+  const d = await db();
+  return new Promise((resolve, reject) => {
+    const req = d.transaction('kv').objectStore('kv').get(key);
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+}
+async function store(key, value) {
+  const d = await db();
+  return new Promise((resolve, reject) => {
+    const tx = d.transaction('kv', 'readwrite');
+    if (value === undefined) tx.objectStore('kv').delete(key);
+    else tx.objectStore('kv').put(value, key);
+    tx.oncomplete = () => resolve();
+    tx.onerror = () => reject(tx.error);
+  });
 }
 
-async function run(button, fn) {
-  button.disabled = true;
-  try {
-    await fn();
-  } finally {
-    button.disabled = false;
-  }
+// -------------------------------------------------------------- state
+
+let me = null; // { name, email, key (unlocked, in the worker), publicKey, armoredPublic }
+const contacts = new Map(); // email → { name, email, key, fingerprint, armored }
+const opened = new Map(); // message id → decrypted result or { error }
+
+function emailsOf(key) {
+  return key.getUserIDs().map((u) => {
+    const m = u.match(/<([^<>\s]+@[^<>\s]+)>\s*$/) || u.match(/^\s*([^<>\s]+@[^<>\s]+)\s*$/);
+    return m ? { email: m[1].toLowerCase(), name: u.replace(/<[^>]*>\s*$/, '').trim() } : null;
+  }).filter(Boolean);
 }
 
-async function main() {
+// -------------------------------------------------------------- account
+
+async function start() {
   try {
-    // Loads (and checks) the wasm in the worker now rather than on first use.
-    await sealpost.supportedKeyTypes();
+    await sealpost.supportedKeyTypes(); // loads and checks the wasm now
   } catch (err) {
-    setStatus($('status'), 'error', `The crypto module failed its integrity check or could not load: ${describe(err)}`);
+    $('status').dataset.state = 'error';
+    $('status').textContent = `The crypto module failed its integrity check or could not load: ${describe(err)}`;
     return;
   }
-  setStatus($('status'), 'ok', `Crypto module loaded and verified (SHA-384), running in a ${sealpost.getMode()}.`);
-  $('generate').disabled = false;
-
-  $('generate').addEventListener('click', () => run($('generate'), async () => {
-    const [type, version] = $('keytype').value.split(':');
-    try {
-      const t0 = performance.now();
-      const { privateKey } = await sealpost.generateKey({
-        userIDs: [$('uid').value],
-        type,
-        config: { v6Keys: version === '6' },
-        passphrase: $('passphrase').value || undefined,
-        format: 'object',
-      });
-      key = $('passphrase').value ? await sealpost.decryptKey({ privateKey, passphrase: $('passphrase').value }) : privateKey;
-      $('fingerprint').textContent = `Fingerprint ${key.getFingerprint().toUpperCase()} (${Math.round(performance.now() - t0)} ms)`;
-      $('encrypt').disabled = false;
-    } catch (err) {
-      $('fingerprint').textContent = describe(err);
-    }
-  }));
-
-  $('encrypt').addEventListener('click', () => run($('encrypt'), async () => {
-    try {
-      message = await sealpost.encrypt({
-        message: await sealpost.createMessage({ text: $('plaintext').value }),
-        encryptionKeys: await key.toPublic(),
-        signingKeys: key,
-      });
-      $('ciphertext').textContent = message;
-      $('decrypt').disabled = false;
-    } catch (err) {
-      $('ciphertext').textContent = describe(err);
-    }
-  }));
-
-  $('decrypt').addEventListener('click', () => run($('decrypt'), async () => {
-    try {
-      const { data, signatures } = await sealpost.decrypt({
-        message: await sealpost.readMessage({ armoredMessage: message }),
-        decryptionKeys: key,
-        verificationKeys: await key.toPublic(),
-      });
-      $('decrypted').textContent = data;
-      const good = signatures.find((s) => s.valid);
-      if (good) setStatus($('signature'), 'ok', `Good signature by ${good.signerFingerprint.toUpperCase()}`);
-      else setStatus($('signature'), 'error', signatures.length ? `Signature not valid: ${signatures[0].status}` : 'Not signed');
-    } catch (err) {
-      $('decrypted').textContent = '';
-      setStatus($('signature'), 'error', describe(err));
-    }
-  }));
+  $('status').dataset.state = 'ok';
+  $('status').textContent = `Crypto module verified (SHA-384), running in a ${sealpost.getMode()}.`;
+  const account = await load('account');
+  if (account) {
+    $('unlock-who').textContent = `${account.name} <${account.email}>`;
+    show($('unlock'));
+    $('unlock-passphrase').focus();
+  } else {
+    show($('setup'));
+  }
 }
 
-main();
+async function openMailbox(account, unlockedKey) {
+  const publicKey = await unlockedKey.toPublic();
+  me = { ...account, key: unlockedKey, publicKey, armoredPublic: await publicKey.armor() };
+  show($('setup'), false);
+  show($('unlock'), false);
+  show($('mailbox'));
+  $('whoami').textContent = `${me.name} <${me.email}>`;
+  show($('whoami'));
+  $('my-fingerprint').textContent = grouped(publicKey.getFingerprint());
+  $('my-public-key').value = me.armoredPublic;
+  await loadContacts();
+  view('inbox');
+  await refreshInbox();
+}
+
+async function create() {
+  const name = $('setup-name').value.trim();
+  const email = $('setup-email').value.trim().toLowerCase();
+  const passphrase = $('setup-passphrase').value;
+  if (!name || !/^[^@\s<>]+@[^@\s<>]+$/.test(email)) throw new Error('enter a name and an email address');
+  if (passphrase.length < 8) throw new Error('choose a passphrase of at least 8 characters');
+  const { privateKey } = await sealpost.generateKey({ userIDs: [{ name, email }], passphrase, format: 'object' });
+  const account = { name, email, lockedKey: await privateKey.armor() };
+  await store('account', account);
+  await openMailbox(account, await sealpost.decryptKey({ privateKey, passphrase }));
+}
+
+async function importKey() {
+  const armoredKey = $('setup-import-key').value.trim();
+  const passphrase = $('setup-import-passphrase').value;
+  const privateKey = await sealpost.readPrivateKey({ armoredKey });
+  if (privateKey.isDecrypted()) throw new Error('this key is not protected by a passphrase: lock it first');
+  const [id] = emailsOf(privateKey);
+  if (!id) throw new Error('the key has no user ID with an email address');
+  const unlocked = await sealpost.decryptKey({ privateKey, passphrase });
+  const account = { name: id.name || id.email, email: id.email, lockedKey: armoredKey };
+  await store('account', account);
+  await openMailbox(account, unlocked);
+}
+
+async function unlock() {
+  const account = await load('account');
+  const privateKey = await sealpost.readPrivateKey({ armoredKey: account.lockedKey });
+  let unlocked;
+  try {
+    unlocked = await sealpost.decryptKey({ privateKey, passphrase: $('unlock-passphrase').value });
+  } catch (err) {
+    if (err.code === 'BAD_PASSPHRASE') throw new Error('Wrong passphrase.');
+    throw err;
+  } finally {
+    $('unlock-passphrase').value = '';
+  }
+  await openMailbox(account, unlocked);
+}
+
+function lock() {
+  me.key.dispose();
+  me = null;
+  opened.clear();
+  show($('mailbox'), false);
+  show($('whoami'), false);
+  location.reload();
+}
+
+// ------------------------------------------------------------ contacts
+
+async function loadContacts() {
+  contacts.clear();
+  for (const c of (await load('contacts')) || []) {
+    const key = await sealpost.readKey({ armoredKey: c.armored });
+    contacts.set(c.email, { ...c, key });
+  }
+  renderContacts();
+}
+
+async function saveContacts() {
+  await store('contacts', [...contacts.values()].map(({ name, email, fingerprint, armored }) => ({ name, email, fingerprint, armored })));
+}
+
+function renderContacts() {
+  const list = $('contact-list');
+  list.replaceChildren();
+  const to = $('compose-to');
+  to.replaceChildren();
+  for (const c of contacts.values()) {
+    const li = document.createElement('li');
+    const who = document.createElement('strong');
+    who.textContent = `${c.name} <${c.email}>`;
+    const fpr = document.createElement('span');
+    fpr.className = 'mono';
+    fpr.textContent = grouped(c.fingerprint);
+    const remove = document.createElement('button');
+    remove.className = 'small secondary';
+    remove.textContent = 'Remove';
+    remove.addEventListener('click', guarded(remove, async () => {
+      contacts.delete(c.email);
+      await saveContacts();
+      renderContacts();
+    }, $('contact-error')));
+    li.append(who, fpr, remove);
+    list.append(li);
+    const opt = document.createElement('option');
+    opt.value = c.email;
+    opt.textContent = `${c.name} <${c.email}>`;
+    to.append(opt);
+  }
+}
+
+async function addContact() {
+  const armored = $('contact-key').value.trim();
+  const key = await sealpost.readKey({ armoredKey: armored });
+  if (key.isPrivate()) throw new Error('that is a private key: ask for the public key only');
+  if (key.info && key.info.valid === false) throw new Error(`the key is not usable: ${key.info.invalidReason || 'invalid'}`);
+  const ids = emailsOf(key);
+  if (ids.length === 0) throw new Error('the key has no user ID with an email address');
+  const exported = await key.armor();
+  for (const { email, name } of ids) {
+    contacts.set(email, { name: name || email, email, key, fingerprint: key.getFingerprint(), armored: exported });
+  }
+  await saveContacts();
+  renderContacts();
+  $('contact-key').value = '';
+}
+
+// ------------------------------------------------------------ sending
+
+function base64(bytes) {
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+}
+
+async function send() {
+  const to = contacts.get($('compose-to').value);
+  if (!to) throw new Error('add the recipient to your address book first');
+  const status = $('compose-status');
+  const started = performance.now();
+  status.dataset.state = 'busy';
+  status.textContent = 'Encrypting…';
+  const attachments = [];
+  for (const f of $('compose-files').files) {
+    attachments.push({ filename: f.name, contentType: f.type || 'application/octet-stream', data: new Uint8Array(await f.arrayBuffer()) });
+  }
+  const message = await sealpost.encryptMail(
+    {
+      from: `${me.name} <${me.email}>`,
+      to: [`${to.name} <${to.email}>`],
+      subject: $('compose-subject').value,
+      text: $('compose-text').value,
+      attachments,
+    },
+    { encryptionKeys: [to.key, me.publicKey], signingKeys: me.key, autocrypt: true },
+  );
+  status.textContent = 'Sending…';
+  const response = await fetch('api/messages', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ to: [to.email, me.email], message: base64(message) }),
+  });
+  if (!response.ok) throw new Error(`the server refused the message (${response.status})`);
+  const { id } = await response.json();
+  const ms = performance.now() - started;
+  status.dataset.state = 'ok';
+  status.dataset.ms = String(Math.round(ms));
+  status.textContent = `Sent, encrypted to ${to.email} and you (message ${id}, ${(message.length / 1024).toFixed(0)} KiB, ${Math.round(ms)} ms).`;
+  $('compose-subject').value = '';
+  $('compose-text').value = '';
+  $('compose-files').value = '';
+}
+
+// ------------------------------------------------------------ reading
+
+const STATES = {
+  verified: (r) => `Signed by ${r.from.address} — verified with the key in your address book.`,
+  'signer-mismatch': (r) => `Warning: the signature is valid, but it was made by ${r.signatures.find((s) => s.valid)?.signerAddresses.join(', ') || 'another key'}, not by the sender ${r.from?.address}. This message may be forged.`,
+  invalid: (r) => {
+    const s = r.signatures[0];
+    return s && s.status === 'unknown_key'
+      ? 'Signed, but by a key that is not in your address book: the sender is not verified.'
+      : `The signature does not verify (${s ? s.status : 'unknown'}): do not trust who this is from.`;
+  },
+  unsigned: () => 'Not signed: anyone could have written this message.',
+};
+
+async function openMessage(id) {
+  if (opened.has(id)) return opened.get(id);
+  const response = await fetch(`api/messages/${id}`);
+  if (!response.ok) return { error: `the server could not return message ${id} (${response.status})` };
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  try {
+    const r = await sealpost.decryptMail(bytes, {
+      decryptionKeys: me.key,
+      verificationKeys: [me.publicKey, ...new Set([...contacts.values()].map((c) => c.key))],
+    });
+    opened.set(id, r);
+    return r;
+  } catch (err) {
+    const text = err.code === 'DECRYPTION_FAILED'
+      ? 'This message could not be decrypted: it was altered after it was sent.'
+      : err.code === 'NO_MATCHING_KEY'
+        ? 'This message is not encrypted to your key.'
+        : `This message could not be read (${describe(err)}).`;
+    const r = { error: text, code: err.code };
+    opened.set(id, r);
+    return r;
+  }
+}
+
+async function refreshInbox() {
+  $('inbox-error').textContent = '';
+  const response = await fetch(`api/messages?to=${encodeURIComponent(me.email)}`);
+  if (!response.ok) throw new Error(`the server could not list your mail (${response.status})`);
+  const rows = await response.json();
+  const list = $('inbox-list');
+  list.replaceChildren();
+  for (const row of rows) {
+    const r = await openMessage(row.id);
+    const li = document.createElement('li');
+    li.dataset.id = String(row.id);
+    li.dataset.state = r.error ? 'error' : r.signatureState;
+    const from = document.createElement('span');
+    from.className = 'from';
+    from.textContent = r.error ? '—' : r.from ? r.from.name || r.from.address : '(no sender)';
+    const subject = document.createElement('span');
+    subject.className = 'subject';
+    subject.textContent = r.error ? r.error : r.subject || '(no subject)';
+    const when = document.createElement('time');
+    when.textContent = new Date(row.received * 1000).toLocaleString();
+    li.append(from, subject, when);
+    li.tabIndex = 0;
+    li.addEventListener('click', () => render(row.id, r));
+    li.addEventListener('keydown', (e) => { if (e.key === 'Enter') render(row.id, r); });
+    list.append(li);
+  }
+}
+
+let blobUrls = [];
+function render(id, r) {
+  for (const u of blobUrls) URL.revokeObjectURL(u);
+  blobUrls = [];
+  const article = $('message');
+  article.dataset.id = String(id);
+  show(article);
+  const sig = $('msg-signature');
+  if (r.error) {
+    sig.dataset.state = 'error';
+    sig.textContent = r.error;
+    for (const f of ['msg-from', 'msg-to', 'msg-subject', 'msg-date', 'msg-text', 'msg-protection']) $(f).textContent = '';
+    $('msg-attachments').replaceChildren();
+    show($('msg-html-box'), false);
+    return;
+  }
+  sig.dataset.state = r.signatureState;
+  sig.textContent = STATES[r.signatureState](r);
+  $('msg-from').textContent = r.from ? `${r.from.name} <${r.from.address}>`.trim() : '';
+  $('msg-to').textContent = r.to.map((a) => a.address).join(', ');
+  $('msg-subject').textContent = r.subject || '';
+  $('msg-date').textContent = r.date || '';
+  $('msg-text').textContent = r.text || '';
+  if (r.html) {
+    // srcdoc inherits this page's CSP: no scripts (sandbox), nothing remote.
+    $('msg-html').srcdoc = r.html;
+    show($('msg-html-box'));
+  } else {
+    show($('msg-html-box'), false);
+  }
+  const list = $('msg-attachments');
+  list.replaceChildren();
+  for (const a of r.attachments) {
+    const url = URL.createObjectURL(new Blob([a.data], { type: 'application/octet-stream' }));
+    blobUrls.push(url);
+    const link = document.createElement('a');
+    link.href = url;
+    link.download = a.filename;
+    link.textContent = `${a.filename} (${a.data.length.toLocaleString()} bytes)`;
+    const li = document.createElement('li');
+    li.append(link);
+    list.append(li);
+  }
+  $('msg-protection').textContent = r.encrypted
+    ? `End-to-end encrypted (${r.layers.aead ? `SEIPDv2 ${r.layers.aead}` : 'SEIPDv1'}, ${r.layers.cipher})${r.protectedHeaders ? '; subject and recipients protected inside the encryption' : ''}.`
+    : 'Not encrypted.';
+}
+
+// ---------------------------------------------------------------- wiring
+
+function view(name) {
+  for (const v of ['inbox', 'compose', 'contacts', 'key']) {
+    show($(`view-${v}`), v === name);
+    $(`nav-${v}`).classList.toggle('active', v === name);
+  }
+}
+
+function guarded(button, fn, errorEl) {
+  return async () => {
+    button.disabled = true;
+    if (errorEl) errorEl.textContent = '';
+    try {
+      await fn();
+    } catch (err) {
+      if (errorEl) errorEl.textContent = err.code ? describe(err) : err.message;
+      if (errorEl === $('compose-status')) errorEl.dataset.state = 'error';
+    } finally {
+      button.disabled = false;
+    }
+  };
+}
+
+$('setup-create').addEventListener('click', guarded($('setup-create'), create, $('setup-error')));
+$('setup-import').addEventListener('click', guarded($('setup-import'), importKey, $('setup-error')));
+$('unlock-button').addEventListener('click', guarded($('unlock-button'), unlock, $('unlock-error')));
+$('unlock-passphrase').addEventListener('keydown', (e) => { if (e.key === 'Enter') $('unlock-button').click(); });
+$('contact-add').addEventListener('click', guarded($('contact-add'), addContact, $('contact-error')));
+$('compose-send').addEventListener('click', guarded($('compose-send'), send, $('compose-status')));
+$('inbox-refresh').addEventListener('click', guarded($('inbox-refresh'), refreshInbox, $('inbox-error')));
+$('lock').addEventListener('click', lock);
+$('export-private').addEventListener('click', guarded($('export-private'), async () => {
+  $('my-private-key').value = (await load('account')).lockedKey;
+  show($('my-private-key'));
+}));
+$('forget').addEventListener('click', guarded($('forget'), async () => {
+  if (!confirm('Delete your private key from this browser? Without a backup your mail cannot be read again.')) return;
+  await store('account', undefined);
+  await store('contacts', undefined);
+  location.reload();
+}));
+for (const tab of document.querySelectorAll('nav .tab')) tab.addEventListener('click', () => view(tab.dataset.view));
+
+start();

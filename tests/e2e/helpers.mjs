@@ -3,6 +3,9 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
@@ -27,6 +30,34 @@ export async function serve(dir) {
     }
   }
   throw new Error(`server did not start: ${buffered}`);
+}
+
+/**
+ * Starts the Rust demo server (target/debug/sealpost-demo, built by make build-dev)
+ * on a free port, serving `dist` with a fresh SQLite file.  Same shape as serve().
+ */
+export async function serveDemo(dist, db = join(mkdtempSync(join(tmpdir(), 'sealpost-demo-db-')), 'mail.sqlite')) {
+  const child = spawn(`${repo}target/debug/sealpost-demo`, ['--dist', dist, '--db', db, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = once(child, 'exit');
+  let buffered = '';
+  for await (const chunk of child.stdout) {
+    buffered += chunk;
+    const m = buffered.match(/listening on (http:\/\/127\.0\.0\.1:\d+\/)/);
+    if (m) {
+      return {
+        url: m[1],
+        db,
+        close: async () => {
+          if (child.exitCode !== null || child.signalCode !== null) return;
+          child.kill('SIGINT');
+          const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+          await exited;
+          clearTimeout(timer);
+        },
+      };
+    }
+  }
+  throw new Error(`the demo server did not start: ${buffered}`);
 }
 
 export async function browser() {

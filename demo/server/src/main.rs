@@ -1,0 +1,378 @@
+//! sealpost-demo: the demo webmail's server.
+//!
+//! It serves the release bundle (`dist/`) with the headers sealpost needs —
+//! a strict CSP without inline script or eval, the wasm MIME type,
+//! cross-origin isolation, nosniff, no referrer — and a tiny mailbox API
+//! that stores and returns bytes in SQLite.  It never sees a key and never
+//! decrypts: what it stores is what the browser encrypted.  The signed
+//! release manifest is served at `/.well-known/sealpost/manifest.json` (and
+//! `.sig`) for the verifier and the extension.
+
+use std::net::SocketAddr;
+use std::path::{Component, Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, Path as UrlPath, Query, State};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use base64::engine::general_purpose::STANDARD as B64;
+use base64::Engine as _;
+use clap::Parser;
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+
+/// The Content-Security-Policy of every response.  `frame-src 'self'`
+/// admits only the sandboxed `srcdoc` frame that shows HTML mail; it
+/// inherits this policy, so it can load nothing remote and run nothing.
+pub const CSP: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; \
+style-src 'self'; img-src 'self' data:; connect-src 'self'; worker-src 'self'; \
+frame-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+/// One stored message at most this large (a 16 MiB attachment, encrypted
+/// and armored).
+const MAX_MESSAGE: usize = 32 * 1024 * 1024;
+const MAX_RECIPIENTS: usize = 50;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "sealpost-demo",
+    version,
+    about = "Serve the sealpost demo webmail: the release bundle with strict headers, and a mailbox that stores only ciphertext"
+)]
+struct Args {
+    /// The built site (make dist).
+    #[arg(long, default_value = "dist")]
+    dist: PathBuf,
+    /// The SQLite database file (created if missing).
+    #[arg(long, default_value = "build/demo-mail.sqlite")]
+    db: PathBuf,
+    /// Port on 127.0.0.1 (0 picks a free one).
+    #[arg(long, default_value_t = 8080)]
+    port: u16,
+}
+
+struct App {
+    dist: PathBuf,
+    db: Mutex<Connection>,
+}
+
+type Shared = Arc<App>;
+
+#[derive(Deserialize)]
+struct Send {
+    to: Vec<String>,
+    /// The RFC 5322 message, base64.
+    message: String,
+}
+
+#[derive(Serialize)]
+struct Sent {
+    id: i64,
+}
+
+#[derive(Deserialize)]
+struct ListQuery {
+    to: String,
+}
+
+#[derive(Serialize)]
+struct Listed {
+    id: i64,
+    received: i64,
+    size: i64,
+}
+
+fn open_db(path: &Path) -> rusqlite::Result<Connection> {
+    let db = Connection::open(path)?;
+    db.execute_batch(
+        "PRAGMA journal_mode = WAL;
+         CREATE TABLE IF NOT EXISTS messages (
+             id INTEGER PRIMARY KEY,
+             received INTEGER NOT NULL,
+             raw BLOB NOT NULL
+         );
+         CREATE TABLE IF NOT EXISTS deliveries (
+             message INTEGER NOT NULL REFERENCES messages(id),
+             recipient TEXT NOT NULL
+         );
+         CREATE INDEX IF NOT EXISTS deliveries_recipient ON deliveries(recipient);",
+    )?;
+    Ok(db)
+}
+
+fn strict(mut response: Response) -> Response {
+    let h = response.headers_mut();
+    for (name, value) in [
+        ("content-security-policy", CSP),
+        ("x-content-type-options", "nosniff"),
+        ("referrer-policy", "no-referrer"),
+        ("cross-origin-opener-policy", "same-origin"),
+        ("cross-origin-embedder-policy", "require-corp"),
+        ("cross-origin-resource-policy", "same-origin"),
+        ("cache-control", "no-store"),
+    ] {
+        h.insert(
+            HeaderName::from_static(name),
+            HeaderValue::from_static(value),
+        );
+    }
+    response
+}
+
+fn error(status: StatusCode, message: &str) -> Response {
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/json")],
+        serde_json::json!({ "error": message }).to_string(),
+    )
+        .into_response()
+}
+
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+fn normalize_address(a: &str) -> Option<String> {
+    let a = a.trim().to_lowercase();
+    let ok = a.len() <= 254
+        && a.matches('@').count() == 1
+        && !a.starts_with('@')
+        && !a.ends_with('@')
+        && !a.chars().any(|c| c.is_whitespace() || c.is_control());
+    ok.then_some(a)
+}
+
+async fn send(State(app): State<Shared>, Json(body): Json<Send>) -> Response {
+    if body.to.is_empty() || body.to.len() > MAX_RECIPIENTS {
+        return error(StatusCode::BAD_REQUEST, "1 to 50 recipients");
+    }
+    let Some(to) = body
+        .to
+        .iter()
+        .map(|a| normalize_address(a))
+        .collect::<Option<Vec<_>>>()
+    else {
+        return error(StatusCode::BAD_REQUEST, "a recipient is not an address");
+    };
+    let Ok(raw) = B64.decode(body.message.as_bytes()) else {
+        return error(StatusCode::BAD_REQUEST, "message must be base64");
+    };
+    if raw.is_empty() || raw.len() > MAX_MESSAGE {
+        return error(StatusCode::PAYLOAD_TOO_LARGE, "message empty or too large");
+    }
+    let Ok(mut db) = app.db.lock() else {
+        return error(StatusCode::INTERNAL_SERVER_ERROR, "database unavailable");
+    };
+    let stored = (|| -> rusqlite::Result<i64> {
+        let tx = db.transaction()?;
+        tx.execute(
+            "INSERT INTO messages (received, raw) VALUES (?1, ?2)",
+            params![now(), raw],
+        )?;
+        let id = tx.last_insert_rowid();
+        for r in &to {
+            tx.execute(
+                "INSERT INTO deliveries (message, recipient) VALUES (?1, ?2)",
+                params![id, r],
+            )?;
+        }
+        tx.commit()?;
+        Ok(id)
+    })();
+    match stored {
+        Ok(id) => (StatusCode::CREATED, Json(Sent { id })).into_response(),
+        Err(_) => error(StatusCode::INTERNAL_SERVER_ERROR, "could not store"),
+    }
+}
+
+async fn list(State(app): State<Shared>, Query(q): Query<ListQuery>) -> Response {
+    let Some(to) = normalize_address(&q.to) else {
+        return error(StatusCode::BAD_REQUEST, "not an address");
+    };
+    let Ok(db) = app.db.lock() else {
+        return error(StatusCode::INTERNAL_SERVER_ERROR, "database unavailable");
+    };
+    let rows = (|| -> rusqlite::Result<Vec<Listed>> {
+        let mut st = db.prepare(
+            "SELECT m.id, m.received, length(m.raw) FROM messages m
+             JOIN deliveries d ON d.message = m.id WHERE d.recipient = ?1 ORDER BY m.id DESC",
+        )?;
+        let rows = st.query_map(params![to], |r| {
+            Ok(Listed {
+                id: r.get(0)?,
+                received: r.get(1)?,
+                size: r.get(2)?,
+            })
+        })?;
+        rows.collect()
+    })();
+    match rows {
+        Ok(rows) => Json(rows).into_response(),
+        Err(_) => error(StatusCode::INTERNAL_SERVER_ERROR, "could not list"),
+    }
+}
+
+async fn fetch(State(app): State<Shared>, UrlPath(id): UrlPath<i64>) -> Response {
+    let Ok(db) = app.db.lock() else {
+        return error(StatusCode::INTERNAL_SERVER_ERROR, "database unavailable");
+    };
+    let raw: rusqlite::Result<Option<Vec<u8>>> = db
+        .query_row("SELECT raw FROM messages WHERE id = ?1", params![id], |r| {
+            r.get(0)
+        })
+        .optional();
+    match raw {
+        Ok(Some(raw)) => ([(header::CONTENT_TYPE, "message/rfc822")], raw).into_response(),
+        Ok(None) => error(StatusCode::NOT_FOUND, "no such message"),
+        Err(_) => error(StatusCode::INTERNAL_SERVER_ERROR, "could not read"),
+    }
+}
+
+fn content_type(path: &Path) -> &'static str {
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("html") => "text/html; charset=utf-8",
+        Some("js" | "mjs") => "text/javascript; charset=utf-8",
+        Some("css") => "text/css; charset=utf-8",
+        Some("wasm") => "application/wasm",
+        Some("json") => "application/json",
+        Some("svg") => "image/svg+xml",
+        Some("png") => "image/png",
+        Some("sig" | "asc") => "application/pgp-signature",
+        _ => "application/octet-stream",
+    }
+}
+
+/// Maps a request path into `dist`, refusing anything that is not a plain
+/// relative path (no `..`, no absolute parts).
+fn resolve(dist: &Path, uri_path: &str) -> Option<PathBuf> {
+    let mut rel = uri_path.trim_start_matches('/').to_owned();
+    if rel.is_empty() || rel.ends_with('/') {
+        rel.push_str("index.html");
+    }
+    let mapped = match rel.as_str() {
+        ".well-known/sealpost/manifest.json" => "manifest.json".to_owned(),
+        ".well-known/sealpost/manifest.json.sig" => "manifest.json.sig".to_owned(),
+        _ => rel,
+    };
+    let p = Path::new(&mapped);
+    if !p.components().all(|c| matches!(c, Component::Normal(_))) {
+        return None;
+    }
+    Some(dist.join(p))
+}
+
+async fn static_file(State(app): State<Shared>, method: Method, uri: Uri) -> Response {
+    if method != Method::GET && method != Method::HEAD {
+        return error(StatusCode::METHOD_NOT_ALLOWED, "GET only");
+    }
+    let Some(path) = resolve(&app.dist, uri.path()) else {
+        return error(StatusCode::BAD_REQUEST, "bad path");
+    };
+    match tokio::fs::read(&path).await {
+        Ok(body) => {
+            let mut headers = HeaderMap::new();
+            headers.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static(content_type(&path)),
+            );
+            let body = if method == Method::HEAD {
+                Bytes::new()
+            } else {
+                Bytes::from(body)
+            };
+            (headers, body).into_response()
+        }
+        Err(_) => error(StatusCode::NOT_FOUND, "not found"),
+    }
+}
+
+fn router(app: Shared) -> Router {
+    Router::new()
+        .route("/api/messages", get(list).post(send))
+        .route("/api/messages/{id}", get(fetch))
+        .fallback(static_file)
+        .layer(DefaultBodyLimit::max(MAX_MESSAGE / 3 * 4 + 4096))
+        .layer(axum::middleware::map_response(|r: Response| async move {
+            strict(r)
+        }))
+        .with_state(app)
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let args = Args::parse();
+    if let Err(e) = run(args).await {
+        eprintln!("sealpost-demo: {e}");
+        std::process::exit(1);
+    }
+}
+
+async fn run(args: Args) -> Result<(), String> {
+    if !args.dist.join("index.html").is_file() {
+        return Err(format!(
+            "{}: no index.html (run make dist first)",
+            args.dist.display()
+        ));
+    }
+    if let Some(dir) = args.db.parent() {
+        if !dir.as_os_str().is_empty() {
+            std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        }
+    }
+    let db = open_db(&args.db).map_err(|e| format!("{}: {e}", args.db.display()))?;
+    let app = Arc::new(App {
+        dist: args.dist,
+        db: Mutex::new(db),
+    });
+    let addr = SocketAddr::from(([127, 0, 0, 1], args.port));
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| format!("{addr}: {e}"))?;
+    let local = listener.local_addr().map_err(|e| e.to_string())?;
+    println!("listening on http://{local}/");
+    axum::serve(listener, router(app))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+        .map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_stay_inside_dist() {
+        let d = Path::new("/srv/dist");
+        assert_eq!(resolve(d, "/"), Some(d.join("index.html")));
+        assert_eq!(resolve(d, "/sealpost/a.js"), Some(d.join("sealpost/a.js")));
+        assert_eq!(
+            resolve(d, "/.well-known/sealpost/manifest.json"),
+            Some(d.join("manifest.json"))
+        );
+        assert_eq!(resolve(d, "/../etc/passwd"), None);
+        assert_eq!(resolve(d, "/a/../../b"), None);
+    }
+
+    #[test]
+    fn addresses_are_normalized() {
+        assert_eq!(
+            normalize_address(" Bob@Example.ORG "),
+            Some("bob@example.org".into())
+        );
+        assert_eq!(normalize_address("no-at"), None);
+        assert_eq!(normalize_address("a b@c"), None);
+    }
+
+    #[test]
+    fn csp_has_no_unsafe_inline_or_eval() {
+        assert!(!CSP.contains("'unsafe-inline'") && !CSP.contains("'unsafe-eval'"));
+        assert!(CSP.contains("script-src 'self' 'wasm-unsafe-eval'"));
+    }
+}
