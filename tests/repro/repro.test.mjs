@@ -11,6 +11,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
@@ -77,6 +78,14 @@ test('make dist gives the same bytes from two directories', { timeout: 30 * 60_0
     const r = spawnSync(verify, ['manifest', '--verify', join(dist, 'manifest.json'), '--cert', join(repo, 'keys/demo-release.cert')], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stdout + r.stderr);
   }
+
+  // Size guard: the release wasm stays under its budget, and without the regex engine that
+  // sequoia's UserID::email would link in (issue 9: it was a third of the module).
+  const wasm = readFileSync(join(a, 'sealpost/wasm/sealpost_wasm_bg.wasm'));
+  const gz = gzipSync(wasm, { level: 9 }).length;
+  t.diagnostic(`release wasm: ${wasm.length} bytes, ${gz} gzip`);
+  assert.ok(!wasm.includes(Buffer.from('regex-automata')), 'the regex crate is linked into the wasm again');
+  assert.ok(gz < 800_000, `the release wasm grew to ${gz} bytes gzip (budget 800,000)`);
 
   // The bundle checks against its signed manifest, and one changed byte is named.
   const check = () => spawnSync(verify, ['check', a, '--manifest', join(a, 'manifest.json'), '--cert', join(repo, 'keys/demo-release.cert')], { encoding: 'utf8' });

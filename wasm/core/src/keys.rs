@@ -675,7 +675,7 @@ pub fn inspect(cert: &Cert, policy: &Policy) -> KeyInfo {
             let revoked = matches!(ua.revocation_status(p, t), RevocationStatus::Revoked(_));
             UserIdInfo {
                 user_id: String::from_utf8_lossy(uid.value()).into_owned(),
-                email: uid.email().ok().flatten().map(|s| s.to_string()),
+                email: userid_email(uid),
                 primary: primary_uid.as_ref() == Some(uid),
                 valid: valid_ua.is_some() && !revoked,
                 revoked,
@@ -794,4 +794,60 @@ pub(crate) fn usable<'a>(
     vc.alive()
         .map_err(|_| unusable("expired or not yet valid"))?;
     Ok(vc)
+}
+
+/// The email address of a user ID (`Name <addr>` or a bare `addr`), as
+/// written.  Ours rather than sequoia's `UserID::email`: that one parses
+/// with a regular expression, and calling it links the `regex` crate and its
+/// Unicode tables into the wasm (about 15% of the module).
+pub fn userid_email(uid: &openpgp::packet::UserID) -> Option<String> {
+    let text = std::str::from_utf8(uid.value()).ok()?.trim();
+    let addr = match (text.rfind('<'), text.ends_with('>')) {
+        (Some(lt), true) => &text[lt + 1..text.len() - 1],
+        _ => text,
+    };
+    let ok = addr.matches('@').count() == 1
+        && !addr.starts_with('@')
+        && !addr.ends_with('@')
+        && !addr
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || "<>()[],;:\\\"".contains(c));
+    ok.then(|| addr.to_owned())
+}
+
+/// [`userid_email`], lowercased for comparison.
+pub fn userid_email_normalized(uid: &openpgp::packet::UserID) -> Option<String> {
+    userid_email(uid).map(|a| a.to_lowercase())
+}
+
+#[cfg(test)]
+mod userid_tests {
+    use super::*;
+    use openpgp::packet::UserID;
+
+    #[test]
+    fn emails_match_sequoias_for_the_usual_forms() {
+        for (uid, want) in [
+            ("Alice <alice@example.org>", Some("alice@example.org")),
+            ("alice@example.org", Some("alice@example.org")),
+            ("Bob (work) <Bob@Example.ORG>", Some("Bob@Example.ORG")),
+            (
+                "a1ebd68d-8c77@autocrypt.org",
+                Some("a1ebd68d-8c77@autocrypt.org"),
+            ),
+            ("No Address", None),
+            ("Broken <not an address>", None),
+            ("<@example.org>", None),
+        ] {
+            let u = UserID::from(uid);
+            assert_eq!(userid_email(&u).as_deref(), want, "{uid}");
+            if want.is_some() {
+                assert_eq!(
+                    userid_email(&u).map(|a| a.to_lowercase()),
+                    u.email_normalized().ok().flatten(),
+                    "{uid}: same as sequoia's"
+                );
+            }
+        }
+    }
 }

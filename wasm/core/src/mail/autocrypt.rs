@@ -50,7 +50,7 @@ pub fn addresses(cert: &Cert, policy: &Policy) -> Vec<String> {
     };
     vc.userids()
         .filter(|u| !matches!(u.revocation_status(), RevocationStatus::Revoked(_)))
-        .filter_map(|u| u.userid().email_normalized().ok().flatten())
+        .filter_map(|u| keys::userid_email_normalized(u.userid()))
         .collect()
 }
 
@@ -69,7 +69,7 @@ pub fn minimal_cert(cert: &Cert, addr: &str, policy: &Policy) -> Result<Cert> {
     let uid = vc
         .userids()
         .filter(|u| !matches!(u.revocation_status(), RevocationStatus::Revoked(_)))
-        .find(|u| u.userid().email_normalized().ok().flatten().as_deref() == Some(&addr))
+        .find(|u| keys::userid_email_normalized(u.userid()).as_deref() == Some(&addr))
         .map(|u| u.userid().clone())
         .ok_or_else(|| {
             Error::new(
