@@ -17,6 +17,22 @@ use crate::error::{Error, ErrorCode, Result};
 use crate::policy::Policy;
 use crate::report::{Helper, SignatureResult};
 
+/// sequoia reports a message that breaks the OpenPGP grammar (e.g. an extra
+/// literal packet after a signed one, CVE-2025-47934) as "manipulated
+/// message", which the shared mapping reads as a decryption failure.
+/// Nothing is decrypted here: it is malformed input.
+fn parse_error(what: &str, e: anyhow::Error) -> Error {
+    let err = Error::from_parse(what, e);
+    if err.code() == ErrorCode::DecryptionFailed {
+        Error::new(
+            ErrorCode::MalformedInput,
+            format!("{what}: not a valid signed message (its packet structure was altered)"),
+        )
+    } else {
+        err
+    }
+}
+
 /// Inputs of a verification.
 #[derive(Clone, Copy)]
 pub struct VerifyOptions<'a> {
@@ -48,12 +64,12 @@ pub fn verify(message: &[u8], opts: &VerifyOptions<'_>) -> Result<Verified> {
     let p = opts.policy;
     let helper = Helper::new(opts.certs, opts.require_signature, false);
     let mut v = VerifierBuilder::from_bytes(message)
-        .map_err(|e| Error::from_parse("signed message", e))?
+        .map_err(|e| parse_error("signed message", e))?
         .with_policy(p.standard(), p.message_time(), helper)
-        .map_err(|e| Error::from_parse("signed message", e))?;
+        .map_err(|e| parse_error("signed message", e))?;
     let mut data = Zeroizing::new(Vec::new());
     read_limited(&mut v, &mut data, p.max_plaintext(), |e| {
-        Error::from_parse("signed message", e)
+        parse_error("signed message", e)
     })?;
     if !v.message_processed() {
         return Err(Error::new(
@@ -86,11 +102,11 @@ pub fn verify_detached(
     let p = opts.policy;
     let helper = Helper::new(opts.certs, opts.require_signature, false);
     let mut v = DetachedVerifierBuilder::from_bytes(signature)
-        .map_err(|e| Error::from_parse("signature", e))?
+        .map_err(|e| parse_error("signature", e))?
         .with_policy(p.standard(), p.message_time(), helper)
-        .map_err(|e| Error::from_parse("signature", e))?;
+        .map_err(|e| parse_error("signature", e))?;
     v.verify_bytes(data)
-        .map_err(|e| Error::from_parse("signature", e))?;
+        .map_err(|e| parse_error("signature", e))?;
     Ok(Verified {
         data: Vec::new(),
         signatures: v.into_helper().results,
@@ -159,7 +175,7 @@ pub fn detach(message: &[u8], policy: &Policy) -> Result<Detached> {
             "message: empty input",
         ));
     }
-    let bad = |e| Error::from_parse("signed message", e);
+    let bad = |e| parse_error("signed message", e);
     let helper = Collector {
         signatures: Vec::new(),
         encrypted: false,

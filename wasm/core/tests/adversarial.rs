@@ -1,0 +1,215 @@
+//! Known OpenPGP attacks, each with its expected outcome: an error (with its
+//! code) or a signature that is not valid — and never data that was not
+//! verified.  Cases the issue lists that live elsewhere: SED and MDC damage,
+//! bit flips and truncation (`bad_input.rs`), revoked and expired signers
+//! (`roundtrip.rs`), the sequoia panic found by fuzzing
+//! (`fuzz_regressions.rs`).
+
+#![allow(clippy::unwrap_used)] // tests may panic on failure
+mod common;
+use common::*;
+
+use sealpost_core::keys::{self, KeyType};
+use sealpost_core::report::SignatureStatus;
+use sealpost_core::sign::{sign, SignMode, SignOptions};
+use sealpost_core::verify::{verify, verify_detached, VerifyOptions};
+use sealpost_core::{Cert, ErrorCode, Policy};
+use sequoia_openpgp as openpgp;
+
+use openpgp::packet::signature::SignatureBuilder;
+use openpgp::packet::Literal;
+use openpgp::serialize::stream::{Compressor, LiteralWriter, Message};
+use openpgp::serialize::Serialize;
+use openpgp::types::{CompressionAlgorithm, DataFormat, HashAlgorithm, SignatureType};
+use openpgp::Packet;
+
+fn vopts<'a>(certs: &'a [Cert], p: &'a Policy) -> VerifyOptions<'a> {
+    VerifyOptions {
+        certs,
+        require_signature: false,
+        policy: p,
+    }
+}
+
+fn signed(data: &[u8], key: &Cert, mode: SignMode, p: &Policy) -> Vec<u8> {
+    sign(
+        data,
+        &SignOptions {
+            signers: std::slice::from_ref(key),
+            passphrases: &[],
+            mode,
+            text: mode == SignMode::Cleartext,
+            armor: mode == SignMode::Cleartext,
+            policy: p,
+        },
+    )
+    .unwrap()
+}
+
+fn signing_pair(key: &Cert, p: &Policy) -> openpgp::crypto::KeyPair {
+    key.keys()
+        .with_policy(p.standard(), None)
+        .for_signing()
+        .secret()
+        .next()
+        .unwrap()
+        .key()
+        .clone()
+        .into_keypair()
+        .unwrap()
+}
+
+#[test]
+fn cve_2025_47934_extra_literal_after_a_signed_message() {
+    let p = policy();
+    let alice = key("Alice", KeyType::Curve25519, None);
+    let certs = [keys::public_cert(&alice)];
+    let mut msg = signed(b"the signed text", &alice, SignMode::Inline, &p);
+    let mut lit = Literal::new(DataFormat::Binary);
+    lit.set_body(b"injected, unsigned".to_vec());
+    Packet::from(lit).serialize(&mut msg).unwrap();
+    let e = verify(&msg, &vopts(&certs, &p)).unwrap_err();
+    assert_eq!(e.code(), ErrorCode::MalformedInput, "{e}");
+}
+
+#[test]
+fn cve_2023_41037_text_before_the_hash_header() {
+    let p = policy();
+    let alice = key("Alice", KeyType::Curve25519, None);
+    let certs = [keys::public_cert(&alice)];
+    let clear =
+        String::from_utf8(signed(b"pay Bob 10\n", &alice, SignMode::Cleartext, &p)).unwrap();
+    let forged = clear.replacen(
+        "-----BEGIN PGP SIGNED MESSAGE-----\n",
+        "-----BEGIN PGP SIGNED MESSAGE-----\npay Mallory 1000\n",
+        1,
+    );
+    assert_ne!(forged, clear);
+    match verify(forged.as_bytes(), &vopts(&certs, &p)) {
+        Err(e) => assert_eq!(e.code(), ErrorCode::MalformedInput, "{e}"),
+        Ok(v) => {
+            // Text returned with a valid signature must be exactly the signed
+            // text; anything else must come with no valid signature (and
+            // require_signature turns that into an error, below).
+            if v.signatures.iter().any(|s| s.valid) {
+                assert_eq!(v.data, b"pay Bob 10");
+            }
+            let mut strict = vopts(&certs, &p);
+            strict.require_signature = true;
+            if String::from_utf8_lossy(&v.data).contains("Mallory") {
+                assert!(
+                    v.signatures.iter().all(|s| !s.valid),
+                    "unsigned text shown as signed"
+                );
+                assert_eq!(
+                    verify(forged.as_bytes(), &strict).unwrap_err().code(),
+                    ErrorCode::NoValidSignature
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn cve_2019_9153_standalone_or_timestamp_signature_instead_of_a_data_signature() {
+    let p = policy();
+    let alice = key("Alice", KeyType::Curve25519, None);
+    let certs = [keys::public_cert(&alice)];
+    let mut pair = signing_pair(&alice, &p);
+    for typ in [SignatureType::Standalone, SignatureType::Timestamp] {
+        let sig = match typ {
+            SignatureType::Standalone => SignatureBuilder::new(typ).sign_standalone(&mut pair),
+            _ => SignatureBuilder::new(typ).sign_timestamp(&mut pair),
+        }
+        .unwrap();
+        let mut bytes = Vec::new();
+        Packet::from(sig).serialize(&mut bytes).unwrap();
+        match verify_detached(b"any data at all", &bytes, &vopts(&certs, &p)) {
+            Ok(v) => assert!(
+                v.signatures.iter().all(|s| !s.valid),
+                "{typ:?} counted as a data signature"
+            ),
+            Err(e) => assert_eq!(e.code(), ErrorCode::MalformedInput, "{typ:?}: {e}"),
+        }
+    }
+}
+
+#[test]
+fn sha1_data_signatures_are_not_valid() {
+    let p = policy();
+    let alice = key("Alice", KeyType::Curve25519, None);
+    let certs = [keys::public_cert(&alice)];
+    let mut pair = signing_pair(&alice, &p);
+    let sig = SignatureBuilder::new(SignatureType::Binary)
+        .set_hash_algo(HashAlgorithm::SHA1)
+        .sign_message(&mut pair, b"data")
+        .unwrap();
+    let mut bytes = Vec::new();
+    Packet::from(sig).serialize(&mut bytes).unwrap();
+    let v = verify_detached(b"data", &bytes, &vopts(&certs, &p)).unwrap();
+    assert_eq!(v.signatures.len(), 1);
+    assert!(!v.signatures[0].valid);
+    assert_eq!(v.signatures[0].status, SignatureStatus::BadSignature);
+    // The same with SHA-256 is valid: the policy, not the key, refused it.
+    let sig = SignatureBuilder::new(SignatureType::Binary)
+        .set_hash_algo(HashAlgorithm::SHA256)
+        .sign_message(&mut pair, b"data")
+        .unwrap();
+    let mut bytes = Vec::new();
+    Packet::from(sig).serialize(&mut bytes).unwrap();
+    assert!(
+        verify_detached(b"data", &bytes, &vopts(&certs, &p))
+            .unwrap()
+            .signatures[0]
+            .valid
+    );
+}
+
+fn compressed(depth: usize, zeros: usize) -> Vec<u8> {
+    let mut out = Vec::new();
+    {
+        let mut m = Message::new(&mut out);
+        for _ in 0..depth {
+            m = Compressor::new(m)
+                .algo(CompressionAlgorithm::Zip)
+                .build()
+                .unwrap();
+        }
+        let mut w = LiteralWriter::new(m).build().unwrap();
+        let chunk = vec![0u8; 1 << 20];
+        let mut left = zeros;
+        while left > 0 {
+            let n = left.min(chunk.len());
+            std::io::Write::write_all(&mut w, &chunk[..n]).unwrap();
+            left -= n;
+        }
+        w.finalize().unwrap();
+    }
+    out
+}
+
+#[test]
+fn compression_nested_64_deep_is_an_error_not_a_stack_overflow() {
+    let p = policy();
+    let msg = compressed(64, 16);
+    let e = verify(&msg, &vopts(&[], &p)).unwrap_err();
+    assert!(
+        matches!(
+            e.code(),
+            ErrorCode::MalformedInput | ErrorCode::LimitExceeded | ErrorCode::Unsupported
+        ),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_gibibyte_of_zeros_compressed_to_a_few_kib_fails_fast_on_the_limit() {
+    let p = policy();
+    let bomb = compressed(1, 1 << 30);
+    assert!(bomb.len() < 2 << 20, "{} bytes", bomb.len());
+    let t = std::time::Instant::now();
+    let e = verify(&bomb, &vopts(&[], &p)).unwrap_err();
+    assert_eq!(e.code(), ErrorCode::LimitExceeded, "{e}");
+    // Stops at the 256 MiB cap rather than inflating the whole GiB.
+    assert!(t.elapsed().as_secs() < 30, "{:?}", t.elapsed());
+}
