@@ -276,3 +276,60 @@ fn sealpost_output_is_read_by_gpg() {
     assert!(status.contains("GOODMDC"), "{status}");
     let _ = gpg_fpr;
 }
+
+#[test]
+fn a_gnu_dummy_stub_cannot_decrypt_cve_2015_8013() {
+    // gpg exports a secret key whose secret part it does not hold as a
+    // GNU-dummy stub.  A stub must never "decrypt": sealpost says it is a
+    // stub (or that no key matches), and returns no plaintext.
+    let p = policy();
+    let g = Gpg::new();
+    let (_, fpr) = g.generate("Stub <stub@example.org>", "ed25519");
+    let (listing, _) = g.run(&["--with-colons", "--list-secret-keys", &fpr], b"");
+    let listing = String::from_utf8(listing).unwrap();
+    let enc_fpr = listing
+        .lines()
+        .skip_while(|l| !l.starts_with("ssb:"))
+        .find(|l| l.starts_with("fpr:"))
+        .unwrap()
+        .split(':')
+        .nth(9)
+        .unwrap()
+        .to_string();
+    // Drop the encryption subkey's secret from gpg, then export: it comes out as a stub.
+    g.run(&["--delete-secret-keys", &format!("{enc_fpr}!")], b"");
+    let (sec, _) = g.run(&["--export-secret-keys", "--armor", &fpr], b"");
+    let stubbed = keys::read_cert(&sec).unwrap();
+    let cert = keys::public_cert(&stubbed);
+    let ct = encrypt(
+        b"for the real key only",
+        &EncryptOptions {
+            recipients: std::slice::from_ref(&cert),
+            passwords: &[],
+            signers: &[],
+            signer_passphrases: &[],
+            armor: true,
+            force_aead: false,
+            text: false,
+            policy: &p,
+        },
+    )
+    .unwrap();
+    let pass = [common::pw(PASS)];
+    let e = decrypt(&ct, &dec(std::slice::from_ref(&stubbed), &[], &pass, &p)).unwrap_err();
+    assert_eq!(e.code(), sealpost_core::ErrorCode::Unsupported, "{e}");
+    assert!(e.message().contains("stub"), "{e}");
+    // The primary key's real secret still signs.
+    let sig = sign(
+        b"signed by the primary",
+        &SignOptions {
+            signers: std::slice::from_ref(&stubbed),
+            passphrases: &pass,
+            mode: SignMode::Detached,
+            text: false,
+            armor: false,
+            policy: &p,
+        },
+    );
+    assert!(sig.is_ok(), "{:?}", sig.err());
+}
