@@ -213,3 +213,106 @@ fn a_gibibyte_of_zeros_compressed_to_a_few_kib_fails_fast_on_the_limit() {
     // Stops at the 256 MiB cap rather than inflating the whole GiB.
     assert!(t.elapsed().as_secs() < 30, "{:?}", t.elapsed());
 }
+
+#[test]
+fn no_error_message_carries_a_secret_or_plaintext() {
+    use sealpost_core::decrypt::{decrypt, DecryptOptions, SessionKeyData};
+    use sealpost_core::encrypt::{encrypt, EncryptOptions};
+    use sealpost_core::mail::{self, OutgoingMail, ReadOptions, SendOptions};
+    const PASS: &str = "hunter2-secret-passphrase";
+    const PLAIN: &str = "TOP-SECRET-PLAINTEXT";
+    let p = policy();
+    let key = locked_key("Secret", PASS);
+    let cert = keys::public_cert(&key);
+    let mut errors: Vec<String> = Vec::new();
+    let mut note = |e: sealpost_core::Error| errors.push(format!("{e} {e:?}"));
+
+    // A wrong passphrase that contains the right one.
+    note(keys::unlock(&key, &pw(&format!("{PASS}x")), &p).unwrap_err());
+    // A damaged message whose plaintext is known.
+    let mut ct = encrypt(
+        PLAIN.as_bytes(),
+        &EncryptOptions {
+            recipients: std::slice::from_ref(&cert),
+            passwords: &[],
+            signers: &[],
+            signer_passphrases: &[],
+            armor: false,
+            force_aead: false,
+            text: false,
+            policy: &p,
+        },
+    )
+    .unwrap();
+    let n = ct.len();
+    ct[n - 10] ^= 1;
+    let passes = [pw(PASS)];
+    note(
+        decrypt(
+            &ct,
+            &DecryptOptions {
+                keys: std::slice::from_ref(&key),
+                key_passphrases: &passes,
+                passwords: &[],
+                verification_certs: &[],
+                session_keys: &[],
+                require_signature: false,
+                policy: &p,
+            },
+        )
+        .unwrap_err(),
+    );
+    // A signed message with an injected literal carrying the secret.
+    let unlocked = keys::unlock(&key, &pw(PASS), &p).unwrap();
+    let mut msg = signed(b"signed", &unlocked, SignMode::Inline, &p);
+    let mut lit = Literal::new(DataFormat::Binary);
+    lit.set_body(PLAIN.as_bytes().to_vec());
+    Packet::from(lit).serialize(&mut msg).unwrap();
+    note(verify(&msg, &vopts(&[], &p)).unwrap_err());
+    // Mail: a subject with an injected header, and a malformed mail holding the secret.
+    let m = OutgoingMail {
+        from: "a@example.org".into(),
+        to: vec!["b@example.org".into()],
+        subject: format!("{PLAIN}\r\nBcc: {PLAIN}@example.org"),
+        ..Default::default()
+    };
+    note(
+        mail::encrypt_mail(
+            &m,
+            &SendOptions {
+                recipients: std::slice::from_ref(&cert),
+                signers: &[],
+                signer_passphrases: &[],
+                autocrypt: false,
+                prefer_encrypt_mutual: false,
+                policy: &p,
+            },
+        )
+        .unwrap_err(),
+    );
+    let bad_mail =
+        format!("Subject: {PLAIN}\r\nContent-Type: multipart/mixed; boundary=x\r\n\r\n{PLAIN}");
+    note(
+        mail::read_mail(
+            bad_mail.as_bytes(),
+            &ReadOptions {
+                keys: &[],
+                key_passphrases: &[],
+                verification_certs: &[],
+                policy: &p,
+            },
+        )
+        .unwrap_err(),
+    );
+    // A session key that does not parse.
+    note(SessionKeyData::parse(&format!("9:{PLAIN}")).unwrap_err());
+
+    assert_eq!(errors.len(), 6);
+    for e in &errors {
+        assert!(
+            !e.contains(PASS) && !e.contains("hunter2"),
+            "a passphrase leaked: {e}"
+        );
+        assert!(!e.contains(PLAIN), "plaintext leaked: {e}");
+    }
+}
