@@ -7,7 +7,9 @@ use sealpost_core::verify::{verify_detached, VerifyOptions};
 mod common;
 
 fuzz_target!(|data: &[u8]| {
-    let Some((&n, rest)) = data.split_first() else { return };
+    let Some((&n, rest)) = data.split_first() else {
+        return;
+    };
     let at = (n as usize).min(rest.len());
     let (sig, msg) = rest.split_at(rest.len() - at);
     let f = common::fixture();
