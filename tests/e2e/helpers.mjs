@@ -10,18 +10,22 @@ import { chromium } from 'playwright-core';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 
-export async function serve(dir) {
-  const child = spawn(process.execPath, [`${repo}tools/serve.mjs`, dir, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+/**
+ * Spawns a server that prints "listening on http://127.0.0.1:PORT/" and
+ * returns { url, close }.  close() stops it (`signal`, then SIGKILL after
+ * 5 s: a test must never hang on a server) and is safe to call twice.
+ */
+async function spawnServer(cmd, args, signal) {
+  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = once(child, 'exit');
   let buffered = '';
   for await (const chunk of child.stdout) {
     buffered += chunk;
     const m = buffered.match(/listening on (http:\/\/127\.0\.0\.1:\d+\/)/);
     if (m) {
-      const exited = once(child, 'exit');
       const close = async () => {
         if (child.exitCode !== null || child.signalCode !== null) return;
-        child.kill('SIGTERM');
-        // A server that does not stop within 5 s is killed: a test must never hang on it.
+        child.kill(signal);
         const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
         await exited;
         clearTimeout(timer);
@@ -29,35 +33,20 @@ export async function serve(dir) {
       return { url: m[1], close };
     }
   }
-  throw new Error(`server did not start: ${buffered}`);
+  throw new Error(`${cmd} did not start: ${buffered}`);
+}
+
+/** Serves a directory with tools/serve.mjs (strict headers) on a free port. */
+export function serve(dir) {
+  return spawnServer(process.execPath, [`${repo}tools/serve.mjs`, dir, '--port', '0'], 'SIGTERM');
 }
 
 /**
  * Starts the Rust demo server (target/debug/sealpost-demo, built by make build-dev)
- * on a free port, serving `dist` with a fresh SQLite file.  Same shape as serve().
+ * on a free port, serving `dist` with a fresh SQLite file.
  */
 export async function serveDemo(dist, db = join(mkdtempSync(join(tmpdir(), 'sealpost-demo-db-')), 'mail.sqlite')) {
-  const child = spawn(`${repo}target/debug/sealpost-demo`, ['--dist', dist, '--db', db, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const exited = once(child, 'exit');
-  let buffered = '';
-  for await (const chunk of child.stdout) {
-    buffered += chunk;
-    const m = buffered.match(/listening on (http:\/\/127\.0\.0\.1:\d+\/)/);
-    if (m) {
-      return {
-        url: m[1],
-        db,
-        close: async () => {
-          if (child.exitCode !== null || child.signalCode !== null) return;
-          child.kill('SIGINT');
-          const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-          await exited;
-          clearTimeout(timer);
-        },
-      };
-    }
-  }
-  throw new Error(`the demo server did not start: ${buffered}`);
+  return { ...(await spawnServer(`${repo}target/debug/sealpost-demo`, ['--dist', dist, '--db', db, '--port', '0'], 'SIGINT')), db };
 }
 
 export async function browser() {

@@ -217,7 +217,6 @@ fn a_gibibyte_of_zeros_compressed_to_a_few_kib_fails_fast_on_the_limit() {
 #[test]
 fn no_error_message_carries_a_secret_or_plaintext() {
     use sealpost_core::decrypt::{decrypt, DecryptOptions, SessionKeyData};
-    use sealpost_core::encrypt::{encrypt, EncryptOptions};
     use sealpost_core::mail::{self, OutgoingMail, ReadOptions, SendOptions};
     const PASS: &str = "hunter2-secret-passphrase";
     const PLAIN: &str = "TOP-SECRET-PLAINTEXT";
@@ -230,20 +229,7 @@ fn no_error_message_carries_a_secret_or_plaintext() {
     // A wrong passphrase that contains the right one.
     note(keys::unlock(&key, &pw(&format!("{PASS}x")), &p).unwrap_err());
     // A damaged message whose plaintext is known.
-    let mut ct = encrypt(
-        PLAIN.as_bytes(),
-        &EncryptOptions {
-            recipients: std::slice::from_ref(&cert),
-            passwords: &[],
-            signers: &[],
-            signer_passphrases: &[],
-            armor: false,
-            force_aead: false,
-            text: false,
-            policy: &p,
-        },
-    )
-    .unwrap();
+    let mut ct = encrypt_to(PLAIN.as_bytes(), std::slice::from_ref(&cert), false, &p);
     let n = ct.len();
     ct[n - 10] ^= 1;
     let passes = [pw(PASS)];
@@ -327,23 +313,14 @@ fn cve_2019_9155_ecdh_point_not_on_the_curve() {
     use openpgp::parse::Parse;
     use openpgp::PacketPile;
     use sealpost_core::decrypt::{decrypt, DecryptOptions};
-    use sealpost_core::encrypt::{encrypt, EncryptOptions};
     let p = policy();
     let bob = key("Bob", KeyType::P256, None);
-    let ct = encrypt(
+    let ct = encrypt_to(
         b"plaintext behind a bad point",
-        &EncryptOptions {
-            recipients: &[keys::public_cert(&bob)],
-            passwords: &[],
-            signers: &[],
-            signer_passphrases: &[],
-            armor: false,
-            force_aead: false,
-            text: false,
-            policy: &p,
-        },
-    )
-    .unwrap();
+        &[keys::public_cert(&bob)],
+        false,
+        &p,
+    );
     let pile = PacketPile::from_bytes(&ct).unwrap();
     let mut out = Vec::new();
     let mut replaced = 0;

@@ -301,20 +301,12 @@ fn a_gnu_dummy_stub_cannot_decrypt_cve_2015_8013() {
     let (sec, _) = g.run(&["--export-secret-keys", "--armor", &fpr], b"");
     let stubbed = keys::read_cert(&sec).unwrap();
     let cert = keys::public_cert(&stubbed);
-    let ct = encrypt(
+    let ct = encrypt_to(
         b"for the real key only",
-        &EncryptOptions {
-            recipients: std::slice::from_ref(&cert),
-            passwords: &[],
-            signers: &[],
-            signer_passphrases: &[],
-            armor: true,
-            force_aead: false,
-            text: false,
-            policy: &p,
-        },
-    )
-    .unwrap();
+        std::slice::from_ref(&cert),
+        true,
+        &p,
+    );
     let pass = [common::pw(PASS)];
     let e = decrypt(&ct, &dec(std::slice::from_ref(&stubbed), &[], &pass, &p)).unwrap_err();
     assert_eq!(e.code(), sealpost_core::ErrorCode::Unsupported, "{e}");

@@ -718,7 +718,8 @@ pub fn encode_words(s: &str) -> String {
     words.join("\r\n ")
 }
 
-/// Writes `Name: value` with a CRLF, folding an address list at its commas.
+/// Writes `Name: value` and a CRLF; the value is written as given (fold it
+/// first: [`format_mailboxes`], [`encode_words`]).
 pub fn write_header(out: &mut Vec<u8>, name: &str, value: &str) {
     out.extend_from_slice(name.as_bytes());
     out.extend_from_slice(b": ");
@@ -742,16 +743,23 @@ pub fn format_param(name: &str, value: &str) -> String {
             value.replace('\\', "\\\\").replace('"', "\\\"")
         )
     } else {
-        let mut enc = String::from("utf-8''");
-        for b in value.bytes() {
-            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                enc.push(b as char);
-            } else {
-                enc.push_str(&format!("%{b:02X}"));
-            }
-        }
+        let enc = format!("utf-8''{}", percent_encode(value));
         format!("{name}*={enc}")
     }
+}
+
+/// Percent-encoding of every byte but RFC 3986's unreserved characters
+/// (RFC 2231 parameter values, URL query values).
+pub fn percent_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 /// Quoted-printable with CRLF line endings; lines at most 76 characters,

@@ -456,9 +456,13 @@ fn sender_autocrypt(a: &Addresses, opts: &SendOptions<'_>) -> Result<Option<Stri
     ))
 }
 
-fn finish_outer(out: &mut Vec<u8>, content_type: &str, body: &[u8]) {
+/// Ends the outer header section and appends the preamble line (shown by
+/// clients without PGP/MIME) and the multipart body.
+fn finish_outer(out: &mut Vec<u8>, content_type: &str, preamble: &str, body: &[u8]) {
     mime::write_header(out, "MIME-Version", "1.0");
     mime::write_header(out, "Content-Type", content_type);
+    out.extend_from_slice(b"\r\n");
+    out.extend_from_slice(preamble.as_bytes());
     out.extend_from_slice(b"\r\n");
     out.extend_from_slice(body);
 }
@@ -562,10 +566,12 @@ pub fn encrypt_mail(mail: &OutgoingMail, opts: &SendOptions<'_>) -> Result<Vec<u
     if let Some(ac) = autocrypt {
         mime::write_header(&mut out, "Autocrypt", &ac);
     }
-    let mut body_with_preamble =
-        b"This is an OpenPGP/MIME encrypted message (RFC 3156).\r\n".to_vec();
-    body_with_preamble.extend(body);
-    finish_outer(&mut out, &ct, &body_with_preamble);
+    finish_outer(
+        &mut out,
+        &ct,
+        "This is an OpenPGP/MIME encrypted message (RFC 3156).",
+        &body,
+    );
     Ok(out)
 }
 
@@ -661,9 +667,12 @@ pub fn sign_mail(mail: &OutgoingMail, opts: &SendOptions<'_>) -> Result<Vec<u8>>
     if let Some(ac) = sender_autocrypt(&a, opts)? {
         mime::write_header(&mut out, "Autocrypt", &ac);
     }
-    let mut body_with_preamble = b"This is an OpenPGP/MIME signed message (RFC 3156).\r\n".to_vec();
-    body_with_preamble.extend(body);
-    finish_outer(&mut out, &ct, &body_with_preamble);
+    finish_outer(
+        &mut out,
+        &ct,
+        "This is an OpenPGP/MIME signed message (RFC 3156).",
+        &body,
+    );
     Ok(out)
 }
 

@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use crate::error::{Error, ErrorCode, Result};
 use crate::keys;
-use crate::mail::autocrypt;
+use crate::mail::{autocrypt, mime};
 use crate::policy::Policy;
 
 /// The largest WKD answer accepted.
@@ -50,18 +50,6 @@ pub struct WkdUrls {
     pub direct: String,
 }
 
-fn percent_encode(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
 /// Computes the advanced and direct URLs for `address`.
 pub fn urls(address: &str) -> Result<WkdUrls> {
     let address = address.trim();
@@ -91,7 +79,7 @@ pub fn urls(address: &str) -> Result<WkdUrls> {
         .into_digest()
         .map_err(|_| Error::new(ErrorCode::Internal, "wkd: hashing failed"))?;
     let hash = zbase32(&digest);
-    let l = percent_encode(local);
+    let l = mime::percent_encode(local);
     Ok(WkdUrls {
         advanced: format!(
             "https://openpgpkey.{domain}/.well-known/openpgpkey/{domain}/hu/{hash}?l={l}"

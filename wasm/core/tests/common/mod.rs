@@ -41,3 +41,22 @@ pub fn pw(s: &str) -> Password {
 pub fn policy() -> Policy {
     Policy::new()
 }
+
+/// Encrypts `plaintext` to `recipients`, unsigned, binary, with the default
+/// container choice: what most hostile-input tests start from.
+pub fn encrypt_to(plaintext: &[u8], recipients: &[Cert], armor: bool, policy: &Policy) -> Vec<u8> {
+    sealpost_core::encrypt::encrypt(
+        plaintext,
+        &sealpost_core::encrypt::EncryptOptions {
+            recipients,
+            passwords: &[],
+            signers: &[],
+            signer_passphrases: &[],
+            armor,
+            force_aead: false,
+            text: false,
+            policy,
+        },
+    )
+    .expect("encrypt")
+}
