@@ -340,8 +340,10 @@ function render(id, r) {
   $('msg-date').textContent = r.date || '';
   $('msg-text').textContent = r.text || '';
   if (r.html) {
-    // srcdoc inherits this page's CSP: no scripts (sandbox), nothing remote.
-    $('msg-html').srcdoc = r.html;
+    // No scripts (sandbox) and nothing remote: srcdoc inherits this page's
+    // CSP, and the frame's own policy says so again in case it does not (an
+    // e2e run once saw the remote image requested).
+    $('msg-html').srcdoc = `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'">${r.html}`;
     show($('msg-html-box'));
   } else {
     show($('msg-html-box'), false);
