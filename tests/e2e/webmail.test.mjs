@@ -13,6 +13,7 @@ import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeF
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
 import { browser, repo, serveDemo } from './helpers.mjs';
 import * as sp from '../../js-shim/src/node.js';
 
@@ -308,24 +309,39 @@ test('negative paths: wrong passphrase, altered message, altered signature, unkn
 });
 
 test('an HTML part is shown only in a sandbox that runs no script and loads nothing remote', async () => {
-  const bobKey = await sp.readKey({ armoredKey: bob.publicKey });
-  const html = '<p id="x">rich</p><img src="http://127.0.0.1:9/exfiltrate.png"><script>parent.document.title = "pwned"</script>';
-  const id = await post(['bob@example.org'], await sp.encryptMail({ from: 'eve@example.org', to: 'bob@example.org', subject: 'html', text: 'plain', html }, { encryptionKeys: bobKey }));
-  const requests = [];
-  bob.page.on('request', (r) => requests.push(r.url()));
-  await inbox(bob);
-  await bob.page.click(`#inbox-list li[data-id="${id}"]`);
-  await bob.page.waitForSelector('#msg-html-box:not([hidden])');
-  let frame;
-  for (let i = 0; i < 50 && !frame; i++) {
-    frame = bob.page.frames().find((f) => f.parentFrame() && f.url() === 'about:srcdoc');
-    if (!frame) await bob.page.waitForTimeout(100);
+  // A real listener stands in for the attacker's server: the assertion is
+  // that no connection reaches it.  (Chromium reports CSP-blocked loads as
+  // request events too, so counting page events would not say what left.)
+  let hits = 0;
+  const sink = createServer((req, res) => { hits++; res.end(); });
+  sink.on('connection', () => { hits++; });
+  await new Promise((r) => sink.listen(0, '127.0.0.1', r));
+  const exfil = `http://127.0.0.1:${sink.address().port}/exfiltrate.png`;
+  try {
+    const bobKey = await sp.readKey({ armoredKey: bob.publicKey });
+    const html = `<p id="x">rich</p><img src="${exfil}"><link rel="stylesheet" href="${exfil}.css"><script>parent.document.title = "pwned"</script>`;
+    const id = await post(['bob@example.org'], await sp.encryptMail({ from: 'eve@example.org', to: 'bob@example.org', subject: 'html', text: 'plain', html }, { encryptionKeys: bobKey }));
+    const served = [];
+    bob.page.on('requestfinished', (r) => served.push(r.url()));
+    await inbox(bob);
+    await bob.page.click(`#inbox-list li[data-id="${id}"]`);
+    await bob.page.waitForSelector('#msg-html-box:not([hidden])');
+    let frame;
+    for (let i = 0; i < 50 && !frame; i++) {
+      frame = bob.page.frames().find((f) => f.parentFrame() && f.url() === 'about:srcdoc');
+      if (!frame) await bob.page.waitForTimeout(100);
+    }
+    assert.ok(frame, 'the HTML part is in a srcdoc frame');
+    await frame.waitForSelector('#x');
+    assert.equal(await frame.textContent('#x'), 'rich');
+    await frame.waitForLoadState('load');
+    await bob.page.waitForTimeout(300);
+    assert.notEqual(await bob.page.title(), 'pwned');
+    assert.equal(await bob.page.getAttribute('#msg-html', 'sandbox'), '');
+    assert.equal(hits, 0, 'the attacker\'s server saw a connection');
+    assert.deepEqual(served.filter((u) => u.includes('exfiltrate')), [], 'a remote load completed');
+  } finally {
+    sink.close();
   }
-  assert.ok(frame, 'the HTML part is in a srcdoc frame');
-  await frame.waitForSelector('#x');
-  assert.equal(await frame.textContent('#x'), 'rich');
-  assert.notEqual(await bob.page.title(), 'pwned');
-  assert.equal(await bob.page.getAttribute('#msg-html', 'sandbox'), '');
-  assert.ok(!requests.some((u) => u.includes('exfiltrate')), `a remote request left the page: ${requests.filter((u) => u.includes('exfiltrate'))}`);
   await shot(bob.page, '8-html-sandboxed');
 });
