@@ -17,10 +17,11 @@ REMAP := --remap-path-prefix=$(CURDIR)=/sealpost --remap-path-prefix=$(CARGO_HOM
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 export SOURCE_DATE_EPOCH
 RELEASE_KEY ?= keys/demo-release.key
+RELEASE_CERT ?= keys/demo-release.cert
 RELEASE_PASSPHRASE_FILE ?=
 RELEASE_VERSION ?= $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
 
-.PHONY: all demo test setup setup-test build-dev build-release dist bench fuzz clean
+.PHONY: all demo test setup setup-test build-dev build-release dist extension bench fuzz clean
 
 all: test
 
@@ -39,6 +40,21 @@ build-dev: setup
 	wasm-bindgen --target experimental-nodejs-module --out-dir build/node-dev $(WASM_DEV)
 	node tools/build-shim.mjs --pkg build/pkg-dev > /dev/null
 	node tools/build-site.mjs --www www --shim js-shim/src --out build/site-dev > /dev/null
+	cargo build -p sealpost-verifier-wasm --target $(WASM) --locked
+	$(call extension,build/extension,target/$(WASM)/debug/sealpost_verifier_wasm.wasm,)
+
+## The browser extension (verifier/extension/) with the verifier wasm, ready for --load-extension.
+define extension
+	rm -rf $(1) && mkdir -p $(1)
+	cp verifier/extension/manifest.json verifier/extension/*.js verifier/extension/*.html verifier/extension/*.css $(1)/
+	wasm-bindgen --target web --no-typescript $(3) --out-dir $(1)/pkg $(2)
+endef
+
+## The extension, release build (size-tuned wasm): build/extension-release/, load it unpacked.
+extension: setup
+	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$(REMAP)" cargo build -p sealpost-verifier-wasm --target $(WASM) --release --locked
+	$(call extension,build/extension-release,target/$(WASM)/release/sealpost_verifier_wasm.wasm,--remove-name-section)
+	@echo "load build/extension-release/ as an unpacked extension (chrome://extensions, developer mode)"
 
 ## Release build: size-tuned, LTO, no name section.
 build-release: setup
@@ -66,7 +82,7 @@ DEMO_DB ?= build/demo-mail.sqlite
 demo: dist
 	cargo build -p sealpost-demo-server --locked
 	@echo "sealpost mail: open the URL below in two browser profiles (one per user). Ctrl-C stops it."
-	target/debug/sealpost-demo --dist dist --db $(DEMO_DB) --port $(PORT)
+	target/debug/sealpost-demo --dist dist --db $(DEMO_DB) --port $(PORT) --release-cert $(RELEASE_CERT)
 
 test: setup-test
 	@scripts/test.sh

@@ -43,10 +43,13 @@ export function serve(dir) {
 
 /**
  * Starts the Rust demo server (target/debug/sealpost-demo, built by make build-dev)
- * on a free port, serving `dist` with a fresh SQLite file.
+ * on a free port (or `port`), serving `dist` with a fresh SQLite file, and
+ * publishing `releaseCert` at its well-known path if given.
  */
-export async function serveDemo(dist, db = join(mkdtempSync(join(tmpdir(), 'sealpost-demo-db-')), 'mail.sqlite')) {
-  return { ...(await spawnServer(`${repo}target/debug/sealpost-demo`, ['--dist', dist, '--db', db, '--port', '0'], 'SIGINT')), db };
+export async function serveDemo(dist, db = join(mkdtempSync(join(tmpdir(), 'sealpost-demo-db-')), 'mail.sqlite'), { port = 0, releaseCert } = {}) {
+  const args = ['--dist', dist, '--db', db, '--port', String(port)];
+  if (releaseCert) args.push('--release-cert', releaseCert);
+  return { ...(await spawnServer(`${repo}target/debug/sealpost-demo`, args, 'SIGINT')), db };
 }
 
 export async function browser() {

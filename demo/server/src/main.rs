@@ -6,7 +6,9 @@
 //! that stores and returns bytes in SQLite.  It never sees a key and never
 //! decrypts: what it stores is what the browser encrypted.  The signed
 //! release manifest is served at `/.well-known/sealpost/manifest.json` (and
-//! `.sig`) for the verifier and the extension.
+//! `.sig`) for the verifier and the extension, and the release signing
+//! certificate (`--release-cert`) at `/.well-known/sealpost/release-cert.asc`
+//! for the extension's first enrollment (trust on first use).
 
 use std::net::SocketAddr;
 use std::path::{Component, Path, PathBuf};
@@ -52,10 +54,15 @@ struct Args {
     /// Port on 127.0.0.1 (0 picks a free one).
     #[arg(long, default_value_t = 8080)]
     port: u16,
+    /// The release signing certificate (public key) to publish at
+    /// `/.well-known/sealpost/release-cert.asc`.
+    #[arg(long)]
+    release_cert: Option<PathBuf>,
 }
 
 struct App {
     dist: PathBuf,
+    release_cert: Option<Vec<u8>>,
     db: Mutex<Connection>,
 }
 
@@ -247,6 +254,9 @@ fn content_type(path: &Path) -> &'static str {
     }
 }
 
+/// Where the release signing certificate is published.
+const RELEASE_CERT_PATH: &str = "/.well-known/sealpost/release-cert.asc";
+
 /// Maps a request path into `dist`, refusing anything that is not a plain
 /// relative path (no `..`, no absolute parts).
 fn resolve(dist: &Path, uri_path: &str) -> Option<PathBuf> {
@@ -269,6 +279,20 @@ fn resolve(dist: &Path, uri_path: &str) -> Option<PathBuf> {
 async fn static_file(State(app): State<Shared>, method: Method, uri: Uri) -> Response {
     if method != Method::GET && method != Method::HEAD {
         return error(StatusCode::METHOD_NOT_ALLOWED, "GET only");
+    }
+    if uri.path() == RELEASE_CERT_PATH {
+        return match &app.release_cert {
+            Some(cert) => (
+                [(header::CONTENT_TYPE, "application/pgp-keys")],
+                if method == Method::HEAD {
+                    Bytes::new()
+                } else {
+                    Bytes::from(cert.clone())
+                },
+            )
+                .into_response(),
+            None => error(StatusCode::NOT_FOUND, "no release certificate published"),
+        };
     }
     let Some(path) = resolve(&app.dist, uri.path()) else {
         return error(StatusCode::BAD_REQUEST, "bad path");
@@ -325,8 +349,13 @@ async fn run(args: Args) -> Result<(), String> {
         }
     }
     let db = open_db(&args.db).map_err(|e| format!("{}: {e}", args.db.display()))?;
+    let release_cert = match &args.release_cert {
+        Some(p) => Some(std::fs::read(p).map_err(|e| format!("{}: {e}", p.display()))?),
+        None => None,
+    };
     let app = Arc::new(App {
         dist: args.dist,
+        release_cert,
         db: Mutex::new(db),
     });
     let addr = SocketAddr::from(([127, 0, 0, 1], args.port));

@@ -135,3 +135,24 @@ pub fn check_served(
     }
     plain(&compare::check(&m, &map, origin.as_deref()))
 }
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct CertInfo {
+    fingerprint: String,
+    user_ids: Vec<String>,
+}
+
+/// The fingerprint (uppercase hex) and user IDs of a certificate, for
+/// showing the release signing key to the user at enrollment.
+#[wasm_bindgen(js_name = certInfo)]
+pub fn cert_info(cert: &[u8]) -> Result<JsValue, JsValue> {
+    let cert = sealpost_core::keys::read_cert(cert).map_err(|e| error("BAD_KEY", e.message()))?;
+    plain(&CertInfo {
+        fingerprint: cert.fingerprint().to_hex(),
+        user_ids: cert
+            .userids()
+            .map(|u| String::from_utf8_lossy(u.userid().value()).into_owned())
+            .collect(),
+    })
+}

@@ -83,6 +83,19 @@ fn signed_manifest_and_check() {
     let sig = m.sign(&key, &[]).unwrap();
     let cert = keys::write_cert(&key, false, true).unwrap();
     let v = verify_manifest(&bytes, &sig, &cert).unwrap();
+    let info = cert_info(&cert).unwrap();
+    assert_eq!(
+        get(&info, "fingerprint").as_string(),
+        Some(key.fingerprint().to_hex())
+    );
+    assert_eq!(
+        Array::from(&get(&info, "userIds"))
+            .get(0)
+            .as_string()
+            .as_deref(),
+        Some("R <r@example.org>")
+    );
+    assert!(cert_info(b"not a key").is_err());
     assert_eq!(get(&v, "version").as_string().as_deref(), Some("1.0.0"));
     let e = verify_manifest(
         &bytes,

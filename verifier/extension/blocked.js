@@ -1,0 +1,29 @@
+// Shows why a page was blocked; the reason travels in the URL fragment
+// (set by the service worker; web pages cannot open this extension page).
+const SUMMARY = {
+  FILE_MISMATCH: 'A served file differs from the signed release.',
+  UNLISTED: 'The page loaded code that the signed release does not contain.',
+  PAGE_POLICY: 'The page is served with a policy that lets unverified code run.',
+  MANIFEST_SIGNATURE: 'The release manifest is not signed by the key pinned at enrollment.',
+  ROLLBACK: 'The site serves an older release than one already seen.',
+  APP_CHANGED: 'The site now serves a different application.',
+};
+let reason = {};
+try {
+  reason = JSON.parse(decodeURIComponent(location.hash.slice(1)));
+} catch {
+  reason = { code: 'UNKNOWN' };
+}
+document.getElementById('summary').textContent = SUMMARY[reason.code] || 'The served code could not be verified.';
+for (const k of ['origin', 'url', 'code', 'file', 'expected', 'actual', 'detail']) {
+  document.getElementById(k).textContent = reason[k] ?? '';
+}
+document.body.dataset.code = reason.code || '';
+
+// The badge is per tab and reset by the navigation here: set it again.
+chrome.tabs.getCurrent().then((tab) => {
+  if (!tab) return;
+  chrome.action.setBadgeText({ tabId: tab.id, text: '✗' });
+  chrome.action.setBadgeBackgroundColor({ tabId: tab.id, color: '#b91c1c' });
+  chrome.action.setTitle({ tabId: tab.id, title: `sealpost: BLOCKED — ${reason.code}: ${reason.file}` });
+});

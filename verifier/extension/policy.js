@@ -1,0 +1,135 @@
+// The extension's decisions, free of chrome.* so that Node tests them:
+// which requests are checked, whether a manifest may replace the pinned
+// one, and the state of one page load (failure is absorbing).
+
+/** Request types whose bytes run or style the page: each must be listed. */
+export const CODE_TYPES = new Set(['main_frame', 'sub_frame', 'script', 'stylesheet', 'object', 'other']);
+
+/** A failure, shown on blocked.html: what failed, and expected vs actual. */
+export function failure(code, file, expected, actual, detail = '') {
+  return { code, file, expected, actual, detail };
+}
+
+/**
+ * The path in the release of `url` on `origin` ("/" → "index.html"),
+ * or null when `url` is on another origin.
+ */
+export function releasePath(url, origin) {
+  let u;
+  try {
+    u = new URL(url);
+  } catch {
+    return null;
+  }
+  if (u.origin !== origin) return null;
+  let path;
+  try {
+    path = decodeURIComponent(u.pathname).replace(/^\/+/, '');
+  } catch {
+    return u.pathname.replace(/^\/+/, '');
+  }
+  if (path === '' || path.endsWith('/')) path += 'index.html';
+  return path;
+}
+
+/**
+ * What to do with a completed request of an enrolled page: 'check' (hash it
+ * against the manifest), 'unexpected' (code that the release does not list:
+ * a failure) or 'skip' (data, e.g. the mailbox API, or another origin).
+ * Data requests (fetch/XHR, images) are checked when their path is listed,
+ * which covers the wasm, fetched by script.
+ */
+export function classify(type, path, manifest) {
+  if (path === null) return 'skip';
+  if (path.startsWith('.well-known/sealpost/')) return 'skip';
+  const listed = Object.hasOwn(manifest.files, path);
+  if (listed) return 'check';
+  return CODE_TYPES.has(type) ? 'unexpected' : 'skip';
+}
+
+function parseVersion(v) {
+  const m = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$/.exec(String(v));
+  return m ? m.slice(1).map(Number) : null;
+}
+
+/** -1, 0 or 1; throws on a version that is not MAJOR.MINOR.PATCH. */
+export function compareVersions(a, b) {
+  const x = parseVersion(a);
+  const y = parseVersion(b);
+  if (!x || !y) throw new Error(`not a MAJOR.MINOR.PATCH version: ${x ? b : a}`);
+  for (let i = 0; i < 3; i++) if (x[i] !== y[i]) return x[i] < y[i] ? -1 : 1;
+  return 0;
+}
+
+/**
+ * Whether a manifest whose signature verified with the pinned certificate
+ * may be used: same app, and no rollback below the highest version seen.
+ * Returns { ok: true, newVersion } (newVersion set when the pin ratchets
+ * forward) or { ok: false, failure }.
+ */
+export function decideManifest(pin, manifest) {
+  if (manifest.app !== pin.app) {
+    return { ok: false, failure: failure('APP_CHANGED', 'manifest.json', pin.app, manifest.app) };
+  }
+  let order;
+  try {
+    order = compareVersions(manifest.version, pin.version);
+  } catch (e) {
+    return { ok: false, failure: failure('BAD_MANIFEST', 'manifest.json', pin.version, String(manifest.version), e.message) };
+  }
+  if (order < 0) {
+    return {
+      ok: false,
+      failure: failure('ROLLBACK', 'manifest.json', `version ≥ ${pin.version}`, manifest.version,
+        'the site serves an older release than one already seen; a rollback can bring back fixed bugs'),
+    };
+  }
+  return { ok: true, newVersion: order > 0 ? manifest.version : null };
+}
+
+/**
+ * One page load of an enrolled origin.  `checking` until the manifest and
+ * the document have both passed and no resource check is pending, then
+ * `valid`; any failure makes it `blocked` for good: later passes, new
+ * resources or the end of the load never change it back.
+ */
+export class Load {
+  constructor(origin, url, pinnedFailure = null) {
+    this.origin = origin;
+    this.url = url;
+    this.started = Date.now();
+    this.manifestOk = false;
+    this.documentOk = false;
+    this.pending = new Set();
+    this.passed = new Set();
+    this.failure = pinnedFailure;
+  }
+
+  get state() {
+    if (this.failure) return 'blocked';
+    return this.manifestOk && this.documentOk && this.pending.size === 0 ? 'valid' : 'checking';
+  }
+
+  /** A check of `key` started (ignored once blocked or already done). */
+  expect(key) {
+    if (!this.failure && !this.passed.has(key)) this.pending.add(key);
+  }
+
+  /** `key` passed: 'manifest', 'document' or a resource URL. */
+  pass(key) {
+    if (this.failure) return this.state;
+    this.pending.delete(key);
+    this.passed.add(key);
+    if (key === 'manifest') this.manifestOk = true;
+    if (key === 'document') this.documentOk = true;
+    return this.state;
+  }
+
+  /** Records a failure; returns true only for the first one (act once). */
+  fail(f) {
+    if (this.failure) return false;
+    this.failure = f;
+    this.pending.clear();
+    return true;
+  }
+}
