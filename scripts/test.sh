@@ -50,6 +50,7 @@ run verifier-wasm cargo test -p sealpost-verifier-wasm --target wasm32-unknown-u
 run wasm-package make --no-print-directory build-dev
 run js-node     node --test tests/node/
 run js-shim     node --test js-shim/test/*.test.mjs
+run extension   node --test verifier/extension/test/
 run e2e         node --test tests/e2e/
 run repro       node --test tests/repro/
 

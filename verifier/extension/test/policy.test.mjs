@@ -1,0 +1,97 @@
+// The extension's decisions (policy.js), without a browser: the load state
+// machine (failure is absorbing), manifest pinning rules, request
+// classification and URL → release path mapping.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Load, classify, compareVersions, decideManifest, failure, releasePath } from '../policy.js';
+
+const O = 'http://127.0.0.1:8080';
+
+test('a load is valid only once the manifest and the document passed and nothing is pending', () => {
+  const l = new Load(O, `${O}/`);
+  assert.equal(l.state, 'checking');
+  l.expect('manifest');
+  l.expect('document');
+  l.pass('manifest');
+  assert.equal(l.state, 'checking');
+  l.expect(`${O}/app.js`);
+  l.pass('document');
+  assert.equal(l.state, 'checking', 'a resource check is still pending');
+  l.pass(`${O}/app.js`);
+  assert.equal(l.state, 'valid');
+  // A resource loaded later makes it checking again until it passes.
+  l.expect(`${O}/late.js`);
+  assert.equal(l.state, 'checking');
+  l.pass(`${O}/late.js`);
+  assert.equal(l.state, 'valid');
+  // A check that already passed is not pending again.
+  l.expect(`${O}/app.js`);
+  assert.equal(l.state, 'valid');
+});
+
+test('failure is absorbing: no pass, expectation or second failure changes it', () => {
+  const l = new Load(O, `${O}/`);
+  l.expect('manifest');
+  l.pass('manifest');
+  const first = failure('FILE_MISMATCH', 'app.js', 'sha384-a', 'sha384-b');
+  assert.equal(l.fail(first), true, 'the first failure is acted on');
+  assert.equal(l.state, 'blocked');
+  assert.equal(l.fail(failure('ROLLBACK', 'manifest.json', '1', '0')), false, 'later failures are not');
+  assert.deepEqual(l.failure, first);
+  l.pass('document');
+  l.expect('x');
+  l.pass('x');
+  assert.equal(l.state, 'blocked');
+  assert.equal(l.pending.size, 0);
+  // Even a load that was valid becomes blocked, and stays so.
+  const v = new Load(O, `${O}/`);
+  v.pass('manifest');
+  v.pass('document');
+  assert.equal(v.state, 'valid');
+  v.fail(first);
+  v.pass('document');
+  assert.equal(v.state, 'blocked');
+  // A load may start blocked (a failure recorded for the origin).
+  assert.equal(new Load(O, `${O}/`, first).state, 'blocked');
+});
+
+test('manifests: same app, no rollback, the pin ratchets forward', () => {
+  const pin = { app: 'sealpost-demo', version: '1.4.2' };
+  assert.deepEqual(decideManifest(pin, { app: 'sealpost-demo', version: '1.4.2' }), { ok: true, newVersion: null });
+  assert.deepEqual(decideManifest(pin, { app: 'sealpost-demo', version: '1.10.0' }), { ok: true, newVersion: '1.10.0' });
+  const back = decideManifest(pin, { app: 'sealpost-demo', version: '1.4.1' });
+  assert.equal(back.ok, false);
+  assert.equal(back.failure.code, 'ROLLBACK');
+  assert.equal(back.failure.actual, '1.4.1');
+  assert.equal(decideManifest(pin, { app: 'other', version: '9.0.0' }).failure.code, 'APP_CHANGED');
+  assert.equal(decideManifest(pin, { app: 'sealpost-demo', version: '1.4' }).failure.code, 'BAD_MANIFEST');
+  assert.equal(compareVersions('2.0.0', '10.0.0'), -1, 'numeric, not lexical');
+  assert.equal(compareVersions('1.2.3', '1.2.3'), 0);
+  assert.throws(() => compareVersions('01.2.3', '1.2.3'));
+});
+
+test('requests: listed files are checked, unlisted code is a failure, data is skipped', () => {
+  const manifest = { files: { 'index.html': {}, 'app.js': {}, 'sealpost/wasm/x.wasm': {} } };
+  assert.equal(classify('script', 'app.js', manifest), 'check');
+  assert.equal(classify('xmlhttprequest', 'sealpost/wasm/x.wasm', manifest), 'check');
+  assert.equal(classify('script', 'evil.js', manifest), 'unexpected');
+  assert.equal(classify('stylesheet', 'evil.css', manifest), 'unexpected');
+  assert.equal(classify('sub_frame', 'frame.html', manifest), 'unexpected');
+  assert.equal(classify('other', 'worker2.js', manifest), 'unexpected');
+  assert.equal(classify('xmlhttprequest', 'api/messages', manifest), 'skip');
+  assert.equal(classify('image', 'logo.png', manifest), 'skip');
+  assert.equal(classify('xmlhttprequest', '.well-known/sealpost/manifest.json', manifest), 'skip');
+  assert.equal(classify('script', null, manifest), 'skip');
+  assert.equal(classify('script', 'constructor', manifest), 'unexpected', 'no prototype keys');
+});
+
+test('URLs map to release paths on the enrolled origin only', () => {
+  assert.equal(releasePath(`${O}/`, O), 'index.html');
+  assert.equal(releasePath(`${O}/?x=1#y`, O), 'index.html');
+  assert.equal(releasePath(`${O}/sealpost/api.js`, O), 'sealpost/api.js');
+  assert.equal(releasePath(`${O}/docs/`, O), 'docs/index.html');
+  assert.equal(releasePath(`${O}/a%20b.js`, O), 'a b.js');
+  assert.equal(releasePath('http://127.0.0.1:8081/app.js', O), null, 'another port is another origin');
+  assert.equal(releasePath('https://127.0.0.1:8080/app.js', O), null);
+  assert.equal(releasePath('not a url', O), null);
+});
