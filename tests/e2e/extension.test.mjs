@@ -8,13 +8,16 @@
 //   (a) the genuine release → valid (green badge), page usable;
 //   (b) one flipped byte in the wasm; (c) in app.js, and in the worker
 //   script (which has no SRI: only the extension sees it); (d) an inline
-//   script injected into index.html; (e) the manifest re-signed with
+//   script injected into index.html, and (d2) only into the page the
+//   browser gets (the extension's own fetch gets the genuine one: the
+//   content script's DOM check catches it); (e) the manifest re-signed with
 //   another key; (f) an older manifest version → each blocked;
 // and a recorded failure stays until the user clears it.  Also measured:
 // page-load time with and without the extension (medians).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -74,6 +77,13 @@ async function serveRelease(site) {
   if (server) await server.close();
   server = await serveDemo(site, join(dir, 'mail.sqlite'), { port, releaseCert });
   port ??= Number(new URL(server.url).port);
+}
+
+/** Opens the site in the tab; the extension may abort the navigation to block it. */
+async function visit(url) {
+  await page.goto(url).catch((e) => {
+    if (!/ERR_ABORTED|interrupted by another navigation/.test(e.message)) throw e;
+  });
 }
 
 async function popup() {
@@ -183,7 +193,7 @@ test('(a) enrolling pins the shown release key; the genuine release verifies and
 test('(b) one flipped byte in the wasm → blocked, naming the file and both hashes', async () => {
   const site = variant('wasm', (d) => flipByte(join(d, WASM)));
   await serveRelease(site);
-  await page.goto(server.url);
+  await visit(server.url);
   const r = await blocked();
   assert.equal(r.code, 'FILE_MISMATCH');
   assert.equal(r.file, WASM);
@@ -192,7 +202,7 @@ test('(b) one flipped byte in the wasm → blocked, naming the file and both has
   await shot('b-wasm');
   // Absorbing: the failure stays for the origin, even once the server is genuine again.
   await serveRelease(join(dir, 'genuine'));
-  await page.goto(server.url);
+  await visit(server.url);
   const again = await blocked();
   assert.equal(again.file, WASM);
   assert.match(again.detail, /first seen/);
@@ -246,6 +256,40 @@ test('(f) an older manifest version → blocked as a rollback', async () => {
   assert.equal(r.code, 'ROLLBACK');
   assert.equal(r.actual, '0.1.9');
   assert.match(r.expected, /0\.2\.0/);
+});
+
+test('(d2) a server that sends the browser another page than the extension\'s own fetch is caught by the DOM check', async () => {
+  // A targeted attack on the re-fetch: the genuine release from an upstream
+  // server, but navigations (Sec-Fetch-Dest: document) get an injected script.
+  await server.close();
+  const upstream = await serveDemo(join(dir, 'genuine'), join(dir, 'mail.sqlite'), { releaseCert });
+  const injected = '<script>navigator.sendBeacon("/api/x", localStorage.length)</script>';
+  let splitServed = 0;
+  const proxy = createServer(async (req, res) => {
+    const r = await fetch(new URL(req.url, upstream.url), { headers: { 'sec-fetch-dest': req.headers['sec-fetch-dest'] || '' } });
+    let body = Buffer.from(await r.arrayBuffer());
+    if (req.headers['sec-fetch-dest'] === 'document' && req.url.split('?')[0] === '/') {
+      body = Buffer.from(body.toString('utf8').replace('</head>', `${injected}\n</head>`));
+      splitServed++;
+    }
+    const headers = Object.fromEntries([...r.headers].filter(([k]) => !['content-length', 'content-encoding', 'transfer-encoding', 'connection', 'keep-alive'].includes(k)));
+    res.writeHead(r.status, { ...headers, 'content-length': body.length, connection: 'close' });
+    res.end(body);
+  });
+  await new Promise((r) => proxy.listen(port, '127.0.0.1', r));
+  server = { url: `http://127.0.0.1:${port}/`, close: async () => { proxy.close(); proxy.closeAllConnections(); await upstream.close(); } };
+  try {
+    await clearFailure();
+    const r = await blocked();
+    assert.ok(splitServed > 0, 'the browser got the altered page');
+    assert.equal(r.code, 'DOCUMENT_DIFFERS');
+    assert.equal(r.file, 'index.html');
+    assert.match(r.actual, /extra: <script> text="navigator\.sendBeacon/);
+    await shot('d2-split-view');
+  } finally {
+    await server.close();
+    server = null;
+  }
 });
 
 test('after the operator restores the release, clearing the failure verifies again; the pin kept key and version', async () => {

@@ -2,7 +2,8 @@
 // origin it verifies the release manifest's signature with the pinned
 // certificate (no rollback), then hashes the document and every listed or
 // code-bearing resource the page loads and compares them with the manifest,
-// and checks the page's CSP headers.  The first failure navigates the tab
+// checks the page's CSP headers, and has the content script compare the
+// document as the tab parsed it with the verified one.  The first failure navigates the tab
 // to blocked.html and is remembered for the origin until the user clears
 // it.  The checks themselves are the verifier library, compiled to wasm.
 import init, * as verifier from './pkg/sealpost_verifier_wasm.js';
@@ -39,6 +40,19 @@ async function forgetPin(origin) {
 chrome.storage.onChanged.addListener((changes, area) => {
   if (area === 'local' && changes.pins) pinsCache = changes.pins.newValue || {};
 });
+
+/** The content script runs on enrolled origins only (and nowhere else). */
+const CONTENT_SCRIPT = 'sealpost-guard-dom';
+async function syncContentScripts() {
+  const matches = Object.keys(await pins()).map((o) => `${o}/*`);
+  await chrome.scripting.unregisterContentScripts({ ids: [CONTENT_SCRIPT] }).catch(() => {});
+  if (matches.length) {
+    await chrome.scripting.registerContentScripts([{
+      id: CONTENT_SCRIPT, matches, js: ['dom.js', 'content.js'], runAt: 'document_start', allFrames: false, persistAcrossSessions: true,
+    }]);
+  }
+}
+syncContentScripts().catch((e) => console.error('sealpost guard: content script registration failed', e));
 
 function originOf(url) {
   try {
@@ -78,6 +92,7 @@ async function enroll(origin, fingerprint) {
   const existing = (await pins())[origin];
   if (existing) throw new Error(`${origin} is already enrolled (key ${existing.fingerprint}); forget it first to pin another key`);
   await savePin({ origin, app: p.app, fingerprint: p.fingerprint, cert: p.cert, version: p.version, enrolledAt: new Date().toISOString(), failure: null });
+  await syncContentScripts();
   return p;
 }
 
@@ -92,6 +107,7 @@ function badge(tabId, load) {
 }
 
 async function block(tabId, load, f) {
+  load.resolveDocument?.(null);
   if (!load.fail(f)) return;
   load.verdictMs = Date.now() - load.started;
   badge(tabId, load);
@@ -161,6 +177,7 @@ async function checkDocument(tabId, load, m, cspHeaders) {
     if (problems.length) {
       return block(tabId, load, failure('PAGE_POLICY', path, 'a strict CSP, SRI on every script and style, no inline code', problems.map(describe).join('; ')));
     }
+    load.resolveDocument(new TextDecoder().decode(bytes));
     passed(tabId, load, 'document');
   } catch (e) {
     await block(tabId, load, failure('DOCUMENT_UNAVAILABLE', path, 'the page', String(e.message || e)));
@@ -215,8 +232,8 @@ async function startLoad(tabId, url, origin, cspHeaders) {
     return load;
   }
   badge(tabId, load);
-  load.expect('manifest');
-  load.expect('document');
+  load.documentReady = new Promise((resolve) => { load.resolveDocument = resolve; });
+  for (const k of load.required) load.expect(k);
   load.manifestReady = checkManifest(tabId, load, pin);
   load.manifestReady.then((m) => m && checkDocument(tabId, load, m, cspHeaders));
   return load;
@@ -277,7 +294,7 @@ globalThis.sealpostDebug = (tabId) => {
 
 chrome.runtime.onMessage.addListener((msg, sender, reply) => {
   if (sender.id !== chrome.runtime.id) return false;
-  handle(msg).then((r) => reply({ ok: true, ...r }), (e) => reply({ ok: false, error: String(e.message || e) }));
+  handle(msg, sender).then((r) => reply({ ok: true, ...r }), (e) => reply({ ok: false, error: String(e.message || e) }));
   return true;
 });
 
@@ -292,8 +309,38 @@ function blockedOrigin(url) {
   }
 }
 
-async function handle(msg) {
+/** The load of the tab a content script runs in, once the service worker has one for `url`. */
+async function loadOfSender(sender, url) {
+  const tabId = sender.tab?.id;
+  if (tabId === undefined || sender.frameId !== 0) return null;
+  for (let i = 0; i < 50; i++) {
+    const load = loads.get(tabId);
+    if (load && load.url === url) return load;
+    await new Promise((r) => setTimeout(r, 40));
+  }
+  return null;
+}
+
+async function handle(msg, sender) {
   switch (msg.type) {
+    case 'verified-document': {
+      const load = await loadOfSender(sender, msg.url);
+      return { text: load ? await load.documentReady : null };
+    }
+    case 'dom-result': {
+      const load = await loadOfSender(sender, msg.url);
+      if (!load) return {};
+      const path = releasePath(load.url, load.origin);
+      const show = (xs) => xs.slice(0, 3).join(' ') + (xs.length > 3 ? ` (+${xs.length - 3} more)` : '');
+      if (msg.extra.length || msg.missing.length) {
+        await block(sender.tab.id, load, failure('DOCUMENT_DIFFERS', path, 'the code-bearing elements of the signed page',
+          [msg.extra.length ? `extra: ${show(msg.extra)}` : '', msg.missing.length ? `missing: ${show(msg.missing)}` : ''].filter(Boolean).join('; '),
+          'the page this tab received differs from the one the server sent the extension'));
+      } else {
+        passed(sender.tab.id, load, 'dom');
+      }
+      return {};
+    }
     case 'status': {
       const tab = await chrome.tabs.get(msg.tabId);
       const origin = originOf(tab.url) || blockedOrigin(tab.url);
@@ -320,6 +367,7 @@ async function handle(msg) {
     }
     case 'forget':
       await forgetPin(msg.origin);
+      await syncContentScripts();
       return {};
     default:
       throw new Error(`unknown request ${msg.type}`);

@@ -87,19 +87,22 @@ export function decideManifest(pin, manifest) {
   return { ok: true, newVersion: order > 0 ? manifest.version : null };
 }
 
+/** What every load must pass: the signed manifest, the document's bytes,
+ * and the document as this tab parsed it (reported by the content script). */
+export const REQUIRED = ['manifest', 'document', 'dom'];
+
 /**
- * One page load of an enrolled origin.  `checking` until the manifest and
- * the document have both passed and no resource check is pending, then
- * `valid`; any failure makes it `blocked` for good: later passes, new
- * resources or the end of the load never change it back.
+ * One page load of an enrolled origin.  `checking` until every required
+ * check has passed and no resource check is pending, then `valid`; any
+ * failure makes it `blocked` for good: later passes, new resources or the
+ * end of the load never change it back.
  */
 export class Load {
-  constructor(origin, url, pinnedFailure = null) {
+  constructor(origin, url, pinnedFailure = null, required = REQUIRED) {
     this.origin = origin;
     this.url = url;
     this.started = Date.now();
-    this.manifestOk = false;
-    this.documentOk = false;
+    this.required = required;
     this.pending = new Set();
     this.passed = new Set();
     this.failure = pinnedFailure;
@@ -107,7 +110,8 @@ export class Load {
 
   get state() {
     if (this.failure) return 'blocked';
-    return this.manifestOk && this.documentOk && this.pending.size === 0 ? 'valid' : 'checking';
+    const done = this.required.every((k) => this.passed.has(k));
+    return done && this.pending.size === 0 ? 'valid' : 'checking';
   }
 
   /** A check of `key` started (ignored once blocked or already done). */
@@ -115,13 +119,11 @@ export class Load {
     if (!this.failure && !this.passed.has(key)) this.pending.add(key);
   }
 
-  /** `key` passed: 'manifest', 'document' or a resource URL. */
+  /** `key` passed: a required check or a resource URL. */
   pass(key) {
     if (this.failure) return this.state;
     this.pending.delete(key);
     this.passed.add(key);
-    if (key === 'manifest') this.manifestOk = true;
-    if (key === 'document') this.documentOk = true;
     return this.state;
   }
 
@@ -133,3 +135,4 @@ export class Load {
     return true;
   }
 }
+

@@ -3,19 +3,24 @@
 // classification and URL → release path mapping.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Load, classify, compareVersions, decideManifest, failure, releasePath } from '../policy.js';
+import { Load, REQUIRED, classify, compareVersions, decideManifest, failure, releasePath } from '../policy.js';
+import '../dom.js';
+
+const { diff } = globalThis.sealpostDom;
 
 const O = 'http://127.0.0.1:8080';
 
-test('a load is valid only once the manifest and the document passed and nothing is pending', () => {
+test('a load is valid only once the manifest, the document and its DOM passed and nothing is pending', () => {
+  assert.deepEqual(REQUIRED, ['manifest', 'document', 'dom']);
   const l = new Load(O, `${O}/`);
   assert.equal(l.state, 'checking');
-  l.expect('manifest');
-  l.expect('document');
+  for (const k of REQUIRED) l.expect(k);
   l.pass('manifest');
   assert.equal(l.state, 'checking');
   l.expect(`${O}/app.js`);
   l.pass('document');
+  assert.equal(l.state, 'checking', 'the DOM check is missing');
+  l.pass('dom');
   assert.equal(l.state, 'checking', 'a resource check is still pending');
   l.pass(`${O}/app.js`);
   assert.equal(l.state, 'valid');
@@ -45,8 +50,7 @@ test('failure is absorbing: no pass, expectation or second failure changes it', 
   assert.equal(l.pending.size, 0);
   // Even a load that was valid becomes blocked, and stays so.
   const v = new Load(O, `${O}/`);
-  v.pass('manifest');
-  v.pass('document');
+  for (const k of REQUIRED) v.pass(k);
   assert.equal(v.state, 'valid');
   v.fail(first);
   v.pass('document');
@@ -94,4 +98,12 @@ test('URLs map to release paths on the enrolled origin only', () => {
   assert.equal(releasePath('http://127.0.0.1:8081/app.js', O), null, 'another port is another origin');
   assert.equal(releasePath('https://127.0.0.1:8080/app.js', O), null);
   assert.equal(releasePath('not a url', O), null);
+});
+
+test('DOM signatures are compared as multisets: extra and missing elements are both named', () => {
+  const page = ['<script src="app.js">', '<link href="a.css" rel="stylesheet">', '<link href="a.css" rel="stylesheet">'];
+  assert.deepEqual(diff(page, page), { extra: [], missing: [] });
+  assert.deepEqual(diff([...page].reverse(), page), { extra: [], missing: [] }, 'order does not matter');
+  assert.deepEqual(diff([...page, '<script> text="steal()"'], page), { extra: ['<script> text="steal()"'], missing: [] });
+  assert.deepEqual(diff(page.slice(0, 2), page), { extra: [], missing: ['<link href="a.css" rel="stylesheet">'] }, 'a duplicate counts');
 });
