@@ -258,7 +258,7 @@ test('(f) an older manifest version → blocked as a rollback', async () => {
   assert.match(r.expected, /0\.2\.0/);
 });
 
-test('(d2) a server that sends the browser another page than the extension\'s own fetch is caught by the DOM check', async () => {
+test('(d2) a split view: the browser gets an altered page, the extension fetch the genuine one → blocked by the DOM check', async () => {
   // A targeted attack on the re-fetch: the genuine release from an upstream
   // server, but navigations (Sec-Fetch-Dest: document) get an injected script.
   await server.close();
