@@ -171,7 +171,8 @@ impl DHelper {
             }
         }
         Ok(DHelper {
-            inner: Helper::new(opts.verification_certs, opts.require_signature, true),
+            inner: Helper::new(opts.verification_certs, opts.require_signature, true)
+                .with_max_signatures(opts.policy.max_signatures()),
             keys: opts.keys.to_vec(),
             key_passphrases: opts.key_passphrases.to_vec(),
             passwords: opts.passwords.to_vec(),
@@ -193,6 +194,11 @@ impl DecryptionHelper for DHelper {
         sym_algo: Option<SymmetricAlgorithm>,
         decrypt: &mut dyn FnMut(Option<SymmetricAlgorithm>, &SessionKey) -> bool,
     ) -> openpgp::Result<Option<Cert>> {
+        Policy::check_count(
+            "encrypted session keys",
+            pkesks.len() + skesks.len(),
+            self.policy.max_recipients(),
+        )?;
         let found = |algo: Option<SymmetricAlgorithm>, sk: &SessionKey| SessionKeyData {
             algo: algo.or(sym_algo).map_or(0, u8::from),
             key: sk.clone(),
@@ -343,7 +349,7 @@ pub fn decrypt(ciphertext: &[u8], opts: &DecryptOptions<'_>) -> Result<Decrypted
         .map_err(|e| classify(e, &opened))?;
 
     let mut data = Zeroizing::new(Vec::new());
-    read_limited(&mut d, &mut data, p.max_plaintext(), |e| {
+    read_limited(&mut d, &mut data, p, ciphertext.len() as u64, |e| {
         classify(e, &opened)
     })?;
     if !d.message_processed() {
@@ -367,25 +373,34 @@ pub fn decrypt(ciphertext: &[u8], opts: &DecryptOptions<'_>) -> Result<Decrypted
 pub(crate) fn read_limited<R: Read>(
     r: &mut R,
     out: &mut Vec<u8>,
-    max: u64,
-    on_error: impl FnOnce(anyhow::Error) -> Error,
+    policy: &Policy,
+    input_len: u64,
+    on_error: impl Fn(anyhow::Error) -> Error,
 ) -> Result<()> {
-    let mut limited = r.take(max.saturating_add(1));
-    limited.read_to_end(out).map_err(|e| on_error(e.into()))?;
-    if out.len() as u64 > max {
-        return Err(Error::new(
-            ErrorCode::LimitExceeded,
-            format!("plaintext exceeds the limit of {max} bytes"),
-        ));
+    let max = policy.max_plaintext();
+    let mut piece = Zeroizing::new(vec![0u8; 64 * 1024]);
+    loop {
+        let n = r.read(&mut piece).map_err(|e| on_error(e.into()))?;
+        if n == 0 {
+            return Ok(());
+        }
+        out.extend_from_slice(&piece[..n]);
+        let produced = out.len() as u64;
+        policy.check_ratio(produced, input_len)?;
+        if produced > max {
+            return Err(Error::new(
+                ErrorCode::LimitExceeded,
+                format!("plaintext exceeds the limit of {max} bytes"),
+            ));
+        }
     }
-    Ok(())
 }
 
 /// Keeps the most actionable failure: a resource limit, then a bad
 /// passphrase, then a locked key, then "this key did not work".
 fn note(failure: &mut Option<Error>, e: Error) {
     let rank = |c: ErrorCode| match c {
-        ErrorCode::LimitExceeded => 4,
+        ErrorCode::LimitExceeded | ErrorCode::DecompressionBomb => 4,
         ErrorCode::BadPassphrase => 3,
         ErrorCode::KeyLocked => 2,
         ErrorCode::DecryptionFailed => 1,

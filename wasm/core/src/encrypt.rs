@@ -109,6 +109,12 @@ pub fn encrypt_writer<'a, W: Write + Send + Sync + 'a>(
         }
     }
     let recips = recipients(opts.recipients, opts.policy, opts.force_aead)?;
+    // The same cap a reader applies: a message it would refuse is not made.
+    Policy::check_count(
+        "recipient keys and passwords",
+        recips.len() + opts.passwords.len(),
+        opts.policy.max_recipients(),
+    )?;
     let signers = signing_keypairs(opts.signers, opts.signer_passphrases, opts.policy)?;
     let op = |e| Error::from_op("encryption", e);
 

@@ -36,8 +36,11 @@ pub enum ErrorCode {
     NoUsableKey,
     /// A valid signature was required but none was found.
     NoValidSignature,
-    /// A resource limit was exceeded (decompression bomb, size limit).
+    /// A resource limit was exceeded (size, count, memory).
     LimitExceeded,
+    /// Decompression produced far more output than the input could
+    /// legitimately hold (see `Policy::with_max_compression_ratio`).
+    DecompressionBomb,
     /// `decrypt` was given data that is not encrypted (use `verify`).
     NotEncrypted,
     /// Anything else.  Should not happen; report it.
@@ -58,6 +61,7 @@ impl ErrorCode {
         ErrorCode::NoUsableKey,
         ErrorCode::NoValidSignature,
         ErrorCode::LimitExceeded,
+        ErrorCode::DecompressionBomb,
         ErrorCode::NotEncrypted,
         ErrorCode::Internal,
     ];
@@ -76,6 +80,7 @@ impl ErrorCode {
             ErrorCode::NoUsableKey => "NO_USABLE_KEY",
             ErrorCode::NoValidSignature => "NO_VALID_SIGNATURE",
             ErrorCode::LimitExceeded => "LIMIT_EXCEEDED",
+            ErrorCode::DecompressionBomb => "DECOMPRESSION_BOMB",
             ErrorCode::NotEncrypted => "NOT_ENCRYPTED",
             ErrorCode::Internal => "INTERNAL",
         }

@@ -273,7 +273,25 @@ pub fn read_cert(data: &[u8]) -> Result<Cert> {
     if data.is_empty() {
         return Err(Error::new(ErrorCode::MalformedInput, "key: empty input"));
     }
-    Cert::from_bytes(data).map_err(|e| Error::from_parse("key", e))
+    let cert = Cert::from_bytes(data).map_err(|e| Error::from_parse("key", e))?;
+    check_read_limits(&cert)?;
+    Ok(cert)
+}
+
+/// Limits on keys read from outside: no user ID longer than
+/// [`MAX_USER_ID_LEN`] (`LIMIT_EXCEEDED`).
+fn check_read_limits(cert: &Cert) -> Result<()> {
+    if let Some(long) = cert
+        .userids()
+        .map(|u| u.userid().value().len())
+        .find(|&n| n > MAX_USER_ID_LEN)
+    {
+        return Err(Error::new(
+            ErrorCode::LimitExceeded,
+            format!("key: a user ID of {long} bytes exceeds the limit of {MAX_USER_ID_LEN}"),
+        ));
+    }
+    Ok(())
 }
 
 /// Reads a keyring: any number of certificates, armored or binary.
@@ -287,7 +305,9 @@ pub fn read_certs(data: &[u8]) -> Result<Vec<Cert>> {
     let parser = CertParser::from_bytes(data).map_err(|e| Error::from_parse("keyring", e))?;
     let mut certs = Vec::new();
     for c in parser {
-        certs.push(c.map_err(|e| Error::from_parse("keyring", e))?);
+        let cert = c.map_err(|e| Error::from_parse("keyring", e))?;
+        check_read_limits(&cert)?;
+        certs.push(cert);
     }
     if certs.is_empty() {
         return Err(Error::new(

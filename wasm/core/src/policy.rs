@@ -7,6 +7,8 @@ use openpgp::policy::StandardPolicy;
 use openpgp::types::Timestamp;
 use sequoia_openpgp as openpgp;
 
+use crate::error::{Error, ErrorCode, Result};
+
 static STANDARD: StandardPolicy<'static> = StandardPolicy::new();
 
 /// Default cap on plaintext produced by one buffered (non-streaming)
@@ -20,6 +22,23 @@ pub const DEFAULT_MAX_PLAINTEXT: u64 = 256 << 20;
 /// refused with `LIMIT_EXCEEDED` instead of exhausting a browser tab.
 pub const DEFAULT_MAX_ARGON2_KIB: u64 = 1 << 19;
 
+/// Default cap on how many times larger than its input a message's output
+/// may grow (decompression).  Deflate alone reaches ~1030:1 on zeros, text
+/// 3–10:1; checked only past [`RATIO_GRACE`] of output, so that small,
+/// very compressible messages always pass.  0 turns the check off.
+pub const DEFAULT_MAX_COMPRESSION_RATIO: u64 = 256;
+
+/// Output below this size is never called a decompression bomb.
+pub const RATIO_GRACE: u64 = 1 << 20;
+
+/// Default cap on encrypted-session-key packets (recipients and passwords)
+/// in one message: each may cost a public-key operation or an Argon2 run.
+pub const DEFAULT_MAX_RECIPIENTS: usize = 256;
+
+/// Default cap on signatures checked in one message or detached signature
+/// block: each costs a public-key operation.
+pub const DEFAULT_MAX_SIGNATURES: usize = 64;
+
 /// The policy every operation is judged by.
 ///
 /// The cryptographic part is sequoia's [`StandardPolicy`] unchanged: it
@@ -30,6 +49,9 @@ pub struct Policy {
     time: Option<SystemTime>,
     max_plaintext: u64,
     max_argon2_kib: u64,
+    max_compression_ratio: u64,
+    max_recipients: usize,
+    max_signatures: usize,
 }
 
 impl Default for Policy {
@@ -38,6 +60,9 @@ impl Default for Policy {
             time: None,
             max_plaintext: DEFAULT_MAX_PLAINTEXT,
             max_argon2_kib: DEFAULT_MAX_ARGON2_KIB,
+            max_compression_ratio: DEFAULT_MAX_COMPRESSION_RATIO,
+            max_recipients: DEFAULT_MAX_RECIPIENTS,
+            max_signatures: DEFAULT_MAX_SIGNATURES,
         }
     }
 }
@@ -76,6 +101,65 @@ impl Policy {
     /// The Argon2 memory cap in KiB.
     pub fn max_argon2_kib(&self) -> u64 {
         self.max_argon2_kib
+    }
+
+    /// Sets the decompression ratio cap (output ÷ input; 0 = off).
+    pub fn with_max_compression_ratio(mut self, ratio: u64) -> Self {
+        self.max_compression_ratio = ratio;
+        self
+    }
+
+    /// The decompression ratio cap (0 = off).
+    pub fn max_compression_ratio(&self) -> u64 {
+        self.max_compression_ratio
+    }
+
+    /// Sets the cap on encrypted-session-key packets per message.
+    pub fn with_max_recipients(mut self, n: usize) -> Self {
+        self.max_recipients = n;
+        self
+    }
+
+    /// The cap on encrypted-session-key packets per message.
+    pub fn max_recipients(&self) -> usize {
+        self.max_recipients
+    }
+
+    /// Sets the cap on signatures checked per message.
+    pub fn with_max_signatures(mut self, n: usize) -> Self {
+        self.max_signatures = n;
+        self
+    }
+
+    /// The cap on signatures checked per message.
+    pub fn max_signatures(&self) -> usize {
+        self.max_signatures
+    }
+
+    /// Fails with `DECOMPRESSION_BOMB` once `produced` bytes of output from
+    /// `consumed` bytes of input exceed the ratio cap (past [`RATIO_GRACE`]).
+    pub fn check_ratio(&self, produced: u64, consumed: u64) -> Result<()> {
+        let ratio = self.max_compression_ratio;
+        if ratio > 0 && produced > RATIO_GRACE && produced > consumed.saturating_mul(ratio) {
+            return Err(Error::new(
+                ErrorCode::DecompressionBomb,
+                format!(
+                    "the output grew past {ratio} times the input ({consumed} bytes in, over {produced} out): a decompression bomb?"
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Fails with `LIMIT_EXCEEDED` when `n` things exceed `max`.
+    pub(crate) fn check_count(what: &str, n: usize, max: usize) -> Result<()> {
+        if n > max {
+            return Err(Error::new(
+                ErrorCode::LimitExceeded,
+                format!("{n} {what} exceed the limit of {max}"),
+            ));
+        }
+        Ok(())
     }
 
     /// The sequoia policy object.  One static instance: it is never

@@ -80,6 +80,7 @@ pub(crate) struct Helper {
     pub require_encrypted: bool,
     pub results: Vec<SignatureResult>,
     pub layers: Layers,
+    pub max_signatures: usize,
 }
 
 impl Helper {
@@ -90,7 +91,14 @@ impl Helper {
             require_encrypted,
             results: Vec::new(),
             layers: Layers::default(),
+            max_signatures: crate::policy::DEFAULT_MAX_SIGNATURES,
         }
+    }
+
+    /// Caps the number of signatures a message may carry.
+    pub fn with_max_signatures(mut self, n: usize) -> Self {
+        self.max_signatures = n;
+        self
     }
 }
 
@@ -120,6 +128,11 @@ impl VerificationHelper for Helper {
                     self.layers.aead = aead_algo.map(|a| a.to_string());
                 }
                 MessageLayer::SignatureGroup { results } => {
+                    crate::policy::Policy::check_count(
+                        "signatures",
+                        self.results.len() + results.len(),
+                        self.max_signatures,
+                    )?;
                     for r in results {
                         self.results.push(describe(r));
                     }

@@ -245,7 +245,10 @@ pub struct DecryptStream {
     streaming: bool,
     opened: Arc<AtomicBool>,
     produced: u64,
+    /// Input bytes pushed so far (for the decompression ratio).
+    consumed: u64,
     max_plaintext: u64,
+    policy: Policy,
 }
 
 impl DecryptStream {
@@ -259,7 +262,9 @@ impl DecryptStream {
             held: Zeroizing::new(Vec::new()),
             streaming: false,
             produced: 0,
+            consumed: 0,
             max_plaintext: opts.policy.max_plaintext(),
+            policy: opts.policy.clone(),
         })
     }
 
@@ -268,6 +273,7 @@ impl DecryptStream {
         self.source
             .with(|i| i.buf.extend_from_slice(chunk))
             .map_err(|e| Error::new(ErrorCode::Internal, e.to_string()))?;
+        self.consumed += chunk.len() as u64;
         self.advance()
     }
 
@@ -352,6 +358,10 @@ impl DecryptStream {
                 }
             };
             self.produced += n as u64;
+            if let Err(e) = self.policy.check_ratio(self.produced, self.consumed) {
+                piece.fill(0);
+                return Err(self.fail(e));
+            }
             // The cap bounds memory: it applies to plaintext held until
             // the end (SEIPDv1).  SEIPDv2 output leaves as it is produced,
             // so its size is the consumer's business.

@@ -62,13 +62,14 @@ pub fn verify(message: &[u8], opts: &VerifyOptions<'_>) -> Result<Verified> {
         ));
     }
     let p = opts.policy;
-    let helper = Helper::new(opts.certs, opts.require_signature, false);
+    let helper = Helper::new(opts.certs, opts.require_signature, false)
+        .with_max_signatures(p.max_signatures());
     let mut v = VerifierBuilder::from_bytes(message)
         .map_err(|e| parse_error("signed message", e))?
         .with_policy(p.standard(), p.message_time(), helper)
         .map_err(|e| parse_error("signed message", e))?;
     let mut data = Zeroizing::new(Vec::new());
-    read_limited(&mut v, &mut data, p.max_plaintext(), |e| {
+    read_limited(&mut v, &mut data, p, message.len() as u64, |e| {
         parse_error("signed message", e)
     })?;
     if !v.message_processed() {
@@ -100,7 +101,8 @@ pub fn verify_detached(
         ));
     }
     let p = opts.policy;
-    let helper = Helper::new(opts.certs, opts.require_signature, false);
+    let helper = Helper::new(opts.certs, opts.require_signature, false)
+        .with_max_signatures(p.max_signatures());
     let mut v = DetachedVerifierBuilder::from_bytes(signature)
         .map_err(|e| parse_error("signature", e))?
         .with_policy(p.standard(), p.message_time(), helper)
@@ -185,7 +187,7 @@ pub fn detach(message: &[u8], policy: &Policy) -> Result<Detached> {
         .with_policy(policy.standard(), policy.message_time(), helper)
         .map_err(bad)?;
     let mut data = Vec::new();
-    read_limited(&mut v, &mut data, policy.max_plaintext(), bad)?;
+    read_limited(&mut v, &mut data, policy, message.len() as u64, bad)?;
     if !v.message_processed() {
         return Err(Error::new(
             ErrorCode::MalformedInput,
