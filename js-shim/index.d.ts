@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'NO_USABLE_KEY'
   | 'NO_VALID_SIGNATURE'
   | 'LIMIT_EXCEEDED'
+  | 'DECOMPRESSION_BOMB'
   | 'NOT_ENCRYPTED'
   | 'INTERNAL'
   | 'WASM_TRAPPED'
@@ -244,6 +245,21 @@ export interface StreamedDecryption<D> {
   layers: Promise<Layers>;
 }
 
+/**
+ * Resource limits of one decryption or verification (whole numbers ≥ 0).
+ * A value outside them fails with LIMIT_EXCEEDED, or DECOMPRESSION_BOMB.
+ */
+export interface Limits {
+  /** Plaintext held in memory: buffered calls, and SEIPDv1 streams (default 256 MiB). */
+  maxPlaintext?: number;
+  /** Output ÷ input beyond the first MiB of output (default 256; 0 = off). */
+  maxCompressionRatio?: number;
+  /** Encrypted session keys (recipients + passwords) in one message (default 256). */
+  maxRecipients?: number;
+  /** Signatures in one message or signature block (default 64). */
+  maxSignatures?: number;
+}
+
 interface DecryptOptions {
   message: Message;
   decryptionKeys?: Key | Key[];
@@ -251,8 +267,10 @@ interface DecryptOptions {
   verificationKeys?: Key | Key[];
   /** Reject (NO_VALID_SIGNATURE) unless a signature by verificationKeys is valid. */
   expectSigned?: boolean;
-  /** Plaintext cap in bytes (default 256 MiB). */
+  /** Plaintext cap in bytes (default 256 MiB); the same as limits.maxPlaintext. */
   maxPlaintext?: number;
+  /** Resource limits; each unset one keeps its strict default. */
+  limits?: Limits;
   /** Session keys to try, as 'ALGO:HEX' (SOP's form, e.g. '9:AB…'). */
   sessionKeys?: string | string[];
   /** Add `sessionKey` ('ALGO:HEX') to the result: a secret, handle with care. */
@@ -274,6 +292,7 @@ interface VerifyOptions {
   verificationKeys?: Key | Key[];
   expectSigned?: boolean;
   maxPlaintext?: number;
+  limits?: Omit<Limits, 'maxRecipients'>;
 }
 export function verify(options: VerifyOptions & { format?: 'utf8' }): Promise<{ data: string; signatures: VerificationResult[] }>;
 export function verify(options: VerifyOptions & { format: 'binary' }): Promise<{ data: Uint8Array; signatures: VerificationResult[] }>;

@@ -631,9 +631,30 @@ export async function encrypt(options) {
  * No data is returned unless the whole message authenticated; with expectSigned, unless a
  * signature by a verificationKeys key is valid.
  */
+const LIMITS_DECRYPT = ['maxPlaintext', 'maxCompressionRatio', 'maxRecipients', 'maxSignatures'];
+const LIMITS_VERIFY = ['maxPlaintext', 'maxCompressionRatio', 'maxSignatures'];
+
+/**
+ * The `limits` option (and the older top-level `maxPlaintext`) as a plain
+ * object of whole numbers ≥ 0 with known names, or undefined.
+ */
+function limitOptions(limits, maxPlaintext, known) {
+  if (limits !== undefined && (limits === null || typeof limits !== 'object' || Array.isArray(limits))) {
+    throw new TypeError('limits must be an object');
+  }
+  const out = { ...(limits || {}) };
+  if (maxPlaintext !== undefined) out.maxPlaintext = maxPlaintext;
+  for (const [name, value] of Object.entries(out)) {
+    if (!known.includes(name)) throw new TypeError(`unknown limit ${JSON.stringify(name)} (known: ${known.join(', ')})`);
+    if (value === undefined) delete out[name];
+    else if (!(Number.isInteger(value) && value >= 0)) throw new RangeError(`${name} must be a whole number ≥ 0`);
+  }
+  return Object.keys(out).length ? out : undefined;
+}
+
 export async function decrypt(options) {
   checkObject('options', options);
-  const { message, decryptionKeys, passwords, verificationKeys, expectSigned = false, format = 'utf8', maxPlaintext, stream, sessionKeys, returnSessionKey = false } = options;
+  const { message, decryptionKeys, passwords, verificationKeys, expectSigned = false, format = 'utf8', maxPlaintext, limits, stream, sessionKeys, returnSessionKey = false } = options;
   checkMessage('message', message, ['encoded']);
   checkStreamHint(stream, message);
   checkFormat(format, ['utf8', 'binary']);
@@ -641,13 +662,12 @@ export async function decrypt(options) {
   const pws = optionalStrings('passwords', passwords);
   const sks = optionalStrings('sessionKeys', sessionKeys);
   if (keys.length === 0 && pws.length === 0 && sks.length === 0) throw new TypeError('decryptionKeys, passwords or sessionKeys is required');
-  if (maxPlaintext !== undefined && !(Number.isFinite(maxPlaintext) && maxPlaintext >= 0)) throw new RangeError('maxPlaintext must be a number ≥ 0');
   const options_ = {
     keys,
     passwords: pws,
     verification: keyList('verificationKeys', verificationKeys),
     requireSignature: Boolean(expectSigned),
-    maxPlaintext,
+    limits: limitOptions(limits, maxPlaintext, LIMITS_DECRYPT),
     sessionKeys: sks,
     returnSessionKey: Boolean(returnSessionKey),
   };
@@ -720,15 +740,16 @@ export async function sign(options) {
  */
 export async function verify(options) {
   checkObject('options', options);
-  const { message, signature, verificationKeys, expectSigned = false, format = 'utf8', maxPlaintext } = options;
+  const { message, signature, verificationKeys, expectSigned = false, format = 'utf8', maxPlaintext, limits } = options;
   checkFormat(format, ['utf8', 'binary']);
+  const limits_ = limitOptions(limits, maxPlaintext, LIMITS_VERIFY);
   const keys = keyList('verificationKeys', verificationKeys);
   let r;
   let data;
   if (signature !== undefined) {
     if (!(signature instanceof Signature)) throw new TypeError('signature must be a Signature from readSignature()');
     checkMessage('message', message, ['literal']);
-    r = await current().call('verify', { data: message.data, signature: signature.data, keys, requireSignature: Boolean(expectSigned) });
+    r = await current().call('verify', { data: message.data, signature: signature.data, keys, requireSignature: Boolean(expectSigned), limits: limits_ });
     data = message.data;
   } else {
     let input;
@@ -737,7 +758,7 @@ export async function verify(options) {
       checkMessage('message', message, ['encoded']);
       input = message.data;
     }
-    r = await current().call('verify', { data: input, keys, requireSignature: Boolean(expectSigned), maxPlaintext });
+    r = await current().call('verify', { data: input, keys, requireSignature: Boolean(expectSigned), limits: limits_ });
     data = r.data;
   }
   return { data: format === 'utf8' ? dec.decode(data) : data, signatures: signatureResults(r.signatures) };

@@ -61,7 +61,7 @@ export function createEngine(wasm, { exportUnlocked }) {
     }
   }
 
-  function decryption({ keys: keyHandles = [], keyPassphrases = [], passwords = [], verification = [], requireSignature = false, maxPlaintext, sessionKeys = [], returnSessionKey = false }) {
+  function decryption({ keys: keyHandles = [], keyPassphrases = [], passwords = [], verification = [], requireSignature = false, limits, sessionKeys = [], returnSessionKey = false }) {
     const d = new wasm.Decryption();
     try {
       for (const h of keyHandles) d.addKey(get(h));
@@ -69,7 +69,7 @@ export function createEngine(wasm, { exportUnlocked }) {
       for (const p of passwords) d.addPassword(p);
       for (const h of verification) d.addVerificationKey(get(h));
       d.setRequireSignature(requireSignature);
-      if (maxPlaintext !== undefined) d.setMaxPlaintext(maxPlaintext);
+      if (limits) d.setLimits(limits);
       for (const k of sessionKeys) d.addSessionKey(k);
       d.setReturnSessionKey(returnSessionKey);
       return d;
@@ -210,11 +210,11 @@ export function createEngine(wasm, { exportUnlocked }) {
       });
     },
 
-    verify({ data, signature, keys: keyHandles = [], requireSignature = false, maxPlaintext }) {
+    verify({ data, signature, keys: keyHandles = [], requireSignature = false, limits }) {
       return withBuilder(new wasm.Verification(), (v) => {
         for (const h of keyHandles) v.addKey(get(h));
         v.setRequireSignature(requireSignature);
-        if (maxPlaintext !== undefined) v.setMaxPlaintext(maxPlaintext);
+        if (limits) v.setLimits(limits);
         return signature === undefined ? v.verify(data) : v.verifyDetached(data, signature);
       });
     },

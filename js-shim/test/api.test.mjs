@@ -220,3 +220,38 @@ test('a crafted message that crashed sequoia (found by make fuzz) is an error, n
   // The instance did not trap: it still works.
   assert.equal((await sp.supportedKeyTypes()).includes('curve25519'), true);
 });
+
+test('limits: a decompression bomb made by OpenPGP.js is DECOMPRESSION_BOMB; every limit is configurable and checked', async () => {
+  const openpgp = await import('openpgp');
+  // 16 MiB of zeros, zlib-compressed by OpenPGP.js: ~1000:1.
+  const bomb = await openpgp.encrypt({
+    message: await openpgp.createMessage({ binary: new Uint8Array(16 << 20) }),
+    passwords: 'pw',
+    format: 'binary',
+    config: { preferredCompressionAlgorithm: openpgp.enums.compression.zlib },
+  });
+  assert.ok(bomb.length < 256 << 10, `${bomb.length} bytes`);
+  const message = await sp.readMessage({ binaryMessage: bomb });
+  await rejectsWith(sp.decrypt({ message, passwords: 'pw', format: 'binary' }), 'DECOMPRESSION_BOMB');
+  const whole = await sp.decrypt({ message, passwords: 'pw', format: 'binary', limits: { maxCompressionRatio: 0 } });
+  assert.equal(whole.data.length, 16 << 20);
+  await rejectsWith(sp.decrypt({ message, passwords: 'pw', limits: { maxCompressionRatio: 0, maxPlaintext: 1 << 20 } }), 'LIMIT_EXCEEDED');
+
+  // Recipients and signatures.
+  const a = await keyPair();
+  const b = await keyPair();
+  const two = await sp.readMessage({ armoredMessage: await sp.encrypt({ message: await text('x'), encryptionKeys: [a.publicKey, b.publicKey] }) });
+  assert.equal((await sp.decrypt({ message: two, decryptionKeys: a.privateKey })).data, 'x');
+  await rejectsWith(sp.decrypt({ message: two, decryptionKeys: a.privateKey, limits: { maxRecipients: 1 } }), 'LIMIT_EXCEEDED');
+  const data = await text('signed twice');
+  const sigs = await sp.readSignature({ armoredSignature: await sp.sign({ message: data, signingKeys: [a.privateKey, b.privateKey], detached: true }) });
+  const ok = await sp.verify({ message: data, signature: sigs, verificationKeys: [a.publicKey, b.publicKey] });
+  assert.equal(ok.signatures.length, 2);
+  await rejectsWith(sp.verify({ message: data, signature: sigs, verificationKeys: a.publicKey, limits: { maxSignatures: 1 } }), 'LIMIT_EXCEEDED');
+
+  // Argument mistakes are TypeError / RangeError, named.
+  await assert.rejects(sp.decrypt({ message, passwords: 'pw', limits: { maxRecipient: 3 } }), (e) => e instanceof TypeError && /unknown limit "maxRecipient"/.test(e.message));
+  await assert.rejects(sp.decrypt({ message, passwords: 'pw', limits: 'strict' }), TypeError);
+  await assert.rejects(sp.decrypt({ message, passwords: 'pw', limits: { maxSignatures: 1.5 } }), (e) => e instanceof RangeError && /maxSignatures/.test(e.message));
+  await assert.rejects(sp.verify({ message: data, signature: sigs, limits: { maxRecipients: 1 } }), /unknown limit "maxRecipients"/);
+});

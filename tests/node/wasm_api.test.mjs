@@ -54,7 +54,7 @@ const bob = newKey('bob');
 test('error codes are a stable list', () => {
   const codes = sp.errorCodes();
   for (const c of ['BAD_PASSPHRASE', 'KEY_LOCKED', 'NO_MATCHING_KEY', 'DECRYPTION_FAILED', 'MALFORMED_INPUT',
-    'POLICY_REJECTED', 'UNSUPPORTED', 'INVALID_ARGUMENT', 'NO_USABLE_KEY', 'NO_VALID_SIGNATURE', 'LIMIT_EXCEEDED', 'NOT_ENCRYPTED', 'INTERNAL']) {
+    'POLICY_REJECTED', 'UNSUPPORTED', 'INVALID_ARGUMENT', 'NO_USABLE_KEY', 'NO_VALID_SIGNATURE', 'LIMIT_EXCEEDED', 'DECOMPRESSION_BOMB', 'NOT_ENCRYPTED', 'INTERNAL']) {
     assert.ok(codes.includes(c), c);
   }
   assert.equal(new Set(codes).size, codes.length);

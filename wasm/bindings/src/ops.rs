@@ -16,14 +16,79 @@ use crate::convert::{bytes, object, to_plain};
 use crate::error::{invalid, IntoJs};
 use crate::keys::Key;
 
-fn policy(max_plaintext: Option<f64>) -> Result<Policy, JsValue> {
-    let p = Policy::new();
-    match max_plaintext {
-        None => Ok(p),
-        Some(n) if n.is_finite() && n >= 0.0 => Ok(p.with_max_plaintext(n as u64)),
-        Some(_) => {
-            Err(js_sys::RangeError::new("maxPlaintext must be a non-negative number").into())
+/// Resource limits a caller may set; unset ones keep the core's defaults.
+#[derive(Default, Clone)]
+struct Limits {
+    max_plaintext: Option<u64>,
+    max_compression_ratio: Option<u64>,
+    max_recipients: Option<u64>,
+    max_signatures: Option<u64>,
+}
+
+const LIMIT_NAMES: [&str; 4] = [
+    "maxPlaintext",
+    "maxCompressionRatio",
+    "maxRecipients",
+    "maxSignatures",
+];
+
+fn limit_value(name: &str, n: f64) -> Result<u64, JsValue> {
+    if n.is_finite() && n >= 0.0 && n.fract() == 0.0 {
+        Ok(n as u64)
+    } else {
+        Err(js_sys::RangeError::new(&format!("{name} must be a whole number ≥ 0")).into())
+    }
+}
+
+impl Limits {
+    /// Reads `{ maxPlaintext, maxCompressionRatio, maxRecipients,
+    /// maxSignatures }` (each optional); any other key is a TypeError.
+    fn read(&mut self, limits: &JsValue) -> Result<(), JsValue> {
+        if !limits.is_object() {
+            return Err(js_sys::TypeError::new("limits must be an object").into());
         }
+        for key in js_sys::Object::keys(limits.unchecked_ref::<js_sys::Object>()).iter() {
+            let name = key.as_string().unwrap_or_default();
+            if !LIMIT_NAMES.contains(&name.as_str()) {
+                return Err(js_sys::TypeError::new(&format!(
+                    "unknown limit {name:?} (known: {})",
+                    LIMIT_NAMES.join(", ")
+                ))
+                .into());
+            }
+            let v = js_sys::Reflect::get(limits, &key)?;
+            if v.is_undefined() {
+                continue;
+            }
+            let n = v.as_f64().ok_or_else(|| {
+                JsValue::from(js_sys::TypeError::new(&format!("{name} must be a number")))
+            })?;
+            let n = limit_value(&name, n)?;
+            match name.as_str() {
+                "maxPlaintext" => self.max_plaintext = Some(n),
+                "maxCompressionRatio" => self.max_compression_ratio = Some(n),
+                "maxRecipients" => self.max_recipients = Some(n),
+                _ => self.max_signatures = Some(n),
+            }
+        }
+        Ok(())
+    }
+
+    fn policy(&self) -> Policy {
+        let mut p = Policy::new();
+        if let Some(n) = self.max_plaintext {
+            p = p.with_max_plaintext(n);
+        }
+        if let Some(n) = self.max_compression_ratio {
+            p = p.with_max_compression_ratio(n);
+        }
+        if let Some(n) = self.max_recipients {
+            p = p.with_max_recipients(usize::try_from(n).unwrap_or(usize::MAX));
+        }
+        if let Some(n) = self.max_signatures {
+            p = p.with_max_signatures(usize::try_from(n).unwrap_or(usize::MAX));
+        }
+        p
     }
 }
 
@@ -132,7 +197,7 @@ pub struct Decryption {
     passwords: Vec<Password>,
     verification: Vec<Cert>,
     require_signature: bool,
-    max_plaintext: Option<f64>,
+    limits: Limits,
     session_keys: Vec<SessionKeyData>,
     return_session_key: bool,
 }
@@ -183,13 +248,20 @@ impl Decryption {
     }
     /// Caps the plaintext size (bytes); default 256 MiB.
     #[wasm_bindgen(js_name = setMaxPlaintext)]
-    pub fn set_max_plaintext(&mut self, bytes: f64) {
-        self.max_plaintext = Some(bytes);
+    pub fn set_max_plaintext(&mut self, bytes: f64) -> Result<(), JsValue> {
+        self.limits.max_plaintext = Some(limit_value("maxPlaintext", bytes)?);
+        Ok(())
+    }
+    /// Sets resource limits: `{ maxPlaintext, maxCompressionRatio,
+    /// maxRecipients, maxSignatures }`, each optional.
+    #[wasm_bindgen(js_name = setLimits)]
+    pub fn set_limits(&mut self, limits: JsValue) -> Result<(), JsValue> {
+        self.limits.read(&limits)
     }
     /// Starts a streaming decryption with these settings.
     #[wasm_bindgen(js_name = startStream)]
     pub fn start_stream(&self) -> Result<DecryptStream, JsValue> {
-        let p = policy(self.max_plaintext)?;
+        let p = self.limits.policy();
         let inner = core_stream::DecryptStream::new(&DecryptOptions {
             keys: &self.keys,
             key_passphrases: &self.key_passphrases,
@@ -207,7 +279,7 @@ impl Decryption {
     /// signatures: [...], layers: {...} }`.  No plaintext on any error.
     pub fn decrypt(&self, message: JsValue) -> Result<JsValue, JsValue> {
         let msg = bytes("message", &message)?;
-        let p = policy(self.max_plaintext)?;
+        let p = self.limits.policy();
         let d = decrypt::decrypt(
             &msg,
             &DecryptOptions {
@@ -324,7 +396,7 @@ impl Signing {
 pub struct Verification {
     certs: Vec<Cert>,
     require_signature: bool,
-    max_plaintext: Option<f64>,
+    limits: Limits,
 }
 
 #[wasm_bindgen]
@@ -346,13 +418,20 @@ impl Verification {
     }
     /// Caps the data size (bytes) of inline messages; default 256 MiB.
     #[wasm_bindgen(js_name = setMaxPlaintext)]
-    pub fn set_max_plaintext(&mut self, bytes: f64) {
-        self.max_plaintext = Some(bytes);
+    pub fn set_max_plaintext(&mut self, bytes: f64) -> Result<(), JsValue> {
+        self.limits.max_plaintext = Some(limit_value("maxPlaintext", bytes)?);
+        Ok(())
+    }
+    /// Sets resource limits: `{ maxPlaintext, maxCompressionRatio,
+    /// maxSignatures }`, each optional.
+    #[wasm_bindgen(js_name = setLimits)]
+    pub fn set_limits(&mut self, limits: JsValue) -> Result<(), JsValue> {
+        self.limits.read(&limits)
     }
     /// Verifies an inline or cleartext signed message: `{ data, signatures }`.
     pub fn verify(&self, message: JsValue) -> Result<JsValue, JsValue> {
         let msg = bytes("message", &message)?;
-        let p = policy(self.max_plaintext)?;
+        let p = self.limits.policy();
         let v = verify::verify(
             &msg,
             &VerifyOptions {
@@ -372,7 +451,7 @@ impl Verification {
     pub fn verify_detached(&self, data: JsValue, signature: JsValue) -> Result<JsValue, JsValue> {
         let data = bytes("data", &data)?;
         let sig = bytes("signature", &signature)?;
-        let p = Policy::new();
+        let p = self.limits.policy();
         let v = verify::verify_detached(
             &data,
             &sig,

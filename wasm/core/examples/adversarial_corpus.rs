@@ -256,7 +256,10 @@ fn main() {
     );
     std::fs::create_dir_all(&dir).unwrap();
     for e in std::fs::read_dir(&dir).unwrap() {
-        std::fs::remove_file(e.unwrap().path()).unwrap();
+        let path = e.unwrap().path();
+        if path.file_name().is_some_and(|n| n != "README.md") {
+            std::fs::remove_file(path).unwrap();
+        }
     }
     let mut c = Corpus {
         dir: dir.clone(),
