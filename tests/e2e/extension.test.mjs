@@ -112,13 +112,22 @@ async function waitValid() {
   }
 }
 
-/** The tab ends on blocked.html; returns what it shows. */
-async function blocked() {
-  await page.waitForURL(/\/blocked\.html#/, { timeout: 20000 });
+/**
+ * Runs `trigger` (a visit, or clearing a failure, which re-opens the site);
+ * the tab must end on a blocked.html other than the one it showed before
+ * (a new failure), and what that page shows is returned.
+ */
+async function blocked(trigger) {
+  const before = page.url();
+  await trigger();
+  await page.waitForURL((u) => /\/blocked\.html#/.test(u.href) && u.href !== before, { timeout: 20000 });
   await page.waitForSelector('body[data-code]:not([data-code=""])');
   const r = {};
   for (const k of ['code', 'file', 'expected', 'actual', 'detail']) r[k] = await page.textContent(`#${k}`);
-  assert.equal(await badge(), '✗');
+  // blocked.js sets the badge again after the navigation reset it.
+  let text;
+  for (let i = 0; i < 50 && (text = await badge()) !== '✗'; i++) await page.waitForTimeout(100);
+  assert.equal(text, '✗');
   return r;
 }
 
@@ -193,8 +202,7 @@ test('(a) enrolling pins the shown release key; the genuine release verifies and
 test('(b) one flipped byte in the wasm → blocked, naming the file and both hashes', async () => {
   const site = variant('wasm', (d) => flipByte(join(d, WASM)));
   await serveRelease(site);
-  await visit(server.url);
-  const r = await blocked();
+  const r = await blocked(() => visit(server.url));
   assert.equal(r.code, 'FILE_MISMATCH');
   assert.equal(r.file, WASM);
   assert.equal(r.expected, sri(join(dir, 'genuine', WASM)));
@@ -202,8 +210,7 @@ test('(b) one flipped byte in the wasm → blocked, naming the file and both has
   await shot('b-wasm');
   // Absorbing: the failure stays for the origin, even once the server is genuine again.
   await serveRelease(join(dir, 'genuine'));
-  await visit(server.url);
-  const again = await blocked();
+  const again = await blocked(() => visit(server.url));
   assert.equal(again.file, WASM);
   assert.match(again.detail, /first seen/);
 });
@@ -212,8 +219,7 @@ for (const [name, file] of [['(c) a flipped byte in app.js', 'app.js'], ['(c) a 
   test(`${name} → blocked`, async () => {
     const site = variant(file.replace(/\W/g, '-'), (d) => flipByte(join(d, file), 0.9));
     await serveRelease(site);
-    await clearFailure();
-    const r = await blocked();
+    const r = await blocked(clearFailure);
     assert.equal(r.code, 'FILE_MISMATCH');
     assert.equal(r.file, file);
     assert.equal(r.expected, sri(join(dir, 'genuine', file)));
@@ -227,8 +233,7 @@ test('(d) an inline script injected into the HTML → blocked', async () => {
     writeFileSync(f, readFileSync(f, 'utf8').replace('</head>', '<script>fetch("/steal?k=" + localStorage.length)</script>\n</head>'));
   });
   await serveRelease(site);
-  await clearFailure();
-  const r = await blocked();
+  const r = await blocked(clearFailure);
   assert.equal(r.code, 'FILE_MISMATCH');
   assert.equal(r.file, 'index.html');
   assert.match(r.detail, /inline script/);
@@ -241,8 +246,7 @@ test('(e) a manifest re-signed with another key → blocked', async () => {
   writeFileSync(keyFile, other.privateKey);
   const site = variant('other-key', (d) => sign(d, { key: keyFile }));
   await serveRelease(site);
-  await clearFailure();
-  const r = await blocked();
+  const r = await blocked(clearFailure);
   assert.equal(r.code, 'MANIFEST_SIGNATURE');
   assert.equal(r.file, 'manifest.json');
   assert.match(r.expected, /5BE84EB2A98028F9FD749056D8128B09F1D6C81B/);
@@ -251,8 +255,7 @@ test('(e) a manifest re-signed with another key → blocked', async () => {
 test('(f) an older manifest version → blocked as a rollback', async () => {
   const site = variant('older', (d) => sign(d, { version: '0.1.9' }));
   await serveRelease(site);
-  await clearFailure();
-  const r = await blocked();
+  const r = await blocked(clearFailure);
   assert.equal(r.code, 'ROLLBACK');
   assert.equal(r.actual, '0.1.9');
   assert.match(r.expected, /0\.2\.0/);
@@ -279,8 +282,7 @@ test('(d2) a split view: the browser gets an altered page, the extension fetch t
   await new Promise((r) => proxy.listen(port, '127.0.0.1', r));
   server = { url: `http://127.0.0.1:${port}/`, close: async () => { proxy.close(); proxy.closeAllConnections(); await upstream.close(); } };
   try {
-    await clearFailure();
-    const r = await blocked();
+    const r = await blocked(clearFailure);
     assert.ok(splitServed > 0, 'the browser got the altered page');
     assert.equal(r.code, 'DOCUMENT_DIFFERS');
     assert.equal(r.file, 'index.html');

@@ -88,6 +88,25 @@ pub fn verify(message: &[u8], opts: &VerifyOptions<'_>) -> Result<Verified> {
     })
 }
 
+/// Refuses a signature block with more than `max` signatures before any
+/// is verified (each verification is a public-key operation).  Inline
+/// messages are bounded when their signatures are evaluated instead: their
+/// signatures follow the data, so counting first would mean reading twice.
+fn count_signatures(block: &[u8], max: usize) -> Result<()> {
+    use openpgp::parse::{PacketParser, PacketParserResult};
+    let bad = |e| parse_error("signature", e);
+    let mut ppr = PacketParser::from_bytes(block).map_err(bad)?;
+    let mut n = 0;
+    while let PacketParserResult::Some(pp) = ppr {
+        if matches!(pp.packet, openpgp::Packet::Signature(_)) {
+            n += 1;
+            Policy::check_count("signatures", n, max)?;
+        }
+        ppr = pp.next().map_err(bad)?.1;
+    }
+    Ok(())
+}
+
 /// Verifies a detached signature over `data`.
 pub fn verify_detached(
     data: &[u8],
@@ -101,6 +120,7 @@ pub fn verify_detached(
         ));
     }
     let p = opts.policy;
+    count_signatures(signature, p.max_signatures())?;
     let helper = Helper::new(opts.certs, opts.require_signature, false)
         .with_max_signatures(p.max_signatures());
     let mut v = DetachedVerifierBuilder::from_bytes(signature)
