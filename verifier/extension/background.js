@@ -264,6 +264,8 @@ const EXTRA_INFO = Object.values(chrome.webRequest.OnHeadersReceivedOptions || {
 
 chrome.webRequest.onHeadersReceived.addListener((details) => {
   if (details.type !== 'main_frame') return;
+  // A redirect is not the document: the load starts with the response it leads to.
+  if (details.statusCode >= 300 && details.statusCode < 400) return;
   const origin = originOf(details.url);
   if (!origin) return;
   const csp = (details.responseHeaders || [])
