@@ -25,7 +25,7 @@ import { chromium } from 'playwright-core';
 import { browser, repo, serveDemo } from './helpers.mjs';
 import * as sp from '../../js-shim/src/node.js';
 
-const extension = join(repo, 'build/extension');
+const extension = process.env.SEALPOST_EXTENSION || join(repo, 'build/extension');
 const siteSrc = process.env.SEALPOST_SITE || join(repo, 'build/site-dev');
 const verifyBin = process.env.SEALPOST_VERIFY || join(repo, 'target/debug/sealpost-verify');
 const releaseKey = join(repo, 'keys/demo-release.key');
@@ -120,7 +120,16 @@ async function waitValid() {
 async function blocked(trigger) {
   const before = page.url();
   await trigger();
-  await page.waitForURL((u) => /\/blocked\.html#/.test(u.href) && u.href !== before, { timeout: 20000 });
+  const deadline = Date.now() + 20000;
+  for (;;) {
+    try {
+      await page.waitForURL((u) => /\/blocked\.html\?n=\d+#/.test(u.href) && u.href !== before, { timeout: Math.max(1, deadline - Date.now()) });
+      break;
+    } catch (e) {
+      // The extension aborting the site's navigation aborts this wait too: wait on.
+      if (!/ERR_ABORTED|interrupted by another navigation/.test(e.message) || Date.now() > deadline) throw e;
+    }
+  }
   await page.waitForSelector('body[data-code]:not([data-code=""])');
   const r = {};
   for (const k of ['code', 'file', 'expected', 'actual', 'detail']) r[k] = await page.textContent(`#${k}`);

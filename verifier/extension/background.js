@@ -19,6 +19,10 @@ const BADGE = {
 
 /** tabId → Load (lost if the worker restarts: rebuilt from the tab's URL). */
 const loads = new Map();
+/** Blocks so far (numbers the blocked.html pages). */
+let blocks = 0;
+/** tabId → the promise of a load being started (see onHeadersReceived). */
+const starting = new Map();
 
 // --- pins (chrome.storage.local): origin → { origin, app, fingerprint, cert, version, enrolledAt, failure }
 
@@ -115,7 +119,9 @@ async function block(tabId, load, f) {
   const pin = all[load.origin];
   if (pin && !pin.failure) await savePin({ ...pin, failure: { ...f, url: load.url, at: new Date().toISOString() } });
   const reason = { origin: load.origin, url: load.url, ...f };
-  await chrome.tabs.update(tabId, { url: chrome.runtime.getURL('blocked.html') + '#' + encodeURIComponent(JSON.stringify(reason)) }).catch(() => {});
+  // A query of its own makes each block a new document, not a fragment change.
+  const page = `${chrome.runtime.getURL('blocked.html')}?n=${++blocks}#${encodeURIComponent(JSON.stringify(reason))}`;
+  await chrome.tabs.update(tabId, { url: page }).catch(() => {});
 }
 
 function passed(tabId, load, key) {
@@ -243,6 +249,7 @@ async function loadsFor(details) {
   const origin = originOf(details.url);
   if (!origin || !(await pins())[origin]) return [];
   if (details.tabId >= 0) {
+    await starting.get(details.tabId);
     let load = loads.get(details.tabId);
     if (!load) {
       // The worker was restarted mid-load: start over from the tab's URL.
@@ -272,7 +279,13 @@ chrome.webRequest.onHeadersReceived.addListener((details) => {
     .filter((h) => h.name.toLowerCase() === 'content-security-policy')
     .map((h) => h.value);
   loads.delete(details.tabId);
-  startLoad(details.tabId, details.url, origin, csp);
+  // Until the load exists, requests of this tab wait for it (instead of
+  // starting a second load from the tab's URL).
+  const started = startLoad(details.tabId, details.url, origin, csp);
+  starting.set(details.tabId, started);
+  started.finally(() => {
+    if (starting.get(details.tabId) === started) starting.delete(details.tabId);
+  });
 }, FILTER, EXTRA_INFO);
 
 chrome.webRequest.onCompleted.addListener(async (details) => {
@@ -302,10 +315,10 @@ chrome.runtime.onMessage.addListener((msg, sender, reply) => {
 
 /** The site a tab showing blocked.html was blocked on. */
 function blockedOrigin(url) {
-  const page = chrome.runtime.getURL('blocked.html') + '#';
-  if (!url || !url.startsWith(page)) return null;
+  const page = chrome.runtime.getURL('blocked.html');
+  if (!url || !url.startsWith(page) || !url.includes('#')) return null;
   try {
-    return originOf(JSON.parse(decodeURIComponent(url.slice(page.length))).origin);
+    return originOf(JSON.parse(decodeURIComponent(url.slice(url.indexOf('#') + 1))).origin);
   } catch {
     return null;
   }

@@ -9,16 +9,21 @@ const SUMMARY = {
   APP_CHANGED: 'The site now serves a different application.',
 };
 let reason = {};
-try {
-  reason = JSON.parse(decodeURIComponent(location.hash.slice(1)));
-} catch {
-  reason = { code: 'UNKNOWN' };
+function render() {
+  try {
+    reason = JSON.parse(decodeURIComponent(location.hash.slice(1)));
+  } catch {
+    reason = { code: 'UNKNOWN' };
+  }
+  document.getElementById('summary').textContent = SUMMARY[reason.code] || 'The served code could not be verified.';
+  for (const k of ['origin', 'url', 'code', 'file', 'expected', 'actual', 'detail']) {
+    document.getElementById(k).textContent = reason[k] ?? '';
+  }
+  document.body.dataset.code = reason.code || '';
 }
-document.getElementById('summary').textContent = SUMMARY[reason.code] || 'The served code could not be verified.';
-for (const k of ['origin', 'url', 'code', 'file', 'expected', 'actual', 'detail']) {
-  document.getElementById(k).textContent = reason[k] ?? '';
-}
-document.body.dataset.code = reason.code || '';
+render();
+// A second block of the same tab may only change the fragment (same document).
+window.addEventListener('hashchange', render);
 
 // The badge is per tab and reset by the navigation here: set it again.
 chrome.tabs.getCurrent().then((tab) => {
