@@ -25,12 +25,15 @@ struct Limits {
     max_signatures: Option<u64>,
 }
 
-const LIMIT_NAMES: [&str; 4] = [
+/// The limits a decryption takes.
+const DECRYPT_LIMITS: &[&str] = &[
     "maxPlaintext",
     "maxCompressionRatio",
     "maxRecipients",
     "maxSignatures",
 ];
+/// The limits a verification takes (no encrypted session keys to count).
+const VERIFY_LIMITS: &[&str] = &["maxPlaintext", "maxCompressionRatio", "maxSignatures"];
 
 fn limit_value(name: &str, n: f64) -> Result<u64, JsValue> {
     if n.is_finite() && n >= 0.0 && n.fract() == 0.0 {
@@ -41,18 +44,18 @@ fn limit_value(name: &str, n: f64) -> Result<u64, JsValue> {
 }
 
 impl Limits {
-    /// Reads `{ maxPlaintext, maxCompressionRatio, maxRecipients,
-    /// maxSignatures }` (each optional); any other key is a TypeError.
-    fn read(&mut self, limits: &JsValue) -> Result<(), JsValue> {
+    /// Reads an object of limits, each optional, named in `known`; any
+    /// other key is a TypeError.
+    fn read(&mut self, limits: &JsValue, known: &[&str]) -> Result<(), JsValue> {
         if !limits.is_object() {
             return Err(js_sys::TypeError::new("limits must be an object").into());
         }
         for key in js_sys::Object::keys(limits.unchecked_ref::<js_sys::Object>()).iter() {
             let name = key.as_string().unwrap_or_default();
-            if !LIMIT_NAMES.contains(&name.as_str()) {
+            if !known.contains(&name.as_str()) {
                 return Err(js_sys::TypeError::new(&format!(
                     "unknown limit {name:?} (known: {})",
-                    LIMIT_NAMES.join(", ")
+                    known.join(", ")
                 ))
                 .into());
             }
@@ -256,7 +259,7 @@ impl Decryption {
     /// maxRecipients, maxSignatures }`, each optional.
     #[wasm_bindgen(js_name = setLimits)]
     pub fn set_limits(&mut self, limits: JsValue) -> Result<(), JsValue> {
-        self.limits.read(&limits)
+        self.limits.read(&limits, DECRYPT_LIMITS)
     }
     /// Starts a streaming decryption with these settings.
     #[wasm_bindgen(js_name = startStream)]
@@ -426,7 +429,7 @@ impl Verification {
     /// maxSignatures }`, each optional.
     #[wasm_bindgen(js_name = setLimits)]
     pub fn set_limits(&mut self, limits: JsValue) -> Result<(), JsValue> {
-        self.limits.read(&limits)
+        self.limits.read(&limits, VERIFY_LIMITS)
     }
     /// Verifies an inline or cleartext signed message: `{ data, signatures }`.
     pub fn verify(&self, message: JsValue) -> Result<JsValue, JsValue> {

@@ -8,11 +8,16 @@
 //! (new keys and new bytes each time; the outcomes must not change).
 
 #![allow(clippy::unwrap_used)] // tests and examples may panic on failure
+#[path = "../tests/common/craft.rs"]
+#[allow(dead_code)] // shared with the tests; not every piece is used here
+mod craft;
+
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
+use craft::{compressed, encrypt_to, key, packet_bytes, signed, signing_pair};
 use sealpost_core::keys::{self, GenerateOptions, KeyType};
-use sealpost_core::sign::{sign, SignMode, SignOptions};
+use sealpost_core::sign::SignMode;
 use sealpost_core::{Cert, Policy};
 use sequoia_openpgp as openpgp;
 
@@ -24,11 +29,8 @@ use openpgp::packet::signature::SignatureBuilder;
 use openpgp::packet::skesk::SKESK4;
 use openpgp::packet::{Literal, SKESK};
 use openpgp::parse::Parse;
-use openpgp::serialize::stream::{Compressor, Encryptor, LiteralWriter, Message};
 use openpgp::serialize::Serialize;
-use openpgp::types::{
-    CompressionAlgorithm, DataFormat, HashAlgorithm, SignatureType, SymmetricAlgorithm,
-};
+use openpgp::types::{DataFormat, HashAlgorithm, SignatureType, SymmetricAlgorithm};
 use openpgp::{Packet, PacketPile};
 
 /// Every plaintext carries this; it must never appear in an error or in
@@ -57,68 +59,6 @@ impl Corpus {
     fn case(&mut self, case: serde_json::Value) {
         self.cases.push(case);
     }
-
-    fn sign(&self, data: &[u8], key: &Cert, mode: SignMode) -> Vec<u8> {
-        sign(
-            data,
-            &SignOptions {
-                signers: std::slice::from_ref(key),
-                passphrases: &[],
-                mode,
-                text: mode == SignMode::Cleartext,
-                armor: mode == SignMode::Cleartext,
-                policy: &self.p,
-            },
-        )
-        .unwrap()
-    }
-
-    fn encrypt(&self, data: &[u8], to: &Cert, armor: bool) -> Vec<u8> {
-        sealpost_core::encrypt::encrypt(
-            data,
-            &sealpost_core::encrypt::EncryptOptions {
-                recipients: &[keys::public_cert(to)],
-                passwords: &[],
-                signers: &[],
-                signer_passphrases: &[],
-                armor,
-                force_aead: false,
-                text: false,
-                policy: &self.p,
-            },
-        )
-        .unwrap()
-    }
-}
-
-fn gen(name: &str, key_type: KeyType, version: Option<u8>) -> Cert {
-    keys::generate(&GenerateOptions {
-        user_ids: vec![format!("{name} <{}@example.org>", name.to_lowercase())],
-        key_type,
-        version,
-        ..Default::default()
-    })
-    .unwrap()
-    .cert
-}
-
-fn signing_pair(key: &Cert, p: &Policy) -> openpgp::crypto::KeyPair {
-    key.keys()
-        .with_policy(p.standard(), None)
-        .for_signing()
-        .secret()
-        .next()
-        .unwrap()
-        .key()
-        .clone()
-        .into_keypair()
-        .unwrap()
-}
-
-fn packet_bytes(p: impl Into<Packet>) -> Vec<u8> {
-    let mut out = Vec::new();
-    p.into().serialize(&mut out).unwrap();
-    out
 }
 
 fn flip(mut b: Vec<u8>, at: usize) -> Vec<u8> {
@@ -171,34 +111,6 @@ fn seipdv1_without_mdc(password: &str, body: &[u8]) -> Vec<u8> {
     }
     out.push(1);
     out.extend_from_slice(&ct);
-    out
-}
-
-fn compressed_zeros(depth: usize, zeros: usize, password: Option<&str>) -> Vec<u8> {
-    let mut out = Vec::new();
-    {
-        let mut m = Message::new(&mut out);
-        if let Some(pw) = password {
-            m = Encryptor::with_passwords(m, [Password::from(pw)])
-                .build()
-                .unwrap();
-        }
-        for _ in 0..depth {
-            m = Compressor::new(m)
-                .algo(CompressionAlgorithm::Zip)
-                .build()
-                .unwrap();
-        }
-        let mut w = LiteralWriter::new(m).build().unwrap();
-        let chunk = vec![0u8; 1 << 20];
-        let mut left = zeros;
-        while left > 0 {
-            let n = left.min(chunk.len());
-            std::io::Write::write_all(&mut w, &chunk[..n]).unwrap();
-            left -= n;
-        }
-        w.finalize().unwrap();
-    }
     out
 }
 
@@ -268,9 +180,9 @@ fn main() {
     };
     let secret = SECRET.as_bytes();
 
-    let bob = gen("Bob", KeyType::Curve25519, None);
-    let bob6 = gen("Bob6", KeyType::Curve25519, Some(6));
-    let alice = gen("Alice", KeyType::Curve25519, None);
+    let bob = key("Bob", KeyType::Curve25519, None);
+    let bob6 = key("Bob6", KeyType::Curve25519, Some(6));
+    let alice = key("Alice", KeyType::Curve25519, None);
     let bob_key = c.key("bob", &bob);
     let bob6_key = c.key("bob6", &bob6);
     let alice_key = c.key("alice", &alice);
@@ -289,7 +201,7 @@ fn main() {
     c.case(serde_json::json!({"name": "seipdv1-missing-mdc", "attack": "SEIPDv1 whose plaintext has no MDC packet",
         "op": "decrypt", "message": c.file("seipdv1-missing-mdc.pgp", &seipdv1_without_mdc("pw", secret)), "passwords": ["pw"],
         "expect": {"error": "DECRYPTION_FAILED"}}));
-    let v1 = c.encrypt(secret, &bob, false);
+    let v1 = encrypt_to(secret, &[keys::public_cert(&bob)], false, &c.p);
     let v1_len = v1.len();
     c.case(serde_json::json!({"name": "seipdv1-bad-mdc", "attack": "SEIPDv1 with its MDC damaged (last byte flipped)",
         "op": "decrypt", "message": c.file("seipdv1-bad-mdc.pgp", &flip(v1.clone(), v1_len - 1)), "keys": [bob_key],
@@ -300,7 +212,7 @@ fn main() {
     c.case(serde_json::json!({"name": "seipdv1-truncated", "attack": "SEIPDv1 message cut short by 10 bytes",
         "op": "decrypt", "message": c.file("seipdv1-truncated.pgp", &v1[..v1_len - 10]), "keys": [bob_key],
         "expect": {"error": "DECRYPTION_FAILED"}}));
-    let v2 = c.encrypt(secret, &bob6, false);
+    let v2 = encrypt_to(secret, &[keys::public_cert(&bob6)], false, &c.p);
     let v2_len = v2.len();
     c.case(serde_json::json!({"name": "seipdv2-bit-flip", "attack": "one bit flipped in SEIPDv2 (AEAD) ciphertext",
         "op": "decrypt", "message": c.file("seipdv2-bit-flip.pgp", &flip(v2.clone(), v2_len - 40)), "keys": [bob6_key],
@@ -310,7 +222,8 @@ fn main() {
         "expect": {"error": "DECRYPTION_FAILED"}}));
 
     // --- armor checksum (RFC 9580 §6.1: ignore it)
-    let armored = String::from_utf8(c.encrypt(secret, &bob, true)).unwrap();
+    let armored =
+        String::from_utf8(encrypt_to(secret, &[keys::public_cert(&bob)], true, &c.p)).unwrap();
     let damaged_crc = match armored.lines().find(|l| l.starts_with('=') && l.len() == 5) {
         Some(line) => armored.replace(line, "=AAAA"),
         None => armored.replace("\n-----END", "\n=AAAA\n-----END"),
@@ -320,14 +233,15 @@ fn main() {
         "expect": {"data": SECRET}}));
 
     // --- signatures
-    let mut msg = c.sign(b"the signed text", &alice, SignMode::Inline);
+    let mut msg = signed(b"the signed text", &alice, SignMode::Inline, &c.p);
     let mut lit = Literal::new(DataFormat::Binary);
     lit.set_body(secret.to_vec());
     Packet::from(lit).serialize(&mut msg).unwrap();
     c.case(serde_json::json!({"name": "cve-2025-47934-extra-literal", "attack": "an unsigned literal packet appended after a signed message",
         "op": "verify", "message": c.file("extra-literal.pgp", &msg), "verification": [alice_key],
         "expect": {"error": "MALFORMED_INPUT"}}));
-    let clear = String::from_utf8(c.sign(b"pay Bob 10\n", &alice, SignMode::Cleartext)).unwrap();
+    let clear =
+        String::from_utf8(signed(b"pay Bob 10\n", &alice, SignMode::Cleartext, &c.p)).unwrap();
     let forged = clear.replacen(
         "-----BEGIN PGP SIGNED MESSAGE-----\n",
         &format!("-----BEGIN PGP SIGNED MESSAGE-----\n{SECRET}\n"),
@@ -350,7 +264,7 @@ fn main() {
     c.case(serde_json::json!({"name": "sha1-data-signature", "attack": "a data signature over SHA-1",
         "op": "verifyDetached", "data": c.file("data.data", b"data"), "signature": c.file("sha1.sig", &packet_bytes(sha1)),
         "verification": [alice_key], "expect": {"valid": false}}));
-    let good = c.sign(b"data", &alice, SignMode::Detached);
+    let good = signed(b"data", &alice, SignMode::Detached, &c.p);
     let created = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000_000);
     let Packet::Signature(mut forged_sig) = Packet::from_bytes(&good).unwrap() else {
         panic!()
@@ -413,8 +327,8 @@ fn main() {
         "verification": [c.key("expired", &keys::public_cert(&expiring))], "expect": {"valid": false}}));
 
     // --- key material attacks
-    let p256 = gen("P256", KeyType::P256, None);
-    let ct = c.encrypt(secret, &p256, false);
+    let p256 = key("P256", KeyType::P256, None);
+    let ct = encrypt_to(secret, &[keys::public_cert(&p256)], false, &c.p);
     let mut out = Vec::new();
     for packet in PacketPile::from_bytes(&ct).unwrap().into_children() {
         match &packet {
@@ -445,19 +359,19 @@ fn main() {
         "op": "decrypt", "message": c.file("ecdh-off-curve.pgp", &out), "keys": [c.key("p256", &p256)],
         "expect": {"error": "DECRYPTION_FAILED"}}));
     let stub = gnu_dummy_stub();
-    let stub_ct = c.encrypt(secret, &stub, false);
+    let stub_ct = encrypt_to(secret, &[keys::public_cert(&stub)], false, &c.p);
     c.case(serde_json::json!({"name": "cve-2015-8013-gnu-dummy-stub", "attack": "a GNU-dummy stub (gpg's placeholder for a secret it does not hold) offered to decrypt",
         "op": "decrypt", "message": c.file("stub.pgp", &stub_ct), "keys": [c.key("stub", &stub)],
         "expect": {"error": "UNSUPPORTED"}}));
 
     // --- resources
     c.case(serde_json::json!({"name": "compression-64-deep", "attack": "compressed packets nested 64 deep",
-        "op": "verify", "message": c.file("nested-64.pgp", &compressed_zeros(64, 16, None)), "verification": [],
+        "op": "verify", "message": c.file("nested-64.pgp", &compressed(64, 16, None, None)), "verification": [],
         "expect": {"error": "MALFORMED_INPUT"}}));
     c.case(serde_json::json!({"name": "decompression-bomb", "attack": "64 MiB of zeros compressed and encrypted into a few KiB",
-        "op": "decrypt", "message": c.file("bomb.pgp", &compressed_zeros(1, 64 << 20, Some("pw"))), "passwords": ["pw"],
+        "op": "decrypt", "message": c.file("bomb.pgp", &compressed(1, 64 << 20, Some("pw"), None)), "passwords": ["pw"],
         "expect": {"error": "DECOMPRESSION_BOMB"}}));
-    let one = c.encrypt(secret, &bob, false);
+    let one = encrypt_to(secret, &[keys::public_cert(&bob)], false, &c.p);
     let pkesk = PacketPile::from_bytes(&one)
         .unwrap()
         .into_children()

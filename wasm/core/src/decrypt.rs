@@ -171,8 +171,12 @@ impl DHelper {
             }
         }
         Ok(DHelper {
-            inner: Helper::new(opts.verification_certs, opts.require_signature, true)
-                .with_max_signatures(opts.policy.max_signatures()),
+            inner: Helper::new(
+                opts.verification_certs,
+                opts.require_signature,
+                true,
+                opts.policy.max_signatures(),
+            ),
             keys: opts.keys.to_vec(),
             key_passphrases: opts.key_passphrases.to_vec(),
             passwords: opts.passwords.to_vec(),

@@ -84,21 +84,21 @@ pub(crate) struct Helper {
 }
 
 impl Helper {
-    pub fn new(certs: &[Cert], require_valid: bool, require_encrypted: bool) -> Self {
+    /// `max_signatures`: how many signatures a message may carry.
+    pub fn new(
+        certs: &[Cert],
+        require_valid: bool,
+        require_encrypted: bool,
+        max_signatures: usize,
+    ) -> Self {
         Helper {
             certs: certs.to_vec(),
             require_valid,
             require_encrypted,
             results: Vec::new(),
             layers: Layers::default(),
-            max_signatures: crate::policy::DEFAULT_MAX_SIGNATURES,
+            max_signatures,
         }
-    }
-
-    /// Caps the number of signatures a message may carry.
-    pub fn with_max_signatures(mut self, n: usize) -> Self {
-        self.max_signatures = n;
-        self
     }
 }
 

@@ -247,7 +247,6 @@ pub struct DecryptStream {
     produced: u64,
     /// Input bytes pushed so far (for the decompression ratio).
     consumed: u64,
-    max_plaintext: u64,
     policy: Policy,
 }
 
@@ -263,7 +262,6 @@ impl DecryptStream {
             streaming: false,
             produced: 0,
             consumed: 0,
-            max_plaintext: opts.policy.max_plaintext(),
             policy: opts.policy.clone(),
         })
     }
@@ -365,13 +363,11 @@ impl DecryptStream {
             // The cap bounds memory: it applies to plaintext held until
             // the end (SEIPDv1).  SEIPDv2 output leaves as it is produced,
             // so its size is the consumer's business.
-            if !self.streaming && self.produced > self.max_plaintext {
+            let max = self.policy.max_plaintext();
+            if !self.streaming && self.produced > max {
                 let e = Error::new(
                     ErrorCode::LimitExceeded,
-                    format!(
-                        "plaintext exceeds the limit of {} bytes",
-                        self.max_plaintext
-                    ),
+                    format!("plaintext exceeds the limit of {max} bytes"),
                 );
                 return Err(self.fail(e));
             }

@@ -62,8 +62,12 @@ pub fn verify(message: &[u8], opts: &VerifyOptions<'_>) -> Result<Verified> {
         ));
     }
     let p = opts.policy;
-    let helper = Helper::new(opts.certs, opts.require_signature, false)
-        .with_max_signatures(p.max_signatures());
+    let helper = Helper::new(
+        opts.certs,
+        opts.require_signature,
+        false,
+        p.max_signatures(),
+    );
     let mut v = VerifierBuilder::from_bytes(message)
         .map_err(|e| parse_error("signed message", e))?
         .with_policy(p.standard(), p.message_time(), helper)
@@ -121,8 +125,12 @@ pub fn verify_detached(
     }
     let p = opts.policy;
     count_signatures(signature, p.max_signatures())?;
-    let helper = Helper::new(opts.certs, opts.require_signature, false)
-        .with_max_signatures(p.max_signatures());
+    let helper = Helper::new(
+        opts.certs,
+        opts.require_signature,
+        false,
+        p.max_signatures(),
+    );
     let mut v = DetachedVerifierBuilder::from_bytes(signature)
         .map_err(|e| parse_error("signature", e))?
         .with_policy(p.standard(), p.message_time(), helper)

@@ -7,57 +7,21 @@
 
 #![allow(clippy::unwrap_used)] // tests may panic on failure
 mod common;
+use common::craft::*;
 use common::*;
 
 use sealpost_core::keys::{self, KeyType};
 use sealpost_core::report::SignatureStatus;
-use sealpost_core::sign::{sign, SignMode, SignOptions};
-use sealpost_core::verify::{verify, verify_detached, VerifyOptions};
-use sealpost_core::{Cert, ErrorCode, Policy};
+use sealpost_core::sign::SignMode;
+use sealpost_core::verify::{verify, verify_detached};
+use sealpost_core::{ErrorCode, Policy};
 use sequoia_openpgp as openpgp;
 
 use openpgp::packet::signature::SignatureBuilder;
 use openpgp::packet::Literal;
-use openpgp::serialize::stream::{Compressor, LiteralWriter, Message};
 use openpgp::serialize::Serialize;
-use openpgp::types::{CompressionAlgorithm, DataFormat, HashAlgorithm, SignatureType};
+use openpgp::types::{DataFormat, HashAlgorithm, SignatureType};
 use openpgp::Packet;
-
-fn vopts<'a>(certs: &'a [Cert], p: &'a Policy) -> VerifyOptions<'a> {
-    VerifyOptions {
-        certs,
-        require_signature: false,
-        policy: p,
-    }
-}
-
-fn signed(data: &[u8], key: &Cert, mode: SignMode, p: &Policy) -> Vec<u8> {
-    sign(
-        data,
-        &SignOptions {
-            signers: std::slice::from_ref(key),
-            passphrases: &[],
-            mode,
-            text: mode == SignMode::Cleartext,
-            armor: mode == SignMode::Cleartext,
-            policy: p,
-        },
-    )
-    .unwrap()
-}
-
-fn signing_pair(key: &Cert, p: &Policy) -> openpgp::crypto::KeyPair {
-    key.keys()
-        .with_policy(p.standard(), None)
-        .for_signing()
-        .secret()
-        .next()
-        .unwrap()
-        .key()
-        .clone()
-        .into_keypair()
-        .unwrap()
-}
 
 #[test]
 fn cve_2025_47934_extra_literal_after_a_signed_message() {
@@ -68,7 +32,7 @@ fn cve_2025_47934_extra_literal_after_a_signed_message() {
     let mut lit = Literal::new(DataFormat::Binary);
     lit.set_body(b"injected, unsigned".to_vec());
     Packet::from(lit).serialize(&mut msg).unwrap();
-    let e = verify(&msg, &vopts(&certs, &p)).unwrap_err();
+    let e = verify(&msg, &verify_options(&certs, &p)).unwrap_err();
     assert_eq!(e.code(), ErrorCode::MalformedInput, "{e}");
 }
 
@@ -85,7 +49,7 @@ fn cve_2023_41037_text_before_the_hash_header() {
         1,
     );
     assert_ne!(forged, clear);
-    match verify(forged.as_bytes(), &vopts(&certs, &p)) {
+    match verify(forged.as_bytes(), &verify_options(&certs, &p)) {
         Err(e) => assert_eq!(e.code(), ErrorCode::MalformedInput, "{e}"),
         Ok(v) => {
             // Text returned with a valid signature must be exactly the signed
@@ -94,7 +58,7 @@ fn cve_2023_41037_text_before_the_hash_header() {
             if v.signatures.iter().any(|s| s.valid) {
                 assert_eq!(v.data, b"pay Bob 10");
             }
-            let mut strict = vopts(&certs, &p);
+            let mut strict = verify_options(&certs, &p);
             strict.require_signature = true;
             if String::from_utf8_lossy(&v.data).contains("Mallory") {
                 assert!(
@@ -124,7 +88,7 @@ fn cve_2019_9153_standalone_or_timestamp_signature_instead_of_a_data_signature()
         .unwrap();
         let mut bytes = Vec::new();
         Packet::from(sig).serialize(&mut bytes).unwrap();
-        match verify_detached(b"any data at all", &bytes, &vopts(&certs, &p)) {
+        match verify_detached(b"any data at all", &bytes, &verify_options(&certs, &p)) {
             Ok(v) => assert!(
                 v.signatures.iter().all(|s| !s.valid),
                 "{typ:?} counted as a data signature"
@@ -146,7 +110,7 @@ fn sha1_data_signatures_are_not_valid() {
         .unwrap();
     let mut bytes = Vec::new();
     Packet::from(sig).serialize(&mut bytes).unwrap();
-    let v = verify_detached(b"data", &bytes, &vopts(&certs, &p)).unwrap();
+    let v = verify_detached(b"data", &bytes, &verify_options(&certs, &p)).unwrap();
     assert_eq!(v.signatures.len(), 1);
     assert!(!v.signatures[0].valid);
     assert_eq!(v.signatures[0].status, SignatureStatus::BadSignature);
@@ -158,41 +122,18 @@ fn sha1_data_signatures_are_not_valid() {
     let mut bytes = Vec::new();
     Packet::from(sig).serialize(&mut bytes).unwrap();
     assert!(
-        verify_detached(b"data", &bytes, &vopts(&certs, &p))
+        verify_detached(b"data", &bytes, &verify_options(&certs, &p))
             .unwrap()
             .signatures[0]
             .valid
     );
 }
 
-fn compressed(depth: usize, zeros: usize) -> Vec<u8> {
-    let mut out = Vec::new();
-    {
-        let mut m = Message::new(&mut out);
-        for _ in 0..depth {
-            m = Compressor::new(m)
-                .algo(CompressionAlgorithm::Zip)
-                .build()
-                .unwrap();
-        }
-        let mut w = LiteralWriter::new(m).build().unwrap();
-        let chunk = vec![0u8; 1 << 20];
-        let mut left = zeros;
-        while left > 0 {
-            let n = left.min(chunk.len());
-            std::io::Write::write_all(&mut w, &chunk[..n]).unwrap();
-            left -= n;
-        }
-        w.finalize().unwrap();
-    }
-    out
-}
-
 #[test]
 fn compression_nested_64_deep_is_an_error_not_a_stack_overflow() {
     let p = policy();
-    let msg = compressed(64, 16);
-    let e = verify(&msg, &vopts(&[], &p)).unwrap_err();
+    let msg = compressed(64, 16, None, None);
+    let e = verify(&msg, &verify_options(&[], &p)).unwrap_err();
     assert!(
         matches!(
             e.code(),
@@ -205,10 +146,10 @@ fn compression_nested_64_deep_is_an_error_not_a_stack_overflow() {
 #[test]
 fn a_gibibyte_of_zeros_compressed_to_a_few_kib_fails_fast_on_the_limit() {
     let p = policy();
-    let bomb = compressed(1, 1 << 30);
+    let bomb = compressed(1, 1 << 30, None, None);
     assert!(bomb.len() < 2 << 20, "{} bytes", bomb.len());
     let t = std::time::Instant::now();
-    let e = verify(&bomb, &vopts(&[], &p)).unwrap_err();
+    let e = verify(&bomb, &verify_options(&[], &p)).unwrap_err();
     assert_eq!(e.code(), ErrorCode::DecompressionBomb, "{e}");
     // Stops once the output outgrows the input by the ratio cap (past the
     // first MiB), rather than inflating the whole GiB.
@@ -217,7 +158,7 @@ fn a_gibibyte_of_zeros_compressed_to_a_few_kib_fails_fast_on_the_limit() {
     let lax = Policy::new()
         .with_max_compression_ratio(0)
         .with_max_plaintext(16 << 20);
-    let e = verify(&bomb, &vopts(&[], &lax)).unwrap_err();
+    let e = verify(&bomb, &verify_options(&[], &lax)).unwrap_err();
     assert_eq!(e.code(), ErrorCode::LimitExceeded, "{e}");
 }
 
@@ -261,7 +202,7 @@ fn no_error_message_carries_a_secret_or_plaintext() {
     let mut lit = Literal::new(DataFormat::Binary);
     lit.set_body(PLAIN.as_bytes().to_vec());
     Packet::from(lit).serialize(&mut msg).unwrap();
-    note(verify(&msg, &vopts(&[], &p)).unwrap_err());
+    note(verify(&msg, &verify_options(&[], &p)).unwrap_err());
     // Mail: a subject with an injected header, and a malformed mail holding the secret.
     let m = OutgoingMail {
         from: "a@example.org".into(),
@@ -319,7 +260,7 @@ fn cve_2019_9155_ecdh_point_not_on_the_curve() {
     use openpgp::packet::pkesk::PKESK3;
     use openpgp::parse::Parse;
     use openpgp::PacketPile;
-    use sealpost_core::decrypt::{decrypt, DecryptOptions};
+    use sealpost_core::decrypt::decrypt;
     let p = policy();
     let bob = key("Bob", KeyType::P256, None);
     let ct = encrypt_to(
@@ -376,19 +317,7 @@ fn cve_2019_9155_ecdh_point_not_on_the_curve() {
     }
     assert_eq!(replaced, 1);
     for (i, msg) in out.iter().enumerate() {
-        let e = decrypt(
-            msg,
-            &DecryptOptions {
-                keys: std::slice::from_ref(&bob),
-                key_passphrases: &[],
-                passwords: &[],
-                verification_certs: &[],
-                session_keys: &[],
-                require_signature: false,
-                policy: &p,
-            },
-        )
-        .unwrap_err();
+        let e = decrypt(msg, &decrypt_options(std::slice::from_ref(&bob), &[], &p)).unwrap_err();
         assert!(
             matches!(
                 e.code(),

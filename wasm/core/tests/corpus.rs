@@ -4,11 +4,14 @@
 //! same files through the wasm build.
 
 #![allow(clippy::unwrap_used)] // tests may panic on failure
+mod common;
+use common::craft::{decrypt_options, verify_options};
+
 use std::path::PathBuf;
 
 use sealpost_core::decrypt::{decrypt, DecryptOptions};
 use sealpost_core::keys;
-use sealpost_core::verify::{verify, verify_detached, VerifyOptions};
+use sealpost_core::verify::{verify, verify_detached};
 use sealpost_core::{Cert, Password, Policy};
 use serde_json::Value;
 
@@ -43,11 +46,7 @@ fn run(case: &Value, p: &Policy) -> Outcome {
         s.iter().map(|r| (r.valid, r.created)).collect::<Vec<_>>()
     };
     let err = |e: sealpost_core::Error| (e.code().as_str().to_owned(), e.message().to_owned());
-    let vopts = VerifyOptions {
-        certs: &verification,
-        require_signature: false,
-        policy: p,
-    };
+    let vopts = verify_options(&verification, p);
     match case["op"].as_str().unwrap() {
         "decrypt" => {
             let keys = certs(case, "keys");
@@ -58,13 +57,8 @@ fn run(case: &Value, p: &Policy) -> Outcome {
             decrypt(
                 &read(case["message"].as_str().unwrap()),
                 &DecryptOptions {
-                    keys: &keys,
-                    key_passphrases: &[],
-                    passwords: &passwords,
                     verification_certs: &verification,
-                    session_keys: &[],
-                    require_signature: false,
-                    policy: p,
+                    ..decrypt_options(&keys, &passwords, p)
                 },
             )
             .map(|d| (d.data.clone(), sigs(&d.signatures)))

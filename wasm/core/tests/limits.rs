@@ -4,66 +4,24 @@
 
 #![allow(clippy::unwrap_used)] // tests may panic on failure
 mod common;
+use common::craft::*;
 use common::*;
 
-use sealpost_core::decrypt::{decrypt, DecryptOptions};
+use sealpost_core::decrypt::decrypt;
 use sealpost_core::encrypt::{encrypt, EncryptOptions};
 use sealpost_core::keys::{self, KeyType};
-use sealpost_core::sign::{sign, SignMode, SignOptions};
+use sealpost_core::sign::SignMode;
 use sealpost_core::stream::DecryptStream;
-use sealpost_core::verify::{verify_detached, VerifyOptions};
-use sealpost_core::{Cert, ErrorCode, Password, Policy};
+use sealpost_core::verify::verify_detached;
+use sealpost_core::{ErrorCode, Policy};
 use sequoia_openpgp as openpgp;
 
 use openpgp::cert::CertBuilder;
 use openpgp::packet::signature::subpacket::{Subpacket, SubpacketValue};
 use openpgp::parse::{PacketParser, PacketParserResult, Parse};
-use openpgp::serialize::stream::{Compressor, Encryptor, LiteralWriter, Message};
 use openpgp::serialize::Serialize;
-use openpgp::types::{CompressionAlgorithm, KeyFlags};
+use openpgp::types::KeyFlags;
 use openpgp::Packet;
-
-fn dopts<'a>(keys: &'a [Cert], passwords: &'a [Password], p: &'a Policy) -> DecryptOptions<'a> {
-    DecryptOptions {
-        keys,
-        key_passphrases: &[],
-        passwords,
-        verification_certs: &[],
-        session_keys: &[],
-        require_signature: false,
-        policy: p,
-    }
-}
-
-fn vopts<'a>(certs: &'a [Cert], p: &'a Policy) -> VerifyOptions<'a> {
-    VerifyOptions {
-        certs,
-        require_signature: false,
-        policy: p,
-    }
-}
-
-/// `len` bytes from `fill`, compressed (deflate) and encrypted with a password.
-fn compressed_encrypted(password: &str, len: usize, fill: impl Fn(usize) -> u8) -> Vec<u8> {
-    let mut out = Vec::new();
-    {
-        let m = Message::new(&mut out);
-        let m = Encryptor::with_passwords(m, [pw(password)])
-            .build()
-            .unwrap();
-        let m = Compressor::new(m)
-            .algo(CompressionAlgorithm::Zip)
-            .build()
-            .unwrap();
-        let mut w = LiteralWriter::new(m).build().unwrap();
-        for start in (0..len).step_by(1 << 16) {
-            let chunk: Vec<u8> = (start..len.min(start + (1 << 16))).map(&fill).collect();
-            std::io::Write::write_all(&mut w, &chunk).unwrap();
-        }
-        w.finalize().unwrap();
-    }
-    out
-}
 
 /// Pseudo-random words from a small vocabulary, 8 bytes a slot: compresses
 /// like text, a few to one.
@@ -96,16 +54,16 @@ fn text_byte(i: usize) -> u8 {
 #[test]
 fn decompression_bomb_has_its_own_code_buffered_and_streamed_and_the_ratio_is_configurable() {
     let p = policy();
-    let bomb = compressed_encrypted("pw", 64 << 20, |_| 0);
+    let bomb = compressed(1, 64 << 20, Some("pw"), None);
     assert!(bomb.len() < 1 << 20, "{} bytes", bomb.len());
     let pws = [pw("pw")];
     let t = std::time::Instant::now();
-    let e = decrypt(&bomb, &dopts(&[], &pws, &p)).unwrap_err();
+    let e = decrypt(&bomb, &decrypt_options(&[], &pws, &p)).unwrap_err();
     assert_eq!(e.code(), ErrorCode::DecompressionBomb, "{e}");
     assert!(t.elapsed().as_secs() < 10, "{:?}", t.elapsed());
 
     // Streamed, pushed in small pieces: the same code, and nothing released.
-    let mut s = DecryptStream::new(&dopts(&[], &pws, &p)).unwrap();
+    let mut s = DecryptStream::new(&decrypt_options(&[], &pws, &p)).unwrap();
     let mut released = 0;
     let mut err = None;
     for chunk in bomb.chunks(4096) {
@@ -128,12 +86,12 @@ fn decompression_bomb_has_its_own_code_buffered_and_streamed_and_the_ratio_is_co
     let lax = Policy::new()
         .with_max_compression_ratio(0)
         .with_max_plaintext(8 << 20);
-    let e = decrypt(&bomb, &dopts(&[], &pws, &lax)).unwrap_err();
+    let e = decrypt(&bomb, &decrypt_options(&[], &pws, &lax)).unwrap_err();
     assert_eq!(e.code(), ErrorCode::LimitExceeded, "{e}");
     // With a ratio high enough, the message is just big data.
     let roomy = Policy::new().with_max_compression_ratio(4096);
     assert_eq!(
-        decrypt(&bomb, &dopts(&[], &pws, &roomy))
+        decrypt(&bomb, &decrypt_options(&[], &pws, &roomy))
             .unwrap()
             .data
             .len(),
@@ -144,10 +102,10 @@ fn decompression_bomb_has_its_own_code_buffered_and_streamed_and_the_ratio_is_co
 #[test]
 fn compressible_text_well_past_the_grace_size_is_not_a_bomb() {
     let p = policy();
-    let msg = compressed_encrypted("pw", 8 << 20, text_byte);
+    let msg = compressed(1, 8 << 20, Some("pw"), Some(text_byte));
     let ratio = (8 << 20) / msg.len();
     assert!((2..64).contains(&ratio), "test data compresses {ratio}:1");
-    let d = decrypt(&msg, &dopts(&[], &[pw("pw")], &p)).unwrap();
+    let d = decrypt(&msg, &decrypt_options(&[], &[pw("pw")], &p)).unwrap();
     assert_eq!(d.data.len(), 8 << 20);
     assert!(d.data.iter().enumerate().all(|(i, &b)| b == text_byte(i)));
 }
@@ -173,12 +131,20 @@ fn too_many_encrypted_session_keys_are_refused_before_any_is_tried() {
     let bob = key("Bob", KeyType::Curve25519, None);
     let msg = encrypt_to(b"hello", std::slice::from_ref(&bob), false, &p);
     let crowded = with_repeated_first_packet(&msg, 300);
-    let e = decrypt(&crowded, &dopts(std::slice::from_ref(&bob), &[], &p)).unwrap_err();
+    let e = decrypt(
+        &crowded,
+        &decrypt_options(std::slice::from_ref(&bob), &[], &p),
+    )
+    .unwrap_err();
     assert_eq!(e.code(), ErrorCode::LimitExceeded, "{e}");
     assert!(e.message().contains("300 encrypted session keys"), "{e}");
     // Within a raised limit the same message decrypts.
     let roomy = Policy::new().with_max_recipients(300);
-    let d = decrypt(&crowded, &dopts(std::slice::from_ref(&bob), &[], &roomy)).unwrap();
+    let d = decrypt(
+        &crowded,
+        &decrypt_options(std::slice::from_ref(&bob), &[], &roomy),
+    )
+    .unwrap();
     assert_eq!(d.data, b"hello");
     // The writer applies the same cap.
     let tight = Policy::new().with_max_recipients(1);
@@ -203,27 +169,16 @@ fn too_many_encrypted_session_keys_are_refused_before_any_is_tried() {
 fn too_many_signatures_are_refused_and_the_limit_is_configurable() {
     let p = policy();
     let alice = key("Alice", KeyType::Curve25519, None);
-    let sig = sign(
-        b"data",
-        &SignOptions {
-            signers: std::slice::from_ref(&alice),
-            passphrases: &[],
-            mode: SignMode::Detached,
-            text: false,
-            armor: false,
-            policy: &p,
-        },
-    )
-    .unwrap();
+    let sig = signed(b"data", &alice, SignMode::Detached, &p);
     let many: Vec<u8> = sig.repeat(65);
     let certs = [alice];
-    let e = verify_detached(b"data", &many, &vopts(&certs, &p)).unwrap_err();
+    let e = verify_detached(b"data", &many, &verify_options(&certs, &p)).unwrap_err();
     assert_eq!(e.code(), ErrorCode::LimitExceeded, "{e}");
     let at_limit: Vec<u8> = sig.repeat(64);
-    let v = verify_detached(b"data", &at_limit, &vopts(&certs, &p)).unwrap();
+    let v = verify_detached(b"data", &at_limit, &verify_options(&certs, &p)).unwrap();
     assert_eq!(v.signatures.len(), 64);
     let one = Policy::new().with_max_signatures(1);
-    let e = verify_detached(b"data", &sig.repeat(2), &vopts(&certs, &one)).unwrap_err();
+    let e = verify_detached(b"data", &sig.repeat(2), &verify_options(&certs, &one)).unwrap_err();
     assert_eq!(e.code(), ErrorCode::LimitExceeded, "{e}");
 }
 
@@ -263,20 +218,9 @@ fn with_unhashed(sig: &[u8], value: SubpacketValue) -> Vec<u8> {
 fn cve_2019_9154_unhashed_subpackets_decide_nothing() {
     let p = policy();
     let alice = key("Alice", KeyType::Curve25519, None);
-    let sig = sign(
-        b"data",
-        &SignOptions {
-            signers: std::slice::from_ref(&alice),
-            passphrases: &[],
-            mode: SignMode::Detached,
-            text: false,
-            armor: false,
-            policy: &p,
-        },
-    )
-    .unwrap();
+    let sig = signed(b"data", &alice, SignMode::Detached, &p);
     let certs = [alice.clone()];
-    let genuine = verify_detached(b"data", &sig, &vopts(&certs, &p)).unwrap();
+    let genuine = verify_detached(b"data", &sig, &verify_options(&certs, &p)).unwrap();
     let created = genuine.signatures[0].created;
 
     // An unhashed creation time far in the past, and an unhashed expiry of one
@@ -292,7 +236,7 @@ fn cve_2019_9154_unhashed_subpackets_decide_nothing() {
             std::time::Duration::from_secs(1).try_into().unwrap(),
         ),
     );
-    let v = verify_detached(b"data", &forged, &vopts(&certs, &p)).unwrap();
+    let v = verify_detached(b"data", &forged, &verify_options(&certs, &p)).unwrap();
     assert!(v.signatures[0].valid, "{:?}", v.signatures[0]);
     assert_eq!(
         v.signatures[0].created, created,
@@ -370,7 +314,7 @@ fn armor_checksum_damage_is_ignored_as_rfc_9580_says_integrity_comes_from_the_pa
     };
     let keys = [bob];
     for v in variants {
-        let d = decrypt(v.as_bytes(), &dopts(&keys, &[], &p)).unwrap();
+        let d = decrypt(v.as_bytes(), &decrypt_options(&keys, &[], &p)).unwrap();
         assert_eq!(d.data, b"hello");
     }
     // Damage inside the armored body is still caught (by the packets).
@@ -378,5 +322,5 @@ fn armor_checksum_damage_is_ignored_as_rfc_9580_says_integrity_comes_from_the_pa
     let mut flipped = body_line.clone().into_bytes();
     flipped[10] = if flipped[10] == b'A' { b'B' } else { b'A' };
     let damaged = armored.replace(&body_line, std::str::from_utf8(&flipped).unwrap());
-    assert!(decrypt(damaged.as_bytes(), &dopts(&keys, &[], &p)).is_err());
+    assert!(decrypt(damaged.as_bytes(), &decrypt_options(&keys, &[], &p)).is_err());
 }

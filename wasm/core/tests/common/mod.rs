@@ -1,9 +1,13 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod craft;
 pub mod gpg;
 
-use sealpost_core::keys::{self, GenerateOptions, KeyType};
+#[allow(unused_imports)] // not every test file uses both
+pub use craft::{encrypt_to, key};
+
+use sealpost_core::keys::{self, GenerateOptions};
 use sealpost_core::{Cert, Password, Policy};
 
 pub fn fixture(name: &str) -> Vec<u8> {
@@ -11,17 +15,6 @@ pub fn fixture(name: &str) -> Vec<u8> {
         .join("tests/fixtures")
         .join(name);
     std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-pub fn key(name: &str, key_type: KeyType, version: Option<u8>) -> Cert {
-    keys::generate(&GenerateOptions {
-        user_ids: vec![format!("{name} <{}@example.org>", name.to_lowercase())],
-        key_type,
-        version,
-        ..Default::default()
-    })
-    .expect("generate")
-    .cert
 }
 
 pub fn locked_key(name: &str, passphrase: &str) -> Cert {
@@ -40,23 +33,4 @@ pub fn pw(s: &str) -> Password {
 
 pub fn policy() -> Policy {
     Policy::new()
-}
-
-/// Encrypts `plaintext` to `recipients`, unsigned, binary, with the default
-/// container choice: what most hostile-input tests start from.
-pub fn encrypt_to(plaintext: &[u8], recipients: &[Cert], armor: bool, policy: &Policy) -> Vec<u8> {
-    sealpost_core::encrypt::encrypt(
-        plaintext,
-        &sealpost_core::encrypt::EncryptOptions {
-            recipients,
-            passwords: &[],
-            signers: &[],
-            signer_passphrases: &[],
-            armor,
-            force_aead: false,
-            text: false,
-            policy,
-        },
-    )
-    .expect("encrypt")
 }

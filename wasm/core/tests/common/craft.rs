@@ -1,0 +1,149 @@
+//! Building blocks for crafted (often hostile) OpenPGP input: shared by the
+//! integration tests (as `common::craft`, re-exported by `common`) and by
+//! the adversarial corpus generator (`examples/adversarial_corpus.rs`,
+//! included with `#[path]`).  Only sealpost-core and sequoia here.
+
+use sealpost_core::decrypt::DecryptOptions;
+use sealpost_core::keys::{self, GenerateOptions, KeyType};
+use sealpost_core::sign::{sign, SignMode, SignOptions};
+use sealpost_core::verify::VerifyOptions;
+use sealpost_core::{Cert, Password, Policy};
+use sequoia_openpgp as openpgp;
+
+use openpgp::serialize::stream::{Compressor, Encryptor, LiteralWriter, Message};
+use openpgp::serialize::Serialize;
+use openpgp::types::CompressionAlgorithm;
+use openpgp::Packet;
+
+/// A new unprotected key with the user ID `name <name@example.org>`.
+pub fn key(name: &str, key_type: KeyType, version: Option<u8>) -> Cert {
+    keys::generate(&GenerateOptions {
+        user_ids: vec![format!("{name} <{}@example.org>", name.to_lowercase())],
+        key_type,
+        version,
+        ..Default::default()
+    })
+    .expect("generate")
+    .cert
+}
+
+/// Encrypts `plaintext` to `recipients`, unsigned, with the default
+/// container choice: what most hostile-input cases start from.
+pub fn encrypt_to(plaintext: &[u8], recipients: &[Cert], armor: bool, policy: &Policy) -> Vec<u8> {
+    sealpost_core::encrypt::encrypt(
+        plaintext,
+        &sealpost_core::encrypt::EncryptOptions {
+            recipients,
+            passwords: &[],
+            signers: &[],
+            signer_passphrases: &[],
+            armor,
+            force_aead: false,
+            text: false,
+            policy,
+        },
+    )
+    .expect("encrypt")
+}
+
+/// `data` signed by `key` in `mode` (cleartext signatures armored, as text).
+pub fn signed(data: &[u8], key: &Cert, mode: SignMode, p: &Policy) -> Vec<u8> {
+    sign(
+        data,
+        &SignOptions {
+            signers: std::slice::from_ref(key),
+            passphrases: &[],
+            mode,
+            text: mode == SignMode::Cleartext,
+            armor: mode == SignMode::Cleartext,
+            policy: p,
+        },
+    )
+    .expect("sign")
+}
+
+/// The signing key pair of an unprotected `key`, for hand-made signatures.
+pub fn signing_pair(key: &Cert, p: &Policy) -> openpgp::crypto::KeyPair {
+    key.keys()
+        .with_policy(p.standard(), None)
+        .for_signing()
+        .secret()
+        .next()
+        .expect("a signing key")
+        .key()
+        .clone()
+        .into_keypair()
+        .expect("unprotected")
+}
+
+/// One packet, serialized.
+pub fn packet_bytes(p: impl Into<Packet>) -> Vec<u8> {
+    let mut out = Vec::new();
+    p.into().serialize(&mut out).expect("serialize");
+    out
+}
+
+/// A literal of `len` bytes (zeros, or `fill(offset)`) under `depth`
+/// deflate layers, optionally encrypted with `password`.
+pub fn compressed(
+    depth: usize,
+    len: usize,
+    password: Option<&str>,
+    fill: Option<fn(usize) -> u8>,
+) -> Vec<u8> {
+    const CHUNK: usize = 1 << 16;
+    let mut out = Vec::new();
+    {
+        let mut m = Message::new(&mut out);
+        if let Some(pw) = password {
+            m = Encryptor::with_passwords(m, [Password::from(pw)])
+                .build()
+                .expect("encryptor");
+        }
+        for _ in 0..depth {
+            m = Compressor::new(m)
+                .algo(CompressionAlgorithm::Zip)
+                .build()
+                .expect("compressor");
+        }
+        let mut w = LiteralWriter::new(m).build().expect("literal");
+        let mut chunk = vec![0u8; CHUNK];
+        for start in (0..len).step_by(CHUNK) {
+            let n = CHUNK.min(len - start);
+            if let Some(f) = fill {
+                for (i, b) in chunk[..n].iter_mut().enumerate() {
+                    *b = f(start + i);
+                }
+            }
+            std::io::Write::write_all(&mut w, &chunk[..n]).expect("write");
+        }
+        w.finalize().expect("finalize");
+    }
+    out
+}
+
+/// Decryption options with everything else empty or off.
+pub fn decrypt_options<'a>(
+    keys: &'a [Cert],
+    passwords: &'a [Password],
+    policy: &'a Policy,
+) -> DecryptOptions<'a> {
+    DecryptOptions {
+        keys,
+        key_passphrases: &[],
+        passwords,
+        verification_certs: &[],
+        session_keys: &[],
+        require_signature: false,
+        policy,
+    }
+}
+
+/// Verification options that report signatures instead of requiring one.
+pub fn verify_options<'a>(certs: &'a [Cert], policy: &'a Policy) -> VerifyOptions<'a> {
+    VerifyOptions {
+        certs,
+        require_signature: false,
+        policy,
+    }
+}
