@@ -15,15 +15,13 @@ mod craft;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
-use craft::{compressed, encrypt_to, key, packet_bytes, signed, signing_pair};
+use craft::{compressed, encrypt_to, key, packet_bytes, signed, signing_pair, with_ecdh_point};
 use sealpost_core::keys::{self, GenerateOptions, KeyType};
 use sealpost_core::sign::SignMode;
 use sealpost_core::{Cert, Policy};
 use sequoia_openpgp as openpgp;
 
-use openpgp::crypto::mpi::{Ciphertext, MPI};
 use openpgp::crypto::{Password, SessionKey};
-use openpgp::packet::pkesk::PKESK3;
 use openpgp::packet::signature::subpacket::{Subpacket, SubpacketValue};
 use openpgp::packet::signature::SignatureBuilder;
 use openpgp::packet::skesk::SKESK4;
@@ -329,32 +327,10 @@ fn main() {
     // --- key material attacks
     let p256 = key("P256", KeyType::P256, None);
     let ct = encrypt_to(secret, &[keys::public_cert(&p256)], false, &c.p);
-    let mut out = Vec::new();
-    for packet in PacketPile::from_bytes(&ct).unwrap().into_children() {
-        match &packet {
-            Packet::PKESK(openpgp::packet::PKESK::V3(pkesk)) => {
-                let Ciphertext::ECDH { e, key } = pkesk.esk() else {
-                    panic!("not ECDH")
-                };
-                let mut point = e.value().to_vec();
-                let last = point.len() - 1;
-                point[last] ^= 1;
-                let bad = PKESK3::new(
-                    pkesk.recipient().cloned(),
-                    pkesk.pk_algo(),
-                    Ciphertext::ECDH {
-                        e: MPI::new(&point),
-                        key: key.clone(),
-                    },
-                )
-                .unwrap();
-                Packet::from(openpgp::packet::PKESK::from(bad))
-                    .serialize(&mut out)
-                    .unwrap();
-            }
-            _ => packet.serialize(&mut out).unwrap(),
-        }
-    }
+    let out = with_ecdh_point(&ct, |point| {
+        let last = point.len() - 1;
+        point[last] ^= 1;
+    });
     c.case(serde_json::json!({"name": "cve-2019-9155-ecdh-point-off-curve", "attack": "an ECDH ephemeral point that is not on P-256",
         "op": "decrypt", "message": c.file("ecdh-off-curve.pgp", &out), "keys": [c.key("p256", &p256)],
         "expect": {"error": "DECRYPTION_FAILED"}}));

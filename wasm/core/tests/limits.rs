@@ -8,7 +8,7 @@ use common::craft::*;
 use common::*;
 
 use sealpost_core::decrypt::decrypt;
-use sealpost_core::encrypt::{encrypt, EncryptOptions};
+use sealpost_core::encrypt::encrypt;
 use sealpost_core::keys::{self, KeyType};
 use sealpost_core::sign::SignMode;
 use sealpost_core::stream::DecryptStream;
@@ -148,20 +148,7 @@ fn too_many_encrypted_session_keys_are_refused_before_any_is_tried() {
     assert_eq!(d.data, b"hello");
     // The writer applies the same cap.
     let tight = Policy::new().with_max_recipients(1);
-    let e = encrypt(
-        b"x",
-        &EncryptOptions {
-            recipients: &[],
-            passwords: &[pw("a"), pw("b")],
-            signers: &[],
-            signer_passphrases: &[],
-            armor: false,
-            force_aead: false,
-            text: false,
-            policy: &tight,
-        },
-    )
-    .unwrap_err();
+    let e = encrypt(b"x", &encrypt_options(&[], &[pw("a"), pw("b")], &tight)).unwrap_err();
     assert_eq!(e.code(), ErrorCode::LimitExceeded, "{e}");
 }
 
@@ -275,20 +262,7 @@ fn cve_2019_9154_unhashed_subpackets_decide_nothing() {
         packet.serialize(&mut bytes).unwrap();
     }
     let cert = keys::read_cert(&bytes).unwrap();
-    let e = encrypt(
-        b"x",
-        &EncryptOptions {
-            recipients: &[cert],
-            passwords: &[],
-            signers: &[],
-            signer_passphrases: &[],
-            armor: false,
-            force_aead: false,
-            text: false,
-            policy: &p,
-        },
-    )
-    .unwrap_err();
+    let e = encrypt(b"x", &encrypt_options(&[cert], &[], &p)).unwrap_err();
     assert_eq!(e.code(), ErrorCode::NoUsableKey, "{e}");
 }
 

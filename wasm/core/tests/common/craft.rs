@@ -4,6 +4,7 @@
 //! included with `#[path]`).  Only sealpost-core and sequoia here.
 
 use sealpost_core::decrypt::DecryptOptions;
+use sealpost_core::encrypt::EncryptOptions;
 use sealpost_core::keys::{self, GenerateOptions, KeyType};
 use sealpost_core::sign::{sign, SignMode, SignOptions};
 use sealpost_core::verify::VerifyOptions;
@@ -30,20 +31,29 @@ pub fn key(name: &str, key_type: KeyType, version: Option<u8>) -> Cert {
 /// Encrypts `plaintext` to `recipients`, unsigned, with the default
 /// container choice: what most hostile-input cases start from.
 pub fn encrypt_to(plaintext: &[u8], recipients: &[Cert], armor: bool, policy: &Policy) -> Vec<u8> {
-    sealpost_core::encrypt::encrypt(
-        plaintext,
-        &sealpost_core::encrypt::EncryptOptions {
-            recipients,
-            passwords: &[],
-            signers: &[],
-            signer_passphrases: &[],
-            armor,
-            force_aead: false,
-            text: false,
-            policy,
-        },
-    )
-    .expect("encrypt")
+    let opts = EncryptOptions {
+        armor,
+        ..encrypt_options(recipients, &[], policy)
+    };
+    sealpost_core::encrypt::encrypt(plaintext, &opts).expect("encrypt")
+}
+
+/// Unsigned, binary encryption options with the default container choice.
+pub fn encrypt_options<'a>(
+    recipients: &'a [Cert],
+    passwords: &'a [Password],
+    policy: &'a Policy,
+) -> EncryptOptions<'a> {
+    EncryptOptions {
+        recipients,
+        passwords,
+        signers: &[],
+        signer_passphrases: &[],
+        armor: false,
+        force_aead: false,
+        text: false,
+        policy,
+    }
 }
 
 /// `data` signed by `key` in `mode` (cleartext signatures armored, as text).
@@ -146,4 +156,40 @@ pub fn verify_options<'a>(certs: &'a [Cert], policy: &'a Policy) -> VerifyOption
         require_signature: false,
         policy,
     }
+}
+
+/// `message` (binary, one ECDH PKESK) with the ephemeral point of its PKESK
+/// changed by `tweak` — for invalid-curve cases.
+pub fn with_ecdh_point(message: &[u8], tweak: impl FnOnce(&mut Vec<u8>)) -> Vec<u8> {
+    use openpgp::crypto::mpi::{Ciphertext, MPI};
+    use openpgp::packet::pkesk::PKESK3;
+    use openpgp::packet::PKESK;
+    use openpgp::parse::Parse;
+    let mut tweak = Some(tweak);
+    let mut out = Vec::new();
+    for packet in openpgp::PacketPile::from_bytes(message)
+        .expect("a message")
+        .into_children()
+    {
+        let packet = match &packet {
+            Packet::PKESK(PKESK::V3(pkesk)) => {
+                let Ciphertext::ECDH { e, key } = pkesk.esk() else {
+                    panic!("not ECDH")
+                };
+                let mut point = e.value().to_vec();
+                (tweak.take().expect("one PKESK"))(&mut point);
+                let esk = Ciphertext::ECDH {
+                    e: MPI::new(&point),
+                    key: key.clone(),
+                };
+                let bad =
+                    PKESK3::new(pkesk.recipient().cloned(), pkesk.pk_algo(), esk).expect("PKESK");
+                Packet::from(PKESK::from(bad))
+            }
+            _ => packet,
+        };
+        packet.serialize(&mut out).expect("serialize");
+    }
+    assert!(tweak.is_none(), "no ECDH PKESK in the message");
+    out
 }
