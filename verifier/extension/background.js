@@ -47,7 +47,13 @@ chrome.storage.onChanged.addListener((changes, area) => {
 
 /** The content script runs on enrolled origins only (and nowhere else). */
 const CONTENT_SCRIPT = 'sealpost-guard-dom';
-async function syncContentScripts() {
+let syncing = Promise.resolve();
+/** One sync at a time: an unregister from one must not land after another's register. */
+function syncContentScripts() {
+  syncing = syncing.then(registerContentScripts, registerContentScripts);
+  return syncing;
+}
+async function registerContentScripts() {
   const matches = Object.keys(await pins()).map((o) => `${o}/*`);
   await chrome.scripting.unregisterContentScripts({ ids: [CONTENT_SCRIPT] }).catch(() => {});
   if (matches.length) {
@@ -56,7 +62,11 @@ async function syncContentScripts() {
     }]);
   }
 }
-syncContentScripts().catch((e) => console.error('sealpost guard: content script registration failed', e));
+// Registrations persist; they are redone on enroll/forget, and on install or
+// update only — not every time the service worker wakes.
+chrome.runtime.onInstalled.addListener(() => {
+  syncContentScripts().catch((e) => console.error('sealpost guard: content script registration failed', e));
+});
 
 function originOf(url) {
   try {

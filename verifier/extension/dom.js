@@ -31,7 +31,7 @@ globalThis.sealpostDom = (() => {
 
   /** The code-bearing elements in `root` and below. */
   function elements(root) {
-    return [root, ...root.querySelectorAll('*')].filter((el) => el.nodeType === 1 && isCodeBearing(el));
+    return [root, ...root.querySelectorAll('*')].filter(isCodeBearing);
   }
 
   /** Signatures of the code-bearing elements in `root` and below. */
@@ -54,5 +54,5 @@ globalThis.sealpostDom = (() => {
     return { extra, missing };
   }
 
-  return { collect, diff, elements, signature, isCodeBearing };
+  return { collect, diff, elements, signature };
 })();
