@@ -105,3 +105,37 @@ test('a stream to an unknown key fails at the start', async () => {
   const { data } = await sp.decrypt({ message: await sp.readMessage({ binaryMessage: new ReadableStream({ start(c) { c.enqueue(ct); c.close(); } }) }), decryptionKeys: other, format: 'binary' });
   await assert.rejects(drain(data), (e) => e.code === 'NO_MATCHING_KEY');
 });
+
+// The decryptor keeps a margin of unread input ahead of sequoia, sized
+// from the message's AEAD chunk size; too small a margin would fail the
+// stream (an underrun error), never truncate it.  OpenPGP.js can write
+// every chunk size RFC 9580 allows: the smallest (64 B), its default
+// (256 KiB) and the largest (4 MiB), armored and binary, pushed in small
+// pieces so that the margin is what is being tested.
+test('OpenPGP.js SEIPDv2 streams with 64 B, 256 KiB and 4 MiB chunks, in 16 KiB pushes', async () => {
+  const openpgp = await import('openpgp');
+  // Each long enough for output to start before the input ends.
+  for (const [chunkSizeByte, size] of [[0, 5 * MiB], [12, 5 * MiB], [16, 17 * MiB]]) {
+    const plain = new Uint8Array(size);
+    for (let i = 0; i < plain.length; i++) plain[i] = (i * 2654435761) >>> 24;
+    const want = createHash('sha256').update(plain).digest('hex');
+    for (const armored of [false, true]) {
+      const ct = await openpgp.encrypt({
+        message: await openpgp.createMessage({ binary: plain }),
+        passwords: 'chunked',
+        format: armored ? 'armored' : 'binary',
+        config: { aeadProtect: true, aeadChunkSizeByte: chunkSizeByte },
+      });
+      const bytes = armored ? new TextEncoder().encode(ct) : ct;
+      const stream = new ReadableStream({ start(c) { for (let i = 0; i < bytes.length; i += 16 << 10) c.enqueue(bytes.slice(i, i + (16 << 10))); c.close(); } });
+      const message = armored ? await sp.readMessage({ armoredMessage: stream }) : await sp.readMessage({ binaryMessage: stream });
+      const { data } = await sp.decrypt({ message, passwords: 'chunked', format: 'binary' });
+      let early = 0;
+      const out = await drain(data, (c, before) => { if (before === 0) early = c.length; });
+      const what = `chunk size 2^${chunkSizeByte + 6}, ${armored ? 'armored' : 'binary'}`;
+      assert.equal(out.bytes, plain.length, what);
+      assert.equal(out.sha256, want, what);
+      assert.ok(early > 0 && early < plain.length, `${what}: not released as it went`);
+    }
+  }
+});

@@ -92,7 +92,7 @@ say('== gpg');
 // ---- sizes, import time and streamed memory (tests/bench/shim.mjs)
 say('== sizes, import, memory');
 {
-  const out = execFileSync(process.execPath, [join(repo, 'tests/bench/shim.mjs')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const out = execFileSync(process.execPath, [join(repo, 'tests/bench/shim.mjs'), ...(quick ? ['--quick'] : [])], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   results.shim = out.trim().split('\n').map((l) => JSON.parse(l));
   const gz = (b) => gzipSync(b, { level: 9 }).length;
   const br = (b) => brotliCompressSync(b, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;

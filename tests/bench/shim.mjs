@@ -1,7 +1,9 @@
 // Figures for the js-shim: package size, import + instantiate time in Node
-// and in headless Chromium (worker mode), and the peak memory of a 256 MiB
-// streamed encrypt → decrypt in Node.  Prints JSON lines.
-//   make build-release && node tests/bench/shim.mjs
+// and in headless Chromium (worker mode), and the peak memory of a streamed
+// SEIPDv2 encrypt → decrypt in Node (1 GiB; 256 MiB with --quick): the wasm
+// module's linear memory (the library's own) and the process's RSS growth
+// (which adds the JS producer's and consumer's garbage).  Prints JSON lines.
+//   make build-release && node tests/bench/shim.mjs [--quick]
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -64,25 +66,30 @@ emit({ figure: 'import+instantiate', where: 'chromium-worker', ms_median: +times
 await server.close();
 await chrome.close();
 
-// Peak memory of a 256 MiB stream, encrypt piped into decrypt, in Node.
+// Peak memory of a long stream, encrypt piped into decrypt, in Node.
+const streamMiB = process.env.SEALPOST_STREAM_MIB || (process.argv.includes('--quick') ? 256 : 1024);
 const r = spawnSync(process.execPath, ['--input-type=module', '-e', `
   const sp = await import(${JSON.stringify(join(shim, 'src/node.js'))});
-  const MiB = 1 << 20, total = Number(process.env.SEALPOST_STREAM_MIB || 256) * MiB;
+  const MiB = 1 << 20, total = ${Number(streamMiB)} * MiB;
   const { privateKey, publicKey } = await sp.generateKey({ userIDs: 'M <m@example.org>', format: 'object', config: { v6Keys: true } });
   await sp.supportedKeyTypes();
-  const base = process.memoryUsage().rss;
-  let peak = base;
-  const timer = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 20);
+  const wasm = (await import(${JSON.stringify(join(shim, 'src/wasm/index.js'))})).initSync({ module: new Uint8Array(0) });
+  const base = process.memoryUsage().rss, wasmBase = wasm.memory.buffer.byteLength;
+  let peak = base, wasmPeak = wasmBase;
+  const sample = () => { peak = Math.max(peak, process.memoryUsage().rss); wasmPeak = Math.max(wasmPeak, wasm.memory.buffer.byteLength); };
+  const timer = setInterval(sample, 20);
   let pulled = 0;
   const input = new ReadableStream({ pull(c) { if (pulled >= total) return c.close(); const x = new Uint8Array(MiB).fill(pulled / MiB); pulled += MiB; c.enqueue(x); } });
   const t0 = performance.now();
   const enc = await sp.encrypt({ message: await sp.createMessage({ binary: input }), encryptionKeys: publicKey, signingKeys: privateKey, format: 'binary' });
   const { data, signatures } = await sp.decrypt({ message: await sp.readMessage({ binaryMessage: enc }), decryptionKeys: privateKey, verificationKeys: publicKey, expectSigned: true, format: 'binary' });
-  let n = 0; for await (const c of data) { n += c.length; peak = Math.max(peak, process.memoryUsage().rss); }
+  let n = 0; for await (const c of data) { n += c.length; sample(); }
   await signatures;
   clearInterval(timer);
-  console.log(JSON.stringify({ bytes: n, seconds: (performance.now() - t0) / 1000, base_rss: base, peak_rss: peak }));`], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  console.log(JSON.stringify({ bytes: n, seconds: (performance.now() - t0) / 1000, base_rss: base, peak_rss: peak, wasm_base: wasmBase, wasm_peak: wasmPeak }));`], { encoding: 'utf8', maxBuffer: 1 << 20 });
 if (r.status !== 0) throw new Error(r.stderr);
 const m = JSON.parse(r.stdout.trim());
 emit({ figure: `stream-encrypt|decrypt-${m.bytes / (1 << 20)}MiB`, where: 'node', mib: m.bytes / (1 << 20), seconds: +m.seconds.toFixed(1),
-  base_rss_mib: +(m.base_rss / (1 << 20)).toFixed(1), peak_rss_mib: +(m.peak_rss / (1 << 20)).toFixed(1) });
+  base_rss_mib: +(m.base_rss / (1 << 20)).toFixed(1), peak_rss_mib: +(m.peak_rss / (1 << 20)).toFixed(1),
+  rss_growth_mib: +((m.peak_rss - m.base_rss) / (1 << 20)).toFixed(1),
+  wasm_memory_before_mib: +(m.wasm_base / (1 << 20)).toFixed(1), wasm_memory_peak_mib: +(m.wasm_peak / (1 << 20)).toFixed(1) });

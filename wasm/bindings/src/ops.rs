@@ -529,8 +529,8 @@ pub struct DecryptStream {
 #[wasm_bindgen]
 impl DecryptStream {
     /// Adds ciphertext; returns releasable plaintext.
-    pub fn push(&mut self, chunk: &[u8]) -> Result<Vec<u8>, JsValue> {
-        let r = self.inner.as_mut().ok_or_else(finished)?.push(chunk);
+    pub fn push(&mut self, chunk: Vec<u8>) -> Result<Vec<u8>, JsValue> {
+        let r = self.inner.as_mut().ok_or_else(finished)?.push_vec(chunk);
         if r.is_err() {
             self.inner = None;
         }

@@ -293,15 +293,29 @@ impl DecryptionHelper for DHelper {
     }
 }
 
-/// Refuses a SEIPDv1 container too short to hold its quick-check prefix
-/// and MDC (fewer than 40 bytes after the version byte: no valid message is
-/// that short).  sequoia-openpgp 2.4.2 panics on such a container once a
-/// session key opened it (an `unwrap` in parse.rs, "unexpected EOF"), which
-/// in wasm traps the instance: found by `make fuzz` (decrypt target), kept
-/// as `fuzz/regressions/decrypt/`.  `input` may be a prefix of the message
-/// (streams): a body cut short by the end of `input` counts as long enough
-/// only if 40 bytes of it are there.
-pub(crate) fn refuse_truncated_seipd(input: &[u8]) -> Result<()> {
+/// What [`inspect_container`] saw of a message's encrypted container.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Container {
+    /// A SEIPDv1 container (long enough to be parsed safely).
+    V1,
+    /// A SEIPDv2 (AEAD) container with this chunk size in bytes.
+    V2 { chunk: usize },
+    /// No container in `input` (yet), or input sequoia cannot parse: the
+    /// decryptor reports the problem.
+    Unknown,
+}
+
+/// Finds the message's encrypted container in `input` (a message or a
+/// prefix of one) and refuses a SEIPDv1 container too short to hold its
+/// quick-check prefix and MDC (fewer than 40 bytes after the version byte:
+/// no valid message is that short).  sequoia-openpgp 2.4.2 panics on such a
+/// container once a session key opened it (an `unwrap` in parse.rs,
+/// "unexpected EOF"), which in wasm traps the instance: found by `make
+/// fuzz` (decrypt target), kept as `fuzz/regressions/decrypt/`.  A body cut
+/// short by the end of a prefix counts as long enough only if 40 bytes of
+/// it are there.  Streams also learn the AEAD chunk size here, which bounds
+/// how far sequoia reads ahead.
+pub(crate) fn inspect_container(input: &[u8]) -> Result<Container> {
     use openpgp::packet::SEIP;
     use openpgp::parse::{PacketParser, PacketParserResult};
     const MIN_BODY: usize = 16 + 2 + 22;
@@ -312,27 +326,34 @@ pub(crate) fn refuse_truncated_seipd(input: &[u8]) -> Result<()> {
         )
     };
     let Ok(mut ppr) = PacketParser::from_bytes(input) else {
-        return Ok(()); // not parseable at all: the decryptor reports it
+        return Ok(Container::Unknown);
     };
     while let PacketParserResult::Some(mut pp) = ppr {
-        if let openpgp::Packet::SEIP(SEIP::V1(_)) = pp.packet {
-            let mut buf = [0u8; MIN_BODY];
-            let mut got = 0;
-            while got < MIN_BODY {
-                match pp.read(&mut buf[got..]) {
-                    Ok(0) => return Err(short()),
-                    Ok(n) => got += n,
-                    Err(_) => return Err(short()),
-                }
+        match &pp.packet {
+            openpgp::Packet::SEIP(SEIP::V2(s)) => {
+                return Ok(Container::V2 {
+                    chunk: usize::try_from(s.chunk_size()).unwrap_or(usize::MAX),
+                })
             }
-            return Ok(());
+            openpgp::Packet::SEIP(SEIP::V1(_)) => {
+                let mut buf = [0u8; MIN_BODY];
+                let mut got = 0;
+                while got < MIN_BODY {
+                    match pp.read(&mut buf[got..]) {
+                        Ok(0) | Err(_) => return Err(short()),
+                        Ok(n) => got += n,
+                    }
+                }
+                return Ok(Container::V1);
+            }
+            _ => {}
         }
         ppr = match pp.next() {
             Ok((_, next)) => next,
-            Err(_) => return Ok(()),
+            Err(_) => return Ok(Container::Unknown),
         };
     }
-    Ok(())
+    Ok(Container::Unknown)
 }
 
 /// Decrypts a whole message (armored or binary) held in memory.
@@ -344,7 +365,7 @@ pub fn decrypt(ciphertext: &[u8], opts: &DecryptOptions<'_>) -> Result<Decrypted
         ));
     }
     let helper = DHelper::new(opts)?;
-    refuse_truncated_seipd(ciphertext)?;
+    inspect_container(ciphertext)?;
     let opened = helper.opened.clone();
     let p = opts.policy;
     let mut d = DecryptorBuilder::from_bytes(ciphertext)

@@ -18,6 +18,7 @@
 //! will not decrypt, and a decryption's held plaintext is dropped (and
 //! zeroized).
 
+use std::collections::VecDeque;
 use std::io::{self, Read, Write};
 use std::sync::{Arc, Mutex};
 
@@ -29,7 +30,7 @@ use openpgp::Cert;
 use sequoia_openpgp as openpgp;
 use zeroize::Zeroizing;
 
-use crate::decrypt::{classify, refuse_truncated_seipd, DHelper, DecryptOptions};
+use crate::decrypt::{classify, inspect_container, Container, DHelper, DecryptOptions};
 use crate::encrypt::{encrypt_writer, EncryptOptions};
 use crate::error::{Error, ErrorCode, Result};
 use crate::policy::Policy;
@@ -37,11 +38,33 @@ use crate::report::{Layers, SignatureResult};
 use std::sync::atomic::AtomicBool;
 
 /// How much unread input must be buffered before sequoia is asked for more
-/// output.  sequoia pulls input synchronously; it may read ahead by at most
+/// output, when nothing better is known (SEIPDv1, or a container not found
+/// yet).  sequoia pulls input synchronously; it may read ahead by at most
 /// one AEAD chunk (≤ 4 MiB, RFC 9580 §5.13.2) plus its own buffers, so with
 /// this margin it never runs out mid-read.  If it did, the stream fails
 /// with an error: it is never silently truncated.
 pub const INPUT_MARGIN: usize = 8 << 20;
+
+/// The margin for a SEIPDv2 container with `chunk`-byte AEAD chunks: what
+/// one read of [`OUT_PIECE`] can pull through sequoia's layers (each
+/// buffered reader may ask for twice what it was asked, the AEAD layer
+/// reads a chunk and two tags at a time) with room to spare; base64 armor
+/// makes the input up to 4/3 longer (plus line ends).  Small chunks (4 KiB
+/// from sequoia, 256 KiB from OpenPGP.js) give 3 MiB, the largest 4 MiB
+/// chunks about 11 MiB.
+pub fn aead_margin(chunk: usize, armored: bool) -> usize {
+    let raw = 2 * (chunk + 32).max(1 << 20) + (1 << 20);
+    if armored {
+        raw / 2 * 3
+    } else {
+        raw
+    }
+}
+
+/// Input is inspected for its container once this much is buffered, and
+/// at most this much of it (doubling until [`INPUT_MARGIN`] if the
+/// container is further in).
+const SCAN_FIRST: usize = 64 << 10;
 
 /// Output is produced in pieces of at most this size.
 const OUT_PIECE: usize = 256 << 10;
@@ -62,10 +85,19 @@ impl Sink {
 
 impl Write for Sink {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.0
+        let mut v = self
+            .0
             .lock()
-            .map_err(|_| io::Error::other("sink poisoned"))?
-            .extend_from_slice(buf);
+            .map_err(|_| io::Error::other("sink poisoned"))?;
+        // sequoia writes a partial-body header, then a chunk of up to 4 MiB,
+        // then the next header: leave room for those instead of letting
+        // the vector double to 8 MiB.
+        if v.capacity() - v.len() < buf.len() {
+            let len = v.len();
+            let target = (len + buf.len() + (64 << 10)).max(len * 3 / 2);
+            v.reserve_exact(target - len);
+        }
+        v.extend_from_slice(buf);
         Ok(buf.len())
     }
     fn flush(&mut self) -> io::Result<()> {
@@ -160,12 +192,40 @@ impl EncryptStream {
     }
 }
 
-/// Input pushed so far and not yet read by sequoia.
+/// Input pushed so far and not yet read by sequoia: the pushed pieces, as
+/// they came (no copying into one growing buffer, no compaction).
 #[derive(Default)]
 struct Input {
-    buf: Vec<u8>,
+    pieces: VecDeque<Vec<u8>>,
+    /// Bytes of the first piece already read.
     pos: usize,
+    unread: usize,
     ended: bool,
+}
+
+impl Input {
+    fn push(&mut self, chunk: Vec<u8>) {
+        if !chunk.is_empty() {
+            self.unread += chunk.len();
+            self.pieces.push_back(chunk);
+        }
+    }
+
+    /// The first `n` unread bytes (or all of them), in one slice.
+    fn prefix(&self, n: usize) -> Vec<u8> {
+        let mut out = Vec::with_capacity(n.min(self.unread));
+        let mut skip = self.pos;
+        for p in &self.pieces {
+            let want = n - out.len();
+            if want == 0 {
+                break;
+            }
+            let p = &p[skip..];
+            skip = 0;
+            out.extend_from_slice(&p[..want.min(p.len())]);
+        }
+        out
+    }
 }
 
 #[derive(Clone, Default)]
@@ -179,7 +239,7 @@ impl Source {
             .map_err(|_| io::Error::other("input poisoned"))
     }
     fn unread(&self) -> usize {
-        self.with(|i| i.buf.len() - i.pos).unwrap_or(0)
+        self.with(|i| i.unread).unwrap_or(0)
     }
     fn ended(&self) -> bool {
         self.with(|i| i.ended).unwrap_or(true)
@@ -189,8 +249,7 @@ impl Source {
 impl Read for Source {
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
         self.with(|i| {
-            let avail = i.buf.len() - i.pos;
-            if avail == 0 {
+            if i.unread == 0 {
                 return if i.ended {
                     Ok(0)
                 } else {
@@ -202,14 +261,19 @@ impl Read for Source {
                     )))
                 };
             }
-            let n = avail.min(out.len());
-            out[..n].copy_from_slice(&i.buf[i.pos..i.pos + n]);
-            i.pos += n;
-            // Drop consumed input now and then, so memory stays bounded.
-            if i.pos > (1 << 20) && i.pos * 2 > i.buf.len() {
-                i.buf.drain(..i.pos);
-                i.pos = 0;
+            let mut n = 0;
+            while n < out.len() {
+                let Some(first) = i.pieces.front() else { break };
+                let take = (first.len() - i.pos).min(out.len() - n);
+                out[n..n + take].copy_from_slice(&first[i.pos..i.pos + take]);
+                n += take;
+                i.pos += take;
+                if i.pos == first.len() {
+                    i.pieces.pop_front();
+                    i.pos = 0;
+                }
             }
+            i.unread -= n;
             Ok(n)
         })?
     }
@@ -248,6 +312,11 @@ pub struct DecryptStream {
     /// Input bytes pushed so far (for the decompression ratio).
     consumed: u64,
     policy: Policy,
+    /// How much input the last look for the container saw.
+    scanned: usize,
+    /// The margin of unread input kept ahead of sequoia, once the
+    /// container is found.
+    found: Option<usize>,
 }
 
 impl DecryptStream {
@@ -263,16 +332,32 @@ impl DecryptStream {
             produced: 0,
             consumed: 0,
             policy: opts.policy.clone(),
+            scanned: 0,
+            found: None,
         })
     }
 
     /// Adds input; returns plaintext that may be released now (SEIPDv2 only).
     pub fn push(&mut self, chunk: &[u8]) -> Result<Vec<u8>> {
+        self.push_vec(chunk.to_vec())
+    }
+
+    /// [`DecryptStream::push`] for input already in a `Vec`, kept as it
+    /// is (the bindings receive each chunk as one: no second copy).
+    pub fn push_vec(&mut self, chunk: Vec<u8>) -> Result<Vec<u8>> {
+        let len = chunk.len();
         self.source
-            .with(|i| i.buf.extend_from_slice(chunk))
+            .with(|i| i.push(chunk))
             .map_err(|e| Error::new(ErrorCode::Internal, e.to_string()))?;
-        self.consumed += chunk.len() as u64;
+        self.consumed += len as u64;
         self.advance()
+    }
+
+    /// Input pushed and not yet read by sequoia: at most the margin for
+    /// the message's container plus the last push (memory does not grow
+    /// with the message).
+    pub fn buffered(&self) -> usize {
+        self.source.unread()
     }
 
     /// Ends the input and the message: returns the summary, with any
@@ -306,6 +391,53 @@ impl DecryptStream {
         })
     }
 
+    /// Whether enough input is buffered to start sequoia: the container
+    /// is found (and a short SEIPDv1 one refused) in a bounded prefix,
+    /// which sets the margin; without a container in sight, the input
+    /// ends or [`INPUT_MARGIN`] is buffered.
+    fn ready_to_start(&mut self) -> Result<bool> {
+        let (unread, ended) = (self.source.unread(), self.source.ended());
+        if let Some(margin) = self.found {
+            return Ok(ended || unread >= margin);
+        }
+        let last_chance = ended || unread >= INPUT_MARGIN;
+        if !last_chance && (unread < SCAN_FIRST || unread < 2 * self.scanned) {
+            return Ok(false);
+        }
+        let mut container = self.inspect(unread.min(INPUT_MARGIN))?;
+        if container.is_none() && last_chance && unread > INPUT_MARGIN {
+            // Only when all the input must be searched: one copy of it.
+            container = self.inspect(unread)?;
+        }
+        let margin = match container {
+            Some(m) => m,
+            None if last_chance => INPUT_MARGIN,
+            None => return Ok(false),
+        };
+        self.found = Some(margin);
+        Ok(ended || unread >= margin)
+    }
+
+    /// Looks for the container in the first `window` unread bytes; its
+    /// margin if found.
+    fn inspect(&mut self, window: usize) -> Result<Option<usize>> {
+        self.scanned = window;
+        let prefix = self
+            .source
+            .with(|i| i.prefix(window))
+            .map_err(|e| Error::new(ErrorCode::Internal, e.to_string()))?;
+        Ok(
+            match inspect_container(&prefix).map_err(|e| self.fail(e))? {
+                Container::V2 { chunk } => {
+                    let armored = prefix.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'-');
+                    Some(aead_margin(chunk, armored))
+                }
+                Container::V1 => Some(INPUT_MARGIN),
+                Container::Unknown => None,
+            },
+        )
+    }
+
     fn fail(&mut self, e: Error) -> Error {
         self.state = State::Done;
         self.held.clear();
@@ -314,19 +446,13 @@ impl DecryptStream {
 
     /// Runs sequoia as far as the buffered input safely allows.
     fn advance(&mut self) -> Result<Vec<u8>> {
-        let enough = |s: &Source| s.ended() || s.unread() >= INPUT_MARGIN;
         if let State::Starting(_) = self.state {
-            if !enough(&self.source) {
+            if !self.ready_to_start()? {
                 return Ok(Vec::new());
             }
             let State::Starting(helper) = std::mem::replace(&mut self.state, State::Done) else {
                 return Ok(Vec::new());
             };
-            let buffered = self
-                .source
-                .with(|i| refuse_truncated_seipd(&i.buf[i.pos..]))
-                .map_err(|e| Error::new(ErrorCode::Internal, e.to_string()))?;
-            buffered.map_err(|e| self.fail(e))?;
             let policy = Policy::new();
             let d = DecryptorBuilder::from_reader(self.source.clone())
                 .map_err(|e| Error::from_parse("message", e))
@@ -340,24 +466,31 @@ impl DecryptStream {
             self.streaming = d.helper_ref().seipd_version == Some(2);
             self.state = State::Running(Box::new(d));
         }
-        let mut released = Vec::new();
+        // Unread input kept ahead of sequoia (see `aead_margin`).
+        let margin = self.found.unwrap_or(INPUT_MARGIN);
+        let enough = |s: &Source| s.ended() || s.unread() >= margin;
+        // About what this push makes available, in one allocation.
+        let expected = self.source.unread().saturating_sub(margin);
+        let mut released = Zeroizing::new(Vec::with_capacity(if self.streaming {
+            expected.min(INPUT_MARGIN) + OUT_PIECE
+        } else {
+            0
+        }));
+        let mut piece = Zeroizing::new(vec![0u8; OUT_PIECE]);
         while enough(&self.source) {
             let State::Running(d) = &mut self.state else {
                 break;
             };
-            let mut piece = vec![0u8; OUT_PIECE];
             let n = match d.read(&mut piece) {
                 Ok(0) => break,
                 Ok(n) => n,
                 Err(e) => {
-                    piece.fill(0);
                     let err = classify(e.into(), &self.opened);
                     return Err(self.fail(err));
                 }
             };
             self.produced += n as u64;
             if let Err(e) = self.policy.check_ratio(self.produced, self.consumed) {
-                piece.fill(0);
                 return Err(self.fail(e));
             }
             // The cap bounds memory: it applies to plaintext held until
@@ -376,8 +509,7 @@ impl DecryptStream {
             } else {
                 self.held.extend_from_slice(&piece[..n]);
             }
-            piece.fill(0);
         }
-        Ok(released)
+        Ok(std::mem::take(&mut *released))
     }
 }

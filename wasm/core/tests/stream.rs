@@ -8,7 +8,9 @@ use common::*;
 use sealpost_core::decrypt::{decrypt, DecryptOptions};
 use sealpost_core::encrypt::{encrypt, EncryptOptions};
 use sealpost_core::keys::{self, KeyType};
-use sealpost_core::stream::{DecryptStream, EncryptInputs, EncryptStream, INPUT_MARGIN};
+use sealpost_core::stream::{
+    aead_margin, DecryptStream, EncryptInputs, EncryptStream, INPUT_MARGIN,
+};
 use sealpost_core::{Cert, ErrorCode, Policy};
 
 fn data(n: usize) -> Vec<u8> {
@@ -98,6 +100,32 @@ fn round_trips_64_mib_v4_and_v6() {
         // The stream's output is an ordinary message.
         let buffered = decrypt(&ct, &opts(std::slice::from_ref(&k), &pubc, &p)).unwrap();
         assert!(buffered.data == pt);
+    }
+}
+
+#[test]
+fn buffered_input_is_bounded_by_the_chunk_margin() {
+    // sequoia writes 4 KiB AEAD chunks: the margin is a few MiB, however
+    // long the message, while nothing is lost to an underrun.
+    let p = policy();
+    let pt = data(40 << 20);
+    let k = key("Bounded", KeyType::Curve25519, Some(6));
+    let pubc = [keys::public_cert(&k)];
+    let ct = stream_encrypt(&pt, &k, Some(&k), 1 << 20);
+    let margin = aead_margin(4096, false);
+    assert!(margin <= 3 << 20, "margin {margin}");
+    for push in [4096, 65_537, 4 << 20] {
+        let o = opts(std::slice::from_ref(&k), &pubc, &p);
+        let mut d = DecryptStream::new(&o).unwrap();
+        let (mut out, mut most) = (Vec::new(), 0);
+        for c in ct.chunks(push) {
+            out.extend(d.push(c).unwrap());
+            most = most.max(d.buffered());
+        }
+        assert!(most <= margin + push, "push {push}: {most} bytes buffered");
+        let done = d.finish().unwrap();
+        assert!(done.signatures[0].valid);
+        assert!([out, done.data].concat() == pt, "push {push}");
     }
 }
 
