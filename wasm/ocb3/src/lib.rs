@@ -1,0 +1,333 @@
+//! OCB3 authenticated encryption (RFC 7253) behind the API of crates.io's
+//! `ocb3` 0.1, which sequoia-openpgp's pure-Rust backend uses for OpenPGP's
+//! OCB mode (SEIPDv2, RFC 9580 §5.13.2).  The root `Cargo.toml` patches it
+//! in; `README.md` here says why and how it is checked.
+//!
+//! The reason it exists: a bitsliced AES — the constant-time software AES
+//! that a wasm build gets, having no AES instructions — always computes a
+//! batch of blocks (two on 32-bit targets), so a mode that enciphers one
+//! block per call throws half of that work away.  OCB's offsets do not
+//! depend on the data, so here the blocks of a message are enciphered
+//! [`BATCH`] at a time, and XORs work on whole 128-bit words.
+//!
+//! Everything secret-dependent is constant time: the block cipher is the
+//! caller's, offsets depend only on the key, nonce and block index, and the
+//! tag is compared with `subtle`.  A failed decryption leaves zeros, never
+//! unauthenticated plaintext, in the buffer.
+
+#![no_std]
+
+use core::marker::PhantomData;
+
+use aead::generic_array::{ArrayLength, GenericArray};
+use cipher::consts::{U0, U12, U16};
+use cipher::{BlockCipher, BlockDecrypt, BlockEncrypt, BlockSizeUser, KeyInit, KeySizeUser};
+use subtle::ConstantTimeEq;
+use zeroize::Zeroize;
+
+pub use aead::{self, AeadCore, AeadInPlace, Error, Key};
+
+/// Type-level sizes, as `ocb3` 0.1 exports them.
+pub mod consts {
+    pub use cipher::consts::{U0, U12, U15, U16, U6};
+}
+
+/// An OCB nonce of `NonceSize` bytes (1 to 15).
+pub type Nonce<NonceSize> = GenericArray<u8, NonceSize>;
+
+/// An OCB tag of `TagSize` bytes (1 to 16).
+pub type Tag<TagSize> = GenericArray<u8, TagSize>;
+
+/// Blocks enciphered per call to the block cipher.  A multiple of every
+/// bitsliced batch (2 or 4 for software AES) and of AES-NI's 8.
+pub const BATCH: usize = 8;
+
+/// Entries of the L table: messages (and associated data) of fewer than
+/// 2^`L_TABLE` blocks, i.e. up to 1 TiB.  OpenPGP chunks are ≤ 4 MiB.
+const L_TABLE: usize = 36;
+
+type Block = GenericArray<u8, U16>;
+
+fn word(b: &[u8]) -> u128 {
+    let mut a = [0u8; 16];
+    a.copy_from_slice(b);
+    u128::from_be_bytes(a)
+}
+
+/// Multiplication by x in GF(2^128) (RFC 7253 §2, `double`), constant time.
+fn double(x: u128) -> u128 {
+    (x << 1) ^ ((x >> 127) * 0x87)
+}
+
+/// A final partial block, padded with a one bit and zeros.
+fn padded(part: &[u8]) -> u128 {
+    let mut a = [0u8; 16];
+    a[..part.len()].copy_from_slice(part);
+    a[part.len()] = 0x80;
+    let w = u128::from_be_bytes(a);
+    a.zeroize();
+    w
+}
+
+/// OCB3 over the 128-bit block cipher `C`, with `NonceSize`-byte nonces and
+/// `TagSize`-byte tags (the defaults are RFC 7253's).
+pub struct Ocb3<C, NonceSize = U12, TagSize = U16> {
+    cipher: C,
+    l_star: u128,
+    l_dollar: u128,
+    l: [u128; L_TABLE],
+    sizes: PhantomData<(NonceSize, TagSize)>,
+}
+
+impl<C, N, T> Drop for Ocb3<C, N, T> {
+    fn drop(&mut self) {
+        self.l_star.zeroize();
+        self.l_dollar.zeroize();
+        self.l.zeroize();
+    }
+}
+
+impl<C, N, T> From<C> for Ocb3<C, N, T>
+where
+    C: BlockCipher + BlockSizeUser<BlockSize = U16> + BlockEncrypt,
+{
+    fn from(cipher: C) -> Self {
+        let mut zero = Block::default();
+        cipher.encrypt_block(&mut zero);
+        let l_star = word(&zero);
+        let l_dollar = double(l_star);
+        let mut l = [0u128; L_TABLE];
+        let mut x = l_dollar;
+        for e in l.iter_mut() {
+            x = double(x);
+            *e = x;
+        }
+        Ocb3 {
+            cipher,
+            l_star,
+            l_dollar,
+            l,
+            sizes: PhantomData,
+        }
+    }
+}
+
+impl<C, N, T> KeySizeUser for Ocb3<C, N, T>
+where
+    C: KeySizeUser,
+{
+    type KeySize = C::KeySize;
+}
+
+impl<C, N, T> KeyInit for Ocb3<C, N, T>
+where
+    C: BlockCipher + BlockSizeUser<BlockSize = U16> + BlockEncrypt + KeyInit,
+{
+    fn new(key: &Key<Self>) -> Self {
+        C::new(key).into()
+    }
+}
+
+impl<C, N, T> AeadCore for Ocb3<C, N, T>
+where
+    N: ArrayLength<u8>,
+    T: ArrayLength<u8>,
+{
+    type NonceSize = N;
+    type TagSize = T;
+    type CiphertextOverhead = U0;
+}
+
+/// Which way the blocks go.
+#[derive(Clone, Copy, PartialEq)]
+enum Direction {
+    Encrypt,
+    Decrypt,
+}
+
+impl<C, N, T> Ocb3<C, N, T>
+where
+    C: BlockCipher + BlockSizeUser<BlockSize = U16> + BlockEncrypt,
+    N: ArrayLength<u8>,
+    T: ArrayLength<u8>,
+{
+    fn encipher(&self, x: u128) -> u128 {
+        let mut b = Block::from(x.to_be_bytes());
+        self.cipher.encrypt_block(&mut b);
+        let w = word(&b);
+        b.as_mut_slice().zeroize();
+        w
+    }
+
+    /// Offset_0 from the nonce (RFC 7253 §4.2).
+    fn initial_offset(&self, nonce: &[u8]) -> Result<u128, Error> {
+        let (n, t) = (nonce.len(), T::USIZE);
+        if !(1..=15).contains(&n) || !(1..=16).contains(&t) {
+            return Err(Error);
+        }
+        // num2str(TAGLEN mod 128, 7) || zeros || 1 || N
+        let mut block = [0u8; 16];
+        block[16 - n..].copy_from_slice(nonce);
+        block[15 - n] |= 1;
+        block[0] |= (((t * 8) % 128) as u8) << 1;
+        let bottom = u32::from(block[15] & 0x3f);
+        block[15] &= 0xc0;
+        let ktop = self.encipher(u128::from_be_bytes(block));
+        // Stretch = Ktop || (Ktop[1..64] xor Ktop[9..72]); Offset_0 is its
+        // bits bottom+1 .. bottom+128.
+        let stretch = (ktop >> 64) as u64 ^ (ktop >> 56) as u64;
+        Ok(if bottom == 0 {
+            ktop
+        } else {
+            (ktop << bottom) | (u128::from(stretch) >> (64 - bottom))
+        })
+    }
+
+    /// HASH(K, A) (RFC 7253 §4.1).
+    fn hash(&self, ad: &[u8]) -> Result<u128, Error> {
+        let full = ad.len() / 16;
+        if full as u64 >= 1 << L_TABLE {
+            return Err(Error);
+        }
+        let (mut sum, mut offset, mut i) = (0u128, 0u128, 0usize);
+        let mut batch = [Block::default(); BATCH];
+        for group in ad[..full * 16].chunks(16 * BATCH) {
+            let n = group.len() / 16;
+            for (b, a) in batch.iter_mut().zip(group.chunks_exact(16)) {
+                i += 1;
+                offset ^= self.l[i.trailing_zeros() as usize];
+                *b = Block::from((word(a) ^ offset).to_be_bytes());
+            }
+            self.cipher.encrypt_blocks(&mut batch[..n]);
+            for b in &batch[..n] {
+                sum ^= word(b);
+            }
+        }
+        let rest = &ad[full * 16..];
+        if !rest.is_empty() {
+            offset ^= self.l_star;
+            sum ^= self.encipher(padded(rest) ^ offset);
+        }
+        for b in batch.iter_mut() {
+            b.as_mut_slice().zeroize();
+        }
+        Ok(sum)
+    }
+
+    /// Enciphers or deciphers `buffer` in place; returns the full tag.
+    fn crypt(
+        &self,
+        nonce: &[u8],
+        ad: &[u8],
+        buffer: &mut [u8],
+        dir: Direction,
+    ) -> Result<u128, Error>
+    where
+        C: BlockDecrypt,
+    {
+        let full = buffer.len() / 16;
+        if full as u64 >= 1 << L_TABLE {
+            return Err(Error);
+        }
+        let mut offset = self.initial_offset(nonce)?;
+        let mut checksum = 0u128;
+        let mut i = 0usize;
+        let mut batch = [Block::default(); BATCH];
+        let mut offsets = [0u128; BATCH];
+        for group in buffer[..full * 16].chunks_mut(16 * BATCH) {
+            let n = group.len() / 16;
+            for ((b, o), x) in batch
+                .iter_mut()
+                .zip(offsets.iter_mut())
+                .zip(group.chunks_exact(16))
+            {
+                i += 1;
+                offset ^= self.l[i.trailing_zeros() as usize];
+                *o = offset;
+                let x = word(x);
+                if dir == Direction::Encrypt {
+                    checksum ^= x;
+                }
+                *b = Block::from((x ^ offset).to_be_bytes());
+            }
+            match dir {
+                Direction::Encrypt => self.cipher.encrypt_blocks(&mut batch[..n]),
+                Direction::Decrypt => self.cipher.decrypt_blocks(&mut batch[..n]),
+            }
+            for ((b, o), x) in batch
+                .iter()
+                .zip(offsets.iter())
+                .zip(group.chunks_exact_mut(16))
+            {
+                let y = word(b) ^ o;
+                if dir == Direction::Decrypt {
+                    checksum ^= y;
+                }
+                x.copy_from_slice(&y.to_be_bytes());
+            }
+        }
+        for b in batch.iter_mut() {
+            b.as_mut_slice().zeroize();
+        }
+        offsets.zeroize();
+        let rest = &mut buffer[full * 16..];
+        if !rest.is_empty() {
+            offset ^= self.l_star;
+            let mut pad = self.encipher(offset).to_be_bytes();
+            if dir == Direction::Encrypt {
+                checksum ^= padded(rest);
+            }
+            for (x, p) in rest.iter_mut().zip(pad.iter()) {
+                *x ^= p;
+            }
+            if dir == Direction::Decrypt {
+                checksum ^= padded(rest);
+            }
+            pad.zeroize();
+        }
+        let tag = self.encipher(checksum ^ offset ^ self.l_dollar) ^ self.hash(ad)?;
+        checksum.zeroize();
+        Ok(tag)
+    }
+}
+
+impl<C, N, T> AeadInPlace for Ocb3<C, N, T>
+where
+    C: BlockCipher + BlockSizeUser<BlockSize = U16> + BlockEncrypt + BlockDecrypt,
+    N: ArrayLength<u8>,
+    T: ArrayLength<u8>,
+{
+    fn encrypt_in_place_detached(
+        &self,
+        nonce: &Nonce<N>,
+        associated_data: &[u8],
+        buffer: &mut [u8],
+    ) -> Result<Tag<T>, Error> {
+        let tag = self.crypt(nonce, associated_data, buffer, Direction::Encrypt)?;
+        Ok(GenericArray::clone_from_slice(
+            &tag.to_be_bytes()[..T::USIZE],
+        ))
+    }
+
+    fn decrypt_in_place_detached(
+        &self,
+        nonce: &Nonce<N>,
+        associated_data: &[u8],
+        buffer: &mut [u8],
+        tag: &Tag<T>,
+    ) -> Result<(), Error> {
+        let expected = match self.crypt(nonce, associated_data, buffer, Direction::Decrypt) {
+            Ok(t) => t.to_be_bytes(),
+            Err(e) => {
+                buffer.zeroize();
+                return Err(e);
+            }
+        };
+        if bool::from(expected[..T::USIZE].ct_eq(tag.as_slice())) {
+            Ok(())
+        } else {
+            buffer.zeroize();
+            Err(Error)
+        }
+    }
+}
