@@ -48,6 +48,7 @@ const L_TABLE: usize = 36;
 
 type Block = GenericArray<u8, U16>;
 
+#[inline(always)]
 fn word(b: &[u8]) -> u128 {
     let mut a = [0u8; 16];
     a.copy_from_slice(b);
@@ -67,6 +68,59 @@ fn padded(part: &[u8]) -> u128 {
     let w = u128::from_be_bytes(a);
     a.zeroize();
     w
+}
+
+// The per-block work around the cipher, kept out of the generic code: the
+// generic functions are compiled where they are instantiated (in sequoia,
+// built for size), these are compiled here, for speed.
+
+/// For the (up to [`BATCH`]) blocks of `data`: advances the offset, keeps
+/// each block's offset, and fills the cipher's input (block xor offset);
+/// adds the blocks to `checksum` if given (encryption: plaintext in).
+#[inline(never)]
+fn whiten_in(
+    l: &[u128; L_TABLE],
+    offset: &mut u128,
+    i: &mut usize,
+    data: &[u8],
+    offsets: &mut [u128; BATCH],
+    batch: &mut [Block; BATCH],
+    checksum: Option<&mut u128>,
+) {
+    let n = data.len() / 16;
+    let mut sum = 0u128;
+    for j in 0..n {
+        *i += 1;
+        *offset ^= l[i.trailing_zeros() as usize];
+        offsets[j] = *offset;
+        let x = word(&data[16 * j..16 * j + 16]);
+        sum ^= x;
+        batch[j] = Block::from((x ^ *offset).to_be_bytes());
+    }
+    if let Some(c) = checksum {
+        *c ^= sum;
+    }
+}
+
+/// Writes the cipher's output xor each block's offset to `out`; adds the
+/// results to `checksum` if given (decryption: plaintext out).
+#[inline(never)]
+fn whiten_out(
+    batch: &[Block; BATCH],
+    offsets: &[u128; BATCH],
+    out: &mut [u8],
+    checksum: Option<&mut u128>,
+) {
+    let n = out.len() / 16;
+    let mut sum = 0u128;
+    for j in 0..n {
+        let y = word(&batch[j]) ^ offsets[j];
+        sum ^= y;
+        out[16 * j..16 * j + 16].copy_from_slice(&y.to_be_bytes());
+    }
+    if let Some(c) = checksum {
+        *c ^= sum;
+    }
 }
 
 /// OCB3 over the 128-bit block cipher `C`, with `NonceSize`-byte nonces and
@@ -236,35 +290,22 @@ where
         let mut offsets = [0u128; BATCH];
         for group in buffer[..full * 16].chunks_mut(16 * BATCH) {
             let n = group.len() / 16;
-            for ((b, o), x) in batch
-                .iter_mut()
-                .zip(offsets.iter_mut())
-                .zip(group.chunks_exact(16))
-            {
-                i += 1;
-                offset ^= self.l[i.trailing_zeros() as usize];
-                *o = offset;
-                let x = word(x);
-                if dir == Direction::Encrypt {
-                    checksum ^= x;
-                }
-                *b = Block::from((x ^ offset).to_be_bytes());
-            }
+            let sum = (dir == Direction::Encrypt).then_some(&mut checksum);
+            whiten_in(
+                &self.l,
+                &mut offset,
+                &mut i,
+                group,
+                &mut offsets,
+                &mut batch,
+                sum,
+            );
             match dir {
                 Direction::Encrypt => self.cipher.encrypt_blocks(&mut batch[..n]),
                 Direction::Decrypt => self.cipher.decrypt_blocks(&mut batch[..n]),
             }
-            for ((b, o), x) in batch
-                .iter()
-                .zip(offsets.iter())
-                .zip(group.chunks_exact_mut(16))
-            {
-                let y = word(b) ^ o;
-                if dir == Direction::Decrypt {
-                    checksum ^= y;
-                }
-                x.copy_from_slice(&y.to_be_bytes());
-            }
+            let sum = (dir == Direction::Decrypt).then_some(&mut checksum);
+            whiten_out(&batch, &offsets, group, sum);
         }
         for b in batch.iter_mut() {
             b.as_mut_slice().zeroize();
