@@ -48,17 +48,30 @@ pub const INPUT_MARGIN: usize = 8 << 20;
 /// The margin for a SEIPDv2 container with `chunk`-byte AEAD chunks: what
 /// one read of [`OUT_PIECE`] can pull through sequoia's layers (each
 /// buffered reader may ask for twice what it was asked, the AEAD layer
-/// reads a chunk and two tags at a time) with room to spare; base64 armor
-/// makes the input up to 4/3 longer (plus line ends).  Small chunks (4 KiB
-/// from sequoia, 256 KiB from OpenPGP.js) give 3 MiB, the largest 4 MiB
-/// chunks about 11 MiB.
-pub fn aead_margin(chunk: usize, armored: bool) -> usize {
-    let raw = 2 * (chunk + 32).max(1 << 20) + (1 << 20);
-    if armored {
-        raw / 2 * 3
-    } else {
-        raw
+/// reads a chunk and two tags at a time) with room to spare, times the
+/// input's `expansion` (in eighths, see [`expansion_eighths`]).  Binary
+/// input with small chunks (4 KiB from sequoia, 256 KiB from OpenPGP.js)
+/// gets 3 MiB, the largest 4 MiB chunks about 11 MiB.
+pub fn aead_margin(chunk: usize, expansion: usize) -> usize {
+    (2 * (chunk + 32).max(1 << 20) + (1 << 20)) / 8 * expansion
+}
+
+/// How much longer the input is than the binary message, in eighths,
+/// judged from a prefix of it: 8 for binary; for ASCII armor, base64's 4/3
+/// times the share of line ends and other non-base64 bytes seen, plus a
+/// quarter for safety (14 for the usual 64-character lines), at most 5×
+/// (one character per line with CRLF, the worst valid armor, is 4×).
+pub fn expansion_eighths(prefix: &[u8]) -> usize {
+    if prefix.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'-') {
+        return 8;
     }
+    let base64 = prefix
+        .iter()
+        .filter(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='))
+        .count()
+        .max(1);
+    // 8 × 4/3 × 5/4 × len/base64, rounded up
+    (prefix.len() * 40).div_ceil(base64 * 3).clamp(8, 40)
 }
 
 /// Input is inspected for its container once this much is buffered, and
@@ -428,10 +441,7 @@ impl DecryptStream {
             .map_err(|e| Error::new(ErrorCode::Internal, e.to_string()))?;
         Ok(
             match inspect_container(&prefix).map_err(|e| self.fail(e))? {
-                Container::V2 { chunk } => {
-                    let armored = prefix.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'-');
-                    Some(aead_margin(chunk, armored))
-                }
+                Container::V2 { chunk } => Some(aead_margin(chunk, expansion_eighths(&prefix))),
                 Container::V1 => Some(INPUT_MARGIN),
                 Container::Unknown => None,
             },

@@ -9,7 +9,7 @@ use sealpost_core::decrypt::{decrypt, DecryptOptions};
 use sealpost_core::encrypt::{encrypt, EncryptOptions};
 use sealpost_core::keys::{self, KeyType};
 use sealpost_core::stream::{
-    aead_margin, DecryptStream, EncryptInputs, EncryptStream, INPUT_MARGIN,
+    aead_margin, expansion_eighths, DecryptStream, EncryptInputs, EncryptStream, INPUT_MARGIN,
 };
 use sealpost_core::{Cert, ErrorCode, Policy};
 
@@ -112,7 +112,8 @@ fn buffered_input_is_bounded_by_the_chunk_margin() {
     let k = key("Bounded", KeyType::Curve25519, Some(6));
     let pubc = [keys::public_cert(&k)];
     let ct = stream_encrypt(&pt, &k, Some(&k), 1 << 20);
-    let margin = aead_margin(4096, false);
+    assert_eq!(expansion_eighths(&ct), 8, "binary");
+    let margin = aead_margin(4096, 8);
     assert!(margin <= 3 << 20, "margin {margin}");
     for push in [4096, 65_537, 4 << 20] {
         let o = opts(std::slice::from_ref(&k), &pubc, &p);
@@ -127,6 +128,61 @@ fn buffered_input_is_bounded_by_the_chunk_margin() {
         assert!(done.signatures[0].valid);
         assert!([out, done.data].concat() == pt, "push {push}");
     }
+}
+
+#[test]
+fn armor_with_short_crlf_lines_gets_a_wider_margin_and_streams() {
+    // Valid armor may wrap base64 at any width: here 4 characters and CRLF,
+    // 2x the binary size (the usual 64-character lines: 1.37x).  The
+    // margin must grow with it, or sequoia would run out of input.
+    let p = policy();
+    let k = key("Armor", KeyType::Curve25519, Some(6));
+    let pt = data(6 << 20);
+    let armored = encrypt(
+        &pt,
+        &EncryptOptions {
+            recipients: &[keys::public_cert(&k)],
+            passwords: &[],
+            signers: &[],
+            signer_passphrases: &[],
+            armor: true,
+            force_aead: false,
+            text: false,
+            policy: &p,
+        },
+    )
+    .unwrap();
+    let usual = expansion_eighths(&armored[..1 << 20]);
+    assert!((11..=14).contains(&usual), "64-character lines: {usual}/8");
+    let text = String::from_utf8(armored).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let (begin, end) = (lines[0], lines[lines.len() - 1]);
+    let body = &lines[1..lines.len() - 1];
+    let b64: String = body
+        .iter()
+        .filter(|l| !l.is_empty() && !l.contains(": ") && !l.starts_with('='))
+        .copied()
+        .collect();
+    let crc = body.iter().filter(|l| l.starts_with('='));
+    let mut narrow = format!("{begin}\r\n\r\n");
+    for piece in b64.as_bytes().chunks(4) {
+        narrow.push_str(std::str::from_utf8(piece).unwrap());
+        narrow.push_str("\r\n");
+    }
+    for l in crc.chain([&end]) {
+        narrow.push_str(l);
+        narrow.push_str("\r\n");
+    }
+    let wide = expansion_eighths(&narrow.as_bytes()[..1 << 20]);
+    assert!(wide >= 20, "4-character CRLF lines: {wide}/8");
+    let (early, done) = stream_decrypt(
+        narrow.as_bytes(),
+        &opts(std::slice::from_ref(&k), &[], &p),
+        16 << 10,
+    );
+    let done = done.unwrap();
+    assert!(!early.is_empty(), "nothing released while streaming");
+    assert!([early, done.data].concat() == pt);
 }
 
 #[test]
