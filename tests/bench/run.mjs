@@ -42,11 +42,15 @@ for (const [name, spec] of [['sealpost-node', `${repo}js-shim/src/node.js`], ['o
   await chrome.close();
 }
 
-// ---- native sealpost-core (release, the same pure-Rust crypto as the wasm)
-say('== native');
-{
-  const out = execFileSync('cargo', ['run', '-q', '-p', 'sealpost-core', '--release', '--locked', '--example', 'throughput', '--', ...(quick ? ['--quick'] : [])], { cwd: repo, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  results.impls.native = out.trim().split('\n').map((l) => JSON.parse(l));
+// ---- native sealpost-core (release, the same pure-Rust crypto as the wasm),
+// with AES-NI and, like the wasm, with the aes crate's constant-time software
+// AES (its own target dir: a different --cfg rebuilds every dependency)
+for (const [name, env, dir] of [['native', {}, []], ['native-soft-aes', { RUSTFLAGS: '--cfg aes_force_soft' }, ['--target-dir', 'target/soft-aes']]]) {
+  say(`== ${name}`);
+  const out = execFileSync('cargo', ['run', '-q', '-p', 'sealpost-core', '--release', '--locked', ...dir, '--example', 'throughput', '--', ...(quick ? ['--quick'] : [])], {
+    cwd: repo, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env },
+  });
+  results.impls[name] = out.trim().split('\n').map((l) => JSON.parse(l));
 }
 
 // ---- GnuPG: one process per operation, so process start is included
@@ -113,8 +117,8 @@ const ratio = (a, b) => {
 };
 const lines = [];
 const label = (s) => (s === 0 ? '' : s >= MIB ? `${s / MIB} MiB` : `${s / KIB} KiB`);
-lines.push('| operation | sealpost Chromium | OpenPGP.js Chromium | ratio | sealpost Node | OpenPGP.js Node | ratio | native | wasm/native (Node) | gpg |');
-lines.push('|---|---|---|---|---|---|---|---|---|---|');
+lines.push('| operation | sealpost Chromium | OpenPGP.js Chromium | ratio | sealpost Node | OpenPGP.js Node | ratio | native | wasm/native (Node) | native, soft AES | wasm/soft (Node) | gpg |');
+lines.push('|---|---|---|---|---|---|---|---|---|---|---|---|');
 const ops = [];
 for (const v of ['v4', 'v6']) ops.push(['keygen', v, 0]);
 for (const v of ['v4', 'v6']) for (const s of sizes) for (const op of ['encrypt+sign', 'decrypt+verify']) ops.push([op, v, s]);
@@ -123,8 +127,8 @@ for (const v of ['v4', 'v6']) for (const op of ['sign-detached', 'verify-detache
 for (const [op, v, s] of ops) {
   const sc = find('sealpost-chromium', op, v, s), oc = find('openpgpjs-chromium', op, v, s);
   const sn = find('sealpost-node', op, v, s), on = find('openpgpjs-node', op, v, s);
-  const na = find('native', op, v, s), g = find('gpg', op, v, s);
-  lines.push(`| ${op} ${v} ${label(s)} | ${fmt(sc)} | ${fmt(oc)} | ${ratio(sc, oc)} | ${fmt(sn)} | ${fmt(on)} | ${ratio(sn, on)} | ${fmt(na)} | ${ratio(sn, na)} | ${fmt(g)} |`);
+  const na = find('native', op, v, s), ns = find('native-soft-aes', op, v, s), g = find('gpg', op, v, s);
+  lines.push(`| ${op} ${v} ${label(s)} | ${fmt(sc)} | ${fmt(oc)} | ${ratio(sc, oc)} | ${fmt(sn)} | ${fmt(on)} | ${ratio(sn, on)} | ${fmt(na)} | ${ratio(sn, na)} | ${fmt(ns)} | ${ratio(sn, ns)} | ${fmt(g)} |`);
 }
 const size = results.shim.find((r) => r.figure === 'size');
 const o = results.openpgpjs_size['openpgp.min.mjs'];
