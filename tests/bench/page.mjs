@@ -1,5 +1,7 @@
-// The benchmark page: ?lib=sealpost (worker mode, the browser default) or
-// ?lib=openpgp (OpenPGP.js's browser bundle, on the page's thread, as it runs).
+// The benchmark page: ?lib=sealpost (worker mode, the browser default),
+// ?lib=sealpost-direct (the wasm on the page's thread: what the worker's
+// message round trips cost) or ?lib=openpgp (OpenPGP.js's browser bundle,
+// on the page's thread, as it runs).
 import { run } from './workload.mjs';
 
 const params = new URLSearchParams(location.search);
@@ -9,9 +11,10 @@ const sizes = (params.get('sizes') || '').split(',').filter(Boolean).map(Number)
 const log = (s) => { document.getElementById('log').textContent += `${s}\n`; };
 window.__bench = { done: false };
 try {
-  const lib = which === 'sealpost'
+  const lib = which.startsWith('sealpost')
     ? await import('../../js-shim/src/browser.js')
     : await import('../../node_modules/openpgp/dist/openpgp.min.mjs');
+  if (which === 'sealpost-direct') await lib.configure({ mode: 'direct' });
   const rows = await run(lib, { quick, log, ...(sizes.length ? { sizes } : {}) });
   window.__bench = { done: true, rows };
 } catch (e) {

@@ -28,7 +28,7 @@ for (const [name, spec] of [['sealpost-node', `${repo}js-shim/src/node.js`], ['o
 {
   const chrome = await browser();
   const server = await serve(repo);
-  for (const [name, lib] of [['sealpost-chromium', 'sealpost'], ['openpgpjs-chromium', 'openpgp']]) {
+  for (const [name, lib] of [['sealpost-chromium', 'sealpost'], ['sealpost-chromium-direct', 'sealpost-direct'], ['openpgpjs-chromium', 'openpgp']]) {
     say(`== ${name}`);
     const page = await chrome.newPage();
     await page.goto(`${server.url}tests/bench/page.html?lib=${lib}&quick=${quick ? 1 : 0}&sizes=${sizes.join(',')}`);
@@ -117,18 +117,18 @@ const ratio = (a, b) => {
 };
 const lines = [];
 const label = (s) => (s === 0 ? '' : s >= MIB ? `${s / MIB} MiB` : `${s / KIB} KiB`);
-lines.push('| operation | sealpost Chromium | OpenPGP.js Chromium | ratio | sealpost Node | OpenPGP.js Node | ratio | native | wasm/native (Node) | native, soft AES | wasm/soft (Node) | gpg |');
-lines.push('|---|---|---|---|---|---|---|---|---|---|---|---|');
+lines.push('| operation | sealpost Chromium | OpenPGP.js Chromium | ratio | sealpost Chromium, direct mode | sealpost Node | OpenPGP.js Node | ratio | native | wasm/native (Node) | native, soft AES | wasm/soft (Node) | gpg |');
+lines.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 const ops = [];
 for (const v of ['v4', 'v6']) ops.push(['keygen', v, 0]);
 for (const v of ['v4', 'v6']) for (const s of sizes) for (const op of ['encrypt+sign', 'decrypt+verify']) ops.push([op, v, s]);
 ops.push(['password-encrypt', 'default', MIB], ['password-encrypt', 'same-s2k', MIB]);
 for (const v of ['v4', 'v6']) for (const op of ['sign-detached', 'verify-detached']) ops.push([op, v, KIB]);
 for (const [op, v, s] of ops) {
-  const sc = find('sealpost-chromium', op, v, s), oc = find('openpgpjs-chromium', op, v, s);
+  const sc = find('sealpost-chromium', op, v, s), oc = find('openpgpjs-chromium', op, v, s), sd = find('sealpost-chromium-direct', op, v, s);
   const sn = find('sealpost-node', op, v, s), on = find('openpgpjs-node', op, v, s);
   const na = find('native', op, v, s), ns = find('native-soft-aes', op, v, s), g = find('gpg', op, v, s);
-  lines.push(`| ${op} ${v} ${label(s)} | ${fmt(sc)} | ${fmt(oc)} | ${ratio(sc, oc)} | ${fmt(sn)} | ${fmt(on)} | ${ratio(sn, on)} | ${fmt(na)} | ${ratio(sn, na)} | ${fmt(ns)} | ${ratio(sn, ns)} | ${fmt(g)} |`);
+  lines.push(`| ${op} ${v} ${label(s)} | ${fmt(sc)} | ${fmt(oc)} | ${ratio(sc, oc)} | ${fmt(sd)} | ${fmt(sn)} | ${fmt(on)} | ${ratio(sn, on)} | ${fmt(na)} | ${ratio(sn, na)} | ${fmt(ns)} | ${ratio(sn, ns)} | ${fmt(g)} |`);
 }
 const size = results.shim.find((r) => r.figure === 'size');
 const o = results.openpgpjs_size['openpgp.min.mjs'];
