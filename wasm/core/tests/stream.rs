@@ -6,7 +6,6 @@ mod common;
 use common::*;
 
 use sealpost_core::decrypt::{decrypt, DecryptOptions};
-use sealpost_core::encrypt::{encrypt, EncryptOptions};
 use sealpost_core::keys::{self, KeyType};
 use sealpost_core::stream::{
     aead_margin, expansion_eighths, DecryptStream, EncryptInputs, EncryptStream, INPUT_MARGIN,
@@ -138,20 +137,7 @@ fn armor_with_short_crlf_lines_gets_a_wider_margin_and_streams() {
     let p = policy();
     let k = key("Armor", KeyType::Curve25519, Some(6));
     let pt = data(6 << 20);
-    let armored = encrypt(
-        &pt,
-        &EncryptOptions {
-            recipients: &[keys::public_cert(&k)],
-            passwords: &[],
-            signers: &[],
-            signer_passphrases: &[],
-            armor: true,
-            force_aead: false,
-            text: false,
-            policy: &p,
-        },
-    )
-    .unwrap();
+    let armored = encrypt_to(&pt, &[keys::public_cert(&k)], true, &p);
     let usual = expansion_eighths(&armored[..1 << 20]);
     assert!((11..=14).contains(&usual), "64-character lines: {usual}/8");
     let text = String::from_utf8(armored).unwrap();
@@ -212,20 +198,7 @@ fn buffered_output_decrypts_as_a_stream() {
     let p = policy();
     let k = key("Mixed", KeyType::Curve25519, Some(6));
     let pt = data(3 << 20);
-    let ct = encrypt(
-        &pt,
-        &EncryptOptions {
-            recipients: &[keys::public_cert(&k)],
-            passwords: &[],
-            signers: &[],
-            signer_passphrases: &[],
-            armor: true,
-            force_aead: false,
-            text: false,
-            policy: &p,
-        },
-    )
-    .unwrap();
+    let ct = encrypt_to(&pt, &[keys::public_cert(&k)], true, &p);
     let (early, done) = stream_decrypt(&ct, &opts(std::slice::from_ref(&k), &[], &p), 4096);
     assert!([early, done.unwrap().data].concat() == pt);
 }
