@@ -19,7 +19,7 @@ use openpgp::parse::Parse;
 use openpgp::types::SymmetricAlgorithm;
 use openpgp::{Cert, KeyHandle};
 use sequoia_openpgp as openpgp;
-use zeroize::Zeroizing;
+use zeroize::{Zeroize, Zeroizing};
 
 use crate::error::{Error, ErrorCode, Result};
 use crate::policy::Policy;
@@ -404,12 +404,16 @@ pub(crate) fn read_limited<R: Read>(
 ) -> Result<()> {
     let max = policy.max_plaintext();
     let mut piece = Zeroizing::new(vec![0u8; 64 * 1024]);
+    // Uncompressed plaintext is shorter than its message: room for that up
+    // front means no reallocation (each would copy the plaintext so far).
+    let expected = usize::try_from(input_len.min(max)).unwrap_or(usize::MAX);
+    out.reserve(expected.saturating_add(piece.len()));
     loop {
         let n = r.read(&mut piece).map_err(|e| on_error(e.into()))?;
         if n == 0 {
             return Ok(());
         }
-        out.extend_from_slice(&piece[..n]);
+        extend_wiping(out, &piece[..n]);
         let produced = out.len() as u64;
         policy.check_ratio(produced, input_len)?;
         if produced > max {
@@ -419,6 +423,20 @@ pub(crate) fn read_limited<R: Read>(
             ));
         }
     }
+}
+
+/// Appends `data` to `out`; when `out` must grow, the old buffer is wiped
+/// before it is freed (a plain `Vec` reallocation would leave a copy of the
+/// plaintext so far in freed memory, out of reach of `Zeroizing`).
+pub(crate) fn extend_wiping(out: &mut Vec<u8>, data: &[u8]) {
+    if out.capacity() - out.len() < data.len() {
+        let want = (out.len() + data.len()).max(out.capacity() * 2);
+        let mut grown = Vec::with_capacity(want);
+        grown.extend_from_slice(out);
+        let mut old = std::mem::replace(out, grown);
+        old.zeroize();
+    }
+    out.extend_from_slice(data);
 }
 
 /// Keeps the most actionable failure: a resource limit, then a bad
@@ -446,5 +464,26 @@ pub(crate) fn classify(e: anyhow::Error, opened: &AtomicBool) -> Error {
         Some(own) => own,
         None if opened.load(Ordering::Relaxed) => Error::decryption_failed(),
         None => Error::from_parse("message", e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::extend_wiping;
+
+    #[test]
+    fn extend_wiping_appends_across_every_growth() {
+        let (mut got, mut want) = (Vec::new(), Vec::new());
+        let mut grew = 0;
+        for i in 0..2000usize {
+            let piece = vec![(i % 251) as u8; i % 37];
+            let cap = got.capacity();
+            extend_wiping(&mut got, &piece);
+            grew += usize::from(got.capacity() != cap);
+            want.extend_from_slice(&piece);
+        }
+        assert!(got == want);
+        // Amortized: the capacity at least doubles when it grows.
+        assert!(grew < 20, "{grew} reallocations");
     }
 }

@@ -30,7 +30,9 @@ use openpgp::Cert;
 use sequoia_openpgp as openpgp;
 use zeroize::Zeroizing;
 
-use crate::decrypt::{classify, inspect_container, Container, DHelper, DecryptOptions};
+use crate::decrypt::{
+    classify, extend_wiping, inspect_container, Container, DHelper, DecryptOptions,
+};
 use crate::encrypt::{encrypt_writer, EncryptOptions};
 use crate::error::{Error, ErrorCode, Result};
 use crate::policy::Policy;
@@ -517,7 +519,7 @@ impl DecryptStream {
             if self.streaming {
                 released.extend_from_slice(&piece[..n]);
             } else {
-                self.held.extend_from_slice(&piece[..n]);
+                extend_wiping(&mut self.held, &piece[..n]);
             }
         }
         Ok(std::mem::take(&mut *released))
