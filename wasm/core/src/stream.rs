@@ -517,7 +517,7 @@ impl DecryptStream {
                 return Err(self.fail(e));
             }
             if self.streaming {
-                released.extend_from_slice(&piece[..n]);
+                extend_wiping(&mut released, &piece[..n]);
             } else {
                 extend_wiping(&mut self.held, &piece[..n]);
             }
