@@ -98,6 +98,17 @@ async function badge() {
   return sw.evaluate((id) => chrome.action.getBadgeText({ tabId: id }), tabId);
 }
 
+/**
+ * The badge once it shows `want` (up to 5 s): it is set asynchronously, and
+ * a resource the page requests after the verdict (the worker fetching the
+ * wasm) is checked in turn, showing … until it passes.
+ */
+async function settledBadge(want) {
+  let text;
+  for (let i = 0; i < 50 && (text = await badge()) !== want; i++) await page.waitForTimeout(100);
+  return text;
+}
+
 async function waitValid() {
   const p = await popup();
   try {
@@ -134,9 +145,7 @@ async function blocked(trigger) {
   const r = {};
   for (const k of ['code', 'file', 'expected', 'actual', 'detail']) r[k] = await page.textContent(`#${k}`);
   // blocked.js sets the badge again after the navigation reset it.
-  let text;
-  for (let i = 0; i < 50 && (text = await badge()) !== '✗'; i++) await page.waitForTimeout(100);
-  assert.equal(text, '✗');
+  assert.equal(await settledBadge('✗'), '✗');
   return r;
 }
 
@@ -192,7 +201,7 @@ test('(a) enrolling pins the shown release key; the genuine release verifies and
   await p.waitForSelector('body[data-done="enroll-trust"]'); // enrolled, and the tab reloaded
   await p.close();
   assert.match(await waitValid(), /Verified: sealpost-demo 0\.2\.0/);
-  assert.equal(await badge(), '✓');
+  assert.equal(await settledBadge('✓'), '✓');
   await page.waitForSelector('#status[data-state="ok"]');
   await page.waitForSelector('#setup:not([hidden])');
   // Usable: the page makes a key (in its worker) and opens the mailbox.
