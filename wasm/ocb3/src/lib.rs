@@ -70,6 +70,23 @@ fn padded(part: &[u8]) -> u128 {
     w
 }
 
+/// How many whole blocks `data` has; an error past the L table's reach.
+fn full_blocks(data: &[u8]) -> Result<usize, Error> {
+    let full = data.len() / 16;
+    if full as u64 >= 1 << L_TABLE {
+        return Err(Error);
+    }
+    Ok(full)
+}
+
+/// Clears what passed through the cipher (plaintext, keystream, offsets).
+fn wipe(batch: &mut [Block; BATCH], offsets: &mut [u128; BATCH]) {
+    for b in batch.iter_mut() {
+        b.as_mut_slice().zeroize();
+    }
+    offsets.zeroize();
+}
+
 // The per-block work around the cipher, kept out of the generic code: the
 // generic functions are compiled where they are instantiated (in sequoia,
 // built for size), these are compiled here, for speed.
@@ -239,31 +256,29 @@ where
 
     /// HASH(K, A) (RFC 7253 §4.1).
     fn hash(&self, ad: &[u8]) -> Result<u128, Error> {
-        let full = ad.len() / 16;
-        if full as u64 >= 1 << L_TABLE {
-            return Err(Error);
-        }
+        let full = full_blocks(ad)?;
         let (mut sum, mut offset, mut i) = (0u128, 0u128, 0usize);
         let mut batch = [Block::default(); BATCH];
+        let mut offsets = [0u128; BATCH];
         for group in ad[..full * 16].chunks(16 * BATCH) {
             let n = group.len() / 16;
-            for (b, a) in batch.iter_mut().zip(group.chunks_exact(16)) {
-                i += 1;
-                offset ^= self.l[i.trailing_zeros() as usize];
-                *b = Block::from((word(a) ^ offset).to_be_bytes());
-            }
+            whiten_in(
+                &self.l,
+                &mut offset,
+                &mut i,
+                group,
+                &mut offsets,
+                &mut batch,
+                None,
+            );
             self.cipher.encrypt_blocks(&mut batch[..n]);
-            for b in &batch[..n] {
-                sum ^= word(b);
-            }
+            sum = batch[..n].iter().fold(sum, |s, b| s ^ word(b));
         }
+        wipe(&mut batch, &mut offsets);
         let rest = &ad[full * 16..];
         if !rest.is_empty() {
             offset ^= self.l_star;
             sum ^= self.encipher(padded(rest) ^ offset);
-        }
-        for b in batch.iter_mut() {
-            b.as_mut_slice().zeroize();
         }
         Ok(sum)
     }
@@ -279,10 +294,7 @@ where
     where
         C: BlockDecrypt,
     {
-        let full = buffer.len() / 16;
-        if full as u64 >= 1 << L_TABLE {
-            return Err(Error);
-        }
+        let full = full_blocks(buffer)?;
         let mut offset = self.initial_offset(nonce)?;
         let mut checksum = 0u128;
         let mut i = 0usize;
@@ -307,10 +319,7 @@ where
             let sum = (dir == Direction::Decrypt).then_some(&mut checksum);
             whiten_out(&batch, &offsets, group, sum);
         }
-        for b in batch.iter_mut() {
-            b.as_mut_slice().zeroize();
-        }
-        offsets.zeroize();
+        wipe(&mut batch, &mut offsets);
         let rest = &mut buffer[full * 16..];
         if !rest.is_empty() {
             offset ^= self.l_star;
