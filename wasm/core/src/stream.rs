@@ -465,13 +465,13 @@ impl DecryptStream {
             let State::Starting(helper) = std::mem::replace(&mut self.state, State::Done) else {
                 return Ok(Vec::new());
             };
-            let policy = Policy::new();
+            let standard = self.policy.standard();
             let d = DecryptorBuilder::from_reader(self.source.clone())
                 .map_err(|e| Error::from_parse("message", e))
                 .and_then(|b| {
                     // Hold back little: release decisions are ours (below).
                     b.buffer_size(OUT_PIECE)
-                        .with_policy(policy.standard(), helper.message_time(), *helper)
+                        .with_policy(standard, helper.message_time(), *helper)
                         .map_err(|e| classify(e, &self.opened))
                 });
             let d = d.map_err(|e| self.fail(e))?;
@@ -489,6 +489,7 @@ impl DecryptStream {
             0
         }));
         let mut piece = Zeroizing::new(vec![0u8; OUT_PIECE]);
+        let max = self.policy.max_plaintext();
         while enough(&self.source) {
             let State::Running(d) = &mut self.state else {
                 break;
@@ -508,7 +509,6 @@ impl DecryptStream {
             // The cap bounds memory: it applies to plaintext held until
             // the end (SEIPDv1).  SEIPDv2 output leaves as it is produced,
             // so its size is the consumer's business.
-            let max = self.policy.max_plaintext();
             if !self.streaming && self.produced > max {
                 let e = Error::new(
                     ErrorCode::LimitExceeded,
