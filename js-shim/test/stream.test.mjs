@@ -25,6 +25,18 @@ function source(total, chunk = MiB) {
   return { stream, state };
 }
 
+/** A stream of the given chunks, all available at once. */
+function fromChunks(chunks) {
+  return new ReadableStream({ start(c) { for (const x of chunks) c.enqueue(x); c.close(); } });
+}
+
+/** `bytes` cut into `size`-byte pieces. */
+function pieces(bytes, size) {
+  const out = [];
+  for (let i = 0; i < bytes.length; i += size) out.push(bytes.slice(i, i + size));
+  return out;
+}
+
 async function drain(stream, onChunk = () => {}) {
   const hash = createHash('sha256');
   let bytes = 0;
@@ -64,7 +76,7 @@ test('armored streams: strings out of encrypt, strings into decrypt', async () =
   const text = 'a line of text ✓\n'.repeat(50_000);
   const parts = text.match(/[\s\S]{1,7777}/g);
   const armored = await sp.encrypt({
-    message: await sp.createMessage({ text: new ReadableStream({ start(c) { for (const p of parts) c.enqueue(p); c.close(); } }) }),
+    message: await sp.createMessage({ text: fromChunks(parts) }),
     encryptionKeys: publicKey,
   });
   let all = '';
@@ -76,7 +88,7 @@ test('armored streams: strings out of encrypt, strings into decrypt', async () =
   }
   assert.match(all, /^-----BEGIN PGP MESSAGE-----/);
   const { data } = await sp.decrypt({
-    message: await sp.readMessage({ armoredMessage: new ReadableStream({ start(c) { for (const s of chunks) c.enqueue(s); c.close(); } }) }),
+    message: await sp.readMessage({ armoredMessage: fromChunks(chunks) }),
     decryptionKeys: privateKey,
   });
   let back = '';
@@ -89,7 +101,7 @@ test('a tampered stream errors, and its signatures reject', async () => {
     const { privateKey, publicKey } = await keys(v6);
     const ct = await sp.encrypt({ message: await sp.createMessage({ binary: new Uint8Array(12 * MiB).fill(7) }), encryptionKeys: publicKey, signingKeys: privateKey, format: 'binary' });
     ct[ct.length - 200] ^= 1;
-    const stream = new ReadableStream({ start(c) { for (let i = 0; i < ct.length; i += MiB) c.enqueue(ct.slice(i, i + MiB)); c.close(); } });
+    const stream = fromChunks(pieces(ct, MiB));
     const { data, signatures } = await sp.decrypt({ message: await sp.readMessage({ binaryMessage: stream }), decryptionKeys: privateKey, verificationKeys: publicKey, format: 'binary' });
     let released = 0;
     await assert.rejects(drain(data, (c) => { released += c.length; }), (e) => e.code === 'DECRYPTION_FAILED');
@@ -102,7 +114,7 @@ test('a stream to an unknown key fails at the start', async () => {
   const { publicKey } = await keys(false);
   const { privateKey: other } = await keys(false);
   const ct = await sp.encrypt({ message: await sp.createMessage({ binary: new Uint8Array(100) }), encryptionKeys: publicKey, format: 'binary' });
-  const { data } = await sp.decrypt({ message: await sp.readMessage({ binaryMessage: new ReadableStream({ start(c) { c.enqueue(ct); c.close(); } }) }), decryptionKeys: other, format: 'binary' });
+  const { data } = await sp.decrypt({ message: await sp.readMessage({ binaryMessage: fromChunks([ct]) }), decryptionKeys: other, format: 'binary' });
   await assert.rejects(drain(data), (e) => e.code === 'NO_MATCHING_KEY');
 });
 
@@ -127,7 +139,7 @@ test('OpenPGP.js SEIPDv2 streams with 64 B, 256 KiB and 4 MiB chunks, in 16 KiB 
         config: { aeadProtect: true, aeadChunkSizeByte: chunkSizeByte },
       });
       const bytes = armored ? new TextEncoder().encode(ct) : ct;
-      const stream = new ReadableStream({ start(c) { for (let i = 0; i < bytes.length; i += 16 << 10) c.enqueue(bytes.slice(i, i + (16 << 10))); c.close(); } });
+      const stream = fromChunks(pieces(bytes, 16 << 10));
       const message = armored ? await sp.readMessage({ armoredMessage: stream }) : await sp.readMessage({ binaryMessage: stream });
       const { data } = await sp.decrypt({ message, passwords: 'chunked', format: 'binary' });
       let early = 0;
