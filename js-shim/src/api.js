@@ -1,2 +1,49 @@
-// The public API (moved to messages.js; split up in the next commit).
-export * from './messages.js';
+// sealpost's public API, the one module every entry point (node.js, browser.js) re-exports: it
+// only gathers the modules below.  Names and options follow OpenPGP.js v6 where the concept is
+// the same; see the README's migration table for where sealpost deliberately differs.
+//
+// The package must never hand unencrypted secret key material to the page in worker mode (keys
+// stay in the worker behind handles; exporting an unlocked key fails), never instantiate a wasm
+// that does not match the SHA-384 it was built with, and has no runtime dependencies.
+//
+//   backend.js     which crypto instance runs the calls (worker or direct); configure, terminate
+//   args.js        argument checks shared by every call
+//   keys.js        Key, KeyID; generating, reading, locking, unlocking, revoking keys
+//   messages.js    Message, CleartextMessage, Signature; encrypt, decrypt, sign, verify
+//   streams.js     ReadableStream messages, pumped through the wasm in bounded memory
+//   signatures.js  verification results in OpenPGP.js's shape
+//   mail.js        PGP/MIME mail and Autocrypt
+//   wkd.js         Web Key Directory
+//   armor.js       ASCII armor
+export { setBackendFactory, configure, terminate, getMode, errorCodes, __testTrap } from './backend.js';
+export {
+  Key,
+  KeyID,
+  generateKey,
+  readKey,
+  readKeys,
+  readPrivateKey,
+  decryptKey,
+  encryptKey,
+  changeKeyPassphrase,
+  revokeKey,
+  supportedKeyTypes,
+} from './keys.js';
+export {
+  Message,
+  CleartextMessage,
+  Signature,
+  createMessage,
+  readMessage,
+  createCleartextMessage,
+  readCleartextMessage,
+  readSignature,
+  encrypt,
+  decrypt,
+  sign,
+  verify,
+  inlineDetach,
+} from './messages.js';
+export { encryptMail, signMail, decryptMail, autocryptHeader } from './mail.js';
+export { wkdUrls, wkdLookup } from './wkd.js';
+export { armor, unarmor } from './armor.js';

@@ -1,0 +1,315 @@
+// Keys: the Key and KeyID classes (a Key is a handle; the secret material stays where the wasm
+// runs) and the calls that make, read, lock, unlock and revoke keys.
+import { SealpostError } from './errors.js';
+import { current } from './backend.js';
+import { checkFormat, checkObject, checkString, optionalStrings, readInput } from './args.js';
+
+/** The handles of a Key or a list of Keys (undefined: none); a TypeError for anything else. */
+export function keyList(name, v, { privateOnly = false } = {}) {
+  if (v === undefined) return [];
+  const list = Array.isArray(v) ? v : [v];
+  return list.map((k, i) => {
+    if (!(k instanceof Key)) throw new TypeError(`${name}[${i}] must be a Key (from readKey, readPrivateKey or generateKey)`);
+    if (privateOnly && !k.isPrivate()) throw new TypeError(`${name}[${i}] must be a private key`);
+    return k._handle();
+  });
+}
+
+/** An OpenPGP key or certificate.  The secret material stays where the wasm runs. */
+export class Key {
+  #handle;
+  #info;
+  #backend;
+  #generation;
+
+  /** @internal */
+  constructor(token, be, ref) {
+    if (token !== KEY_TOKEN) throw new TypeError('use readKey, readPrivateKey or generateKey to make a Key');
+    this.#backend = be;
+    this.#handle = ref.handle;
+    this.#info = ref.info;
+    this.#generation = be.generation;
+  }
+
+  /** @internal */
+  _handle() {
+    if (this.#handle === null || this.#generation !== this.#backend.generation || this.#backend !== current()) {
+      throw new SealpostError('KEY_DISPOSED', 'this key was disposed, or belongs to a crypto instance that was reset or terminated');
+    }
+    return this.#handle;
+  }
+
+  /** Everything known about the key (user IDs, subkeys, flags, validity...). */
+  get info() {
+    return this.#info;
+  }
+
+  getFingerprint() {
+    return this.#info.fingerprint.toLowerCase();
+  }
+
+  getKeyID() {
+    return new KeyID(this.#info.keyId);
+  }
+
+  getUserIDs() {
+    return this.#info.userIds.map((u) => u.userId);
+  }
+
+  getCreationTime() {
+    return new Date(this.#info.created * 1000);
+  }
+
+  /** The expiry as a Date, or Infinity if the key does not expire. */
+  getExpirationTime() {
+    return this.#info.expires == null ? Infinity : new Date(this.#info.expires * 1000);
+  }
+
+  isPrivate() {
+    return this.#info.isSecret;
+  }
+
+  /** For private keys: whether all secret material is unlocked. */
+  isDecrypted() {
+    return this.#info.isSecret ? !this.#info.isLocked : null;
+  }
+
+  isRevoked() {
+    return this.#info.revocation === 'revoked';
+  }
+
+  /** Armored text: the private key (as stored, locked stays locked) for private keys. */
+  async armor() {
+    return this.#backend.call('exportKey', this._handle(), { secret: this.isPrivate(), armor: true });
+  }
+
+  /** Binary serialization, like armor(). */
+  async write() {
+    return this.#backend.call('exportKey', this._handle(), { secret: this.isPrivate(), armor: false });
+  }
+
+  /** The public certificate as a new Key. */
+  async toPublic() {
+    return wrap(this.#backend, await this.#backend.call('publicKey', this._handle()));
+  }
+
+  /** Releases the key in the crypto instance; the object becomes unusable. */
+  dispose() {
+    if (this.#handle !== null && this.#generation === this.#backend.generation) {
+      this.#backend.call('release', [this.#handle]).catch(() => {});
+    }
+    this.#handle = null;
+  }
+
+  [Symbol.dispose]() {
+    this.dispose();
+  }
+}
+
+const KEY_TOKEN = Symbol('sealpost.Key');
+
+export function wrap(be, ref) {
+  return new Key(KEY_TOKEN, be, ref);
+}
+
+export class KeyID {
+  #hex;
+  constructor(hex) {
+    this.#hex = hex.toLowerCase();
+  }
+  toHex() {
+    return this.#hex;
+  }
+  equals(other) {
+    return other instanceof KeyID && other.toHex() === this.#hex;
+  }
+}
+
+function userIdString(u, i) {
+  if (typeof u === 'string') return u;
+  checkObject(`userIDs[${i}]`, u);
+  const { name = '', email = '', comment = '' } = u;
+  [name, email, comment].forEach((s) => checkString(`userIDs[${i}] fields`, s));
+  let s = name;
+  if (comment) s += ` (${comment})`;
+  if (email) s += name || comment ? ` <${email}>` : `<${email}>`;
+  if (!s) throw new RangeError(`userIDs[${i}] is empty`);
+  return s;
+}
+
+function keyType(type, curve, rsaBits) {
+  switch (type) {
+    case 'ecc':
+      switch (curve) {
+        case undefined:
+        case 'curve25519Legacy':
+        case 'ed25519Legacy':
+        case 'curve25519':
+          return { type: 'curve25519' };
+        case 'nistP256':
+          return { type: 'p256' };
+        case 'nistP384':
+          return { type: 'p384' };
+        case 'nistP521':
+          return { type: 'p521' };
+        default:
+          throw new RangeError(`curve ${JSON.stringify(curve)} is not supported (curve25519Legacy, nistP256, nistP384, nistP521)`);
+      }
+    case 'curve25519':
+      return { type: 'curve25519', version: 6 };
+    case 'curve448':
+      return { type: 'curve448' };
+    case 'rsa':
+      if (rsaBits === undefined || rsaBits === 4096) return { type: 'rsa4096' };
+      if (rsaBits === 3072) return { type: 'rsa3072' };
+      throw new RangeError('rsaBits must be 3072 or 4096 (smaller RSA keys are refused)');
+    case 'pqc':
+      return { type: 'pqc-mldsa65-ed25519' };
+    default:
+      throw new RangeError(`type ${JSON.stringify(type)} is not supported ('ecc', 'curve25519', 'curve448', 'rsa', 'pqc')`);
+  }
+}
+
+async function formatKey(be, key, format) {
+  if (format === 'object') return key;
+  return format === 'armored' ? key.armor() : key.write();
+}
+
+/**
+ * Generates a key: { privateKey, publicKey, revocationCertificate }.
+ * Prefer format 'object': the private key then never leaves the crypto worker.
+ */
+export async function generateKey(options) {
+  checkObject('options', options);
+  const { userIDs, type = 'ecc', curve, rsaBits, passphrase, keyExpirationTime = 0, format = 'armored', config = {} } = options;
+  const uids = (Array.isArray(userIDs) ? userIDs : userIDs === undefined ? [] : [userIDs]).map(userIdString);
+  if (passphrase !== undefined) checkString('passphrase', passphrase);
+  if (typeof keyExpirationTime !== 'number' || !(keyExpirationTime >= 0)) throw new RangeError('keyExpirationTime must be a number of seconds ≥ 0');
+  checkFormat(format, ['armored', 'binary', 'object']);
+  checkObject('config', config);
+  const t = keyType(type, curve, rsaBits);
+  if (config.v6Keys) t.version = 6;
+  const be = current();
+  const { key: ref, revocationCertificate } = await be.call('generateKey', {
+    userIDs: uids,
+    ...t,
+    passphrase,
+    keyExpirationTime,
+    aead: Boolean(config.aeadProtect),
+  });
+  const privateKey = wrap(be, ref);
+  const publicKey = await privateKey.toPublic();
+  try {
+    return {
+      privateKey: await formatKey(be, privateKey, format),
+      publicKey: await formatKey(be, publicKey, format),
+      revocationCertificate,
+    };
+  } finally {
+    // Handed out as text or bytes: the handles are not needed any more.
+    if (format !== 'object') {
+      privateKey.dispose();
+      publicKey.dispose();
+    }
+  }
+}
+
+/** Reads one key: readKey({ armoredKey }) or readKey({ binaryKey }). */
+export async function readKey(options) {
+  const keys = await readKeys(options);
+  if (keys.length !== 1) {
+    for (const k of keys.slice(1)) k.dispose();
+    throw new SealpostError('MALFORMED_INPUT', `expected one key, found ${keys.length}`);
+  }
+  return keys[0];
+}
+
+/** Reads a keyring: readKeys({ armoredKeys }) or readKeys({ binaryKeys }) (also armoredKey/binaryKey). */
+export async function readKeys(options) {
+  checkObject('options', options);
+  const names = options.armoredKeys !== undefined || options.binaryKeys !== undefined ? ['armoredKeys', 'binaryKeys'] : ['armoredKey', 'binaryKey'];
+  const data = await readInput(options, names);
+  const be = current();
+  return (await be.call('readKeys', data)).map((ref) => wrap(be, ref));
+}
+
+/** Reads a private key; fails for a public one. */
+export async function readPrivateKey(options) {
+  const key = await readKey(options);
+  if (!key.isPrivate()) {
+    key.dispose();
+    throw new SealpostError('INVALID_ARGUMENT', 'the key is not a private key');
+  }
+  return key;
+}
+
+/** Unlocks a private key: a new Key whose secret material is decrypted (in the worker). */
+export async function decryptKey({ privateKey, passphrase } = {}) {
+  keyList('privateKey', privateKey, { privateOnly: true });
+  optionalStrings('passphrase', passphrase);
+  const passes = Array.isArray(passphrase) ? passphrase : [passphrase];
+  const be = current();
+  let lastError;
+  for (const p of passes) {
+    try {
+      return wrap(be, await be.call('unlockKey', privateKey._handle(), p));
+    } catch (e) {
+      lastError = e;
+      if (e.code !== 'BAD_PASSPHRASE') throw e;
+    }
+  }
+  throw lastError;
+}
+
+/** Locks a private key with a passphrase: a new Key. */
+export async function encryptKey({ privateKey, passphrase } = {}) {
+  keyList('privateKey', privateKey, { privateOnly: true });
+  checkString('passphrase', passphrase);
+  const be = current();
+  return wrap(be, await be.call('lockKey', privateKey._handle(), passphrase));
+}
+
+/** Re-locks a private key under a new passphrase (sealpost addition). */
+export async function changeKeyPassphrase({ privateKey, oldPassphrase, newPassphrase } = {}) {
+  keyList('privateKey', privateKey, { privateOnly: true });
+  checkString('oldPassphrase', oldPassphrase);
+  checkString('newPassphrase', newPassphrase);
+  const be = current();
+  return wrap(be, await be.call('changePassphrase', privateKey._handle(), oldPassphrase, newPassphrase));
+}
+
+const REVOCATION_FLAGS = { 0: 'unspecified', 1: 'superseded', 2: 'compromised', 3: 'retired' };
+
+/**
+ * Revokes a key.  With a private key: { privateKey, publicKey } revoked.
+ * reasonForRevocation: { flag: 0 (no reason) | 1 (superseded) | 2 (compromised) | 3 (retired), string }.
+ */
+export async function revokeKey({ key, reasonForRevocation = {}, revocationCertificate, format = 'armored' } = {}) {
+  keyList('key', key);
+  checkObject('reasonForRevocation', reasonForRevocation);
+  checkFormat(format, ['armored', 'binary', 'object']);
+  const be = current();
+  let revoked;
+  if (revocationCertificate !== undefined) {
+    checkString('revocationCertificate', revocationCertificate);
+    const [update] = await readKeys({ armoredKey: revocationCertificate });
+    revoked = wrap(be, await be.call('mergeKey', key._handle(), update._handle()));
+    update.dispose();
+  } else {
+    const flag = reasonForRevocation.flag ?? 0;
+    if (!(flag in REVOCATION_FLAGS)) throw new RangeError('reasonForRevocation.flag must be 0, 1, 2 or 3');
+    const text = reasonForRevocation.string ?? '';
+    checkString('reasonForRevocation.string', text);
+    revoked = wrap(be, await be.call('revokeKey', key._handle(), REVOCATION_FLAGS[flag], text, undefined));
+  }
+  const publicKey = await revoked.toPublic();
+  return {
+    privateKey: revoked.isPrivate() ? await formatKey(be, revoked, format) : null,
+    publicKey: await formatKey(be, publicKey, format),
+  };
+}
+
+/** The key types this build can generate (sealpost names). */
+export async function supportedKeyTypes() {
+  return current().call('supportedKeyTypes');
+}

@@ -1,0 +1,103 @@
+// Mail: PGP/MIME composing (encryptMail, signMail) and reading (decryptMail), and Autocrypt
+// headers.  The MIME work happens in the wasm; this checks arguments and shapes results.
+import { current } from './backend.js';
+import { checkBytes, checkObject, checkString, optionalStrings } from './args.js';
+import { keyList } from './keys.js';
+import { signatureResults } from './signatures.js';
+
+const enc = new TextEncoder();
+
+function mailArgs(mail) {
+  checkObject('mail', mail);
+  const { from, to, cc, subject = '', text, html, attachments = [], date, messageId } = mail;
+  checkString('mail.from', from);
+  checkString('mail.subject', subject);
+  if (text !== undefined) checkString('mail.text', text);
+  if (html !== undefined) checkString('mail.html', html);
+  if (messageId !== undefined) checkString('mail.messageId', messageId);
+  if (date !== undefined && !(date instanceof Date && Number.isFinite(date.getTime()))) throw new TypeError('mail.date must be a valid Date');
+  if (!Array.isArray(attachments)) throw new TypeError('mail.attachments must be an array');
+  return {
+    from,
+    to: optionalStrings('mail.to', to),
+    cc: optionalStrings('mail.cc', cc),
+    subject,
+    text,
+    html,
+    messageId,
+    date: date === undefined ? undefined : Math.floor(date.getTime() / 1000),
+    attachments: attachments.map((a, i) => {
+      checkObject(`mail.attachments[${i}]`, a);
+      checkString(`mail.attachments[${i}].filename`, a.filename);
+      if (a.contentType !== undefined) checkString(`mail.attachments[${i}].contentType`, a.contentType);
+      const data = typeof a.data === 'string' ? enc.encode(a.data) : a.data;
+      checkBytes(`mail.attachments[${i}].data`, data);
+      return { filename: a.filename, contentType: a.contentType ?? 'application/octet-stream', data };
+    }),
+  };
+}
+
+function autocryptOptions(autocrypt) {
+  if (autocrypt === undefined || autocrypt === false) return { autocrypt: false, preferMutual: false };
+  if (autocrypt === true) return { autocrypt: true, preferMutual: false };
+  checkObject('autocrypt', autocrypt);
+  const { preferEncrypt = 'nopreference' } = autocrypt;
+  if (!['mutual', 'nopreference'].includes(preferEncrypt)) throw new RangeError("autocrypt.preferEncrypt must be 'mutual' or 'nopreference'");
+  return { autocrypt: true, preferMutual: preferEncrypt === 'mutual' };
+}
+
+/**
+ * Composes an encrypted PGP/MIME mail (RFC 3156, headers protected per RFC 9788):
+ * encryptMail(mail, { encryptionKeys, signingKeys, autocrypt }) → the RFC 5322 message bytes.
+ * Include your own key in encryptionKeys to read the Sent copy.
+ */
+export async function encryptMail(mail, options = {}) {
+  checkObject('options', options);
+  const recipients = keyList('encryptionKeys', options.encryptionKeys);
+  if (recipients.length === 0) throw new TypeError('encryptionKeys is required');
+  return current().call('encryptMail', {
+    mail: mailArgs(mail),
+    recipients,
+    signers: keyList('signingKeys', options.signingKeys, { privateOnly: true }),
+    ...autocryptOptions(options.autocrypt),
+  });
+}
+
+/** Composes a signed, unencrypted PGP/MIME mail (multipart/signed): signMail(mail, { signingKeys, autocrypt }). */
+export async function signMail(mail, options = {}) {
+  checkObject('options', options);
+  const signers = keyList('signingKeys', options.signingKeys, { privateOnly: true });
+  if (signers.length === 0) throw new TypeError('signingKeys is required');
+  return current().call('signMail', { mail: mailArgs(mail), signers, ...autocryptOptions(options.autocrypt) });
+}
+
+/**
+ * Reads a mail: PGP/MIME encrypted or signed, inline PGP, or plain.
+ * decryptMail(bytes, { decryptionKeys, verificationKeys }) → { from, to, cc, subject, date, text, html,
+ * attachments, signatureState, signatures, protectedHeaders, headers, outerHeaders, autocrypt, gossip, ... }.
+ * signatureState is 'verified' only for a valid signature by a verificationKeys key whose user ID is
+ * the From address; 'signer-mismatch' must be shown as a warning.
+ */
+export async function decryptMail(message, options = {}) {
+  const data = typeof message === 'string' ? enc.encode(message) : message;
+  checkBytes('message', data);
+  checkObject('options', options);
+  const r = await current().call('readMail', {
+    data,
+    keys: keyList('decryptionKeys', options.decryptionKeys, { privateOnly: true }),
+    verification: keyList('verificationKeys', options.verificationKeys),
+  });
+  const results = signatureResults(r.signatures);
+  r.signatures.forEach((s, i) => {
+    results[i].signerAddresses = s.signerAddresses;
+    results[i].matchesFrom = s.matchesFrom;
+  });
+  return { ...r, signatures: results };
+}
+
+/** An Autocrypt header value (folded, without "Autocrypt: ") for key and address. */
+export async function autocryptHeader(key, address, options = {}) {
+  const [handle] = keyList('key', key);
+  checkString('address', address);
+  return current().call('autocryptHeader', handle, address, autocryptOptions({ preferEncrypt: options.preferEncrypt }).preferMutual);
+}

@@ -1,0 +1,111 @@
+// Streams: a ReadableStream message pumped through a wasm stream, pulled by the consumer, so
+// memory is bounded by the chunk size (and the AEAD chunk), not by the message.
+import { signatureResults } from './signatures.js';
+
+const enc = new TextEncoder();
+
+export const isStream = (v) => v !== null && typeof v === 'object' && typeof v.getReader === 'function';
+
+/**
+ * Pumps `source` through a wasm stream (started by `startOp`), pulled by
+ * the consumer: memory is bounded by the chunk size, not the message.
+ * `onFinish(result)` gets the finish result and returns the last output.
+ */
+function pump(be, startOp, options, source, { mapOut, onFinish, onError }) {
+  let id = null;
+  let reader = null;
+  const abort = () => {
+    if (id !== null) be.call('streamAbort', id).catch(() => {});
+    id = null;
+  };
+  return new ReadableStream({
+    async start(controller) {
+      try {
+        const started = await be.call(startOp, options);
+        id = started.id;
+        reader = source.getReader();
+        if (started.output.length) controller.enqueue(mapOut(started.output, false));
+      } catch (e) {
+        onError(e);
+        throw e;
+      }
+    },
+    async pull(controller) {
+      try {
+        // Loop until there is output: a pull that enqueues nothing would
+        // not be called again for a waiting reader.
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) {
+            const result = await be.call('streamFinish', id);
+            id = null;
+            const last = onFinish(result);
+            if (last.length) controller.enqueue(mapOut(last, true));
+            else {
+              const tail = mapOut(new Uint8Array(0), true);
+              if (tail.length) controller.enqueue(tail);
+            }
+            controller.close();
+            return;
+          }
+          const chunk = typeof value === 'string' ? enc.encode(value) : value;
+          if (!(chunk instanceof Uint8Array)) throw new TypeError('a message stream must yield Uint8Array (or string) chunks');
+          const out = await be.call('streamPush', id, chunk);
+          if (out.length) {
+            controller.enqueue(mapOut(out, false));
+            return;
+          }
+        }
+      } catch (e) {
+        abort();
+        reader?.cancel(e).catch(() => {});
+        onError(e);
+        controller.error(e);
+      }
+    },
+    cancel(reason) {
+      abort();
+      return reader?.cancel(reason);
+    },
+  });
+}
+
+/** A streamed encryption: a stream in, a stream out: strings when armored, bytes when binary. */
+export function encryptStream(be, options, source, format) {
+  const ascii = new TextDecoder();
+  return pump(be, 'encryptStart', options, source, {
+    mapOut: (bytes) => (format === 'armored' ? ascii.decode(bytes) : bytes),
+    onFinish: (last) => last,
+    onError: () => {},
+  });
+}
+
+/**
+ * A streamed decryption: `data` is a ReadableStream; `signatures` and
+ * `layers` are Promises that settle when the stream ends.  SEIPDv2
+ * plaintext arrives chunk by chunk, each chunk authenticated; SEIPDv1
+ * arrives only at the end, after the whole message authenticated.  If the
+ * stream errors, everything read from it must be discarded.
+ */
+export function decryptStream(be, options, source, format) {
+  let settle;
+  const done = new Promise((resolve, reject) => {
+    settle = { resolve, reject };
+  });
+  // Nobody may ever await these: never an unhandled rejection.
+  done.catch(() => {});
+  const text = new TextDecoder('utf-8');
+  const data = pump(be, 'decryptStart', options, source, {
+    mapOut: (bytes, last) => (format === 'utf8' ? text.decode(bytes, { stream: !last }) : bytes),
+    onFinish: (r) => {
+      settle.resolve(r);
+      return r.data;
+    },
+    onError: (e) => settle.reject(e),
+  });
+  const signatures = done.then((r) => signatureResults(r.signatures));
+  const layers = done.then((r) => r.layers);
+  signatures.catch(() => {});
+  layers.catch(() => {});
+  return { data, signatures, layers };
+}
