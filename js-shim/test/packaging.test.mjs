@@ -60,8 +60,14 @@ async function runPage(dir, path = '') {
 
 test('the tarball holds the wasm, the modules and the types, nothing else', () => {
   const listing = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).split('\n').filter(Boolean);
-  for (const f of ['package/package.json', 'package/index.d.ts', 'package/README.md', 'package/src/browser.js', 'package/src/node.js', 'package/src/worker.js', 'package/src/wasm/sealpost_wasm_bg.wasm', 'package/src/wasm/index.js', 'package/bin/sealpost-sop']) {
+  for (const f of ['package/package.json', 'package/index.d.ts', 'package/README.md', 'package/src/wasm/sealpost_wasm_bg.wasm', 'package/src/wasm/index.js', 'package/bin/sealpost-sop']) {
     assert.ok(listing.includes(f), `${f} missing from the tarball`);
+  }
+  // Every module of the library and of the SOP CLI.
+  for (const dir of ['src', 'sop']) {
+    for (const f of readdirSync(join(repo, 'js-shim', dir)).filter((n) => n.endsWith('.js'))) {
+      assert.ok(listing.includes(`package/${dir}/${f}`), `${dir}/${f} missing from the tarball`);
+    }
   }
   assert.ok(!listing.some((f) => f.includes('/test/')), 'tests are not shipped');
 });

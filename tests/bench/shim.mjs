@@ -18,7 +18,8 @@ const shim = join(repo, 'js-shim');
 const out = mkdtempSync(join(tmpdir(), 'sealpost-size-'));
 const tgz = execFileSync('npm', ['pack', '--pack-destination', out, '--loglevel=error'], { cwd: shim, encoding: 'utf8' }).trim().split('\n').pop();
 const wasm = readFileSync(join(shim, 'src/wasm/sealpost_wasm_bg.wasm'));
-const js = ['src/api.js', 'src/browser.js', 'src/engine.js', 'src/errors.js', 'src/backend-direct.js', 'src/backend-worker.js', 'src/worker.js', 'src/load-web.js', 'src/wasm/sealpost_wasm.js', 'src/wasm/index.js']
+// Every browser module (not the Node entry point) and the wasm glue.
+const js = [...readdirSync(join(shim, 'src')).filter((f) => f.endsWith('.js') && f !== 'node.js').sort().map((f) => `src/${f}`), 'src/wasm/sealpost_wasm.js', 'src/wasm/index.js']
   .map((f) => readFileSync(join(shim, f)));
 const jsAll = Buffer.concat(js);
 const gz = (b) => gzipSync(b, { level: 9 }).length;
