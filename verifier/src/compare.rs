@@ -344,12 +344,22 @@ fn check_page(
     }
     let mut policies: Vec<Policy> = page.meta_csp.iter().map(|c| Policy::parse(c)).collect();
     if let Some(h) = csp_headers {
-        policies.extend(h.iter().map(|c| Policy::parse(c)));
+        let from_headers: Vec<Policy> = h.iter().flat_map(|c| Policy::parse_header(c)).collect();
+        // Served over HTTP, the policy must come with the response: a
+        // `<meta>` one starts only once the parser reaches it.
+        if from_headers.is_empty() {
+            problems.push(PageProblem::Csp {
+                directive: "(none)".into(),
+                issue: "the page was served without a Content-Security-Policy header".into(),
+            });
+        }
+        policies.extend(from_headers);
     }
     // In a directory there are no headers: an absent CSP is not knowable
     // there, but an unsafe one in <meta> still is.
     if csp_headers.is_some() || !policies.is_empty() {
-        for p in csp::check(&policies) {
+        let hashes = csp::hash_sources(manifest.files.values().map(|f| f.integrity.as_str()));
+        for p in csp::check_release(&policies, &hashes) {
             problems.push(PageProblem::Csp {
                 directive: p.directive,
                 issue: p.issue,
@@ -367,6 +377,52 @@ fn check_page(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sri::compute;
+
+    /// A one-page release whose page is served with `headers` (None: a directory).
+    fn page_problems(headers: Option<Vec<&str>>) -> Vec<PageProblem> {
+        let html = b"<!doctype html><title>x</title>".to_vec();
+        let hash = compute(Algorithm::Sha384, &html);
+        let mut m = Manifest::new("t", "1.0.0").unwrap();
+        m.add_file("index.html", hash.to_string(), html.len() as u64)
+            .unwrap();
+        let mut served = Served::new();
+        served.insert(
+            "index.html".into(),
+            ServedFile {
+                sha384: hash,
+                size: html.len() as u64,
+                content: Some(html),
+                csp_headers: headers.map(|h| h.into_iter().map(String::from).collect()),
+            },
+        );
+        check(&m, &served, Some("http://127.0.0.1:1"))
+            .pages
+            .remove(0)
+            .problems
+    }
+
+    #[test]
+    fn a_missing_csp_header_is_a_failure_never_a_skip() {
+        let strict = "default-src 'none'; script-src 'self'";
+        assert_eq!(page_problems(Some(vec![strict])), vec![]);
+        let none = page_problems(Some(vec![]));
+        assert!(
+            matches!(&none[0], PageProblem::Csp { directive, .. } if directive == "(none)"),
+            "{none:?}"
+        );
+        // An extra host is a failure; a second, strict header restricts it again.
+        let extra = page_problems(Some(vec![
+            "default-src 'none'; script-src 'self' https://o.example",
+        ]));
+        assert_eq!(extra.len(), 1, "{extra:?}");
+        assert_eq!(
+            page_problems(Some(vec!["script-src https://o.example", strict])),
+            vec![]
+        );
+        // A directory has no headers to check.
+        assert_eq!(page_problems(None), vec![]);
+    }
 
     #[test]
     fn resolution() {
