@@ -1,14 +1,24 @@
 //! Subresource Integrity (W3C SRI): computing, parsing and matching
-//! integrity metadata.
+//! integrity metadata — parsed exactly as Chromium parses it, because the
+//! verifier must say "the browser refuses these bytes" only when Chromium
+//! does.
 //!
-//! Parsing follows the spec's "parse metadata": the attribute is split on
-//! ASCII whitespace; each token is `alg-value[?options]`; options are
-//! ignored; tokens with an unknown algorithm or a malformed value are
-//! skipped, never fatal.  Matching follows "do bytes match metadataList":
-//! only the strongest algorithm present counts, and any one of its values
-//! matching is enough.
+//! Parsing (case by case against headless Chromium: the table
+//! `verifier/tests/sri-chromium.json`, run by `tests/sri_chromium.rs` here
+//! and by `tests/e2e/sri-chromium.test.mjs` in Chromium): the attribute is
+//! split on ASCII whitespace; a token is `prefix-digest[?options]` where the
+//! prefix is `sha256`, `sha384`, `sha512`, `sha-256`, `sha-384` or
+//! `sha-512`, **lower case only** (Chromium skips `SHA384-…`); the digest is
+//! base64 or base64url, padding optional; options are ignored; a token
+//! with any other character after the digest, or an empty digest, is
+//! skipped.  A recognized digest of the wrong length is not skipped: it is
+//! a value that never matches.  `ed25519-…` asks for a signature
+//! (Chromium's signature-based integrity), which sealpost never serves: it
+//! never matches.  Matching follows "do bytes match metadataList": only the
+//! strongest algorithm present counts, and any one of its values matching
+//! is enough.
 
-use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
+use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD};
 use base64::Engine;
 use sha2::{Digest, Sha256, Sha384, Sha512};
 
@@ -123,8 +133,13 @@ pub fn compute(algorithm: Algorithm, data: &[u8]) -> Hash {
 /// Parsed integrity metadata: the usable hashes of an `integrity` value.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Integrity {
-    /// The hashes, in attribute order.  Empty if nothing was usable.
+    /// The well-formed hashes, in attribute order.  Empty if nothing was usable.
     pub hashes: Vec<Hash>,
+    /// Algorithms of recognized tokens whose digest can never match (the
+    /// wrong length, or not base64): they still count for "the strongest".
+    pub unmatchable: Vec<Algorithm>,
+    /// An `ed25519-…` token: a signature is required, which never holds here.
+    pub signature_required: bool,
 }
 
 /// The outcome of matching bytes against integrity metadata.
@@ -139,37 +154,89 @@ pub enum Match {
     NoMetadata,
 }
 
-fn decode_digest(value: &str, algorithm: Algorithm) -> Option<Vec<u8>> {
-    // The spec's grammar is base64; base64url is accepted by browsers too.
-    // A value that decodes to the wrong length cannot be a digest of that
-    // algorithm and is treated as malformed.
-    [&STANDARD, &STANDARD_NO_PAD, &URL_SAFE, &URL_SAFE_NO_PAD]
+/// Algorithm prefixes as Chromium recognizes them (case-sensitive).
+const PREFIXES: [(&str, Option<Algorithm>); 7] = [
+    ("sha256-", Some(Algorithm::Sha256)),
+    ("sha-256-", Some(Algorithm::Sha256)),
+    ("sha384-", Some(Algorithm::Sha384)),
+    ("sha-384-", Some(Algorithm::Sha384)),
+    ("sha512-", Some(Algorithm::Sha512)),
+    ("sha-512-", Some(Algorithm::Sha512)),
+    ("ed25519-", None),
+];
+
+/// One token's meaning: a digest of an algorithm (`Some` bytes if it can
+/// match), or a signature requirement.
+enum Token {
+    Digest(Algorithm, Option<Vec<u8>>),
+    Signature,
+}
+
+/// A token, or `None` if it is skipped.
+fn parse_token(token: &str) -> Option<Token> {
+    let (algorithm, rest) = PREFIXES
         .iter()
-        .find_map(|engine| engine.decode(value).ok())
+        .find_map(|(p, a)| token.strip_prefix(p).map(|rest| (*a, rest)))?;
+    let end = rest
+        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '-' | '_' | '=')))
+        .unwrap_or(rest.len());
+    let (value, after) = rest.split_at(end);
+    // After the digest: nothing, or options after '?'; anything else spoils the token.
+    if value.is_empty() || !(after.is_empty() || after.starts_with('?')) {
+        return None;
+    }
+    match algorithm {
+        None => Some(Token::Signature),
+        Some(a) => Some(Token::Digest(a, decode_digest(value, a))),
+    }
+}
+
+fn decode_digest(value: &str, algorithm: Algorithm) -> Option<Vec<u8>> {
+    // base64 or base64url, padding optional (as Chromium).  A value that
+    // decodes to the wrong length cannot be a digest of that algorithm.
+    let normalized: String = value
+        .trim_end_matches('=')
+        .chars()
+        .map(|c| match c {
+            '-' => '+',
+            '_' => '/',
+            c => c,
+        })
+        .collect();
+    STANDARD_NO_PAD
+        .decode(normalized)
+        .ok()
         .filter(|d| d.len() == algorithm.digest_len())
 }
 
 impl Integrity {
     /// Parses an `integrity` attribute value.  Never fails: unusable tokens
-    /// are skipped, as the spec requires.
+    /// are skipped, as Chromium does.
     pub fn parse(metadata: &str) -> Self {
-        let hashes = metadata
+        let mut out = Integrity::default();
+        let tokens = metadata
             .split(|c: char| c.is_ascii_whitespace())
-            .filter(|t| !t.is_empty())
-            .filter_map(|token| {
-                let without_options = token.split('?').next().unwrap_or("");
-                let (alg, value) = without_options.split_once('-')?;
-                let algorithm = Algorithm::from_name(alg)?;
-                let digest = decode_digest(value, algorithm)?;
-                Some(Hash { algorithm, digest })
-            })
-            .collect();
-        Integrity { hashes }
+            .filter(|t| !t.is_empty());
+        for token in tokens {
+            match parse_token(token) {
+                None => {}
+                Some(Token::Signature) => out.signature_required = true,
+                Some(Token::Digest(algorithm, Some(digest))) => {
+                    out.hashes.push(Hash { algorithm, digest })
+                }
+                Some(Token::Digest(algorithm, None)) => out.unmatchable.push(algorithm),
+            }
+        }
+        out
     }
 
     /// The strongest algorithm present, if any.
     pub fn strongest(&self) -> Option<Algorithm> {
-        self.hashes.iter().map(|h| h.algorithm).max()
+        self.hashes
+            .iter()
+            .map(|h| h.algorithm)
+            .chain(self.unmatchable.iter().copied())
+            .max()
     }
 
     /// The hashes of the strongest algorithm.
@@ -181,6 +248,7 @@ impl Integrity {
     /// Matches bytes against this metadata.
     pub fn matches(&self, data: &[u8]) -> Match {
         match self.strongest() {
+            None if self.signature_required => Match::Mismatched,
             None => Match::NoMetadata,
             Some(alg) => self.matches_hash(&compute(alg, data)),
         }
@@ -189,6 +257,7 @@ impl Integrity {
     /// Matches a precomputed hash (of the strongest algorithm).
     pub fn matches_hash(&self, actual: &Hash) -> Match {
         match self.strongest() {
+            _ if self.signature_required => Match::Mismatched,
             None => Match::NoMetadata,
             Some(alg) if alg != actual.algorithm => Match::Mismatched,
             Some(_) => {
@@ -246,7 +315,7 @@ mod tests {
         let body = b"x";
         let good = compute(Algorithm::Sha384, body).to_string();
         let i = Integrity::parse(&format!(
-            "  md5-AAAA sha1-BBBB {good}?foo=bar sha384-not!base64 sha256- sha384-AAAA \t"
+            "  md5-AAAA sha1-BBBB {good}?foo=bar sha384-not!base64 sha256- \t"
         ));
         assert_eq!(i.hashes.len(), 1);
         assert_eq!(i.matches(body), Match::Matched);
@@ -255,11 +324,11 @@ mod tests {
             Integrity::parse("md5-abc sha999-xyz").matches(body),
             Match::NoMetadata
         );
-        // Algorithm names are case-insensitive; base64url is accepted.
+        // Algorithm names are lower case only (as in Chromium); base64url is accepted.
         let url = good.replace('+', "-").replace('/', "_");
         assert_eq!(
             Integrity::parse(&good.replace("sha384", "SHA384")).matches(body),
-            Match::Matched
+            Match::NoMetadata
         );
         assert_eq!(Integrity::parse(&url).matches(body), Match::Matched);
     }
