@@ -101,10 +101,13 @@ pub fn check_path(path: &str) -> Result<()> {
 /// Parses `MAJOR.MINOR.PATCH` (no pre-release part) for ordering.
 pub fn parse_version(v: &str) -> Result<(u64, u64, u64)> {
     let parts: Vec<&str> = v.split('.').collect();
+    // ASCII digits only: `u64::from_str` also takes a leading `+`.
     let num = |s: &str| {
-        s.parse::<u64>()
-            .ok()
-            .filter(|_| !s.is_empty() && (s == "0" || !s.starts_with('0')))
+        s.parse::<u64>().ok().filter(|_| {
+            !s.is_empty()
+                && s.bytes().all(|c| c.is_ascii_digit())
+                && (s == "0" || !s.starts_with('0'))
+        })
     };
     match parts.as_slice() {
         [a, b, c] => match (num(a), num(b), num(c)) {
@@ -347,7 +350,17 @@ mod tests {
     #[test]
     fn versions() {
         assert!(parse_version("1.2.10").unwrap() > parse_version("1.2.9").unwrap());
-        for bad in ["1.2", "1.2.3.4", "01.2.3", "1.x.3", "", "1.2.3-rc1"] {
+        for bad in [
+            "1.2",
+            "1.2.3.4",
+            "01.2.3",
+            "1.x.3",
+            "",
+            "1.2.3-rc1",
+            "+1.2.3",
+            "1.+2.3",
+            "1.2. 3",
+        ] {
             assert!(parse_version(bad).is_err(), "{bad}");
         }
     }
