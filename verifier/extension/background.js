@@ -6,8 +6,16 @@
 // document as the tab parsed it with the verified one.  The first failure navigates the tab
 // to blocked.html and is remembered for the origin until the user clears
 // it.  The checks themselves are the verifier library, compiled to wasm.
+//
+// v2 (guard.js): before anything runs, declarativeNetRequest rules built
+// from the pinned, verified manifest add a CSP to every document of the
+// origin that lets only the release's scripts run (by hash), with
+// Integrity-Policy and COOP; and every check fails closed: a deadline for
+// the load and for each fetch, a navigation that starts no load is blocked,
+// a document the guard did not see load is blocked.
 import init, * as verifier from './pkg/sealpost_verifier_wasm.js';
-import { Load, classify, decideManifest, failure, releasePath } from './policy.js';
+import { Load, REQUIRED, decideManifest, failure, releasePath } from './policy.js';
+import { CANARY, CANARY_DEADLINE_MS, CHECK_DEADLINE_MS, classifyRequest, fetchWithin, originRules, serverPolicies, startsNoLoad } from './guard.js';
 
 const ready = init({ module_or_path: new URL('./pkg/sealpost_verifier_wasm_bg.wasm', import.meta.url) });
 const WELL_KNOWN = '/.well-known/sealpost/';
@@ -58,7 +66,7 @@ async function registerContentScripts() {
   await chrome.scripting.unregisterContentScripts({ ids: [CONTENT_SCRIPT] }).catch(() => {});
   if (matches.length) {
     await chrome.scripting.registerContentScripts([{
-      id: CONTENT_SCRIPT, matches, js: ['dom.js', 'content.js'], runAt: 'document_start', allFrames: false, persistAcrossSessions: true,
+      id: CONTENT_SCRIPT, matches, js: ['dom.js', 'content.js'], runAt: 'document_start', allFrames: true, persistAcrossSessions: true,
     }]);
   }
 }
@@ -77,11 +85,37 @@ function originOf(url) {
   }
 }
 
-async function fetchBytes(url) {
-  // Uncached, so that what is hashed is what the server sends now.
-  const r = await fetch(url, { cache: 'no-store', credentials: 'omit', redirect: 'error' });
-  if (!r.ok) throw new Error(`${url}: HTTP ${r.status}`);
-  return new Uint8Array(await r.arrayBuffer());
+/** Uncached (what is hashed is what the server sends now), and within a deadline, body included. */
+function fetchBytes(url) {
+  return fetchWithin(url);
+}
+
+// --- what the browser enforces: declarativeNetRequest rules per enrolled origin
+
+/**
+ * Installs the origin's rules from a verified manifest (replacing the
+ * previous release's), and records the policy in the pin.  Resolves once
+ * the browser has them: only then may a load of that release start.
+ */
+async function applyRules(origin, manifest) {
+  const all = await pins();
+  const pin = all[origin];
+  const used = new Set(Object.values(all).map((p) => p.ruleId).filter(Boolean));
+  let ruleId = pin?.ruleId;
+  if (!ruleId) for (ruleId = 1; used.has(ruleId); ruleId++);
+  const { policy, rules } = originRules(origin, manifest, ruleId);
+  await chrome.declarativeNetRequest.updateDynamicRules({ removeRuleIds: [ruleId], addRules: rules });
+  await savePin({ ...(await pins())[origin], ruleId, policy, policyVersion: manifest.version });
+  return policy;
+}
+
+async function removeRules(pin) {
+  if (pin?.ruleId) await chrome.declarativeNetRequest.updateDynamicRules({ removeRuleIds: [pin.ruleId] });
+}
+
+/** Service workers and Cache Storage of the origin: a cached document never reaches the rules. */
+async function clearOriginStorage(origin) {
+  await chrome.browsingData.remove({ origins: [origin] }, { serviceWorkers: true, cacheStorage: true });
 }
 
 // --- enrollment
@@ -96,7 +130,7 @@ async function preview(origin) {
   ]);
   const manifest = verifier.verifyManifest(manifestBytes, sig, cert);
   const info = verifier.certInfo(cert);
-  return { origin, app: manifest.app, version: manifest.version, fingerprint: info.fingerprint, userIds: info.userIds, cert: new TextDecoder().decode(cert) };
+  return { origin, app: manifest.app, version: manifest.version, fingerprint: info.fingerprint, userIds: info.userIds, cert: new TextDecoder().decode(cert), manifest };
 }
 
 /** Pins the certificate the user was shown (trust on first use). */
@@ -106,8 +140,20 @@ async function enroll(origin, fingerprint) {
   const existing = (await pins())[origin];
   if (existing) throw new Error(`${origin} is already enrolled (key ${existing.fingerprint}); forget it first to pin another key`);
   await savePin({ origin, app: p.app, fingerprint: p.fingerprint, cert: p.cert, version: p.version, enrolledAt: new Date().toISOString(), failure: null });
+  // A fixed sequence: the rules in place, then the origin's service workers
+  // and caches gone, then every open page of the origin reloaded (the
+  // popup reloads the active one) under the rules.
+  try {
+    await applyRules(origin, p.manifest);
+    await clearOriginStorage(origin);
+  } catch (e) {
+    await removeRules((await pins())[origin]);
+    await forgetPin(origin);
+    throw e;
+  }
   await syncContentScripts();
-  return p;
+  for (const tab of await chrome.tabs.query({ url: `${origin}/*` })) if (!tab.active) chrome.tabs.reload(tab.id).catch(() => {});
+  return { ...p, manifest: undefined };
 }
 
 // --- one load
@@ -120,14 +166,19 @@ function badge(tabId, load) {
   chrome.action.setTitle({ tabId, title }).catch(() => {});
 }
 
+/** Failures of the guard itself (its worker restarted): they block the load but are not the site's. */
+const TRANSIENT = new Set(['CHECK_LOST']);
+
 async function block(tabId, load, f) {
   load.resolveDocument?.(null);
+  clearTimeout(load.timer);
   if (!load.fail(f)) return;
   load.verdictMs = Date.now() - load.started;
   badge(tabId, load);
+  chrome.storage.session.remove(`valid:${tabId}`).catch(() => {});
   const all = await pins();
   const pin = all[load.origin];
-  if (pin && !pin.failure) await savePin({ ...pin, failure: { ...f, url: load.url, at: new Date().toISOString() } });
+  if (pin && !pin.failure && !TRANSIENT.has(f.code)) await savePin({ ...pin, failure: { ...f, url: load.url, at: new Date().toISOString() } });
   const reason = { origin: load.origin, url: load.url, ...f };
   // A query of its own makes each block a new document, not a fragment change.
   const page = `${chrome.runtime.getURL('blocked.html')}?n=${++blocks}#${encodeURIComponent(JSON.stringify(reason))}`;
@@ -137,8 +188,22 @@ async function block(tabId, load, f) {
 function passed(tabId, load, key) {
   const before = load.state;
   load.pass(key);
-  if (load.state === 'valid' && before !== 'valid') load.verdictMs = Date.now() - load.started;
+  if (load.state === 'valid' && before !== 'valid') {
+    load.verdictMs = Date.now() - load.started;
+    // Survives a restart of this worker: the tab's document was proven valid.
+    chrome.storage.session.set({ [`valid:${tabId}`]: load.url }).catch(() => {});
+  }
   badge(tabId, load);
+}
+
+/** The load's deadline: every required check passed by then, or it is blocked. */
+function deadline(tabId, load) {
+  if (loads.get(tabId) !== load || load.failure || load.superseded) return;
+  const missing = REQUIRED.filter((k) => !load.passed.has(k));
+  if (missing.length) {
+    block(tabId, load, failure('DEADLINE', releasePath(load.url, load.origin) || load.url, `every check done within ${CHECK_DEADLINE_MS} ms`,
+      `still open: ${missing.join(', ')}`, 'a load not proven valid in time is blocked (a stalled manifest or page cannot keep it "checking")'));
+  }
 }
 
 /** Verifies the manifest with the pinned certificate; resolves to { manifest, bytes } or null. */
@@ -157,7 +222,7 @@ async function checkManifest(tabId, load, pin) {
         `a signature by the pinned key ${pin.fingerprint}`, e.message));
       return null;
     }
-    const d = decideManifest(pin, manifest);
+    const d = decideManifest(pin, manifest, verifier.compareVersions);
     if (!d.ok) {
       await block(tabId, load, d.failure);
       return null;
@@ -165,6 +230,17 @@ async function checkManifest(tabId, load, pin) {
     if (d.newVersion) await savePin({ ...(await pins())[pin.origin], version: d.newVersion });
     load.app = manifest.app;
     load.version = manifest.version;
+    const current = (await pins())[pin.origin];
+    if (!current.policy || current.policyVersion !== manifest.version) {
+      // A newer signed release: its rules go in before it runs; this document
+      // was served under the old ones, so the tab loads again.
+      await applyRules(pin.origin, manifest);
+      load.superseded = true;
+      clearTimeout(load.timer);
+      await chrome.tabs.reload(tabId).catch(() => {});
+      return null;
+    }
+    load.policy = current.policy;
     passed(tabId, load, 'manifest');
     return { manifest, bytes };
   } catch (e) {
@@ -215,7 +291,7 @@ function describe(p) {
 
 async function checkResource(tabId, load, m, url, type) {
   const path = releasePath(url, load.origin);
-  const what = classify(type, path, m.manifest);
+  const what = classifyRequest(type, path, m.manifest);
   if (what === 'skip' || load.passed.has(url)) return;
   if (what === 'unexpected') {
     return block(tabId, load, failure('UNLISTED', path, 'only files listed in the signed manifest', `a ${type} the release does not contain`));
@@ -250,8 +326,28 @@ async function startLoad(tabId, url, origin, cspHeaders) {
   badge(tabId, load);
   load.documentReady = new Promise((resolve) => { load.resolveDocument = resolve; });
   for (const k of load.required) load.expect(k);
+  load.timer = setTimeout(() => deadline(tabId, load), CHECK_DEADLINE_MS);
   load.manifestReady = checkManifest(tabId, load, pin);
   load.manifestReady.then((m) => m && checkDocument(tabId, load, m, cspHeaders));
+  return load;
+}
+
+/** A load of a tab whose checks this worker did not see (it restarted). */
+async function resumeLoad(tabId, url, origin) {
+  const pin = (await pins())[origin];
+  if (!pin) return null;
+  const load = new Load(origin, url);
+  loads.set(tabId, load);
+  const proven = (await chrome.storage.session.get(`valid:${tabId}`))[`valid:${tabId}`];
+  if (proven !== url || pin.failure) {
+    await block(tabId, load, failure('CHECK_LOST', releasePath(url, origin), 'a load checked from its first response',
+      'the guard restarted before this load was proven valid', 'a check that cannot run counts as failed; reload the page'));
+    return load;
+  }
+  load.pass('document');
+  load.pass('dom');
+  load.documentReady = Promise.resolve(null);
+  load.manifestReady = checkManifest(tabId, load, pin);
   return load;
 }
 
@@ -262,10 +358,12 @@ async function loadsFor(details) {
     await starting.get(details.tabId);
     let load = loads.get(details.tabId);
     if (!load) {
-      // The worker was restarted mid-load: start over from the tab's URL.
+      // This worker was restarted: the tab's document keeps its verdict only
+      // if it had been proven valid; a check cut short cannot run again (its
+      // response headers are gone), so that load is blocked.
       const tab = await chrome.tabs.get(details.tabId).catch(() => null);
       if (!tab || originOf(tab.url) !== origin) return [];
-      load = await startLoad(details.tabId, tab.url, origin, null);
+      load = await resumeLoad(details.tabId, tab.url, origin);
     }
     return load && load.origin === origin ? [[details.tabId, load]] : [];
   }
@@ -281,17 +379,28 @@ const EXTRA_INFO = Object.values(chrome.webRequest.OnHeadersReceivedOptions || {
 
 chrome.webRequest.onHeadersReceived.addListener((details) => {
   if (details.type !== 'main_frame') return;
-  // A redirect is not the document: the load starts with the response it leads to.
-  if (details.statusCode >= 300 && details.statusCode < 400) return;
   const origin = originOf(details.url);
   if (!origin) return;
-  const csp = (details.responseHeaders || [])
-    .filter((h) => h.name.toLowerCase() === 'content-security-policy')
-    .map((h) => h.value);
+  // A redirect is not the document: the load starts with the response it
+  // leads to.  But a 3xx without Location starts no load — Chromium shows
+  // its body — so it is blocked.
+  const noLoad = startsNoLoad(details.statusCode, details.responseHeaders);
+  if (details.statusCode >= 300 && details.statusCode < 400 && !noLoad) return;
   loads.delete(details.tabId);
   // Until the load exists, requests of this tab wait for it (instead of
   // starting a second load from the tab's URL).
-  const started = startLoad(details.tabId, details.url, origin, csp);
+  const started = (async () => {
+    const pin = (await pins())[origin];
+    if (!pin) return null;
+    if (noLoad) {
+      const load = new Load(origin, details.url);
+      loads.set(details.tabId, load);
+      await block(details.tabId, load, failure('NO_LOAD', releasePath(details.url, origin), 'a page, or a redirect with a Location',
+        `HTTP ${details.statusCode} without Location`, 'the browser would show this response, but no load of it could be checked'));
+      return load;
+    }
+    return startLoad(details.tabId, details.url, origin, serverPolicies(details.responseHeaders, pin.policy));
+  })();
   starting.set(details.tabId, started);
   started.finally(() => {
     if (starting.get(details.tabId) === started) starting.delete(details.tabId);
@@ -337,32 +446,89 @@ function blockedOrigin(url) {
 /** The load of the tab a content script runs in, once the service worker has one for `url`. */
 async function loadOfSender(sender, url) {
   const tabId = sender.tab?.id;
-  if (tabId === undefined || sender.frameId !== 0) return null;
+  if (tabId === undefined) return null;
   for (let i = 0; i < 50; i++) {
     const load = loads.get(tabId);
-    if (load && load.url === url) return load;
+    if (load && (load.url === url || sender.frameId !== 0)) return load;
     await new Promise((r) => setTimeout(r, 40));
   }
   return null;
+}
+
+/**
+ * A document of an enrolled origin that no checked load stands for: served
+ * by a service worker or a cache, restored from history, opened before
+ * enrollment, or while this worker was not running.  Blocked.
+ */
+async function unchecked(sender, url, why) {
+  const origin = originOf(url);
+  if (!origin || !(await pins())[origin] || sender.tab?.id === undefined) return;
+  const load = new Load(origin, url);
+  loads.set(sender.tab.id, load);
+  await block(sender.tab.id, load, failure('UNCHECKED_LOAD', releasePath(url, origin), 'a document the guard saw load from the network', why,
+    'only a load checked from its first response may run on an enrolled origin'));
+}
+
+/** The verified bytes of a same-origin frame's page: listed, and hashing to the manifest's value. */
+async function frameDocument(tabId, load, url) {
+  const m = await load.manifestReady;
+  if (!m) return null;
+  const path = releasePath(url, load.origin);
+  const entry = path && m.manifest.files[path];
+  if (!entry) {
+    await block(tabId, load, failure('UNLISTED', path || url, 'frames showing pages of the release', 'a frame the release does not contain'));
+    return null;
+  }
+  const bytes = await fetchBytes(url);
+  if (verifier.sriMatches(entry.integrity, bytes) !== 'matched') {
+    await block(tabId, load, failure('FILE_MISMATCH', path, entry.integrity, verifier.sri(bytes), 'a frame of the page'));
+    return null;
+  }
+  return new TextDecoder().decode(bytes);
 }
 
 async function handle(msg, sender) {
   switch (msg.type) {
     case 'verified-document': {
       const load = await loadOfSender(sender, msg.url);
-      return { text: load ? await load.documentReady : null };
+      if (!load) {
+        await unchecked(sender, msg.url, 'no checked load for this document');
+        return { text: null };
+      }
+      if (load.failure) return { text: null };
+      const text = sender.frameId === 0 ? await load.documentReady : await frameDocument(sender.tab.id, load, msg.url).catch(async (e) => {
+        await block(sender.tab.id, load, failure('RESOURCE_UNAVAILABLE', releasePath(msg.url, load.origin), 'a frame of the page', String(e.message || e)));
+        return null;
+      });
+      const pin = (await pins())[load.origin];
+      return { text, policy: pin?.policy || null, canary: CANARY, canaryMs: CANARY_DEADLINE_MS };
     }
     case 'dom-result': {
       const load = await loadOfSender(sender, msg.url);
       if (!load) return {};
-      const path = releasePath(load.url, load.origin);
+      const path = releasePath(msg.url, load.origin);
       const show = (xs) => xs.slice(0, 3).join(' ') + (xs.length > 3 ? ` (+${xs.length - 3} more)` : '');
       if (msg.extra.length || msg.missing.length) {
         await block(sender.tab.id, load, failure('DOCUMENT_DIFFERS', path, 'the code-bearing elements of the signed page',
           [msg.extra.length ? `extra: ${show(msg.extra)}` : '', msg.missing.length ? `missing: ${show(msg.missing)}` : ''].filter(Boolean).join('; '),
           'the page this tab received differs from the one the server sent the extension'));
-      } else {
+      } else if (msg.canary !== 'refused') {
+        await block(sender.tab.id, load, failure('POLICY_NOT_ENFORCED', path, "the guard's policy enforced in this document (its inline canary refused by it)",
+          msg.canary === 'ran' ? 'the inline canary ran' : 'the browser reported no refusal by the guard\'s policy',
+          'the document did not get the rules (a service worker, a cache, another extension)'));
+      } else if (msg.serviceWorker) {
+        await block(sender.tab.id, load, failure('SERVICE_WORKER', path, 'no service worker', 'the document is controlled by a service worker'));
+      } else if (sender.frameId === 0) {
         passed(sender.tab.id, load, 'dom');
+      }
+      return {};
+    }
+    case 'restored': {
+      // A back/forward-cache restore: the same document again, valid only if its load was.
+      const load = await loadOfSender(sender, msg.url);
+      if (!load || load.state !== 'valid' || load.url !== msg.url) {
+        if (load && load.failure) await block(sender.tab.id, new Load(load.origin, msg.url), load.failure);
+        else await unchecked(sender, msg.url, 'a document restored from the back/forward cache without a valid load');
       }
       return {};
     }
@@ -391,6 +557,7 @@ async function handle(msg, sender) {
       return {};
     }
     case 'forget':
+      await removeRules((await pins())[msg.origin]);
       await forgetPin(msg.origin);
       await syncContentScripts();
       return {};

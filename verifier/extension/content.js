@@ -1,12 +1,17 @@
-// Registered only for enrolled origins, at document_start, before any page
-// script.  It records every code-bearing element the parser inserts (a
-// MutationObserver sees them even if a script removes them again) until
-// parsing ends, then compares them with the verified document's, parsed
-// here with DOMParser.  This checks the document this tab actually
-// received: a server that serves the genuine page to the extension's own
-// fetch and another one to the browser is caught here.
+// Registered only for enrolled origins, in every frame, at document_start,
+// before any page script.  It records every code-bearing element the parser
+// inserts (a MutationObserver sees them even if a script removes them
+// again) until parsing ends, walks the finished tree (shadow roots
+// included), then compares them with the verified document's.  This checks
+// the document this tab actually received: a server that serves the
+// genuine page to the extension's own fetch and another one to the browser
+// is caught here.  Then it proves the guard's policy holds *in this
+// document*: an inline canary must be refused by exactly that policy, and
+// no service worker may control the page.
 (() => {
-  const { collect, diff, elements, signature } = globalThis.sealpostDom;
+  const { diff, elements, signature, parseVerified } = globalThis.sealpostDom;
+  // The URL as the network saw it (no fragment).
+  const here = () => location.href.split('#')[0];
   // Each element once (a subtree is seen again through its children's records),
   // kept even if a script removes it.
   const seen = new Set();
@@ -17,20 +22,55 @@
   if (document.documentElement) for (const el of elements(document.documentElement)) seen.add(el);
   observer.observe(document, { childList: true, subtree: true });
 
+  /**
+   * Proves `policy` holds in this document: an inline event handler (always
+   * compiled in the page's world, under the page's policies) must be refused
+   * by exactly that policy, as a trusted violation report says.  Resolves
+   * 'refused', 'ran' or 'unreported'.
+   */
+  function canary(policy, text, ms) {
+    return new Promise((resolve) => {
+      let timer;
+      const done = (v) => {
+        clearTimeout(timer);
+        document.removeEventListener('securitypolicyviolation', onViolation, true);
+        resolve(v);
+      };
+      const onViolation = (e) => {
+        if (e.isTrusted && policy && e.originalPolicy.trim() === policy && /^script-src/.test(e.effectiveDirective)) done('refused');
+      };
+      document.addEventListener('securitypolicyviolation', onViolation, true);
+      const probe = document.createElement('i');
+      probe.setAttribute('onclick', text);
+      probe.hidden = true;
+      (document.body || document.documentElement).appendChild(probe);
+      probe.click();
+      probe.remove();
+      if (document.documentElement.dataset.sealpostCanary === 'ran') return done('ran');
+      timer = setTimeout(() => done('unreported'), ms);
+    });
+  }
+
   const finish = async () => {
     // 'interactive': the parser is done and deferred/module scripts have not run yet,
     // so what was recorded is the served document, not what the release's code adds.
     take(observer.takeRecords());
     observer.disconnect();
-    const r = await chrome.runtime.sendMessage({ type: 'verified-document', url: location.href });
-    if (!r || !r.ok || typeof r.text !== 'string') return; // failed already, or not enrolled
-    const verified = new DOMParser().parseFromString(r.text, 'text/html');
-    const d = diff([...seen].map(signature), collect(verified.documentElement));
-    await chrome.runtime.sendMessage({ type: 'dom-result', url: location.href, ...d });
+    for (const el of elements(document.documentElement)) seen.add(el);
+    const r = await chrome.runtime.sendMessage({ type: 'verified-document', url: here() });
+    if (!r || !r.ok || typeof r.text !== 'string') return; // failed already (blocked), or not enrolled
+    const verified = parseVerified(r.text);
+    const d = diff([...seen].map(signature), [...elements(verified.documentElement)].map(signature));
+    const result = { ...d, canary: await canary(r.policy, r.canary, r.canaryMs), serviceWorker: !!navigator.serviceWorker?.controller };
+    await chrome.runtime.sendMessage({ type: 'dom-result', url: here(), ...result });
   };
   if (document.readyState === 'loading') {
     document.addEventListener('readystatechange', () => finish(), { once: true });
   } else {
     finish();
   }
+  // Back/forward cache: the same document again; the guard decides whether it may be shown.
+  window.addEventListener('pageshow', (e) => {
+    if (e.persisted) chrome.runtime.sendMessage({ type: 'restored', url: here() });
+  });
 })();

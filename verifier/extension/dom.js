@@ -2,41 +2,92 @@
 // as a classic content script (before content.js) and, for tests, as a
 // module for its side effect: it only defines globalThis.sealpostDom.
 //
-// Code-bearing: scripts (with their text if inline), links, http-equiv
-// metas, base, frames, objects, and any element with an event-handler
-// attribute or a javascript: URL.  Used on the live document and on one
-// that DOMParser made from the verified bytes; elements under <noscript>
-// are skipped (parsed differently with scripting on and off).
+// Code-bearing, in every namespace (HTML, SVG, MathML): scripts (with
+// their text if inline; an SVG <script href> too), links, http-equiv
+// metas, base, frames, objects, templates, SVG animations, any element
+// with an href-like attribute outside HTML, and any element with an
+// event-handler attribute or a javascript: URL.  Shadow roots (declarative
+// ones included) are walked too.  Used on the live document and on one
+// parsed from the verified bytes; only elements under an *HTML* <noscript>
+// are skipped (parsed as markup only with scripting off) — an SVG
+// <noscript> is an ordinary SVG element, and what is inside it runs.
 globalThis.sealpostDom = (() => {
-  const CODE_TAGS = new Set(['script', 'link', 'base', 'iframe', 'frame', 'object', 'embed']);
-  const risky = (a) => /^on/i.test(a.name) || /^\s*javascript:/i.test(a.value);
+  const HTML = 'http://www.w3.org/1999/xhtml';
+  const PREFIX = { 'http://www.w3.org/2000/svg': 'svg:', 'http://www.w3.org/1998/Math/MathML': 'math:' };
+  const CODE_TAGS = new Set(['script', 'link', 'base', 'iframe', 'frame', 'object', 'embed', 'template', 'portal', 'fencedframe']);
+  const SVG_ANIMATION = new Set(['animate', 'set', 'animatemotion', 'animatetransform', 'discard']);
+  // Browsers drop ASCII tab/newline and leading C0/space in URLs: "java\tscript:" is javascript:.
+  const squeeze = (v) => v.replace(/[\u0000-\u0020]/g, '');
+  const risky = (a) => /^on/i.test(a.name) || /javascript:|vbscript:/i.test(squeeze(a.value));
+  const hrefLike = (a) => /(^|:)href$/i.test(a.name) || /^(src|action|formaction|data)$/i.test(a.name);
+
+  function underHtmlNoscript(el) {
+    for (let p = el.parentNode; p; p = p.parentNode) {
+      if (p.nodeType === 1 && p.namespaceURI === HTML && p.localName === 'noscript') return true;
+    }
+    return false;
+  }
 
   function isCodeBearing(el) {
-    if (el.closest('noscript')) return false;
-    if (CODE_TAGS.has(el.localName)) return true;
-    if (el.localName === 'meta' && el.hasAttribute('http-equiv')) return true;
+    if (underHtmlNoscript(el)) return false;
+    const tag = el.localName.toLowerCase();
+    if (CODE_TAGS.has(tag)) return true;
+    if (el.namespaceURI === HTML && tag === 'meta' && el.hasAttribute('http-equiv')) return true;
+    if (el.namespaceURI !== HTML && (SVG_ANIMATION.has(tag) || [...el.attributes].some(hrefLike))) return true;
     return [...el.attributes].some(risky);
   }
 
   function signature(el) {
-    const tag = el.localName;
-    const all = CODE_TAGS.has(tag) || tag === 'meta';
+    const tag = el.localName.toLowerCase();
+    const foreign = el.namespaceURI !== HTML;
+    const all = CODE_TAGS.has(tag) || tag === 'meta' || foreign;
     const attrs = [...el.attributes]
       .filter((a) => all || risky(a))
       .map((a) => `${a.name.toLowerCase()}=${JSON.stringify(a.value)}`)
       .sort();
     const text = tag === 'script' && !el.hasAttribute('src') ? ` text=${JSON.stringify(el.textContent)}` : '';
-    return `<${tag}${attrs.map((a) => ' ' + a).join('')}>${text}`;
+    const where = el.getRootNode() instanceof ShadowRoot ? 'shadow>' : '';
+    return `${where}<${PREFIX[el.namespaceURI] || ''}${tag}${attrs.map((a) => ' ' + a).join('')}>${text}`;
+  }
+
+  /** The shadow root of `el`, open or closed (closed ones only where the extension API is there). */
+  function shadowOf(el) {
+    try {
+      return globalThis.chrome?.dom?.openOrClosedShadowRoot?.(el) || el.shadowRoot || null;
+    } catch {
+      return el.shadowRoot || null;
+    }
+  }
+
+  /** Every element in `root` and below, shadow trees included. */
+  function allElements(root) {
+    const out = [];
+    const walk = (node) => {
+      if (node.nodeType === 1) out.push(node);
+      const shadow = node.nodeType === 1 ? shadowOf(node) : null;
+      if (shadow) walk(shadow);
+      for (let c = node.firstChild; c; c = c.nextSibling) walk(c);
+      // A <template>'s content (not a declarative shadow root: those are attached above).
+      if (node.nodeType === 1 && node.localName === 'template' && node.content) walk(node.content);
+    };
+    walk(root);
+    return out;
   }
 
   /** The code-bearing elements in `root` and below. */
   function elements(root) {
-    return [root, ...root.querySelectorAll('*')].filter(isCodeBearing);
+    return allElements(root).filter(isCodeBearing);
   }
 
   /** Signatures of the code-bearing elements in `root` and below. */
   function collect(root) {
     return elements(root).map(signature);
+  }
+
+  /** A document from verified bytes, with declarative shadow roots attached as the tab's parser does. */
+  function parseVerified(text) {
+    if (typeof Document !== 'undefined' && typeof Document.parseHTMLUnsafe === 'function') return Document.parseHTMLUnsafe(text);
+    return new DOMParser().parseFromString(text, 'text/html');
   }
 
   /** Multiset difference: what `actual` has beyond `expected`, and what it lacks. */
@@ -54,5 +105,5 @@ globalThis.sealpostDom = (() => {
     return { extra, missing };
   }
 
-  return { collect, diff, elements, signature };
+  return { collect, diff, elements, signature, parseVerified };
 })();

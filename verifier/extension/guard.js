@@ -1,0 +1,139 @@
+// sealpost guard v2: what the browser itself enforces on an enrolled origin,
+// and the deadlines that make every check fail closed.  Free of chrome.* so
+// that Node tests it (test/guard.test.mjs).
+//
+// The policy is a fixed template filled only with values that passed a
+// strict pattern: the origin, and the SHA-384 hashes of the release's
+// scripts.  A manifest field can never inject a CSP token or a header.
+import { classify } from './policy.js';
+
+/** Every required check of a load (manifest, document, DOM) must pass within this. */
+export const CHECK_DEADLINE_MS = 4000;
+/** One fetch of the extension (headers and the whole body) must finish within this. */
+export const FETCH_DEADLINE_MS = 3000;
+/** How long the content script waits for the browser to report the canary's violation. */
+export const CANARY_DEADLINE_MS = 1500;
+
+/** The three files the guard itself fetches: the only ones exempt from checks, and only as data. */
+export const GUARD_FILES = ['.well-known/sealpost/manifest.json', '.well-known/sealpost/manifest.json.sig', '.well-known/sealpost/release-cert.asc'];
+
+const ORIGIN = /^https?:\/\/(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?::\d{1,5})?$/;
+const SHA384 = /^sha384-[A-Za-z0-9+/]{64}$/;
+const SCRIPT_PATH = /^(?:[A-Za-z0-9_~-][A-Za-z0-9._~-]*\/)*[A-Za-z0-9_~-][A-Za-z0-9._~-]*\.m?js$/;
+
+/** The inline script the content script inserts: our policy must refuse it. */
+export const CANARY = 'document.documentElement.dataset.sealpostCanary = "ran";';
+
+/**
+ * The Content-Security-Policy the guard adds to every document of an
+ * enrolled origin: scripts only by the hash of a release script (Chromium
+ * matches hash sources against the integrity metadata of external
+ * scripts), wasm compilation, workers from the origin or from blob: (the
+ * shim's pinned worker), nothing inline, no plugins, no <base>, no forms.
+ * Throws on anything that does not look like a release (fail closed).
+ */
+export function releasePolicy(manifest) {
+  const hashes = [];
+  for (const [path, entry] of Object.entries(manifest?.files || {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    if (!SCRIPT_PATH.test(path)) continue;
+    if (!entry || typeof entry.integrity !== 'string' || !SHA384.test(entry.integrity)) {
+      throw new Error(`the release lists ${JSON.stringify(path)} with an integrity that is not one SHA-384 value`);
+    }
+    const source = `'${entry.integrity}'`;
+    if (!hashes.includes(source)) hashes.push(source);
+  }
+  if (!hashes.length) throw new Error('the release lists no script');
+  return [
+    "default-src 'none'",
+    `script-src ${hashes.join(' ')} 'wasm-unsafe-eval'`,
+    "worker-src 'self' blob:",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    "frame-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+/** The headers the guard sets on, or strips from, an enrolled origin's documents. */
+export function documentHeaders(policy) {
+  return [
+    // append: the server's own policies stay enforced too (every CSP a browser receives is).
+    { header: 'content-security-policy', operation: 'append', value: policy },
+    { header: 'integrity-policy', operation: 'set', value: 'blocked-destinations=(script)' },
+    { header: 'cross-origin-opener-policy', operation: 'set', value: 'same-origin' },
+    { header: 'x-content-type-options', operation: 'set', value: 'nosniff' },
+    // Navigation and hints a server could slip in by header.
+    { header: 'refresh', operation: 'remove' },
+    { header: 'link', operation: 'remove' },
+    { header: 'speculation-rules', operation: 'remove' },
+  ];
+}
+
+/**
+ * The declarativeNetRequest rules of one enrolled origin, given the
+ * verified manifest: `ruleId` for its documents (main and sub frames).
+ */
+export function originRules(origin, manifest, ruleId) {
+  if (typeof origin !== 'string' || !ORIGIN.test(origin)) throw new Error(`not an origin: ${JSON.stringify(origin)}`);
+  if (!Number.isInteger(ruleId) || ruleId < 1) throw new Error('bad rule id');
+  const policy = releasePolicy(manifest);
+  return {
+    policy,
+    rules: [{
+      id: ruleId,
+      priority: 1,
+      action: { type: 'modifyHeaders', responseHeaders: documentHeaders(policy) },
+      condition: { urlFilter: `|${origin}/`, resourceTypes: ['main_frame', 'sub_frame'] },
+    }],
+  };
+}
+
+/**
+ * Request classification with nothing exempt under /.well-known/ except
+ * the guard's three files fetched as data: 'check', 'unexpected' or 'skip'.
+ */
+export function classifyRequest(type, path, manifest) {
+  if (path !== null && path.startsWith('.well-known/')) {
+    if (Object.hasOwn(manifest.files, path)) return 'check';
+    if (GUARD_FILES.includes(path) && !['main_frame', 'sub_frame', 'script', 'stylesheet', 'object', 'other'].includes(type)) return 'skip';
+    return type === 'xmlhttprequest' || type === 'image' || type === 'ping' || type === 'media' ? 'skip' : 'unexpected';
+  }
+  return classify(type, path, manifest);
+}
+
+/** A navigation response that starts no load: a 3xx without Location (Chromium shows its body). */
+export function startsNoLoad(statusCode, headers) {
+  if (statusCode < 300 || statusCode >= 400) return false;
+  return !(headers || []).some((h) => h.name.toLowerCase() === 'location' && String(h.value || '').trim() !== '');
+}
+
+/**
+ * The server's CSP headers, without the policy the guard appended (the
+ * browser may show us the headers after our own rule ran).
+ */
+export function serverPolicies(headers, ours) {
+  return (headers || [])
+    .filter((h) => h.name.toLowerCase() === 'content-security-policy')
+    .flatMap((h) => String(h.value).split(','))
+    .map((p) => p.trim())
+    .filter((p) => p && p !== ours);
+}
+
+/** fetch() with a deadline on the whole response, body included. */
+export async function fetchWithin(url, ms = FETCH_DEADLINE_MS, fetchFn = fetch) {
+  const ctl = new AbortController();
+  const timer = setTimeout(() => ctl.abort(new Error(`no complete answer within ${ms} ms`)), ms);
+  try {
+    const r = await fetchFn(url, { cache: 'no-store', credentials: 'omit', redirect: 'error', signal: ctl.signal });
+    if (!r.ok) throw new Error(`${url}: HTTP ${r.status}`);
+    return new Uint8Array(await r.arrayBuffer());
+  } catch (e) {
+    throw ctl.signal.aborted ? new Error(`${url}: ${ctl.signal.reason?.message || 'timed out'}`) : e;
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,87 @@
+// guard.js without a browser: the policy the browser is made to enforce
+// (a fixed template, filled only with checked values), the rules, the
+// fail-closed helpers.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import {
+  CHECK_DEADLINE_MS, FETCH_DEADLINE_MS, GUARD_FILES, classifyRequest, fetchWithin, originRules, releasePolicy, serverPolicies, startsNoLoad,
+} from '../guard.js';
+
+const O = 'http://127.0.0.1:8080';
+const H = (c) => `sha384-${c.repeat(64)}`;
+const manifest = (files) => ({ app: 'a', version: '1.0.0', files });
+
+test('the policy lets exactly the release scripts run, by hash, and nothing inline', () => {
+  const p = releasePolicy(manifest({ 'app.js': { integrity: H('A'), size: 1 }, 'sealpost/w.mjs': { integrity: H('B'), size: 1 }, 'index.html': { integrity: H('C'), size: 1 }, 'style.css': { integrity: H('D'), size: 1 } }));
+  assert.equal(p, [
+    "default-src 'none'", `script-src '${H('A')}' '${H('B')}' 'wasm-unsafe-eval'`, "worker-src 'self' blob:", "style-src 'self'",
+    "img-src 'self' data:", "connect-src 'self'", "frame-src 'self'", "object-src 'none'", "base-uri 'none'", "form-action 'none'", "frame-ancestors 'none'",
+  ].join('; '));
+  assert.doesNotMatch(p, /'unsafe-inline'|'unsafe-eval'|strict-dynamic|nonce/);
+  assert.doesNotMatch(p.split('; ')[1], /'self'/, 'script-src has no self: hashes only');
+});
+
+test('no manifest value can inject a CSP token: bad integrities throw, odd paths are not scripts', () => {
+  for (const integrity of [`${H('A')}' 'unsafe-inline`, `${H('A')};script-src *`, 'sha256-abc', H('A') + ' ', `sha384-${'A'.repeat(63)}`]) {
+    assert.throws(() => releasePolicy(manifest({ 'app.js': { integrity, size: 1 } })), /not one SHA-384/);
+  }
+  // A path with a quote, a semicolon or a space is not taken as a script (its hash never enters the policy).
+  const p = releasePolicy(manifest({ 'a.js': { integrity: H('A'), size: 1 }, "x';.js": { integrity: H('B'), size: 1 }, 'b c.js': { integrity: H('C'), size: 1 } }));
+  assert.ok(!p.includes(H('B')) && !p.includes(H('C')));
+  assert.throws(() => releasePolicy(manifest({ 'index.html': { integrity: H('A'), size: 1 } })), /no script/);
+  assert.throws(() => releasePolicy(null), /no script/);
+});
+
+test('rules: documents of the origin get the policy appended, Integrity-Policy and COOP set, Refresh/Link/Speculation-Rules removed', () => {
+  const { policy, rules } = originRules(O, manifest({ 'app.js': { integrity: H('A'), size: 1 } }), 7);
+  assert.equal(rules.length, 1);
+  const [r] = rules;
+  assert.equal(r.id, 7);
+  assert.deepEqual(r.condition, { urlFilter: `|${O}/`, resourceTypes: ['main_frame', 'sub_frame'] });
+  const h = Object.fromEntries(r.action.responseHeaders.map((x) => [x.header, [x.operation, x.value]]));
+  assert.deepEqual(h['content-security-policy'], ['append', policy]);
+  assert.deepEqual(h['integrity-policy'], ['set', 'blocked-destinations=(script)']);
+  assert.deepEqual(h['cross-origin-opener-policy'], ['set', 'same-origin']);
+  for (const k of ['refresh', 'link', 'speculation-rules']) assert.deepEqual(h[k], ['remove', undefined]);
+  for (const bad of ['http://x/', 'http://a b', "http://x'", 'javascript:alert(1)', 'http://x:1/*', null]) {
+    assert.throws(() => originRules(bad, manifest({ 'app.js': { integrity: H('A'), size: 1 } }), 1), /not an origin/);
+  }
+});
+
+test('nothing under /.well-known/ is exempt except the guard\'s three files, fetched as data', () => {
+  const m = manifest({ 'app.js': { integrity: H('A'), size: 1 } });
+  assert.equal(classifyRequest('script', '.well-known/sealpost/payload.js', m), 'unexpected');
+  assert.equal(classifyRequest('script', '.well-known/evil.js', m), 'unexpected');
+  assert.equal(classifyRequest('sub_frame', '.well-known/sealpost/x.html', m), 'unexpected');
+  for (const f of GUARD_FILES) {
+    assert.equal(classifyRequest('xmlhttprequest', f, m), 'skip');
+    assert.equal(classifyRequest('script', f, m), 'unexpected', `${f} as a script`);
+  }
+  assert.equal(classifyRequest('script', 'app.js', m), 'check');
+});
+
+test('a 3xx without Location starts no load; with one it is a redirect', () => {
+  assert.equal(startsNoLoad(302, []), true);
+  assert.equal(startsNoLoad(301, [{ name: 'Location', value: '' }]), true);
+  assert.equal(startsNoLoad(302, [{ name: 'location', value: '/x' }]), false);
+  assert.equal(startsNoLoad(200, []), false);
+});
+
+test('the server\'s policies are read without the one the guard appended', () => {
+  const ours = "default-src 'none'";
+  assert.deepEqual(serverPolicies([{ name: 'Content-Security-Policy', value: `script-src 'self', ${ours}` }, { name: 'x', value: 'y' }], ours), ["script-src 'self'"]);
+  assert.deepEqual(serverPolicies([], ours), []);
+});
+
+test('deadlines are a few seconds; a stalled body fails within the fetch deadline', async () => {
+  assert.ok(CHECK_DEADLINE_MS >= 1000 && CHECK_DEADLINE_MS <= 10000);
+  assert.ok(FETCH_DEADLINE_MS < CHECK_DEADLINE_MS);
+  const server = createServer((req, res) => { res.writeHead(200, { 'content-length': 100 }); res.write('x'); });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const t0 = Date.now();
+  await assert.rejects(fetchWithin(`http://127.0.0.1:${server.address().port}/`, 300), /within 300 ms/);
+  assert.ok(Date.now() - t0 < 2000);
+  server.closeAllConnections();
+  server.close();
+});
