@@ -1,9 +1,9 @@
-//! sealpost-verifier: checks that a served web app is exactly a signed,
-//! reproducible release.
+//! sealpost-verifier: checks that a served web app is exactly a signed, reproducible release.
+//! Never does I/O: no network, files or printing; every function takes bytes and returns data.
 //!
-//! Synchronous and I/O-free: every function takes bytes and returns data.
-//! Fetching, rebuilding and printing live in the `sealpost-verify` CLI; the
-//! browser extension uses this same crate compiled to wasm.
+//! Synchronous.  Fetching, rebuilding and printing live in the
+//! `sealpost-verify` CLI; the browser extension uses this same crate
+//! compiled to wasm, so the two cannot disagree.
 //!
 //! - [`sri`]: Subresource Integrity per the W3C spec (parse, strongest-hash
 //!   rule, match).

@@ -1,14 +1,14 @@
-//! sealpost-demo: the demo webmail's server.
+//! sealpost-demo: the demo webmail's server (the release bundle, strict headers, a mailbox).
+//! Never sees a key and never decrypts: it stores and returns what the browser encrypted.
 //!
 //! It serves the release bundle (`dist/`) with the headers sealpost needs —
 //! a strict CSP without inline script or eval, the wasm MIME type,
 //! cross-origin isolation, nosniff, no referrer — and a tiny mailbox API
-//! that stores and returns bytes in SQLite.  It never sees a key and never
-//! decrypts: what it stores is what the browser encrypted.  The signed
-//! release manifest is served at `/.well-known/sealpost/manifest.json` (and
-//! `.sig`) for the verifier and the extension, and the release signing
-//! certificate (`--release-cert`) at `/.well-known/sealpost/release-cert.asc`
-//! for the extension's first enrollment (trust on first use).
+//! that stores and returns bytes in SQLite.  The signed release manifest is
+//! served at `/.well-known/sealpost/manifest.json` (and `.sig`) for the
+//! verifier and the extension, and the release signing certificate
+//! (`--release-cert`) at `/.well-known/sealpost/release-cert.asc` for the
+//! extension's first enrollment (trust on first use).
 
 use std::net::SocketAddr;
 use std::path::{Component, Path, PathBuf};

@@ -1,6 +1,8 @@
-//! `sealpost-verify`: checks that a served web app is the signed,
-//! reproducible release.  Exit codes: 0 verified, 1 a mismatch or problem
-//! was found, 2 usage or I/O error (including a server that is down).
+//! `sealpost-verify`: checks that a served web app is the signed, reproducible release.
+//! The I/O around sealpost-verifier (read, fetch, rebuild, print); never a check of its own.
+//!
+//! Exit codes: 0 verified, 1 a mismatch or problem was found, 2 usage or
+//! I/O error (including a server that is down).
 
 mod collect;
 mod provenance;

@@ -1,6 +1,8 @@
-//! WebAssembly bindings of sealpost-verifier, for the browser extension.
-//! Conversion only: every export is one library call.  Errors are thrown
-//! as JS `Error`s with `name = "SealpostVerifyError"` and a stable `code`.
+//! sealpost-verifier-wasm: the wasm-bindgen exports of sealpost-verifier, for the extension.
+//! Conversion only, never a check of its own: every export is one library call.
+//!
+//! Errors are thrown as JS `Error`s with `name = "SealpostVerifyError"` and
+//! a stable `code`.
 #![forbid(unsafe_code)]
 
 use std::collections::BTreeMap;

@@ -1,6 +1,7 @@
-//! WebAssembly bindings of sealpost-core.
+//! sealpost-wasm: the wasm-bindgen exports of sealpost-core, for the npm shim and the demo.
+//! Conversion and errors only, never OpenPGP logic: every operation is one call into the core.
 //!
-//! Conversion and errors only: every operation is one call into the core.
+//! It is the leaf crate that picks sequoia's crypto backend (`crypto-rust`).
 //! Keys are opaque [`Key`] objects (a parsed certificate held in wasm
 //! memory); operations are small builder objects that borrow keys, so a
 //! key passed from JS is never consumed.  Every failure is thrown as a

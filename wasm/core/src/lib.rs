@@ -1,8 +1,8 @@
-//! sealpost-core: a small, strict OpenPGP library on sequoia-openpgp.
+//! sealpost-core: all of sealpost's OpenPGP logic, a small strict library on sequoia-openpgp.
+//! Never: picks a crypto backend (the leaf crate does), depends on wasm-bindgen, or does I/O.
 //!
-//! This crate holds all of sealpost's OpenPGP logic and builds and tests
-//! natively; the wasm crate only converts types.  It selects no crypto
-//! backend: the leaf crate does (`crypto-rust` for wasm).
+//! It builds and tests natively; the wasm crate (`wasm/bindings`) only
+//! converts types, and the platform does any fetching (WKD, for one).
 //!
 //! # Which call to use
 //! - New identity: [`keys::generate`]; store it with [`keys::write_cert`]

@@ -1,7 +1,10 @@
-//! OCB3 authenticated encryption (RFC 7253) behind the API of crates.io's
-//! `ocb3` 0.1, which sequoia-openpgp's pure-Rust backend uses for OpenPGP's
-//! OCB mode (SEIPDv2, RFC 9580 §5.13.2).  The root `Cargo.toml` patches it
-//! in; `README.md` here says why and how it is checked.
+//! OCB3 (RFC 7253) for sequoia's OCB mode, batched for bitsliced software AES.
+//! Never: secret-dependent timing, or unauthenticated plaintext left in a buffer.
+//!
+//! It sits behind the API of crates.io's `ocb3` 0.1, which sequoia-openpgp's
+//! pure-Rust backend uses for OpenPGP's OCB mode (SEIPDv2, RFC 9580
+//! §5.13.2).  The root `Cargo.toml` patches it in; `README.md` here says why
+//! and how it is checked.
 //!
 //! The reason it exists: a bitsliced AES — the constant-time software AES
 //! that a wasm build gets, having no AES instructions — always computes a
