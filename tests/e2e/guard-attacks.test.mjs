@@ -1,0 +1,276 @@
+// sealpost guard v2 under attack.  A hostile proxy stands in front of the
+// genuine demo server on the enrolled origin; it is honest during
+// enrollment and then turns hostile, one attack per test.  Every hostile
+// payload calls a same-origin beacon (/__beacon?<attack>), which the proxy
+// counts.  For each attack two things are asserted: the attacker's code ran
+// 0 times, and the load ended blocked with the expected reason (or, where
+// nothing hostile could run, the genuine release).
+//   SEALPOST_EXTENSION=dir runs the same attacks against another build
+//   (e.g. the guard before v2) to fill the "before" column.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { createServer } from 'node:http';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { repo, serveDemo } from './helpers.mjs';
+
+const extension = process.env.SEALPOST_EXTENSION || join(repo, 'build/extension');
+const siteSrc = process.env.SEALPOST_SITE || join(repo, 'build/site-dev');
+const verifyBin = process.env.SEALPOST_VERIFY || join(repo, 'target/debug/sealpost-verify');
+const releaseCert = join(repo, 'keys/demo-release.cert');
+
+let dir, upstream, proxy, origin, context, extId, page, tabId;
+/** The attack the proxy plays now (null: honest), and the beacon hits per attack. */
+let attack = null;
+const beacons = new Map();
+/** One line per attack, printed at the end (the attack table). */
+const results = [];
+const beacon = (name) => `navigator.sendBeacon('/__beacon?${name}')`;
+const sri = (text) => 'sha384-' + createHash('sha384').update(text).digest('base64');
+
+/**
+ * Hostile changes to the page the browser navigates to (Sec-Fetch-Dest:
+ * document; the extension's own fetch gets the genuine one).  The attacker
+ * is the server, so it also drops its CSP header (csp: null) where that
+ * helps it.
+ */
+const ATTACKS = {
+  'stalled-manifest': { stallManifest: true, csp: null, page: (h) => inject(h, `<script>${beacon('stalled-manifest')}</script>`) },
+  'redirect-without-location': { status: 302, csp: null, page: (h) => inject(h, `<script>${beacon('redirect-without-location')}</script>`) },
+  'svg-noscript-script': { csp: null, page: (h) => inject(h, `<svg><noscript><script>${beacon('svg-noscript-script')}</script><script href="/__payload/svg.js"></script></noscript></svg>`, 'body') },
+  'declarative-shadow-root': { csp: null, page: (h) => inject(h, `<div><template shadowrootmode="open"><script>${beacon('declarative-shadow-root')}</script><iframe src="/__payload/frame.html"></iframe></template></div>`, 'body') },
+  'payload-under-well-known': { csp: null, page: (h) => inject(h, `<script type="module" src="/.well-known/sealpost/p.js" integrity="${sri(PAYLOAD('payload-under-well-known'))}"></script>`) },
+  'unlisted-module-with-integrity': { csp: null, page: (h) => inject(h, `<script type="module" src="/__payload/m.js" integrity="${sri(PAYLOAD('unlisted-module-with-integrity'))}"></script>`) },
+  'csp-extra-host': { csp: "default-src 'none'; script-src 'self' https://cdn.example 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'; worker-src 'self'" },
+  'no-csp-header': { csp: null, page: (h) => inject(h, `<script>${beacon('no-csp-header')}</script>`) },
+  // The same with the server's CSP left in place: only the DOM check can tell.
+  'svg-noscript-split-view': { page: (h) => inject(h, `<svg><noscript><script href="/__payload/svg.js"></script></noscript></svg>`, 'body') },
+  'declarative-shadow-root-split-view': { page: (h) => inject(h, `<div><template shadowrootmode="closed"><script type="module" src="/__payload/m.js"></script></template></div>`, 'body') },
+  'refresh-and-link-headers': { extraHeaders: { refresh: '0; url=/__payload/frame.html', link: '</__payload/m.js>; rel=preload; as=script' } },
+};
+const PAYLOAD = (name) => `${beacon(name)};\n`;
+
+function inject(html, what, where = 'head') {
+  // First thing in <head> (before the stylesheet a parser-blocking script would wait for).
+  return where === 'head' ? html.replace('<head>', `<head>\n${what}`) : html.replace('<body>', `<body>\n${what}`);
+}
+
+function run(cmd, args) {
+  const r = spawnSync(cmd, args, { encoding: 'utf8' });
+  assert.equal(r.status, 0, `${cmd} ${args.join(' ')}: ${r.stderr}`);
+}
+
+async function startProxy() {
+  const server = createServer(async (req, res) => {
+    const url = new URL(req.url, 'http://x');
+    if (url.pathname === '/__beacon') {
+      const name = url.search.slice(1);
+      beacons.set(name, (beacons.get(name) || 0) + 1);
+      res.writeHead(204).end();
+      return;
+    }
+    const a = attack && ATTACKS[attack];
+    if (url.pathname.startsWith('/__payload/') || url.pathname === '/.well-known/sealpost/p.js') {
+      if (url.pathname.endsWith('.html')) {
+        res.writeHead(200, { 'content-type': 'text/html' }).end(`<script>${beacon(attack)}</script>`);
+      } else {
+        res.writeHead(200, { 'content-type': 'text/javascript' }).end(PAYLOAD(attack));
+      }
+      return;
+    }
+    if (a?.stallManifest && url.pathname === '/.well-known/sealpost/manifest.json') {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': 100000 });
+      res.write('{"app":'); // …and never the rest
+      return;
+    }
+    const r = await fetch(new URL(req.url, upstream.url), { headers: { 'sec-fetch-dest': req.headers['sec-fetch-dest'] || '' } });
+    let body = Buffer.from(await r.arrayBuffer());
+    const headers = Object.fromEntries([...r.headers].filter(([k]) => !['content-length', 'content-encoding', 'transfer-encoding', 'connection', 'keep-alive'].includes(k)));
+    let status = r.status;
+    const isDocument = req.headers['sec-fetch-dest'] === 'document' && (url.pathname === '/' || url.pathname === '/index.html');
+    if (a && isDocument) {
+      if (a.page) body = Buffer.from(a.page(body.toString('utf8')));
+      if (a.status) status = a.status;
+      if ('csp' in a) {
+        if (a.csp === null) delete headers['content-security-policy'];
+        else headers['content-security-policy'] = a.csp;
+      }
+      Object.assign(headers, a.extraHeaders || {});
+    }
+    res.writeHead(status, { ...headers, 'content-length': body.length, connection: 'close' });
+    res.end(body);
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  return server;
+}
+
+const sw = async () => context.serviceWorkers()[0] || context.waitForEvent('serviceworker', { timeout: 20000 });
+
+async function popup() {
+  const p = await context.newPage();
+  await p.goto(`chrome-extension://${extId}/popup.html?tab=${tabId}`);
+  await p.waitForSelector('body[data-ready]');
+  return p;
+}
+
+/** Clears the origin's recorded failure (as the popup's button does) without reloading. */
+async function clearRecordedFailure() {
+  await (await sw()).evaluate(async (o) => {
+    const { pins } = await chrome.storage.local.get('pins');
+    if (pins[o]) pins[o].failure = null;
+    await chrome.storage.local.set({ pins });
+  }, origin);
+}
+
+/** Runs `trigger`; the tab must end on a new blocked.html; returns its reason code. */
+async function blocked(trigger) {
+  const before = page.url();
+  await trigger();
+  const deadline = Date.now() + 20000;
+  for (;;) {
+    try {
+      await page.waitForURL((u) => /\/blocked\.html\?n=\d+#/.test(u.href) && u.href !== before, { timeout: Math.max(1, deadline - Date.now()) });
+      break;
+    } catch (e) {
+      if (!/ERR_ABORTED|interrupted by another navigation/.test(e.message) || Date.now() > deadline) throw e;
+    }
+  }
+  await page.waitForSelector('body[data-code]:not([data-code=""])');
+  return { code: await page.textContent('#code'), actual: await page.textContent('#actual'), detail: await page.textContent('#detail') };
+}
+
+async function visit(url) {
+  await page.goto(url).catch((e) => {
+    if (!/ERR_ABORTED|interrupted by another navigation/.test(e.message)) throw e;
+  });
+}
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'sealpost-guard-'));
+  const site = join(dir, 'genuine');
+  cpSync(siteSrc, site, { recursive: true });
+  run(verifyBin, ['manifest', site, '--out', join(site, 'manifest.json'), '--app', 'sealpost-demo', '--release-version', '0.2.0', '--sign-with', join(repo, 'keys/demo-release.key')]);
+  upstream = await serveDemo(site, join(dir, 'mail.sqlite'), { releaseCert });
+  proxy = await startProxy();
+  origin = `http://127.0.0.1:${proxy.address().port}`;
+  context = await chromium.launchPersistentContext(join(dir, 'profile'), {
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: false,
+    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      `--disable-extensions-except=${extension}`, `--load-extension=${extension}`],
+  });
+  extId = new URL((await sw()).url()).host;
+  page = await context.newPage();
+  await page.goto(`${origin}/?probe`);
+  tabId = await (await sw()).evaluate(async (u) => (await chrome.tabs.query({})).find((t) => t.url === u).id, `${origin}/?probe`);
+  // A genuine enrollment, while the proxy is honest.
+  const p = await popup();
+  await p.click('#enroll-preview');
+  await p.waitForSelector('#enroll-confirm:not([hidden])');
+  await p.click('#enroll-trust');
+  await p.waitForSelector('body[data-done="enroll-trust"]');
+  await p.waitForSelector('#state[data-state="valid"]', { timeout: 20000 });
+  await p.close();
+});
+
+after(async () => {
+  for (const line of results) console.log(line);
+  await context?.close();
+  proxy?.closeAllConnections();
+  proxy?.close();
+  await upstream?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+/** Plays `name` against a fresh load; asserts 0 beacon hits and a block with one of `codes`. */
+async function attackCase(name, codes) {
+  attack = name;
+  try {
+    await clearRecordedFailure();
+    const r = await blocked(() => visit(`${origin}/`)).catch((e) => ({ code: `NOT BLOCKED (${e.message.split('\n')[0]})` }));
+    // Give anything that slipped through time to call home.
+    await page.waitForTimeout(500);
+    results.push(`${name}: the attacker's code ran ${beacons.get(name) || 0} times; the load ended ${r.code}`);
+    assert.equal(beacons.get(name) || 0, 0, `${name}: the attacker's code ran`);
+    assert.ok(codes.includes(r.code), `${name}: blocked as ${r.code} (${r.actual} ${r.detail}), expected one of ${codes}`);
+    return r;
+  } finally {
+    attack = null;
+  }
+}
+
+test('a stalled manifest body → blocked within the deadline, nothing hostile ran', async () => {
+  const t0 = Date.now();
+  await attackCase('stalled-manifest', ['DEADLINE', 'MANIFEST_UNAVAILABLE']);
+  assert.ok(Date.now() - t0 < 10000, 'blocked within a few seconds');
+});
+
+test('a 3xx without Location (rendered by Chromium, starts no load) → blocked', async () => {
+  await attackCase('redirect-without-location', ['NO_LOAD']);
+});
+
+test('a script inside an SVG <noscript> → refused by the browser, and blocked', async () => {
+  await attackCase('svg-noscript-script', ['DOCUMENT_DIFFERS', 'UNLISTED', 'PAGE_POLICY']);
+});
+
+test('a script and a frame inside a declarative shadow root → refused, and blocked', async () => {
+  await attackCase('declarative-shadow-root', ['DOCUMENT_DIFFERS', 'UNLISTED', 'PAGE_POLICY']);
+});
+
+test('a module under /.well-known/ with its own valid integrity → refused, and blocked', async () => {
+  await attackCase('payload-under-well-known', ['DOCUMENT_DIFFERS', 'UNLISTED', 'PAGE_POLICY']);
+});
+
+test('an unlisted module carrying its own valid integrity, for the tab only → refused, and blocked', async () => {
+  await attackCase('unlisted-module-with-integrity', ['DOCUMENT_DIFFERS', 'UNLISTED', 'PAGE_POLICY']);
+});
+
+test('the DOM check sees an SVG <noscript> script and a closed declarative shadow root (server CSP kept)', async () => {
+  await attackCase('svg-noscript-split-view', ['DOCUMENT_DIFFERS']);
+  await attackCase('declarative-shadow-root-split-view', ['DOCUMENT_DIFFERS']);
+});
+
+test('a CSP header with an extra script host → blocked', async () => {
+  const r = await attackCase('csp-extra-host', ['PAGE_POLICY']);
+  assert.match(r.actual, /cdn\.example/);
+});
+
+test('no CSP header at all, with an inline script → refused by the guard\'s own policy, and blocked', async () => {
+  await attackCase('no-csp-header', ['PAGE_POLICY', 'DOCUMENT_DIFFERS', 'FILE_MISMATCH']);
+});
+
+test('back to a blocked page → blocked again, nothing hostile ran', async () => {
+  attack = 'no-csp-header';
+  try {
+    await clearRecordedFailure();
+    await blocked(() => visit(`${origin}/`));
+    // The failure stays recorded; history must not bring the page back.
+    const r = await blocked(() => page.goBack().catch(() => {}));
+    assert.ok(['PAGE_POLICY', 'DOCUMENT_DIFFERS', 'FILE_MISMATCH', 'UNCHECKED_LOAD'].includes(r.code), r.code);
+    await page.waitForTimeout(500);
+    assert.equal(beacons.get('no-csp-header') || 0, 0);
+  } finally {
+    attack = null;
+  }
+});
+
+test('Refresh and Link headers are stripped: the genuine release verifies and nothing they name is loaded', async () => {
+  attack = 'refresh-and-link-headers';
+  try {
+    await clearRecordedFailure();
+    await visit(`${origin}/`);
+    const p = await popup();
+    await p.waitForSelector('#state[data-state="valid"]', { timeout: 20000 });
+    await p.close();
+    await page.waitForTimeout(1000);
+    assert.equal(page.url(), `${origin}/`, 'no refresh to the payload');
+    assert.equal(beacons.get('refresh-and-link-headers') || 0, 0);
+  } finally {
+    attack = null;
+  }
+});
