@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // A small static file server for the demo, on 127.0.0.1 only, with the
 // headers sealpost expects a host to send: a strict CSP (no inline script,
-// no eval; wasm allowed), nosniff, no referrer, cross-origin isolation.
+// no eval; wasm allowed), Integrity-Policy (no script without integrity),
+// nosniff, no referrer, cross-origin isolation.
 //   node tools/serve.mjs DIR [--port 8080]      (--port 0 picks a free port)
 // Prints "listening on http://127.0.0.1:PORT/" once ready.
 import { createServer } from 'node:http';
@@ -41,6 +42,7 @@ const server = createServer(async (req, res) => {
     'Content-Security-Policy': CSP,
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'no-referrer',
+    'Integrity-Policy': 'blocked-destinations=(script)',
     'Cross-Origin-Opener-Policy': 'same-origin',
     'Cross-Origin-Embedder-Policy': 'require-corp',
     'Cross-Origin-Resource-Policy': 'same-origin',

@@ -101,3 +101,19 @@ test('an injected inline script is blocked by the CSP', async () => {
     assert.ok(problems.some((p) => /Content Security Policy/i.test(p)), `no CSP report: ${problems}`);
   });
 });
+
+test('a listed script loaded without integrity is refused by the Integrity-Policy header (no guard needed)', async () => {
+  // A page that loads the genuine app.js with no integrity attribute: the CSP
+  // allows 'self', but Integrity-Policy: blocked-destinations=(script) makes
+  // the browser refuse any script fetched without integrity metadata.
+  const dir = tampered((d) => {
+    const p = join(d, 'index.html');
+    writeFileSync(p, readFileSync(p, 'utf8').replace(/<script type="module" src="app\.js" integrity="[^"]*"><\/script>/, '<script type="module" src="app.js"></script>'));
+  });
+  await withSite(dir, async (page, response) => {
+    assert.equal(response.headers()['integrity-policy'], 'blocked-destinations=(script)');
+    await page.waitForTimeout(1500);
+    // Without the header, the genuine app.js runs and the status leaves 'loading'.
+    assert.equal(await page.getAttribute('#status', 'data-state'), 'loading', 'app.js ran without integrity');
+  });
+});

@@ -33,6 +33,10 @@ pub const CSP: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval';
 style-src 'self'; img-src 'self' data:; connect-src 'self'; worker-src 'self'; \
 frame-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
+/// The Integrity-Policy of every response: the browser refuses any script
+/// fetched without integrity metadata (a user without the guard gets this too).
+pub const INTEGRITY_POLICY: &str = "blocked-destinations=(script)";
+
 /// One stored message at most this large (a 16 MiB attachment, encrypted
 /// and armored).
 const MAX_MESSAGE: usize = 32 * 1024 * 1024;
@@ -116,6 +120,8 @@ fn strict(mut response: Response) -> Response {
         ("content-security-policy", CSP),
         ("x-content-type-options", "nosniff"),
         ("referrer-policy", "no-referrer"),
+        // Scripts without integrity metadata are refused by the browser itself.
+        ("integrity-policy", INTEGRITY_POLICY),
         ("cross-origin-opener-policy", "same-origin"),
         ("cross-origin-embedder-policy", "require-corp"),
         ("cross-origin-resource-policy", "same-origin"),
@@ -397,6 +403,13 @@ mod tests {
         );
         assert_eq!(normalize_address("no-at"), None);
         assert_eq!(normalize_address("a b@c"), None);
+    }
+
+    #[test]
+    fn scripts_without_integrity_are_refused_by_the_browser() {
+        assert_eq!(INTEGRITY_POLICY, "blocked-destinations=(script)");
+        let r = strict(Response::new(axum::body::Body::empty()));
+        assert_eq!(r.headers()["integrity-policy"], INTEGRITY_POLICY);
     }
 
     #[test]
