@@ -73,6 +73,24 @@ async function startProxy() {
       res.writeHead(204).end();
       return;
     }
+    if (url.pathname === '/__sw-install') {
+      // Before enrollment: a page that registers a service worker answering every navigation itself.
+      res.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html><script>
+        navigator.serviceWorker.register('/__sw.js', { scope: '/' }).then(() => navigator.serviceWorker.ready).then(() => { document.title = 'sw-ready'; });
+      </script>`);
+      return;
+    }
+    if (url.pathname === '/__sw.js') {
+      res.writeHead(200, { 'content-type': 'text/javascript' }).end(`
+        self.addEventListener('install', () => self.skipWaiting());
+        self.addEventListener('activate', (e) => e.waitUntil(self.clients.claim()));
+        self.addEventListener('fetch', (e) => {
+          if (e.request.mode === 'navigate') {
+            e.respondWith(new Response(${JSON.stringify(`<!doctype html><title>hostile</title><script>${beacon('service-worker')}</script>`)}, { headers: { 'content-type': 'text/html' } }));
+          }
+        });`);
+      return;
+    }
     const a = attack && ATTACKS[attack];
     if (url.pathname.startsWith('/__payload/') || url.pathname === '/.well-known/sealpost/p.js') {
       if (url.pathname.endsWith('.html')) {
@@ -272,5 +290,37 @@ test('Refresh and Link headers are stripped: the genuine release verifies and no
     assert.equal(beacons.get('refresh-and-link-headers') || 0, 0);
   } finally {
     attack = null;
+  }
+});
+
+test('a service worker registered before enrollment is removed by enrolling; the reload is the genuine, checked release', async () => {
+  // A second origin, not enrolled yet: its server installs a service worker first.
+  const proxy2 = await startProxy();
+  const origin2 = `http://127.0.0.1:${proxy2.address().port}`;
+  try {
+    await visit(`${origin2}/__sw-install`);
+    await page.waitForFunction(() => document.title === 'sw-ready', null, { timeout: 10000 }).catch(async (e) => {
+      throw new Error(`${e.message}: ${page.url()} ${await page.evaluate(() => navigator.serviceWorker ? 'sw api' : 'no sw api').catch((x) => x.message)}`);
+    });
+    // The worker now answers navigations of the origin itself (before enrollment, nothing checks them).
+    await visit(`${origin2}/`);
+    assert.equal(await page.title(), 'hostile', 'the service worker serves the origin');
+    const before = beacons.get('service-worker') || 0;
+    const p = await popup();
+    await p.click('#enroll-preview');
+    await p.waitForSelector('#enroll-confirm:not([hidden]), #error:not(:empty)');
+    assert.equal(await p.textContent('#error'), '');
+    await p.click('#enroll-trust');
+    await p.waitForSelector('body[data-done="enroll-trust"]');
+    await p.waitForSelector('#state[data-state="valid"]', { timeout: 20000 });
+    await p.close();
+    await page.waitForTimeout(500);
+    assert.equal((beacons.get('service-worker') || 0) - before, 0, 'the service worker answered a load after enrollment');
+    assert.equal(await page.evaluate(async () => (await navigator.serviceWorker.getRegistrations()).length), 0);
+    assert.equal(await page.evaluate(() => navigator.serviceWorker.controller), null);
+    results.push(`service-worker-before-enrollment: the attacker's code ran ${(beacons.get('service-worker') || 0) - before} times after enrollment; the load ended valid (genuine)`);
+  } finally {
+    proxy2.closeAllConnections();
+    proxy2.close();
   }
 });
