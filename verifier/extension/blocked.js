@@ -7,6 +7,14 @@ const SUMMARY = {
   MANIFEST_SIGNATURE: 'The release manifest is not signed by the key pinned at enrollment.',
   ROLLBACK: 'The site serves an older release than one already seen.',
   APP_CHANGED: 'The site now serves a different application.',
+  DEADLINE: 'The served code could not be proven to be the signed release in time.',
+  MANIFEST_UNAVAILABLE: 'The signed release manifest could not be fetched in time.',
+  NO_LOAD: 'The site answered with a page the guard could not check (a redirect without a target).',
+  UNCHECKED_LOAD: 'This page did not come from a load the guard checked (a service worker, a cache, or history).',
+  POLICY_NOT_ENFORCED: "The guard's code policy is not in force in this page.",
+  SERVICE_WORKER: 'A service worker controls this page.',
+  CHECK_LOST: 'The guard restarted before this page was verified; reload it.',
+  DOCUMENT_DIFFERS: 'The page this tab received differs from the signed release.',
 };
 let reason = {};
 function render() {
