@@ -258,7 +258,7 @@ test('a CSP header with an extra script host → blocked', async () => {
   assert.match(r.actual, /cdn\.example/);
 });
 
-test('no CSP header at all, with an inline script → refused by the guard\'s own policy, and blocked', async () => {
+test("no CSP header at all, with an inline script → refused by the guard's own policy, and blocked", async () => {
   await attackCase('no-csp-header', ['PAGE_POLICY', 'DOCUMENT_DIFFERS', 'FILE_MISMATCH']);
 });
 

@@ -49,7 +49,7 @@ test('rules: documents of the origin get the policy appended, Integrity-Policy a
   }
 });
 
-test('nothing under /.well-known/ is exempt except the guard\'s three files, fetched as data', () => {
+test("nothing under /.well-known/ is exempt except the guard's three files, fetched as data", () => {
   const m = manifest({ 'app.js': { integrity: H('A'), size: 1 } });
   assert.equal(classifyRequest('script', '.well-known/sealpost/payload.js', m), 'unexpected');
   assert.equal(classifyRequest('script', '.well-known/evil.js', m), 'unexpected');
@@ -68,7 +68,7 @@ test('a 3xx without Location starts no load; with one it is a redirect', () => {
   assert.equal(startsNoLoad(200, []), false);
 });
 
-test('the server\'s policies are read without the one the guard appended', () => {
+test("the server's policies are read without the one the guard appended", () => {
   const ours = "default-src 'none'";
   assert.deepEqual(serverPolicies([{ name: 'Content-Security-Policy', value: `script-src 'self', ${ours}` }, { name: 'x', value: 'y' }], ours), ["script-src 'self'"]);
   assert.deepEqual(serverPolicies([], ours), []);
