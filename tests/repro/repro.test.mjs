@@ -30,10 +30,15 @@ function files(dir) {
   return out.sort();
 }
 
+// Both builds are of one commit, read once: the repository can gain commits
+// while the first build runs, and the test compares builds, not commits.
+const commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: repo, encoding: 'utf8' }).trim();
+
 function build(work, where, side) {
   const dir = join(work, where);
   mkdirSync(join(dir, '..'), { recursive: true });
   execFileSync('git', ['clone', '-q', repo, dir]);
+  execFileSync('git', ['checkout', '-q', '--detach', commit], { cwd: dir });
   const home = join(work, `home-${side}`);
   const tmp = join(work, `tmp-${side}`);
   mkdirSync(home, { recursive: true });
