@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -50,6 +50,8 @@ const ATTACKS = {
   // The same with the server's CSP left in place: only the DOM check can tell.
   'svg-noscript-split-view': { page: (h) => inject(h, `<svg><noscript><script href="/__payload/svg.js"></script></noscript></svg>`, 'body') },
   'declarative-shadow-root-split-view': { page: (h) => inject(h, `<div><template shadowrootmode="closed"><script type="module" src="/__payload/m.js"></script></template></div>`, 'body') },
+  // The worker script, altered for the browser only (Sec-Fetch-Dest: worker).
+  'worker-split': { worker: (js) => `fetch('/__beacon?worker-split');\n${js}` },
   'refresh-and-link-headers': { extraHeaders: { refresh: '0; url=/__payload/frame.html', link: '</__payload/m.js>; rel=preload; as=script' } },
 };
 const PAYLOAD = (name) => `${beacon(name)};\n`;
@@ -110,6 +112,9 @@ async function startProxy() {
     const headers = Object.fromEntries([...r.headers].filter(([k]) => !['content-length', 'content-encoding', 'transfer-encoding', 'connection', 'keep-alive'].includes(k)));
     let status = r.status;
     const isDocument = req.headers['sec-fetch-dest'] === 'document' && (url.pathname === '/' || url.pathname === '/index.html');
+    if (a?.worker && req.headers['sec-fetch-dest'] === 'worker' && url.pathname === '/sealpost/worker.js') {
+      body = Buffer.from(a.worker(body.toString('utf8')));
+    }
     if (a && isDocument) {
       if (a.page) body = Buffer.from(a.page(body.toString('utf8')));
       if (a.status) status = a.status;
@@ -323,4 +328,46 @@ test('a service worker registered before enrollment is removed by enrolling; the
     proxy2.closeAllConnections();
     proxy2.close();
   }
+});
+
+test('the worker script split-served (altered for the browser, genuine for the guard) is not refused', { todo: 'open until the shim pins its worker (issue 19): Chromium checks a module worker against no hash and no Integrity-Policy' }, async () => {
+  attack = 'worker-split';
+  try {
+    await clearRecordedFailure();
+    await visit(`${origin}/`);
+    await page.waitForTimeout(3000);
+    const ran = beacons.get('worker-split') || 0;
+    results.push(`worker-split (open): the attacker's code ran ${ran} times; the page ${/blocked\.html/.test(page.url()) ? 'ended blocked' : 'stayed'}`);
+    assert.equal(ran, 0, "the altered worker ran");
+  } finally {
+    attack = null;
+  }
+});
+
+test('a newer signed release gets its rules before it runs: the first load is refused by the old ones, the reload verifies', async () => {
+  // Release 0.2.1: app.js changed (so its hash is new), the page's integrity with it, re-signed.
+  const next = join(dir, 'next');
+  cpSync(join(dir, 'genuine'), next, { recursive: true });
+  const oldSri = sri(readFileSync(join(next, 'app.js')));
+  writeFileSync(join(next, 'app.js'), readFileSync(join(next, 'app.js'), 'utf8') + '\n// release 0.2.1\n');
+  const newSri = sri(readFileSync(join(next, 'app.js')));
+  const html = readFileSync(join(next, 'index.html'), 'utf8');
+  assert.ok(html.includes(oldSri));
+  writeFileSync(join(next, 'index.html'), html.replace(oldSri, newSri));
+  run(verifyBin, ['manifest', next, '--out', join(next, 'manifest.json'), '--app', 'sealpost-demo', '--release-version', '0.2.1', '--sign-with', join(repo, 'keys/demo-release.key')]);
+  await upstream.close();
+  upstream = await serveDemo(next, join(dir, 'mail.sqlite'), { releaseCert });
+  await clearRecordedFailure();
+  const policyOf = () => sw().then((w) => w.evaluate(async (o) => (await chrome.storage.local.get('pins')).pins[o].policy, origin));
+  assert.ok(!(await policyOf()).includes(newSri), 'the old rules do not allow the new app.js');
+  const t0 = Date.now();
+  await visit(`${origin}/`);
+  const p = await popup();
+  await p.waitForSelector('#state[data-state="valid"]', { timeout: 20000 });
+  const ms = Date.now() - t0;
+  assert.match(await p.textContent('#state'), /0\.2\.1/);
+  await p.close();
+  assert.ok((await policyOf()).includes(newSri), 'the new rules allow the new app.js');
+  await page.waitForSelector('#status[data-state="ok"]', { timeout: 20000 });
+  results.push(`new release 0.2.1: runnable (verified, under its own rules) ${ms} ms after the navigation began`);
 });
