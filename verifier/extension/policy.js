@@ -47,27 +47,15 @@ export function classify(type, path, manifest) {
   return CODE_TYPES.has(type) ? 'unexpected' : 'skip';
 }
 
-function parseVersion(v) {
-  const m = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$/.exec(String(v));
-  return m ? m.slice(1).map(Number) : null;
-}
-
-/** -1, 0 or 1; throws on a version that is not MAJOR.MINOR.PATCH. */
-export function compareVersions(a, b) {
-  const x = parseVersion(a);
-  const y = parseVersion(b);
-  if (!x || !y) throw new Error(`not a MAJOR.MINOR.PATCH version: ${x ? b : a}`);
-  for (let i = 0; i < 3; i++) if (x[i] !== y[i]) return x[i] < y[i] ? -1 : 1;
-  return 0;
-}
-
 /**
  * Whether a manifest whose signature verified with the pinned certificate
  * may be used: same app, and no rollback below the highest version seen.
  * Returns { ok: true, newVersion } (newVersion set when the pin ratchets
- * forward) or { ok: false, failure }.
+ * forward) or { ok: false, failure }.  `compareVersions` is the verifier
+ * wasm's (-1, 0 or 1; throws on a version that is not MAJOR.MINOR.PATCH):
+ * the library's own, so the two cannot disagree.
  */
-export function decideManifest(pin, manifest) {
+export function decideManifest(pin, manifest, compareVersions) {
   if (manifest.app !== pin.app) {
     return { ok: false, failure: failure('APP_CHANGED', 'manifest.json', pin.app, manifest.app) };
   }

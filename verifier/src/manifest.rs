@@ -124,6 +124,12 @@ pub fn parse_version(v: &str) -> Result<(u64, u64, u64)> {
     }
 }
 
+/// Orders two release versions (`MAJOR.MINOR.PATCH`, numerically): the one
+/// comparison behind the rollback ratchet, here and in the extension.
+pub fn compare_versions(a: &str, b: &str) -> Result<std::cmp::Ordering> {
+    Ok(parse_version(a)?.cmp(&parse_version(b)?))
+}
+
 impl Manifest {
     /// A manifest with no files yet.
     pub fn new(app: &str, version: &str) -> Result<Self> {
@@ -350,6 +356,17 @@ mod tests {
     #[test]
     fn versions() {
         assert!(parse_version("1.2.10").unwrap() > parse_version("1.2.9").unwrap());
+        use std::cmp::Ordering::*;
+        for (a, b, want) in [
+            ("2.0.0", "10.0.0", Less),
+            ("1.2.3", "1.2.3", Equal),
+            ("1.10.0", "1.4.2", Greater),
+            ("0.0.1", "0.0.0", Greater),
+        ] {
+            assert_eq!(compare_versions(a, b).unwrap(), want, "{a} vs {b}");
+        }
+        let e = compare_versions("1.2.3", "01.2.3").unwrap_err();
+        assert_eq!(e.code, ErrorCode::BadManifest);
         for bad in [
             "1.2",
             "1.2.3.4",

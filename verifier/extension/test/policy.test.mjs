@@ -1,12 +1,21 @@
 // The extension's decisions (policy.js), without a browser: the load state
 // machine (failure is absorbing), manifest pinning rules, request
-// classification and URL → release path mapping.
+// classification and URL → release path mapping.  The version comparison
+// is the verifier wasm's, from the built extension (`make build-dev`).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Load, REQUIRED, classify, compareVersions, decideManifest, failure, releasePath } from '../policy.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Load, REQUIRED, classify, decideManifest, failure, releasePath } from '../policy.js';
 import '../dom.js';
 
 const { diff } = globalThis.sealpostDom;
+
+const extension = process.env.SEALPOST_EXTENSION || fileURLToPath(new URL('../../../build/extension', import.meta.url));
+const verifier = await import(pathToFileURL(join(extension, 'pkg/sealpost_verifier_wasm.js')).href);
+verifier.initSync({ module: readFileSync(join(extension, 'pkg/sealpost_verifier_wasm_bg.wasm')) });
+const { compareVersions } = verifier;
 
 const O = 'http://127.0.0.1:8080';
 
@@ -61,17 +70,20 @@ test('failure is absorbing: no pass, expectation or second failure changes it', 
 
 test('manifests: same app, no rollback, the pin ratchets forward', () => {
   const pin = { app: 'sealpost-demo', version: '1.4.2' };
-  assert.deepEqual(decideManifest(pin, { app: 'sealpost-demo', version: '1.4.2' }), { ok: true, newVersion: null });
-  assert.deepEqual(decideManifest(pin, { app: 'sealpost-demo', version: '1.10.0' }), { ok: true, newVersion: '1.10.0' });
-  const back = decideManifest(pin, { app: 'sealpost-demo', version: '1.4.1' });
+  const decide = (m) => decideManifest(pin, m, compareVersions);
+  assert.deepEqual(decide({ app: 'sealpost-demo', version: '1.4.2' }), { ok: true, newVersion: null });
+  assert.deepEqual(decide({ app: 'sealpost-demo', version: '1.10.0' }), { ok: true, newVersion: '1.10.0' });
+  const back = decide({ app: 'sealpost-demo', version: '1.4.1' });
   assert.equal(back.ok, false);
   assert.equal(back.failure.code, 'ROLLBACK');
   assert.equal(back.failure.actual, '1.4.1');
-  assert.equal(decideManifest(pin, { app: 'other', version: '9.0.0' }).failure.code, 'APP_CHANGED');
-  assert.equal(decideManifest(pin, { app: 'sealpost-demo', version: '1.4' }).failure.code, 'BAD_MANIFEST');
+  assert.equal(decide({ app: 'other', version: '9.0.0' }).failure.code, 'APP_CHANGED');
+  for (const bad of ['1.4', '+1.4.2', '1.4.2-rc1']) {
+    assert.equal(decide({ app: 'sealpost-demo', version: bad }).failure.code, 'BAD_MANIFEST', bad);
+  }
   assert.equal(compareVersions('2.0.0', '10.0.0'), -1, 'numeric, not lexical');
   assert.equal(compareVersions('1.2.3', '1.2.3'), 0);
-  assert.throws(() => compareVersions('01.2.3', '1.2.3'));
+  assert.throws(() => compareVersions('01.2.3', '1.2.3'), { code: 'BAD_MANIFEST' });
 });
 
 test('requests: listed files are checked, unlisted code is a failure, data is skipped', () => {

@@ -84,6 +84,13 @@ pub fn verify_manifest(
     plain(&m)
 }
 
+/// Orders two release versions (`MAJOR.MINOR.PATCH`): -1, 0 or 1.  Throws
+/// `BAD_MANIFEST` for anything else.  The extension's rollback ratchet.
+#[wasm_bindgen(js_name = compareVersions)]
+pub fn compare_versions(a: &str, b: &str) -> Result<i32, JsValue> {
+    Ok(manifest::compare_versions(a, b).map_err(from_lib)? as i32)
+}
+
 /// Compares served files with a manifest (already verified).  `served` is
 /// an array of `{ path, integrity, size, content?: Uint8Array,
 /// cspHeaders?: string[] }`.

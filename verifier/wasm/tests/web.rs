@@ -133,3 +133,12 @@ fn signed_manifest_and_check() {
     let r = check_served(&bytes, served(b"console.log(2)"), None).unwrap();
     assert_eq!(get(&r, "verified").as_bool(), Some(false));
 }
+
+#[wasm_bindgen_test]
+fn versions_compare_numerically_and_refuse_other_forms() {
+    assert_eq!(compare_versions("2.0.0", "10.0.0").unwrap(), -1);
+    assert_eq!(compare_versions("1.2.3", "1.2.3").unwrap(), 0);
+    assert_eq!(compare_versions("1.10.0", "1.4.2").unwrap(), 1);
+    let e = compare_versions("01.2.3", "1.2.3").unwrap_err();
+    assert_eq!(get(&e, "code").as_string().as_deref(), Some("BAD_MANIFEST"));
+}
