@@ -15,7 +15,7 @@
 // a document the guard did not see load is blocked.
 import init, * as verifier from './pkg/sealpost_verifier_wasm.js';
 import { Load, REQUIRED, decideManifest, failure, releasePath } from './policy.js';
-import { CANARY, CANARY_DEADLINE_MS, CHECK_DEADLINE_MS, classifyRequest, fetchWithin, originRules, serverPolicies, startsNoLoad } from './guard.js';
+import { CANARY, CANARY_DEADLINE_MS, CHECK_DEADLINE_MS, classifyRequest, fetchWithin, originRules, ruleIds, serverPolicies, startsNoLoad } from './guard.js';
 
 const ready = init({ module_or_path: new URL('./pkg/sealpost_verifier_wasm_bg.wasm', import.meta.url) });
 const WELL_KNOWN = '/.well-known/sealpost/';
@@ -104,13 +104,13 @@ async function applyRules(origin, manifest) {
   let ruleId = pin?.ruleId;
   if (!ruleId) for (ruleId = 1; used.has(ruleId); ruleId++);
   const { policy, rules } = originRules(origin, manifest, ruleId);
-  await chrome.declarativeNetRequest.updateDynamicRules({ removeRuleIds: [ruleId], addRules: rules });
+  await chrome.declarativeNetRequest.updateDynamicRules({ removeRuleIds: ruleIds(ruleId), addRules: rules });
   await savePin({ ...(await pins())[origin], ruleId, policy, policyVersion: manifest.version });
   return policy;
 }
 
 async function removeRules(pin) {
-  if (pin?.ruleId) await chrome.declarativeNetRequest.updateDynamicRules({ removeRuleIds: [pin.ruleId] });
+  if (pin?.ruleId) await chrome.declarativeNetRequest.updateDynamicRules({ removeRuleIds: ruleIds(pin.ruleId) });
 }
 
 /** Service workers and Cache Storage of the origin: a cached document never reaches the rules. */

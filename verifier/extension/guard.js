@@ -73,23 +73,49 @@ export function documentHeaders(policy) {
   ];
 }
 
+/** Rules per enrolled origin: ids RULES_PER_ORIGIN * n … RULES_PER_ORIGIN * n + 2 for its slot n ≥ 1. */
+export const RULES_PER_ORIGIN = 10;
+
+/** The rule ids of slot `n`. */
+export function ruleIds(n) {
+  return [0, 1, 2].map((k) => n * RULES_PER_ORIGIN + k);
+}
+
 /**
- * The declarativeNetRequest rules of one enrolled origin, given the
- * verified manifest: `ruleId` for its documents (main and sub frames).
+ * The declarativeNetRequest rules of one enrolled origin (slot `n`), given
+ * the verified manifest: the headers of its documents (main and sub
+ * frames); and for an https origin, its twins sent to it — the http://
+ * twin upgraded to https, the trailing-dot host redirected to the host —
+ * so that no unchecked look-alike of the origin loads.
  */
-export function originRules(origin, manifest, ruleId) {
+export function originRules(origin, manifest, n) {
   if (typeof origin !== 'string' || !ORIGIN.test(origin)) throw new Error(`not an origin: ${JSON.stringify(origin)}`);
-  if (!Number.isInteger(ruleId) || ruleId < 1) throw new Error('bad rule id');
+  if (!Number.isInteger(n) || n < 1 || n > 100000) throw new Error('bad rule slot');
   const policy = releasePolicy(manifest);
-  return {
-    policy,
-    rules: [{
-      id: ruleId,
-      priority: 1,
-      action: { type: 'modifyHeaders', responseHeaders: documentHeaders(policy) },
-      condition: { urlFilter: `|${origin}/`, resourceTypes: ['main_frame', 'sub_frame'] },
-    }],
-  };
+  const [headersId, httpId, dotId] = ruleIds(n);
+  const rules = [{
+    id: headersId,
+    priority: 1,
+    action: { type: 'modifyHeaders', responseHeaders: documentHeaders(policy) },
+    condition: { urlFilter: `|${origin}/`, resourceTypes: ['main_frame', 'sub_frame'] },
+  }];
+  const u = new URL(origin);
+  if (u.protocol === 'https:') {
+    const hostPort = u.host;
+    rules.push({
+      id: httpId,
+      priority: 2,
+      action: { type: 'upgradeScheme' },
+      condition: { urlFilter: `|http://${hostPort}/`, resourceTypes: ['main_frame', 'sub_frame'] },
+    });
+    rules.push({
+      id: dotId,
+      priority: 2,
+      action: { type: 'redirect', redirect: { transform: { host: u.hostname } } },
+      condition: { urlFilter: `|https://${u.hostname}.${u.port ? ':' + u.port : ''}/`, resourceTypes: ['main_frame', 'sub_frame'] },
+    });
+  }
+  return { policy, rules };
 }
 
 /**

@@ -35,9 +35,9 @@ test('no manifest value can inject a CSP token: bad integrities throw, odd paths
 
 test('rules: documents of the origin get the policy appended, Integrity-Policy and COOP set, Refresh/Link/Speculation-Rules removed', () => {
   const { policy, rules } = originRules(O, manifest({ 'app.js': { integrity: H('A'), size: 1 } }), 7);
-  assert.equal(rules.length, 1);
+  assert.equal(rules.length, 1, 'an http origin has no twins to send over');
   const [r] = rules;
-  assert.equal(r.id, 7);
+  assert.equal(r.id, 70);
   assert.deepEqual(r.condition, { urlFilter: `|${O}/`, resourceTypes: ['main_frame', 'sub_frame'] });
   const h = Object.fromEntries(r.action.responseHeaders.map((x) => [x.header, [x.operation, x.value]]));
   assert.deepEqual(h['content-security-policy'], ['append', policy]);
@@ -47,6 +47,15 @@ test('rules: documents of the origin get the policy appended, Integrity-Policy a
   for (const bad of ['http://x/', 'http://a b', "http://x'", 'javascript:alert(1)', 'http://x:1/*', null]) {
     assert.throws(() => originRules(bad, manifest({ 'app.js': { integrity: H('A'), size: 1 } }), 1), /not an origin/);
   }
+});
+
+test('an https origin: its http:// twin is upgraded and its trailing-dot twin redirected to it', () => {
+  const { rules } = originRules('https://mail.example:8443', manifest({ 'app.js': { integrity: H('A'), size: 1 } }), 3);
+  assert.deepEqual(rules.map((r) => r.id), [30, 31, 32]);
+  assert.deepEqual(rules[1].action, { type: 'upgradeScheme' });
+  assert.equal(rules[1].condition.urlFilter, '|http://mail.example:8443/');
+  assert.deepEqual(rules[2].action, { type: 'redirect', redirect: { transform: { host: 'mail.example' } } });
+  assert.equal(rules[2].condition.urlFilter, '|https://mail.example.:8443/');
 });
 
 test("nothing under /.well-known/ is exempt except the guard's three files, fetched as data", () => {
