@@ -496,6 +496,15 @@ async function handle(msg, sender) {
         return { text: null };
       }
       if (load.failure) return { text: null };
+      if (sender.frameId === 0) {
+        // The verdict belongs to one document: the first that asks for this load.
+        if (load.documentId && load.documentId !== sender.documentId) {
+          await block(sender.tab.id, load, failure('UNCHECKED_LOAD', releasePath(msg.url, load.origin), 'one document per checked load',
+            'a second document claims this load', 'a verdict is keyed by the document it was made for'));
+          return { text: null };
+        }
+        load.documentId = sender.documentId;
+      }
       const text = sender.frameId === 0 ? await load.documentReady : await frameDocument(sender.tab.id, load, msg.url).catch(async (e) => {
         await block(sender.tab.id, load, failure('RESOURCE_UNAVAILABLE', releasePath(msg.url, load.origin), 'a frame of the page', String(e.message || e)));
         return null;
@@ -506,6 +515,8 @@ async function handle(msg, sender) {
     case 'dom-result': {
       const load = await loadOfSender(sender, msg.url);
       if (!load) return {};
+      // A late report of an earlier document of this tab decides nothing for this load.
+      if (sender.frameId === 0 && load.documentId !== sender.documentId) return {};
       const path = releasePath(msg.url, load.origin);
       const show = (xs) => xs.slice(0, 3).join(' ') + (xs.length > 3 ? ` (+${xs.length - 3} more)` : '');
       if (msg.extra.length || msg.missing.length) {
@@ -526,7 +537,7 @@ async function handle(msg, sender) {
     case 'restored': {
       // A back/forward-cache restore: the same document again, valid only if its load was.
       const load = await loadOfSender(sender, msg.url);
-      if (!load || load.state !== 'valid' || load.url !== msg.url) {
+      if (!load || load.state !== 'valid' || load.url !== msg.url || load.documentId !== sender.documentId) {
         if (load && load.failure) await block(sender.tab.id, new Load(load.origin, msg.url), load.failure);
         else await unchecked(sender, msg.url, 'a document restored from the back/forward cache without a valid load');
       }
