@@ -11,6 +11,21 @@ use sequoia_openpgp as openpgp;
 use crate::error::{Error, ErrorCode, Result};
 use crate::policy::Policy;
 
+/// Whether this secret key material is a GnuPG stub rather than a secret:
+/// GNU-dummy S2K (mode 1001, the primary of `gpg --export-secret-subkeys`),
+/// divert-to-card (mode 1002, the secret is on a smartcard), or any other
+/// private or unknown S2K we cannot open.  A stub is neither locked nor
+/// unlocked: it is skipped when choosing keys, locking or unlocking.
+pub(crate) fn is_stub(secret: &openpgp::packet::key::SecretKeyMaterial) -> bool {
+    match secret {
+        openpgp::packet::key::SecretKeyMaterial::Encrypted(e) => matches!(
+            e.s2k(),
+            openpgp::crypto::S2K::Private { .. } | openpgp::crypto::S2K::Unknown { .. }
+        ),
+        _ => false,
+    }
+}
+
 /// Makes a key pair from a key with secret material, trying `passphrases`
 /// if the material is encrypted.
 pub(crate) fn keypair(

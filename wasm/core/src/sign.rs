@@ -44,7 +44,9 @@ pub struct SignOptions<'a> {
 }
 
 /// One key pair per signer cert: its first valid, alive, non-revoked
-/// signing-capable key with secret material.
+/// signing-capable key with real secret material (a GnuPG stub, such as
+/// the offline primary of `gpg --export-secret-subkeys`, is passed over for
+/// a signing subkey).
 pub(crate) fn signing_keypairs(
     certs: &[Cert],
     passphrases: &[Password],
@@ -60,7 +62,7 @@ pub(crate) fn signing_keypairs(
             .alive()
             .revoked(false)
             .for_signing()
-            .next()
+            .find(|ka| !secret::is_stub(ka.key().secret()))
             .ok_or_else(|| {
                 Error::new(
                     ErrorCode::NoUsableKey,

@@ -325,3 +325,156 @@ fn a_gnu_dummy_stub_cannot_decrypt_cve_2015_8013() {
     );
     assert!(sig.is_ok(), "{:?}", sig.err());
 }
+
+/// Issue 26, item 1: keys exported with `gpg --export-secret-subkeys` (the
+/// "offline primary key" setup: the primary's secret is a GNU-dummy stub, or
+/// a divert-to-card stub for a key on a smartcard) sign, inline-sign,
+/// decrypt and encrypt-and-sign with their subkeys, unprotected and
+/// passphrase-locked.  The stubs are not counted as locked secrets.  Before
+/// the fix the unprotected export read as locked, unlocking it failed
+/// (UNSUPPORTED: "a stub"), and signing picked the stubbed primary.
+#[test]
+fn gpg_offline_primary_keys_work_with_their_subkeys() {
+    use common::gpg::divert_to_card;
+    use sealpost_core::ErrorCode;
+    let p = policy();
+    for passphrase in ["", PASS] {
+        let locked = !passphrase.is_empty();
+        let g = Gpg::new();
+        let (export, fpr) = g.offline_primary("Offline <offline@example.org>", passphrase);
+        let (listing, _) = g.run(&["--with-colons", "--list-keys", &fpr], b"");
+        let fprs: Vec<String> = String::from_utf8(listing)
+            .unwrap()
+            .lines()
+            .filter(|l| l.starts_with("fpr:"))
+            .map(|l| l.split(':').nth(9).unwrap().to_string())
+            .collect();
+        let (sign_fpr, enc_fpr) = (fprs[1].clone(), fprs[2].clone());
+        let plain = g.file("plain.txt", MSG);
+        let plain = plain.to_str().unwrap();
+        for (stub, bytes) in [
+            ("gnu-dummy", export.clone()),
+            ("divert-to-card", divert_to_card(&export)),
+        ] {
+            let what = format!("{stub}, locked={locked}");
+            let key = keys::read_cert(&bytes).unwrap_or_else(|e| panic!("{what}: {e}"));
+            assert_eq!(key.fingerprint().to_hex(), fpr);
+            // The stub is no secret: locked only if a real secret is.
+            assert_eq!(keys::is_locked(&key), locked, "{what}");
+            let info = keys::inspect(&key, &p);
+            assert_eq!(info.is_locked, locked, "{what}");
+            let primary = info.keys.iter().find(|k| k.primary).unwrap();
+            assert!(!primary.has_secret && !primary.secret_locked, "{what}");
+            assert!(
+                info.keys
+                    .iter()
+                    .filter(|k| !k.primary)
+                    .all(|k| k.has_secret && k.secret_locked == locked),
+                "{what}"
+            );
+            // Unlocking opens the real secrets and leaves the stub alone;
+            // a wrong passphrase is still BAD_PASSPHRASE.
+            let unlocked =
+                keys::unlock(&key, &pw(PASS), &p).unwrap_or_else(|e| panic!("{what}: {e}"));
+            assert!(!keys::is_locked(&unlocked), "{what}");
+            if locked {
+                let e = keys::unlock(&key, &pw("wrong"), &p).unwrap_err();
+                assert_eq!(e.code(), ErrorCode::BadPassphrase, "{what}: {e}");
+                // Without a passphrase, signing says the key is locked.
+                let e = sign(
+                    MSG,
+                    &SignOptions {
+                        signers: std::slice::from_ref(&key),
+                        passphrases: &[],
+                        mode: SignMode::Detached,
+                        text: false,
+                        armor: true,
+                        policy: &p,
+                    },
+                )
+                .unwrap_err();
+                assert_eq!(e.code(), ErrorCode::KeyLocked, "{what}: {e}");
+            }
+            let pass = [pw(PASS)];
+            // The locked key with its passphrase, and the unlocked copy.
+            for (k, passes) in [(&key, &pass[..]), (&unlocked, &[][..])] {
+                // Detached and inline signatures, made with the signing subkey.
+                for mode in [SignMode::Detached, SignMode::Inline] {
+                    let sig = sign(
+                        MSG,
+                        &SignOptions {
+                            signers: std::slice::from_ref(k),
+                            passphrases: passes,
+                            mode,
+                            text: false,
+                            armor: true,
+                            policy: &p,
+                        },
+                    )
+                    .unwrap_or_else(|e| panic!("{what} {mode:?}: {e}"));
+                    let status = if mode == SignMode::Detached {
+                        let s = g.file("sig.asc", &sig);
+                        g.run(&["--verify", s.to_str().unwrap(), plain], b"").1
+                    } else {
+                        let (out, status) = g.run(&["--decrypt"], &sig);
+                        assert_eq!(out, MSG);
+                        status
+                    };
+                    assert!(
+                        status.contains(&format!("VALIDSIG {sign_fpr}")) && status.contains(&fpr),
+                        "{what} {mode:?}: {status}"
+                    );
+                }
+                // Decrypt what gpg encrypted to the encryption subkey.
+                let (ct, _) = g.run(&["--encrypt", "-r", &fpr, "-o", "-", plain], b"");
+                let out = decrypt(&ct, &dec(std::slice::from_ref(k), &[], passes, &p))
+                    .unwrap_or_else(|e| panic!("{what}: {e}"));
+                assert_eq!(out.data, MSG, "{what}");
+                // Encrypt and sign: gpg decrypts and verifies.
+                let ct = encrypt(
+                    MSG,
+                    &EncryptOptions {
+                        recipients: &[keys::public_cert(k)],
+                        passwords: &[],
+                        signers: std::slice::from_ref(k),
+                        signer_passphrases: passes,
+                        armor: true,
+                        force_aead: false,
+                        text: false,
+                        policy: &p,
+                    },
+                )
+                .unwrap_or_else(|e| panic!("{what}: {e}"));
+                let (out, status) = g.run(&["--decrypt"], &ct);
+                assert_eq!(out, MSG, "{what}");
+                assert!(
+                    status.contains(&format!("VALIDSIG {sign_fpr}"))
+                        && status.contains(&enc_fpr[24..]),
+                    "{what}: {status}"
+                );
+                // And sealpost reads its own: decrypted with the subkey, the
+                // signature valid against the public certificate.
+                let cert = keys::public_cert(k);
+                let out = decrypt(
+                    &ct,
+                    &dec(
+                        std::slice::from_ref(k),
+                        std::slice::from_ref(&cert),
+                        passes,
+                        &p,
+                    ),
+                )
+                .unwrap();
+                assert!(
+                    out.signatures.len() == 1 && out.signatures[0].valid,
+                    "{what}"
+                );
+            }
+            // Locking again locks the real secrets only, and round-trips.
+            let relocked = keys::lock(&unlocked, &pw("new passphrase")).unwrap();
+            assert!(keys::is_locked(&relocked), "{what}");
+            let reopened = keys::unlock(&relocked, &pw("new passphrase"), &p).unwrap();
+            assert!(!keys::is_locked(&reopened), "{what}");
+        }
+    }
+}

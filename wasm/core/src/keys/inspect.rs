@@ -87,7 +87,8 @@ pub struct SubkeyInfo {
     pub revoked: bool,
     /// Whether it is usable now under the policy.
     pub valid: bool,
-    /// Whether secret material is present.
+    /// Whether secret material is present (a GnuPG stub, such as an
+    /// offline primary key or one on a smartcard, is not).
     pub has_secret: bool,
     /// Whether the secret material is encrypted.
     pub secret_locked: bool,
@@ -197,7 +198,9 @@ pub fn inspect(cert: &Cert, policy: &Policy) -> KeyInfo {
                 .unwrap_or(false);
             let key_valid =
                 vka.as_ref().map(|v| v.alive().is_ok()).unwrap_or(false) && !revoked && valid;
+            // A GnuPG stub (offline primary, divert-to-card) holds no secret.
             let (has_secret, secret_locked) = match key.optional_secret() {
+                Some(s) if crate::secret::is_stub(s) => (false, false),
                 Some(s) => (
                     true,
                     !matches!(s, openpgp::packet::key::SecretKeyMaterial::Unencrypted(_)),

@@ -11,14 +11,16 @@ use crate::policy::Policy;
 use crate::secret;
 
 /// Decrypts every locked secret key with `passphrase`.  Fails with
-/// `BAD_PASSPHRASE` if any locked key does not open with it.
+/// `BAD_PASSPHRASE` if any locked key does not open with it.  GnuPG stubs
+/// (no secret, or one on a smartcard) are left as they are.
 pub fn unlock(cert: &Cert, passphrase: &Password, policy: &Policy) -> Result<Cert> {
     if !cert.is_tsk() {
         return Err(Error::invalid("not a secret key"));
     }
     let mut packets: Vec<Packet> = Vec::new();
     for ka in cert.keys().secret() {
-        if ka.key().has_unencrypted_secret() {
+        // Already open, or a GnuPG stub with nothing to open.
+        if ka.key().has_unencrypted_secret() || secret::is_stub(ka.key().secret()) {
             continue;
         }
         let k = secret::unlocked(

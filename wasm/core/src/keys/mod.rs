@@ -34,11 +34,14 @@ pub fn is_secret(cert: &Cert) -> bool {
     cert.is_tsk()
 }
 
-/// Whether any secret key material is still encrypted.
+/// Whether any real secret key material is still encrypted.  GnuPG stubs
+/// (the offline primary of `gpg --export-secret-subkeys`, divert-to-card)
+/// hold no secret and do not count: a key whose every real secret is
+/// unlocked is unlocked.
 pub fn is_locked(cert: &Cert) -> bool {
     cert.keys()
         .secret()
-        .any(|k| !k.key().has_unencrypted_secret())
+        .any(|k| !k.key().has_unencrypted_secret() && !crate::secret::is_stub(k.key().secret()))
 }
 
 /// Finds a certificate by fingerprint or key ID (of the primary or any

@@ -100,6 +100,29 @@ impl Gpg {
         (keys::read_cert(&sec).unwrap(), fpr)
     }
 
+    /// The "offline primary key" setup: a sign+certify primary with a
+    /// signing and an encryption subkey, exported with
+    /// `gpg --export-secret-subkeys` (binary), so the primary's secret is a
+    /// GNU-dummy stub (S2K 101, mode 1001).  `passphrase` "" leaves the
+    /// subkeys unprotected.  Returns (export, primary fingerprint).
+    pub fn offline_primary(&self, uid: &str, passphrase: &str) -> (Vec<u8>, String) {
+        self.run_with(
+            passphrase,
+            &["--quick-gen-key", uid, "ed25519", "sign,cert", "never"],
+            b"",
+        );
+        let fpr = self.fingerprint(uid);
+        for (algo, usage) in [("ed25519", "sign"), ("cv25519", "encr")] {
+            self.run_with(
+                passphrase,
+                &["--quick-add-key", &fpr, algo, usage, "never"],
+                b"",
+            );
+        }
+        let (sec, _) = self.run_with(passphrase, &["--export-secret-subkeys", &fpr], b"");
+        (sec, fpr)
+    }
+
     pub fn fingerprint(&self, uid: &str) -> String {
         let (out, _) = self.run(&["--with-colons", "--list-keys", uid], b"");
         let text = String::from_utf8(out).unwrap();
@@ -115,4 +138,34 @@ impl Drop for Gpg {
             .args(["--kill", "all"])
             .status();
     }
+}
+
+/// Rewrites the GNU-dummy stub of the first packet of a binary
+/// `gpg --export-secret-subkeys` export (S2K 101, "GNU", mode 1001) into the
+/// divert-to-card kind (mode 1002 followed by a card serial number), which
+/// gpg writes only for keys on a smartcard.  gpg cannot make one without a
+/// card, so the tests craft it this way.  Expects gpg's old-format header
+/// with a one-octet length (a small ed25519 primary key).
+pub fn divert_to_card(export: &[u8]) -> Vec<u8> {
+    assert_eq!(
+        export[0], 0x94,
+        "old-format secret key packet, 1-octet length"
+    );
+    let len = export[1] as usize;
+    let body = &export[2..2 + len];
+    let at = body
+        .windows(4)
+        .position(|w| w == b"GNU\x01")
+        .expect("a GNU-dummy S2K");
+    let serial: [u8; 16] = *b"\xd2\x76\x00\x01\x24\x01\x03\x04\x00\x05\x12\x34\x56\x78\x00\x00";
+    let mut new_body = body[..at].to_vec();
+    new_body.extend_from_slice(b"GNU\x02");
+    new_body.push(serial.len() as u8);
+    new_body.extend_from_slice(&serial);
+    new_body.extend_from_slice(&body[at + 4..]);
+    assert!(new_body.len() < 256);
+    let mut out = vec![0x94, new_body.len() as u8];
+    out.extend_from_slice(&new_body);
+    out.extend_from_slice(&export[2 + len..]);
+    out
 }
