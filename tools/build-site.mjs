@@ -34,16 +34,18 @@ cpSync(www, out, { recursive: true });
 // The browser half of the package: no Node entry point, no type files.
 cpSync(shim, join(out, 'sealpost'), {
   recursive: true,
-  filter: (src) => !src.endsWith('.d.ts') && !src.endsWith('/node.js'),
+  filter: (src) => !src.endsWith('.d.ts') && !src.endsWith('/node.js') && !src.endsWith('/testing.js'),
 });
-// Modules the page imports (the worker's own script cannot be preloaded
-// with integrity: it is covered by the manifest and worker-src 'self').
+// Modules the page imports.  Not the worker: the page fetches its one file
+// (wasm/worker.bundle.js) with the SHA-384 built into wasm/worker-integrity.js
+// and starts it from a blob: URL (worker-src blob:); worker.js and the glue
+// are only its sources (the glue is imported by direct mode on demand).
 const modules = [];
 (function collect(dir, rel) {
   for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
     const r = rel ? `${rel}/${e.name}` : e.name;
     if (e.isDirectory()) collect(join(dir, e.name), r);
-    else if (e.name.endsWith('.js') && r !== 'worker.js') modules.push(`sealpost/${r}`);
+    else if (e.name.endsWith('.js') && !['worker.js', 'wasm/worker.bundle.js'].includes(r)) modules.push(`sealpost/${r}`);
   }
 })(join(out, 'sealpost'), '');
 const index = join(out, 'index.html');

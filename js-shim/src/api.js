@@ -15,7 +15,7 @@
 //   mail.js        PGP/MIME mail and Autocrypt
 //   wkd.js         Web Key Directory
 //   armor.js       ASCII armor
-export { setBackendFactory, configure, terminate, getMode, errorCodes, __testTrap } from './backend.js';
+export { configure, terminate, getMode, errorCodes } from './backend.js';
 export {
   Key,
   KeyID,

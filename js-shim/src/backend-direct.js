@@ -25,7 +25,12 @@ export function directBackend(load, { exportUnlocked = true } = {}) {
         }
       }
       try {
-        return op === '__testTrap' ? wasm.__testTrap() : engine[op](...args);
+        // The engine's own methods only; the trap op is for test suites
+        // (src/testing.js): in direct mode the wasm's own export is on the
+        // page anyway.
+        if (op === '__testTrap') return wasm.__testTrap();
+        if (!Object.hasOwn(engine, op)) throw new SealpostError('INVALID_ARGUMENT', `unknown operation ${JSON.stringify(String(op))}`);
+        return engine[op](...args);
       } catch (err) {
         if (err instanceof WebAssembly.RuntimeError) {
           // The instance is poisoned: reset it and start over with no keys.

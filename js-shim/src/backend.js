@@ -6,7 +6,7 @@ import { checkObject } from './args.js';
 let backendFactory = null;
 let backend = null;
 
-/** Set by the entry point: how to create the default backend. */
+/** Set by the entry point (and test builds): how to create the default backend.  Not re-exported by api.js. */
 export function setBackendFactory(factory) {
   backendFactory = factory;
 }
@@ -22,11 +22,22 @@ export function current() {
 /**
  * Chooses how sealpost runs, before the first call (or after `terminate()`).
  * `mode`: 'worker' (browser default: keys live in a Web Worker) or 'direct'.
+ * `wasmUrl`, `workerUrl`: where the wasm and the worker file are served (still
+ * checked against the SHA-384s built in); `createWorker(blobUrl)`: starts the
+ * worker from the Blob URL of the checked worker code.
  */
 export async function configure(options = {}) {
   checkObject('options', options);
   if (options.mode !== undefined && !['worker', 'direct'].includes(options.mode)) {
     throw new RangeError("options.mode must be 'worker' or 'direct'");
+  }
+  for (const name of ['wasmUrl', 'workerUrl']) {
+    if (options[name] !== undefined && typeof options[name] !== 'string' && !(options[name] instanceof URL)) {
+      throw new TypeError(`options.${name} must be a string or a URL`);
+    }
+  }
+  if (options.createWorker !== undefined && typeof options.createWorker !== 'function') {
+    throw new TypeError('options.createWorker must be a function');
   }
   if (backend) await backend.terminate();
   backend = backendFactory(options);
@@ -47,9 +58,4 @@ export function getMode() {
 /** Every stable error code (core and JS layer). */
 export async function errorCodes() {
   return [...(await current().call('errorCodes')), ...SHIM_ERROR_CODES];
-}
-
-/** @internal Traps the crypto instance (tests of trap recovery only). */
-export async function __testTrap() {
-  return current().call('__testTrap');
 }

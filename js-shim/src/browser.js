@@ -1,12 +1,13 @@
 // Browser and bundler entry point.  Worker mode by default on pages: the
-// wasm and every key live in a dedicated Web Worker.  The wasm is fetched
-// with the SHA-384 it was built with (fetch integrity), so a swapped module
-// fails to load.
-import * as wasm from './wasm/index.js';
-import { setBackendFactory } from './api.js';
+// wasm and every key live in a dedicated Web Worker whose code (one file)
+// is fetched with the SHA-384 it was built with and started from a Blob URL
+// of the checked bytes; the worker fetches the wasm with its own SHA-384.
+// This module does not import the wasm glue: direct mode loads it on first
+// use (a dynamic import), so a page bundle in worker mode does not carry it.
+import { setBackendFactory } from './backend.js';
 import { directBackend } from './backend-direct.js';
 import { workerBackend } from './backend-worker.js';
-import { loadWasmWeb } from './load-web.js';
+import { WORKER_INTEGRITY } from './wasm/worker-integrity.js';
 
 setBackendFactory((options) => {
   const wasmUrl = options.wasmUrl ?? new URL('./wasm/sealpost_wasm_bg.wasm', import.meta.url);
@@ -14,14 +15,20 @@ setBackendFactory((options) => {
   const mode = options.mode ?? (onPage ? 'worker' : 'direct');
   if (mode === 'worker') {
     return workerBackend({
-      createWorker: () => new Worker(new URL('./worker.js', import.meta.url), { type: 'module' }),
+      // Wherever it is served from (a bundler's copy, a CDN), the file must
+      // be the worker this package was built with.
+      workerUrl: options.workerUrl ?? new URL('./wasm/worker.bundle.js', import.meta.url),
+      integrity: WORKER_INTEGRITY,
       wasmUrl,
-      integrity: wasm.WASM_INTEGRITY,
+      createWorker: options.createWorker,
     });
   }
   // Direct mode in a page shares the page's memory anyway; exports follow
   // the same rule as worker mode so that switching modes changes nothing.
-  return directBackend(() => loadWasmWeb(wasm, wasmUrl, wasm.WASM_INTEGRITY), { exportUnlocked: false });
+  return directBackend(async () => {
+    const [wasm, { loadWasmWeb }] = await Promise.all([import('./wasm/index.js'), import('./load-web.js')]);
+    return loadWasmWeb(wasm, wasmUrl, wasm.WASM_INTEGRITY);
+  }, { exportUnlocked: false });
 });
 
 export * from './api.js';

@@ -2,20 +2,72 @@
 // dedicated Worker (worker mode, the browser default).  It owns every key
 // as a wasm object in a handle table; callers only ever hold handles.
 // Each method takes and returns structured-cloneable data.
+//
+// Handles and stream ids are 128 random bits (hex), never reused: a script
+// cannot guess the handle of a key it was not given.
+//
+// The export rule (strict engines: worker mode and direct mode in a page).
+// Every key handle belongs to a *lineage*: the secret material it was made
+// from.  A lineage is `protected` once it has ever been passphrase-locked
+// (generated with a passphrase, read with any secret locked, or locked once
+// with lockKey) and then holds its *locked form*, the exact locked bytes;
+// otherwise it is unprotected.  Derived keys (unlockKey, publicKey, revokeKey,
+// mergeKey) keep their source's lineage (revoke and merge fork it, with the
+// new public signatures merged into the locked form).  Then:
+//   - exporting the secret key of a protected lineage returns its locked form,
+//     never a copy locked afresh (whatever the handle: locked or unlocked);
+//   - lockKey only on an unprotected lineage, once (KEY_PROTECTED otherwise);
+//   - a new passphrase only through changePassphrase, which opens the
+//     lineage's locked form with the old passphrase (an unlocked handle
+//     proves nothing) and yields a new lineage;
+//   - an unlocked secret key of an unprotected lineage is never exported
+//     (EXPORT_REFUSED).
+// So no sequence of calls yields secret material that opens without a
+// passphrase its owner set, except a key its owner never protected, which
+// may be locked once, by whoever holds it first.
+
+/** 128 random bits as hex: a handle or stream id. */
+function randomId() {
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  let s = '';
+  for (const x of b) s += x.toString(16).padStart(2, '0');
+  return s;
+}
 
 /**
  * @param {typeof import('./wasm/index.js')} wasm
  * @param {{ exportUnlocked: boolean }} options  whether unencrypted secret key
- *   material may leave the engine (false inside a worker: the page only
- *   ever receives locked private keys)
+ *   material may leave the engine (true only in Node, where there is no page
+ *   to keep keys from).  false: the export rule above holds.
  */
 export function createEngine(wasm, { exportUnlocked }) {
+  const strict = !exportUnlocked;
+  /** handle → { key, lineage, idle?: { ms, timer } } */
   const keys = new Map();
-  let next = 1;
 
-  function put(key) {
-    const handle = next++;
-    keys.set(handle, key);
+  function fail(code, message) {
+    return new wasm.SealpostError(code, message);
+  }
+
+  /** The locked form of a wasm key, as the lineage keeps it. */
+  function lockedForm(key) {
+    return { bytes: key.toBytes(true), armored: key.toArmored(true) };
+  }
+
+  /** The lineage of a key that enters the engine (read or generated). */
+  function lineageOf(key) {
+    const info = key.info();
+    const secrets = info.keys.filter((k) => k.hasSecret);
+    if (!info.isSecret || secrets.length === 0) return { locked: null };
+    // Any secret locked (partial keys too): the key as given is its locked form.
+    return { locked: secrets.some((k) => k.secretLocked) ? lockedForm(key) : null };
+  }
+
+  function put(key, lineage) {
+    let handle;
+    do handle = randomId();
+    while (keys.has(handle));
+    keys.set(handle, { key, lineage });
     return describe(handle, key);
   }
 
@@ -23,24 +75,72 @@ export function createEngine(wasm, { exportUnlocked }) {
     return { handle, info: key.info() };
   }
 
+  function entry(handle) {
+    const e = typeof handle === 'string' ? keys.get(handle) : undefined;
+    if (!e && relocked.has(handle)) throw fail('KEY_LOCKED', 'the unlocked key was left idle past its lockAfter and was dropped: unlock the locked key again');
+    if (!e) throw fail('KEY_DISPOSED', 'the key handle is not (or no longer) valid');
+    if (e.idle) touch(handle, e);
+    return e;
+  }
+
   function get(handle) {
-    const key = keys.get(handle);
-    if (!key) throw new wasm.SealpostError('KEY_DISPOSED', `key handle ${handle} is not (or no longer) valid`);
-    return key;
+    return entry(handle).key;
+  }
+
+  function drop(handle) {
+    const e = keys.get(handle);
+    if (!e) return;
+    if (e.idle) clearTimeout(e.idle.timer);
+    e.key.free();
+    keys.delete(handle);
+  }
+
+  /** Restarts the idle timer of a key unlocked with lockAfter. */
+  function touch(handle, e) {
+    clearTimeout(e.idle.timer);
+    e.idle.timer = setTimeout(() => relock(handle), e.idle.ms);
+    e.idle.timer.unref?.();
+  }
+
+  const relocked = new Set();
+  function relock(handle) {
+    drop(handle);
+    relocked.add(handle);
+  }
+
+  /** A locked form as a wasm key (the caller frees it). */
+  function readLocked(lineage) {
+    return wasm.readKeys(lineage.locked.bytes)[0];
+  }
+
+  /** A fork of a protected lineage with the public parts of `key` merged into its locked form. */
+  function forkLineage(lineage, key) {
+    // Unprotected: the same record, so the secret is still locked at most once.
+    if (!lineage.locked) return lineage;
+    const locked = readLocked(lineage);
+    try {
+      const merged = wasm.mergeKey(locked, key);
+      try {
+        return { locked: lockedForm(merged) };
+      } finally {
+        merged.free();
+      }
+    } finally {
+      locked.free();
+    }
   }
 
   const streams = new Map();
-  let nextStream = 1;
 
   function putStream(s) {
-    const id = nextStream++;
+    const id = randomId();
     streams.set(id, s);
     return id;
   }
 
   function getStream(id) {
     const s = streams.get(id);
-    if (!s) throw new wasm.SealpostError('INVALID_ARGUMENT', `stream ${id} is finished or unknown`);
+    if (!s) throw fail('INVALID_ARGUMENT', 'the stream is finished or unknown');
     return s;
   }
 
@@ -104,42 +204,76 @@ export function createEngine(wasm, { exportUnlocked }) {
     }
   }
 
-  return {
+  const engine = {
     generateKey(options) {
       const { privateKey, revocationCertificate } = wasm.generateKey(options);
-      return { key: put(privateKey), revocationCertificate };
+      return { key: put(privateKey, lineageOf(privateKey)), revocationCertificate };
     },
 
     readKeys(data) {
-      return wasm.readKeys(data).map(put);
+      return wasm.readKeys(data).map((k) => put(k, lineageOf(k)));
     },
 
     exportKey(handle, { secret = false, armor = true } = {}) {
-      const key = get(handle);
-      if (secret && !exportUnlocked && key.info().keys.some((k) => k.hasSecret && !k.secretLocked)) {
-        throw new wasm.SealpostError('EXPORT_REFUSED', 'an unlocked private key cannot leave the crypto worker: lock it first (encryptKey), or export the public key');
+      const { key, lineage } = entry(handle);
+      const info = key.info();
+      if (!secret || !info.isSecret) return armor ? key.toArmored(false) : key.toBytes(false);
+      if (!strict) return armor ? key.toArmored(true) : key.toBytes(true);
+      if (lineage.locked) return armor ? lineage.locked.armored : lineage.locked.bytes.slice();
+      if (info.keys.some((k) => k.hasSecret && !k.secretLocked)) {
+        throw fail('EXPORT_REFUSED', 'an unlocked private key cannot leave the crypto worker: lock it first (encryptKey), or export the public key');
       }
-      return armor ? key.toArmored(secret) : key.toBytes(secret);
+      return armor ? key.toArmored(true) : key.toBytes(true);
     },
 
     publicKey(handle) {
-      return put(get(handle).toPublic());
+      const { key, lineage } = entry(handle);
+      return put(key.toPublic(), lineage);
     },
 
-    unlockKey(handle, passphrase) {
-      return put(wasm.unlockKey(get(handle), passphrase));
+    unlockKey(handle, passphrase, { lockAfter } = {}) {
+      const { key, lineage } = entry(handle);
+      const ref = put(wasm.unlockKey(key, passphrase), lineage);
+      if (lockAfter !== undefined) {
+        const e = keys.get(ref.handle);
+        e.idle = { ms: lockAfter, timer: null };
+        touch(ref.handle, e);
+      }
+      return ref;
     },
 
     lockKey(handle, passphrase) {
-      return put(wasm.lockKey(get(handle), passphrase));
+      const { key, lineage } = entry(handle);
+      if (strict && lineage.locked) {
+        throw fail('KEY_PROTECTED', 'this key already has a passphrase: only changeKeyPassphrase, with the current passphrase, sets a new one');
+      }
+      const locked = wasm.lockKey(key, passphrase);
+      if (!strict) return put(locked, { locked: null });
+      // The lineage is protected from now on, with this locked form: every
+      // handle of it (the unlocked one too) exports these bytes.
+      lineage.locked = lockedForm(locked);
+      return put(locked, lineage);
     },
 
     changePassphrase(handle, oldPassphrase, newPassphrase) {
-      return put(wasm.changePassphrase(get(handle), oldPassphrase, newPassphrase));
+      const { key, lineage } = entry(handle);
+      if (!strict) return put(wasm.changePassphrase(key, oldPassphrase, newPassphrase), { locked: null });
+      if (!lineage.locked) return engine.lockKey(handle, newPassphrase);
+      // The old passphrase must open the lineage's locked form.
+      const locked = readLocked(lineage);
+      let changed;
+      try {
+        changed = wasm.changePassphrase(locked, oldPassphrase, newPassphrase);
+      } finally {
+        locked.free();
+      }
+      return put(changed, { locked: lockedForm(changed) });
     },
 
     revokeKey(handle, reason, message, passphrase) {
-      return put(wasm.revokeKey(get(handle), reason, message, passphrase));
+      const { key, lineage } = entry(handle);
+      const revoked = wasm.revokeKey(key, reason, message, passphrase);
+      return put(revoked, strict ? forkLineage(lineage, revoked) : { locked: null });
     },
 
     revocationCertificate(handle, reason, message, passphrase) {
@@ -147,17 +281,14 @@ export function createEngine(wasm, { exportUnlocked }) {
     },
 
     mergeKey(handle, updateHandle) {
-      return put(wasm.mergeKey(get(handle), get(updateHandle)));
+      const { key, lineage } = entry(handle);
+      // Only the update's public parts are merged (sequoia's merge_public).
+      const merged = wasm.mergeKey(key, get(updateHandle));
+      return put(merged, strict ? forkLineage(lineage, merged) : { locked: null });
     },
 
     release(handles) {
-      for (const h of handles) {
-        const key = keys.get(h);
-        if (key) {
-          key.free();
-          keys.delete(h);
-        }
-      }
+      for (const h of Array.isArray(handles) ? handles : []) drop(h);
     },
 
     encrypt(options) {
@@ -263,4 +394,5 @@ export function createEngine(wasm, { exportUnlocked }) {
       return wasm.supportedKeyTypes();
     },
   };
+  return engine;
 }

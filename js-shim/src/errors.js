@@ -1,16 +1,19 @@
 // Errors: the one SealpostError class (the same class the wasm throws, so
 // `instanceof` works in every mode) and the table of stable codes.
-export { SealpostError } from './wasm/index.js';
-import { SealpostError } from './wasm/index.js';
+// It comes from the wasm package's small error module, not its glue: a page
+// in worker mode never loads the glue.
+export { SealpostError } from './wasm/error.js';
+import { SealpostError } from './wasm/error.js';
 
 /** Codes raised by the JS layer itself, on top of the core's codes. */
 export const SHIM_ERROR_CODES = Object.freeze([
   'WASM_TRAPPED', // the wasm instance trapped; it was replaced and the call failed
   'KEY_DISPOSED', // a key handle was released, or belonged to a replaced instance
-  'INTEGRITY_FAILED', // the wasm did not match the SHA-384 it was built with
+  'INTEGRITY_FAILED', // the wasm or the worker did not match the SHA-384 it was built with
   'NOT_SUPPORTED', // the environment lacks what the call needs (e.g. Worker)
   'NOT_INITIALIZED', // sealpost was used without an entry point
   'EXPORT_REFUSED', // an unlocked private key may not leave the crypto worker
+  'KEY_PROTECTED', // the key already has a passphrase: only changeKeyPassphrase sets a new one
   'NETWORK_ERROR', // a lookup (WKD) got no usable answer from any URL
 ]);
 

@@ -4,16 +4,28 @@ import { SealpostError } from './errors.js';
 import { current } from './backend.js';
 import { checkFormat, checkObject, checkString, optionalStrings, readInput } from './args.js';
 
+// The trust path reads a Key's private fields through these two functions,
+// set in the class's static block: `#handle in k` is a brand check that no
+// object made with Object.create(Key.prototype) or a Proxy passes, and no
+// method a caller can override is ever asked (a Key has no _handle()).
+let handleOf;
+let isPrivateKey;
+
 /** The handles of a Key or a list of Keys (undefined: none); a TypeError for anything else. */
 export function keyList(name, v, { privateOnly = false } = {}) {
   if (v === undefined) return [];
-  const list = Array.isArray(v) ? v : [v];
-  return list.map((k, i) => {
-    if (!(k instanceof Key)) throw new TypeError(`${name}[${i}] must be a Key (from readKey, readPrivateKey or generateKey)`);
-    if (privateOnly && !k.isPrivate()) throw new TypeError(`${name}[${i}] must be a private key`);
-    return k._handle();
+  const list = Array.isArray(v) ? [...v] : [v];
+  const handles = list.map((k, i) => {
+    if (!isPrivateKey(k, `${name}[${i}]`) && privateOnly) throw new TypeError(`${name}[${i}] must be a private key`);
+    return k;
   });
+  return handles.map((k) => handleOf(k));
 }
+
+// A Key collected by the garbage collector releases its copy in the crypto instance.
+const released = new FinalizationRegistry(({ backend, handle, generation }) => {
+  if (backend.generation === generation) backend.call('release', [handle]).catch(() => {});
+});
 
 /** An OpenPGP key or certificate.  The secret material stays where the wasm runs. */
 export class Key {
@@ -22,21 +34,29 @@ export class Key {
   #backend;
   #generation;
 
+  static {
+    handleOf = (k) => {
+      if (k.#handle === null || k.#generation !== k.#backend.generation || k.#backend !== current()) {
+        throw new SealpostError('KEY_DISPOSED', 'this key was disposed, or belongs to a crypto instance that was reset or terminated');
+      }
+      return k.#handle;
+    };
+    isPrivateKey = (k, name) => {
+      if (typeof k !== 'object' || k === null || !(#handle in k)) {
+        throw new TypeError(`${name} must be a Key (from readKey, readPrivateKey or generateKey)`);
+      }
+      return k.#info.isSecret === true;
+    };
+  }
+
   /** @internal */
   constructor(token, be, ref) {
     if (token !== KEY_TOKEN) throw new TypeError('use readKey, readPrivateKey or generateKey to make a Key');
     this.#backend = be;
     this.#handle = ref.handle;
-    this.#info = ref.info;
+    this.#info = Object.freeze(ref.info);
     this.#generation = be.generation;
-  }
-
-  /** @internal */
-  _handle() {
-    if (this.#handle === null || this.#generation !== this.#backend.generation || this.#backend !== current()) {
-      throw new SealpostError('KEY_DISPOSED', 'this key was disposed, or belongs to a crypto instance that was reset or terminated');
-    }
-    return this.#handle;
+    released.register(this, { backend: be, handle: ref.handle, generation: be.generation }, this);
   }
 
   /** Everything known about the key (user IDs, subkeys, flags, validity...). */
@@ -78,19 +98,22 @@ export class Key {
     return this.#info.revocation === 'revoked';
   }
 
-  /** Armored text: the private key (as stored, locked stays locked) for private keys. */
+  /**
+   * Armored text: for private keys, the private key in the form its owner
+   * protected it (see the export rule in the README), else the certificate.
+   */
   async armor() {
-    return this.#backend.call('exportKey', this._handle(), { secret: this.isPrivate(), armor: true });
+    return this.#backend.call('exportKey', handleOf(this), { secret: this.#info.isSecret, armor: true });
   }
 
   /** Binary serialization, like armor(). */
   async write() {
-    return this.#backend.call('exportKey', this._handle(), { secret: this.isPrivate(), armor: false });
+    return this.#backend.call('exportKey', handleOf(this), { secret: this.#info.isSecret, armor: false });
   }
 
   /** The public certificate as a new Key. */
   async toPublic() {
-    return wrap(this.#backend, await this.#backend.call('publicKey', this._handle()));
+    return wrap(this.#backend, await this.#backend.call('publicKey', handleOf(this)));
   }
 
   /** Releases the key in the crypto instance; the object becomes unusable. */
@@ -98,6 +121,7 @@ export class Key {
     if (this.#handle !== null && this.#generation === this.#backend.generation) {
       this.#backend.call('release', [this.#handle]).catch(() => {});
     }
+    released.unregister(this);
     this.#handle = null;
   }
 
@@ -236,23 +260,30 @@ export async function readKeys(options) {
 /** Reads a private key; fails for a public one. */
 export async function readPrivateKey(options) {
   const key = await readKey(options);
-  if (!key.isPrivate()) {
+  if (!isPrivateKey(key, 'key')) {
     key.dispose();
     throw new SealpostError('INVALID_ARGUMENT', 'the key is not a private key');
   }
   return key;
 }
 
-/** Unlocks a private key: a new Key whose secret material is decrypted (in the worker). */
-export async function decryptKey({ privateKey, passphrase } = {}) {
-  keyList('privateKey', privateKey, { privateOnly: true });
+/**
+ * Unlocks a private key: a new Key whose secret material is decrypted (in the worker).
+ * lockAfter (ms): the unlocked copy is dropped after that long unused; its calls then fail
+ * with KEY_LOCKED (unlock the locked key again).
+ */
+export async function decryptKey({ privateKey, passphrase, lockAfter } = {}) {
+  const [handle] = oneKey('privateKey', privateKey);
   optionalStrings('passphrase', passphrase);
+  if (lockAfter !== undefined && !(Number.isInteger(lockAfter) && lockAfter > 0 && lockAfter <= 2 ** 31 - 1)) {
+    throw new RangeError('lockAfter must be a whole number of milliseconds > 0');
+  }
   const passes = Array.isArray(passphrase) ? passphrase : [passphrase];
   const be = current();
   let lastError;
   for (const p of passes) {
     try {
-      return wrap(be, await be.call('unlockKey', privateKey._handle(), p));
+      return wrap(be, await be.call('unlockKey', handle, p, lockAfter === undefined ? {} : { lockAfter }));
     } catch (e) {
       lastError = e;
       if (e.code !== 'BAD_PASSPHRASE') throw e;
@@ -263,19 +294,25 @@ export async function decryptKey({ privateKey, passphrase } = {}) {
 
 /** Locks a private key with a passphrase: a new Key. */
 export async function encryptKey({ privateKey, passphrase } = {}) {
-  keyList('privateKey', privateKey, { privateOnly: true });
+  const [handle] = oneKey('privateKey', privateKey);
   checkString('passphrase', passphrase);
   const be = current();
-  return wrap(be, await be.call('lockKey', privateKey._handle(), passphrase));
+  return wrap(be, await be.call('lockKey', handle, passphrase));
 }
 
 /** Re-locks a private key under a new passphrase (sealpost addition). */
 export async function changeKeyPassphrase({ privateKey, oldPassphrase, newPassphrase } = {}) {
-  keyList('privateKey', privateKey, { privateOnly: true });
+  const [handle] = oneKey('privateKey', privateKey);
   checkString('oldPassphrase', oldPassphrase);
   checkString('newPassphrase', newPassphrase);
   const be = current();
-  return wrap(be, await be.call('changePassphrase', privateKey._handle(), oldPassphrase, newPassphrase));
+  return wrap(be, await be.call('changePassphrase', handle, oldPassphrase, newPassphrase));
+}
+
+/** The handle of exactly one private Key (not a list). */
+function oneKey(name, v) {
+  if (Array.isArray(v) || v === undefined) throw new TypeError(`${name} must be a Key (from readKey, readPrivateKey or generateKey)`);
+  return keyList(name, v, { privateOnly: true });
 }
 
 const REVOCATION_FLAGS = { 0: 'unspecified', 1: 'superseded', 2: 'compromised', 3: 'retired' };
@@ -285,7 +322,8 @@ const REVOCATION_FLAGS = { 0: 'unspecified', 1: 'superseded', 2: 'compromised', 
  * reasonForRevocation: { flag: 0 (no reason) | 1 (superseded) | 2 (compromised) | 3 (retired), string }.
  */
 export async function revokeKey({ key, reasonForRevocation = {}, revocationCertificate, format = 'armored' } = {}) {
-  keyList('key', key);
+  const [handle] = keyList('key', key);
+  if (Array.isArray(key)) throw new TypeError('key must be a Key');
   checkObject('reasonForRevocation', reasonForRevocation);
   checkFormat(format, ['armored', 'binary', 'object']);
   const be = current();
@@ -293,18 +331,18 @@ export async function revokeKey({ key, reasonForRevocation = {}, revocationCerti
   if (revocationCertificate !== undefined) {
     checkString('revocationCertificate', revocationCertificate);
     const [update] = await readKeys({ armoredKey: revocationCertificate });
-    revoked = wrap(be, await be.call('mergeKey', key._handle(), update._handle()));
+    revoked = wrap(be, await be.call('mergeKey', handle, handleOf(update)));
     update.dispose();
   } else {
     const flag = reasonForRevocation.flag ?? 0;
     if (!(flag in REVOCATION_FLAGS)) throw new RangeError('reasonForRevocation.flag must be 0, 1, 2 or 3');
     const text = reasonForRevocation.string ?? '';
     checkString('reasonForRevocation.string', text);
-    revoked = wrap(be, await be.call('revokeKey', key._handle(), REVOCATION_FLAGS[flag], text, undefined));
+    revoked = wrap(be, await be.call('revokeKey', handle, REVOCATION_FLAGS[flag], text, undefined));
   }
   const publicKey = await revoked.toPublic();
   return {
-    privateKey: revoked.isPrivate() ? await formatKey(be, revoked, format) : null,
+    privateKey: isPrivateKey(revoked, 'key') ? await formatKey(be, revoked, format) : null,
     publicKey: await formatKey(be, publicKey, format),
   };
 }

@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as wasm from './wasm/index.js';
-import { setBackendFactory } from './api.js';
+import { setBackendFactory } from './backend.js';
 import { directBackend } from './backend-direct.js';
 import { SealpostError } from './errors.js';
 

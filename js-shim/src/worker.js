@@ -1,10 +1,15 @@
 // The dedicated worker of worker mode: owns the wasm instance and the keys.
+// Built into one file with no imports (src/wasm/worker.bundle.js, by
+// tools/build-shim.mjs); the page fetches that file with the SHA-384 it was
+// built with and starts it from a Blob URL of the checked bytes.  The wasm
+// is fetched with the SHA-384 built into this bundle, whatever the page says.
 import * as wasm from './wasm/index.js';
 import { createEngine } from './engine.js';
 import { serializeError } from './errors.js';
 import { loadWasmWeb } from './load-web.js';
 
 let engine = null;
+let starting = null;
 
 /** Buffers of the Uint8Arrays in a result, to transfer instead of copy. */
 function transferables(value, out = []) {
@@ -18,15 +23,22 @@ function transferables(value, out = []) {
   return out;
 }
 
-self.onmessage = async ({ data: { id, op, args } }) => {
+/** Handles one call: init once, then only the engine's own methods. */
+async function handle({ id, op, args }) {
   try {
     if (op === 'init') {
-      await loadWasmWeb(wasm, args[0].wasmUrl, args[0].integrity);
+      // Once: a second init could only swap the wasm under the keys.
+      if (starting) throw new wasm.SealpostError('INVALID_ARGUMENT', 'the crypto worker is already initialised');
+      starting = loadWasmWeb(wasm, args[0].wasmUrl, wasm.WASM_INTEGRITY);
+      await starting;
       engine = createEngine(wasm, { exportUnlocked: false });
       self.postMessage({ id, ok: true, result: null });
       return;
     }
-    const result = op === '__testTrap' ? wasm.__testTrap() : engine[op](...args);
+    if (!engine || typeof op !== 'string' || !Object.hasOwn(engine, op) || !Array.isArray(args)) {
+      throw new wasm.SealpostError('INVALID_ARGUMENT', `unknown operation ${JSON.stringify(String(op))}`);
+    }
+    const result = engine[op](...args);
     self.postMessage({ id, ok: true, result }, transferables(result));
   } catch (err) {
     if (err instanceof WebAssembly.RuntimeError) {
@@ -36,4 +48,6 @@ self.onmessage = async ({ data: { id, op, args } }) => {
     }
     self.postMessage({ id, ok: false, error: serializeError(err) });
   }
-};
+}
+
+self.onmessage = ({ data }) => handle(data);

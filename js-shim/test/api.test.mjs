@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as sp from '../src/node.js';
+import { __testTrap } from '../src/testing.js';
 
 const text = (s) => sp.createMessage({ text: s });
 
@@ -191,7 +192,7 @@ test('disposed keys and a trapped instance', async () => {
   const pub = await privateKey.toPublic();
   privateKey.dispose();
   await assert.rejects(sp.encrypt({ message: await text('x'), encryptionKeys: pub, signingKeys: privateKey }), (e) => e.code === 'KEY_DISPOSED');
-  await rejectsWith(sp.__testTrap(), 'WASM_TRAPPED');
+  await rejectsWith(__testTrap(), 'WASM_TRAPPED');
   await rejectsWith(pub.armor(), 'KEY_DISPOSED');
   const fresh = await keyPair();
   assert.equal(fresh.privateKey.getFingerprint().length, 40);

@@ -1,6 +1,8 @@
 // Runs in a page, in worker mode (the browser default).  Results are left
 // in window.__results for the driving test (test/browser.test.mjs).
 import * as sp from '../../src/browser.js';
+import { __testTrap, setBackendFactory, workerBackend } from '../../src/testing.js';
+import { TRAP_WORKER_INTEGRITY } from './trap-pin.js';
 
 const results = { done: false, passed: [], failed: [] };
 window.__results = results;
@@ -152,17 +154,6 @@ test('streams through the worker: 24 MiB round trip, SEIPDv2 released as it goes
   assert(await (await signatures)[0].verified === true, 'signature');
 });
 
-test('a trap replaces the worker: pending calls fail, later calls work', async () => {
-  const { privateKey } = await sp.generateKey({ userIDs: 'Eve <eve@example.org>', format: 'object' });
-  const trap = sp.__testTrap();
-  const pending = sp.generateKey({ userIDs: 'Pending <p@example.org>', format: 'object' });
-  await rejects(trap, (e) => assert(e.code === 'WASM_TRAPPED', e.code), 'trap');
-  await rejects(pending, (e) => assert(e.code === 'WASM_TRAPPED', e.code), 'pending call');
-  await rejects(privateKey.armor(), (e) => assert(e.code === 'KEY_DISPOSED', e.code), 'old handle');
-  const { privateKey: fresh } = await sp.generateKey({ userIDs: 'Fresh <f@example.org>', format: 'object' });
-  assert(fresh.getFingerprint().length === 40, 'works again');
-});
-
 test('a wasm that does not match its SHA-384 is refused', async () => {
   await sp.configure({ mode: 'worker', wasmUrl: new URL('./tampered.wasm', import.meta.url) });
   await rejects(sp.generateKey({ userIDs: 'X <x@example.org>' }), (e) => assert(e.code === 'INTEGRITY_FAILED', `${e.code}: ${e.message}`), 'tampered');
@@ -179,6 +170,147 @@ test('direct mode in the page works too', async () => {
   const { data } = await sp.decrypt({ message: await sp.readMessage({ binaryMessage: ct }), decryptionKeys: privateKey, format: 'binary' });
   assert(data.join() === '1,2,3', data.join());
   await sp.configure({});
+});
+
+test('a worker file that does not match its SHA-384 never runs', async () => {
+  await sp.configure({ mode: 'worker', workerUrl: new URL('./tampered-worker.js', import.meta.url) });
+  await rejects(sp.generateKey({ userIDs: 'X <x@example.org>', format: 'object' }), (e) => assert(e.code === 'INTEGRITY_FAILED', `${e.code}: ${e.message}`), 'tampered worker');
+  // configure({ workerUrl, createWorker }): a copy of the genuine file, started by the caller from the checked Blob URL.
+  let started = null;
+  await sp.configure({
+    workerUrl: new URL('../../src/wasm/worker.bundle.js', import.meta.url).href,
+    createWorker: (url) => { started = url; return new Worker(url, { type: 'module' }); },
+  });
+  const { privateKey } = await sp.generateKey({ userIDs: 'W <w@example.org>', format: 'object' });
+  assert(privateKey.getFingerprint().length === 40 && String(started).startsWith('blob:'), String(started));
+  await sp.configure({});
+});
+
+test('lockAfter: an unlocked key left idle is dropped', async () => {
+  const { privateKey } = await sp.generateKey({ userIDs: 'I <i@example.org>', format: 'object', passphrase: 'idle pass' });
+  const open = await sp.decryptKey({ privateKey, passphrase: 'idle pass', lockAfter: 400 });
+  const message = await sp.createMessage({ text: 'x' });
+  await sp.sign({ message, signingKeys: open });
+  await new Promise((r) => setTimeout(r, 250));
+  await sp.sign({ message, signingKeys: open }); // use restarts the clock
+  await new Promise((r) => setTimeout(r, 250));
+  await sp.sign({ message, signingKeys: open });
+  await new Promise((r) => setTimeout(r, 900));
+  await rejects(sp.sign({ message, signingKeys: open }), (e) => assert(e.code === 'KEY_LOCKED', e.code), 'idle');
+  assert((await sp.decryptKey({ privateKey, passphrase: 'idle pass' })).isDecrypted(), 'unlocks again');
+  await rejects(sp.decryptKey({ privateKey, passphrase: 'x', lockAfter: -1 }), (e) => assert(e instanceof RangeError, e.name), 'lockAfter checked');
+});
+
+// Adversarial page scripts: the victim (the webmail) holds a key protected by its
+// passphrase, unlocked in the worker; an injected script tries to get secret key
+// material that opens without that passphrase.  Everything it obtains goes to
+// window.__loot, which the driving test tries to open with the attacker's passphrase.
+const ATTACKER = 'attacker passphrase';
+const VICTIM = 'victim passphrase';
+const loot = [];
+window.__loot = loot;
+window.__attacks = [];
+async function attack(name, fn, expect) {
+  let outcome;
+  try {
+    const got = await fn();
+    if (got !== undefined) loot.push({ name, got: got instanceof Uint8Array ? Array.from(got) : got });
+    outcome = 'returned';
+  } catch (e) {
+    outcome = e && (e.code || e.name);
+  }
+  window.__attacks.push({ name, outcome });
+  assert(expect.includes(outcome), `${name}: ${outcome}, expected ${expect}`);
+}
+
+test('attacks: no page script gets a secret key that opens without the victim passphrase', async () => {
+  const { privateKey: victimLocked } = await sp.generateKey({ userIDs: 'Victim <v@example.org>', format: 'object', passphrase: VICTIM });
+  const victim = await sp.decryptKey({ privateKey: victimLocked, passphrase: VICTIM });
+  const { privateKey: bare } = await sp.generateKey({ userIDs: 'Bare <b@example.org>', format: 'object' });
+  const backend = await import('../../src/backend.js');
+  const keys = await import('../../src/keys.js');
+  const call = (...a) => backend.current().call(...a);
+
+  // 1. Forging Key objects (no reference to the victim's key).
+  const forged = Object.create(sp.Key.prototype);
+  forged._handle = () => '1';
+  forged.isPrivate = () => true;
+  await attack('forged Key: encryptKey', () => sp.encryptKey({ privateKey: forged, passphrase: ATTACKER }), ['TypeError']);
+  await attack('forged Key: armor', () => forged.armor(), ['TypeError']);
+  await attack('forged Key: decrypt', async () => sp.decrypt({ message: await sp.readMessage({ armoredMessage: 'x' }), decryptionKeys: forged }), ['TypeError']);
+  await attack('Proxy of a real Key', () => sp.encryptKey({ privateKey: new Proxy(victim, {}), passphrase: ATTACKER }), ['TypeError']);
+  // 2. Guessing handles, straight to the crypto instance.
+  for (const guess of ['1', '2', 1, 2, '0'.repeat(32), 'constructor', '__proto__']) {
+    await attack(`guessed handle ${JSON.stringify(guess)}: exportKey`, () => call('exportKey', guess, { secret: true }), ['KEY_DISPOSED']);
+    await attack(`guessed handle ${JSON.stringify(guess)}: lockKey`, () => call('lockKey', guess, ATTACKER), ['KEY_DISPOSED']);
+  }
+  // 3. Overriding methods on a real key does not change what it is.
+  victim.isPrivate = () => false;
+  Object.defineProperty(victim, 'isDecrypted', { value: () => false });
+  await attack('overridden methods: encryptKey', () => sp.encryptKey({ privateKey: victim, passphrase: ATTACKER }), ['KEY_PROTECTED']);
+  // 4. Re-locking the referenced unlocked key, through the API and the instance.
+  await attack('re-lock: encryptKey', () => sp.encryptKey({ privateKey: victim, passphrase: ATTACKER }), ['KEY_PROTECTED']);
+  await attack('re-lock: changeKeyPassphrase with a wrong old one', () => sp.changeKeyPassphrase({ privateKey: victim, oldPassphrase: '', newPassphrase: ATTACKER }), ['BAD_PASSPHRASE', 'INVALID_ARGUMENT']);
+  await attack('re-lock: changeKeyPassphrase, old = new', () => sp.changeKeyPassphrase({ privateKey: victim, oldPassphrase: ATTACKER, newPassphrase: ATTACKER }), ['BAD_PASSPHRASE']);
+  const [h] = keys.keyList('k', victim);
+  await attack('re-lock: lockKey on the handle', () => call('lockKey', h, ATTACKER), ['KEY_PROTECTED']);
+  await attack('re-lock: changePassphrase on the handle', () => call('changePassphrase', h, 'guess', ATTACKER), ['BAD_PASSPHRASE']);
+  const revoked = (await sp.revokeKey({ key: victim, format: 'object' })).privateKey;
+  await attack('re-lock: a revoked copy', () => sp.encryptKey({ privateKey: revoked, passphrase: ATTACKER }), ['KEY_PROTECTED']);
+  // A certificate of the same key merged with the unlocked key takes no secret from it.
+  const cert = await sp.readKey({ armoredKey: await (await victim.toPublic()).armor() });
+  await attack('merge: the unlocked key into its certificate', async () => {
+    const merged = await call('mergeKey', keys.keyList('c', cert)[0], h);
+    return call('exportKey', merged.handle, { secret: true });
+  }, ['returned']);
+  await attack('merge, then lock', async () => {
+    const merged = await call('mergeKey', keys.keyList('c', cert)[0], h);
+    return call('lockKey', merged.handle, ATTACKER);
+  }, ['INVALID_ARGUMENT']);
+  // 5. Exporting it directly: the locked form the victim made, nothing else.
+  await attack('export: armor() of the unlocked key', () => victim.armor(), ['returned']);
+  await attack('export: write() of the unlocked key', () => victim.write(), ['returned']);
+  await attack('export: exportKey on the handle', () => call('exportKey', h, { secret: true, armor: true }), ['returned']);
+  await attack('export: the revoked copy', () => revoked.armor(), ['returned']);
+  await attack('export: an unprotected unlocked key', () => bare.armor(), ['EXPORT_REFUSED']);
+  // 6. Tampered prototypes of Message and Signature carry no key out.
+  const fakeMessage = Object.create(sp.Message.prototype, { kind: { value: 'literal' }, data: { value: h }, isText: { value: false } });
+  // (It signs the handle's text: misuse of a key the script holds, not theft; the signature is checked as loot.)
+  await attack('forged Message: sign with the victim key', () => sp.sign({ message: fakeMessage, signingKeys: victim, format: 'binary' }), ['returned', 'INVALID_ARGUMENT', 'MALFORMED_INPUT']);
+  const fakeSignature = Object.create(sp.Signature.prototype, { data: { value: h } });
+  await attack('forged Signature: verify', async () => sp.verify({ message: await sp.createMessage({ text: 'x' }), signature: fakeSignature, verificationKeys: victim }), ['MALFORMED_INPUT', 'INVALID_ARGUMENT']);
+  Object.defineProperty(sp.Message.prototype, 'data', { configurable: true, get() { return h; } });
+  await attack('Message.prototype.data getter', async () => sp.encrypt({ message: Object.create(sp.Message.prototype, { kind: { value: 'literal' } }), passwords: ATTACKER, format: 'binary' }), ['returned', 'INVALID_ARGUMENT', 'MALFORMED_INPUT']);
+  delete sp.Message.prototype.data;
+  // 7. The worker answers its own engine's methods only, and starts once.
+  for (const op of ['__testTrap', 'constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+    await attack(`op ${op}`, () => call(op), ['INVALID_ARGUMENT']);
+  }
+  await attack('a second init', () => call('init', { wasmUrl: 'https://attacker.example/evil.wasm' }), ['INVALID_ARGUMENT']);
+  // The victim's own calls still work.
+  const signed = await sp.sign({ message: await sp.createMessage({ text: 'still mine' }), signingKeys: victim });
+  assert(signed.includes('BEGIN PGP MESSAGE'), 'victim signs');
+  window.__victimFingerprint = victim.getFingerprint();
+});
+
+test('a trap replaces the worker: pending calls fail, later calls work', async () => {
+  // The production worker has no trap op: a test build of it does, pinned by its own hash.
+  const rejected = await rejects(__testTrap(), (e) => assert(e.code === 'INVALID_ARGUMENT', e.code), 'production worker');
+  assert(/unknown operation/.test(rejected.message), rejected.message);
+  setBackendFactory(() => workerBackend({
+    workerUrl: new URL('./trap-worker.bundle.js', import.meta.url),
+    integrity: TRAP_WORKER_INTEGRITY,
+    wasmUrl: new URL('../../src/wasm/sealpost_wasm_bg.wasm', import.meta.url),
+  }));
+  await sp.configure({});
+  const { privateKey } = await sp.generateKey({ userIDs: 'Eve <eve@example.org>', format: 'object' });
+  const trap = __testTrap();
+  const pending = sp.generateKey({ userIDs: 'Pending <p@example.org>', format: 'object' });
+  await rejects(trap, (e) => assert(e.code === 'WASM_TRAPPED', e.code), 'trap');
+  await rejects(pending, (e) => assert(e.code === 'WASM_TRAPPED', e.code), 'pending call');
+  await rejects(privateKey.armor(), (e) => assert(e.code === 'KEY_DISPOSED', e.code), 'old handle');
+  const { privateKey: fresh } = await sp.generateKey({ userIDs: 'Fresh <f@example.org>', format: 'object' });
+  assert(fresh.getFingerprint().length === 40, 'works again');
 });
 
 for (const [name, fn] of tests) {
