@@ -4,6 +4,8 @@
 // no eval; wasm allowed), Integrity-Policy (no script without integrity),
 // nosniff, no referrer, cross-origin isolation.
 //   node tools/serve.mjs DIR [--port 8080]      (--port 0 picks a free port)
+//   --no-integrity-policy: for test pages whose own modules carry no
+//   integrity (the js-shim browser and packaging suites); never for the demo
 // Prints "listening on http://127.0.0.1:PORT/" once ready.
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
@@ -12,6 +14,7 @@ import { extname, join, normalize, resolve, sep } from 'node:path';
 const root = resolve(process.argv[2] || '.');
 const pi = process.argv.indexOf('--port');
 const port = pi > 0 ? Number(process.argv[pi + 1]) : Number(process.env.PORT || 8080);
+const integrityPolicy = !process.argv.includes('--no-integrity-policy');
 
 export const CSP = [
   "default-src 'none'",
@@ -19,7 +22,7 @@ export const CSP = [
   "style-src 'self'",
   "img-src 'self'",
   "connect-src 'self'",
-  "worker-src 'self'",
+  "worker-src blob:",
   "base-uri 'none'",
   "form-action 'none'",
   "frame-ancestors 'none'",
@@ -42,7 +45,7 @@ const server = createServer(async (req, res) => {
     'Content-Security-Policy': CSP,
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'no-referrer',
-    'Integrity-Policy': 'blocked-destinations=(script)',
+    ...(integrityPolicy ? { 'Integrity-Policy': 'blocked-destinations=(script)' } : {}),
     'Cross-Origin-Opener-Policy': 'same-origin',
     'Cross-Origin-Embedder-Policy': 'require-corp',
     'Cross-Origin-Resource-Policy': 'same-origin',

@@ -36,9 +36,13 @@ async function spawnServer(cmd, args, signal) {
   throw new Error(`${cmd} did not start: ${buffered}`);
 }
 
-/** Serves a directory with tools/serve.mjs (strict headers) on a free port. */
-export function serve(dir) {
-  return spawnServer(process.execPath, [`${repo}tools/serve.mjs`, dir, '--port', '0'], 'SIGTERM');
+/**
+ * Serves a directory with tools/serve.mjs (strict headers) on a free port.
+ * integrityPolicy: false drops Integrity-Policy, for test pages whose modules carry no integrity.
+ */
+export function serve(dir, { integrityPolicy = true } = {}) {
+  const extra = integrityPolicy ? [] : ['--no-integrity-policy'];
+  return spawnServer(process.execPath, [`${repo}tools/serve.mjs`, dir, '--port', '0', ...extra], 'SIGTERM');
 }
 
 /**

@@ -30,7 +30,7 @@ use serde::{Deserialize, Serialize};
 /// admits only the sandboxed `srcdoc` frame that shows HTML mail; it
 /// inherits this policy, so it can load nothing remote and run nothing.
 pub const CSP: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; \
-style-src 'self'; img-src 'self' data:; connect-src 'self'; worker-src 'self'; \
+style-src 'self'; img-src 'self' data:; connect-src 'self'; worker-src blob:; \
 frame-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 /// The Integrity-Policy of every response: the browser refuses any script
