@@ -1,16 +1,19 @@
 //! Encryption to certificates and/or passwords, optionally signed.
 //!
 //! Writes the common shape `[armor] encrypt [sign [literal]]`.  The
-//! container format follows the recipients: SEIPDv2 (AEAD, OCB) when every
+//! container format follows the recipients: SEIPDv2 (AEAD) when every
 //! recipient advertises it, SEIPDv1 otherwise.  Both are integrity
-//! protected; SED is never produced.
+//! protected; SED is never produced.  The cipher (and AEAD mode) is the
+//! strongest every recipient prefers ([`choose_algorithms`]).
 
 use std::io::Write;
 
+use openpgp::cert::Preferences;
 use openpgp::crypto::Password;
 use openpgp::packet::signature::SignatureBuilder;
+use openpgp::policy::Policy as _;
 use openpgp::serialize::stream::{Armorer, Encryptor, LiteralWriter, Message, Recipient, Signer};
-use openpgp::types::{AEADAlgorithm, DataFormat, SignatureType};
+use openpgp::types::{AEADAlgorithm, DataFormat, SignatureType, SymmetricAlgorithm};
 use openpgp::Cert;
 use sequoia_openpgp as openpgp;
 
@@ -41,6 +44,30 @@ pub struct EncryptOptions<'a> {
     pub policy: &'a Policy,
 }
 
+/// Why an ECDH key's KDF parameters cannot wrap a session key: its hash
+/// gives fewer bytes than its key-wrapping cipher needs (RFC 9580 §11.5
+/// takes the KEK from one hash output), or either is unknown.  sequoia would
+/// fail mid-encryption ("Hash digest too short"); such a subkey is skipped.
+fn unusable_kdf(mpis: &openpgp::crypto::mpi::PublicKey) -> Option<String> {
+    let openpgp::crypto::mpi::PublicKey::ECDH { hash, sym, .. } = mpis else {
+        return None;
+    };
+    let Ok(kek) = sym.key_size() else {
+        return Some(format!("its ECDH key wraps with an unknown cipher ({sym})"));
+    };
+    let Ok(ctx) = hash.context() else {
+        return Some(format!(
+            "its ECDH key derives with an unknown hash ({hash})"
+        ));
+    };
+    let digest = ctx.for_digest().digest_size();
+    (digest < kek).then(|| {
+        format!(
+            "its ECDH key derives a {kek}-byte {sym} key from {hash}, which gives only {digest} bytes"
+        )
+    })
+}
+
 /// Collects the encryption-capable, alive, non-revoked subkeys of every
 /// recipient.  A recipient without one is an error, never silently skipped.
 fn recipients<'a>(
@@ -52,6 +79,7 @@ fn recipients<'a>(
     for cert in certs {
         let vc = crate::keys::usable(cert, policy, "encrypt")?;
         let before = out.len();
+        let mut bad_kdf = None;
         for ka in vc
             .keys()
             .supported()
@@ -60,6 +88,10 @@ fn recipients<'a>(
             .for_transport_encryption()
             .for_storage_encryption()
         {
+            if let Some(why) = unusable_kdf(ka.key().mpis()) {
+                bad_kdf = Some(why);
+                continue;
+            }
             if force_aead {
                 // A v6 PKESK names its recipient by fingerprint; sequoia
                 // uses the key ID for recipients that do not advertise
@@ -76,6 +108,13 @@ fn recipients<'a>(
                 out.push(Recipient::from(ka));
             }
         }
+        if let (true, Some(why)) = (out.len() == before, bad_kdf) {
+            // Key data that cannot work, rather than a key not meant to.
+            return Err(Error::new(
+                ErrorCode::MalformedInput,
+                format!("certificate {}: {why}", cert.fingerprint()),
+            ));
+        }
         if out.len() == before {
             return Err(Error::new(
                 ErrorCode::NoUsableKey,
@@ -87,6 +126,82 @@ fn recipients<'a>(
         }
     }
     Ok(out)
+}
+
+/// The ciphers we choose from, strongest first (at equal key size, AES
+/// first).  64-bit-block ciphers (CAST5, IDEA, 3DES, Blowfish) are never
+/// chosen, whatever a recipient lists.
+const SYMMETRIC: [SymmetricAlgorithm; 7] = [
+    SymmetricAlgorithm::AES256,
+    SymmetricAlgorithm::Camellia256,
+    SymmetricAlgorithm::Twofish,
+    SymmetricAlgorithm::AES192,
+    SymmetricAlgorithm::Camellia192,
+    SymmetricAlgorithm::AES128,
+    SymmetricAlgorithm::Camellia128,
+];
+
+/// The AEAD modes we choose from, in order (OCB is the one all must
+/// implement).
+const AEAD: [AEADAlgorithm; 3] = [AEADAlgorithm::OCB, AEADAlgorithm::GCM, AEADAlgorithm::EAX];
+
+/// Chooses the cipher, and for SEIPDv2 the AEAD mode, from what every
+/// recipient certificate prefers (RFC 9580 §5.2.3.14, §5.2.3.15): the
+/// strongest that all of them list, that this build supports and that the
+/// policy accepts; AES-128 (with OCB), which every implementation must
+/// support and every list implicitly ends with, when nothing else is
+/// shared.  Returns `None` for the AEAD mode when the message is SEIPDv1:
+/// SEIPDv2 is used when `force_aead` asks for it or when every recipient
+/// advertises it.  Without recipients (passwords only): AES-256.
+pub fn choose_algorithms(
+    certs: &[Cert],
+    policy: &Policy,
+    force_aead: bool,
+) -> Result<(SymmetricAlgorithm, Option<AEADAlgorithm>)> {
+    let standard = policy.standard();
+    let sym_ok =
+        |a: SymmetricAlgorithm| a.is_supported() && standard.symmetric_algorithm(a).is_ok();
+    let aead_ok = |a: AEADAlgorithm| a.is_supported() && standard.aead_algorithm(a).is_ok();
+    let mut prefs = Vec::with_capacity(certs.len());
+    for cert in certs {
+        let vc = crate::keys::usable(cert, policy, "encrypt")?;
+        prefs.push((
+            vc.features().is_some_and(|f| f.supports_seipdv2()),
+            vc.preferred_symmetric_algorithms().unwrap_or(&[]).to_vec(),
+            vc.preferred_aead_ciphersuites().unwrap_or(&[]).to_vec(),
+        ));
+    }
+    if prefs.is_empty() {
+        let aead = force_aead.then_some(AEADAlgorithm::OCB);
+        return Ok((SymmetricAlgorithm::AES256, aead));
+    }
+    let seipdv2 = force_aead || prefs.iter().all(|(v2, _, _)| *v2);
+    if seipdv2 {
+        let everyone_lists = |s: SymmetricAlgorithm, a: AEADAlgorithm| {
+            prefs.iter().all(|(_, _, suites)| {
+                (s, a) == (SymmetricAlgorithm::AES128, AEADAlgorithm::OCB)
+                    || suites.contains(&(s, a))
+            })
+        };
+        for s in SYMMETRIC.into_iter().filter(|&s| sym_ok(s)) {
+            for a in AEAD.into_iter().filter(|&a| aead_ok(a)) {
+                if everyone_lists(s, a) {
+                    return Ok((s, Some(a)));
+                }
+            }
+        }
+        return Ok((SymmetricAlgorithm::AES128, Some(AEADAlgorithm::OCB)));
+    }
+    let chosen = SYMMETRIC
+        .into_iter()
+        .filter(|&s| sym_ok(s))
+        .find(|&s| {
+            prefs
+                .iter()
+                .all(|(_, syms, _)| s == SymmetricAlgorithm::AES128 || syms.contains(&s))
+        })
+        .unwrap_or(SymmetricAlgorithm::AES128);
+    Ok((chosen, None))
 }
 
 /// Starts an encrypting writer over `sink`.  Write the plaintext into the
@@ -122,10 +237,12 @@ pub fn encrypt_writer<'a, W: Write + Send + Sync + 'a>(
     if opts.armor {
         message = Armorer::new(message).build().map_err(op)?;
     }
-    let mut enc =
-        Encryptor::for_recipients(message, recips).add_passwords(opts.passwords.iter().cloned());
-    if opts.force_aead {
-        enc = enc.aead_algo(AEADAlgorithm::OCB);
+    let (sym, aead) = choose_algorithms(opts.recipients, opts.policy, opts.force_aead)?;
+    let mut enc = Encryptor::for_recipients(message, recips)
+        .add_passwords(opts.passwords.iter().cloned())
+        .symmetric_algo(sym);
+    if let Some(aead) = aead {
+        enc = enc.aead_algo(aead);
     }
     let mut message = enc.build().map_err(op)?;
     let mut signers = signers.into_iter();
