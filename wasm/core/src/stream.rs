@@ -3,7 +3,7 @@
 //! output chunks; memory stays bounded by the chunk sizes and a fixed
 //! margin, not by the message size.
 //!
-//! Decryption rules (DESIGN.md decision 3):
+//! Decryption rules (docs/DESIGN.md, §3 Streams):
 //! - SEIPDv2 (AEAD): plaintext is released chunk by chunk, each only after
 //!   its authentication tag verified.  The final tag (which detects
 //!   truncation) and the signatures are known only at [`DecryptStream::finish`]:
@@ -48,7 +48,7 @@ use std::sync::atomic::AtomicBool;
 pub const INPUT_MARGIN: usize = 8 << 20;
 
 /// The margin for a SEIPDv2 container with `chunk`-byte AEAD chunks: what
-/// one read of [`OUT_PIECE`] can pull through sequoia's layers (each
+/// one read of `OUT_PIECE` bytes can pull through sequoia's layers (each
 /// buffered reader may ask for twice what it was asked, the AEAD layer
 /// reads a chunk and two tags at a time) with room to spare, times the
 /// input's `expansion` (in eighths, see [`expansion_eighths`]).  Binary
