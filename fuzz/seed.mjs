@@ -47,6 +47,28 @@ for (const k of [key, cert, v6, await v6.toPublic()]) {
   put('armor', await k.armor());
 }
 put('armor', await sp.encrypt({ message: text, passwords: 'x' }));
+// Sizes next to a fixed-width field sequoia converts with an `as`/`expect`
+// (issue 26): a v4 key's public part is hashed for its fingerprint with a
+// two-octet length, so sequoia-openpgp 2.4.2 panics past 65535 bytes.  Just
+// under, at and over the limit, as a subkey of the fuzz key and as a primary
+// key, with the private-use algorithm 100 whose key material sequoia keeps
+// as it is; a mutator then moves the lengths around.
+const v4KeyPacket = (tag, bodyLen) => {
+  const p = new Uint8Array(6 + bodyLen).fill(0x42);
+  const view = new DataView(p.buffer);
+  p[0] = 0xc0 | tag;
+  p[1] = 0xff;
+  view.setUint32(2, bodyLen);
+  p.set([4, 0x65, 0x53, 0xf1, 0x00, 100], 6);
+  return p;
+};
+const certBytes = await cert.write();
+for (const n of [0xfffe, 0xffff, 0x10000, 0x10001]) put('cert', Buffer.concat([certBytes, v4KeyPacket(14, n)]));
+put('cert', v4KeyPacket(6, 0x10000));
+// The same packet where a message is expected, and inside a keyring.
+put('verify', Buffer.concat([v4KeyPacket(14, 0x10000), await sp.sign({ message: text, signingKeys: key, format: 'binary' })]));
+put('cert', Buffer.concat([certBytes, certBytes, v4KeyPacket(14, 0x10000)]));
+
 put('cert', await sp.autocryptHeader(key, 'fuzz@example.org'));
 
 const mail = { from: 'Fuzz <fuzz@example.org>', to: 'fuzz@example.org', subject: 'Grüße', text: 'body\n', html: '<p>x</p>', attachments: [{ filename: 'a.bin', data: new Uint8Array([1, 2, 3]) }] };

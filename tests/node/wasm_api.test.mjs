@@ -154,6 +154,17 @@ test('argument types are checked', () => {
   assert.throws(() => s.setMode('sideways'), RangeError);
 });
 
+test('a v4 key packet over 64 KiB (sequoia 2.4.2 panics on its fingerprint) is refused, not a trap', () => {
+  // fuzz/regressions/cert/: the fuzz key's certificate plus a 64 KiB subkey (issue 26).
+  const big = readFileSync(new URL('../../fuzz/regressions/cert/v4-key-packet-over-64k-panics-sequoia', import.meta.url));
+  const before = newKey('carol');
+  expectCode(() => sp.readKey(big), 'MALFORMED_INPUT');
+  expectCode(() => sp.readKeys(big), 'MALFORMED_INPUT');
+  expectCode(() => sp.readKey(sp.armor(big)), 'MALFORMED_INPUT');
+  // No trap: a key made before still works, and so does the module.
+  assert.equal(new TextDecoder().decode(decryptor(before).decrypt(encryptTo(before)).data), SECRET);
+});
+
 test('the module keeps working after all of the above', () => {
   assert.equal(new TextDecoder().decode(decryptor(bob).decrypt(encryptTo(bob)).data), SECRET);
 });

@@ -323,3 +323,88 @@ fn any_wrong_passphrase_is_bad_passphrase() {
         assert_eq!(e.code(), ErrorCode::BadPassphrase, "attempt {i}: {e}");
     }
 }
+
+/// Issue 26, item 2: a v4 key packet whose public part is over 64 KiB makes
+/// sequoia-openpgp 2.4.2 panic computing its fingerprint (in wasm: a trap,
+/// every loaded key lost).  It is refused before sequoia builds a
+/// certificate, wherever certificates enter; 65535 bytes still parse.
+#[test]
+fn a_v4_key_packet_over_64_kib_is_refused_not_a_panic() {
+    use common::craft::{cert_with_big_subkey, decrypt_options, v4_key_packet, verify_options};
+    let p = policy();
+    let alice = key("Alice", KeyType::Curve25519, Some(4));
+    let cert = keys::public_cert(&alice);
+    let big = cert_with_big_subkey(&cert, 0x1_0000);
+    // The upstream bug, kept visible: sequoia reads these bytes into a
+    // certificate (an unbound subkey is kept), and then panics as soon as
+    // anything asks for the subkey's fingerprint (inspecting the key,
+    // matching a recipient or an issuer).  When this stops panicking,
+    // sequoia fixed it (the check can stay).
+    let upstream = std::panic::catch_unwind(|| {
+        use sequoia_openpgp::parse::Parse;
+        let c = sealpost_core::Cert::from_bytes(&big).unwrap();
+        c.keys().for_each(|k| drop(k.key().fingerprint()));
+    });
+    assert!(upstream.is_err(), "sequoia 2.4.2 panics on a 64 KiB v4 key");
+
+    let armored = armor::armor(&big, Some(armor::ArmorKind::PublicKey)).unwrap();
+    for (what, data) in [("binary", &big), ("armored", &armored)] {
+        let e = keys::read_cert(data).unwrap_err();
+        assert_eq!(e.code(), ErrorCode::MalformedInput, "{what}: {e}");
+        assert!(e.message().contains("65535"), "{e}");
+        let e = keys::read_certs(data).unwrap_err();
+        assert_eq!(e.code(), ErrorCode::MalformedInput, "{what}: {e}");
+        // A WKD answer holding it.
+        let e = sealpost_core::mail::wkd::select(data, "alice@example.org", &p).unwrap_err();
+        assert_eq!(e.code(), ErrorCode::MalformedInput, "{what}: {e}");
+    }
+    // A keyring where it is the second certificate; a big primary key; a
+    // secret key with a big subkey.
+    let mut ring = keys::write_cert(&cert, false, false).unwrap();
+    ring.extend_from_slice(&big);
+    assert!(keys::read_certs(&ring).is_err());
+    let primary = v4_key_packet(6, 70_000);
+    assert!(keys::read_cert(&primary).is_err());
+    let mut secret = keys::write_cert(&alice, true, false).unwrap();
+    secret.extend_from_slice(&v4_key_packet(14, 70_000));
+    assert_eq!(
+        keys::read_cert(&secret).unwrap_err().code(),
+        ErrorCode::MalformedInput
+    );
+    // Autocrypt's keydata cap (64 KiB) already keeps it out; the check is there too.
+    use base64::Engine;
+    let b64 = base64::engine::general_purpose::STANDARD.encode(&big);
+    let e = sealpost_core::mail::autocrypt::parse(
+        &format!("addr=alice@example.org; keydata={b64}"),
+        &p,
+    )
+    .unwrap_err();
+    assert!(
+        matches!(
+            e.code(),
+            ErrorCode::MalformedInput | ErrorCode::LimitExceeded
+        ),
+        "{e}"
+    );
+    // The boundary: a public part of exactly 65535 bytes is read (sequoia
+    // keeps the unbound subkey; it is never valid) and inspected.
+    let edge = cert_with_big_subkey(&cert, 0xFFFF);
+    let read = keys::read_cert(&edge).unwrap();
+    assert_eq!(read.fingerprint(), cert.fingerprint());
+    assert_eq!(keys::inspect(&read, &p).keys.len(), 4);
+    // Messages carrying such a packet are errors too, never a panic.
+    let pass = [pw("x")];
+    let opts = decrypt_options(std::slice::from_ref(&alice), &pass, &p);
+    let vopts = verify_options(std::slice::from_ref(&cert), &p);
+    let ct = encrypt_to(&alice, false, &p);
+    let msgs: [Vec<u8>; 3] = [
+        big.clone(),
+        [&big[..], &ct[..]].concat(),
+        [&ct[..], &big[..]].concat(),
+    ];
+    for msg in msgs {
+        assert!(decrypt(&msg, &opts).is_err());
+        assert!(verify(&msg, &vopts).is_err());
+        assert!(verify_detached(b"data", &msg, &vopts).is_err());
+    }
+}

@@ -104,7 +104,16 @@ fn other_regressions_do_not_panic() {
             },
         );
     }
+    // As the cert fuzz target does: whatever reads must also inspect,
+    // write and minimize without a panic.
     for (_, data) in inputs("cert") {
-        let _ = keys::read_certs(&data);
+        if let Ok(certs) = keys::read_certs(&data) {
+            for c in &certs {
+                let _ = keys::inspect(c, &policy);
+                let _ = keys::write_cert(c, false, true);
+                let _ = mail::autocrypt::minimal_cert(c, "fuzz@example.org", &policy);
+            }
+        }
+        let _ = mail::wkd::select(&data, "fuzz@example.org", &policy);
     }
 }

@@ -15,6 +15,7 @@ pub fn read_cert(data: &[u8]) -> Result<Cert> {
     if data.is_empty() {
         return Err(Error::new(ErrorCode::MalformedInput, "key: empty input"));
     }
+    check_key_packets("key", data)?;
     let cert = Cert::from_bytes(data).map_err(|e| Error::from_parse("key", e))?;
     check_read_limits(&cert)?;
     Ok(cert)
@@ -36,6 +37,53 @@ fn check_read_limits(cert: &Cert) -> Result<()> {
     Ok(())
 }
 
+/// The largest public part of a v4 key packet: its fingerprint (and every
+/// signature over it) hashes the length in two octets (RFC 9580 §5.5.4).
+pub const MAX_V4_KEY_PUBLIC_LEN: usize = 0xFFFF;
+
+/// Refuses, before sequoia builds a certificate, any v4 key packet whose
+/// public part is longer than [`MAX_V4_KEY_PUBLIC_LEN`].  sequoia-openpgp
+/// 2.4.2 panics computing such a key's fingerprint ("v4 key hashing is
+/// infallible: out of range integral type conversion"), which in wasm traps
+/// the instance: a certificate with a big unknown-algorithm subkey would be
+/// a denial of service for anyone who reads it.  Parsing the packets does
+/// not compute fingerprints; building the certificate does.  Input sequoia
+/// cannot parse at all is left to the real parser to report.
+pub(crate) fn check_key_packets(what: &str, data: &[u8]) -> Result<()> {
+    use openpgp::packet::Key;
+    use openpgp::parse::{PacketParser, PacketParserResult};
+    use openpgp::serialize::MarshalInto;
+    use openpgp::Packet;
+    let Ok(mut ppr) = PacketParser::from_bytes(data) else {
+        return Ok(());
+    };
+    while let PacketParserResult::Some(pp) = ppr {
+        // The v4 public part: version, creation time and algorithm (6
+        // octets), then the public key material.
+        let public_len = match &pp.packet {
+            Packet::PublicKey(Key::V4(k)) => Some(6 + k.mpis().serialized_len()),
+            Packet::PublicSubkey(Key::V4(k)) => Some(6 + k.mpis().serialized_len()),
+            Packet::SecretKey(Key::V4(k)) => Some(6 + k.mpis().serialized_len()),
+            Packet::SecretSubkey(Key::V4(k)) => Some(6 + k.mpis().serialized_len()),
+            _ => None,
+        };
+        if let Some(n) = public_len.filter(|&n| n > MAX_V4_KEY_PUBLIC_LEN) {
+            return Err(Error::new(
+                ErrorCode::MalformedInput,
+                format!(
+                    "{what}: a v4 key packet of {n} bytes exceeds the {MAX_V4_KEY_PUBLIC_LEN} \
+                     its fingerprint can cover (RFC 9580 §5.5.4)"
+                ),
+            ));
+        }
+        ppr = match pp.next() {
+            Ok((_, next)) => next,
+            Err(_) => return Ok(()),
+        };
+    }
+    Ok(())
+}
+
 /// Reads a keyring: any number of certificates, armored or binary.
 pub fn read_certs(data: &[u8]) -> Result<Vec<Cert>> {
     if data.is_empty() {
@@ -44,6 +92,7 @@ pub fn read_certs(data: &[u8]) -> Result<Vec<Cert>> {
             "keyring: empty input",
         ));
     }
+    check_key_packets("keyring", data)?;
     let parser = CertParser::from_bytes(data).map_err(|e| Error::from_parse("keyring", e))?;
     let mut certs = Vec::new();
     for c in parser {

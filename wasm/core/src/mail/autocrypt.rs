@@ -160,6 +160,7 @@ pub fn parse(value: &str, policy: &Policy) -> Result<Autocrypt> {
     let bytes = B64
         .decode(clean)
         .map_err(|_| bad("keydata is not base64"))?;
+    crate::keys::check_key_packets("autocrypt keydata", &bytes)?;
     let cert = Cert::from_bytes(&bytes).map_err(|e| Error::from_parse("autocrypt keydata", e))?;
     let vc = cert
         .with_policy(policy.standard(), policy.time())

@@ -193,3 +193,27 @@ pub fn with_ecdh_point(message: &[u8], tweak: impl FnOnce(&mut Vec<u8>)) -> Vec<
     assert!(tweak.is_none(), "no ECDH PKESK in the message");
     out
 }
+
+/// A v4 key packet (`tag` 6 primary, 14 subkey; public) whose body is
+/// `body_len` bytes: version 4, a creation time, the private-use algorithm
+/// 100, and `body_len - 6` bytes of key material sequoia keeps as they
+/// are.  Over 65535 bytes, sequoia-openpgp 2.4.2 panics computing its
+/// fingerprint (issue 26).
+pub fn v4_key_packet(tag: u8, body_len: usize) -> Vec<u8> {
+    let mut body = vec![4u8];
+    body.extend_from_slice(&1_700_000_000u32.to_be_bytes());
+    body.push(100);
+    body.resize(body_len, 0x42);
+    // New-format header with a five-octet length.
+    let mut out = vec![0xC0 | tag, 0xFF];
+    out.extend_from_slice(&u32::try_from(body.len()).expect("small").to_be_bytes());
+    out.extend_from_slice(&body);
+    out
+}
+
+/// `cert` (public) followed by a big v4 subkey packet of `body_len` bytes.
+pub fn cert_with_big_subkey(cert: &Cert, body_len: usize) -> Vec<u8> {
+    let mut out = keys::write_cert(cert, false, false).expect("serialize");
+    out.extend_from_slice(&v4_key_packet(14, body_len));
+    out
+}
