@@ -123,6 +123,24 @@ test('errors cross the worker boundary with their class and code', async () => {
   await rejects(sp.generateKey({ type: 'rsa', rsaBits: 1024 }), (err) => assert(err instanceof RangeError, err.name), 'range');
 });
 
+test('a v4 key packet over 64 KiB is an error in the worker, not a trap: loaded keys stay usable', async () => {
+  // sequoia-openpgp 2.4.2 panics on the fingerprint of such a key (issue 26): a trap would
+  // replace the worker and drop every loaded key.  A certificate plus a 64 KiB subkey packet
+  // of the private-use algorithm 100.
+  const { privateKey } = await sp.generateKey({ userIDs: 'Kim <kim@example.org>', format: 'object' });
+  const cert = await (await privateKey.toPublic()).write();
+  const packet = new Uint8Array(6 + 0x10000).fill(0x42);
+  packet.set([0xce, 0xff, 0x00, 0x01, 0x00, 0x00, 4, 0x65, 0x53, 0xf1, 0x00, 100]);
+  const big = new Uint8Array(cert.length + packet.length);
+  big.set(cert);
+  big.set(packet, cert.length);
+  const malformed = (e) => assert(e instanceof sp.SealpostError && e.code === 'MALFORMED_INPUT', `${e.name} ${e.code}`);
+  await rejects(sp.readKey({ binaryKey: big }), malformed, 'readKey');
+  await rejects(sp.readKeys({ binaryKeys: big }), malformed, 'readKeys');
+  const signed = await sp.sign({ message: await sp.createMessage({ text: 'still here' }), signingKeys: privateKey });
+  assert(signed.includes('BEGIN PGP MESSAGE'), 'the key loaded before still signs');
+});
+
 test('streams through the worker: 24 MiB round trip, SEIPDv2 released as it goes', async () => {
   const { privateKey, publicKey } = await sp.generateKey({ userIDs: 'S <s@example.org>', format: 'object', config: { v6Keys: true } });
   const MiB = 1 << 20;
