@@ -1,16 +1,23 @@
 // The packed tarball, installed the way users install it: into a fresh
-// Node ESM project, a Vite project that is built, and a plain HTML page.
-// The two browser cases run in headless Chromium behind sealpost's strict
-// CSP (tools/serve.mjs), encrypt and decrypt, and report back.
+// Node ESM project, Vite, esbuild and Rollup projects that are built, and a
+// plain HTML page.  The browser cases run in headless Chromium behind
+// sealpost's strict CSP (tools/serve.mjs: worker-src blob:), in worker mode
+// (the worker file fetched with its SHA-384, started from a Blob URL),
+// encrypt and decrypt, and report back.  esbuild and Rollup leave
+// new URL(…, import.meta.url) alone: those pages copy the worker and the wasm
+// next to the bundle and say where with configure({ workerUrl, wasmUrl }).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { browser, repo, serve } from '../../tests/e2e/helpers.mjs';
 
 const VITE = '8.4.0';
+const ESBUILD = '0.28.2';
+const ROLLUP = '4.68.5';
+const NODE_RESOLVE = '16.0.3';
 const npm = (cwd, ...args) => execFileSync('npm', [...args, '--no-audit', '--no-fund', '--loglevel=error'], { cwd, encoding: 'utf8' });
 let tarball;
 let chrome;
@@ -42,7 +49,8 @@ function project(files) {
 }
 
 async function runPage(dir, path = '') {
-  const server = await serve(dir);
+  // Their modules carry no integrity attribute: no Integrity-Policy here.
+  const server = await serve(dir, { integrityPolicy: false });
   const page = await chrome.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
@@ -110,6 +118,57 @@ test('a plain HTML page importing the package, in Chromium (worker mode)', async
   });
   npm(dir, 'install', tarball);
   const { result, errors } = await runPage(dir);
+  assert.equal(result, 'packed ✓ worker true');
+  assert.deepEqual(errors, []);
+});
+
+// A bundled page: the worker file and the wasm copied beside the bundle, configure() says where.
+const BUNDLED_MAIN = `import * as sp from 'sealpost';
+try {
+  await sp.configure({ workerUrl: new URL('./worker.bundle.js', import.meta.url), wasmUrl: new URL('./sealpost_wasm_bg.wasm', import.meta.url) });
+${ROUNDTRIP}
+  window.__result = result;
+} catch (e) { window.__result = 'error: ' + e.code + ' ' + e.message; }
+`;
+
+function copyAssets(dir) {
+  for (const f of ['worker.bundle.js', 'sealpost_wasm_bg.wasm']) {
+    cpSync(join(dir, 'node_modules/sealpost/src/wasm', f), join(dir, 'dist', f));
+  }
+  writeFileSync(join(dir, 'dist/index.html'), '<!doctype html><html><head><script type="module" src="main.js"></script></head><body>bundled</body></html>\n');
+}
+
+/** The bundle's own JS files (not the copied worker): no wasm glue in the entry chunk. */
+function entryHasNoGlue(dir) {
+  const main = readFileSync(join(dir, 'dist/main.js'), 'utf8');
+  assert.ok(!main.includes('__wbindgen'), 'the page entry carries the wasm glue');
+}
+
+test('an esbuild bundle (ESM, code splitting), in Chromium (worker mode)', async () => {
+  const dir = project({
+    'package.json': JSON.stringify({ name: 'esbuild-consumer', private: true, type: 'module' }),
+    'main.js': BUNDLED_MAIN,
+  });
+  npm(dir, 'install', tarball, `esbuild@${ESBUILD}`);
+  execFileSync('npx', ['esbuild', 'main.js', '--bundle', '--format=esm', '--splitting', '--outdir=dist', '--log-level=error'], { cwd: dir, encoding: 'utf8' });
+  copyAssets(dir);
+  entryHasNoGlue(dir);
+  const { result, errors } = await runPage(join(dir, 'dist'));
+  assert.equal(result, 'packed ✓ worker true');
+  assert.deepEqual(errors, []);
+});
+
+test('a Rollup bundle, in Chromium (worker mode)', async () => {
+  const dir = project({
+    'package.json': JSON.stringify({ name: 'rollup-consumer', private: true, type: 'module' }),
+    'main.js': BUNDLED_MAIN,
+    'rollup.config.js': "import { nodeResolve } from '@rollup/plugin-node-resolve';\nexport default { input: 'main.js', output: { dir: 'dist', format: 'es' }, plugins: [nodeResolve({ browser: true })] };\n",
+  });
+  npm(dir, 'install', tarball, `rollup@${ROLLUP}`, `@rollup/plugin-node-resolve@${NODE_RESOLVE}`);
+  execFileSync('npx', ['rollup', '-c', '--silent'], { cwd: dir, encoding: 'utf8' });
+  copyAssets(dir);
+  entryHasNoGlue(dir);
+  const { result, errors } = await runPage(join(dir, 'dist'));
   assert.equal(result, 'packed ✓ worker true');
   assert.deepEqual(errors, []);
 });
