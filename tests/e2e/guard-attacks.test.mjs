@@ -50,7 +50,11 @@ const ATTACKS = {
   // The same with the server's CSP left in place: only the DOM check can tell.
   'svg-noscript-split-view': { page: (h) => inject(h, `<svg><noscript><script href="/__payload/svg.js"></script></noscript></svg>`, 'body') },
   'declarative-shadow-root-split-view': { page: (h) => inject(h, `<div><template shadowrootmode="closed"><script type="module" src="/__payload/m.js"></script></template></div>`, 'body') },
-  // The worker script, altered for the browser only (Sec-Fetch-Dest: worker).
+  // A forged page with no code at all: the genuine scripts, plus a phishing link.
+  'forged-page-link': { page: (h) => inject(h, '<p><a id="phish" href="/__beacon?forged-page-link">Your mailbox is full: click here</a></p>', 'body') },
+  // The worker bundle, altered for the page's own fetch only (Sec-Fetch-Site:
+  // same-origin; the guard's re-fetch says none): the split view that a
+  // worker loaded by URL could not resist.
   'worker-split': { worker: (js) => `fetch('/__beacon?worker-split');\n${js}` },
   'refresh-and-link-headers': { extraHeaders: { refresh: '0; url=/__payload/frame.html', link: '</__payload/m.js>; rel=preload; as=script' } },
 };
@@ -112,7 +116,7 @@ async function startProxy() {
     const headers = Object.fromEntries([...r.headers].filter(([k]) => !['content-length', 'content-encoding', 'transfer-encoding', 'connection', 'keep-alive'].includes(k)));
     let status = r.status;
     const isDocument = req.headers['sec-fetch-dest'] === 'document' && (url.pathname === '/' || url.pathname === '/index.html');
-    if (a?.worker && req.headers['sec-fetch-dest'] === 'worker' && url.pathname === '/sealpost/worker.js') {
+    if (a?.worker && req.headers['sec-fetch-site'] === 'same-origin' && url.pathname === '/sealpost/wasm/worker.bundle.js') {
       body = Buffer.from(a.worker(body.toString('utf8')));
     }
     if (a && isDocument) {
@@ -258,6 +262,25 @@ test('the DOM check sees an SVG <noscript> script and a closed declarative shado
   await attackCase('declarative-shadow-root-split-view', ['DOCUMENT_DIFFERS']);
 });
 
+test('a forged page with the genuine scripts and a phishing link: the page is inert until verified, then blocked', async () => {
+  attack = 'forged-page-link';
+  try {
+    await clearRecordedFailure();
+    const r = await blocked(async () => {
+      await visit(`${origin}/`);
+      // The user clicks at once, before the verdict.
+      await page.click('#phish', { timeout: 2000, noWaitAfter: true }).catch(() => {});
+    });
+    await page.waitForTimeout(500);
+    results.push(`forged-page-link: the link was followed ${beacons.get('forged-page-link') || 0} times; the load ended ${r.code}`);
+    assert.equal(beacons.get('forged-page-link') || 0, 0, 'the click reached the forged page');
+    assert.equal(r.code, 'DOCUMENT_DIFFERS');
+    assert.match(r.actual, /phish/);
+  } finally {
+    attack = null;
+  }
+});
+
 test('a CSP header with an extra script host → blocked', async () => {
   const r = await attackCase('csp-extra-host', ['PAGE_POLICY']);
   assert.match(r.actual, /cdn\.example/);
@@ -330,15 +353,19 @@ test('a service worker registered before enrollment is removed by enrolling; the
   }
 });
 
-test('the worker script split-served (altered for the browser, genuine for the guard) is not refused', { todo: 'open until the shim pins its worker (issue 19): Chromium checks a module worker against no hash and no Integrity-Policy' }, async () => {
+test('the worker bundle split-served (altered for the page, genuine for the guard) never runs: the page fetches it with integrity', async () => {
   attack = 'worker-split';
   try {
     await clearRecordedFailure();
     await visit(`${origin}/`);
-    await page.waitForTimeout(3000);
+    // The page fetches the bundle, its integrity check refuses the altered bytes, no worker starts.
+    await page.waitForSelector('#status[data-state="error"], #status[data-state="ok"]', { timeout: 20000 }).catch(() => {});
+    await page.waitForTimeout(1000);
     const ran = beacons.get('worker-split') || 0;
-    results.push(`worker-split (open): the attacker's code ran ${ran} times; the page ${/blocked\.html/.test(page.url()) ? 'ended blocked' : 'stayed'}`);
-    assert.equal(ran, 0, "the altered worker ran");
+    const state = /blocked\.html/.test(page.url()) ? 'blocked' : `the page's status is ${await page.getAttribute('#status', 'data-state')}`;
+    results.push(`worker-split: the attacker's code ran ${ran} times; ${state}`);
+    assert.equal(ran, 0, 'the altered worker ran');
+    assert.ok(state === 'blocked' || /status is error/.test(state), state);
   } finally {
     attack = null;
   }

@@ -192,6 +192,8 @@ function passed(tabId, load, key) {
     load.verdictMs = Date.now() - load.started;
     // Survives a restart of this worker: the tab's document was proven valid.
     chrome.storage.session.set({ [`valid:${tabId}`]: load.url }).catch(() => {});
+    // The page is inert until now (content.js): let input reach it.
+    chrome.tabs.sendMessage(tabId, { type: 'verdict', state: 'valid' }).catch(() => {});
   }
   badge(tabId, load);
 }

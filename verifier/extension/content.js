@@ -1,5 +1,5 @@
 // Registered only for enrolled origins, in every frame, at document_start,
-// before any page script.  It records every code-bearing element the parser
+// before any page script.  It records every element the parser
 // inserts (a MutationObserver sees them even if a script removes them
 // again) until parsing ends, walks the finished tree (shadow roots
 // included), then compares them with the verified document's.  This checks
@@ -7,19 +7,36 @@
 // genuine page to the extension's own fetch and another one to the browser
 // is caught here.  Then it proves the guard's policy holds *in this
 // document*: an inline canary must be refused by exactly that policy, and
-// no service worker may control the page.
+// no service worker may control the page.  Until the guard says the load is
+// valid, the page is inert: no click, key or paste reaches it (a forged page
+// cannot be used before it is blocked).
 (() => {
-  const { diff, elements, signature, parseVerified } = globalThis.sealpostDom;
+  const INERT = ['click', 'auxclick', 'dblclick', 'mousedown', 'mouseup', 'pointerdown', 'pointerup', 'touchstart', 'touchend',
+    'keydown', 'keypress', 'keyup', 'beforeinput', 'input', 'paste', 'drop', 'submit', 'contextmenu'];
+  const swallow = (e) => {
+    e.stopImmediatePropagation();
+    e.preventDefault();
+  };
+  // Registered at document_start, before any page script: first on the event path.
+  for (const t of INERT) window.addEventListener(t, swallow, true);
+  chrome.runtime.onMessage.addListener((msg) => {
+    if (msg && msg.type === 'verdict' && msg.state === 'valid') {
+      for (const t of INERT) window.removeEventListener(t, swallow, true);
+      document.documentElement.dataset.sealpostVerified = '';
+    }
+  });
+
+  const { diff, parseVerified, pageElements, fullSignature } = globalThis.sealpostDom;
   // The URL as the network saw it (no fragment).
   const here = () => location.href.split('#')[0];
   // Each element once (a subtree is seen again through its children's records),
   // kept even if a script removes it.
   const seen = new Set();
   const take = (records) => {
-    for (const r of records) for (const n of r.addedNodes) if (n.nodeType === 1) for (const el of elements(n)) seen.add(el);
+    for (const r of records) for (const n of r.addedNodes) if (n.nodeType === 1) for (const el of pageElements(n)) seen.add(el);
   };
   const observer = new MutationObserver(take);
-  if (document.documentElement) for (const el of elements(document.documentElement)) seen.add(el);
+  if (document.documentElement) for (const el of pageElements(document.documentElement)) seen.add(el);
   observer.observe(document, { childList: true, subtree: true });
 
   /**
@@ -56,11 +73,13 @@
     // so what was recorded is the served document, not what the release's code adds.
     take(observer.takeRecords());
     observer.disconnect();
-    for (const el of elements(document.documentElement)) seen.add(el);
+    for (const el of pageElements(document.documentElement)) seen.add(el);
+    // Now, before the release's (deferred, module) scripts change the page.
+    const parsed = [...seen].map(fullSignature);
     const r = await chrome.runtime.sendMessage({ type: 'verified-document', url: here() });
     if (!r || !r.ok || typeof r.text !== 'string') return; // failed already (blocked), or not enrolled
     const verified = parseVerified(r.text);
-    const d = diff([...seen].map(signature), [...elements(verified.documentElement)].map(signature));
+    const d = diff(parsed, pageElements(verified.documentElement).map(fullSignature));
     const result = { ...d, canary: await canary(r.policy, r.canary, r.canaryMs), serviceWorker: !!navigator.serviceWorker?.controller };
     await chrome.runtime.sendMessage({ type: 'dom-result', url: here(), ...result });
   };

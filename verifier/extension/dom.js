@@ -79,6 +79,27 @@ globalThis.sealpostDom = (() => {
     return allElements(root).filter(isCodeBearing);
   }
 
+  /**
+   * Every element of the page in `root` and below — not only code: a forged
+   * page with the genuine scripts (a fake banner, a phishing link, CSS that
+   * leaks text) differs here.  Elements under an HTML <noscript> are left
+   * out (parsed as markup only with scripting off).
+   */
+  function pageElements(root) {
+    return allElements(root).filter((el) => !underHtmlNoscript(el));
+  }
+
+  /** An element with all its attributes and its own text (not its children's). */
+  function fullSignature(el) {
+    const tag = el.localName.toLowerCase();
+    const attrs = [...el.attributes].map((a) => `${a.name.toLowerCase()}=${JSON.stringify(a.value)}`).sort();
+    let text = '';
+    const noscript = el.namespaceURI === HTML && tag === 'noscript';
+    if (!noscript) for (let c = el.firstChild; c; c = c.nextSibling) if (c.nodeType === 3) text += c.data;
+    const where = el.getRootNode() instanceof ShadowRoot ? 'shadow>' : '';
+    return `${where}<${PREFIX[el.namespaceURI] || ''}${tag}${attrs.map((a) => ' ' + a).join('')}>${text ? ' text=' + JSON.stringify(text) : ''}`;
+  }
+
   /** Signatures of the code-bearing elements in `root` and below. */
   function collect(root) {
     return elements(root).map(signature);
@@ -105,5 +126,5 @@ globalThis.sealpostDom = (() => {
     return { extra, missing };
   }
 
-  return { collect, diff, elements, signature, parseVerified };
+  return { collect, diff, elements, signature, parseVerified, pageElements, fullSignature };
 })();

@@ -28,8 +28,10 @@ export const CANARY = 'document.documentElement.dataset.sealpostCanary = "ran";'
  * The Content-Security-Policy the guard adds to every document of an
  * enrolled origin: scripts only by the hash of a release script (Chromium
  * matches hash sources against the integrity metadata of external
- * scripts), wasm compilation, workers from the origin or from blob: (the
- * shim's pinned worker), nothing inline, no plugins, no <base>, no forms.
+ * scripts), wasm compilation, workers only from blob: (the shim starts its
+ * worker from a Blob URL of bytes it fetched with integrity; a blob: worker
+ * inherits this policy) — so no worker or service worker from a URL —,
+ * nothing inline, no plugins, no <base>, no forms.
  * Throws on anything that does not look like a release (fail closed).
  */
 export function releasePolicy(manifest) {
@@ -46,7 +48,7 @@ export function releasePolicy(manifest) {
   return [
     "default-src 'none'",
     `script-src ${hashes.join(' ')} 'wasm-unsafe-eval'`,
-    "worker-src 'self' blob:",
+    'worker-src blob:',
     "style-src 'self'",
     "img-src 'self' data:",
     "connect-src 'self'",
