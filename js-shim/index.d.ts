@@ -22,6 +22,7 @@ export type ErrorCode =
   | 'NOT_SUPPORTED'
   | 'NOT_INITIALIZED'
   | 'EXPORT_REFUSED'
+  | 'KEY_PROTECTED'
   | 'NETWORK_ERROR';
 
 /** Every rejection of a sealpost call (argument mistakes are TypeError / RangeError). */
@@ -36,6 +37,13 @@ export interface ConfigureOptions {
   mode?: 'worker' | 'direct';
   /** Where the wasm is served, if not beside the package's modules. Integrity is still enforced. */
   wasmUrl?: string | URL;
+  /**
+   * Where the worker file (src/wasm/worker.bundle.js, copied as is) is served, for bundlers
+   * and CDNs.  It is fetched with the SHA-384 built into the package: other bytes never run.
+   */
+  workerUrl?: string | URL;
+  /** Starts the worker from the Blob URL of the checked worker code (default: `new Worker(url, { type: 'module' })`). */
+  createWorker?: (blobUrl: string) => Worker;
 }
 
 /** Chooses the mode before first use (or switches; existing keys become invalid). */
@@ -112,8 +120,10 @@ export class Key {
   isDecrypted(): boolean | null;
   isRevoked(): boolean;
   /**
-   * Armored text; for private keys the private key.  In browsers an unlocked
-   * private key is refused (EXPORT_REFUSED): lock it first with encryptKey.
+   * Armored text; for private keys the private key.  In browsers a key that was ever
+   * passphrase-protected is exported as its locked form (the bytes its owner locked,
+   * whether this handle is locked or unlocked); an unlocked key never protected is
+   * refused (EXPORT_REFUSED): lock it first with encryptKey.
    */
   armor(): Promise<string>;
   write(): Promise<Uint8Array>;
@@ -149,7 +159,9 @@ export function readKeys(
   options: { armoredKeys: string } | { binaryKeys: Uint8Array } | { armoredKey: string } | { binaryKey: Uint8Array },
 ): Promise<Key[]>;
 export function readPrivateKey(options: { armoredKey: string } | { binaryKey: Uint8Array }): Promise<Key>;
-export function decryptKey(options: { privateKey: Key; passphrase: string | string[] }): Promise<Key>;
+/** lockAfter (ms): the unlocked copy is dropped after that long unused (its calls then fail with KEY_LOCKED). */
+export function decryptKey(options: { privateKey: Key; passphrase: string | string[]; lockAfter?: number }): Promise<Key>;
+/** In browsers only for a key never passphrase-protected, once (KEY_PROTECTED otherwise: use changeKeyPassphrase). */
 export function encryptKey(options: { privateKey: Key; passphrase: string }): Promise<Key>;
 export function changeKeyPassphrase(options: { privateKey: Key; oldPassphrase: string; newPassphrase: string }): Promise<Key>;
 export function revokeKey<F extends 'armored' | 'binary' | 'object' = 'armored'>(options: {
