@@ -256,3 +256,23 @@ test('limits: a decompression bomb made by OpenPGP.js is DECOMPRESSION_BOMB; eve
   await assert.rejects(sp.decrypt({ message, passwords: 'pw', limits: { maxSignatures: 1.5 } }), (e) => e instanceof RangeError && /maxSignatures/.test(e.message));
   await assert.rejects(sp.verify({ message: data, signature: sigs, limits: { maxRecipients: 1 } }), /unknown limit "maxRecipients"/);
 });
+
+test('a Key the caller drops is released in the crypto instance when collected', async () => {
+  const { execFileSync } = await import('node:child_process');
+  const src = new URL('../src/', import.meta.url).href;
+  const script = `
+    import * as sp from '${src}node.js';
+    import { keyList } from '${src}keys.js';
+    import { current } from '${src}backend.js';
+    let kept = (await sp.generateKey({ userIDs: 'K <k@example.org>', format: 'object' })).privateKey;
+    let dropped = (await sp.generateKey({ userIDs: 'D <d@example.org>', format: 'object' })).privateKey;
+    const [keptHandle] = keyList('k', kept);
+    const [droppedHandle] = keyList('d', dropped);
+    dropped = null;
+    for (let i = 0; i < 20; i++) { globalThis.gc(); await new Promise((r) => setTimeout(r, 20)); }
+    const state = async (h) => current().call('publicKey', h).then(() => 'alive', (e) => e.code);
+    console.log(await state(keptHandle), await state(droppedHandle), kept.getFingerprint().length);
+  `;
+  const out = execFileSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', script], { encoding: 'utf8' }).trim();
+  assert.equal(out, 'alive KEY_DISPOSED 40');
+});
