@@ -31,7 +31,11 @@ export const CANARY = 'document.documentElement.dataset.sealpostCanary = "ran";'
  * scripts), wasm compilation, workers only from blob: (the shim starts its
  * worker from a Blob URL of bytes it fetched with integrity; a blob: worker
  * inherits this policy) — so no worker or service worker from a URL —,
- * nothing inline, no plugins, no <base>, no forms.
+ * nothing inline, no plugins, no <base>, no forms, no frame from a URL.
+ * Not exact: style-src 'self' lets any stylesheet of the origin apply (the
+ * DOM check pins the <link>s the page has, not what a script of the release
+ * could add), and img-src/connect-src 'self' let the release's code reach
+ * any path of its origin.
  * Throws on anything that does not look like a release (fail closed).
  */
 export function releasePolicy(manifest) {
@@ -52,7 +56,9 @@ export function releasePolicy(manifest) {
     "style-src 'self'",
     "img-src 'self' data:",
     "connect-src 'self'",
-    "frame-src 'self'",
+    // The release's only frame is a sandboxed srcdoc (the HTML part of a
+    // message), which frame-src does not govern: no frame loads from a URL.
+    "frame-src 'none'",
     "object-src 'none'",
     "base-uri 'none'",
     "form-action 'none'",
@@ -84,6 +90,40 @@ export function ruleIds(n) {
 }
 
 /**
+ * The regexFilter for every URL of `protocol`//`hostPort`: with or without
+ * user info (`user@`, `user:pw@` — the same origin, sharing its storage,
+ * which a `|http://host/` urlFilter does not match), the host escaped.
+ * Chromium canonicalizes the URL a rule sees (lower-case host, `@` and `/`
+ * inside user info percent-encoded), so `[^/@]*@` is exactly the user info.
+ */
+export function urlRegex(protocol, hostPort) {
+  if (protocol !== 'http:' && protocol !== 'https:') throw new Error('bad scheme');
+  if (!/^[a-z0-9.-]+(?::\d{1,5})?$/.test(hostPort)) throw new Error(`not a host: ${JSON.stringify(hostPort)}`);
+  return `^${protocol}//([^/@]*@)?${hostPort.replace(/\./g, '\\.')}/`;
+}
+
+/**
+ * The session rule of slot `n`: no script of the origin is fetched outside
+ * a tab (tabId -1) — which is how Chromium fetches a service worker's
+ * script (and its importScripts).  Installed before enrollment clears the
+ * origin's service workers, so that a page still open cannot register one
+ * again in between; session rules are lost when the browser restarts, so
+ * they are installed again on startup.  The release's own worker starts
+ * from a blob: URL, which no rule sees.
+ */
+export function serviceWorkerRule(origin, n) {
+  if (typeof origin !== 'string' || !ORIGIN.test(origin)) throw new Error(`not an origin: ${JSON.stringify(origin)}`);
+  if (!Number.isInteger(n) || n < 1 || n > 100000) throw new Error('bad rule slot');
+  const u = new URL(origin);
+  return {
+    id: n * RULES_PER_ORIGIN + 3,
+    priority: 3,
+    action: { type: 'block' },
+    condition: { regexFilter: urlRegex(u.protocol, u.host), resourceTypes: ['script'], tabIds: [-1] },
+  };
+}
+
+/**
  * The declarativeNetRequest rules of one enrolled origin (slot `n`), given
  * the verified manifest: the headers of its documents (main and sub
  * frames); and for an https origin, its twins sent to it — the http://
@@ -94,27 +134,27 @@ export function originRules(origin, manifest, n) {
   if (typeof origin !== 'string' || !ORIGIN.test(origin)) throw new Error(`not an origin: ${JSON.stringify(origin)}`);
   if (!Number.isInteger(n) || n < 1 || n > 100000) throw new Error('bad rule slot');
   const policy = releasePolicy(manifest);
+  const u = new URL(origin);
   const [headersId, httpId, dotId] = ruleIds(n);
   const rules = [{
     id: headersId,
     priority: 1,
     action: { type: 'modifyHeaders', responseHeaders: documentHeaders(policy) },
-    condition: { urlFilter: `|${origin}/`, resourceTypes: ['main_frame', 'sub_frame'] },
+    condition: { regexFilter: urlRegex(u.protocol, u.host), resourceTypes: ['main_frame', 'sub_frame'] },
   }];
-  const u = new URL(origin);
   if (u.protocol === 'https:') {
     const hostPort = u.host;
     rules.push({
       id: httpId,
       priority: 2,
       action: { type: 'upgradeScheme' },
-      condition: { urlFilter: `|http://${hostPort}/`, resourceTypes: ['main_frame', 'sub_frame'] },
+      condition: { regexFilter: urlRegex('http:', hostPort), resourceTypes: ['main_frame', 'sub_frame'] },
     });
     rules.push({
       id: dotId,
       priority: 2,
       action: { type: 'redirect', redirect: { transform: { host: u.hostname } } },
-      condition: { urlFilter: `|https://${u.hostname}.${u.port ? ':' + u.port : ''}/`, resourceTypes: ['main_frame', 'sub_frame'] },
+      condition: { regexFilter: urlRegex('https:', `${u.hostname}.${u.port ? ':' + u.port : ''}`), resourceTypes: ['main_frame', 'sub_frame'] },
     });
   }
   return { policy, rules };

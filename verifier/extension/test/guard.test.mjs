@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import {
-  CHECK_DEADLINE_MS, FETCH_DEADLINE_MS, GUARD_FILES, classifyRequest, fetchWithin, originRules, releasePolicy, serverPolicies, startsNoLoad,
+  CHECK_DEADLINE_MS, FETCH_DEADLINE_MS, GUARD_FILES, classifyRequest, fetchWithin, originRules, releasePolicy, serverPolicies, serviceWorkerRule, startsNoLoad, urlRegex,
 } from '../guard.js';
 
 const O = 'http://127.0.0.1:8080';
@@ -16,7 +16,7 @@ test('the policy lets exactly the release scripts run, by hash, and nothing inli
   const p = releasePolicy(manifest({ 'app.js': { integrity: H('A'), size: 1 }, 'sealpost/w.mjs': { integrity: H('B'), size: 1 }, 'index.html': { integrity: H('C'), size: 1 }, 'style.css': { integrity: H('D'), size: 1 } }));
   assert.equal(p, [
     "default-src 'none'", `script-src '${H('A')}' '${H('B')}' 'wasm-unsafe-eval'`, 'worker-src blob:', "style-src 'self'",
-    "img-src 'self' data:", "connect-src 'self'", "frame-src 'self'", "object-src 'none'", "base-uri 'none'", "form-action 'none'", "frame-ancestors 'none'",
+    "img-src 'self' data:", "connect-src 'self'", "frame-src 'none'", "object-src 'none'", "base-uri 'none'", "form-action 'none'", "frame-ancestors 'none'",
   ].join('; '));
   assert.doesNotMatch(p, /'unsafe-inline'|'unsafe-eval'|strict-dynamic|nonce/);
   assert.doesNotMatch(p.split('; ')[1], /'self'/, 'script-src has no self: hashes only');
@@ -38,7 +38,7 @@ test('rules: documents of the origin get the policy appended, Integrity-Policy a
   assert.equal(rules.length, 1, 'an http origin has no twins to send over');
   const [r] = rules;
   assert.equal(r.id, 70);
-  assert.deepEqual(r.condition, { urlFilter: `|${O}/`, resourceTypes: ['main_frame', 'sub_frame'] });
+  assert.deepEqual(r.condition, { regexFilter: '^http://([^/@]*@)?127\\.0\\.0\\.1:8080/', resourceTypes: ['main_frame', 'sub_frame'] });
   const h = Object.fromEntries(r.action.responseHeaders.map((x) => [x.header, [x.operation, x.value]]));
   assert.deepEqual(h['content-security-policy'], ['append', policy]);
   assert.deepEqual(h['integrity-policy'], ['set', 'blocked-destinations=(script)']);
@@ -53,9 +53,27 @@ test('an https origin: its http:// twin is upgraded and its trailing-dot twin re
   const { rules } = originRules('https://mail.example:8443', manifest({ 'app.js': { integrity: H('A'), size: 1 } }), 3);
   assert.deepEqual(rules.map((r) => r.id), [30, 31, 32]);
   assert.deepEqual(rules[1].action, { type: 'upgradeScheme' });
-  assert.equal(rules[1].condition.urlFilter, '|http://mail.example:8443/');
+  assert.equal(rules[1].condition.regexFilter, '^http://([^/@]*@)?mail\\.example:8443/');
   assert.deepEqual(rules[2].action, { type: 'redirect', redirect: { transform: { host: 'mail.example' } } });
-  assert.equal(rules[2].condition.urlFilter, '|https://mail.example.:8443/');
+  assert.equal(rules[2].condition.regexFilter, '^https://([^/@]*@)?mail\\.example\\.:8443/');
+  const [https, http, dot] = rules.map((r) => new RegExp(r.condition.regexFilter));
+  assert.ok(https.test('https://u:pw@mail.example:8443/') && http.test('http://u@mail.example:8443/x') && dot.test('https://u@mail.example.:8443/'));
+});
+
+test('finding 1: the rules match the origin with user info (user@, user:pw@), and nothing else', () => {
+  const { rules } = originRules(O, manifest({ 'app.js': { integrity: H('A'), size: 1 } }), 1);
+  const re = new RegExp(rules[0].condition.regexFilter);
+  for (const u of [`${O}/`, `${O}/x?y#z`, 'http://user@127.0.0.1:8080/', 'http://user:pw@127.0.0.1:8080/index.html', 'http://%40:%2F@127.0.0.1:8080/']) assert.ok(re.test(u), u);
+  for (const u of ['http://127.0.0.1:80800/', 'http://127.0.0.1:8080.evil/', 'http://127x0x0x1:8080/', 'https://127.0.0.1:8080/', 'http://evil/?http://127.0.0.1:8080/']) assert.ok(!re.test(u), u);
+  assert.throws(() => urlRegex('http:', 'a(b'), /not a host/);
+});
+
+test('finding 2: a session rule blocks every script of the origin fetched outside a tab (service worker scripts)', () => {
+  const r = serviceWorkerRule(O, 4);
+  assert.equal(r.id, 43);
+  assert.deepEqual(r.action, { type: 'block' });
+  assert.deepEqual(r.condition, { regexFilter: '^http://([^/@]*@)?127\\.0\\.0\\.1:8080/', resourceTypes: ['script'], tabIds: [-1] });
+  assert.throws(() => serviceWorkerRule('http://x/', 1), /not an origin/);
 });
 
 test("nothing under /.well-known/ is exempt except the guard's three files, fetched as data", () => {
