@@ -8,7 +8,7 @@
 
 use std::io::Read;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use openpgp::crypto::{Password, SessionKey};
 use openpgp::packet::{PKESK, SKESK};
@@ -129,6 +129,9 @@ pub(crate) struct DHelper {
     session_keys: Vec<SessionKeyData>,
     /// The session key that opened the container.
     pub(crate) session_key: Option<SessionKeyData>,
+    /// The same, shared with the caller: it outlives the helper when
+    /// sequoia fails mid-message (see [`classify_opened`]).
+    pub(crate) opened_with: Arc<Mutex<Option<SessionKeyData>>>,
     /// The most specific reason decryption could not start, reported if
     /// no PKESK or SKESK works.
     failure: Option<Error>,
@@ -150,6 +153,13 @@ impl VerificationHelper for DHelper {
 }
 
 impl DHelper {
+    fn set_session_key(&mut self, sk: SessionKeyData) {
+        if let Ok(mut shared) = self.opened_with.lock() {
+            *shared = Some(sk.clone());
+        }
+        self.session_key = Some(sk);
+    }
+
     /// The reference time to give sequoia (see [`Policy::message_time`]).
     pub(crate) fn message_time(&self) -> Option<std::time::SystemTime> {
         self.policy.message_time()
@@ -185,6 +195,7 @@ impl DHelper {
             opened: Arc::new(AtomicBool::new(false)),
             session_keys: opts.session_keys.to_vec(),
             session_key: None,
+            opened_with: Arc::new(Mutex::new(None)),
             failure: None,
         })
     }
@@ -212,7 +223,7 @@ impl DecryptionHelper for DHelper {
             let algo = SymmetricAlgorithm::from(given.algo);
             if decrypt(Some(algo), &given.key) {
                 self.opened.store(true, Ordering::Relaxed);
-                self.session_key = Some(given.clone());
+                self.set_session_key(given.clone());
                 return Ok(None);
             }
             note(&mut self.failure, Error::decryption_failed());
@@ -244,8 +255,9 @@ impl DecryptionHelper for DHelper {
                     match pkesk.decrypt(&mut pair, sym_algo) {
                         Some((algo, sk)) if decrypt(algo, &sk) => {
                             self.opened.store(true, Ordering::Relaxed);
-                            self.session_key = Some(found(algo, &sk));
-                            return Ok(Some(cert.clone()));
+                            let cert = cert.clone();
+                            self.set_session_key(found(algo, &sk));
+                            return Ok(Some(cert));
                         }
                         _ => {
                             if recipient.is_some() {
@@ -272,7 +284,7 @@ impl DecryptionHelper for DHelper {
                 if let Ok((algo, sk)) = skesk.decrypt(password) {
                     if decrypt(algo, &sk) {
                         self.opened.store(true, Ordering::Relaxed);
-                        self.session_key = Some(found(algo, &sk));
+                        self.set_session_key(found(algo, &sk));
                         return Ok(None);
                     }
                 }
@@ -367,16 +379,16 @@ pub fn decrypt(ciphertext: &[u8], opts: &DecryptOptions<'_>) -> Result<Decrypted
     let helper = DHelper::new(opts)?;
     inspect_container(ciphertext)?;
     let opened = helper.opened.clone();
+    let opened_with = helper.opened_with.clone();
+    let fail = |e| classify_opened(e, &opened, &opened_with, ciphertext);
     let p = opts.policy;
     let mut d = DecryptorBuilder::from_bytes(ciphertext)
         .map_err(|e| Error::from_parse("message", e))?
         .with_policy(p.standard(), p.message_time(), helper)
-        .map_err(|e| classify(e, &opened))?;
+        .map_err(fail)?;
 
     let mut data = Zeroizing::new(Vec::new());
-    read_limited(&mut d, &mut data, p, ciphertext.len() as u64, |e| {
-        classify(e, &opened)
-    })?;
+    read_limited(&mut d, &mut data, p, ciphertext.len() as u64, fail)?;
     if !d.message_processed() {
         return Err(Error::new(
             ErrorCode::MalformedInput,
@@ -454,6 +466,75 @@ fn note(failure: &mut Option<Error>, e: Error) {
         .is_none_or(|f| rank(e.code()) > rank(f.code()))
     {
         *failure = Some(e);
+    }
+}
+
+/// Classifies a failure of a whole message held in memory, as [`classify`]
+/// does, with one exception: when the opened container authenticates (a
+/// valid MDC, or every AEAD tag to the end) and holds something this build
+/// does not support (a compression algorithm), that is UNSUPPORTED.  It is
+/// said only once the ciphertext proved genuine, so it tells an attacker
+/// nothing about a message they altered.
+pub(crate) fn classify_opened(
+    e: anyhow::Error,
+    opened: &AtomicBool,
+    opened_with: &Mutex<Option<SessionKeyData>>,
+    message: &[u8],
+) -> Error {
+    let classified = classify(e, opened);
+    if classified.code() != ErrorCode::DecryptionFailed {
+        return classified;
+    }
+    let sk = opened_with.lock().ok().and_then(|g| g.clone());
+    match sk.and_then(|sk| unsupported_inside(message, &sk)) {
+        Some(what) => Error::new(
+            ErrorCode::Unsupported,
+            format!("the message authenticated, but {what}, which this build does not support"),
+        ),
+        None => classified,
+    }
+}
+
+/// Opens the message's container again with the session key that opened it
+/// and reads it to the end without decompressing anything: if every byte
+/// authenticates and a compressed packet inside uses an algorithm this
+/// build cannot read, names it.  Anything else (damage, a bad MDC or tag,
+/// nothing unsupported): `None`.
+#[allow(deprecated)] // sequoia 2 deprecates the MDC packet; SEIPDv1 still ends with one
+fn unsupported_inside(message: &[u8], sk: &SessionKeyData) -> Option<String> {
+    use openpgp::packet::SEIP;
+    use openpgp::parse::{PacketParser, PacketParserResult};
+    use openpgp::Packet;
+    let mut ppr = PacketParser::from_bytes(message).ok()?;
+    let mut version = None;
+    let mut mdc_ok = false;
+    let mut what = None;
+    while let PacketParserResult::Some(mut pp) = ppr {
+        match &pp.packet {
+            Packet::SEIP(seip) if version.is_none() => {
+                let v = seip.version();
+                let algo = match seip {
+                    SEIP::V1(_) => Some(SymmetricAlgorithm::from(sk.algo)),
+                    _ => None,
+                };
+                pp.decrypt(algo, &sk.key).ok()?;
+                version = Some(v);
+                ppr = pp.recurse().ok()?.1;
+                continue;
+            }
+            Packet::CompressedData(c) if version.is_some() && !c.algo().is_supported() => {
+                what.get_or_insert_with(|| format!("it is compressed with {}", c.algo()));
+            }
+            Packet::MDC(m) => mdc_ok = m.valid(),
+            _ => {}
+        }
+        // Over, not into, the inner packets: their bodies are read (and
+        // authenticated) without being decompressed.
+        ppr = pp.next().ok()?.1;
+    }
+    match version? {
+        1 if !mdc_ok => None,
+        _ => what,
     }
 }
 
