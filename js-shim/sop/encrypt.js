@@ -28,8 +28,19 @@ export default {
         config: p,
       });
     } catch (e) {
-      if (e instanceof sp.SealpostError && e.code === 'NO_USABLE_KEY') {
-        fail(/sign/i.test(e.message) ? EXIT.KEY_CANNOT_SIGN : EXIT.CERT_CANNOT_ENCRYPT, `encrypt: ${e.message}`);
+      if (e instanceof sp.SealpostError) {
+        // The spec's encrypt failures (draft-dkg-openpgp-stateless-cli, "encrypt" and "Failure Modes"):
+        // a certificate that cannot encrypt (none usable, or refused by the policy), a signing key that
+        // cannot sign or is locked, bad key data, an asymmetric algorithm this build lacks.
+        const exit = {
+          NO_USABLE_KEY: /sign/i.test(e.message) ? EXIT.KEY_CANNOT_SIGN : EXIT.CERT_CANNOT_ENCRYPT,
+          POLICY_REJECTED: EXIT.CERT_CANNOT_ENCRYPT,
+          MALFORMED_INPUT: EXIT.BAD_DATA,
+          UNSUPPORTED: EXIT.UNSUPPORTED_ASYMMETRIC_ALGO,
+          KEY_LOCKED: EXIT.KEY_IS_PROTECTED,
+          BAD_PASSPHRASE: EXIT.KEY_IS_PROTECTED,
+        }[e.code];
+        if (exit !== undefined) fail(exit, `encrypt: ${e.message}`);
       }
       throw e;
     }

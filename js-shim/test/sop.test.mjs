@@ -213,6 +213,73 @@ test('every exit code, provoked on purpose', async () => {
   exits(89, ['list-profiles', 'sign']);
 });
 
+// Issue 26 (the OpenPGP interoperability test suite through this CLI).
+test('GnuPG offline-primary keys (gpg --export-secret-subkeys) sign, inline-sign, decrypt and encrypt-and-sign', () => {
+  for (const [n, passphrase] of [['open', ''], ['locked', 'offline passphrase']]) {
+    const g = (args, input) => gpg(['--passphrase', passphrase, ...args], input);
+    const email = `offline-${n}@example.org`;
+    assert.equal(g(['--quick-gen-key', `Offline <${email}>`, 'ed25519', 'sign,cert', 'never']).status, 0);
+    const fpr = gpg(['--with-colons', '--list-keys', email]).stdout.toString().split('\n').find((l) => l.startsWith('fpr:')).split(':')[9];
+    g(['--quick-add-key', fpr, 'ed25519', 'sign', 'never']);
+    g(['--quick-add-key', fpr, 'cv25519', 'encr', 'never']);
+    const exported = g(['--armor', '--export-secret-subkeys', fpr]);
+    assert.match(gpg(['--list-packets'], exported.stdout).stdout.toString(), /gnu-dummy/);
+    const key = file(`offline-${n}.key`, exported.stdout);
+    const cert = file(`offline-${n}.cert`, gpg(['--armor', '--export', fpr]).stdout);
+    const kp = passphrase ? [`--with-key-password=${file(`offline-${n}.pw`, passphrase)}`] : [];
+    if (passphrase) exits(67, ['sign', key], 'x'); // locked: its real secrets, not the stub
+    const sig = file(`offline-${n}.sig`, ok(['sign', ...kp, key], 'offline data').out);
+    ok(['verify', sig, cert], 'offline data');
+    file(`offline-${n}.txt`, 'offline data');
+    assert.match(gpg(['--verify', join(dir, sig), join(dir, `offline-${n}.txt`)]).stderr.toString(), /GOODSIG/);
+    const inline = ok(['inline-sign', ...kp, key], 'inline offline\n').out;
+    assert.equal(ok(['inline-verify', cert], inline).text, 'inline offline\n');
+    const gct = gpg(['--armor', '--encrypt', '-r', fpr], 'to the subkey\n').stdout;
+    assert.equal(ok(['decrypt', ...kp, key], gct).text, 'to the subkey\n');
+    const ct = ok(['encrypt', ...kp, `--sign-with=${key}`, cert], 'both ways\n').out;
+    const r = g(['--decrypt'], ct);
+    assert.equal(r.stdout.toString(), 'both ways\n');
+    assert.match(r.stderr.toString(), /GOODSIG/);
+  }
+});
+
+test('a BZip2-compressed message from gpg decrypts', () => {
+  const pw = file('bz.pw', 'bzip2 password');
+  const text = 'compressed by gpg with bzip2\n'.repeat(50);
+  const ct = gpg(['--passphrase', 'bzip2 password', '--symmetric', '--compress-algo', 'bzip2', '--armor'], text);
+  assert.equal(ct.status, 0, ct.stderr.toString());
+  assert.match(gpg(['--passphrase', 'bzip2 password', '--list-packets'], ct.stdout).stdout.toString(), /compressed packet: algo=3/);
+  assert.equal(ok(['decrypt', `--with-password=${pw}`], ct.stdout).text, text);
+});
+
+test('encrypt and decrypt exit as the spec says (draft-dkg-openpgp-stateless-cli-11)', () => {
+  const key = file('x.key', ok(['generate-key', 'X <x@example.org>']).out);
+  const cert = file('x.cert', ok(['extract-cert'], readFileSync(join(dir, key))).out);
+  const other = file('y.key', ok(['generate-key', 'Y <y@example.org>']).out);
+  const otherCert = file('y.cert', ok(['extract-cert'], readFileSync(join(dir, other))).out);
+  // "encrypt": certificate input that is not usable data is BAD_DATA (41), as sqop does: an ECDH subkey
+  // whose KDF hash (SHA-224, 28 bytes) is shorter than its AES-256 key-wrapping key (was exit 1).
+  const ecdh = file('ecdh.cert', readFileSync(new URL('./fixtures/ecdh-kdf-sha224-aes256.cert', import.meta.url)));
+  exits(41, ['encrypt', ecdh], 'x');
+  // A certificate with a 64 KiB v4 subkey (sequoia 2.4.2 panics on it): BAD_DATA wherever it is read.
+  const big = file('big.cert', readFileSync(new URL('../../fuzz/regressions/cert/v4-key-packet-over-64k-panics-sequoia', import.meta.url)));
+  exits(41, ['encrypt', big], 'x');
+  exits(41, ['verify', file('x.sig', ok(['sign', key], 'data').out), big], 'data');
+  exits(41, ['decrypt', `--verify-with=${big}`, '--verifications-out=big.ver', key], ok(['encrypt', cert], 'x').out);
+  // "decrypt": "The return code of sop decrypt is not affected by the results of signature
+  // verification. The caller MUST check the returned VERIFICATIONS to confirm signature status.
+  // An empty VERIFICATIONS output indicates that no valid signatures were found."  So: exit 0 and
+  // empty VERIFICATIONS, unsigned or signed by another key (sqop's 3 here is its known deviation).
+  const unsigned = ok(['encrypt', cert], 'unsigned\n').out;
+  assert.equal(ok(['decrypt', `--verify-with=${otherCert}`, '--verifications-out=none.ver', key], unsigned).text, 'unsigned\n');
+  assert.equal(readFileSync(join(dir, 'none.ver'), 'utf8'), '');
+  const signed = ok(['encrypt', `--sign-with=${key}`, cert], 'signed by X\n').out;
+  assert.equal(ok(['decrypt', `--verify-with=${otherCert}`, '--verifications-out=other.ver', key], signed).text, 'signed by X\n');
+  assert.equal(readFileSync(join(dir, 'other.ver'), 'utf8'), '');
+  ok(['decrypt', `--verify-with=${cert}`, '--verifications-out=mine.ver', key], signed);
+  assert.match(readFileSync(join(dir, 'mine.ver'), 'utf8'), /signed by X|mode:binary/);
+});
+
 test('@FD: for inputs and outputs', () => {
   const key = file('fd.key', ok(['generate-key', 'F <f@example.org>']).out);
   const cert = file('fd.cert', ok(['extract-cert'], readFileSync(join(dir, key))).out);
