@@ -12,10 +12,14 @@
 // (generated with a passphrase, read with any secret locked, or locked once
 // with lockKey) and then holds its *locked form*, the exact locked bytes;
 // otherwise it is unprotected.  Derived keys (unlockKey, publicKey, revokeKey,
-// mergeKey) keep their source's lineage (revoke and merge fork it, with the
-// new public signatures merged into the locked form).  Then:
-//   - exporting the secret key of a protected lineage returns its locked form,
-//     never a copy locked afresh (whatever the handle: locked or unlocked);
+// mergeKey) keep their source's lineage.  Then:
+//   - exporting the secret key of a protected lineage returns its locked form
+//     with the handle's public parts (new revocations, merged signatures)
+//     merged in: the secret packets are the locked form's, never a copy locked
+//     afresh (whatever the handle: locked or unlocked);
+//   - unlocking checks the passphrase against the locked form when the handle
+//     has nothing locked left (an unlocked handle does not open with any
+//     passphrase);
 //   - lockKey only on an unprotected lineage, once (KEY_PROTECTED otherwise);
 //   - a new passphrase only through changePassphrase, which opens the
 //     lineage's locked form with the old passphrase (an unlocked handle
@@ -25,6 +29,13 @@
 // So no sequence of calls yields secret material that opens without a
 // passphrase its owner set, except a key its owner never protected, which
 // may be locked once, by whoever holds it first.
+//
+// lockAfter (unlockKey): the unlocked handle starts an idle timer *group*.
+// Every unlocked handle derived from a member (unlockKey, revokeKey,
+// mergeKey) joins the member's groups, and so does every stream started
+// with a member as signer or decryption key.  Using any of them restarts the
+// group's clock; when it runs out, every member handle is dropped (KEY_LOCKED)
+// and every member stream is aborted (KEY_LOCKED).
 
 /** 128 random bits as hex: a handle or stream id. */
 function randomId() {
@@ -42,8 +53,11 @@ function randomId() {
  */
 export function createEngine(wasm, { exportUnlocked }) {
   const strict = !exportUnlocked;
-  /** handle → { key, lineage, idle?: { ms, timer } } */
+  /** handle → { key, lineage, groups?: Set<group> }; group: { ms, timer, handles: Set, streams: Set } */
   const keys = new Map();
+  /** Handles and stream ids dropped by a lockAfter group running out. */
+  const relocked = new Set();
+  const relockedStreams = new Set();
 
   function fail(code, message) {
     return new wasm.SealpostError(code, message);
@@ -51,7 +65,7 @@ export function createEngine(wasm, { exportUnlocked }) {
 
   /** The locked form of a wasm key, as the lineage keeps it. */
   function lockedForm(key) {
-    return { bytes: key.toBytes(true), armored: key.toArmored(true) };
+    return { bytes: key.toBytes(true) };
   }
 
   /** The lineage of a key that enters the engine (read or generated). */
@@ -63,11 +77,25 @@ export function createEngine(wasm, { exportUnlocked }) {
     return { locked: secrets.some((k) => k.secretLocked) ? lockedForm(key) : null };
   }
 
-  function put(key, lineage) {
+  /** Whether any secret of a key (info()) is unlocked. */
+  function hasOpenSecret(info) {
+    return info.keys.some((k) => k.hasSecret && !k.secretLocked);
+  }
+
+  /** A new handle for `key`; if it holds an unlocked secret, it joins the lockAfter `groups`. */
+  function put(key, lineage, groups) {
     let handle;
     do handle = randomId();
-    while (keys.has(handle));
-    keys.set(handle, { key, lineage });
+    while (keys.has(handle) || relocked.has(handle));
+    const e = { key, lineage };
+    if (groups && groups.size && hasOpenSecret(key.info())) {
+      e.groups = new Set(groups);
+      for (const g of e.groups) {
+        g.handles.add(handle);
+        touch(g);
+      }
+    }
+    keys.set(handle, e);
     return describe(handle, key);
   }
 
@@ -79,7 +107,7 @@ export function createEngine(wasm, { exportUnlocked }) {
     const e = typeof handle === 'string' ? keys.get(handle) : undefined;
     if (!e && relocked.has(handle)) throw fail('KEY_LOCKED', 'the unlocked key was left idle past its lockAfter and was dropped: unlock the locked key again');
     if (!e) throw fail('KEY_DISPOSED', 'the key handle is not (or no longer) valid');
-    if (e.idle) touch(handle, e);
+    if (e.groups) for (const g of e.groups) touch(g);
     return e;
   }
 
@@ -90,22 +118,47 @@ export function createEngine(wasm, { exportUnlocked }) {
   function drop(handle) {
     const e = keys.get(handle);
     if (!e) return;
-    if (e.idle) clearTimeout(e.idle.timer);
-    e.key.free();
     keys.delete(handle);
+    if (e.groups) for (const g of e.groups) leave(g, () => g.handles.delete(handle));
+    e.key.free();
   }
 
-  /** Restarts the idle timer of a key unlocked with lockAfter. */
-  function touch(handle, e) {
-    clearTimeout(e.idle.timer);
-    e.idle.timer = setTimeout(() => relock(handle), e.idle.ms);
-    e.idle.timer.unref?.();
+  /** A new lockAfter group (its first member joins through put). */
+  function idleGroup(ms) {
+    return { ms, timer: null, handles: new Set(), streams: new Set() };
   }
 
-  const relocked = new Set();
-  function relock(handle) {
-    drop(handle);
-    relocked.add(handle);
+  /** Restarts a lockAfter group's clock. */
+  function touch(g) {
+    clearTimeout(g.timer);
+    g.timer = setTimeout(() => expire(g), g.ms);
+    g.timer.unref?.();
+  }
+
+  /** Removes a member from a group; an empty group stops its clock. */
+  function leave(g, remove) {
+    remove();
+    if (g.handles.size === 0 && g.streams.size === 0) clearTimeout(g.timer);
+  }
+
+  /** A group left idle past its lockAfter: its unlocked handles are dropped, its streams aborted. */
+  function expire(g) {
+    clearTimeout(g.timer);
+    for (const h of [...g.handles]) {
+      drop(h);
+      relocked.add(h);
+    }
+    for (const id of [...g.streams]) {
+      dropStream(id);
+      relockedStreams.add(id);
+    }
+  }
+
+  /** The groups of the handles a call uses (for a stream that keeps copies of them). */
+  function groupsOf(handles) {
+    const out = new Set();
+    for (const h of handles) for (const g of keys.get(h)?.groups ?? []) out.add(g);
+    return out;
   }
 
   /** A locked form as a wasm key (the caller frees it). */
@@ -113,35 +166,55 @@ export function createEngine(wasm, { exportUnlocked }) {
     return wasm.readKeys(lineage.locked.bytes)[0];
   }
 
-  /** A fork of a protected lineage with the public parts of `key` merged into its locked form. */
-  function forkLineage(lineage, key) {
-    // Unprotected: the same record, so the secret is still locked at most once.
-    if (!lineage.locked) return lineage;
+  /**
+   * The lineage's locked form with the public parts of `key` (a handle of
+   * it: new revocations, merged signatures) merged in: the secret packets
+   * stay the locked form's (sequoia's merge_public).  The caller frees it.
+   */
+  function lockedWith(lineage, key) {
     const locked = readLocked(lineage);
     try {
-      const merged = wasm.mergeKey(locked, key);
-      try {
-        return { locked: lockedForm(merged) };
-      } finally {
-        merged.free();
-      }
+      return wasm.mergeKey(locked, key);
     } finally {
       locked.free();
     }
   }
 
+  /** stream id → { s, groups } */
   const streams = new Map();
 
-  function putStream(s) {
-    const id = randomId();
-    streams.set(id, s);
+  function putStream(s, handles) {
+    let id;
+    do id = randomId();
+    while (streams.has(id) || relockedStreams.has(id));
+    const groups = groupsOf(handles);
+    streams.set(id, { s, groups });
+    for (const g of groups) {
+      g.streams.add(id);
+      touch(g);
+    }
     return id;
   }
 
   function getStream(id) {
-    const s = streams.get(id);
-    if (!s) throw fail('INVALID_ARGUMENT', 'the stream is finished or unknown');
-    return s;
+    const rec = typeof id === 'string' ? streams.get(id) : undefined;
+    if (!rec && relockedStreams.has(id)) throw fail('KEY_LOCKED', 'a key of this stream was left idle past its lockAfter and was dropped: the stream was aborted');
+    if (!rec) throw fail('INVALID_ARGUMENT', 'the stream is finished or unknown');
+    for (const g of rec.groups) touch(g);
+    return rec;
+  }
+
+  /** Forgets a stream (finished, aborted or relocked); returns its wasm stream, or undefined. */
+  function takeStream(id) {
+    const rec = streams.get(id);
+    if (!rec) return undefined;
+    streams.delete(id);
+    for (const g of rec.groups) leave(g, () => g.streams.delete(id));
+    return rec.s;
+  }
+
+  function dropStream(id) {
+    takeStream(id)?.free();
   }
 
   function encryption({ recipients = [], signers = [], signerPassphrases = [], passwords = [], armor = true, forceAead = false, text = false }) {
@@ -219,8 +292,15 @@ export function createEngine(wasm, { exportUnlocked }) {
       const info = key.info();
       if (!secret || !info.isSecret) return armor ? key.toArmored(false) : key.toBytes(false);
       if (!strict) return armor ? key.toArmored(true) : key.toBytes(true);
-      if (lineage.locked) return armor ? lineage.locked.armored : lineage.locked.bytes.slice();
-      if (info.keys.some((k) => k.hasSecret && !k.secretLocked)) {
+      if (lineage.locked) {
+        const form = lockedWith(lineage, key);
+        try {
+          return armor ? form.toArmored(true) : form.toBytes(true);
+        } finally {
+          form.free();
+        }
+      }
+      if (hasOpenSecret(info)) {
         throw fail('EXPORT_REFUSED', 'an unlocked private key cannot leave the crypto worker: lock it first (encryptKey), or export the public key');
       }
       return armor ? key.toArmored(true) : key.toBytes(true);
@@ -232,14 +312,26 @@ export function createEngine(wasm, { exportUnlocked }) {
     },
 
     unlockKey(handle, passphrase, { lockAfter } = {}) {
-      const { key, lineage } = entry(handle);
-      const ref = put(wasm.unlockKey(key, passphrase), lineage);
-      if (lockAfter !== undefined) {
-        const e = keys.get(ref.handle);
-        e.idle = { ms: lockAfter, timer: null };
-        touch(ref.handle, e);
+      const { key, lineage, groups } = entry(handle);
+      if (lockAfter !== undefined && !(Number.isInteger(lockAfter) && lockAfter > 0 && lockAfter <= 2 ** 31 - 1)) {
+        throw fail('INVALID_ARGUMENT', 'lockAfter must be a whole number of milliseconds > 0');
       }
-      return ref;
+      // Nothing locked left in this handle (an unlocked copy): the passphrase
+      // must open the lineage's locked form, or an unlocked key would "unlock"
+      // with any passphrase.
+      if (lineage.locked && key.info().keys.every((k) => !(k.hasSecret && k.secretLocked))) {
+        const locked = readLocked(lineage);
+        try {
+          wasm.unlockKey(locked, passphrase).free();
+        } finally {
+          locked.free();
+        }
+      }
+      const unlocked = wasm.unlockKey(key, passphrase);
+      // An unlocked copy of a timed handle keeps its timers; lockAfter adds one.
+      const timers = new Set(groups ?? []);
+      if (lockAfter !== undefined) timers.add(idleGroup(lockAfter));
+      return put(unlocked, lineage, timers);
     },
 
     lockKey(handle, passphrase) {
@@ -248,7 +340,7 @@ export function createEngine(wasm, { exportUnlocked }) {
         throw fail('KEY_PROTECTED', 'this key already has a passphrase: only changeKeyPassphrase, with the current passphrase, sets a new one');
       }
       const locked = wasm.lockKey(key, passphrase);
-      if (!strict) return put(locked, { locked: null });
+      if (!strict) return put(locked, { locked: lockedForm(locked) });
       // The lineage is protected from now on, with this locked form: every
       // handle of it (the unlocked one too) exports these bytes.
       lineage.locked = lockedForm(locked);
@@ -257,10 +349,13 @@ export function createEngine(wasm, { exportUnlocked }) {
 
     changePassphrase(handle, oldPassphrase, newPassphrase) {
       const { key, lineage } = entry(handle);
-      if (!strict) return put(wasm.changePassphrase(key, oldPassphrase, newPassphrase), { locked: null });
+      if (!strict) {
+        const changed = wasm.changePassphrase(key, oldPassphrase, newPassphrase);
+        return put(changed, { locked: lockedForm(changed) });
+      }
       if (!lineage.locked) return engine.lockKey(handle, newPassphrase);
-      // The old passphrase must open the lineage's locked form.
-      const locked = readLocked(lineage);
+      // The old passphrase must open the lineage's locked form (with this handle's public parts).
+      const locked = lockedWith(lineage, key);
       let changed;
       try {
         changed = wasm.changePassphrase(locked, oldPassphrase, newPassphrase);
@@ -271,9 +366,8 @@ export function createEngine(wasm, { exportUnlocked }) {
     },
 
     revokeKey(handle, reason, message, passphrase) {
-      const { key, lineage } = entry(handle);
-      const revoked = wasm.revokeKey(key, reason, message, passphrase);
-      return put(revoked, strict ? forkLineage(lineage, revoked) : { locked: null });
+      const { key, lineage, groups } = entry(handle);
+      return put(wasm.revokeKey(key, reason, message, passphrase), lineage, groups);
     },
 
     revocationCertificate(handle, reason, message, passphrase) {
@@ -281,10 +375,9 @@ export function createEngine(wasm, { exportUnlocked }) {
     },
 
     mergeKey(handle, updateHandle) {
-      const { key, lineage } = entry(handle);
+      const { key, lineage, groups } = entry(handle);
       // Only the update's public parts are merged (sequoia's merge_public).
-      const merged = wasm.mergeKey(key, get(updateHandle));
-      return put(merged, strict ? forkLineage(lineage, merged) : { locked: null });
+      return put(wasm.mergeKey(key, get(updateHandle)), lineage, groups);
     },
 
     release(handles) {
@@ -303,20 +396,21 @@ export function createEngine(wasm, { exportUnlocked }) {
     // output that may be released now; memory is bounded by the chunk size.
     encryptStart(options) {
       const s = withBuilder(encryption(options), (e) => e.startStream());
-      return { id: putStream(s), output: s.takeOutput() };
+      return { id: putStream(s, options.signers ?? []), output: s.takeOutput() };
     },
 
     decryptStart(options) {
-      return { id: putStream(withBuilder(decryption(options), (d) => d.startStream())), output: new Uint8Array(0) };
+      const s = withBuilder(decryption(options), (d) => d.startStream());
+      return { id: putStream(s, options.keys ?? []), output: new Uint8Array(0) };
     },
 
     streamPush(id, chunk) {
-      return getStream(id).push(chunk);
+      return getStream(id).s.push(chunk);
     },
 
     streamFinish(id) {
-      const s = getStream(id);
-      streams.delete(id);
+      getStream(id);
+      const s = takeStream(id);
       try {
         return s.finish();
       } finally {
@@ -325,9 +419,7 @@ export function createEngine(wasm, { exportUnlocked }) {
     },
 
     streamAbort(id) {
-      const s = streams.get(id);
-      streams.delete(id);
-      s?.free();
+      dropStream(id);
     },
 
     sign({ data, signers = [], passphrases = [], mode = 'inline', text = false, armor = true }) {
@@ -367,7 +459,7 @@ export function createEngine(wasm, { exportUnlocked }) {
     },
 
     wkdSelect(response, address) {
-      return wasm.wkdSelect(response, address).map(put);
+      return wasm.wkdSelect(response, address).map((k) => put(k, lineageOf(k)));
     },
 
     autocryptHeader(handle, address, preferMutual) {

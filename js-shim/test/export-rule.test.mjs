@@ -106,3 +106,64 @@ test('Node (exportUnlocked) exports what it holds and re-locks (SOP change-key-p
   const relocked = loose.lockKey(open.handle, 'b');
   assert.ok(opens(loose.exportKey(relocked.handle, { secret: true }), 'b'));
 });
+
+test('an unlocked key does not unlock with any passphrase: it is checked against the locked form', () => {
+  const locked = gen('owner');
+  const open = strict.unlockKey(locked.handle, 'owner');
+  assert.throws(() => strict.unlockKey(open.handle, 'attacker'), code('BAD_PASSPHRASE'));
+  assert.throws(() => strict.unlockKey(open.handle, 'attacker', { lockAfter: 1000 }), code('BAD_PASSPHRASE'));
+  // Copies of the unlocked key (revoked, merged) are checked the same way.
+  const revoked = strict.revokeKey(open.handle, 'retired', '', undefined);
+  assert.throws(() => strict.unlockKey(revoked.handle, 'attacker'), code('BAD_PASSPHRASE'));
+  const [cert] = strict.readKeys(strict.exportKey(open.handle, { secret: false }));
+  const merged = strict.mergeKey(open.handle, cert.handle);
+  assert.throws(() => strict.unlockKey(merged.handle, 'attacker'), code('BAD_PASSPHRASE'));
+  // The owner's passphrase still gives a copy.
+  assert.equal(strict.unlockKey(open.handle, 'owner').info.isLocked, false);
+  strict.release([open.handle, revoked.handle, merged.handle, cert.handle]);
+});
+
+test('lockAfter: copies made by unlockKey, revokeKey and mergeKey are dropped with the timed key, and its streams are aborted', async () => {
+  const locked = gen('idle');
+  const open = strict.unlockKey(locked.handle, 'idle', { lockAfter: 1000 });
+  const pub = strict.publicKey(open.handle);
+  const revoked = strict.revokeKey(open.handle, 'retired', '', undefined);
+  const [cert] = strict.readKeys(strict.exportKey(open.handle, { secret: false }));
+  const merged = strict.mergeKey(open.handle, cert.handle);
+  const again = strict.unlockKey(open.handle, 'idle');
+  const copyOfCopy = strict.revokeKey(merged.handle, 'superseded', '', undefined);
+  const stream = strict.encryptStart({ recipients: [pub.handle], signers: [again.handle], armor: false });
+  strict.streamPush(stream.id, new Uint8Array(1000));
+  // Using any member restarts the clock for all of them.
+  await new Promise((r) => setTimeout(r, 600));
+  strict.exportKey(copyOfCopy.handle, { secret: false });
+  await new Promise((r) => setTimeout(r, 600));
+  strict.streamPush(stream.id, new Uint8Array(1000));
+  // Then left idle.
+  await new Promise((r) => setTimeout(r, 2000));
+  for (const [name, ref] of Object.entries({ open, revoked, merged, again, copyOfCopy })) {
+    assert.throws(() => strict.exportKey(ref.handle, { secret: false }), code('KEY_LOCKED'), name);
+  }
+  assert.throws(() => strict.streamPush(stream.id, new Uint8Array(1000)), code('KEY_LOCKED'));
+  assert.throws(() => strict.streamFinish(stream.id), code('KEY_LOCKED'));
+  // The locked key and the public copies stay.
+  assert.ok(strict.exportKey(locked.handle, { secret: true }));
+  assert.equal(strict.exportKey(pub.handle, { secret: false }), strict.exportKey(cert.handle, { secret: false }));
+});
+
+test('a revocation made before the first lock is in the locked form the revoked copy exports', () => {
+  const bare = gen(undefined);
+  const revoked = strict.revokeKey(bare.handle, 'retired', '', undefined);
+  strict.lockKey(bare.handle, 'first');
+  for (const form of [strict.exportKey(revoked.handle, { secret: true }), strict.exportKey(revoked.handle, { secret: true, armor: false })]) {
+    const [k] = loose.readKeys(form);
+    assert.equal(k.info.revocation, 'revoked', 'the revocation survives the lock');
+    assert.equal(k.info.isLocked, true);
+    assert.ok(opens(form, 'first') && !opens(form, 'second'));
+  }
+  // The key that was locked exports as it was: not revoked.
+  assert.notEqual(loose.readKeys(strict.exportKey(bare.handle, { secret: true }))[0].info.revocation, 'revoked');
+  // And a new passphrase from the revoked copy keeps the revocation.
+  const changed = strict.changePassphrase(revoked.handle, 'first', 'second');
+  assert.equal(changed.info.revocation, 'revoked');
+});
