@@ -56,6 +56,9 @@ const ATTACKS = {
   // same-origin; the guard's re-fetch says none): the split view that a
   // worker loaded by URL could not resist.
   'worker-split': { worker: (js) => `fetch('/__beacon?worker-split');\n${js}` },
+  // Finding 1: the server redirects / to the same origin with user info in the URL.
+  'userinfo-redirect': { userInfo: 'user' },
+  'userinfo-password-redirect': { userInfo: 'user:pw' },
   'refresh-and-link-headers': { extraHeaders: { refresh: '0; url=/__payload/frame.html', link: '</__payload/m.js>; rel=preload; as=script' } },
 };
 const PAYLOAD = (name) => `${beacon(name)};\n`;
@@ -86,6 +89,27 @@ async function startProxy() {
       </script>`);
       return;
     }
+    if (url.pathname === '/__sw-loop' || url.pathname === '/__sw-loop.js') {
+      // A page that keeps registering its service worker every 20 ms (also
+      // while an enrollment clears the origin's workers); the worker answers
+      // every navigation with that same page, whose script calls home.
+      const loopPage = `<!doctype html><title>hostile</title><script>
+        setInterval(() => navigator.serviceWorker.register('/__sw-loop.js', { scope: '/' }).catch(() => {}), 20);
+        if (location.pathname === '/__sw-loop') navigator.serviceWorker.ready.then(() => { document.title = 'sw-ready'; });
+        ${beacon('sw-reregister')};
+      </script>`;
+      if (url.pathname === '/__sw-loop') {
+        res.writeHead(200, { 'content-type': 'text/html' }).end(loopPage);
+      } else {
+        res.writeHead(200, { 'content-type': 'text/javascript' }).end(`
+          self.addEventListener('install', () => self.skipWaiting());
+          self.addEventListener('activate', (e) => e.waitUntil(self.clients.claim()));
+          self.addEventListener('fetch', (e) => {
+            if (e.request.mode === 'navigate') e.respondWith(new Response(${JSON.stringify(loopPage)}, { headers: { 'content-type': 'text/html' } }));
+          });`);
+      }
+      return;
+    }
     if (url.pathname === '/__sw.js') {
       res.writeHead(200, { 'content-type': 'text/javascript' }).end(`
         self.addEventListener('install', () => self.skipWaiting());
@@ -98,6 +122,17 @@ async function startProxy() {
       return;
     }
     const a = attack && ATTACKS[attack];
+    if (a?.userInfo && req.headers['sec-fetch-dest'] === 'document' && url.pathname === '/') {
+      // The same origin with user info in the URL (the browser sends no
+      // credentials for it; only the URL differs): the page, its inline script.
+      if (url.search === '?userinfo') {
+        res.writeHead(200, { 'content-type': 'text/html' })
+          .end(`<!doctype html><title>hostile</title><script>navigator.sendBeacon(location.origin + '/__beacon?${attack}')</script>`);
+      } else {
+        res.writeHead(302, { location: `http://${a.userInfo}@${req.headers.host}/?userinfo` }).end();
+      }
+      return;
+    }
     if (url.pathname.startsWith('/__payload/') || url.pathname === '/.well-known/sealpost/p.js') {
       if (url.pathname.endsWith('.html')) {
         res.writeHead(200, { 'content-type': 'text/html' }).end(`<script>${beacon(attack)}</script>`);
@@ -351,6 +386,80 @@ test('a service worker registered before enrollment is removed by enrolling; the
     proxy2.closeAllConnections();
     proxy2.close();
   }
+});
+
+test('finding 1: a 302 to the origin with user info (user@, user:pw@) gets the rules too: the inline script never runs, blocked', async () => {
+  // The document at the user-info URL fails the guard's re-fetch (a URL with
+  // credentials), or its DOM check, or its canary — whichever comes first.
+  const codes = ['DOCUMENT_UNAVAILABLE', 'DOCUMENT_DIFFERS', 'FILE_MISMATCH', 'PAGE_POLICY', 'POLICY_NOT_ENFORCED', 'UNCHECKED_LOAD', 'UNLISTED'];
+  await attackCase('userinfo-redirect', codes);
+  await attackCase('userinfo-password-redirect', codes);
+});
+
+test('finding 2: a page open during enrollment re-registers its service worker every 20 ms: after enrollment and reload it never answers', async () => {
+  const proxy3 = await startProxy();
+  const origin3 = `http://127.0.0.1:${proxy3.address().port}`;
+  try {
+    const diag = async () => `${page.url()} "${await page.title().catch(() => '?')}" ${await page.evaluate(async () => JSON.stringify((await navigator.serviceWorker.getRegistrations()).map((r) => [r.scope, !!r.active, !!r.installing, !!r.waiting]))).catch((e) => e.message)}`;
+    const hits = () => beacons.get('sw-reregister') || 0;
+    await visit(`${origin3}/__sw-loop`);
+    await page.waitForFunction(() => document.title === 'sw-ready', null, { timeout: 20000 }).catch(async (e) => { throw new Error(`${e.message.split('\n')[0]}: ${await diag()}`); });
+    // The worker answers navigations of the origin itself (before enrollment nothing checks them).
+    const first = hits();
+    await visit(`${origin3}/`);
+    for (let i = 0; i < 100 && hits() === first; i++) await page.waitForTimeout(100);
+    assert.ok(hits() > first && (await page.evaluate(() => !!navigator.serviceWorker.controller)), `the service worker served the page before enrollment: ${await diag()}`);
+    const before = hits();
+    // Enroll while that page (still registering every 20 ms) is open; the popup reloads it.
+    const p = await popup();
+    await p.click('#enroll-preview');
+    await p.waitForSelector('#enroll-confirm:not([hidden]), #error:not(:empty)');
+    assert.equal(await p.textContent('#error'), '');
+    await p.click('#enroll-trust', { timeout: 5000 }).catch(async (e) => { throw new Error(`${e.message.split('\n')[0]}: ${page.url()} ${await p.innerText('body')}`); });
+    await p.waitForSelector('body[data-done="enroll-trust"]');
+    await page.waitForTimeout(1500);
+    // A later navigation too.
+    await visit(`${origin3}/`);
+    await page.waitForTimeout(1500);
+    const ran = (beacons.get('sw-reregister') || 0) - before;
+    let end;
+    if (/\/blocked\.html/.test(page.url())) {
+      end = `blocked ${await page.textContent('#code').catch(() => '?')}`;
+    } else {
+      const valid = await p.waitForSelector('#state[data-state="valid"]', { timeout: 20000 }).then(() => true, () => false);
+      end = valid ? 'valid (genuine)' : `${await p.getAttribute('#state', 'data-state')} at ${page.url()} (title ${await page.title()})`;
+    }
+    await p.close();
+    results.push(`sw-reregister-during-enrollment: the attacker's code ran ${ran} times after enrollment; the load ended ${end}`);
+    assert.equal(ran, 0, `the re-registered service worker answered a load after enrollment (${end})`);
+    assert.ok(/^blocked|^valid/.test(end), end);
+    if (end.startsWith('valid')) {
+      assert.notEqual(await page.title(), 'hostile');
+      assert.equal(await page.evaluate(() => navigator.serviceWorker.controller), null);
+      assert.equal(await page.evaluate(async () => (await navigator.serviceWorker.getRegistrations()).length), 0);
+    }
+  } finally {
+    proxy3.closeAllConnections();
+    proxy3.close();
+  }
+});
+
+test('finding 2(d): the genuine page keeps its verdict with about:blank and sandboxed srcdoc frames (the content script now runs in them too)', async () => {
+  await clearRecordedFailure();
+  await visit(`${origin}/`);
+  const p = await popup();
+  await p.waitForSelector('#state[data-state="valid"]', { timeout: 20000 });
+  // What the release does for an HTML message part (a sandboxed srcdoc, frame-src 'none' in the policy), and a plain about:blank frame.
+  await page.evaluate(() => {
+    document.getElementById('msg-html').srcdoc = '<p id="x">an html part</p>';
+    document.body.appendChild(document.createElement('iframe')).id = 'blank';
+  });
+  await page.waitForTimeout(2500);
+  assert.equal(page.url(), `${origin}/`, 'not blocked');
+  assert.equal(await p.getAttribute('#state', 'data-state'), 'valid');
+  const frame = page.frames().find((f) => f.url() === 'about:srcdoc');
+  assert.equal(await frame.textContent('#x'), 'an html part');
+  await p.close();
 });
 
 test('the worker bundle split-served (altered for the page, genuine for the guard) never runs: the page fetches it with integrity', async () => {

@@ -15,7 +15,9 @@
 // a document the guard did not see load is blocked.
 import init, * as verifier from './pkg/sealpost_verifier_wasm.js';
 import { Load, REQUIRED, decideManifest, failure, releasePath } from './policy.js';
-import { CANARY, CANARY_DEADLINE_MS, CHECK_DEADLINE_MS, classifyRequest, fetchWithin, originRules, ruleIds, serverPolicies, startsNoLoad } from './guard.js';
+import {
+  CANARY, CANARY_DEADLINE_MS, CHECK_DEADLINE_MS, classifyRequest, fetchWithin, messageAllowed, originRules, ruleIds, serverPolicies, serviceWorkerRule, startsNoLoad,
+} from './guard.js';
 
 const ready = init({ module_or_path: new URL('./pkg/sealpost_verifier_wasm_bg.wasm', import.meta.url) });
 const WELL_KNOWN = '/.well-known/sealpost/';
@@ -66,7 +68,9 @@ async function registerContentScripts() {
   await chrome.scripting.unregisterContentScripts({ ids: [CONTENT_SCRIPT] }).catch(() => {});
   if (matches.length) {
     await chrome.scripting.registerContentScripts([{
-      id: CONTENT_SCRIPT, matches, js: ['dom.js', 'content.js'], runAt: 'document_start', allFrames: true, persistAcrossSessions: true,
+      // matchOriginAsFallback: also about:blank, about:srcdoc, blob: and data:
+      // frames whose creator is on the origin (they share its window).
+      id: CONTENT_SCRIPT, matches, js: ['dom.js', 'content.js'], runAt: 'document_start', allFrames: true, matchOriginAsFallback: true, persistAcrossSessions: true,
     }]);
   }
 }
@@ -74,6 +78,11 @@ async function registerContentScripts() {
 // update only — not every time the service worker wakes.
 chrome.runtime.onInstalled.addListener(() => {
   syncContentScripts().catch((e) => console.error('sealpost guard: content script registration failed', e));
+  syncSessionRules().catch((e) => console.error('sealpost guard: session rules failed', e));
+});
+// Session rules are gone after a browser restart: installed again before any page loads.
+chrome.runtime.onStartup.addListener(() => {
+  syncSessionRules().catch((e) => console.error('sealpost guard: session rules failed', e));
 });
 
 function originOf(url) {
@@ -113,6 +122,16 @@ async function removeRules(pin) {
   if (pin?.ruleId) await chrome.declarativeNetRequest.updateDynamicRules({ removeRuleIds: ruleIds(pin.ruleId) });
 }
 
+/**
+ * The session rules (guard.js serviceWorkerRule): for every enrolled origin,
+ * no script fetched outside a tab — a service worker's — may load.
+ */
+async function syncSessionRules() {
+  const want = Object.values(await pins()).filter((p) => p.ruleId).map((p) => serviceWorkerRule(p.origin, p.ruleId));
+  const have = await chrome.declarativeNetRequest.getSessionRules();
+  await chrome.declarativeNetRequest.updateSessionRules({ removeRuleIds: have.map((r) => r.id), addRules: want });
+}
+
 /** Service workers and Cache Storage of the origin: a cached document never reaches the rules. */
 async function clearOriginStorage(origin) {
   await chrome.browsingData.remove({ origins: [origin] }, { serviceWorkers: true, cacheStorage: true });
@@ -140,15 +159,19 @@ async function enroll(origin, fingerprint) {
   const existing = (await pins())[origin];
   if (existing) throw new Error(`${origin} is already enrolled (key ${existing.fingerprint}); forget it first to pin another key`);
   await savePin({ origin, app: p.app, fingerprint: p.fingerprint, cert: p.cert, version: p.version, enrolledAt: new Date().toISOString(), failure: null });
-  // A fixed sequence: the rules in place, then the origin's service workers
-  // and caches gone, then every open page of the origin reloaded (the
-  // popup reloads the active one) under the rules.
+  // A fixed sequence: the rules in place — the session rule too, so that a
+  // page of the origin still open cannot register a service worker again
+  // while it is cleared —, then the origin's service workers and caches
+  // gone, then every open page of the origin reloaded (the popup reloads
+  // the active one) under the rules.
   try {
     await applyRules(origin, p.manifest);
+    await syncSessionRules();
     await clearOriginStorage(origin);
   } catch (e) {
     await removeRules((await pins())[origin]);
     await forgetPin(origin);
+    await syncSessionRules().catch(() => {});
     throw e;
   }
   await syncContentScripts();
@@ -186,14 +209,18 @@ async function block(tabId, load, f) {
 }
 
 function passed(tabId, load, key) {
+  // A check of an earlier load of this tab decides nothing for the current one.
+  if (loads.get(tabId) !== load) return;
   const before = load.state;
   load.pass(key);
   if (load.state === 'valid' && before !== 'valid') {
     load.verdictMs = Date.now() - load.started;
-    // Survives a restart of this worker: the tab's document was proven valid.
-    chrome.storage.session.set({ [`valid:${tabId}`]: load.url }).catch(() => {});
-    // The page is inert until now (content.js): let input reach it.
-    chrome.tabs.sendMessage(tabId, { type: 'verdict', state: 'valid' }).catch(() => {});
+    // Survives a restart of this worker: this one document (not whatever is
+    // at the URL later) was proven valid.
+    if (load.documentId) chrome.storage.session.set({ [`valid:${tabId}`]: { url: load.url, documentId: load.documentId } }).catch(() => {});
+    // The page is inert until now (content.js): let input reach it — that
+    // document only, not a newer one of the tab or another frame.
+    if (load.documentId) chrome.tabs.sendMessage(tabId, { type: 'verdict', state: 'valid' }, { documentId: load.documentId }).catch(() => {});
   }
   badge(tabId, load);
 }
@@ -334,18 +361,23 @@ async function startLoad(tabId, url, origin, cspHeaders) {
   return load;
 }
 
-/** A load of a tab whose checks this worker did not see (it restarted). */
-async function resumeLoad(tabId, url, origin) {
+/**
+ * A load of a tab whose checks this worker did not see (it restarted): it
+ * keeps its verdict only for the very document that was proven valid
+ * (`documentId`, of the request's main frame), never for another page at the same URL.
+ */
+async function resumeLoad(tabId, url, origin, documentId) {
   const pin = (await pins())[origin];
   if (!pin) return null;
   const load = new Load(origin, url);
   loads.set(tabId, load);
   const proven = (await chrome.storage.session.get(`valid:${tabId}`))[`valid:${tabId}`];
-  if (proven !== url || pin.failure) {
+  if (!proven || proven.url !== url || !documentId || proven.documentId !== documentId || pin.failure) {
     await block(tabId, load, failure('CHECK_LOST', releasePath(url, origin), 'a load checked from its first response',
       'the guard restarted before this load was proven valid', 'a check that cannot run counts as failed; reload the page'));
     return load;
   }
+  load.documentId = documentId;
   load.pass('document');
   load.pass('dom');
   load.documentReady = Promise.resolve(null);
@@ -365,7 +397,7 @@ async function loadsFor(details) {
       // response headers are gone), so that load is blocked.
       const tab = await chrome.tabs.get(details.tabId).catch(() => null);
       if (!tab || originOf(tab.url) !== origin) return [];
-      load = await resumeLoad(details.tabId, tab.url, origin);
+      load = await resumeLoad(details.tabId, tab.url, origin, details.frameId === 0 ? details.documentId : details.parentDocumentId);
     }
     return load && load.origin === origin ? [[details.tabId, load]] : [];
   }
@@ -389,6 +421,8 @@ chrome.webRequest.onHeadersReceived.addListener((details) => {
   const noLoad = startsNoLoad(details.statusCode, details.responseHeaders);
   if (details.statusCode >= 300 && details.statusCode < 400 && !noLoad) return;
   loads.delete(details.tabId);
+  // A new document for this tab: the verdict of the previous one is void.
+  chrome.storage.session.remove(`valid:${details.tabId}`).catch(() => {});
   // Until the load exists, requests of this tab wait for it (instead of
   // starting a second load from the tab's URL).
   const started = (async () => {
@@ -430,6 +464,12 @@ globalThis.sealpostDebug = (tabId) => {
 
 chrome.runtime.onMessage.addListener((msg, sender, reply) => {
   if (sender.id !== chrome.runtime.id) return false;
+  // A content script runs in a page the site controls: it must not enroll,
+  // forget or clear a failure (only the user, through the popup, does).
+  if (!messageAllowed(msg && msg.type, sender, chrome.runtime.id)) {
+    reply({ ok: false, error: `request ${JSON.stringify(msg && msg.type)} refused from ${sender.url}` });
+    return false;
+  }
   handle(msg, sender).then((r) => reply({ ok: true, ...r }), (e) => reply({ ok: false, error: String(e.message || e) }));
   return true;
 });
@@ -465,6 +505,9 @@ async function loadOfSender(sender, url) {
 async function unchecked(sender, url, why) {
   const origin = originOf(url);
   if (!origin || !(await pins())[origin] || sender.tab?.id === undefined) return;
+  // The document may be gone by now (the tab moved on while this waited):
+  // a late verdict must not take the tab away from the page it shows now.
+  if (sender.documentId && !(await chrome.tabs.sendMessage(sender.tab.id, { type: 'alive' }, { documentId: sender.documentId }).catch(() => false))) return;
   const load = new Load(origin, url);
   loads.set(sender.tab.id, load);
   await block(sender.tab.id, load, failure('UNCHECKED_LOAD', releasePath(url, origin), 'a document the guard saw load from the network', why,
@@ -511,14 +554,52 @@ async function handle(msg, sender) {
         await block(sender.tab.id, load, failure('RESOURCE_UNAVAILABLE', releasePath(msg.url, load.origin), 'a frame of the page', String(e.message || e)));
         return null;
       });
+      if (sender.frameId === 0 && typeof text !== 'string') {
+        // No verified text for the top document (a load resumed after this
+        // worker restarted, or cut short): it is not checked, so it is blocked.
+        await block(sender.tab.id, load, failure('UNCHECKED_LOAD', releasePath(msg.url, load.origin), 'the document compared with the signed page',
+          'no verified document for this load', 'a check that cannot run counts as failed; reload the page'));
+        return { text: null };
+      }
       const pin = (await pins())[load.origin];
       return { text, policy: pin?.policy || null, canary: CANARY, canaryMs: CANARY_DEADLINE_MS };
+    }
+    case 'local-frame': {
+      // An about:blank, about:srcdoc, blob: or data: frame made by a page of
+      // the origin: no signed text to compare, but the page's policy must
+      // hold in it too (its canary must not run) and no service worker controls it.
+      const load = await loadOfSender({ ...sender, frameId: sender.frameId || -1 }, null);
+      if (!load) {
+        await unchecked(sender, sender.tab?.url || '', 'a frame of a page the guard did not check');
+        return { policy: null };
+      }
+      const pin = (await pins())[load.origin];
+      return { policy: load.failure ? null : pin?.policy || null, canary: CANARY, canaryMs: CANARY_DEADLINE_MS };
+    }
+    case 'controlled': {
+      // A document a service worker produced: the rules never saw it.
+      const origin = originOf(msg.url);
+      if (origin && (await pins())[origin]) {
+        await clearOriginStorage(origin).catch(() => {});
+        const load = new Load(origin, msg.url);
+        loads.set(sender.tab.id, load);
+        await block(sender.tab.id, load, failure('SERVICE_WORKER', releasePath(msg.url, origin), 'no service worker',
+          'the document is controlled by a service worker', 'a document served without a network load never got the rules; the origin\'s service workers are cleared again'));
+      }
+      return {};
     }
     case 'dom-result': {
       const load = await loadOfSender(sender, msg.url);
       if (!load) return {};
       // A late report of an earlier document of this tab decides nothing for this load.
       if (sender.frameId === 0 && load.documentId !== sender.documentId) return {};
+      if (msg.local) {
+        if (msg.canary === 'ran' || msg.serviceWorker) {
+          await block(sender.tab.id, load, failure(msg.serviceWorker ? 'SERVICE_WORKER' : 'POLICY_NOT_ENFORCED', releasePath(load.url, load.origin) || load.url,
+            "the guard's policy enforced in every frame of the page", msg.serviceWorker ? `a ${msg.scheme} frame controlled by a service worker` : `an inline canary ran in a ${msg.scheme} frame`));
+        }
+        return {};
+      }
       const path = releasePath(msg.url, load.origin);
       const show = (xs) => xs.slice(0, 3).join(' ') + (xs.length > 3 ? ` (+${xs.length - 3} more)` : '');
       if (msg.extra.length || msg.missing.length) {

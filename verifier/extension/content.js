@@ -19,7 +19,9 @@
   };
   // Registered at document_start, before any page script: first on the event path.
   for (const t of INERT) window.addEventListener(t, swallow, true);
-  chrome.runtime.onMessage.addListener((msg) => {
+  chrome.runtime.onMessage.addListener((msg, _sender, reply) => {
+    // The guard asks whether this document is still the one it is about to block.
+    if (msg && msg.type === 'alive') reply(true);
     if (msg && msg.type === 'verdict' && msg.state === 'valid') {
       for (const t of INERT) window.removeEventListener(t, swallow, true);
       document.documentElement.dataset.sealpostVerified = '';
@@ -29,6 +31,23 @@
   const { diff, parseVerified, pageElements, fullSignature } = globalThis.sealpostDom;
   // The URL as the network saw it (no fragment).
   const here = () => location.href.split('#')[0];
+  // Whether a service worker controls this document (reading it throws in a
+  // sandboxed, opaque-origin frame: no service worker can control one).
+  const controlled = () => {
+    try {
+      return !!navigator.serviceWorker?.controller;
+    } catch {
+      return false;
+    }
+  };
+  // A document no network load produced: a service worker answered for it.  Blocked at once.
+  if (controlled()) {
+    chrome.runtime.sendMessage({ type: 'controlled', url: here() }).catch(() => {});
+    return;
+  }
+  // An about:blank, about:srcdoc, blob: or data: frame of a page of the
+  // origin (matchOriginAsFallback): no signed text of its own.
+  const local = !/^https?:$/.test(location.protocol);
   // Each element once (a subtree is seen again through its children's records),
   // kept even if a script removes it.
   const seen = new Set();
@@ -68,7 +87,15 @@
     });
   }
 
+  const finishLocal = async () => {
+    const r = await chrome.runtime.sendMessage({ type: 'local-frame', url: here() });
+    if (!r || !r.ok) return;
+    const result = { local: true, scheme: location.protocol, canary: await canary(r.policy, r.canary, r.canaryMs), serviceWorker: controlled() };
+    await chrome.runtime.sendMessage({ type: 'dom-result', url: here(), ...result });
+  };
+
   const finish = async () => {
+    if (local) return finishLocal();
     // 'interactive': the parser is done and deferred/module scripts have not run yet,
     // so what was recorded is the served document, not what the release's code adds.
     take(observer.takeRecords());
@@ -80,7 +107,7 @@
     if (!r || !r.ok || typeof r.text !== 'string') return; // failed already (blocked), or not enrolled
     const verified = parseVerified(r.text);
     const d = diff(parsed, pageElements(verified.documentElement).map(fullSignature));
-    const result = { ...d, canary: await canary(r.policy, r.canary, r.canaryMs), serviceWorker: !!navigator.serviceWorker?.controller };
+    const result = { ...d, canary: await canary(r.policy, r.canary, r.canaryMs), serviceWorker: controlled() };
     await chrome.runtime.sendMessage({ type: 'dom-result', url: here(), ...result });
   };
   if (document.readyState === 'loading') {
@@ -90,6 +117,6 @@
   }
   // Back/forward cache: the same document again; the guard decides whether it may be shown.
   window.addEventListener('pageshow', (e) => {
-    if (e.persisted) chrome.runtime.sendMessage({ type: 'restored', url: here() });
+    if (e.persisted && !local) chrome.runtime.sendMessage({ type: 'restored', url: here() });
   });
 })();

@@ -191,6 +191,25 @@ export function serverPolicies(headers, ours) {
     .filter((p) => p && p !== ours);
 }
 
+/** Requests only the extension's own pages (popup.html) may make. */
+export const PRIVILEGED_REQUESTS = ['status', 'preview', 'enroll', 'clear-failure', 'forget'];
+/** Requests only the content script, in a frame of a web page, makes. */
+export const CONTENT_REQUESTS = ['verified-document', 'local-frame', 'dom-result', 'restored', 'controlled'];
+
+/**
+ * Whether the service worker takes request `type` from `sender`: enrolling,
+ * forgetting or clearing a failure only from an extension page (the user,
+ * in the popup) — never from a content script, which runs in a page the
+ * site controls —, and the content script's reports only from a tab's frame.
+ */
+export function messageAllowed(type, sender, extensionId) {
+  if (!sender || sender.id !== extensionId) return false;
+  const fromExtensionPage = typeof sender.url === 'string' && sender.url.startsWith(`chrome-extension://${extensionId}/`);
+  if (PRIVILEGED_REQUESTS.includes(type)) return fromExtensionPage;
+  if (CONTENT_REQUESTS.includes(type)) return !fromExtensionPage && !!sender.tab;
+  return false;
+}
+
 /** fetch() with a deadline on the whole response, body included. */
 export async function fetchWithin(url, ms = FETCH_DEADLINE_MS, fetchFn = fetch) {
   const ctl = new AbortController();

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import {
-  CHECK_DEADLINE_MS, FETCH_DEADLINE_MS, GUARD_FILES, classifyRequest, fetchWithin, originRules, releasePolicy, serverPolicies, serviceWorkerRule, startsNoLoad, urlRegex,
+  CHECK_DEADLINE_MS, FETCH_DEADLINE_MS, GUARD_FILES, classifyRequest, fetchWithin, messageAllowed, originRules, releasePolicy, serverPolicies, serviceWorkerRule, startsNoLoad, urlRegex,
 } from '../guard.js';
 
 const O = 'http://127.0.0.1:8080';
@@ -74,6 +74,24 @@ test('finding 2: a session rule blocks every script of the origin fetched outsid
   assert.deepEqual(r.action, { type: 'block' });
   assert.deepEqual(r.condition, { regexFilter: '^http://([^/@]*@)?127\\.0\\.0\\.1:8080/', resourceTypes: ['script'], tabIds: [-1] });
   assert.throws(() => serviceWorkerRule('http://x/', 1), /not an origin/);
+});
+
+test('finding 10: enroll, forget and clear-failure only from an extension page, never from a content script', () => {
+  const id = 'abcdefghijklmnopabcdefghijklmnop';
+  const popup = { id, url: `chrome-extension://${id}/popup.html?tab=3`, tab: { id: 9 } };
+  const content = { id, url: 'http://127.0.0.1:8080/', tab: { id: 3 }, frameId: 0 };
+  const srcdoc = { id, url: 'about:srcdoc', tab: { id: 3 }, frameId: 2 };
+  for (const t of ['enroll', 'forget', 'clear-failure', 'preview', 'status']) {
+    assert.ok(messageAllowed(t, popup, id), t);
+    assert.ok(!messageAllowed(t, content, id) && !messageAllowed(t, srcdoc, id), `${t} from a content script`);
+    assert.ok(!messageAllowed(t, { ...popup, id: 'other' }, id), `${t} from another extension`);
+  }
+  for (const t of ['verified-document', 'dom-result', 'local-frame', 'restored', 'controlled']) {
+    assert.ok(messageAllowed(t, content, id) && messageAllowed(t, srcdoc, id), t);
+    assert.ok(!messageAllowed(t, popup, id), `${t} from the popup`);
+  }
+  assert.ok(!messageAllowed('nonsense', popup, id));
+  assert.ok(!messageAllowed('enroll', { id, url: `chrome-extension://${id}x/popup.html` }, id));
 });
 
 test("nothing under /.well-known/ is exempt except the guard's three files, fetched as data", () => {
