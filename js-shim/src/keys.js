@@ -22,6 +22,21 @@ export function keyList(name, v, { privateOnly = false } = {}) {
   return handles.map((k) => handleOf(k));
 }
 
+// Key objects a pending call uses: kept reachable until the call settles, so
+// that the FinalizationRegistry below never releases a handle (a message the
+// worker would process first) that a call is about to use, e.g. between the
+// tries of decryptKey or while a stream starts.
+const inUse = new Set();
+
+/** Keeps `keys` (Keys, lists of them, anything) reachable until `promise` settles; returns `promise`. */
+export function holding(keys, promise) {
+  const token = { keys };
+  inUse.add(token);
+  const done = () => inUse.delete(token);
+  promise.then(done, done);
+  return promise;
+}
+
 // A Key collected by the garbage collector releases its copy in the crypto instance.
 const released = new FinalizationRegistry(({ backend, handle, generation }) => {
   if (backend.generation === generation) backend.call('release', [handle]).catch(() => {});
@@ -103,17 +118,17 @@ export class Key {
    * protected it (see the export rule in the README), else the certificate.
    */
   async armor() {
-    return this.#backend.call('exportKey', handleOf(this), { secret: this.#info.isSecret, armor: true });
+    return holding(this, this.#backend.call('exportKey', handleOf(this), { secret: this.#info.isSecret, armor: true }));
   }
 
   /** Binary serialization, like armor(). */
   async write() {
-    return this.#backend.call('exportKey', handleOf(this), { secret: this.#info.isSecret, armor: false });
+    return holding(this, this.#backend.call('exportKey', handleOf(this), { secret: this.#info.isSecret, armor: false }));
   }
 
   /** The public certificate as a new Key. */
   async toPublic() {
-    return wrap(this.#backend, await this.#backend.call('publicKey', handleOf(this)));
+    return wrap(this.#backend, await holding(this, this.#backend.call('publicKey', handleOf(this))));
   }
 
   /** Releases the key in the crypto instance; the object becomes unusable. */
@@ -273,6 +288,10 @@ export async function readPrivateKey(options) {
  * with KEY_LOCKED (unlock the locked key again).
  */
 export async function decryptKey({ privateKey, passphrase, lockAfter } = {}) {
+  return holding(privateKey, tryPassphrases(privateKey, passphrase, lockAfter));
+}
+
+async function tryPassphrases(privateKey, passphrase, lockAfter) {
   const [handle] = oneKey('privateKey', privateKey);
   optionalStrings('passphrase', passphrase);
   if (lockAfter !== undefined && !(Number.isInteger(lockAfter) && lockAfter > 0 && lockAfter <= 2 ** 31 - 1)) {
@@ -297,7 +316,7 @@ export async function encryptKey({ privateKey, passphrase } = {}) {
   const [handle] = oneKey('privateKey', privateKey);
   checkString('passphrase', passphrase);
   const be = current();
-  return wrap(be, await be.call('lockKey', handle, passphrase));
+  return wrap(be, await holding(privateKey, be.call('lockKey', handle, passphrase)));
 }
 
 /** Re-locks a private key under a new passphrase (sealpost addition). */
@@ -306,7 +325,7 @@ export async function changeKeyPassphrase({ privateKey, oldPassphrase, newPassph
   checkString('oldPassphrase', oldPassphrase);
   checkString('newPassphrase', newPassphrase);
   const be = current();
-  return wrap(be, await be.call('changePassphrase', handle, oldPassphrase, newPassphrase));
+  return wrap(be, await holding(privateKey, be.call('changePassphrase', handle, oldPassphrase, newPassphrase)));
 }
 
 /** The handle of exactly one private Key (not a list). */
@@ -321,7 +340,11 @@ const REVOCATION_FLAGS = { 0: 'unspecified', 1: 'superseded', 2: 'compromised', 
  * Revokes a key.  With a private key: { privateKey, publicKey } revoked.
  * reasonForRevocation: { flag: 0 (no reason) | 1 (superseded) | 2 (compromised) | 3 (retired), string }.
  */
-export async function revokeKey({ key, reasonForRevocation = {}, revocationCertificate, format = 'armored' } = {}) {
+export async function revokeKey(options = {}) {
+  return holding(options.key, revoke(options));
+}
+
+async function revoke({ key, reasonForRevocation = {}, revocationCertificate, format = 'armored' }) {
   const [handle] = keyList('key', key);
   if (Array.isArray(key)) throw new TypeError('key must be a Key');
   checkObject('reasonForRevocation', reasonForRevocation);

@@ -2,7 +2,7 @@
 // headers.  The MIME work happens in the wasm; this checks arguments and shapes results.
 import { current } from './backend.js';
 import { checkBytes, checkObject, checkString, optionalStrings } from './args.js';
-import { keyList } from './keys.js';
+import { holding, keyList } from './keys.js';
 import { signatureResults } from './signatures.js';
 
 const enc = new TextEncoder();
@@ -55,12 +55,12 @@ export async function encryptMail(mail, options = {}) {
   checkObject('options', options);
   const recipients = keyList('encryptionKeys', options.encryptionKeys);
   if (recipients.length === 0) throw new TypeError('encryptionKeys is required');
-  return current().call('encryptMail', {
+  return holding([options.encryptionKeys, options.signingKeys], current().call('encryptMail', {
     mail: mailArgs(mail),
     recipients,
     signers: keyList('signingKeys', options.signingKeys, { privateOnly: true }),
     ...autocryptOptions(options.autocrypt),
-  });
+  }));
 }
 
 /** Composes a signed, unencrypted PGP/MIME mail (multipart/signed): signMail(mail, { signingKeys, autocrypt }). */
@@ -68,7 +68,7 @@ export async function signMail(mail, options = {}) {
   checkObject('options', options);
   const signers = keyList('signingKeys', options.signingKeys, { privateOnly: true });
   if (signers.length === 0) throw new TypeError('signingKeys is required');
-  return current().call('signMail', { mail: mailArgs(mail), signers, ...autocryptOptions(options.autocrypt) });
+  return holding(options.signingKeys, current().call('signMail', { mail: mailArgs(mail), signers, ...autocryptOptions(options.autocrypt) }));
 }
 
 /**
@@ -82,11 +82,11 @@ export async function decryptMail(message, options = {}) {
   const data = typeof message === 'string' ? enc.encode(message) : message;
   checkBytes('message', data);
   checkObject('options', options);
-  const r = await current().call('readMail', {
+  const r = await holding([options.decryptionKeys, options.verificationKeys], current().call('readMail', {
     data,
     keys: keyList('decryptionKeys', options.decryptionKeys, { privateOnly: true }),
     verification: keyList('verificationKeys', options.verificationKeys),
-  });
+  }));
   const results = signatureResults(r.signatures);
   r.signatures.forEach((s, i) => {
     results[i].signerAddresses = s.signerAddresses;
@@ -99,5 +99,5 @@ export async function decryptMail(message, options = {}) {
 export async function autocryptHeader(key, address, options = {}) {
   const [handle] = keyList('key', key);
   checkString('address', address);
-  return current().call('autocryptHeader', handle, address, autocryptOptions({ preferEncrypt: options.preferEncrypt }).preferMutual);
+  return holding(key, current().call('autocryptHeader', handle, address, autocryptOptions({ preferEncrypt: options.preferEncrypt }).preferMutual));
 }

@@ -3,7 +3,7 @@
 import { SealpostError } from './errors.js';
 import { current } from './backend.js';
 import { checkBytes, checkFormat, checkObject, checkString, optionalStrings, readInput } from './args.js';
-import { keyList } from './keys.js';
+import { holding, keyList } from './keys.js';
 import { signatureResults } from './signatures.js';
 import { decryptStream, encryptStream, isStream } from './streams.js';
 
@@ -135,8 +135,9 @@ export async function encrypt(options) {
     text: message.isText,
   };
   const be = current();
-  if (isStream(message.data)) return encryptStream(be, options_, message.data, format);
-  return output(await be.call('encrypt', { ...options_, data: message.data }), format);
+  const used = [encryptionKeys, signingKeys];
+  if (isStream(message.data)) return encryptStream(be, options_, message.data, format, used);
+  return output(await holding(used, be.call('encrypt', { ...options_, data: message.data })), format);
 }
 
 const LIMITS_DECRYPT = ['maxPlaintext', 'maxCompressionRatio', 'maxRecipients', 'maxSignatures'];
@@ -187,10 +188,11 @@ export async function decrypt(options) {
     returnSessionKey: Boolean(returnSessionKey),
   };
   const be = current();
+  const used = [decryptionKeys, verificationKeys];
   if (isStream(message.data)) {
-    return decryptStream(be, options_, message.data, format);
+    return decryptStream(be, options_, message.data, format, used);
   }
-  const r = await be.call('decrypt', { ...options_, data: message.data });
+  const r = await holding(used, be.call('decrypt', { ...options_, data: message.data }));
   const result = { data: format === 'utf8' ? dec.decode(r.data) : r.data, signatures: signatureResults(r.signatures), layers: r.layers };
   if (returnSessionKey) result.sessionKey = r.sessionKey;
   return result;
@@ -214,7 +216,7 @@ export async function sign(options) {
     checkMessage('message', message, ['literal']);
     args = { data: message.data, mode: detached ? 'detached' : 'inline', text: message.isText, armor: format === 'armored' };
   }
-  const out = await current().call('sign', { ...args, signers });
+  const out = await holding(signingKeys, current().call('sign', { ...args, signers }));
   return output(out, args.mode === 'cleartext' ? 'armored' : format);
 }
 
@@ -234,7 +236,7 @@ export async function verify(options) {
   if (signature !== undefined) {
     if (!(signature instanceof Signature)) throw new TypeError('signature must be a Signature from readSignature()');
     checkMessage('message', message, ['literal']);
-    r = await current().call('verify', { data: message.data, signature: signature.data, keys, requireSignature: Boolean(expectSigned), limits: limits_ });
+    r = await holding(verificationKeys, current().call('verify', { data: message.data, signature: signature.data, keys, requireSignature: Boolean(expectSigned), limits: limits_ }));
     data = message.data;
   } else {
     let input;
@@ -243,7 +245,7 @@ export async function verify(options) {
       checkMessage('message', message, ['encoded']);
       input = message.data;
     }
-    r = await current().call('verify', { data: input, keys, requireSignature: Boolean(expectSigned), limits: limits_ });
+    r = await holding(verificationKeys, current().call('verify', { data: input, keys, requireSignature: Boolean(expectSigned), limits: limits_ }));
     data = r.data;
   }
   return { data: format === 'utf8' ? dec.decode(data) : data, signatures: signatureResults(r.signatures) };

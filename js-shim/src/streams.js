@@ -1,6 +1,7 @@
 // Streams: a ReadableStream message pumped through a wasm stream, pulled by the consumer, so
 // memory is bounded by the chunk size (and the AEAD chunk), not by the message.
 import { signatureResults } from './signatures.js';
+import { holding } from './keys.js';
 
 const enc = new TextEncoder();
 
@@ -11,7 +12,7 @@ export const isStream = (v) => v !== null && typeof v === 'object' && typeof v.g
  * the consumer: memory is bounded by the chunk size, not the message.
  * `onFinish(result)` gets the finish result and returns the last output.
  */
-function pump(be, startOp, options, source, { mapOut, onFinish, onError }) {
+function pump(be, startOp, options, source, { mapOut, onFinish, onError, used }) {
   let id = null;
   let reader = null;
   const abort = () => {
@@ -21,7 +22,8 @@ function pump(be, startOp, options, source, { mapOut, onFinish, onError }) {
   return new ReadableStream({
     async start(controller) {
       try {
-        const started = await be.call(startOp, options);
+        // The stream holds its own copies of the keys once started.
+        const started = await holding(used, be.call(startOp, options));
         id = started.id;
         reader = source.getReader();
         if (started.output.length) controller.enqueue(mapOut(started.output, false));
@@ -71,12 +73,13 @@ function pump(be, startOp, options, source, { mapOut, onFinish, onError }) {
 }
 
 /** A streamed encryption: a stream in, a stream out: strings when armored, bytes when binary. */
-export function encryptStream(be, options, source, format) {
+export function encryptStream(be, options, source, format, used) {
   const ascii = new TextDecoder();
   return pump(be, 'encryptStart', options, source, {
     mapOut: (bytes) => (format === 'armored' ? ascii.decode(bytes) : bytes),
     onFinish: (last) => last,
     onError: () => {},
+    used,
   });
 }
 
@@ -87,7 +90,7 @@ export function encryptStream(be, options, source, format) {
  * arrives only at the end, after the whole message authenticated.  If the
  * stream errors, everything read from it must be discarded.
  */
-export function decryptStream(be, options, source, format) {
+export function decryptStream(be, options, source, format, used) {
   let settle;
   const done = new Promise((resolve, reject) => {
     settle = { resolve, reject };
@@ -102,6 +105,7 @@ export function decryptStream(be, options, source, format) {
       return r.data;
     },
     onError: (e) => settle.reject(e),
+    used,
   });
   const signatures = done.then((r) => signatureResults(r.signatures));
   const layers = done.then((r) => r.layers);

@@ -276,3 +276,42 @@ test('a Key the caller drops is released in the crypto instance when collected',
   const out = execFileSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', script], { encoding: 'utf8' }).trim();
   assert.equal(out, 'alive KEY_DISPOSED 40');
 });
+
+test('a Key a pending call uses is not released by the garbage collector before the call settles', async () => {
+  // A backend that collects garbage (and lets finalizers run) before every call: a Key only the
+  // call's arguments refer to must stay alive until the call settled.
+  const { execFileSync } = await import('node:child_process');
+  const src = new URL('../src/', import.meta.url).href;
+  const script = `
+    import * as sp from '${src}node.js';
+    import { current } from '${src}backend.js';
+    import { setBackendFactory } from '${src}testing.js';
+    const { privateKey: armored } = await sp.generateKey({ userIDs: 'G <g@example.org>', passphrase: 'right' });
+    const { privateKey: bareArmored, revocationCertificate } = await sp.generateKey({ userIDs: 'R <r@example.org>', passphrase: 'r' });
+    const inner = current();
+    const tick = () => new Promise((r) => setTimeout(r, 10));
+    setBackendFactory(() => ({
+      kind: 'direct',
+      get generation() { return inner.generation; },
+      async call(op, ...args) {
+        if (op !== 'release') for (let i = 0; i < 10; i++) { globalThis.gc(); await tick(); }
+        return inner.call(op, ...args);
+      },
+      async terminate() {},
+    }));
+    await sp.configure({});
+    const read = (a) => sp.readPrivateKey({ armoredKey: a });
+    const out = [];
+    const settle = (p) => p.then(() => 'ok', (e) => e.code);
+    out.push(await settle((await read(armored)).armor()));
+    out.push(await settle(sp.decryptKey({ privateKey: await read(armored), passphrase: ['wrong', 'also wrong', 'right'] })));
+    out.push(await settle(sp.revokeKey({ key: await read(bareArmored), revocationCertificate })));
+    const { publicKey } = await sp.generateKey({ userIDs: 'P <p@example.org>', format: 'object' });
+    const input = new ReadableStream({ start(c) { c.enqueue(new Uint8Array(100)); c.close(); } });
+    const encrypted = await sp.encrypt({ message: await sp.createMessage({ binary: input }), encryptionKeys: publicKey, signingKeys: await sp.decryptKey({ privateKey: await read(armored), passphrase: 'right' }), format: 'binary' });
+    out.push(await settle((async () => { for await (const c of encrypted); })()));
+    console.log(out.join(' '));
+  `;
+  const out = execFileSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', script], { encoding: 'utf8' }).trim();
+  assert.equal(out, 'ok ok ok ok');
+});
