@@ -164,6 +164,12 @@ async function startProxy() {
       Object.assign(headers, a.extraHeaders || {});
     }
     res.writeHead(status, { ...headers, 'content-length': body.length, connection: 'close' });
+    if (a?.holdBody && isDocument) {
+      // The headers now (the load starts), the body when the test says so.
+      res.flushHeaders();
+      a.headersSent?.();
+      await a.holdBody;
+    }
     res.end(body);
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
@@ -460,6 +466,40 @@ test('finding 2(d): the genuine page keeps its verdict with about:blank and sand
   const frame = page.frames().find((f) => f.url() === 'about:srcdoc');
   assert.equal(await frame.textContent('#x'), 'an html part');
   await p.close();
+});
+
+test("findings 3 and 4: the extension's worker restarts while a forged page loads at the URL of a valid one: blocked, never resumed as valid", async () => {
+  // A genuine, valid load of / first: the guard records it as proven valid.
+  await clearRecordedFailure();
+  await visit(`${origin}/`);
+  const p = await popup();
+  await p.waitForSelector('#state[data-state="valid"]', { timeout: 20000 });
+  // Then a forged page (the genuine scripts and a phishing link) at the same URL; while its
+  // body is held back, the extension's worker loses every load it had in memory (a restart).
+  let release;
+  const headers = new Promise((r) => { ATTACKS['restart-forged'] = { ...ATTACKS['forged-page-link'], holdBody: new Promise((go) => { release = go; }), headersSent: r }; });
+  attack = 'restart-forged';
+  const followed = () => beacons.get('forged-page-link') || 0;
+  const before = followed();
+  try {
+    const r = await blocked(async () => {
+      const nav = visit(`${origin}/`);
+      await headers;
+      await page.waitForTimeout(300);
+      await (await sw()).evaluate(() => globalThis.sealpostDebug.forgetLoads());
+      release();
+      await nav;
+      await page.click('#phish', { timeout: 2000, noWaitAfter: true }).catch(() => {});
+    }).catch(async (e) => ({ code: `NOT BLOCKED (${await p.getAttribute('#state', 'data-state')}: ${e.message.split('\n')[0]})` }));
+    await page.waitForTimeout(500);
+    results.push(`restart-forged: the link was followed ${followed() - before} times; the load ended ${r.code}`);
+    assert.equal(followed() - before, 0, 'the click reached the forged page');
+    assert.ok(['CHECK_LOST', 'UNCHECKED_LOAD', 'DOCUMENT_DIFFERS'].includes(r.code), r.code);
+  } finally {
+    attack = null;
+    delete ATTACKS['restart-forged'];
+    await p.close();
+  }
 });
 
 test('the worker bundle split-served (altered for the page, genuine for the guard) never runs: the page fetches it with integrity', async () => {

@@ -459,6 +459,16 @@ globalThis.sealpostDebug = (tabId) => {
   const l = loads.get(tabId);
   return l && { origin: l.origin, url: l.url, state: l.state, pending: [...l.pending], passed: [...l.passed], failure: l.failure };
 };
+/**
+ * For tests: what a restart of this worker loses — every load it held in
+ * memory (their deadline timers are cancelled too) —, keeping only what is
+ * in storage.
+ */
+globalThis.sealpostDebug.forgetLoads = () => {
+  for (const l of loads.values()) clearTimeout(l.timer);
+  loads.clear();
+  starting.clear();
+};
 
 // --- the popup and blocked.html
 
