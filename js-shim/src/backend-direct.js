@@ -4,45 +4,62 @@
 import { createEngine } from './engine.js';
 import { SealpostError } from './errors.js';
 
+// backend → runs fn(wasm) with the backend's trap recovery: for src/testing.js
+// only (its trap op); no op that `call` dispatches reaches it.
+const runners = new WeakMap();
+
+/** Traps a direct backend's wasm (trap-recovery tests; src/testing.js). */
+export function trapDirectForTest(backend) {
+  const run = runners.get(backend);
+  if (!run) throw new SealpostError('INVALID_ARGUMENT', 'not a direct backend');
+  return run((wasm) => wasm.__testTrap());
+}
+
 /** @param {() => Promise<any>} load resolves to the initialised wasm module namespace */
 export function directBackend(load, { exportUnlocked = true } = {}) {
   let engine = null;
   let loading = null;
   let wasm = null;
+
+  /** Runs fn(wasm) on the loaded instance; a trap resets it. */
+  async function run(fn) {
+    if (!engine) {
+      loading ??= load().then((w) => {
+        wasm = w;
+        engine = createEngine(w, { exportUnlocked });
+      });
+      try {
+        await loading;
+      } finally {
+        loading = null;
+      }
+    }
+    try {
+      return fn(wasm);
+    } catch (err) {
+      if (err instanceof WebAssembly.RuntimeError) {
+        // The instance is poisoned: reset it and start over with no keys.
+        wasm.__wbg_reset_state?.();
+        engine = createEngine(wasm, { exportUnlocked });
+        backend.generation++;
+        throw new SealpostError('WASM_TRAPPED', `the crypto module trapped and was reset (${err.message})`);
+      }
+      throw err;
+    }
+  }
+
   const backend = {
     kind: 'direct',
     generation: 0,
     async call(op, ...args) {
-      if (!engine) {
-        loading ??= load().then((w) => {
-          wasm = w;
-          engine = createEngine(w, { exportUnlocked });
-        });
-        try {
-          await loading;
-        } finally {
-          loading = null;
-        }
-      }
-      try {
-        // The engine's own methods only; the trap op is for test suites
-        // (src/testing.js): in direct mode the wasm's own export is on the
-        // page anyway.
-        if (op === '__testTrap') return wasm.__testTrap();
-        if (!Object.hasOwn(engine, op)) throw new SealpostError('INVALID_ARGUMENT', `unknown operation ${JSON.stringify(String(op))}`);
+      // The engine's own methods only (no trap op: that is src/testing.js's, through runners).
+      return run(() => {
+        if (typeof op !== 'string' || !Object.hasOwn(engine, op)) throw new SealpostError('INVALID_ARGUMENT', `unknown operation ${JSON.stringify(String(op))}`);
         return engine[op](...args);
-      } catch (err) {
-        if (err instanceof WebAssembly.RuntimeError) {
-          // The instance is poisoned: reset it and start over with no keys.
-          wasm.__wbg_reset_state?.();
-          engine = createEngine(wasm, { exportUnlocked });
-          backend.generation++;
-          throw new SealpostError('WASM_TRAPPED', `the crypto module trapped and was reset (${err.message})`);
-        }
-        throw err;
-      }
+      });
     },
     async terminate() {},
   };
+  runners.set(backend, run);
   return backend;
 }

@@ -40,6 +40,8 @@ export async function configure(options = {}) {
     throw new TypeError('options.createWorker must be a function');
   }
   if (backend) await backend.terminate();
+  // A factory that throws (e.g. NOT_SUPPORTED) leaves no backend: the next call asks it again.
+  backend = null;
   backend = backendFactory(options);
   return { mode: backend.kind };
 }

@@ -8,11 +8,18 @@ import { setBackendFactory } from './backend.js';
 import { directBackend } from './backend-direct.js';
 import { workerBackend } from './backend-worker.js';
 import { WORKER_INTEGRITY } from './wasm/worker-integrity.js';
+import { SealpostError } from './errors.js';
 
 setBackendFactory((options) => {
   const wasmUrl = options.wasmUrl ?? new URL('./wasm/sealpost_wasm_bg.wasm', import.meta.url);
-  const onPage = typeof window === 'object' && typeof Worker === 'function';
+  // A page runs worker mode unless direct mode is asked for; a page without
+  // Worker (or whose Worker a script removed) fails rather than silently
+  // running the keys on the page.  Inside a worker: direct mode.
+  const onPage = typeof window === 'object';
   const mode = options.mode ?? (onPage ? 'worker' : 'direct');
+  if (mode === 'worker' && typeof Worker !== 'function' && !options.createWorker) {
+    throw new SealpostError('NOT_SUPPORTED', "this page has no Worker: worker mode cannot run (configure({ mode: 'direct' }) runs the keys on the page, unprotected)");
+  }
   if (mode === 'worker') {
     return workerBackend({
       // Wherever it is served from (a bundler's copy, a CDN), the file must

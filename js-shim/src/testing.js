@@ -2,11 +2,17 @@
 // production entries): the hooks the test suites need.  Import it after an
 // entry point (node.js or browser.js).
 import { current } from './backend.js';
+import { trapDirectForTest } from './backend-direct.js';
 
 export { setBackendFactory } from './backend.js';
 export { workerBackend } from './backend-worker.js';
 
-/** Traps the crypto instance (tests of trap recovery only): direct mode, or a test worker build that answers the op. */
+/**
+ * Traps the crypto instance (tests of trap recovery only): in direct mode through the
+ * backend's test hook (its `call` does not dispatch a trap op); in worker mode only a test
+ * build of the worker answers the op (the production worker: INVALID_ARGUMENT).
+ */
 export async function __testTrap() {
-  return current().call('__testTrap');
+  const be = current();
+  return be.kind === 'direct' ? trapDirectForTest(be) : be.call('__testTrap');
 }

@@ -315,3 +315,12 @@ test('a Key a pending call uses is not released by the garbage collector before 
   const out = execFileSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', script], { encoding: 'utf8' }).trim();
   assert.equal(out, 'ok ok ok ok');
 });
+
+test('the direct backend answers the engine methods only: no trap op (src/testing.js traps it)', async () => {
+  const { current } = await import('../src/backend.js');
+  const { privateKey } = await keyPair();
+  for (const op of ['__testTrap', 'constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+    await rejectsWith(current().call(op), 'INVALID_ARGUMENT');
+  }
+  assert.equal((await privateKey.toPublic()).getFingerprint(), privateKey.getFingerprint(), 'nothing trapped: the key is still there');
+});
