@@ -159,7 +159,7 @@ export function readKeys(
   options: { armoredKeys: string } | { binaryKeys: Uint8Array } | { armoredKey: string } | { binaryKey: Uint8Array },
 ): Promise<Key[]>;
 export function readPrivateKey(options: { armoredKey: string } | { binaryKey: Uint8Array }): Promise<Key>;
-/** lockAfter (ms): the unlocked copy is dropped after that long unused (its calls then fail with KEY_LOCKED). */
+/** lockAfter (ms): the unlocked copy, the unlocked copies made from it and their streams are dropped after that long unused (their calls then fail with KEY_LOCKED). On an unlocked key of a protected lineage the passphrase is checked against its locked form. */
 export function decryptKey(options: { privateKey: Key; passphrase: string | string[]; lockAfter?: number }): Promise<Key>;
 /** In browsers only for a key never passphrase-protected, once (KEY_PROTECTED otherwise: use changeKeyPassphrase). */
 export function encryptKey(options: { privateKey: Key; passphrase: string }): Promise<Key>;

@@ -283,9 +283,11 @@ export async function readPrivateKey(options) {
 }
 
 /**
- * Unlocks a private key: a new Key whose secret material is decrypted (in the worker).
- * lockAfter (ms): the unlocked copy is dropped after that long unused; its calls then fail
- * with KEY_LOCKED (unlock the locked key again).
+ * Unlocks a private key: a new Key whose secret material is decrypted (in the worker).  On an
+ * unlocked key of a protected lineage the passphrase is checked against its locked form.
+ * lockAfter (ms): the unlocked copy, the unlocked copies made from it and the streams using
+ * them are dropped after that long unused; their calls then fail with KEY_LOCKED (unlock the
+ * locked key again).
  */
 export async function decryptKey({ privateKey, passphrase, lockAfter } = {}) {
   return holding(privateKey, tryPassphrases(privateKey, passphrase, lockAfter));
