@@ -13,14 +13,20 @@
 // Integrity-Policy and COOP; and every check fails closed: a deadline for
 // the load and for each fetch, a navigation that starts no load is blocked,
 // a document the guard did not see load is blocked.
-import init, * as verifier from './pkg/sealpost_verifier_wasm.js';
+//
+// The pins and the content script registration are in pins.js; the
+// rules, clearing and enrollment in enroll.js; this file keeps the checks
+// of each load and every listener of the worker but the storage one.
+import * as verifier from './pkg/sealpost_verifier_wasm.js';
 import { Load, REQUIRED, decideManifest, failure, releasePath } from './policy.js';
 import {
-  CANARY, CANARY_DEADLINE_MS, CHECK_DEADLINE_MS, classifyRequest, fetchWithin, messageAllowed, originRules, ruleIds, serverPolicies, serviceWorkerRule, startsNoLoad,
+  CANARY, CANARY_DEADLINE_MS, CHECK_DEADLINE_MS, classifyRequest, messageAllowed, serverPolicies, startsNoLoad,
 } from './guard.js';
+import { forgetPin, pins, savePin, syncContentScripts } from './pins.js';
+import {
+  WELL_KNOWN, applyRules, clearOriginStorage, enroll, fetchBytes, preview, ready, removeRules, syncSessionRules,
+} from './enroll.js';
 
-const ready = init({ module_or_path: new URL('./pkg/sealpost_verifier_wasm_bg.wasm', import.meta.url) });
-const WELL_KNOWN = '/.well-known/sealpost/';
 const BADGE = {
   checking: { text: '…', color: '#6b7280', title: 'checking the served code against its signed release' },
   valid: { text: '✓', color: '#15803d', title: 'verified' },
@@ -34,46 +40,6 @@ let blocks = 0;
 /** tabId → the promise of a load being started (see onHeadersReceived). */
 const starting = new Map();
 
-// --- pins (chrome.storage.local): origin → { origin, app, fingerprint, cert, version, enrolledAt, failure }
-
-let pinsCache = null;
-async function pins() {
-  if (!pinsCache) pinsCache = (await chrome.storage.local.get('pins')).pins || {};
-  return pinsCache;
-}
-async function savePin(pin) {
-  const all = await pins();
-  all[pin.origin] = pin;
-  await chrome.storage.local.set({ pins: all });
-}
-async function forgetPin(origin) {
-  const all = await pins();
-  delete all[origin];
-  await chrome.storage.local.set({ pins: all });
-}
-chrome.storage.onChanged.addListener((changes, area) => {
-  if (area === 'local' && changes.pins) pinsCache = changes.pins.newValue || {};
-});
-
-/** The content script runs on enrolled origins only (and nowhere else). */
-const CONTENT_SCRIPT = 'sealpost-guard-dom';
-let syncing = Promise.resolve();
-/** One sync at a time: an unregister from one must not land after another's register. */
-function syncContentScripts() {
-  syncing = syncing.then(registerContentScripts, registerContentScripts);
-  return syncing;
-}
-async function registerContentScripts() {
-  const matches = Object.keys(await pins()).map((o) => `${o}/*`);
-  await chrome.scripting.unregisterContentScripts({ ids: [CONTENT_SCRIPT] }).catch(() => {});
-  if (matches.length) {
-    await chrome.scripting.registerContentScripts([{
-      // matchOriginAsFallback: also about:blank, about:srcdoc, blob: and data:
-      // frames whose creator is on the origin (they share its window).
-      id: CONTENT_SCRIPT, matches, js: ['dom.js', 'content.js'], runAt: 'document_start', allFrames: true, matchOriginAsFallback: true, persistAcrossSessions: true,
-    }]);
-  }
-}
 // Registrations persist; they are redone on enroll/forget, and on install or
 // update only — not every time the service worker wakes.
 chrome.runtime.onInstalled.addListener(() => {
@@ -92,91 +58,6 @@ function originOf(url) {
   } catch {
     return null;
   }
-}
-
-/** Uncached (what is hashed is what the server sends now), and within a deadline, body included. */
-function fetchBytes(url) {
-  return fetchWithin(url);
-}
-
-// --- what the browser enforces: declarativeNetRequest rules per enrolled origin
-
-/**
- * Installs the origin's rules from a verified manifest (replacing the
- * previous release's), and records the policy in the pin.  Resolves once
- * the browser has them: only then may a load of that release start.
- */
-async function applyRules(origin, manifest) {
-  const all = await pins();
-  const pin = all[origin];
-  const used = new Set(Object.values(all).map((p) => p.ruleId).filter(Boolean));
-  let ruleId = pin?.ruleId;
-  if (!ruleId) for (ruleId = 1; used.has(ruleId); ruleId++);
-  const { policy, rules } = originRules(origin, manifest, ruleId);
-  await chrome.declarativeNetRequest.updateDynamicRules({ removeRuleIds: ruleIds(ruleId), addRules: rules });
-  await savePin({ ...(await pins())[origin], ruleId, policy, policyVersion: manifest.version });
-  return policy;
-}
-
-async function removeRules(pin) {
-  if (pin?.ruleId) await chrome.declarativeNetRequest.updateDynamicRules({ removeRuleIds: ruleIds(pin.ruleId) });
-}
-
-/**
- * The session rules (guard.js serviceWorkerRule): for every enrolled origin,
- * no script fetched outside a tab — a service worker's — may load.
- */
-async function syncSessionRules() {
-  const want = Object.values(await pins()).filter((p) => p.ruleId).map((p) => serviceWorkerRule(p.origin, p.ruleId));
-  const have = await chrome.declarativeNetRequest.getSessionRules();
-  await chrome.declarativeNetRequest.updateSessionRules({ removeRuleIds: have.map((r) => r.id), addRules: want });
-}
-
-/** Service workers and Cache Storage of the origin: a cached document never reaches the rules. */
-async function clearOriginStorage(origin) {
-  await chrome.browsingData.remove({ origins: [origin] }, { serviceWorkers: true, cacheStorage: true });
-}
-
-// --- enrollment
-
-/** What the origin publishes: its manifest, verified with the certificate it serves. */
-async function preview(origin) {
-  await ready;
-  const [manifestBytes, sig, cert] = await Promise.all([
-    fetchBytes(origin + WELL_KNOWN + 'manifest.json'),
-    fetchBytes(origin + WELL_KNOWN + 'manifest.json.sig'),
-    fetchBytes(origin + WELL_KNOWN + 'release-cert.asc'),
-  ]);
-  const manifest = verifier.verifyManifest(manifestBytes, sig, cert);
-  const info = verifier.certInfo(cert);
-  return { origin, app: manifest.app, version: manifest.version, fingerprint: info.fingerprint, userIds: info.userIds, cert: new TextDecoder().decode(cert), manifest };
-}
-
-/** Pins the certificate the user was shown (trust on first use). */
-async function enroll(origin, fingerprint) {
-  const p = await preview(origin);
-  if (p.fingerprint !== fingerprint) throw new Error(`the site now publishes key ${p.fingerprint}, not the ${fingerprint} you were shown`);
-  const existing = (await pins())[origin];
-  if (existing) throw new Error(`${origin} is already enrolled (key ${existing.fingerprint}); forget it first to pin another key`);
-  await savePin({ origin, app: p.app, fingerprint: p.fingerprint, cert: p.cert, version: p.version, enrolledAt: new Date().toISOString(), failure: null });
-  // A fixed sequence: the rules in place — the session rule too, so that a
-  // page of the origin still open cannot register a service worker again
-  // while it is cleared —, then the origin's service workers and caches
-  // gone, then every open page of the origin reloaded (the popup reloads
-  // the active one) under the rules.
-  try {
-    await applyRules(origin, p.manifest);
-    await syncSessionRules();
-    await clearOriginStorage(origin);
-  } catch (e) {
-    await removeRules((await pins())[origin]);
-    await forgetPin(origin);
-    await syncSessionRules().catch(() => {});
-    throw e;
-  }
-  await syncContentScripts();
-  for (const tab of await chrome.tabs.query({ url: `${origin}/*` })) if (!tab.active) chrome.tabs.reload(tab.id).catch(() => {});
-  return { ...p, manifest: undefined };
 }
 
 // --- one load
