@@ -22,7 +22,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { browser, repo, serveDemo } from './helpers.mjs';
+import { browser, newBlockedPage, repo, serveDemo } from './helpers.mjs';
 import * as sp from '../../js-shim/src/node.js';
 
 const extension = process.env.SEALPOST_EXTENSION || join(repo, 'build/extension');
@@ -129,19 +129,7 @@ async function waitValid() {
  * (a new failure), and what that page shows is returned.
  */
 async function blocked(trigger) {
-  const before = page.url();
-  await trigger();
-  const deadline = Date.now() + 20000;
-  for (;;) {
-    try {
-      await page.waitForURL((u) => /\/blocked\.html\?n=\d+#/.test(u.href) && u.href !== before, { timeout: Math.max(1, deadline - Date.now()) });
-      break;
-    } catch (e) {
-      // The extension aborting the site's navigation aborts this wait too: wait on.
-      if (!/ERR_ABORTED|interrupted by another navigation/.test(e.message) || Date.now() > deadline) throw e;
-    }
-  }
-  await page.waitForSelector('body[data-code]:not([data-code=""])');
+  await newBlockedPage(page, trigger);
   const r = {};
   for (const k of ['code', 'file', 'expected', 'actual', 'detail']) r[k] = await page.textContent(`#${k}`);
   // blocked.js sets the badge again after the navigation reset it.

@@ -16,7 +16,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { repo, serveDemo } from './helpers.mjs';
+import { newBlockedPage, repo, serveDemo } from './helpers.mjs';
 
 const extension = process.env.SEALPOST_EXTENSION || join(repo, 'build/extension');
 const siteSrc = process.env.SEALPOST_SITE || join(repo, 'build/site-dev');
@@ -196,18 +196,7 @@ async function clearRecordedFailure() {
 
 /** Runs `trigger`; the tab must end on a new blocked.html; returns its reason code. */
 async function blocked(trigger) {
-  const before = page.url();
-  await trigger();
-  const deadline = Date.now() + 20000;
-  for (;;) {
-    try {
-      await page.waitForURL((u) => /\/blocked\.html\?n=\d+#/.test(u.href) && u.href !== before, { timeout: Math.max(1, deadline - Date.now()) });
-      break;
-    } catch (e) {
-      if (!/ERR_ABORTED|interrupted by another navigation/.test(e.message) || Date.now() > deadline) throw e;
-    }
-  }
-  await page.waitForSelector('body[data-code]:not([data-code=""])');
+  await newBlockedPage(page, trigger);
   return { code: await page.textContent('#code'), actual: await page.textContent('#actual'), detail: await page.textContent('#detail') };
 }
 

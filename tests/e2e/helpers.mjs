@@ -66,3 +66,23 @@ export async function browser() {
 }
 
 export { repo };
+
+/**
+ * Runs `trigger`; the tab must end on an extension blocked.html other than
+ * the one it showed before (a new failure).  The extension aborting the
+ * site's navigation aborts playwright's wait too: that is waited through.
+ */
+export async function newBlockedPage(page, trigger) {
+  const before = page.url();
+  await trigger();
+  const deadline = Date.now() + 20000;
+  for (;;) {
+    try {
+      await page.waitForURL((u) => /\/blocked\.html\?n=\d+#/.test(u.href) && u.href !== before, { timeout: Math.max(1, deadline - Date.now()) });
+      break;
+    } catch (e) {
+      if (!/ERR_ABORTED|interrupted by another navigation/.test(e.message) || Date.now() > deadline) throw e;
+    }
+  }
+  await page.waitForSelector('body[data-code]:not([data-code=""])');
+}
