@@ -228,14 +228,15 @@ test('a worker file that does not match its SHA-384 never runs', async () => {
 
 test('lockAfter: an unlocked key left idle is dropped', async () => {
   const { privateKey } = await sp.generateKey({ userIDs: 'I <i@example.org>', format: 'object', passphrase: 'idle pass' });
-  const open = await sp.decryptKey({ privateKey, passphrase: 'idle pass', lockAfter: 400 });
+  // Wide margins: on a loaded machine a call alone can take a few hundred ms.
+  const open = await sp.decryptKey({ privateKey, passphrase: 'idle pass', lockAfter: 2000 });
   const message = await sp.createMessage({ text: 'x' });
   await sp.sign({ message, signingKeys: open });
-  await new Promise((r) => setTimeout(r, 250));
+  await new Promise((r) => setTimeout(r, 700));
   await sp.sign({ message, signingKeys: open }); // use restarts the clock
-  await new Promise((r) => setTimeout(r, 250));
+  await new Promise((r) => setTimeout(r, 700));
   await sp.sign({ message, signingKeys: open });
-  await new Promise((r) => setTimeout(r, 900));
+  await new Promise((r) => setTimeout(r, 3500));
   await rejects(sp.sign({ message, signingKeys: open }), (e) => assert(e.code === 'KEY_LOCKED', e.code), 'idle');
   assert((await sp.decryptKey({ privateKey, passphrase: 'idle pass' })).isDecrypted(), 'unlocks again');
   await rejects(sp.decryptKey({ privateKey, passphrase: 'x', lockAfter: -1 }), (e) => assert(e instanceof RangeError, e.name), 'lockAfter checked');
