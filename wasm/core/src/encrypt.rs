@@ -150,7 +150,9 @@ const AEAD: [AEADAlgorithm; 3] = [AEADAlgorithm::OCB, AEADAlgorithm::GCM, AEADAl
 /// strongest that all of them list, that this build supports and that the
 /// policy accepts; AES-128 (with OCB), which every implementation must
 /// support and every list implicitly ends with, when nothing else is
-/// shared.  Returns `None` for the AEAD mode when the message is SEIPDv1:
+/// shared.  A recipient that lists no AEAD ciphersuite is taken to accept
+/// its preferred ciphers with OCB.  Returns `None` for the AEAD mode when
+/// the message is SEIPDv1:
 /// SEIPDv2 is used when `force_aead` asks for it or when every recipient
 /// advertises it.  Without recipients (passwords only): AES-256.
 pub fn choose_algorithms(
@@ -177,10 +179,14 @@ pub fn choose_algorithms(
     }
     let seipdv2 = force_aead || prefs.iter().all(|(v2, _, _)| *v2);
     if seipdv2 {
+        // A recipient without a ciphersuites list (sequoia's own v6 keys,
+        // for one) gets its preferred ciphers with OCB, the mode every
+        // SEIPDv2 implementation must have.
         let everyone_lists = |s: SymmetricAlgorithm, a: AEADAlgorithm| {
-            prefs.iter().all(|(_, _, suites)| {
+            prefs.iter().all(|(_, syms, suites)| {
                 (s, a) == (SymmetricAlgorithm::AES128, AEADAlgorithm::OCB)
                     || suites.contains(&(s, a))
+                    || (suites.is_empty() && a == AEADAlgorithm::OCB && syms.contains(&s))
             })
         };
         for s in SYMMETRIC.into_iter().filter(|&s| sym_ok(s)) {

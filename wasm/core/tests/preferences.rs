@@ -269,9 +269,18 @@ fn the_cipher_is_the_strongest_every_recipient_prefers() {
         used(&[six_all.clone(), aes192.clone()], false, &p),
         (AES192, None)
     );
-    // SEIPDv2 forced for a v4 recipient that lists no ciphersuite: AES-128/OCB.
+    // No ciphersuite listed (sealpost's own v6 keys; SEIPDv2 forced for a v4
+    // key): its preferred ciphers with OCB, which SEIPDv2 must support.
     assert_eq!(
         used(std::slice::from_ref(&aes192), true, &p),
+        (AES192, Some(OCB))
+    );
+    assert_eq!(
+        used(std::slice::from_ref(&six_default), false, &p),
+        (AES256, Some(OCB))
+    );
+    assert_eq!(
+        used(&[six_default.clone(), six_192.clone()], false, &p),
         (AES128, Some(OCB))
     );
 
