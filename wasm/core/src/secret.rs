@@ -51,10 +51,7 @@ pub(crate) fn unlocked(
         check_s2k(e.s2k(), policy)?;
         // A GNU dummy / stub key (gpg --export-secret-subkeys) has no usable
         // material at all: say so instead of "wrong passphrase".
-        if matches!(
-            e.s2k(),
-            openpgp::crypto::S2K::Private { .. } | openpgp::crypto::S2K::Unknown { .. }
-        ) {
+        if is_stub(key.secret()) {
             return Err(Error::new(
                 ErrorCode::Unsupported,
                 format!(

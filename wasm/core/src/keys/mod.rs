@@ -20,7 +20,7 @@ mod userid;
 pub use generate::{generate, GenerateOptions, GeneratedKey, KeyType};
 pub use inspect::{inspect, KeyFlagsInfo, KeyInfo, SubkeyInfo, UserIdInfo};
 pub use lock::{change_passphrase, lock, unlock};
-pub(crate) use parse::check_key_packets;
+pub(crate) use parse::parse_cert;
 pub use parse::{read_cert, read_certs, write_cert, MAX_V4_KEY_PUBLIC_LEN};
 pub use revoke::{merge, revocation_certificate, revoke, RevocationReason};
 pub use userid::{userid_email, userid_email_normalized, MAX_USER_ID_LEN};

@@ -15,10 +15,16 @@ pub fn read_cert(data: &[u8]) -> Result<Cert> {
     if data.is_empty() {
         return Err(Error::new(ErrorCode::MalformedInput, "key: empty input"));
     }
-    check_key_packets("key", data)?;
-    let cert = Cert::from_bytes(data).map_err(|e| Error::from_parse("key", e))?;
+    let cert = parse_cert("key", data)?;
     check_read_limits(&cert)?;
     Ok(cert)
+}
+
+/// One certificate from outside (`what` names it in errors): its key packets
+/// checked before sequoia sees them, then parsed.
+pub(crate) fn parse_cert(what: &str, data: &[u8]) -> Result<Cert> {
+    check_key_packets(what, data)?;
+    Cert::from_bytes(data).map_err(|e| Error::from_parse(what, e))
 }
 
 /// Limits on keys read from outside: no user ID longer than
@@ -49,7 +55,7 @@ pub const MAX_V4_KEY_PUBLIC_LEN: usize = 0xFFFF;
 /// a denial of service for anyone who reads it.  Parsing the packets does
 /// not compute fingerprints; building the certificate does.  Input sequoia
 /// cannot parse at all is left to the real parser to report.
-pub(crate) fn check_key_packets(what: &str, data: &[u8]) -> Result<()> {
+fn check_key_packets(what: &str, data: &[u8]) -> Result<()> {
     use openpgp::packet::Key;
     use openpgp::parse::{PacketParser, PacketParserResult};
     use openpgp::serialize::MarshalInto;

@@ -11,7 +11,6 @@
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;
 use openpgp::cert::amalgamation::ValidAmalgamation;
-use openpgp::parse::Parse;
 use openpgp::serialize::SerializeInto;
 use openpgp::types::RevocationStatus;
 use openpgp::Cert;
@@ -160,8 +159,7 @@ pub fn parse(value: &str, policy: &Policy) -> Result<Autocrypt> {
     let bytes = B64
         .decode(clean)
         .map_err(|_| bad("keydata is not base64"))?;
-    crate::keys::check_key_packets("autocrypt keydata", &bytes)?;
-    let cert = Cert::from_bytes(&bytes).map_err(|e| Error::from_parse("autocrypt keydata", e))?;
+    let cert = crate::keys::parse_cert("autocrypt keydata", &bytes)?;
     let vc = cert
         .with_policy(policy.standard(), policy.time())
         .map_err(|_| Error::new(ErrorCode::NoUsableKey, "autocrypt: the key is not valid"))?;

@@ -211,6 +211,23 @@ fn sender_autocrypt(a: &Addresses, opts: &SendOptions<'_>) -> Result<Option<Stri
 
 /// Ends the outer header section and appends the preamble line (shown by
 /// clients without PGP/MIME) and the multipart body.
+/// A MIME part carrying armored OpenPGP data: its three headers, then the
+/// armor with CRLF line ends.
+fn armored_part(
+    content_type: &str,
+    description: &str,
+    disposition: &str,
+    armored: &[u8],
+) -> Vec<u8> {
+    let mut part = Vec::new();
+    mime::write_header(&mut part, "Content-Type", content_type);
+    mime::write_header(&mut part, "Content-Description", description);
+    mime::write_header(&mut part, "Content-Disposition", disposition);
+    part.extend_from_slice(b"\r\n");
+    part.extend(mime::canonical_crlf(armored));
+    part
+}
+
 fn finish_outer(out: &mut Vec<u8>, content_type: &str, preamble: &str, body: &[u8]) {
     mime::write_header(out, "MIME-Version", "1.0");
     mime::write_header(out, "Content-Type", content_type);
@@ -276,24 +293,12 @@ pub fn encrypt_mail(mail: &OutgoingMail, opts: &SendOptions<'_>) -> Result<Vec<u
         "PGP/MIME version identification",
     );
     control.extend_from_slice(b"\r\nVersion: 1\r\n");
-    let mut data = Vec::new();
-    mime::write_header(
-        &mut data,
-        "Content-Type",
+    let data = armored_part(
         "application/octet-stream; name=\"encrypted.asc\"",
-    );
-    mime::write_header(
-        &mut data,
-        "Content-Description",
         "OpenPGP encrypted message",
-    );
-    mime::write_header(
-        &mut data,
-        "Content-Disposition",
         "inline; filename=\"encrypted.asc\"",
+        &ciphertext,
     );
-    data.extend_from_slice(b"\r\n");
-    data.extend(mime::canonical_crlf(&ciphertext));
     let (ct, body) = multipart(
         "encrypted",
         "; protocol=\"application/pgp-encrypted\"",
@@ -374,24 +379,12 @@ pub fn sign_mail(mail: &OutgoingMail, opts: &SendOptions<'_>) -> Result<Vec<u8>>
             names.push(n);
         }
     }
-    let mut sig_part = Vec::new();
-    mime::write_header(
-        &mut sig_part,
-        "Content-Type",
+    let sig_part = armored_part(
         "application/pgp-signature; name=\"signature.asc\"",
-    );
-    mime::write_header(
-        &mut sig_part,
-        "Content-Description",
         "OpenPGP digital signature",
-    );
-    mime::write_header(
-        &mut sig_part,
-        "Content-Disposition",
         "attachment; filename=\"signature.asc\"",
+        &signature,
     );
-    sig_part.extend_from_slice(b"\r\n");
-    sig_part.extend(mime::canonical_crlf(&signature));
     let (ct, body) = multipart(
         "signed",
         &format!(
