@@ -20,11 +20,11 @@
 import * as verifier from './pkg/sealpost_verifier_wasm.js';
 import { Load, REQUIRED, decideManifest, failure, releasePath } from './policy.js';
 import {
-  CANARY, CANARY_DEADLINE_MS, CHECK_DEADLINE_MS, classifyRequest, messageAllowed, serverPolicies, startsNoLoad,
+  CANARY, CANARY_DEADLINE_MS, CHECK_DEADLINE_MS, GUARD_FILES, classifyRequest, messageAllowed, serverPolicies, startsNoLoad,
 } from './guard.js';
 import { forgetPin, pins, savePin, syncContentScripts } from './pins.js';
 import {
-  WELL_KNOWN, applyRules, clearOriginStorage, enroll, fetchBytes, preview, ready, removeRules, syncSessionRules,
+  applyRules, clearOriginStorage, enroll, fetchBytes, preview, ready, removeRules, syncSessionRules,
 } from './enroll.js';
 
 const BADGE = {
@@ -120,10 +120,8 @@ function deadline(tabId, load) {
 async function checkManifest(tabId, load, pin) {
   try {
     await ready;
-    const [bytes, sig] = await Promise.all([
-      fetchBytes(load.origin + WELL_KNOWN + 'manifest.json'),
-      fetchBytes(load.origin + WELL_KNOWN + 'manifest.json.sig'),
-    ]);
+    // The manifest and its signature (the certificate is the pinned one).
+    const [bytes, sig] = await Promise.all(GUARD_FILES.slice(0, 2).map((f) => fetchBytes(`${load.origin}/${f}`)));
     let manifest;
     try {
       manifest = verifier.verifyManifest(bytes, sig, new TextEncoder().encode(pin.cert));

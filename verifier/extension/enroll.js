@@ -4,16 +4,12 @@
 // Also the verifier wasm's initialisation and the uncached fetch, shared
 // with the per-load checks in background.js.
 import init, * as verifier from './pkg/sealpost_verifier_wasm.js';
-import { fetchWithin, originRules, ruleIds, serviceWorkerRule } from './guard.js';
+import { GUARD_FILES, fetchWithin, originRules, ruleIds, serviceWorkerRule } from './guard.js';
 import { forgetPin, pins, savePin, syncContentScripts } from './pins.js';
 
 export const ready = init({ module_or_path: new URL('./pkg/sealpost_verifier_wasm_bg.wasm', import.meta.url) });
-export const WELL_KNOWN = '/.well-known/sealpost/';
-
-/** Uncached (what is hashed is what the server sends now), and within a deadline, body included. */
-export function fetchBytes(url) {
-  return fetchWithin(url);
-}
+// Uncached (what is hashed is what the server sends now), and within a deadline, body included.
+export { fetchWithin as fetchBytes };
 
 // --- what the browser enforces: declarativeNetRequest rules per enrolled origin
 
@@ -58,11 +54,7 @@ export async function clearOriginStorage(origin) {
 /** What the origin publishes: its manifest, verified with the certificate it serves. */
 export async function preview(origin) {
   await ready;
-  const [manifestBytes, sig, cert] = await Promise.all([
-    fetchBytes(origin + WELL_KNOWN + 'manifest.json'),
-    fetchBytes(origin + WELL_KNOWN + 'manifest.json.sig'),
-    fetchBytes(origin + WELL_KNOWN + 'release-cert.asc'),
-  ]);
+  const [manifestBytes, sig, cert] = await Promise.all(GUARD_FILES.map((f) => fetchWithin(`${origin}/${f}`)));
   const manifest = verifier.verifyManifest(manifestBytes, sig, cert);
   const info = verifier.certInfo(cert);
   return { origin, app: manifest.app, version: manifest.version, fingerprint: info.fingerprint, userIds: info.userIds, cert: new TextDecoder().decode(cert), manifest };

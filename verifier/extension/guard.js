@@ -81,8 +81,19 @@ export function documentHeaders(policy) {
   ];
 }
 
-/** Rules per enrolled origin: ids RULES_PER_ORIGIN * n … RULES_PER_ORIGIN * n + 2 for its slot n ≥ 1. */
+/**
+ * Rules per enrolled origin, for its slot n ≥ 1: the dynamic rules are ids
+ * RULES_PER_ORIGIN * n + 0 … + 2, the session rule + SESSION_RULE.
+ */
 export const RULES_PER_ORIGIN = 10;
+const SESSION_RULE = 3;
+
+/** The origin, parsed, once it and the rule slot `n` passed their patterns (throws otherwise). */
+function slotOrigin(origin, n) {
+  if (typeof origin !== 'string' || !ORIGIN.test(origin)) throw new Error(`not an origin: ${JSON.stringify(origin)}`);
+  if (!Number.isInteger(n) || n < 1 || n > 100000) throw new Error('bad rule slot');
+  return new URL(origin);
+}
 
 /** The rule ids of slot `n`. */
 export function ruleIds(n) {
@@ -112,11 +123,9 @@ export function urlRegex(protocol, hostPort) {
  * from a blob: URL, which no rule sees.
  */
 export function serviceWorkerRule(origin, n) {
-  if (typeof origin !== 'string' || !ORIGIN.test(origin)) throw new Error(`not an origin: ${JSON.stringify(origin)}`);
-  if (!Number.isInteger(n) || n < 1 || n > 100000) throw new Error('bad rule slot');
-  const u = new URL(origin);
+  const u = slotOrigin(origin, n);
   return {
-    id: n * RULES_PER_ORIGIN + 3,
+    id: n * RULES_PER_ORIGIN + SESSION_RULE,
     priority: 3,
     action: { type: 'block' },
     condition: { regexFilter: urlRegex(u.protocol, u.host), resourceTypes: ['script'], tabIds: [-1] },
@@ -131,10 +140,8 @@ export function serviceWorkerRule(origin, n) {
  * so that no unchecked look-alike of the origin loads.
  */
 export function originRules(origin, manifest, n) {
-  if (typeof origin !== 'string' || !ORIGIN.test(origin)) throw new Error(`not an origin: ${JSON.stringify(origin)}`);
-  if (!Number.isInteger(n) || n < 1 || n > 100000) throw new Error('bad rule slot');
+  const u = slotOrigin(origin, n);
   const policy = releasePolicy(manifest);
-  const u = new URL(origin);
   const [headersId, httpId, dotId] = ruleIds(n);
   const rules = [{
     id: headersId,
