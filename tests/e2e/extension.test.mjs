@@ -22,7 +22,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { browser, newBlockedPage, repo, serveDemo } from './helpers.mjs';
+import { browser, newBlockedPage, openPopup, repo, serveDemo, visitSite } from './helpers.mjs';
 import * as sp from '../../js-shim/src/node.js';
 
 const extension = process.env.SEALPOST_EXTENSION || join(repo, 'build/extension');
@@ -80,18 +80,8 @@ async function serveRelease(site) {
 }
 
 /** Opens the site in the tab; the extension may abort the navigation to block it. */
-async function visit(url) {
-  await page.goto(url).catch((e) => {
-    if (!/ERR_ABORTED|interrupted by another navigation/.test(e.message)) throw e;
-  });
-}
-
-async function popup() {
-  const p = await context.newPage();
-  await p.goto(`chrome-extension://${extId}/popup.html?tab=${tabId}`);
-  await p.waitForSelector('body[data-ready]');
-  return p;
-}
+const visit = (url) => visitSite(page, url);
+const popup = () => openPopup(context, extId, tabId);
 
 async function badge() {
   const [sw] = context.serviceWorkers();

@@ -16,7 +16,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { newBlockedPage, repo, serveDemo } from './helpers.mjs';
+import { newBlockedPage, openPopup, repo, serveDemo, visitSite } from './helpers.mjs';
 
 const extension = process.env.SEALPOST_EXTENSION || join(repo, 'build/extension');
 const siteSrc = process.env.SEALPOST_SITE || join(repo, 'build/site-dev');
@@ -178,12 +178,7 @@ async function startProxy() {
 
 const sw = async () => context.serviceWorkers()[0] || context.waitForEvent('serviceworker', { timeout: 20000 });
 
-async function popup() {
-  const p = await context.newPage();
-  await p.goto(`chrome-extension://${extId}/popup.html?tab=${tabId}`);
-  await p.waitForSelector('body[data-ready]');
-  return p;
-}
+const popup = () => openPopup(context, extId, tabId);
 
 /** Clears the origin's recorded failure (as the popup's button does) without reloading. */
 async function clearRecordedFailure() {
@@ -200,11 +195,7 @@ async function blocked(trigger) {
   return { code: await page.textContent('#code'), actual: await page.textContent('#actual'), detail: await page.textContent('#detail') };
 }
 
-async function visit(url) {
-  await page.goto(url).catch((e) => {
-    if (!/ERR_ABORTED|interrupted by another navigation/.test(e.message)) throw e;
-  });
-}
+const visit = (url) => visitSite(page, url);
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'sealpost-guard-'));

@@ -67,6 +67,24 @@ export async function browser() {
 
 export { repo };
 
+/** The extension aborting a navigation to block it aborts playwright's wait with one of these. */
+const ABORTED = /ERR_ABORTED|interrupted by another navigation/;
+
+/** Opens `url` in `page`; the extension may abort the navigation to block it. */
+export async function visitSite(page, url) {
+  await page.goto(url).catch((e) => {
+    if (!ABORTED.test(e.message)) throw e;
+  });
+}
+
+/** The extension's popup for tab `tabId`, opened in a new page of `context`, once it is ready. */
+export async function openPopup(context, extId, tabId) {
+  const p = await context.newPage();
+  await p.goto(`chrome-extension://${extId}/popup.html?tab=${tabId}`);
+  await p.waitForSelector('body[data-ready]');
+  return p;
+}
+
 /**
  * Runs `trigger`; the tab must end on an extension blocked.html other than
  * the one it showed before (a new failure).  The extension aborting the
@@ -81,7 +99,7 @@ export async function newBlockedPage(page, trigger) {
       await page.waitForURL((u) => /\/blocked\.html\?n=\d+#/.test(u.href) && u.href !== before, { timeout: Math.max(1, deadline - Date.now()) });
       break;
     } catch (e) {
-      if (!/ERR_ABORTED|interrupted by another navigation/.test(e.message) || Date.now() > deadline) throw e;
+      if (!ABORTED.test(e.message) || Date.now() > deadline) throw e;
     }
   }
   await page.waitForSelector('body[data-code]:not([data-code=""])');
