@@ -9,18 +9,11 @@
 // call fails with WASM_TRAPPED, old handles fail with KEY_DISPOSED, and the
 // next call starts a fresh worker.
 import { SealpostError, reviveError } from './errors.js';
+import { fetchPinned } from './load-web.js';
 
 /** The checked worker code as a Blob URL (fetched once per backend). */
 async function verifiedWorkerUrl(workerUrl, integrity) {
-  let response;
-  try {
-    response = await fetch(workerUrl, { integrity, credentials: 'same-origin' });
-  } catch (err) {
-    throw new SealpostError('INTEGRITY_FAILED', `the crypto worker at ${workerUrl} failed to load or did not match ${integrity}: ${err.message}`);
-  }
-  if (!response.ok) {
-    throw new SealpostError('INTEGRITY_FAILED', `the crypto worker at ${workerUrl} could not be fetched (HTTP ${response.status})`);
-  }
+  const response = await fetchPinned(workerUrl, integrity, 'crypto worker');
   const bytes = await response.arrayBuffer();
   return URL.createObjectURL(new Blob([bytes], { type: 'text/javascript' }));
 }

@@ -69,8 +69,7 @@ export function createEngine(wasm, { exportUnlocked }) {
   }
 
   /** The lineage of a key that enters the engine (read or generated). */
-  function lineageOf(key) {
-    const info = key.info();
+  function lineageOf(key, info = key.info()) {
     const secrets = info.keys.filter((k) => k.hasSecret);
     if (!info.isSecret || secrets.length === 0) return { locked: null };
     // Any secret locked (partial keys too): the key as given is its locked form.
@@ -82,13 +81,18 @@ export function createEngine(wasm, { exportUnlocked }) {
     return info.keys.some((k) => k.hasSecret && !k.secretLocked);
   }
 
-  /** A new handle for `key`; if it holds an unlocked secret, it joins the lockAfter `groups`. */
+  /**
+   * A new handle for `key` (a key entering the engine gets its own lineage);
+   * if it holds an unlocked secret, it joins the lockAfter `groups`.
+   */
   function put(key, lineage, groups) {
+    const info = key.info();
+    lineage ??= lineageOf(key, info);
     let handle;
     do handle = randomId();
     while (keys.has(handle) || relocked.has(handle));
     const e = { key, lineage };
-    if (groups && groups.size && hasOpenSecret(key.info())) {
+    if (groups && groups.size && hasOpenSecret(info)) {
       e.groups = new Set(groups);
       for (const g of e.groups) {
         g.handles.add(handle);
@@ -96,11 +100,7 @@ export function createEngine(wasm, { exportUnlocked }) {
       }
     }
     keys.set(handle, e);
-    return describe(handle, key);
-  }
-
-  function describe(handle, key) {
-    return { handle, info: key.info() };
+    return { handle, info };
   }
 
   function entry(handle) {
@@ -280,11 +280,11 @@ export function createEngine(wasm, { exportUnlocked }) {
   const engine = {
     generateKey(options) {
       const { privateKey, revocationCertificate } = wasm.generateKey(options);
-      return { key: put(privateKey, lineageOf(privateKey)), revocationCertificate };
+      return { key: put(privateKey), revocationCertificate };
     },
 
     readKeys(data) {
-      return wasm.readKeys(data).map((k) => put(k, lineageOf(k)));
+      return wasm.readKeys(data).map((k) => put(k));
     },
 
     exportKey(handle, { secret = false, armor = true } = {}) {
@@ -459,7 +459,7 @@ export function createEngine(wasm, { exportUnlocked }) {
     },
 
     wkdSelect(response, address) {
-      return wasm.wkdSelect(response, address).map((k) => put(k, lineageOf(k)));
+      return wasm.wkdSelect(response, address).map((k) => put(k));
     },
 
     autocryptHeader(handle, address, preferMutual) {
