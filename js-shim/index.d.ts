@@ -23,7 +23,8 @@ export type ErrorCode =
   | 'NOT_INITIALIZED'
   | 'EXPORT_REFUSED'
   | 'KEY_PROTECTED'
-  | 'NETWORK_ERROR';
+  | 'NETWORK_ERROR'
+  | 'CONFIG_REFUSED';
 
 /** Every rejection of a sealpost call (argument mistakes are TypeError / RangeError). */
 export class SealpostError extends Error {
@@ -42,8 +43,6 @@ export interface ConfigureOptions {
    * and CDNs.  It is fetched with the SHA-384 built into the package: other bytes never run.
    */
   workerUrl?: string | URL;
-  /** Starts the worker from the Blob URL of the checked worker code (default: `new Worker(url, { type: 'module' })`). */
-  createWorker?: (blobUrl: string) => Worker;
 }
 
 /** Chooses the mode before first use (or switches; existing keys become invalid). */

@@ -5,10 +5,30 @@ import { checkObject } from './args.js';
 
 let backendFactory = null;
 let backend = null;
+// Whether the test entry (src/testing.js) was evaluated before the entry point: only then may
+// the backend factory be replaced and configure() take a createWorker.
+let testHooks = false;
 
-/** Set by the entry point (and test builds): how to create the default backend.  Not re-exported by api.js. */
+const refused = (message) => new SealpostError('CONFIG_REFUSED', message);
+
+/**
+ * How to create the backend: set once, by the entry point (node.js, browser.js), as it is
+ * evaluated.  A later call (a page script importing this module) is refused, CONFIG_REFUSED,
+ * unless the test entry was imported first.  Not re-exported by api.js.
+ */
 export function setBackendFactory(factory) {
+  if (typeof factory !== 'function') throw new TypeError('factory must be a function');
+  if (backendFactory && !testHooks) throw refused('the backend is chosen by the entry point, once');
   backendFactory = factory;
+}
+
+/**
+ * Called by src/testing.js as it is evaluated: allowed only before an entry point set the
+ * factory, so a script that imports the test entry later (where it is served) gets no hooks.
+ */
+export function enableTestHooks() {
+  if (backendFactory && !testHooks) throw refused('src/testing.js must be imported before the entry point (node.js, browser.js)');
+  testHooks = true;
 }
 
 export function current() {
@@ -23,8 +43,10 @@ export function current() {
  * Chooses how sealpost runs, before the first call (or after `terminate()`).
  * `mode`: 'worker' (browser default: keys live in a Web Worker) or 'direct'.
  * `wasmUrl`, `workerUrl`: where the wasm and the worker file are served (still
- * checked against the SHA-384s built in); `createWorker(blobUrl)`: starts the
- * worker from the Blob URL of the checked worker code.
+ * checked against the SHA-384s built in).  `createWorker(blobUrl)` (how the worker is
+ * started from the Blob URL of the checked worker code) is for the test entry only: through
+ * the package's entry points it is refused, CONFIG_REFUSED, before or after the first call,
+ * so a page script cannot put its own Worker between the page and the keys.
  */
 export async function configure(options = {}) {
   checkObject('options', options);
@@ -36,8 +58,9 @@ export async function configure(options = {}) {
       throw new TypeError(`options.${name} must be a string or a URL`);
     }
   }
-  if (options.createWorker !== undefined && typeof options.createWorker !== 'function') {
-    throw new TypeError('options.createWorker must be a function');
+  if (options.createWorker !== undefined) {
+    if (!testHooks) throw refused('options.createWorker is accepted from the test entry (src/testing.js) only');
+    if (typeof options.createWorker !== 'function') throw new TypeError('options.createWorker must be a function');
   }
   if (backend) await backend.terminate();
   // A factory that throws (e.g. NOT_SUPPORTED) leaves no backend: the next call asks it again.

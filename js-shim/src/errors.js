@@ -15,6 +15,7 @@ export const SHIM_ERROR_CODES = Object.freeze([
   'EXPORT_REFUSED', // an unlocked private key may not leave the crypto worker
   'KEY_PROTECTED', // the key already has a passphrase: only changeKeyPassphrase sets a new one
   'NETWORK_ERROR', // a lookup (WKD) got no usable answer from any URL
+  'CONFIG_REFUSED', // a test-only choice (createWorker, a backend factory) asked for outside the test entry
 ]);
 
 /** Rebuilds an error that crossed postMessage (structured clone drops classes). */

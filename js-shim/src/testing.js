@@ -1,8 +1,12 @@
-// Test-only entry (not in package.json's exports, never imported by the
-// production entries): the hooks the test suites need.  Import it after an
-// entry point (node.js or browser.js).
-import { current } from './backend.js';
+// Test-only entry (not in package.json's exports nor in the tarball, never imported by the
+// production entries): the hooks the test suites need.  Import it BEFORE an entry point
+// (node.js or browser.js): it enables the hooks (replacing the backend factory,
+// configure({ createWorker })) only while no entry point has chosen the backend yet; imported
+// later, it throws CONFIG_REFUSED.
+import { current, enableTestHooks } from './backend.js';
 import { trapDirectForTest } from './backend-direct.js';
+
+enableTestHooks();
 
 export { setBackendFactory } from './backend.js';
 export { workerBackend } from './backend-worker.js';

@@ -1,8 +1,9 @@
 // Every public call of the sealpost package, in Node (direct mode).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as sp from '../src/node.js';
+// The test entry first: it enables its hooks only before an entry point chose the backend.
 import { __testTrap } from '../src/testing.js';
+import * as sp from '../src/node.js';
 
 const text = (s) => sp.createMessage({ text: s });
 
@@ -283,9 +284,9 @@ test('a Key a pending call uses is not released by the garbage collector before 
   const { execFileSync } = await import('node:child_process');
   const src = new URL('../src/', import.meta.url).href;
   const script = `
+    import { setBackendFactory } from '${src}testing.js';
     import * as sp from '${src}node.js';
     import { current } from '${src}backend.js';
-    import { setBackendFactory } from '${src}testing.js';
     const { privateKey: armored } = await sp.generateKey({ userIDs: 'G <g@example.org>', passphrase: 'right' });
     const { privateKey: bareArmored, revocationCertificate } = await sp.generateKey({ userIDs: 'R <r@example.org>', passphrase: 'r' });
     const inner = current();
@@ -323,4 +324,31 @@ test('the direct backend answers the engine methods only: no trap op (src/testin
     await rejectsWith(current().call(op), 'INVALID_ARGUMENT');
   }
   assert.equal((await privateKey.toPublic()).getFingerprint(), privateKey.getFingerprint(), 'nothing trapped: the key is still there');
+});
+
+test('createWorker and the backend factory: refused (CONFIG_REFUSED) through the production entry, before and after the first call', async () => {
+  // A fresh process that imports the entry point only, like a page: no test hooks.
+  const { execFileSync } = await import('node:child_process');
+  const src = new URL('../src/', import.meta.url).href;
+  const script = `
+    import * as sp from '${src}node.js';
+    import { setBackendFactory } from '${src}backend.js';
+    const code = (p) => p.then(() => 'accepted', (e) => e.code ?? e.name);
+    const out = [];
+    const evil = () => { throw new Error('evil worker started'); };
+    out.push(await code(sp.configure({ createWorker: evil })));            // before the first call
+    out.push(await code(sp.configure({ mode: 'worker', createWorker: evil })));
+    out.push(sp.getMode());
+    await sp.generateKey({ userIDs: 'N <n@example.org>' });
+    out.push(await code(sp.configure({ createWorker: evil })));            // late
+    out.push(await code(sp.configure({ createWorker: 'not even a function' })));
+    out.push(await code((async () => setBackendFactory(() => ({ kind: 'evil', generation: 0, call: evil, terminate() {} })))()));
+    out.push(await code(import('${src}testing.js')));                      // the test entry, imported late
+    out.push(await code(sp.configure({ createWorker: evil })));
+    out.push(sp.getMode(), (await sp.generateKey({ userIDs: 'M <m@example.org>', format: 'object' })).privateKey.isPrivate());
+    console.log(out.join(' '));
+  `;
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }).trim();
+  assert.equal(out, 'CONFIG_REFUSED CONFIG_REFUSED direct CONFIG_REFUSED CONFIG_REFUSED CONFIG_REFUSED CONFIG_REFUSED CONFIG_REFUSED direct true');
+  assert.ok((await sp.errorCodes()).includes('CONFIG_REFUSED'));
 });

@@ -71,13 +71,14 @@ test('the tarball holds the wasm, the modules and the types, nothing else', () =
   for (const f of ['package/package.json', 'package/index.d.ts', 'package/README.md', 'package/src/wasm/sealpost_wasm_bg.wasm', 'package/src/wasm/index.js', 'package/bin/sealpost-sop']) {
     assert.ok(listing.includes(f), `${f} missing from the tarball`);
   }
-  // Every module of the library and of the SOP CLI.
+  // Every module of the library and of the SOP CLI, but the test entry.
   for (const dir of ['src', 'sop']) {
-    for (const f of readdirSync(join(repo, 'js-shim', dir)).filter((n) => n.endsWith('.js'))) {
+    for (const f of readdirSync(join(repo, 'js-shim', dir)).filter((n) => n.endsWith('.js') && n !== 'testing.js')) {
       assert.ok(listing.includes(`package/${dir}/${f}`), `${dir}/${f} missing from the tarball`);
     }
   }
   assert.ok(!listing.some((f) => f.includes('/test/')), 'tests are not shipped');
+  assert.ok(!listing.includes('package/src/testing.js'), 'the test entry is not shipped');
 });
 
 test('a fresh Node ESM project', () => {
@@ -114,11 +115,20 @@ test('a plain HTML page importing the package, in Chromium (worker mode)', async
   const dir = project({
     'package.json': JSON.stringify({ name: 'plain-consumer', private: true }),
     'index.html': '<!doctype html><html><head><script type="module" src="main.js"></script></head><body>plain</body></html>\n',
-    'main.js': `import * as sp from './node_modules/sealpost/src/browser.js';\ntry {\n${ROUNDTRIP}\nwindow.__result = result;\n} catch (e) { window.__result = 'error: ' + e.code + ' ' + e.message; }\n`,
+    // A page script's own Worker factory is refused, before and after the first call.
+    'main.js': `import * as sp from './node_modules/sealpost/src/browser.js';
+const refused = (p) => p.then(() => 'accepted', (e) => e.code);
+const evil = (url) => new Worker(url, { type: 'module' });
+try {
+const early = await refused(sp.configure({ createWorker: evil }));
+${ROUNDTRIP}
+window.__result = result + ' ' + early + ' ' + (await refused(sp.configure({ createWorker: evil })));
+} catch (e) { window.__result = 'error: ' + e.code + ' ' + e.message; }
+`,
   });
   npm(dir, 'install', tarball);
   const { result, errors } = await runPage(dir);
-  assert.equal(result, 'packed ✓ worker true');
+  assert.equal(result, 'packed ✓ worker true CONFIG_REFUSED CONFIG_REFUSED');
   assert.deepEqual(errors, []);
 });
 

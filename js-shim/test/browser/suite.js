@@ -1,7 +1,8 @@
 // Runs in a page, in worker mode (the browser default).  Results are left
 // in window.__results for the driving test (test/browser.test.mjs).
-import * as sp from '../../src/browser.js';
+// The test entry first: it enables its hooks (createWorker, setBackendFactory) only before the entry point chose the backend.
 import { __testTrap, setBackendFactory, workerBackend } from '../../src/testing.js';
+import * as sp from '../../src/browser.js';
 import { TRAP_WORKER_INTEGRITY } from './trap-pin.js';
 
 const results = { done: false, passed: [], failed: [] };
