@@ -1,7 +1,7 @@
 // The crypto instance the calls run on (worker or direct, made by the entry point's factory):
 // configure, terminate, and current() for every other module.  Holds no keys itself.
 import { SealpostError, SHIM_ERROR_CODES } from './errors.js';
-import { checkObject } from './args.js';
+import { checkOptions } from './args.js';
 
 let backendFactory = null;
 let backend = null;
@@ -49,7 +49,7 @@ export function current() {
  * so a page script cannot put its own Worker between the page and the keys.
  */
 export async function configure(options = {}) {
-  checkObject('options', options);
+  checkOptions('configure', options, ['mode', 'wasmUrl', 'workerUrl', 'createWorker']);
   if (options.mode !== undefined && !['worker', 'direct'].includes(options.mode)) {
     throw new RangeError("options.mode must be 'worker' or 'direct'");
   }

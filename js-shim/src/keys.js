@@ -2,7 +2,7 @@
 // runs) and the calls that make, read, lock, unlock and revoke keys.
 import { SealpostError } from './errors.js';
 import { current } from './backend.js';
-import { checkFormat, checkObject, checkString, optionalStrings, readInput } from './args.js';
+import { checkConfig, checkFormat, checkOptions, checkString, optionalStrings, readInput } from './args.js';
 
 // The trust path reads a Key's private fields through these two functions,
 // set in the class's static block: `#handle in k` is a brand check that no
@@ -166,7 +166,7 @@ export class KeyID {
 
 function userIdString(u, i) {
   if (typeof u === 'string') return u;
-  checkObject(`userIDs[${i}]`, u);
+  checkOptions('generateKey', u, ['name', 'email', 'comment'], `userIDs[${i}]`);
   const { name = '', email = '', comment = '' } = u;
   [name, email, comment].forEach((s) => checkString(`userIDs[${i}] fields`, s));
   let s = name;
@@ -219,13 +219,13 @@ async function formatKey(be, key, format) {
  * Prefer format 'object': the private key then never leaves the crypto worker.
  */
 export async function generateKey(options) {
-  checkObject('options', options);
-  const { userIDs, type = 'ecc', curve, rsaBits, passphrase, keyExpirationTime = 0, format = 'armored', config = {} } = options;
+  checkOptions('generateKey', options, ['userIDs', 'type', 'curve', 'rsaBits', 'passphrase', 'keyExpirationTime', 'format', 'config']);
+  const { userIDs, type = 'ecc', curve, rsaBits, passphrase, keyExpirationTime = 0, format = 'armored' } = options;
+  const config = checkConfig('generateKey', options.config, ['v6Keys', 'aeadProtect']);
   const uids = (Array.isArray(userIDs) ? userIDs : userIDs === undefined ? [] : [userIDs]).map(userIdString);
   if (passphrase !== undefined) checkString('passphrase', passphrase);
   if (typeof keyExpirationTime !== 'number' || !(keyExpirationTime >= 0)) throw new RangeError('keyExpirationTime must be a number of seconds ≥ 0');
   checkFormat(format, ['armored', 'binary', 'object']);
-  checkObject('config', config);
   const t = keyType(type, curve, rsaBits);
   if (config.v6Keys) t.version = 6;
   const be = current();
@@ -255,7 +255,14 @@ export async function generateKey(options) {
 
 /** Reads one key: readKey({ armoredKey }) or readKey({ binaryKey }). */
 export async function readKey(options) {
-  const keys = await readKeys(options);
+  return firstKey('readKey', options);
+}
+
+/** The one key of the input. */
+async function firstKey(call, options) {
+  checkOptions(call, options, ['armoredKey', 'binaryKey', 'config']);
+  checkConfig(call, options.config);
+  const keys = await parseKeys(options, ['armoredKey', 'binaryKey']);
   if (keys.length !== 1) {
     for (const k of keys.slice(1)) k.dispose();
     throw new SealpostError('MALFORMED_INPUT', `expected one key, found ${keys.length}`);
@@ -265,16 +272,21 @@ export async function readKey(options) {
 
 /** Reads a keyring: readKeys({ armoredKeys }) or readKeys({ binaryKeys }) (also armoredKey/binaryKey). */
 export async function readKeys(options) {
-  checkObject('options', options);
+  checkOptions('readKeys', options, ['armoredKeys', 'binaryKeys', 'armoredKey', 'binaryKey', 'config']);
+  checkConfig('readKeys', options.config);
   const names = options.armoredKeys !== undefined || options.binaryKeys !== undefined ? ['armoredKeys', 'binaryKeys'] : ['armoredKey', 'binaryKey'];
+  return parseKeys(options, names);
+}
+
+async function parseKeys(options, names) {
   const data = await readInput(options, names);
   const be = current();
   return (await be.call('readKeys', data)).map((ref) => wrap(be, ref));
 }
 
-/** Reads a private key; fails for a public one. */
+/** Reads a private key (the first key of the input, as readKey); fails for a public one. */
 export async function readPrivateKey(options) {
-  const key = await readKey(options);
+  const key = await firstKey('readPrivateKey', options);
   if (!isPrivateKey(key, 'key')) {
     key.dispose();
     throw new SealpostError('INVALID_ARGUMENT', 'the key is not a private key');
@@ -289,7 +301,10 @@ export async function readPrivateKey(options) {
  * them are dropped after that long unused; their calls then fail with KEY_LOCKED (unlock the
  * locked key again).
  */
-export async function decryptKey({ privateKey, passphrase, lockAfter } = {}) {
+export async function decryptKey(options) {
+  checkOptions('decryptKey', options, ['privateKey', 'passphrase', 'lockAfter', 'config']);
+  checkConfig('decryptKey', options.config);
+  const { privateKey, passphrase, lockAfter } = options;
   return holding(privateKey, tryPassphrases(privateKey, passphrase, lockAfter));
 }
 
@@ -314,7 +329,10 @@ async function tryPassphrases(privateKey, passphrase, lockAfter) {
 }
 
 /** Locks a private key with a passphrase: a new Key. */
-export async function encryptKey({ privateKey, passphrase } = {}) {
+export async function encryptKey(options) {
+  checkOptions('encryptKey', options, ['privateKey', 'passphrase', 'config']);
+  checkConfig('encryptKey', options.config);
+  const { privateKey, passphrase } = options;
   const [handle] = oneKey('privateKey', privateKey);
   checkString('passphrase', passphrase);
   const be = current();
@@ -322,7 +340,9 @@ export async function encryptKey({ privateKey, passphrase } = {}) {
 }
 
 /** Re-locks a private key under a new passphrase (sealpost addition). */
-export async function changeKeyPassphrase({ privateKey, oldPassphrase, newPassphrase } = {}) {
+export async function changeKeyPassphrase(options) {
+  checkOptions('changeKeyPassphrase', options, ['privateKey', 'oldPassphrase', 'newPassphrase']);
+  const { privateKey, oldPassphrase, newPassphrase } = options;
   const [handle] = oneKey('privateKey', privateKey);
   checkString('oldPassphrase', oldPassphrase);
   checkString('newPassphrase', newPassphrase);
@@ -342,14 +362,16 @@ const REVOCATION_FLAGS = { 0: 'unspecified', 1: 'superseded', 2: 'compromised', 
  * Revokes a key.  With a private key: { privateKey, publicKey } revoked.
  * reasonForRevocation: { flag: 0 (no reason) | 1 (superseded) | 2 (compromised) | 3 (retired), string }.
  */
-export async function revokeKey(options = {}) {
+export async function revokeKey(options) {
+  checkOptions('revokeKey', options, ['key', 'reasonForRevocation', 'revocationCertificate', 'format', 'config']);
+  checkConfig('revokeKey', options.config);
   return holding(options.key, revoke(options));
 }
 
 async function revoke({ key, reasonForRevocation = {}, revocationCertificate, format = 'armored' }) {
   const [handle] = keyList('key', key);
   if (Array.isArray(key)) throw new TypeError('key must be a Key');
-  checkObject('reasonForRevocation', reasonForRevocation);
+  checkOptions('revokeKey', reasonForRevocation, ['flag', 'string'], 'reasonForRevocation');
   checkFormat(format, ['armored', 'binary', 'object']);
   const be = current();
   let revoked;

@@ -1,14 +1,14 @@
 // Mail: PGP/MIME composing (encryptMail, signMail) and reading (decryptMail), and Autocrypt
 // headers.  The MIME work happens in the wasm; this checks arguments and shapes results.
 import { current } from './backend.js';
-import { checkBytes, checkObject, checkString, optionalStrings } from './args.js';
+import { checkBytes, checkOptions, checkString, optionalStrings } from './args.js';
 import { holding, keyList } from './keys.js';
 import { signatureResults } from './signatures.js';
 
 const enc = new TextEncoder();
 
-function mailArgs(mail) {
-  checkObject('mail', mail);
+function mailArgs(call, mail) {
+  checkOptions(call, mail, ['from', 'to', 'cc', 'subject', 'text', 'html', 'attachments', 'date', 'messageId'], 'mail');
   const { from, to, cc, subject = '', text, html, attachments = [], date, messageId } = mail;
   checkString('mail.from', from);
   checkString('mail.subject', subject);
@@ -27,7 +27,7 @@ function mailArgs(mail) {
     messageId,
     date: date === undefined ? undefined : Math.floor(date.getTime() / 1000),
     attachments: attachments.map((a, i) => {
-      checkObject(`mail.attachments[${i}]`, a);
+      checkOptions(call, a, ['filename', 'contentType', 'data'], `mail.attachments[${i}]`);
       checkString(`mail.attachments[${i}].filename`, a.filename);
       if (a.contentType !== undefined) checkString(`mail.attachments[${i}].contentType`, a.contentType);
       const data = typeof a.data === 'string' ? enc.encode(a.data) : a.data;
@@ -37,10 +37,10 @@ function mailArgs(mail) {
   };
 }
 
-function autocryptOptions(autocrypt) {
+function autocryptOptions(call, autocrypt, name = 'autocrypt') {
   if (autocrypt === undefined || autocrypt === false) return { autocrypt: false, preferMutual: false };
   if (autocrypt === true) return { autocrypt: true, preferMutual: false };
-  checkObject('autocrypt', autocrypt);
+  checkOptions(call, autocrypt, ['preferEncrypt'], name);
   const { preferEncrypt = 'nopreference' } = autocrypt;
   if (!['mutual', 'nopreference'].includes(preferEncrypt)) throw new RangeError("autocrypt.preferEncrypt must be 'mutual' or 'nopreference'");
   return { autocrypt: true, preferMutual: preferEncrypt === 'mutual' };
@@ -52,23 +52,23 @@ function autocryptOptions(autocrypt) {
  * Include your own key in encryptionKeys to read the Sent copy.
  */
 export async function encryptMail(mail, options = {}) {
-  checkObject('options', options);
+  checkOptions('encryptMail', options, ['encryptionKeys', 'signingKeys', 'autocrypt']);
   const recipients = keyList('encryptionKeys', options.encryptionKeys);
   if (recipients.length === 0) throw new TypeError('encryptionKeys is required');
   return holding([options.encryptionKeys, options.signingKeys], current().call('encryptMail', {
-    mail: mailArgs(mail),
+    mail: mailArgs('encryptMail', mail),
     recipients,
     signers: keyList('signingKeys', options.signingKeys, { privateOnly: true }),
-    ...autocryptOptions(options.autocrypt),
+    ...autocryptOptions('encryptMail', options.autocrypt),
   }));
 }
 
 /** Composes a signed, unencrypted PGP/MIME mail (multipart/signed): signMail(mail, { signingKeys, autocrypt }). */
 export async function signMail(mail, options = {}) {
-  checkObject('options', options);
+  checkOptions('signMail', options, ['signingKeys', 'autocrypt']);
   const signers = keyList('signingKeys', options.signingKeys, { privateOnly: true });
   if (signers.length === 0) throw new TypeError('signingKeys is required');
-  return holding(options.signingKeys, current().call('signMail', { mail: mailArgs(mail), signers, ...autocryptOptions(options.autocrypt) }));
+  return holding(options.signingKeys, current().call('signMail', { mail: mailArgs('signMail', mail), signers, ...autocryptOptions('signMail', options.autocrypt) }));
 }
 
 /**
@@ -81,7 +81,7 @@ export async function signMail(mail, options = {}) {
 export async function decryptMail(message, options = {}) {
   const data = typeof message === 'string' ? enc.encode(message) : message;
   checkBytes('message', data);
-  checkObject('options', options);
+  checkOptions('decryptMail', options, ['decryptionKeys', 'verificationKeys']);
   const r = await holding([options.decryptionKeys, options.verificationKeys], current().call('readMail', {
     data,
     keys: keyList('decryptionKeys', options.decryptionKeys, { privateOnly: true }),
@@ -99,5 +99,6 @@ export async function decryptMail(message, options = {}) {
 export async function autocryptHeader(key, address, options = {}) {
   const [handle] = keyList('key', key);
   checkString('address', address);
-  return holding(key, current().call('autocryptHeader', handle, address, autocryptOptions({ preferEncrypt: options.preferEncrypt }).preferMutual));
+  const { preferMutual } = autocryptOptions('autocryptHeader', options, 'options');
+  return holding(key, current().call('autocryptHeader', handle, address, preferMutual));
 }

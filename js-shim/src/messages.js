@@ -2,7 +2,7 @@
 // verify and inlineDetach over them (buffered here; streamed through streams.js).
 import { SealpostError } from './errors.js';
 import { current } from './backend.js';
-import { checkBytes, checkFormat, checkObject, checkString, optionalStrings, readInput } from './args.js';
+import { checkBytes, checkConfig, checkFormat, checkOptions, checkString, optionalStrings, readInput } from './args.js';
 import { holding, keyList } from './keys.js';
 import { signatureResults } from './signatures.js';
 import { decryptStream, encryptStream, isStream } from './streams.js';
@@ -45,7 +45,7 @@ export class Signature {
  * ReadableStream (of strings / Uint8Arrays) to encrypt in bounded memory.
  */
 export async function createMessage(options) {
-  checkObject('options', options);
+  checkOptions('createMessage', options, ['text', 'binary']);
   if (options.text !== undefined) {
     if (isStream(options.text)) return new Message('literal', options.text, true);
     checkString('text', options.text);
@@ -64,7 +64,8 @@ export async function createMessage(options) {
  * may be a ReadableStream, to decrypt in bounded memory.
  */
 export async function readMessage(options) {
-  checkObject('options', options);
+  checkOptions('readMessage', options, ['armoredMessage', 'binaryMessage', 'config']);
+  checkConfig('readMessage', options.config);
   for (const name of ['armoredMessage', 'binaryMessage']) {
     if (isStream(options[name])) return new Message('encoded', options[name], false);
   }
@@ -73,14 +74,15 @@ export async function readMessage(options) {
 
 /** createCleartextMessage({ text }): for cleartext signatures. */
 export async function createCleartextMessage(options) {
-  checkObject('options', options);
+  checkOptions('createCleartextMessage', options, ['text']);
   checkString('text', options.text);
   return new CleartextMessage(options.text, null);
 }
 
 /** readCleartextMessage({ cleartextMessage }): a '-----BEGIN PGP SIGNED MESSAGE-----' text. */
 export async function readCleartextMessage(options) {
-  checkObject('options', options);
+  checkOptions('readCleartextMessage', options, ['cleartextMessage', 'config']);
+  checkConfig('readCleartextMessage', options.config);
   checkString('cleartextMessage', options.cleartextMessage);
   if (!options.cleartextMessage.trimStart().startsWith('-----BEGIN PGP SIGNED MESSAGE-----')) {
     throw new SealpostError('MALFORMED_INPUT', 'not a cleartext signed message');
@@ -90,6 +92,8 @@ export async function readCleartextMessage(options) {
 
 /** readSignature({ armoredSignature }) or readSignature({ binarySignature }). */
 export async function readSignature(options) {
+  checkOptions('readSignature', options, ['armoredSignature', 'binarySignature', 'config']);
+  checkConfig('readSignature', options.config);
   return new Signature(await readInput(options, ['armoredSignature', 'binarySignature']));
 }
 
@@ -118,8 +122,9 @@ function checkMessage(name, m, kinds) {
  * Output is armored text by default, or a Uint8Array with format 'binary'.
  */
 export async function encrypt(options) {
-  checkObject('options', options);
-  const { message, encryptionKeys, signingKeys, passwords, format = 'armored', config = {}, stream } = options;
+  checkOptions('encrypt', options, ['message', 'encryptionKeys', 'signingKeys', 'passwords', 'format', 'config', 'stream']);
+  const { message, encryptionKeys, signingKeys, passwords, format = 'armored', stream } = options;
+  const config = checkConfig('encrypt', options.config, ['aeadProtect']);
   checkMessage('message', message, ['literal']);
   checkStreamHint(stream, message);
   checkFormat(format, ['armored', 'binary']);
@@ -169,7 +174,8 @@ function limitOptions(limits, maxPlaintext, known) {
  * signature by a verificationKeys key is valid.
  */
 export async function decrypt(options) {
-  checkObject('options', options);
+  checkOptions('decrypt', options, ['message', 'decryptionKeys', 'passwords', 'sessionKeys', 'verificationKeys', 'expectSigned', 'format', 'config', 'maxPlaintext', 'limits', 'stream', 'returnSessionKey']);
+  checkConfig('decrypt', options.config);
   const { message, decryptionKeys, passwords, verificationKeys, expectSigned = false, format = 'utf8', maxPlaintext, limits, stream, sessionKeys, returnSessionKey = false } = options;
   checkMessage('message', message, ['encoded']);
   checkStreamHint(stream, message);
@@ -204,9 +210,14 @@ export async function decrypt(options) {
  * a signature.  Text messages get text signatures.
  */
 export async function sign(options) {
-  checkObject('options', options);
+  checkOptions('sign', options, ['message', 'signingKeys', 'detached', 'format', 'config']);
+  checkConfig('sign', options.config);
   const { message, signingKeys, detached = false, format = 'armored' } = options;
   checkFormat(format, ['armored', 'binary']);
+  if (typeof detached !== 'boolean') throw new TypeError('detached must be a boolean');
+  // As OpenPGP.js: a cleartext signature is armored text around the message, never detached.
+  if (message instanceof CleartextMessage && format === 'binary') throw new TypeError('sign: a CleartextMessage cannot be signed in binary format');
+  if (message instanceof CleartextMessage && detached) throw new TypeError('sign: a CleartextMessage cannot be detach-signed (sign a createMessage({ text }) with detached: true)');
   const signers = keyList('signingKeys', signingKeys, { privateOnly: true });
   if (signers.length === 0) throw new TypeError('signingKeys is required');
   let args;
@@ -226,7 +237,8 @@ export async function sign(options) {
  * readSignature() (detached).  Returns { data, signatures }.
  */
 export async function verify(options) {
-  checkObject('options', options);
+  checkOptions('verify', options, ['message', 'signature', 'verificationKeys', 'expectSigned', 'format', 'config', 'maxPlaintext', 'limits']);
+  checkConfig('verify', options.config);
   const { message, signature, verificationKeys, expectSigned = false, format = 'utf8', maxPlaintext, limits } = options;
   checkFormat(format, ['utf8', 'binary']);
   const limits_ = limitOptions(limits, maxPlaintext, LIMITS_VERIFY);

@@ -2,7 +2,7 @@
 // keys with a user ID for the address (the wasm selects them).
 import { SealpostError } from './errors.js';
 import { current } from './backend.js';
-import { checkObject, checkString } from './args.js';
+import { checkOptions, checkString } from './args.js';
 import { wrap } from './keys.js';
 
 /** The Web Key Directory URLs of an address: { hash, advanced, direct }. */
@@ -19,7 +19,7 @@ export async function wkdUrls(address) {
  */
 export async function wkdLookup(address, options = {}) {
   checkString('address', address);
-  checkObject('options', options);
+  checkOptions('wkdLookup', options, ['fetch']);
   const fetchFn = options.fetch ?? globalThis.fetch;
   if (typeof fetchFn !== 'function') throw new SealpostError('NOT_SUPPORTED', 'no fetch() in this environment: pass options.fetch');
   const be = current();

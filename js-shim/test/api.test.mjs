@@ -352,3 +352,93 @@ test('createWorker and the backend factory: refused (CONFIG_REFUSED) through the
   assert.equal(out, 'CONFIG_REFUSED CONFIG_REFUSED direct CONFIG_REFUSED CONFIG_REFUSED CONFIG_REFUSED CONFIG_REFUSED CONFIG_REFUSED direct true');
   assert.ok((await sp.errorCodes()).includes('CONFIG_REFUSED'));
 });
+
+test('strict options, as OpenPGP.js: an unknown option or config key is a TypeError naming it, for every call', async () => {
+  const { privateKey, publicKey } = await keyPair();
+  const armoredKey = await publicKey.armor();
+  const message = await text('strict');
+  const encrypted = await sp.encrypt({ message, encryptionKeys: publicKey, format: 'binary' });
+  const readEncrypted = await sp.readMessage({ binaryMessage: encrypted });
+  const signature = await sp.sign({ message, signingKeys: privateKey, detached: true });
+  const clear = await sp.sign({ message: await sp.createCleartextMessage({ text: 'c' }), signingKeys: privateKey });
+  const locked = (await sp.generateKey({ userIDs: 'L <l@example.org>', passphrase: 'pw', format: 'object' })).privateKey;
+  const mail = { from: 'alice@example.org', to: 'alice@example.org', text: 'hi' };
+  // Each: the call with one option it does not take (OpenPGP.js options sealpost does not implement, typos).
+  const calls = [
+    ['configure', 'nope', () => sp.configure({ nope: 1 })],
+    ['generateKey', 'date', () => sp.generateKey({ userIDs: 'A <a@example.org>', date: new Date() })],
+    ['generateKey', 'subkeys', () => sp.generateKey({ userIDs: 'A <a@example.org>', subkeys: [{}] })],
+    ['generateKey', 'mail', () => sp.generateKey({ userIDs: [{ name: 'A', mail: 'a@example.org' }] })],
+    ['readKey', 'armoredkey', () => sp.readKey({ armoredKey, armoredkey: armoredKey })],
+    ['readKeys', 'binaryKeyz', () => sp.readKeys({ armoredKeys: armoredKey, binaryKeyz: 1 })],
+    ['readPrivateKey', 'passphrase', () => sp.readPrivateKey({ armoredKey, passphrase: 'x' })],
+    ['decryptKey', 'passphrases', () => sp.decryptKey({ privateKey: locked, passphrases: ['pw'] })],
+    ['encryptKey', 'date', () => sp.encryptKey({ privateKey, passphrase: 'x', date: new Date() })],
+    ['changeKeyPassphrase', 'passphrase', () => sp.changeKeyPassphrase({ privateKey: locked, oldPassphrase: 'pw', newPassphrase: 'n', passphrase: 'pw' })],
+    ['revokeKey', 'date', () => sp.revokeKey({ key: privateKey, date: new Date() })],
+    ['revokeKey', 'text', () => sp.revokeKey({ key: privateKey, reasonForRevocation: { flag: 1, text: 'x' } })],
+    ['createMessage', 'date', () => sp.createMessage({ text: 'x', date: new Date() })],
+    ['readMessage', 'armoredmessage', () => sp.readMessage({ binaryMessage: encrypted, armoredmessage: '' })],
+    ['createCleartextMessage', 'format', () => sp.createCleartextMessage({ text: 'x', format: 'utf8' })],
+    ['readCleartextMessage', 'text', () => sp.readCleartextMessage({ cleartextMessage: clear, text: 'x' })],
+    ['readSignature', 'binarysignature', () => sp.readSignature({ armoredSignature: signature, binarysignature: 1 })],
+    ['encrypt', 'date', () => sp.encrypt({ message, encryptionKeys: publicKey, date: new Date() })],
+    ['encrypt', 'wildcard', () => sp.encrypt({ message, encryptionKeys: publicKey, wildcard: true })],
+    ['encrypt', 'sessionKey', () => sp.encrypt({ message, encryptionKeys: publicKey, sessionKey: { data: new Uint8Array(32), algorithm: 'aes256' } })],
+    ['decrypt', 'signature', () => sp.decrypt({ message: readEncrypted, decryptionKeys: privateKey, signature })],
+    ['decrypt', 'date', () => sp.decrypt({ message: readEncrypted, decryptionKeys: privateKey, date: new Date() })],
+    ['sign', 'recipientKeys', () => sp.sign({ message, signingKeys: privateKey, recipientKeys: [publicKey] })],
+    ['sign', 'signingKeyIDs', () => sp.sign({ message, signingKeys: privateKey, signingKeyIDs: [] })],
+    ['verify', 'date', async () => sp.verify({ message, signature: await sp.readSignature({ armoredSignature: signature }), verificationKeys: publicKey, date: new Date() })],
+    ['encryptMail', 'sign', () => sp.encryptMail(mail, { encryptionKeys: publicKey, sign: true })],
+    ['encryptMail', 'bcc', () => sp.encryptMail({ ...mail, bcc: 'x@example.org' }, { encryptionKeys: publicKey })],
+    ['encryptMail', 'name', () => sp.encryptMail({ ...mail, attachments: [{ name: 'a', data: 'x' }] }, { encryptionKeys: publicKey })],
+    ['encryptMail', 'prefer', () => sp.encryptMail(mail, { encryptionKeys: publicKey, autocrypt: { prefer: 'mutual' } })],
+    ['signMail', 'encryptionKeys', () => sp.signMail(mail, { signingKeys: privateKey, encryptionKeys: publicKey })],
+    ['decryptMail', 'expectSigned', () => sp.decryptMail('From: a@example.org\r\n\r\nhi\r\n', { expectSigned: true })],
+    ['autocryptHeader', 'prefer', () => sp.autocryptHeader(publicKey, 'alice@example.org', { prefer: 'mutual' })],
+    ['wkdLookup', 'timeout', () => sp.wkdLookup('alice@example.org', { fetch: async () => new Response(null, { status: 404 }), timeout: 1 })],
+  ];
+  for (const [call, name, fn] of calls) {
+    await assert.rejects(fn(), (e) => {
+      assert.ok(e instanceof TypeError, `${call} ${name}: ${e.name}: ${e.message}`);
+      assert.match(e.message, new RegExp(`^${call}: unknown option '${name}'`));
+      return true;
+    }, `${call} ${name}`);
+  }
+  // config: the keys a call honours (generateKey: v6Keys, aeadProtect; encrypt: aeadProtect); any other is named.
+  const configCalls = {
+    generateKey: () => sp.generateKey({ userIDs: 'A <a@example.org>', config: { v6Keys: true, preferredSymmetricAlgorithm: 9 } }),
+    encrypt: () => sp.encrypt({ message, encryptionKeys: publicKey, config: { aeadProtect: true, preferredCompressionAlgorithm: 2 } }),
+    decrypt: () => sp.decrypt({ message: readEncrypted, decryptionKeys: privateKey, config: { allowInsecureDecryptionWithSigningKeys: true } }),
+    sign: () => sp.sign({ message, signingKeys: privateKey, config: { preferredHashAlgorithm: 8 } }),
+    verify: () => sp.verify({ message: readEncrypted, config: { minRSABits: 1024 } }),
+    readKey: () => sp.readKey({ armoredKey, config: { ignoreUnsupportedPackets: true } }),
+    readMessage: () => sp.readMessage({ binaryMessage: encrypted, config: { aeadProtect: true } }),
+    decryptKey: () => sp.decryptKey({ privateKey: locked, passphrase: 'pw', config: { v6Keys: true } }),
+    revokeKey: () => sp.revokeKey({ key: privateKey, config: { v6Keys: true } }),
+  };
+  const unsupported = {
+    generateKey: 'preferredSymmetricAlgorithm', encrypt: 'preferredCompressionAlgorithm', decrypt: 'allowInsecureDecryptionWithSigningKeys',
+    sign: 'preferredHashAlgorithm', verify: 'minRSABits', readKey: 'ignoreUnsupportedPackets', readMessage: 'aeadProtect', decryptKey: 'v6Keys', revokeKey: 'v6Keys',
+  };
+  for (const [call, fn] of Object.entries(configCalls)) {
+    // Named: the one key the call does not honour (not v6Keys/aeadProtect where they are honoured).
+    await assert.rejects(fn(), (e) => e instanceof TypeError && new RegExp(`^${call}: unsupported config key '(\\w+)'`).exec(e.message)?.[1] === unsupported[call], call);
+  }
+  await assert.rejects(sp.generateKey({ userIDs: 'A <a@example.org>', config: 'v6' }), TypeError);
+  // What each call honours still works, with an (OpenPGP.js-style) empty config anywhere.
+  assert.equal((await sp.generateKey({ userIDs: 'A <a@example.org>', format: 'object', config: { v6Keys: true, aeadProtect: true } })).privateKey.info.version, 6);
+  assert.equal((await sp.readKey({ armoredKey, config: {} })).getFingerprint(), publicKey.getFingerprint());
+  const r = await sp.decrypt({ message: await sp.readMessage({ binaryMessage: encrypted, config: {} }), decryptionKeys: privateKey, config: {}, format: 'utf8' });
+  assert.equal(r.data, 'strict');
+});
+
+test('sign: a CleartextMessage is neither detached nor binary (TypeError, as OpenPGP.js refuses it)', async () => {
+  const { privateKey } = await keyPair();
+  const message = await sp.createCleartextMessage({ text: 'clear' });
+  await assert.rejects(sp.sign({ message, signingKeys: privateKey, detached: true }), (e) => e instanceof TypeError && /detach/.test(e.message));
+  await assert.rejects(sp.sign({ message, signingKeys: privateKey, format: 'binary' }), (e) => e instanceof TypeError && /binary/.test(e.message));
+  await assert.rejects(sp.sign({ message, signingKeys: privateKey, detached: 'yes' }), TypeError);
+  assert.match(await sp.sign({ message, signingKeys: privateKey, detached: false, format: 'armored' }), /^-----BEGIN PGP SIGNED MESSAGE-----/);
+});
