@@ -68,6 +68,7 @@ export interface KeyFlags {
 }
 
 export interface SubkeyInfo {
+  /** Lower-case hex, as every fingerprint and key ID in the JS API. */
   fingerprint: string;
   keyId: string;
   algorithm: string;
@@ -85,6 +86,7 @@ export interface SubkeyInfo {
 }
 
 export interface KeyInfo {
+  /** Lower-case hex, as every fingerprint and key ID in the JS API. */
   fingerprint: string;
   keyId: string;
   version: 4 | 6;
@@ -153,11 +155,15 @@ export function generateKey<F extends 'armored' | 'binary' | 'object' = 'armored
   options: GenerateKeyOptions<F>,
 ): Promise<{ privateKey: KeyOutput<F>; publicKey: KeyOutput<F>; revocationCertificate: string }>;
 
-export function readKey(options: { armoredKey: string } | { binaryKey: Uint8Array }): Promise<Key>;
+/** OpenPGP.js config objects are accepted where OpenPGP.js takes them, but must be empty here. */
+type NoConfig = { config?: Record<string, never> };
+/** The first key of the input, as OpenPGP.js (readKeys returns them all). */
+export function readKey(options: ({ armoredKey: string } | { binaryKey: Uint8Array }) & NoConfig): Promise<Key>;
 export function readKeys(
-  options: { armoredKeys: string } | { binaryKeys: Uint8Array } | { armoredKey: string } | { binaryKey: Uint8Array },
+  options: ({ armoredKeys: string } | { binaryKeys: Uint8Array } | { armoredKey: string } | { binaryKey: Uint8Array }) & NoConfig,
 ): Promise<Key[]>;
-export function readPrivateKey(options: { armoredKey: string } | { binaryKey: Uint8Array }): Promise<Key>;
+/** The first private key of the input (INVALID_ARGUMENT if it has none). */
+export function readPrivateKey(options: ({ armoredKey: string } | { binaryKey: Uint8Array }) & NoConfig): Promise<Key>;
 /** lockAfter (ms): the unlocked copy, the unlocked copies made from it and their streams are dropped after that long unused (their calls then fail with KEY_LOCKED). On an unlocked key of a protected lineage the passphrase is checked against its locked form. */
 export function decryptKey(options: { privateKey: Key; passphrase: string | string[]; lockAfter?: number }): Promise<Key>;
 /** In browsers only for a key never passphrase-protected, once (KEY_PROTECTED otherwise: use changeKeyPassphrase). */
@@ -282,11 +288,16 @@ interface DecryptOptions {
   maxPlaintext?: number;
   /** Resource limits; each unset one keeps its strict default. */
   limits?: Limits;
-  /** Session keys to try, as 'ALGO:HEX' (SOP's form, e.g. '9:AB…'). */
-  sessionKeys?: string | string[];
+  /** Session keys to try: 'ALGO:HEX' (SOP's form, e.g. '9:AB…') or OpenPGP.js's { data, algorithm }. */
+  sessionKeys?: SessionKey | SessionKey[];
   /** Add `sessionKey` ('ALGO:HEX') to the result: a secret, handle with care. */
   returnSessionKey?: boolean;
 }
+/** A session key: 'ALGO:HEX' (SOP's form) or OpenPGP.js's form (aeadAlgorithm is not needed: SEIPDv2 names its own). */
+export type SessionKey =
+  | string
+  | { data: Uint8Array; algorithm: 'idea' | 'tripledes' | 'cast5' | 'blowfish' | 'aes128' | 'aes192' | 'aes256' | 'twofish'; aeadAlgorithm?: string | null };
+
 /** With a streamed message: a StreamedDecryption.  The overloads below cover in-memory messages. */
 export function decrypt(options: DecryptOptions & { format?: 'utf8'; stream: true }): Promise<StreamedDecryption<string>>;
 export function decrypt(options: DecryptOptions & { format: 'binary'; stream: true }): Promise<StreamedDecryption<Uint8Array>>;

@@ -69,7 +69,7 @@ export class Key {
     if (token !== KEY_TOKEN) throw new TypeError('use readKey, readPrivateKey or generateKey to make a Key');
     this.#backend = be;
     this.#handle = ref.handle;
-    this.#info = Object.freeze(ref.info);
+    this.#info = Object.freeze(lowerCaseIds(ref.info));
     this.#generation = be.generation;
     released.register(this, { backend: be, handle: ref.handle, generation: be.generation }, this);
   }
@@ -80,7 +80,7 @@ export class Key {
   }
 
   getFingerprint() {
-    return this.#info.fingerprint.toLowerCase();
+    return this.#info.fingerprint;
   }
 
   getKeyID() {
@@ -146,6 +146,16 @@ export class Key {
 }
 
 const KEY_TOKEN = Symbol('sealpost.Key');
+
+/** Fingerprints and key IDs are lower-case hex everywhere in the JS API, as in OpenPGP.js. */
+function lowerCaseIds(info) {
+  return {
+    ...info,
+    fingerprint: info.fingerprint.toLowerCase(),
+    keyId: info.keyId.toLowerCase(),
+    keys: info.keys.map((k) => ({ ...k, fingerprint: k.fingerprint.toLowerCase(), keyId: k.keyId.toLowerCase() })),
+  };
+}
 
 export function wrap(be, ref) {
   return new Key(KEY_TOKEN, be, ref);
@@ -258,16 +268,22 @@ export async function readKey(options) {
   return firstKey('readKey', options);
 }
 
-/** The one key of the input. */
-async function firstKey(call, options) {
+/**
+ * The first key of the input (readPrivateKey: the first private key), as OpenPGP.js's readKey
+ * and readPrivateKey return it: every key in the input is read and checked, the others are
+ * released; readKeys returns them all.
+ */
+async function firstKey(call, options, { privateOnly = false } = {}) {
   checkOptions(call, options, ['armoredKey', 'binaryKey', 'config']);
   checkConfig(call, options.config);
   const keys = await parseKeys(options, ['armoredKey', 'binaryKey']);
-  if (keys.length !== 1) {
-    for (const k of keys.slice(1)) k.dispose();
-    throw new SealpostError('MALFORMED_INPUT', `expected one key, found ${keys.length}`);
+  const first = keys.find((k) => !privateOnly || isPrivateKey(k, 'key'));
+  for (const k of keys) if (k !== first) k.dispose();
+  if (!first) {
+    if (keys.length === 0) throw new SealpostError('MALFORMED_INPUT', 'no key found');
+    throw new SealpostError('INVALID_ARGUMENT', 'the key is not a private key');
   }
-  return keys[0];
+  return first;
 }
 
 /** Reads a keyring: readKeys({ armoredKeys }) or readKeys({ binaryKeys }) (also armoredKey/binaryKey). */
@@ -284,14 +300,9 @@ async function parseKeys(options, names) {
   return (await be.call('readKeys', data)).map((ref) => wrap(be, ref));
 }
 
-/** Reads a private key (the first key of the input, as readKey); fails for a public one. */
+/** Reads a private key: the first private key of the input; INVALID_ARGUMENT if there is none. */
 export async function readPrivateKey(options) {
-  const key = await firstKey('readPrivateKey', options);
-  if (!isPrivateKey(key, 'key')) {
-    key.dispose();
-    throw new SealpostError('INVALID_ARGUMENT', 'the key is not a private key');
-  }
-  return key;
+  return firstKey('readPrivateKey', options, { privateOnly: true });
 }
 
 /**

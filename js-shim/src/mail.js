@@ -88,6 +88,10 @@ export async function decryptMail(message, options = {}) {
     verification: keyList('verificationKeys', options.verificationKeys),
   }));
   const results = signatureResults(r.signatures);
+  // Fingerprints are lower-case hex everywhere in the JS API.
+  const lower = (a) => a && { ...a, fingerprint: a.fingerprint.toLowerCase() };
+  r.autocrypt = lower(r.autocrypt);
+  r.gossip = (r.gossip ?? []).map(lower);
   r.signatures.forEach((s, i) => {
     results[i].signerAddresses = s.signerAddresses;
     results[i].matchesFrom = s.matchesFrom;

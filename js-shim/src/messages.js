@@ -10,6 +10,35 @@ import { decryptStream, encryptStream, isStream } from './streams.js';
 const enc = new TextEncoder();
 const dec = new TextDecoder('utf-8', { fatal: false });
 
+/**
+ * format 'utf8' output: UTF-8 decoded, line endings normalized from CRLF (how OpenPGP writes
+ * text) to LF, as OpenPGP.js's decrypt and verify return text.  format 'binary' is the exact bytes.
+ */
+export const utf8Text = (bytes) => dec.decode(bytes).replace(/\r\n/g, '\n');
+
+// OpenPGP.js's symmetric algorithm names (its enums.symmetric) → OpenPGP's algorithm IDs.
+const SYMMETRIC = { idea: 1, tripledes: 2, cast5: 3, blowfish: 4, aes128: 7, aes192: 8, aes256: 9, twofish: 10 };
+
+/**
+ * Session keys as the engine takes them, 'ALGO:HEX' (SOP's form), from either that form or
+ * OpenPGP.js's { data: Uint8Array, algorithm: 'aes256' | … } (its aeadAlgorithm, when given,
+ * must be a string or null: a SEIPDv2 packet names its own AEAD mode).
+ */
+function sessionKeyStrings(v) {
+  if (v === undefined) return [];
+  const list = Array.isArray(v) ? v : [v];
+  return list.map((k, i) => {
+    const name = `sessionKeys[${i}]`;
+    if (typeof k === 'string') return k;
+    checkOptions('decrypt', k, ['data', 'algorithm', 'aeadAlgorithm'], name);
+    checkBytes(`${name}.data`, k.data);
+    const id = typeof k.algorithm === 'string' ? SYMMETRIC[k.algorithm] : undefined;
+    if (id === undefined) throw new RangeError(`${name}.algorithm must be one of ${Object.keys(SYMMETRIC).join(', ')}`);
+    if (k.aeadAlgorithm != null && typeof k.aeadAlgorithm !== 'string') throw new TypeError(`${name}.aeadAlgorithm must be a string`);
+    return `${id}:${[...k.data].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
+  });
+}
+
 /** A message: literal data to encrypt or sign, or an encoded OpenPGP message. */
 export class Message {
   /** @internal */
@@ -182,7 +211,7 @@ export async function decrypt(options) {
   checkFormat(format, ['utf8', 'binary']);
   const keys = keyList('decryptionKeys', decryptionKeys, { privateOnly: true });
   const pws = optionalStrings('passwords', passwords);
-  const sks = optionalStrings('sessionKeys', sessionKeys);
+  const sks = sessionKeyStrings(sessionKeys);
   if (keys.length === 0 && pws.length === 0 && sks.length === 0) throw new TypeError('decryptionKeys, passwords or sessionKeys is required');
   const options_ = {
     keys,
@@ -199,7 +228,7 @@ export async function decrypt(options) {
     return decryptStream(be, options_, message.data, format, used);
   }
   const r = await holding(used, be.call('decrypt', { ...options_, data: message.data }));
-  const result = { data: format === 'utf8' ? dec.decode(r.data) : r.data, signatures: signatureResults(r.signatures), layers: r.layers };
+  const result = { data: format === 'utf8' ? utf8Text(r.data) : r.data, signatures: signatureResults(r.signatures), layers: r.layers };
   if (returnSessionKey) result.sessionKey = r.sessionKey;
   return result;
 }
@@ -260,7 +289,7 @@ export async function verify(options) {
     r = await holding(verificationKeys, current().call('verify', { data: input, keys, requireSignature: Boolean(expectSigned), limits: limits_ }));
     data = r.data;
   }
-  return { data: format === 'utf8' ? dec.decode(data) : data, signatures: signatureResults(r.signatures) };
+  return { data: format === 'utf8' ? utf8Text(data) : data, signatures: signatureResults(r.signatures) };
 }
 
 /**

@@ -98,8 +98,16 @@ export function decryptStream(be, options, source, format, used) {
   // Nobody may ever await these: never an unhandled rejection.
   done.catch(() => {});
   const text = new TextDecoder('utf-8');
+  // format 'utf8': CRLF → LF as in the buffered call; a CR at a chunk's end waits for the next.
+  let cr = '';
+  const lines = (s, last) => {
+    let t = cr + s;
+    cr = !last && t.endsWith('\r') ? '\r' : '';
+    if (cr) t = t.slice(0, -1);
+    return t.replace(/\r\n/g, '\n');
+  };
   const data = pump(be, 'decryptStart', options, source, {
-    mapOut: (bytes, last) => (format === 'utf8' ? text.decode(bytes, { stream: !last }) : bytes),
+    mapOut: (bytes, last) => (format === 'utf8' ? lines(text.decode(bytes, { stream: !last }), last) : bytes),
     onFinish: (r) => {
       settle.resolve(r);
       return r.data;

@@ -79,7 +79,10 @@ test('readKey, readKeys, readPrivateKey, armor/write, toPublic', async () => {
   const other = await keyPair();
   const ring = (await publicKey.armor()) + (await other.publicKey.armor());
   assert.equal((await sp.readKeys({ armoredKeys: ring })).length, 2);
-  await rejectsWith(sp.readKey({ armoredKey: ring }), 'MALFORMED_INPUT');
+  // As OpenPGP.js: readKey of several keys is the first one; readPrivateKey the first private one.
+  assert.equal((await sp.readKey({ armoredKey: ring })).getFingerprint(), publicKey.getFingerprint());
+  const mixed = [...bin, ...(await other.privateKey.write())];
+  assert.equal((await sp.readPrivateKey({ binaryKey: new Uint8Array(mixed) })).getFingerprint(), other.privateKey.getFingerprint());
   await rejectsWith(sp.readKey({ armoredKey: 'nope' }), 'MALFORMED_INPUT');
   await assert.rejects(sp.readKey({}), TypeError);
   await assert.rejects(sp.readKey({ binaryKey: 'string' }), /binaryKey must be a Uint8Array/);
@@ -441,4 +444,55 @@ test('sign: a CleartextMessage is neither detached nor binary (TypeError, as Ope
   await assert.rejects(sp.sign({ message, signingKeys: privateKey, format: 'binary' }), (e) => e instanceof TypeError && /binary/.test(e.message));
   await assert.rejects(sp.sign({ message, signingKeys: privateKey, detached: 'yes' }), TypeError);
   assert.match(await sp.sign({ message, signingKeys: privateKey, detached: false, format: 'armored' }), /^-----BEGIN PGP SIGNED MESSAGE-----/);
+});
+
+test('same semantics as OpenPGP.js: CRLF text, lower-case fingerprints, { data, algorithm } session keys', async () => {
+  const { privateKey, publicKey } = await keyPair();
+  // Text decrypts and verifies with CRLF normalized to LF (format 'utf8'); format 'binary' is exact.
+  const crlf = 'one\r\ntwo\nthree\r\n\r\nlone \r stays';
+  const normalized = 'one\ntwo\nthree\n\nlone \r stays';
+  const ct = await sp.encrypt({ message: await text(crlf), encryptionKeys: publicKey, signingKeys: privateKey, format: 'binary' });
+  const readCt = () => sp.readMessage({ binaryMessage: ct });
+  assert.equal((await sp.decrypt({ message: await readCt(), decryptionKeys: privateKey })).data, normalized);
+  assert.equal(new TextDecoder().decode((await sp.decrypt({ message: await readCt(), decryptionKeys: privateKey, format: 'binary' })).data), crlf);
+  const signed = await sp.sign({ message: await text(crlf), signingKeys: privateKey });
+  assert.equal((await sp.verify({ message: await sp.readMessage({ armoredMessage: signed }), verificationKeys: publicKey, expectSigned: true })).data, normalized);
+  // Streamed: the same text, whatever the chunk boundaries (a CR at a chunk's end waits for its
+  // LF).  SEIPDv2 releases AEAD chunks (powers of two: 2^k mod 5 = 4 for k = 18, 22) as they
+  // authenticate, and 'abc\r\n' puts a CR at the end of such a chunk.
+  const v6 = (await keyPair({ config: { v6Keys: true } })).privateKey;
+  const big = 'abc\r\n'.repeat(1_000_000) + 'end\r';
+  const bigCt = await sp.encrypt({ message: await text(big), encryptionKeys: v6, format: 'binary' });
+  const streamOf = () => new ReadableStream({ start(c) { for (let i = 0; i < bigCt.length; i += 65_537) c.enqueue(bigCt.subarray(i, i + 65_537)); c.close(); } });
+  const decryptStream = async (format) => (await sp.decrypt({ message: await sp.readMessage({ binaryMessage: streamOf() }), decryptionKeys: v6, stream: true, format })).data;
+  let crAtEnd = 0;
+  for await (const chunk of await decryptStream('binary')) if (chunk[chunk.length - 1] === 0x0d) crAtEnd++;
+  assert.ok(crAtEnd > 1, 'the binary stream has chunks ending in CR');
+  let out = '';
+  for await (const chunk of await decryptStream('utf8')) out += chunk;
+  assert.equal(out, 'abc\n'.repeat(1_000_000) + 'end\r');
+  // Lower-case hex fingerprints and key IDs everywhere: info, subkeys, signatures, Autocrypt.
+  const hex = /^[0-9a-f]+$/;
+  for (const k of [privateKey.info, ...privateKey.info.keys]) {
+    assert.match(k.fingerprint, hex);
+    assert.match(k.keyId, hex);
+  }
+  assert.equal(privateKey.info.fingerprint, privateKey.getFingerprint());
+  assert.equal(privateKey.getKeyID().toHex(), privateKey.info.keyId);
+  const mail = await sp.encryptMail({ from: 'alice@example.org', to: 'alice@example.org', text: 'x' }, { encryptionKeys: publicKey, signingKeys: privateKey, autocrypt: true });
+  const read = await sp.decryptMail(mail, { decryptionKeys: privateKey, verificationKeys: publicKey });
+  assert.equal(read.autocrypt.fingerprint, privateKey.getFingerprint());
+  assert.match(read.signatures[0].signerFingerprint, hex);
+  // sessionKeys in OpenPGP.js's form { data, algorithm } as well as 'ALGO:HEX'.
+  const { sessionKey } = await sp.decrypt({ message: await readCt(), decryptionKeys: privateKey, returnSessionKey: true });
+  const [algo, keyHex] = sessionKey.split(':');
+  const data = new Uint8Array(keyHex.match(/../g).map((h) => parseInt(h, 16)));
+  const name = { 7: 'aes128', 8: 'aes192', 9: 'aes256' }[algo];
+  assert.equal((await sp.decrypt({ message: await readCt(), sessionKeys: { data, algorithm: name } })).data, normalized);
+  assert.equal((await sp.decrypt({ message: await readCt(), sessionKeys: [{ data, algorithm: name, aeadAlgorithm: null }] })).data, normalized);
+  await assert.rejects(sp.decrypt({ message: await readCt(), sessionKeys: { data, algorithm: 'rot13' } }), RangeError);
+  await assert.rejects(sp.decrypt({ message: await readCt(), sessionKeys: { data: keyHex, algorithm: name } }), TypeError);
+  await assert.rejects(sp.decrypt({ message: await readCt(), sessionKeys: { data, algorithm: name, extra: 1 } }), /unknown option 'extra'/);
+  // createMessage({ filename }): the wasm API has no literal-packet filename; refused, not dropped.
+  await assert.rejects(sp.createMessage({ text: 'x', filename: 'a.txt' }), /unknown option 'filename'/);
 });

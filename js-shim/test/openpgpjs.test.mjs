@@ -77,3 +77,23 @@ test('OpenPGP.js refuses what sealpost refuses: a tampered sealpost message', as
   await assert.rejects(openpgp.decrypt({ message: await openpgp.readMessage({ binaryMessage: ct }), decryptionKeys: oPriv }));
   await assert.rejects(sp.decrypt({ message: await sp.readMessage({ binaryMessage: ct }), decryptionKeys: await sp.readPrivateKey({ armoredKey: s.privateKey }) }), (e) => e.code === 'DECRYPTION_FAILED');
 });
+
+test('OpenPGP.js text (written as CRLF) decrypts and verifies to the same string; its { data, algorithm } session keys open the message', async () => {
+  const o = await openpgp.generateKey({ userIDs: [{ name: 'Lin', email: 'lin@example.org' }], format: 'object' });
+  const key = await sp.readPrivateKey({ armoredKey: o.privateKey.armor() });
+  const text = 'line one\nline two\n\nlast line';
+  const armored = await openpgp.encrypt({ message: await openpgp.createMessage({ text }), encryptionKeys: o.publicKey, signingKeys: o.privateKey });
+  const r = await sp.decrypt({ message: await sp.readMessage({ armoredMessage: armored }), decryptionKeys: key, verificationKeys: await key.toPublic(), expectSigned: true });
+  assert.equal(r.data, text);
+  assert.equal((await openpgp.decrypt({ message: await openpgp.readMessage({ armoredMessage: armored }), decryptionKeys: o.privateKey })).data, text);
+  // The bytes are OpenPGP's canonical CRLF; format 'binary' gives them as they are.
+  const bytes = (await sp.decrypt({ message: await sp.readMessage({ armoredMessage: armored }), decryptionKeys: key, format: 'binary' })).data;
+  assert.equal(new TextDecoder().decode(bytes), text.replace(/\n/g, '\r\n'));
+  const signed = await openpgp.sign({ message: await openpgp.createMessage({ text }), signingKeys: o.privateKey });
+  assert.equal((await sp.verify({ message: await sp.readMessage({ armoredMessage: signed }), verificationKeys: await key.toPublic(), expectSigned: true })).data, text);
+  // decryptSessionKeys' result, passed as sealpost's sessionKeys.
+  const [sessionKey] = await openpgp.decryptSessionKeys({ message: await openpgp.readMessage({ armoredMessage: armored }), decryptionKeys: o.privateKey });
+  assert.equal((await sp.decrypt({ message: await sp.readMessage({ armoredMessage: armored }), sessionKeys: sessionKey })).data, text);
+  assert.equal(key.getFingerprint(), o.privateKey.getFingerprint(), 'lower-case hex, as OpenPGP.js');
+  assert.equal(key.info.fingerprint, o.privateKey.getFingerprint());
+});
