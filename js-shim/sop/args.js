@@ -1,5 +1,6 @@
 // What a command line may say: each subcommand's options, their parsing, and the named profiles
 // of generate-key and encrypt.
+import { parseArgs as utilParseArgs } from 'node:util';
 import { EXIT, fail } from './exit.js';
 
 export const PROFILES = {
@@ -23,7 +24,7 @@ export function profile(sub, name) {
 }
 
 // Which options each subcommand takes: name → 'flag' | 'value' | 'values'.
-const SPEC = {
+export const SPEC = {
   version: { backend: 'flag', extended: 'flag', 'sop-spec': 'flag' },
   'list-profiles': {},
   'generate-key': { armor: 'flag', 'no-armor': 'flag', 'with-key-password': 'value', profile: 'value', 'signing-only': 'flag' },
@@ -51,39 +52,32 @@ const SPEC = {
   dearmor: {},
 };
 
+/**
+ * A subcommand's arguments, parsed with node:util.parseArgs (non-strict, with tokens, so that
+ * each mistake gets the spec's exit code): an unknown option or a value given to a flag is
+ * UNSUPPORTED_OPTION, an option without its value MISSING_ARG, a single-valued option given
+ * twice INCOMPATIBLE_OPTIONS.  `--debug` is accepted everywhere and ignored; after `--`
+ * everything is positional.
+ */
 export function parseArgs(sub, argv) {
   const spec = SPEC[sub];
-  const opts = {};
-  const positional = [];
-  let onlyPositional = false;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (onlyPositional || !a.startsWith('--')) {
-      positional.push(a);
-      continue;
-    }
-    if (a === '--') {
-      onlyPositional = true;
-      continue;
-    }
-    const eq = a.indexOf('=');
-    const name = eq === -1 ? a.slice(2) : a.slice(2, eq);
-    const kind = spec[name];
-    if (name === 'debug') continue;
-    if (!kind) fail(EXIT.UNSUPPORTED_OPTION, `${sub}: option --${name} is not supported`);
-    if (kind === 'flag') {
-      if (eq !== -1) fail(EXIT.UNSUPPORTED_OPTION, `${sub}: --${name} takes no value`);
-      opts[name] = true;
-      continue;
-    }
-    let value;
-    if (eq !== -1) value = a.slice(eq + 1);
-    else if (i + 1 < argv.length) value = argv[++i];
-    else fail(EXIT.MISSING_ARG, `${sub}: --${name} needs a value`);
-    if (kind === 'values') (opts[name] ??= []).push(value);
-    else if (name in opts) fail(EXIT.INCOMPATIBLE_OPTIONS, `${sub}: --${name} given twice`);
-    else opts[name] = value;
+  const options = { debug: { type: 'boolean' } };
+  for (const [name, kind] of Object.entries(spec)) {
+    options[name] = kind === 'flag' ? { type: 'boolean' } : { type: 'string', multiple: kind === 'values' };
   }
+  const { values, positionals, tokens } = utilParseArgs({ args: argv, options, strict: false, allowPositionals: true, tokens: true });
+  const seen = new Set();
+  for (const t of tokens) {
+    if (t.kind !== 'option' || t.name === 'debug') continue;
+    const kind = Object.hasOwn(spec, t.name) ? spec[t.name] : undefined;
+    if (!kind || t.rawName !== `--${t.name}`) fail(EXIT.UNSUPPORTED_OPTION, `${sub}: option ${t.rawName} is not supported`);
+    if (kind === 'flag' && t.value !== undefined) fail(EXIT.UNSUPPORTED_OPTION, `${sub}: --${t.name} takes no value`);
+    if (kind !== 'flag' && t.value === undefined) fail(EXIT.MISSING_ARG, `${sub}: --${t.name} needs a value`);
+    if (kind === 'value' && seen.has(t.name)) fail(EXIT.INCOMPATIBLE_OPTIONS, `${sub}: --${t.name} given twice`);
+    seen.add(t.name);
+  }
+  const opts = { ...values };
+  delete opts.debug;
   if (opts.armor && opts['no-armor']) fail(EXIT.INCOMPATIBLE_OPTIONS, `${sub}: --armor and --no-armor together`);
-  return { opts, positional };
+  return { opts, positional: positionals };
 }

@@ -12,9 +12,10 @@
 //   keyring.js        keys and certificates read from inputs, unlocked, written out
 //   verifications.js  the VERIFICATIONS lines
 //   meta.js, keys.js, sign.js, encrypt.js, armor.js: the subcommands, by group
-import { parseArgs } from './args.js';
+import { SPEC, parseArgs } from './args.js';
 import { EXIT, SopError, fail } from './exit.js';
-import meta from './meta.js';
+import { stdout } from './io.js';
+import meta, { SOP_SPEC } from './meta.js';
 import keys from './keys.js';
 import sign from './sign.js';
 import encrypt from './encrypt.js';
@@ -24,20 +25,37 @@ import armor from './armor.js';
 const subcommands = { ...meta, ...keys, ...sign, ...encrypt, ...armor };
 
 const USAGE = `Usage: sealpost-sop SUBCOMMAND [OPTIONS] [--] [ARGS]
-Stateless OpenPGP (draft-dkg-openpgp-stateless-cli) over sealpost's wasm.
+       sealpost-sop --help | --version | SUBCOMMAND --help
+Stateless OpenPGP (${SOP_SPEC}) over sealpost's wasm.
 Subcommands: ${Object.keys(subcommands).join(', ')}
 Data on stdin/stdout; KEYS, CERTS, SIGNATURES and passwords are files, @ENV:NAME or @FD:N.
 `;
 
+function subcommandUsage(sub) {
+  const opts = Object.entries(SPEC[sub]).map(([name, kind]) => `  --${name}${kind === 'flag' ? '' : `=VALUE${kind === 'values' ? ' (repeatable)' : ''}`}\n`);
+  return `Usage: sealpost-sop ${sub} [OPTIONS] [--] [ARGS]\n${opts.length ? `Options:\n${opts.join('')}` : 'No options.\n'}`;
+}
+
 async function main(argv) {
   const [sub, ...rest] = argv;
-  if (sub === undefined || sub === '--help' || sub === 'help') {
+  if (sub === undefined) {
     process.stderr.write(USAGE);
-    return sub === undefined ? EXIT.GENERIC : 0;
+    return EXIT.GENERIC;
   }
-  const run = Object.hasOwn(subcommands, sub) ? subcommands[sub] : null;
+  // --help and --version are answers, not errors: exit 0, on stdout.
+  if (sub === '--help' || sub === 'help') {
+    stdout(USAGE);
+    return 0;
+  }
+  const name = sub === '--version' ? 'version' : sub;
+  const run = Object.hasOwn(subcommands, name) ? subcommands[name] : null;
   if (!run) fail(EXIT.UNSUPPORTED_SUBCOMMAND, `unsupported subcommand: ${sub}`);
-  await run(parseArgs(sub, rest));
+  const end = rest.indexOf('--');
+  if ((end === -1 ? rest : rest.slice(0, end)).includes('--help')) {
+    stdout(subcommandUsage(name));
+    return 0;
+  }
+  await run(parseArgs(name, rest));
   return 0;
 }
 

@@ -49,8 +49,9 @@ export default {
 
   async decrypt({ opts, positional }) {
     const verifyOut = opts['verifications-out'] ?? opts['verify-out'];
+    // The spec's INCOMPLETE_VERIFICATION (23): "incomplete verification instructions".
     if ((opts['verify-with'] === undefined) !== (verifyOut === undefined)) {
-      fail(EXIT.INCOMPATIBLE_OPTIONS, 'decrypt: --verify-with and --verifications-out go together');
+      fail(EXIT.INCOMPLETE_VERIFICATION, 'decrypt: --verify-with and --verifications-out go together');
     }
     checkOutputs(opts['session-key-out'], verifyOut);
     const sessionKeys = (opts['with-session-key'] ?? []).map((a) => new TextDecoder().decode(readInputArg(a)).trim());

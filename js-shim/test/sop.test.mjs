@@ -6,6 +6,7 @@ import { spawnSync, execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, readFileSync, rmSync, chmodSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as openpgp from 'openpgp';
 import * as sp from '../src/node.js';
 
 const SOP = new URL('../bin/sealpost-sop', import.meta.url).pathname;
@@ -56,10 +57,13 @@ after(() => {
 });
 
 test('version and list-profiles', () => {
-  assert.match(ok(['version']).text, /^sealpost-sop \d+\.\d+\.\d+\n$/);
+  const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+  assert.equal(ok(['version']).text, `sealpost-sop ${version}\n`, 'the version is package.json\'s');
   assert.match(ok(['version', '--backend']).text, /sequoia-openpgp/);
   assert.match(ok(['version', '--extended']).text, /key types: .*curve25519/);
-  assert.match(ok(['version', '--sop-spec']).text, /draft-dkg-openpgp-stateless-cli/);
+  // The draft stated exactly, with the spec's '~' for a partial implementation.
+  assert.match(ok(['version', '--sop-spec']).text, /^~draft-dkg-openpgp-stateless-cli-11\n/);
+  assert.match(ok(['version', '--extended']).text, /^SOP: ~draft-dkg-openpgp-stateless-cli-11 /m);
   const profiles = ok(['list-profiles', 'generate-key']).text.trim().split('\n');
   assert.deepEqual(profiles.map((l) => l.split(':')[0]), ['compatibility', 'rfc9580', 'pqc']);
   assert.match(ok(['list-profiles', 'encrypt']).text, /^compatibility: .*\nrfc9580: /);
@@ -207,7 +211,8 @@ test('every exit code, provoked on purpose', async () => {
   await new Promise((resolve) => setTimeout(resolve, 2100));
   exits(79, ['sign', expired], 'x');
   exits(83, ['inline-sign', '--as=clearsigned', '--no-armor', key], 'x'); // INCOMPATIBLE_OPTIONS
-  exits(83, ['decrypt', `--verify-with=${cert}`, key], 'x');
+  exits(23, ['decrypt', `--verify-with=${cert}`, key], 'x'); // INCOMPLETE_VERIFICATION
+  exits(23, ['decrypt', '--verifications-out=v.out', key], 'x');
   exits(83, ['sign', '--armor', '--no-armor', key], 'x');
   exits(89, ['generate-key', '--profile=quantum-teleport', 'x']); // UNSUPPORTED_PROFILE
   exits(89, ['list-profiles', 'sign']);
@@ -294,4 +299,42 @@ test('@FD: for inputs and outputs', () => {
   assert.equal(r2.stdout.toString(), 'via fd\n', r2.stderr.toString());
   assert.ok(existsSync(join(dir, 'sk.out')));
   void execFileSync;
+});
+
+test('--help and --version answer with exit 0; arguments are parsed by node:util.parseArgs', () => {
+  const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+  assert.match(ok(['--help']).text, /^Usage: sealpost-sop SUBCOMMAND/);
+  assert.match(ok(['help']).text, /^Usage: sealpost-sop SUBCOMMAND/);
+  assert.equal(ok(['--version']).text, `sealpost-sop ${version}\n`);
+  assert.match(ok(['sign', '--help']).text, /^Usage: sealpost-sop sign .*\n(.*\n)*  --as=VALUE\n/);
+  assert.match(ok(['decrypt', '--verify-with=x', '--help']).text, /--with-session-key=VALUE \(repeatable\)/);
+  exits(1, []); // no subcommand: the usage on stderr, an error
+  // What parseArgs's tokens tell apart, each with the spec's code.
+  exits(37, ['generate-key', '-x']); // a short option: unsupported
+  exits(37, ['generate-key', '--no-armor=yes']); // a flag with a value
+  exits(19, ['generate-key', '--profile']); // a value missing
+  exits(83, ['generate-key', '--profile=rfc9580', '--profile=pqc']); // a single value twice
+  assert.match(ok(['generate-key', '--debug', '--profile', 'rfc9580', '--', '--Dash <d@example.org>']).text, /BEGIN PGP PRIVATE KEY BLOCK/);
+});
+
+test('--not-before / --not-after: ISO 8601 dates only; --not-after defaults to now', async () => {
+  const key = file('d.key', ok(['generate-key', 'D <d@example.org>']).out);
+  const cert = file('d.cert', ok(['extract-cert'], readFileSync(join(dir, key))).out);
+  const sig = file('d.sig', ok(['sign', key], 'data').out);
+  for (const date of ['2000-01-01T00:00:00Z', '2000-01-01', '2000-01-01T01:00:00+01:00', '2000-01-01T00:00:00.250Z', '-']) {
+    ok(['verify', `--not-before=${date}`, '--not-after=now', sig, cert], 'data');
+  }
+  for (const date of ['Sat, 1 Jan 2000 00:00:00 GMT', '2000/01/01', '2000-01-01T00:00:00', '946684800', '2000-02-30', 'yesterday']) {
+    exits(1, ['verify', `--not-before=${date}`, sig, cert], 'data');
+  }
+  exits(3, ['verify', '--not-after=2000-01-01T00:00:00Z', sig, cert], 'data');
+  // A signature made 30 s in the future (OpenPGP.js can date one) is outside the default window.
+  const o = await openpgp.generateKey({ userIDs: { name: 'F', email: 'f@example.org' }, format: 'object', date: new Date(Date.now() - 60_000) });
+  const future = await openpgp.sign({ message: await openpgp.createMessage({ binary: new TextEncoder().encode('data') }), signingKeys: o.privateKey, detached: true, date: new Date(Date.now() + 30_000) });
+  const fsig = file('future.sig', future);
+  const fcert = file('future.cert', o.publicKey.armor());
+  exits(3, ['verify', fsig, fcert], 'data');
+  exits(3, ['verify', '--not-after=now', fsig, fcert], 'data');
+  assert.match(ok(['verify', '--not-after=-', fsig, fcert], 'data').text, / mode:binary/);
+  assert.equal(exits(3, ['inline-verify', fcert], await openpgp.sign({ message: await openpgp.createMessage({ text: 'x' }), signingKeys: o.privateKey, date: new Date(Date.now() + 30_000) })).text, '');
 });
