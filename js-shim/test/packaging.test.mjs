@@ -32,7 +32,9 @@ const result = data + ' ' + sp.getMode() + ' ' + (await signatures[0].verified);
 
 before(async () => {
   const out = mkdtempSync(join(tmpdir(), 'sealpost-pack-'));
-  const name = execFileSync('npm', ['pack', '--pack-destination', out, '--loglevel=error'], { cwd: join(repo, 'js-shim'), encoding: 'utf8' }).trim().split('\n').pop();
+  // --ignore-scripts: the tests run on the dev build of the wasm, which the package's prepack
+  // refuses to pack (test/prepack.test.mjs); everything else is packed as for a release.
+  const name = execFileSync('npm', ['pack', '--ignore-scripts', '--pack-destination', out, '--loglevel=error'], { cwd: join(repo, 'js-shim'), encoding: 'utf8' }).trim().split('\n').pop();
   tarball = join(out, name);
   chrome = await browser();
 });
@@ -68,7 +70,7 @@ async function runPage(dir, path = '') {
 
 test('the tarball holds the wasm, the modules and the types, nothing else', () => {
   const listing = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).split('\n').filter(Boolean);
-  for (const f of ['package/package.json', 'package/index.d.ts', 'package/README.md', 'package/src/wasm/sealpost_wasm_bg.wasm', 'package/src/wasm/index.js', 'package/bin/sealpost-sop']) {
+  for (const f of ['package/package.json', 'package/index.d.ts', 'package/README.md', 'package/LICENSE', 'package/src/wasm/sealpost_wasm_bg.wasm', 'package/src/wasm/index.js', 'package/bin/sealpost-sop']) {
     assert.ok(listing.includes(f), `${f} missing from the tarball`);
   }
   // Every module of the library and of the SOP CLI, but the test entry.
@@ -79,6 +81,7 @@ test('the tarball holds the wasm, the modules and the types, nothing else', () =
   }
   assert.ok(!listing.some((f) => f.includes('/test/')), 'tests are not shipped');
   assert.ok(!listing.includes('package/src/testing.js'), 'the test entry is not shipped');
+  assert.ok(!listing.some((f) => f.startsWith('package/tools/')), 'the prepack guard is not shipped');
 });
 
 test('a fresh Node ESM project', () => {
@@ -93,6 +96,16 @@ test('a fresh Node ESM project', () => {
   assert.match(execFileSync(sop, ['version'], { encoding: 'utf8' }), /^sealpost-sop /);
   const key = execFileSync(sop, ['generate-key', 'P <p@example.org>']);
   assert.match(key.toString(), /BEGIN PGP PRIVATE KEY BLOCK/);
+});
+
+test('a CommonJS project: require(\'sealpost\') (require(esm), Node ≥ 20.19 as engines says)', () => {
+  const dir = project({
+    'package.json': JSON.stringify({ name: 'cjs-consumer', private: true }),
+    'main.cjs': `const sp = require('sealpost');\n(async () => {\n${ROUNDTRIP}\nconsole.log(result);\n})().catch((e) => { console.error(e); process.exit(1); });\n`,
+  });
+  npm(dir, 'install', tarball);
+  const r = execFileSync(process.execPath, ['--no-warnings', 'main.cjs'], { cwd: dir, encoding: 'utf8' });
+  assert.equal(r.trim(), 'packed ✓ direct true');
 });
 
 test('a Vite project, built, in Chromium (worker mode)', async () => {
