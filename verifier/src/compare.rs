@@ -383,7 +383,7 @@ mod tests {
     fn page_problems(headers: Option<Vec<&str>>) -> Vec<PageProblem> {
         let html = b"<!doctype html><title>x</title>".to_vec();
         let hash = compute(Algorithm::Sha384, &html);
-        let mut m = Manifest::new("t", "1.0.0").unwrap();
+        let mut m = Manifest::new("t", "1.0.0", 4_000_000_000).unwrap();
         m.add_file("index.html", hash.to_string(), html.len() as u64)
             .unwrap();
         let mut served = Served::new();

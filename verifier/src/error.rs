@@ -18,6 +18,13 @@ pub enum ErrorCode {
     BadSignature,
     /// A key or certificate could not be read.
     BadKey,
+    /// A genuine manifest whose `expires` has passed.
+    ReleaseExpired,
+    /// A certificate update (refresh) that is not a certificate, or none
+    /// that can be used.
+    InvalidCert,
+    /// A certificate update for another primary key than the pinned one.
+    CertMismatch,
 }
 
 impl ErrorCode {
@@ -29,6 +36,9 @@ impl ErrorCode {
             ErrorCode::BadIntegrity => "BAD_INTEGRITY",
             ErrorCode::BadSignature => "BAD_SIGNATURE",
             ErrorCode::BadKey => "BAD_KEY",
+            ErrorCode::ReleaseExpired => "RELEASE_EXPIRED",
+            ErrorCode::InvalidCert => "INVALID_CERT",
+            ErrorCode::CertMismatch => "CERT_MISMATCH",
         }
     }
 }

@@ -11,12 +11,16 @@
 //!   maps, inline code, `<meta>` CSP).
 //! - [`csp`]: Content Security Policy checks.
 //! - [`manifest`]: the signed release manifest (canonical JSON).
+//! - [`date`]: the manifest's one timestamp form.
+//! - [`cert`]: refreshing the pinned release certificate (self-signed updates only) and its revocation.
 //! - [`compare`]: served files vs manifest → [`compare::Report`].
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod cert;
 pub mod compare;
 pub mod csp;
+pub mod date;
 pub mod error;
 pub mod html;
 pub mod manifest;

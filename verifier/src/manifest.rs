@@ -2,6 +2,11 @@
 //! plus build provenance, in a canonical JSON form that is signed with a
 //! detached OpenPGP signature.
 //!
+//! Every manifest carries a signed `expires` (`YYYY-MM-DDTHH:MM:SSZ`): a
+//! server cannot hold a user on an old release for ever, because a
+//! verifier refuses the manifest from that time on ([`Manifest::check_not_expired`],
+//! [`verify_signed_at`]).
+//!
 //! Canonical form: UTF-8 JSON, object keys sorted by code point, no
 //! insignificant whitespace, integers only, one trailing newline.  A
 //! manifest whose bytes differ from the canonical serialization of what
@@ -15,6 +20,7 @@ use sealpost_core::verify::{verify_detached, VerifyOptions};
 use sealpost_core::{Cert, Password, Policy};
 use serde::{Deserialize, Serialize};
 
+use crate::date;
 use crate::error::{Error, ErrorCode, Result};
 use crate::sri::{Algorithm, Integrity};
 
@@ -64,6 +70,9 @@ pub struct Manifest {
     pub version: String,
     /// HTML entry points (paths in `files`), e.g. `["index.html"]`.
     pub entrypoints: Vec<String>,
+    /// When the release stops being acceptable: `YYYY-MM-DDTHH:MM:SSZ`
+    /// (UTC).  Required; from this second on the manifest is expired.
+    pub expires: String,
     /// Every file: relative path (`/`-separated) → entry.
     pub files: BTreeMap<String, FileEntry>,
     /// Build provenance.
@@ -130,18 +139,60 @@ pub fn compare_versions(a: &str, b: &str) -> Result<std::cmp::Ordering> {
     Ok(parse_version(a)?.cmp(&parse_version(b)?))
 }
 
+/// Parses an `expires` value (`YYYY-MM-DDTHH:MM:SSZ`) to Unix seconds.
+pub fn parse_expires(expires: &str) -> Result<u64> {
+    date::parse(expires).ok_or_else(|| {
+        Error::new(
+            ErrorCode::BadManifest,
+            format!(
+                "expires {:?} is not a UTC time of the form YYYY-MM-DDTHH:MM:SSZ",
+                expires.chars().take(64).collect::<String>()
+            ),
+        )
+    })
+}
+
 impl Manifest {
-    /// A manifest with no files yet.
-    pub fn new(app: &str, version: &str) -> Result<Self> {
+    /// A manifest with no files yet, expiring at `expires` (Unix seconds).
+    pub fn new(app: &str, version: &str, expires: u64) -> Result<Self> {
         parse_version(version)?;
+        let expires = date::format(expires).ok_or_else(|| {
+            Error::new(
+                ErrorCode::BadManifest,
+                format!("expires {expires} is after 9999-12-31T23:59:59Z"),
+            )
+        })?;
         Ok(Manifest {
             format: FORMAT.to_string(),
             app: app.to_string(),
             version: version.to_string(),
             entrypoints: Vec::new(),
+            expires,
             files: BTreeMap::new(),
             provenance: Provenance::default(),
         })
+    }
+
+    /// When the manifest expires, in Unix seconds.
+    pub fn expires_at(&self) -> Result<u64> {
+        parse_expires(&self.expires)
+    }
+
+    /// Fails with `RELEASE_EXPIRED` if the manifest has expired at `now`
+    /// (Unix seconds): it is valid strictly before `expires`.
+    pub fn check_not_expired(&self, now: u64) -> Result<()> {
+        let expires = self.expires_at()?;
+        if now >= expires {
+            let now_s = date::format(now).unwrap_or_else(|| now.to_string());
+            return Err(Error::new(
+                ErrorCode::ReleaseExpired,
+                format!(
+                    "release {} {} expired at {} (now {now_s}): the server may be holding back a newer release",
+                    self.app, self.version, self.expires
+                ),
+            ));
+        }
+        Ok(())
     }
 
     /// Adds a file with its precomputed SHA-384 integrity string.
@@ -163,10 +214,19 @@ impl Manifest {
     }
 
     /// Parses and validates a manifest.  Rejects non-canonical bytes,
-    /// unknown fields, bad paths, entry points not in `files`, and
-    /// integrity strings that are not a single SHA-384.
+    /// unknown fields, a missing or malformed `expires`, bad paths, entry
+    /// points not in `files`, and integrity strings that are not a single
+    /// SHA-384.  Does not judge expiry (that needs a time: see
+    /// [`Manifest::check_not_expired`]).
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
         let m: Manifest = serde_json::from_slice(bytes).map_err(|e| {
+            if e.to_string().starts_with("missing field `expires`") {
+                return Error::new(
+                    ErrorCode::BadManifest,
+                    "manifest has no \"expires\": every manifest must carry a signed expiry \
+                     (YYYY-MM-DDTHH:MM:SSZ); make it again with `sealpost-verify manifest`",
+                );
+            }
             Error::new(
                 ErrorCode::BadManifest,
                 format!(
@@ -184,6 +244,7 @@ impl Manifest {
             ));
         }
         parse_version(&m.version)?;
+        parse_expires(&m.expires)?;
         for (path, entry) in &m.files {
             check_path(path)?;
             let i = Integrity::parse(&entry.integrity);
@@ -257,13 +318,23 @@ pub fn verify_signed(bytes: &[u8], signature: &[u8], cert: &Cert) -> Result<Mani
     Manifest::from_bytes(bytes)
 }
 
+/// [`verify_signed`], then [`Manifest::check_not_expired`] at `now` (Unix
+/// seconds): a valid signature is checked first, so an unsigned manifest
+/// is `BAD_SIGNATURE` whatever its date, and a genuine but expired one is
+/// `RELEASE_EXPIRED`.
+pub fn verify_signed_at(bytes: &[u8], signature: &[u8], cert: &Cert, now: u64) -> Result<Manifest> {
+    let m = verify_signed(bytes, signature, cert)?;
+    m.check_not_expired(now)?;
+    Ok(m)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::sri::compute;
 
     fn sample() -> Manifest {
-        let mut m = Manifest::new("demo", "1.2.3").unwrap();
+        let mut m = Manifest::new("demo", "1.2.3", 1_800_000_000).unwrap();
         m.add_file(
             "index.html",
             compute(Algorithm::Sha384, b"<html>").to_string(),
@@ -282,7 +353,7 @@ mod tests {
         let m = sample();
         let bytes = m.to_canonical();
         assert!(bytes.starts_with(
-            b"{\"app\":\"demo\",\"entrypoints\":[\"index.html\"],\"files\":{\"index.html\":"
+            b"{\"app\":\"demo\",\"entrypoints\":[\"index.html\"],\"expires\":\"2027-01-15T08:00:00Z\",\"files\":{\"index.html\":"
         ));
         assert!(bytes.ends_with(b"}\n") && !bytes[..bytes.len() - 1].contains(&b'\n'));
         assert_eq!(Manifest::from_bytes(&bytes).unwrap(), m);
@@ -320,6 +391,98 @@ mod tests {
             .unwrap_err()
             .message
             .contains("line 1"));
+    }
+
+    #[test]
+    fn expires_is_required_well_formed_and_signed() {
+        let m = sample();
+        assert_eq!(m.expires, "2027-01-15T08:00:00Z");
+        assert_eq!(m.expires_at().unwrap(), 1_800_000_000);
+        let canon = String::from_utf8(m.to_canonical()).unwrap();
+        // In canonical (sorted) position, between entrypoints and files.
+        assert!(canon.contains(
+            "\"entrypoints\":[\"index.html\"],\"expires\":\"2027-01-15T08:00:00Z\",\"files\""
+        ));
+        let missing = canon.replace(",\"expires\":\"2027-01-15T08:00:00Z\"", "");
+        let e = Manifest::from_bytes(missing.as_bytes()).unwrap_err();
+        assert_eq!(e.code, ErrorCode::BadManifest);
+        assert!(e.message.contains("no \"expires\""), "{e}");
+        for bad in [
+            "2027-01-15",
+            "2027-01-15T08:00:00+00:00",
+            "2027-01-15T08:00:00.000Z",
+            "2027-02-30T08:00:00Z",
+            "never",
+            "",
+        ] {
+            let s = canon.replace("2027-01-15T08:00:00Z", bad);
+            let e = Manifest::from_bytes(s.as_bytes()).unwrap_err();
+            assert_eq!(e.code, ErrorCode::BadManifest, "{bad}");
+            assert!(e.message.contains("YYYY-MM-DDTHH:MM:SSZ"), "{bad}: {e}");
+        }
+        let number = canon.replace("\"2027-01-15T08:00:00Z\"", "1800000000");
+        assert_eq!(
+            Manifest::from_bytes(number.as_bytes()).unwrap_err().code,
+            ErrorCode::BadManifest
+        );
+        assert!(Manifest::new("x", "1.0.0", date::MAX + 1).is_err());
+    }
+
+    #[test]
+    fn expiry_is_judged_at_the_given_time() {
+        let m = sample();
+        m.check_not_expired(0).unwrap();
+        m.check_not_expired(1_799_999_999).unwrap();
+        for now in [1_800_000_000, 1_800_000_001, u64::MAX] {
+            let e = m.check_not_expired(now).unwrap_err();
+            assert_eq!(e.code, ErrorCode::ReleaseExpired);
+            assert_eq!(e.code.as_str(), "RELEASE_EXPIRED");
+            assert!(e.message.contains("expired at 2027-01-15T08:00:00Z"), "{e}");
+        }
+    }
+
+    #[test]
+    fn verify_signed_at_checks_the_signature_then_the_date() {
+        use sealpost_core::keys::{generate, GenerateOptions};
+        let gen = |uid: &str| {
+            generate(&GenerateOptions {
+                user_ids: vec![uid.into()],
+                ..Default::default()
+            })
+            .unwrap()
+            .cert
+        };
+        let (key, other) = (gen("R <r@example.org>"), gen("O <o@example.org>"));
+        let m = sample();
+        let bytes = m.to_canonical();
+        let sig = m.sign(&key, &[]).unwrap();
+        let public = sealpost_core::keys::public_cert(&key);
+        assert_eq!(
+            verify_signed_at(&bytes, &sig, &public, 1_700_000_000).unwrap(),
+            m
+        );
+        let e = verify_signed_at(&bytes, &sig, &public, 1_800_000_000).unwrap_err();
+        assert_eq!(e.code, ErrorCode::ReleaseExpired);
+        // Another key's signature: BAD_SIGNATURE, whatever the date.
+        let forged = m.sign(&other, &[]).unwrap();
+        for now in [1_700_000_000, 1_900_000_000] {
+            assert_eq!(
+                verify_signed_at(&bytes, &forged, &public, now)
+                    .unwrap_err()
+                    .code,
+                ErrorCode::BadSignature
+            );
+        }
+        // A later expiry is a different signed text: the signature breaks.
+        let moved = String::from_utf8(bytes.clone())
+            .unwrap()
+            .replace("2027-01-15T08:00:00Z", "2099-01-15T08:00:00Z");
+        assert_eq!(
+            verify_signed_at(moved.as_bytes(), &sig, &public, 1_900_000_000)
+                .unwrap_err()
+                .code,
+            ErrorCode::BadSignature
+        );
     }
 
     #[test]

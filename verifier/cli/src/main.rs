@@ -13,6 +13,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use sealpost_core::{keys, Password};
+use sealpost_verifier::date;
 use sealpost_verifier::manifest::{self, Manifest};
 use sealpost_verifier::sri::Algorithm;
 
@@ -65,6 +66,13 @@ enum Command {
         /// Release version (MAJOR.MINOR.PATCH).
         #[arg(long = "release-version", default_value = "0.1.0")]
         release_version: String,
+        /// When the manifest expires (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ, UTC).
+        #[arg(long, value_name = "DATE", conflicts_with = "valid_days")]
+        expires: Option<String>,
+        /// Expire the manifest N days after SOURCE_DATE_EPOCH (if set, so builds stay
+        /// reproducible) or now.
+        #[arg(long, value_name = "N", default_value_t = DEFAULT_VALID_DAYS)]
+        valid_days: u64,
         /// HTML entry point(s), relative to DIR (default: index.html if present).
         #[arg(long = "entry")]
         entries: Vec<String>,
@@ -80,6 +88,9 @@ enum Command {
         /// The signature (default: MANIFEST.sig).
         #[arg(long, value_name = "SIG")]
         signature: Option<PathBuf>,
+        /// Judge the manifest's expiry at DATE instead of now (with --verify).
+        #[arg(long, value_name = "DATE")]
+        at: Option<String>,
         /// Machine-readable output.
         #[arg(long)]
         json: bool,
@@ -97,6 +108,9 @@ enum Command {
         /// The signature (default: MANIFEST.sig).
         #[arg(long, value_name = "SIG")]
         signature: Option<PathBuf>,
+        /// Judge the manifest's expiry at DATE instead of now.
+        #[arg(long, value_name = "DATE")]
+        at: Option<String>,
         /// Machine-readable output.
         #[arg(long)]
         json: bool,
@@ -184,8 +198,79 @@ fn sig_path(manifest: &Path, explicit: Option<PathBuf>) -> PathBuf {
     })
 }
 
-/// Reads a manifest; with a cert, verifies its signature first.
+/// A manifest expires this many days after it is made, unless told otherwise.
+const DEFAULT_VALID_DAYS: u64 = 180;
+
+/// Now, in Unix seconds.
+fn now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+/// A date given on the command line: `YYYY-MM-DD` (midnight UTC) or
+/// `YYYY-MM-DDTHH:MM:SSZ`.
+fn parse_date(flag: &str, s: &str) -> Result<u64, Fatal> {
+    let full = if s.len() == 10 {
+        format!("{s}T00:00:00Z")
+    } else {
+        s.to_string()
+    };
+    date::parse(&full).ok_or_else(|| {
+        Fatal::new(format!(
+            "{flag} {s:?}: not a UTC date (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)"
+        ))
+    })
+}
+
+/// When a new manifest expires: `--expires`, or `--valid-days` after
+/// `SOURCE_DATE_EPOCH` (so that a reproducible build writes the same
+/// bytes) or after now.
+fn expiry(expires: Option<&str>, valid_days: u64) -> Result<u64, Fatal> {
+    if let Some(e) = expires {
+        return parse_date("--expires", e);
+    }
+    let base = match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(s) => s.trim().parse::<u64>().map_err(|_| {
+            Fatal::new(format!(
+                "SOURCE_DATE_EPOCH {s:?} is not a number of seconds"
+            ))
+        })?,
+        Err(_) => now(),
+    };
+    valid_days
+        .checked_mul(86_400)
+        .and_then(|d| base.checked_add(d))
+        .filter(|&t| t <= date::MAX)
+        .ok_or_else(|| {
+            Fatal::new(format!(
+                "--valid-days {valid_days} is too far in the future"
+            ))
+        })
+}
+
+/// The time to judge expiry at: `--at`, or now.
+fn judge_at(at: Option<&str>) -> Result<u64, Fatal> {
+    at.map_or_else(|| Ok(now()), |a| parse_date("--at", a))
+}
+
+/// Reads a manifest; with a cert, verifies its signature first; then
+/// refuses it if it has expired at `at` (exit 1, RELEASE_EXPIRED).
 fn load_manifest(
+    path: &Path,
+    cert: Option<&Path>,
+    signature: Option<PathBuf>,
+    at: u64,
+) -> Result<(Manifest, Option<String>), Fatal> {
+    let (m, signer) = read_manifest(path, cert, signature)?;
+    m.check_not_expired(at)
+        .map_err(|e| Fatal::not_verified(format!("{}: {e}", path.display())))?;
+    Ok((m, signer))
+}
+
+/// Reads a manifest; with a cert, verifies its signature first.
+fn read_manifest(
     path: &Path,
     cert: Option<&Path>,
     signature: Option<PathBuf>,
@@ -238,13 +323,15 @@ fn run(command: Command) -> Result<bool, Fatal> {
             verify: Some(m),
             cert,
             signature,
+            at,
             json,
             ..
         } => {
             let Some(cert) = cert else {
                 return Err(Fatal::new("manifest --verify needs --cert"));
             };
-            let (manifest, signer) = load_manifest(&m, Some(&cert), signature)?;
+            let at = judge_at(at.as_deref())?;
+            let (manifest, signer) = load_manifest(&m, Some(&cert), signature, at)?;
             report::manifest_verified(&manifest, signer.as_deref().unwrap_or(""), json);
             Ok(true)
         }
@@ -257,11 +344,14 @@ fn run(command: Command) -> Result<bool, Fatal> {
             release_version,
             entries,
             source,
+            expires,
+            valid_days,
             json,
             ..
         } => {
             let out = out.unwrap_or_else(|| dir.join("manifest.json"));
-            let mut m = Manifest::new(&app, &release_version)?;
+            let expires = expiry(expires.as_deref(), valid_days)?;
+            let mut m = Manifest::new(&app, &release_version, expires)?;
             let skip: Vec<PathBuf> = vec![out.clone(), sig_path(&out, None)];
             for (path, file) in collect::walk(&dir, &skip)? {
                 let (hash, size) = collect::hash_file(&file, Algorithm::Sha384)?;
@@ -311,9 +401,11 @@ fn run(command: Command) -> Result<bool, Fatal> {
             manifest,
             cert,
             signature,
+            at,
             json,
         } => {
-            let (m, signer) = load_manifest(&manifest, cert.as_deref(), signature)?;
+            let at = judge_at(at.as_deref())?;
+            let (m, signer) = load_manifest(&manifest, cert.as_deref(), signature, at)?;
             let (served, origin) =
                 if target.starts_with("http://") || target.starts_with("https://") {
                     collect::from_url(&target, &m)?
@@ -335,7 +427,8 @@ fn run(command: Command) -> Result<bool, Fatal> {
             output,
             json,
         } => {
-            let (m, _) = load_manifest(&manifest, None, None)?;
+            // A rebuild compares bytes with whatever the manifest lists, expired or not.
+            let (m, _) = read_manifest(&manifest, None, None)?;
             let built = collect::rebuild(&source, &build_cmd, &output, &m)?;
             let out_dir = built.path().join(&output);
             let skip = [

@@ -24,14 +24,15 @@ pub fn manifest_written(m: &Manifest, out: &Path, signer: Option<&str>, as_json:
     if as_json {
         println!(
             "{}",
-            json!({"manifest": out.display().to_string(), "files": m.files.len(), "entrypoints": m.entrypoints, "signed_by": signer})
+            json!({"manifest": out.display().to_string(), "files": m.files.len(), "entrypoints": m.entrypoints, "expires": m.expires, "signed_by": signer})
         );
     } else {
         println!(
-            "wrote {} ({} files, entry points: {})",
+            "wrote {} ({} files, entry points: {}, expires {})",
             out.display(),
             m.files.len(),
-            m.entrypoints.join(", ")
+            m.entrypoints.join(", "),
+            m.expires
         );
         if let Some(s) = signer {
             println!("signed by {s} → {}.sig", out.display());
@@ -43,14 +44,15 @@ pub fn manifest_verified(m: &Manifest, signer: &str, as_json: bool) {
     if as_json {
         println!(
             "{}",
-            json!({"verified": true, "app": m.app, "version": m.version, "files": m.files.len(), "signed_by": signer})
+            json!({"verified": true, "app": m.app, "version": m.version, "expires": m.expires, "files": m.files.len(), "signed_by": signer})
         );
     } else {
         println!(
-            "manifest OK: {} {} ({} files), signed by {signer}",
+            "manifest OK: {} {} ({} files), signed by {signer}, expires {}",
             m.app,
             m.version,
-            m.files.len()
+            m.files.len(),
+            m.expires
         );
     }
 }

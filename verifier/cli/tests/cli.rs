@@ -488,3 +488,130 @@ fn rebuild_in_a_clean_copy() {
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     assert!(text(&o).contains("MISMATCH   index.html"), "{}", text(&o));
 }
+
+#[test]
+fn manifest_expiry_is_signed_reproducible_and_enforced() {
+    let f = fixture();
+    let tmp = tempfile::tempdir().unwrap();
+    let m = tmp.path().join("m.json");
+    let make = |extra: &[&str], epoch: Option<&str>| {
+        let mut c = bin();
+        c.args([
+            "manifest",
+            f.site.to_str().unwrap(),
+            "--out",
+            m.to_str().unwrap(),
+            "--release-version",
+            "1.0.0",
+        ])
+        .args(extra);
+        match epoch {
+            Some(e) => c.env("SOURCE_DATE_EPOCH", e),
+            None => c.env_remove("SOURCE_DATE_EPOCH"),
+        };
+        let o = c.output().unwrap();
+        assert!(o.status.success(), "{}", text(&o));
+        std::fs::read_to_string(&m).unwrap()
+    };
+    // From SOURCE_DATE_EPOCH: the same bytes every time, 180 days on by default.
+    let a = make(&[], Some("1700000000"));
+    assert!(a.contains("\"expires\":\"2024-05-12T22:13:20Z\""), "{a}");
+    assert_eq!(make(&[], Some("1700000000")), a);
+    let b = make(&["--valid-days", "1"], Some("1700000000"));
+    assert!(b.contains("\"expires\":\"2023-11-15T22:13:20Z\""), "{b}");
+    let c = make(&["--expires", "2031-02-03"], None);
+    assert!(c.contains("\"expires\":\"2031-02-03T00:00:00Z\""), "{c}");
+    let d = make(&["--expires", "2031-02-03T04:05:06Z"], None);
+    assert!(d.contains("\"expires\":\"2031-02-03T04:05:06Z\""), "{d}");
+    // Without SOURCE_DATE_EPOCH: from now, so a fresh manifest is valid.
+    let now_m = make(&[], None);
+    assert!(now_m.contains("\"expires\":\"20"), "{now_m}");
+    // Bad input is a usage error.
+    for bad in [
+        &["--expires", "next year"][..],
+        &["--expires", "2031-02-30"],
+        &["--expires", "2031-02-03", "--valid-days", "3"],
+        &["--valid-days", "-1"],
+    ] {
+        let o = bin()
+            .args([
+                "manifest",
+                f.site.to_str().unwrap(),
+                "--out",
+                m.to_str().unwrap(),
+            ])
+            .args(["--release-version", "1.0.0"])
+            .args(bad)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{bad:?}: {}", text(&o));
+    }
+    let o = bin()
+        .args([
+            "manifest",
+            f.site.to_str().unwrap(),
+            "--out",
+            m.to_str().unwrap(),
+        ])
+        .args(["--release-version", "1.0.0"])
+        .env("SOURCE_DATE_EPOCH", "yesterday")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("SOURCE_DATE_EPOCH"), "{}", text(&o));
+}
+
+#[test]
+fn an_expired_manifest_is_refused_by_check_and_verify() {
+    let f = fixture();
+    let key = f.cert.with_file_name("release.key");
+    let o = run(&[
+        "manifest",
+        f.site.to_str().unwrap(),
+        "--out",
+        f.manifest.to_str().unwrap(),
+        "--sign-with",
+        key.to_str().unwrap(),
+        "--release-version",
+        "1.0.0",
+        "--expires",
+        "2030-01-01T00:00:00Z",
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    let (m, c, site) = (
+        f.manifest.to_str().unwrap(),
+        f.cert.to_str().unwrap(),
+        f.site.to_str().unwrap(),
+    );
+    let check_at = |at: &str| run(&["check", site, "--manifest", m, "--cert", c, "--at", at]);
+    let verify_at = |at: &str| run(&["manifest", "--verify", m, "--cert", c, "--at", at]);
+    for o in [check_at("2029-12-31T23:59:59Z"), verify_at("2029-12-31")] {
+        assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    }
+    let o = verify_at("2029-12-31");
+    assert!(
+        text(&o).contains("expires 2030-01-01T00:00:00Z"),
+        "{}",
+        text(&o)
+    );
+    for o in [check_at("2030-01-01T00:00:00Z"), verify_at("2031-06-01")] {
+        assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+        assert!(
+            text(&o).contains("RELEASE_EXPIRED")
+                && text(&o).contains("expired at 2030-01-01T00:00:00Z"),
+            "{}",
+            text(&o)
+        );
+        assert!(!String::from_utf8_lossy(&o.stdout).contains("VERIFIED"));
+    }
+    // A malformed --at is a usage error, not a verdict.
+    assert_eq!(check_at("soon").status.code(), Some(2));
+    // A manifest without "expires" (an old one) is refused with a clear error.
+    let old = std::fs::read_to_string(&f.manifest)
+        .unwrap()
+        .replace(",\"expires\":\"2030-01-01T00:00:00Z\"", "");
+    std::fs::write(&f.manifest, old).unwrap();
+    let o = run(&["check", site, "--manifest", m, "--at", "2029-01-01"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("no \"expires\""), "{}", text(&o));
+}

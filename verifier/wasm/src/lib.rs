@@ -71,17 +71,67 @@ pub fn csp_problems(policies: Vec<String>) -> Result<JsValue, JsValue> {
     plain(&csp::check(&p))
 }
 
+/// Unix seconds from a JS number (e.g. `Date.now() / 1000`): finite and
+/// not negative, else `BAD_ARGUMENT`.  Fractions are dropped.
+fn seconds(name: &str, v: f64) -> Result<u64, JsValue> {
+    if !v.is_finite() || v < 0.0 {
+        return Err(error(
+            "BAD_ARGUMENT",
+            &format!("{name} must be a finite, non-negative number of seconds"),
+        ));
+    }
+    // `as` saturates: 1e300 becomes u64::MAX, which is simply "far future".
+    Ok(v.floor() as u64)
+}
+
 /// Verifies a manifest's detached signature with the release certificate
-/// (armored or binary) and returns the manifest as a plain object.
+/// (armored or binary) and returns the manifest as a plain object (with
+/// its `expires`).  With `now_seconds` (Unix seconds), a genuine manifest
+/// whose `expires` has passed throws `RELEASE_EXPIRED`; the signature is
+/// checked first (`BAD_SIGNATURE`).
 #[wasm_bindgen(js_name = verifyManifest)]
 pub fn verify_manifest(
     manifest_bytes: &[u8],
     signature: &[u8],
     cert: &[u8],
+    now_seconds: Option<f64>,
 ) -> Result<JsValue, JsValue> {
+    let now = now_seconds.map(|n| seconds("nowSeconds", n)).transpose()?;
     let cert = sealpost_core::keys::read_cert(cert).map_err(|e| error("BAD_KEY", e.message()))?;
-    let m = manifest::verify_signed(manifest_bytes, signature, &cert).map_err(from_lib)?;
+    let m = match now {
+        Some(now) => manifest::verify_signed_at(manifest_bytes, signature, &cert, now),
+        None => manifest::verify_signed(manifest_bytes, signature, &cert),
+    }
+    .map_err(from_lib)?;
     plain(&m)
+}
+
+#[derive(Serialize)]
+struct Refreshed {
+    cert: String,
+    fingerprint: String,
+    changed: bool,
+    revoked: bool,
+    reason: Option<String>,
+}
+
+/// Merges the release certificate the site serves now (`fetched`) into the
+/// pinned one, keeping only what the pinned primary key signed, and judges
+/// its revocation at `now_seconds`.  Returns `{ cert, fingerprint, changed,
+/// revoked, reason }` (`cert` armored; `reason` a string or null).  Throws
+/// `CERT_MISMATCH` (another primary key), `INVALID_CERT` (not one readable
+/// certificate) or `BAD_ARGUMENT` (a bad time).
+#[wasm_bindgen(js_name = refreshCert)]
+pub fn refresh_cert(pinned: &[u8], fetched: &[u8], now_seconds: f64) -> Result<JsValue, JsValue> {
+    let now = seconds("nowSeconds", now_seconds)?;
+    let r = sealpost_verifier::cert::refresh(pinned, fetched, now).map_err(from_lib)?;
+    plain(&Refreshed {
+        cert: r.cert,
+        fingerprint: r.fingerprint,
+        changed: r.changed,
+        revoked: r.revoked,
+        reason: r.reason,
+    })
 }
 
 /// Orders two release versions (`MAJOR.MINOR.PATCH`): -1, 0 or 1.  Throws

@@ -69,7 +69,7 @@ fn signed_manifest_and_check() {
         "<script src=app.js integrity=\"{}\"></script>",
         sri(js, None).unwrap()
     );
-    let mut m = Manifest::new("t", "1.0.0").unwrap();
+    let mut m = Manifest::new("t", "1.0.0", 1_800_000_000).unwrap();
     m.add_file(
         "index.html",
         sri(html.as_bytes(), None).unwrap(),
@@ -82,7 +82,7 @@ fn signed_manifest_and_check() {
     let bytes = m.to_canonical();
     let sig = m.sign(&key, &[]).unwrap();
     let cert = keys::write_cert(&key, false, true).unwrap();
-    let v = verify_manifest(&bytes, &sig, &cert).unwrap();
+    let v = verify_manifest(&bytes, &sig, &cert, None).unwrap();
     let info = cert_info(&cert).unwrap();
     assert_eq!(
         get(&info, "fingerprint").as_string(),
@@ -97,16 +97,34 @@ fn signed_manifest_and_check() {
     );
     assert!(cert_info(b"not a key").is_err());
     assert_eq!(get(&v, "version").as_string().as_deref(), Some("1.0.0"));
-    let e = verify_manifest(
-        &bytes,
-        &sig,
-        &keys::write_cert(&other, false, true).unwrap(),
-    )
-    .unwrap_err();
+    assert_eq!(
+        get(&v, "expires").as_string().as_deref(),
+        Some("2027-01-15T08:00:00Z")
+    );
+    // With a time: valid strictly before `expires`, RELEASE_EXPIRED from then on.
+    let v = verify_manifest(&bytes, &sig, &cert, Some(1_799_999_999.9)).unwrap();
+    assert_eq!(get(&v, "app").as_string().as_deref(), Some("t"));
+    let e = verify_manifest(&bytes, &sig, &cert, Some(1_800_000_000.0)).unwrap_err();
     assert_eq!(
         get(&e, "code").as_string().as_deref(),
-        Some("BAD_SIGNATURE")
+        Some("RELEASE_EXPIRED")
     );
+    assert_eq!(
+        get(&e, "name").as_string().as_deref(),
+        Some("SealpostVerifyError")
+    );
+    for bad in [f64::NAN, -1.0, f64::INFINITY] {
+        let e = verify_manifest(&bytes, &sig, &cert, Some(bad)).unwrap_err();
+        assert_eq!(get(&e, "code").as_string().as_deref(), Some("BAD_ARGUMENT"));
+    }
+    let other_cert = keys::write_cert(&other, false, true).unwrap();
+    for now in [None, Some(1_900_000_000.0)] {
+        let e = verify_manifest(&bytes, &sig, &other_cert, now).unwrap_err();
+        assert_eq!(
+            get(&e, "code").as_string().as_deref(),
+            Some("BAD_SIGNATURE")
+        );
+    }
 
     let served = |js_body: &[u8]| {
         let a = Array::new();
@@ -141,4 +159,66 @@ fn versions_compare_numerically_and_refuse_other_forms() {
     assert_eq!(compare_versions("1.10.0", "1.4.2").unwrap(), 1);
     let e = compare_versions("01.2.3", "1.2.3").unwrap_err();
     assert_eq!(get(&e, "code").as_string().as_deref(), Some("BAD_MANIFEST"));
+}
+
+#[wasm_bindgen_test]
+fn refresh_cert_merges_revokes_and_refuses() {
+    let gen = |uid: &str| {
+        keys::generate(&GenerateOptions {
+            user_ids: vec![uid.into()],
+            ..Default::default()
+        })
+        .unwrap()
+        .cert
+    };
+    let key = gen("R <r@example.org>");
+    let other = gen("O <o@example.org>");
+    let pinned = keys::write_cert(&key, false, true).unwrap();
+    let now = 1_900_000_000.0_f64.min(js_sys::Date::now() / 1000.0);
+    let r = refresh_cert(&pinned, &pinned, now).unwrap();
+    assert_eq!(get(&r, "changed").as_bool(), Some(false));
+    assert_eq!(get(&r, "revoked").as_bool(), Some(false));
+    assert!(get(&r, "reason").is_null());
+    assert_eq!(
+        get(&r, "fingerprint").as_string(),
+        Some(key.fingerprint().to_hex())
+    );
+    assert!(get(&r, "cert")
+        .as_string()
+        .unwrap()
+        .starts_with("-----BEGIN PGP PUBLIC KEY BLOCK-----"));
+    let revoked = keys::revoke(
+        &key,
+        keys::RevocationReason::Retired,
+        "moved to a new key",
+        &[],
+        &sealpost_core::Policy::new(),
+    )
+    .unwrap();
+    let fetched = keys::write_cert(&revoked, false, true).unwrap();
+    let r = refresh_cert(&pinned, &fetched, now).unwrap();
+    assert_eq!(get(&r, "changed").as_bool(), Some(true));
+    assert_eq!(get(&r, "revoked").as_bool(), Some(true));
+    assert_eq!(
+        get(&r, "reason").as_string().as_deref(),
+        Some("retired: moved to a new key")
+    );
+    let code = |e: JsValue| get(&e, "code").as_string().unwrap();
+    let other_cert = keys::write_cert(&other, false, true).unwrap();
+    assert_eq!(
+        code(refresh_cert(&pinned, &other_cert, now).unwrap_err()),
+        "CERT_MISMATCH"
+    );
+    assert_eq!(
+        code(refresh_cert(&pinned, b"<html>", now).unwrap_err()),
+        "INVALID_CERT"
+    );
+    assert_eq!(
+        code(refresh_cert(b"", &pinned, now).unwrap_err()),
+        "INVALID_CERT"
+    );
+    assert_eq!(
+        code(refresh_cert(&pinned, &pinned, f64::NAN).unwrap_err()),
+        "BAD_ARGUMENT"
+    );
 }
