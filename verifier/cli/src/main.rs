@@ -5,6 +5,7 @@
 //! I/O error (including a server that is down).
 
 mod collect;
+mod log;
 mod provenance;
 mod report;
 
@@ -133,6 +134,9 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The release transparency log (C2SP tlog-tiles, witnessed): append, checkpoint, prove, verify, monitor.
+    #[command(subcommand)]
+    Log(log::LogCommand),
 }
 
 /// An error that ends the run: exit code 2 (usage, I/O), or 1 for a
@@ -440,5 +444,6 @@ fn run(command: Command) -> Result<bool, Fatal> {
             report::check(&r, &format!("rebuild of {}", source.display()), None, json);
             Ok(r.verified)
         }
+        Command::Log(command) => log::run(command),
     }
 }
