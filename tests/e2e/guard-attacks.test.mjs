@@ -154,6 +154,10 @@ async function startProxy() {
     if (a?.worker && req.headers['sec-fetch-site'] === 'same-origin' && url.pathname === '/sealpost/wasm/worker.bundle.js') {
       body = Buffer.from(a.worker(body.toString('utf8')));
     }
+    if (a?.swap && req.headers['sec-fetch-dest'] === 'script' && Object.hasOwn(a.swap, url.pathname)) {
+      // The tab's script fetches only (the guard's re-fetch says empty): another file's bytes at this URL.
+      body = a.swap[url.pathname];
+    }
     if (a && isDocument) {
       if (a.page) body = Buffer.from(a.page(body.toString('utf8')));
       if (a.status) status = a.status;
@@ -498,6 +502,60 @@ test('the worker bundle split-served (altered for the page, genuine for the guar
   } finally {
     attack = null;
   }
+});
+
+test('module substitution: a modulepreload at app.js carrying the hash of another genuine release file → refused (one page script, one hash), and blocked', async () => {
+  // The module map is keyed by URL: a modulepreload for the page's module
+  // URL that carries another genuine file's integrity, answered with that
+  // file's bytes, would pass SRI and any CSP listing that file's hash, and
+  // the page's own <script src=app.js> would then run those bytes.  The
+  // release's page is one file, so the policy's only script hash is
+  // app.js's own.  Every other file of the signed release is tried.
+  const site = join(dir, 'genuine');
+  const { files } = JSON.parse(readFileSync(join(site, 'manifest.json'), 'utf8'));
+  // What V8 compiles at the page's module URL: CDP's content hash of each script.
+  const cdp = await context.newCDPSession(page);
+  let genuine = null;
+  let playing = null;
+  const parsed = [];
+  cdp.on('Debugger.scriptParsed', ({ url, hash }) => {
+    if (url !== `${origin}/app.js`) return;
+    parsed.push(hash);
+    // Any other bytes compiled as the page's module count as the attack's code running.
+    if (playing && hash !== genuine) beacons.set(playing, (beacons.get(playing) || 0) + 1);
+  });
+  await cdp.send('Debugger.enable');
+  parsed.length = 0; // the scripts of the document already open
+  try {
+    // The genuine load: the detector sees app.js compiled once, and learns its hash.
+    await clearRecordedFailure();
+    await visit(`${origin}/`);
+    const p = await popup();
+    await p.waitForSelector('#state[data-state="valid"]', { timeout: 20000 });
+    await p.close();
+    assert.equal(parsed.length, 1, `app.js compiled ${parsed.length} times on a genuine load`);
+    genuine = parsed[0];
+    for (const [path, { integrity }] of Object.entries(files)) {
+      if (path === 'app.js') continue;
+      playing = `module-substitution app.js ← ${path}`;
+      ATTACKS[playing] = {
+        page: (h) => inject(h, `<link rel="modulepreload" href="/app.js" integrity="${integrity}">`),
+        swap: { '/app.js': readFileSync(join(site, path)) },
+      };
+      try {
+        await attackCase(playing, ['DOCUMENT_DIFFERS', 'FILE_MISMATCH', 'UNLISTED', 'PAGE_POLICY']);
+      } finally {
+        delete ATTACKS[playing];
+        playing = null;
+      }
+    }
+  } finally {
+    await cdp.detach().catch(() => {});
+  }
+  // Why nothing was substitutable: the guard's policy has one script hash, app.js's.
+  const policy = await (await sw()).evaluate(async (o) => (await chrome.storage.local.get('pins')).pins[o].policy, origin);
+  const scriptHashes = policy.split('; ').find((d) => d.startsWith('script-src ')).split(' ').filter((s) => s.startsWith("'sha"));
+  assert.deepEqual(scriptHashes, [`'${files['app.js'].integrity}'`]);
 });
 
 test('a newer signed release gets its rules before it runs: the first load is refused by the old ones, the reload verifies', async () => {

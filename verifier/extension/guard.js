@@ -20,13 +20,23 @@ export const GUARD_FILES = ['.well-known/sealpost/manifest.json', '.well-known/s
 const ORIGIN = /^https?:\/\/(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?::\d{1,5})?$/;
 const SHA384 = /^sha384-[A-Za-z0-9+/]{64}$/;
 const SCRIPT_PATH = /^(?:[A-Za-z0-9_~-][A-Za-z0-9._~-]*\/)*[A-Za-z0-9_~-][A-Za-z0-9._~-]*\.m?js$/;
+/**
+ * A script file of the release that is never a page script: the shim's
+ * worker, which the page fetches as data with the SHA-384 built into the
+ * page's code and starts from a blob: URL (worker-src blob:, not
+ * script-src). Its hash is no script source, so that no document can run
+ * it as a page module, at its own URL or at another module's (issue 18,
+ * module substitution): the release's page (one bundle, app.js) leaves
+ * one hash.
+ */
+const WORKER_BUNDLE = /(?:^|\/)wasm\/worker\.bundle\.js$/;
 
 /** The inline script the content script inserts: our policy must refuse it. */
 export const CANARY = 'document.documentElement.dataset.sealpostCanary = "ran";';
 
 /**
  * The Content-Security-Policy the guard adds to every document of an
- * enrolled origin: scripts only by the hash of a release script (Chromium
+ * enrolled origin: scripts only by the hash of a release page script (Chromium
  * matches hash sources against the integrity metadata of external
  * scripts), wasm compilation, workers only from blob: (the shim starts its
  * worker from a Blob URL of bytes it fetched with integrity; a blob: worker
@@ -41,7 +51,7 @@ export const CANARY = 'document.documentElement.dataset.sealpostCanary = "ran";'
 export function releasePolicy(manifest) {
   const hashes = [];
   for (const [path, entry] of Object.entries(manifest?.files || {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    if (!SCRIPT_PATH.test(path)) continue;
+    if (!SCRIPT_PATH.test(path) || WORKER_BUNDLE.test(path)) continue;
     if (!entry || typeof entry.integrity !== 'string' || !SHA384.test(entry.integrity)) {
       throw new Error(`the release lists ${JSON.stringify(path)} with an integrity that is not one SHA-384 value`);
     }

@@ -22,6 +22,17 @@ test('the policy lets exactly the release scripts run, by hash, and nothing inli
   assert.doesNotMatch(p.split('; ')[1], /'self'/, 'script-src has no self: hashes only');
 });
 
+test("the shim's worker bundle is no page script: the demo's release (one bundle) leaves one script hash", () => {
+  const p = releasePolicy(manifest({
+    'app.js': { integrity: H('A'), size: 1 },
+    'sealpost/wasm/worker.bundle.js': { integrity: H('B'), size: 1 },
+    'sealpost/wasm/sealpost_wasm_bg.wasm': { integrity: H('C'), size: 1 },
+    'index.html': { integrity: H('D'), size: 1 },
+  }));
+  assert.equal(p.split('; ')[1], `script-src '${H('A')}' 'wasm-unsafe-eval'`);
+  assert.ok(!p.includes(H('B')), 'the worker, fetched as data and run from blob:, needs no script source');
+});
+
 test('no manifest value can inject a CSP token: bad integrities throw, odd paths are not scripts', () => {
   for (const integrity of [`${H('A')}' 'unsafe-inline`, `${H('A')};script-src *`, 'sha256-abc', H('A') + ' ', `sha384-${'A'.repeat(63)}`]) {
     assert.throws(() => releasePolicy(manifest({ 'app.js': { integrity, size: 1 } })), /not one SHA-384/);
