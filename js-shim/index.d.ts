@@ -134,7 +134,9 @@ export class Key {
   [Symbol.dispose](): void;
 }
 
-export type UserID = string | { name?: string; email?: string; comment?: string };
+export interface UserIDObject { name?: string; email?: string; comment?: string }
+/** A user ID: 'Name <email>' (sealpost also takes the string form; OpenPGP.js only objects) or its parts. */
+export type UserID = string | UserIDObject;
 
 export interface GenerateKeyOptions<F extends 'armored' | 'binary' | 'object' = 'armored'> {
   userIDs?: UserID | UserID[];
@@ -156,25 +158,30 @@ export function generateKey<F extends 'armored' | 'binary' | 'object' = 'armored
 ): Promise<{ privateKey: KeyOutput<F>; publicKey: KeyOutput<F>; revocationCertificate: string }>;
 
 /** OpenPGP.js config objects are accepted where OpenPGP.js takes them, but must be empty here. */
-type NoConfig = { config?: Record<string, never> };
+export interface NoConfig { config?: Record<string, never> }
+export type ReadKeyOptions = ({ armoredKey: string } | { binaryKey: Uint8Array }) & NoConfig;
+export type ReadKeysOptions = ({ armoredKeys: string } | { binaryKeys: Uint8Array } | { armoredKey: string } | { binaryKey: Uint8Array }) & NoConfig;
 /** The first key of the input, as OpenPGP.js (readKeys returns them all). */
-export function readKey(options: ({ armoredKey: string } | { binaryKey: Uint8Array }) & NoConfig): Promise<Key>;
-export function readKeys(
-  options: ({ armoredKeys: string } | { binaryKeys: Uint8Array } | { armoredKey: string } | { binaryKey: Uint8Array }) & NoConfig,
-): Promise<Key[]>;
+export function readKey(options: ReadKeyOptions): Promise<Key>;
+export function readKeys(options: ReadKeysOptions): Promise<Key[]>;
 /** The first private key of the input (INVALID_ARGUMENT if it has none). */
-export function readPrivateKey(options: ({ armoredKey: string } | { binaryKey: Uint8Array }) & NoConfig): Promise<Key>;
+export function readPrivateKey(options: ReadKeyOptions): Promise<Key>;
 /** lockAfter (ms): the unlocked copy, the unlocked copies made from it and their streams are dropped after that long unused (their calls then fail with KEY_LOCKED). On an unlocked key of a protected lineage the passphrase is checked against its locked form. */
-export function decryptKey(options: { privateKey: Key; passphrase: string | string[]; lockAfter?: number }): Promise<Key>;
+export interface DecryptKeyOptions extends NoConfig { privateKey: Key; passphrase: string | string[]; lockAfter?: number }
+export function decryptKey(options: DecryptKeyOptions): Promise<Key>;
 /** In browsers only for a key never passphrase-protected, once (KEY_PROTECTED otherwise: use changeKeyPassphrase). */
-export function encryptKey(options: { privateKey: Key; passphrase: string }): Promise<Key>;
-export function changeKeyPassphrase(options: { privateKey: Key; oldPassphrase: string; newPassphrase: string }): Promise<Key>;
-export function revokeKey<F extends 'armored' | 'binary' | 'object' = 'armored'>(options: {
+export interface EncryptKeyOptions extends NoConfig { privateKey: Key; passphrase: string }
+export function encryptKey(options: EncryptKeyOptions): Promise<Key>;
+export interface ChangeKeyPassphraseOptions { privateKey: Key; oldPassphrase: string; newPassphrase: string }
+export function changeKeyPassphrase(options: ChangeKeyPassphraseOptions): Promise<Key>;
+export interface ReasonForRevocation { flag?: 0 | 1 | 2 | 3; string?: string }
+export interface RevokeKeyOptions<F extends 'armored' | 'binary' | 'object' = 'armored'> extends NoConfig {
   key: Key;
-  reasonForRevocation?: { flag?: 0 | 1 | 2 | 3; string?: string };
+  reasonForRevocation?: ReasonForRevocation;
   revocationCertificate?: string;
   format?: F;
-}): Promise<{ privateKey: KeyOutput<F> | null; publicKey: KeyOutput<F> }>;
+}
+export function revokeKey<F extends 'armored' | 'binary' | 'object' = 'armored'>(options: RevokeKeyOptions<F>): Promise<{ privateKey: KeyOutput<F> | null; publicKey: KeyOutput<F> }>;
 
 export class Message {
   private constructor();
@@ -189,15 +196,16 @@ export class Signature {
 }
 
 /** Pass ReadableStreams to encrypt or decrypt in bounded memory. */
-export function createMessage(
-  options: { text: string | ReadableStream<string> } | { binary: Uint8Array | ReadableStream<Uint8Array> },
-): Promise<Message>;
-export function readMessage(
-  options: { armoredMessage: string | ReadableStream<string> } | { binaryMessage: Uint8Array | ReadableStream<Uint8Array> },
-): Promise<Message>;
-export function createCleartextMessage(options: { text: string }): Promise<CleartextMessage>;
-export function readCleartextMessage(options: { cleartextMessage: string }): Promise<CleartextMessage>;
-export function readSignature(options: { armoredSignature: string } | { binarySignature: Uint8Array }): Promise<Signature>;
+export type CreateMessageOptions = { text: string | ReadableStream<string> } | { binary: Uint8Array | ReadableStream<Uint8Array> };
+export function createMessage(options: CreateMessageOptions): Promise<Message>;
+export type ReadMessageOptions = ({ armoredMessage: string | ReadableStream<string> } | { binaryMessage: Uint8Array | ReadableStream<Uint8Array> }) & NoConfig;
+export function readMessage(options: ReadMessageOptions): Promise<Message>;
+export interface CreateCleartextMessageOptions { text: string }
+export function createCleartextMessage(options: CreateCleartextMessageOptions): Promise<CleartextMessage>;
+export interface ReadCleartextMessageOptions extends NoConfig { cleartextMessage: string }
+export function readCleartextMessage(options: ReadCleartextMessageOptions): Promise<CleartextMessage>;
+export type ReadSignatureOptions = ({ armoredSignature: string } | { binarySignature: Uint8Array }) & NoConfig;
+export function readSignature(options: ReadSignatureOptions): Promise<Signature>;
 
 export interface VerificationResult {
   keyID: KeyID;
@@ -222,32 +230,22 @@ export interface Layers {
   compressed: boolean;
 }
 
-export function encrypt(options: {
-  message: Message;
-  encryptionKeys?: Key | Key[];
-  signingKeys?: Key | Key[];
-  passwords?: string | string[];
-  format?: 'armored';
-  config?: { aeadProtect?: boolean };
-}): Promise<string>;
-/** With a streamed message (`stream: true` for the types): a stream of armored text or bytes. */
-export function encrypt(options: {
+export interface EncryptOptions {
   message: Message;
   encryptionKeys?: Key | Key[];
   signingKeys?: Key | Key[];
   passwords?: string | string[];
   format?: 'armored' | 'binary';
+  /** SEIPDv2 (AEAD) whatever the recipients advertise. */
   config?: { aeadProtect?: boolean };
-  stream: true;
-}): Promise<ReadableStream<string | Uint8Array>>;
-export function encrypt(options: {
-  message: Message;
-  encryptionKeys?: Key | Key[];
-  signingKeys?: Key | Key[];
-  passwords?: string | string[];
-  format: 'binary';
-  config?: { aeadProtect?: boolean };
-}): Promise<Uint8Array>;
+  /** Only `true`, for a message made from a ReadableStream (the types then give a stream). */
+  stream?: boolean;
+}
+export function encrypt(options: EncryptOptions & { format?: 'armored'; stream?: false }): Promise<string>;
+/** With a streamed message (`stream: true` for the types): a stream of armored text (armored) or bytes (binary). */
+export function encrypt(options: EncryptOptions & { format?: 'armored'; stream: true }): Promise<ReadableStream<string>>;
+export function encrypt(options: EncryptOptions & { format: 'binary'; stream: true }): Promise<ReadableStream<Uint8Array>>;
+export function encrypt(options: EncryptOptions & { format: 'binary'; stream?: false }): Promise<Uint8Array>;
 
 /**
  * A streamed decryption (the message was read from a ReadableStream).
@@ -277,8 +275,12 @@ export interface Limits {
   maxSignatures?: number;
 }
 
-interface DecryptOptions {
+export interface DecryptOptions extends NoConfig {
   message: Message;
+  /** 'utf8' (default): text, CRLF normalized to LF; 'binary': the exact bytes. */
+  format?: 'utf8' | 'binary';
+  /** Only `true`, for a message read from a ReadableStream. */
+  stream?: boolean;
   decryptionKeys?: Key | Key[];
   passwords?: string | string[];
   verificationKeys?: Key | Key[];
@@ -304,12 +306,22 @@ export function decrypt(options: DecryptOptions & { format: 'binary'; stream: tr
 export function decrypt(options: DecryptOptions & { format?: 'utf8' }): Promise<{ data: string; signatures: VerificationResult[]; layers: Layers; sessionKey?: string | null }>;
 export function decrypt(options: DecryptOptions & { format: 'binary' }): Promise<{ data: Uint8Array; signatures: VerificationResult[]; layers: Layers; sessionKey?: string | null }>;
 
-export function sign(options: { message: CleartextMessage; signingKeys: Key | Key[] }): Promise<string>;
-export function sign(options: { message: Message; signingKeys: Key | Key[]; detached?: boolean; format?: 'armored' }): Promise<string>;
-export function sign(options: { message: Message; signingKeys: Key | Key[]; detached?: boolean; format: 'binary' }): Promise<Uint8Array>;
-
-interface VerifyOptions {
+export interface SignOptions extends NoConfig {
   message: Message | CleartextMessage;
+  signingKeys: Key | Key[];
+  /** Not for a CleartextMessage (TypeError). */
+  detached?: boolean;
+  /** A CleartextMessage is always armored ('binary': TypeError). */
+  format?: 'armored' | 'binary';
+}
+export function sign(options: SignOptions & { message: CleartextMessage; detached?: false; format?: 'armored' }): Promise<string>;
+export function sign(options: SignOptions & { message: Message; format?: 'armored' }): Promise<string>;
+export function sign(options: SignOptions & { message: Message; format: 'binary' }): Promise<Uint8Array>;
+
+export interface VerifyOptions extends NoConfig {
+  message: Message | CleartextMessage;
+  /** 'utf8' (default): text, CRLF normalized to LF; 'binary': the exact bytes. */
+  format?: 'utf8' | 'binary';
   signature?: Signature;
   verificationKeys?: Key | Key[];
   expectSigned?: boolean;
@@ -321,6 +333,13 @@ export function verify(options: VerifyOptions & { format: 'binary' }): Promise<{
 
 // ---------------------------------------------------------------- mail
 
+export interface Attachment {
+  filename: string;
+  /** application/octet-stream if omitted. */
+  contentType?: string;
+  data: Uint8Array | string;
+}
+
 /** A mail to compose.  Addresses: `addr@example.org` or `Name <addr@example.org>`. */
 export interface OutgoingMail {
   from: string;
@@ -329,7 +348,7 @@ export interface OutgoingMail {
   subject?: string;
   text?: string;
   html?: string;
-  attachments?: { filename: string; contentType?: string; data: Uint8Array | string }[];
+  attachments?: Attachment[];
   /** Now if omitted. */
   date?: Date;
   /** `<id@domain>`; random if omitted. */
@@ -395,27 +414,19 @@ export interface ReadMail {
 }
 
 /** A PGP/MIME encrypted (and, with signingKeys, signed) RFC 5322 message. */
-export function encryptMail(
-  mail: OutgoingMail,
-  options: { encryptionKeys: Key | Key[]; signingKeys?: Key | Key[]; autocrypt?: boolean | AutocryptOptions },
-): Promise<Uint8Array>;
+export interface EncryptMailOptions { encryptionKeys: Key | Key[]; signingKeys?: Key | Key[]; autocrypt?: boolean | AutocryptOptions }
+export function encryptMail(mail: OutgoingMail, options: EncryptMailOptions): Promise<Uint8Array>;
 /** A PGP/MIME signed (multipart/signed) RFC 5322 message. */
-export function signMail(
-  mail: OutgoingMail,
-  options: { signingKeys: Key | Key[]; autocrypt?: boolean | AutocryptOptions },
-): Promise<Uint8Array>;
+export interface SignMailOptions { signingKeys: Key | Key[]; autocrypt?: boolean | AutocryptOptions }
+export function signMail(mail: OutgoingMail, options: SignMailOptions): Promise<Uint8Array>;
 /** Reads PGP/MIME, inline PGP or plain mail. */
-export function decryptMail(
-  message: Uint8Array | string,
-  options?: { decryptionKeys?: Key | Key[]; verificationKeys?: Key | Key[] },
-): Promise<ReadMail>;
+export interface DecryptMailOptions { decryptionKeys?: Key | Key[]; verificationKeys?: Key | Key[] }
+export function decryptMail(message: Uint8Array | string, options?: DecryptMailOptions): Promise<ReadMail>;
 /** Web Key Directory URLs for an address. */
 export function wkdUrls(address: string): Promise<{ hash: string; advanced: string; direct: string }>;
 /** Looks up an address in its Web Key Directory (advanced, then direct). */
-export function wkdLookup(
-  address: string,
-  options?: { fetch?: (url: string, init?: RequestInit) => Promise<Response> },
-): Promise<Key[]>;
+export interface WkdLookupOptions { fetch?: (url: string, init?: RequestInit) => Promise<Response> }
+export function wkdLookup(address: string, options?: WkdLookupOptions): Promise<Key[]>;
 /** An Autocrypt header value (folded) for key and address. */
 export function autocryptHeader(key: Key, address: string, options?: AutocryptOptions): Promise<string>;
 

@@ -2,6 +2,7 @@
 // configure, terminate, and current() for every other module.  Holds no keys itself.
 import { SealpostError, SHIM_ERROR_CODES } from './errors.js';
 import { checkOptions } from './args.js';
+import { OPTIONS } from './options.js';
 
 let backendFactory = null;
 let backend = null;
@@ -49,7 +50,7 @@ export function current() {
  * so a page script cannot put its own Worker between the page and the keys.
  */
 export async function configure(options = {}) {
-  checkOptions('configure', options, ['mode', 'wasmUrl', 'workerUrl', 'createWorker']);
+  checkOptions('configure', options, OPTIONS.configure);
   if (options.mode !== undefined && !['worker', 'direct'].includes(options.mode)) {
     throw new RangeError("options.mode must be 'worker' or 'direct'");
   }

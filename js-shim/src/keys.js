@@ -2,6 +2,7 @@
 // runs) and the calls that make, read, lock, unlock and revoke keys.
 import { SealpostError } from './errors.js';
 import { current } from './backend.js';
+import { OPTIONS, CONFIG } from './options.js';
 import { checkConfig, checkFormat, checkOptions, checkString, optionalStrings, readInput } from './args.js';
 
 // The trust path reads a Key's private fields through these two functions,
@@ -176,7 +177,7 @@ export class KeyID {
 
 function userIdString(u, i) {
   if (typeof u === 'string') return u;
-  checkOptions('generateKey', u, ['name', 'email', 'comment'], `userIDs[${i}]`);
+  checkOptions('generateKey', u, OPTIONS.userID, `userIDs[${i}]`);
   const { name = '', email = '', comment = '' } = u;
   [name, email, comment].forEach((s) => checkString(`userIDs[${i}] fields`, s));
   let s = name;
@@ -229,9 +230,9 @@ async function formatKey(be, key, format) {
  * Prefer format 'object': the private key then never leaves the crypto worker.
  */
 export async function generateKey(options) {
-  checkOptions('generateKey', options, ['userIDs', 'type', 'curve', 'rsaBits', 'passphrase', 'keyExpirationTime', 'format', 'config']);
+  checkOptions('generateKey', options, OPTIONS.generateKey);
   const { userIDs, type = 'ecc', curve, rsaBits, passphrase, keyExpirationTime = 0, format = 'armored' } = options;
-  const config = checkConfig('generateKey', options.config, ['v6Keys', 'aeadProtect']);
+  const config = checkConfig('generateKey', options.config, CONFIG.generateKey);
   const uids = (Array.isArray(userIDs) ? userIDs : userIDs === undefined ? [] : [userIDs]).map(userIdString);
   if (passphrase !== undefined) checkString('passphrase', passphrase);
   if (typeof keyExpirationTime !== 'number' || !(keyExpirationTime >= 0)) throw new RangeError('keyExpirationTime must be a number of seconds ≥ 0');
@@ -274,7 +275,7 @@ export async function readKey(options) {
  * released; readKeys returns them all.
  */
 async function firstKey(call, options, { privateOnly = false } = {}) {
-  checkOptions(call, options, ['armoredKey', 'binaryKey', 'config']);
+  checkOptions(call, options, OPTIONS.readKey);
   checkConfig(call, options.config);
   const keys = await parseKeys(options, ['armoredKey', 'binaryKey']);
   const first = keys.find((k) => !privateOnly || isPrivateKey(k, 'key'));
@@ -288,7 +289,7 @@ async function firstKey(call, options, { privateOnly = false } = {}) {
 
 /** Reads a keyring: readKeys({ armoredKeys }) or readKeys({ binaryKeys }) (also armoredKey/binaryKey). */
 export async function readKeys(options) {
-  checkOptions('readKeys', options, ['armoredKeys', 'binaryKeys', 'armoredKey', 'binaryKey', 'config']);
+  checkOptions('readKeys', options, OPTIONS.readKeys);
   checkConfig('readKeys', options.config);
   const names = options.armoredKeys !== undefined || options.binaryKeys !== undefined ? ['armoredKeys', 'binaryKeys'] : ['armoredKey', 'binaryKey'];
   return parseKeys(options, names);
@@ -313,7 +314,7 @@ export async function readPrivateKey(options) {
  * locked key again).
  */
 export async function decryptKey(options) {
-  checkOptions('decryptKey', options, ['privateKey', 'passphrase', 'lockAfter', 'config']);
+  checkOptions('decryptKey', options, OPTIONS.decryptKey);
   checkConfig('decryptKey', options.config);
   const { privateKey, passphrase, lockAfter } = options;
   return holding(privateKey, tryPassphrases(privateKey, passphrase, lockAfter));
@@ -341,7 +342,7 @@ async function tryPassphrases(privateKey, passphrase, lockAfter) {
 
 /** Locks a private key with a passphrase: a new Key. */
 export async function encryptKey(options) {
-  checkOptions('encryptKey', options, ['privateKey', 'passphrase', 'config']);
+  checkOptions('encryptKey', options, OPTIONS.encryptKey);
   checkConfig('encryptKey', options.config);
   const { privateKey, passphrase } = options;
   const [handle] = oneKey('privateKey', privateKey);
@@ -352,7 +353,7 @@ export async function encryptKey(options) {
 
 /** Re-locks a private key under a new passphrase (sealpost addition). */
 export async function changeKeyPassphrase(options) {
-  checkOptions('changeKeyPassphrase', options, ['privateKey', 'oldPassphrase', 'newPassphrase']);
+  checkOptions('changeKeyPassphrase', options, OPTIONS.changeKeyPassphrase);
   const { privateKey, oldPassphrase, newPassphrase } = options;
   const [handle] = oneKey('privateKey', privateKey);
   checkString('oldPassphrase', oldPassphrase);
@@ -374,7 +375,7 @@ const REVOCATION_FLAGS = { 0: 'unspecified', 1: 'superseded', 2: 'compromised', 
  * reasonForRevocation: { flag: 0 (no reason) | 1 (superseded) | 2 (compromised) | 3 (retired), string }.
  */
 export async function revokeKey(options) {
-  checkOptions('revokeKey', options, ['key', 'reasonForRevocation', 'revocationCertificate', 'format', 'config']);
+  checkOptions('revokeKey', options, OPTIONS.revokeKey);
   checkConfig('revokeKey', options.config);
   return holding(options.key, revoke(options));
 }
@@ -382,7 +383,7 @@ export async function revokeKey(options) {
 async function revoke({ key, reasonForRevocation = {}, revocationCertificate, format = 'armored' }) {
   const [handle] = keyList('key', key);
   if (Array.isArray(key)) throw new TypeError('key must be a Key');
-  checkOptions('revokeKey', reasonForRevocation, ['flag', 'string'], 'reasonForRevocation');
+  checkOptions('revokeKey', reasonForRevocation, OPTIONS.reasonForRevocation, 'reasonForRevocation');
   checkFormat(format, ['armored', 'binary', 'object']);
   const be = current();
   let revoked;

@@ -1,6 +1,7 @@
 // Mail: PGP/MIME composing (encryptMail, signMail) and reading (decryptMail), and Autocrypt
 // headers.  The MIME work happens in the wasm; this checks arguments and shapes results.
 import { current } from './backend.js';
+import { OPTIONS } from './options.js';
 import { checkBytes, checkOptions, checkString, optionalStrings } from './args.js';
 import { holding, keyList } from './keys.js';
 import { signatureResults } from './signatures.js';
@@ -8,7 +9,7 @@ import { signatureResults } from './signatures.js';
 const enc = new TextEncoder();
 
 function mailArgs(call, mail) {
-  checkOptions(call, mail, ['from', 'to', 'cc', 'subject', 'text', 'html', 'attachments', 'date', 'messageId'], 'mail');
+  checkOptions(call, mail, OPTIONS.mail, 'mail');
   const { from, to, cc, subject = '', text, html, attachments = [], date, messageId } = mail;
   checkString('mail.from', from);
   checkString('mail.subject', subject);
@@ -27,7 +28,7 @@ function mailArgs(call, mail) {
     messageId,
     date: date === undefined ? undefined : Math.floor(date.getTime() / 1000),
     attachments: attachments.map((a, i) => {
-      checkOptions(call, a, ['filename', 'contentType', 'data'], `mail.attachments[${i}]`);
+      checkOptions(call, a, OPTIONS.attachment, `mail.attachments[${i}]`);
       checkString(`mail.attachments[${i}].filename`, a.filename);
       if (a.contentType !== undefined) checkString(`mail.attachments[${i}].contentType`, a.contentType);
       const data = typeof a.data === 'string' ? enc.encode(a.data) : a.data;
@@ -40,7 +41,7 @@ function mailArgs(call, mail) {
 function autocryptOptions(call, autocrypt, name = 'autocrypt') {
   if (autocrypt === undefined || autocrypt === false) return { autocrypt: false, preferMutual: false };
   if (autocrypt === true) return { autocrypt: true, preferMutual: false };
-  checkOptions(call, autocrypt, ['preferEncrypt'], name);
+  checkOptions(call, autocrypt, OPTIONS.autocrypt, name);
   const { preferEncrypt = 'nopreference' } = autocrypt;
   if (!['mutual', 'nopreference'].includes(preferEncrypt)) throw new RangeError("autocrypt.preferEncrypt must be 'mutual' or 'nopreference'");
   return { autocrypt: true, preferMutual: preferEncrypt === 'mutual' };
@@ -52,7 +53,7 @@ function autocryptOptions(call, autocrypt, name = 'autocrypt') {
  * Include your own key in encryptionKeys to read the Sent copy.
  */
 export async function encryptMail(mail, options = {}) {
-  checkOptions('encryptMail', options, ['encryptionKeys', 'signingKeys', 'autocrypt']);
+  checkOptions('encryptMail', options, OPTIONS.encryptMail);
   const recipients = keyList('encryptionKeys', options.encryptionKeys);
   if (recipients.length === 0) throw new TypeError('encryptionKeys is required');
   return holding([options.encryptionKeys, options.signingKeys], current().call('encryptMail', {
@@ -65,7 +66,7 @@ export async function encryptMail(mail, options = {}) {
 
 /** Composes a signed, unencrypted PGP/MIME mail (multipart/signed): signMail(mail, { signingKeys, autocrypt }). */
 export async function signMail(mail, options = {}) {
-  checkOptions('signMail', options, ['signingKeys', 'autocrypt']);
+  checkOptions('signMail', options, OPTIONS.signMail);
   const signers = keyList('signingKeys', options.signingKeys, { privateOnly: true });
   if (signers.length === 0) throw new TypeError('signingKeys is required');
   return holding(options.signingKeys, current().call('signMail', { mail: mailArgs('signMail', mail), signers, ...autocryptOptions('signMail', options.autocrypt) }));
@@ -81,7 +82,7 @@ export async function signMail(mail, options = {}) {
 export async function decryptMail(message, options = {}) {
   const data = typeof message === 'string' ? enc.encode(message) : message;
   checkBytes('message', data);
-  checkOptions('decryptMail', options, ['decryptionKeys', 'verificationKeys']);
+  checkOptions('decryptMail', options, OPTIONS.decryptMail);
   const r = await holding([options.decryptionKeys, options.verificationKeys], current().call('readMail', {
     data,
     keys: keyList('decryptionKeys', options.decryptionKeys, { privateOnly: true }),

@@ -2,6 +2,7 @@
 // verify and inlineDetach over them (buffered here; streamed through streams.js).
 import { SealpostError } from './errors.js';
 import { current } from './backend.js';
+import { OPTIONS, CONFIG } from './options.js';
 import { checkBytes, checkConfig, checkFormat, checkOptions, checkString, optionalStrings, readInput } from './args.js';
 import { holding, keyList } from './keys.js';
 import { signatureResults } from './signatures.js';
@@ -30,7 +31,7 @@ function sessionKeyStrings(v) {
   return list.map((k, i) => {
     const name = `sessionKeys[${i}]`;
     if (typeof k === 'string') return k;
-    checkOptions('decrypt', k, ['data', 'algorithm', 'aeadAlgorithm'], name);
+    checkOptions('decrypt', k, OPTIONS.sessionKey, name);
     checkBytes(`${name}.data`, k.data);
     const id = typeof k.algorithm === 'string' ? SYMMETRIC[k.algorithm] : undefined;
     if (id === undefined) throw new RangeError(`${name}.algorithm must be one of ${Object.keys(SYMMETRIC).join(', ')}`);
@@ -74,7 +75,7 @@ export class Signature {
  * ReadableStream (of strings / Uint8Arrays) to encrypt in bounded memory.
  */
 export async function createMessage(options) {
-  checkOptions('createMessage', options, ['text', 'binary']);
+  checkOptions('createMessage', options, OPTIONS.createMessage);
   if (options.text !== undefined) {
     if (isStream(options.text)) return new Message('literal', options.text, true);
     checkString('text', options.text);
@@ -93,7 +94,7 @@ export async function createMessage(options) {
  * may be a ReadableStream, to decrypt in bounded memory.
  */
 export async function readMessage(options) {
-  checkOptions('readMessage', options, ['armoredMessage', 'binaryMessage', 'config']);
+  checkOptions('readMessage', options, OPTIONS.readMessage);
   checkConfig('readMessage', options.config);
   for (const name of ['armoredMessage', 'binaryMessage']) {
     if (isStream(options[name])) return new Message('encoded', options[name], false);
@@ -103,14 +104,14 @@ export async function readMessage(options) {
 
 /** createCleartextMessage({ text }): for cleartext signatures. */
 export async function createCleartextMessage(options) {
-  checkOptions('createCleartextMessage', options, ['text']);
+  checkOptions('createCleartextMessage', options, OPTIONS.createCleartextMessage);
   checkString('text', options.text);
   return new CleartextMessage(options.text, null);
 }
 
 /** readCleartextMessage({ cleartextMessage }): a '-----BEGIN PGP SIGNED MESSAGE-----' text. */
 export async function readCleartextMessage(options) {
-  checkOptions('readCleartextMessage', options, ['cleartextMessage', 'config']);
+  checkOptions('readCleartextMessage', options, OPTIONS.readCleartextMessage);
   checkConfig('readCleartextMessage', options.config);
   checkString('cleartextMessage', options.cleartextMessage);
   if (!options.cleartextMessage.trimStart().startsWith('-----BEGIN PGP SIGNED MESSAGE-----')) {
@@ -121,7 +122,7 @@ export async function readCleartextMessage(options) {
 
 /** readSignature({ armoredSignature }) or readSignature({ binarySignature }). */
 export async function readSignature(options) {
-  checkOptions('readSignature', options, ['armoredSignature', 'binarySignature', 'config']);
+  checkOptions('readSignature', options, OPTIONS.readSignature);
   checkConfig('readSignature', options.config);
   return new Signature(await readInput(options, ['armoredSignature', 'binarySignature']));
 }
@@ -151,9 +152,9 @@ function checkMessage(name, m, kinds) {
  * Output is armored text by default, or a Uint8Array with format 'binary'.
  */
 export async function encrypt(options) {
-  checkOptions('encrypt', options, ['message', 'encryptionKeys', 'signingKeys', 'passwords', 'format', 'config', 'stream']);
+  checkOptions('encrypt', options, OPTIONS.encrypt);
   const { message, encryptionKeys, signingKeys, passwords, format = 'armored', stream } = options;
-  const config = checkConfig('encrypt', options.config, ['aeadProtect']);
+  const config = checkConfig('encrypt', options.config, CONFIG.encrypt);
   checkMessage('message', message, ['literal']);
   checkStreamHint(stream, message);
   checkFormat(format, ['armored', 'binary']);
@@ -203,7 +204,7 @@ function limitOptions(limits, maxPlaintext, known) {
  * signature by a verificationKeys key is valid.
  */
 export async function decrypt(options) {
-  checkOptions('decrypt', options, ['message', 'decryptionKeys', 'passwords', 'sessionKeys', 'verificationKeys', 'expectSigned', 'format', 'config', 'maxPlaintext', 'limits', 'stream', 'returnSessionKey']);
+  checkOptions('decrypt', options, OPTIONS.decrypt);
   checkConfig('decrypt', options.config);
   const { message, decryptionKeys, passwords, verificationKeys, expectSigned = false, format = 'utf8', maxPlaintext, limits, stream, sessionKeys, returnSessionKey = false } = options;
   checkMessage('message', message, ['encoded']);
@@ -239,7 +240,7 @@ export async function decrypt(options) {
  * a signature.  Text messages get text signatures.
  */
 export async function sign(options) {
-  checkOptions('sign', options, ['message', 'signingKeys', 'detached', 'format', 'config']);
+  checkOptions('sign', options, OPTIONS.sign);
   checkConfig('sign', options.config);
   const { message, signingKeys, detached = false, format = 'armored' } = options;
   checkFormat(format, ['armored', 'binary']);
@@ -266,7 +267,7 @@ export async function sign(options) {
  * readSignature() (detached).  Returns { data, signatures }.
  */
 export async function verify(options) {
-  checkOptions('verify', options, ['message', 'signature', 'verificationKeys', 'expectSigned', 'format', 'config', 'maxPlaintext', 'limits']);
+  checkOptions('verify', options, OPTIONS.verify);
   checkConfig('verify', options.config);
   const { message, signature, verificationKeys, expectSigned = false, format = 'utf8', maxPlaintext, limits } = options;
   checkFormat(format, ['utf8', 'binary']);

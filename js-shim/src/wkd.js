@@ -2,6 +2,7 @@
 // keys with a user ID for the address (the wasm selects them).
 import { SealpostError } from './errors.js';
 import { current } from './backend.js';
+import { OPTIONS } from './options.js';
 import { checkOptions, checkString } from './args.js';
 import { wrap } from './keys.js';
 
@@ -19,7 +20,7 @@ export async function wkdUrls(address) {
  */
 export async function wkdLookup(address, options = {}) {
   checkString('address', address);
-  checkOptions('wkdLookup', options, ['fetch']);
+  checkOptions('wkdLookup', options, OPTIONS.wkdLookup);
   const fetchFn = options.fetch ?? globalThis.fetch;
   if (typeof fetchFn !== 'function') throw new SealpostError('NOT_SUPPORTED', 'no fetch() in this environment: pass options.fetch');
   const be = current();

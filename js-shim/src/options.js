@@ -1,0 +1,39 @@
+// The options every public call takes (and the config keys it honours): the one table the
+// calls check their arguments against (args.js checkOptions / checkConfig), and that
+// test/types/runtime.ts compares with index.d.ts, so that the declarations and the runtime
+// cannot drift apart.
+export const OPTIONS = /** @type {const} */ ({
+  configure: ['mode', 'wasmUrl', 'workerUrl', 'createWorker'],
+  generateKey: ['userIDs', 'type', 'curve', 'rsaBits', 'passphrase', 'keyExpirationTime', 'format', 'config'],
+  userID: ['name', 'email', 'comment'],
+  readKey: ['armoredKey', 'binaryKey', 'config'],
+  readKeys: ['armoredKeys', 'binaryKeys', 'armoredKey', 'binaryKey', 'config'],
+  decryptKey: ['privateKey', 'passphrase', 'lockAfter', 'config'],
+  encryptKey: ['privateKey', 'passphrase', 'config'],
+  changeKeyPassphrase: ['privateKey', 'oldPassphrase', 'newPassphrase'],
+  revokeKey: ['key', 'reasonForRevocation', 'revocationCertificate', 'format', 'config'],
+  reasonForRevocation: ['flag', 'string'],
+  createMessage: ['text', 'binary'],
+  readMessage: ['armoredMessage', 'binaryMessage', 'config'],
+  createCleartextMessage: ['text'],
+  readCleartextMessage: ['cleartextMessage', 'config'],
+  readSignature: ['armoredSignature', 'binarySignature', 'config'],
+  encrypt: ['message', 'encryptionKeys', 'signingKeys', 'passwords', 'format', 'config', 'stream'],
+  decrypt: ['message', 'decryptionKeys', 'passwords', 'sessionKeys', 'verificationKeys', 'expectSigned', 'format', 'config', 'maxPlaintext', 'limits', 'stream', 'returnSessionKey'],
+  sessionKey: ['data', 'algorithm', 'aeadAlgorithm'],
+  sign: ['message', 'signingKeys', 'detached', 'format', 'config'],
+  verify: ['message', 'signature', 'verificationKeys', 'expectSigned', 'format', 'config', 'maxPlaintext', 'limits'],
+  mail: ['from', 'to', 'cc', 'subject', 'text', 'html', 'attachments', 'date', 'messageId'],
+  attachment: ['filename', 'contentType', 'data'],
+  autocrypt: ['preferEncrypt'],
+  encryptMail: ['encryptionKeys', 'signingKeys', 'autocrypt'],
+  signMail: ['signingKeys', 'autocrypt'],
+  decryptMail: ['decryptionKeys', 'verificationKeys'],
+  wkdLookup: ['fetch'],
+});
+
+/** The OpenPGP.js config keys a call honours; every other key is a TypeError. */
+export const CONFIG = /** @type {const} */ ({
+  generateKey: ['v6Keys', 'aeadProtect'],
+  encrypt: ['aeadProtect'],
+});
