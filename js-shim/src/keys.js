@@ -380,6 +380,54 @@ export async function revokeKey(options) {
   return holding(options.key, revoke(options));
 }
 
+/** Where the first OpenPGP packet of `bytes` ends (its header and body), or -1. */
+function firstPacketEnd(bytes) {
+  const b = bytes[0];
+  if (b === undefined || !(b & 0x80)) return -1;
+  if (b & 0x40) {
+    const o = bytes[1];
+    if (o < 192) return 2 + o;
+    if (o < 224) return 3 + ((o - 192) << 8) + bytes[2] + 192;
+    if (o === 255) return 6 + ((bytes[2] << 24) >>> 0) + (bytes[3] << 16) + (bytes[4] << 8) + bytes[5];
+    return -1; // partial lengths: not a key packet
+  }
+  const n = [1, 2, 4][b & 3];
+  if (n === undefined) return -1;
+  let len = 0;
+  for (let i = 0; i < n; i++) len = len * 256 + bytes[1 + i];
+  return 1 + n + len;
+}
+
+/** The tag of the first OpenPGP packet of `bytes`, or -1. */
+const firstPacketTag = (bytes) => (bytes[0] & 0x80 ? (bytes[0] & 0x40 ? bytes[0] & 0x3f : (bytes[0] >> 2) & 0x0f) : -1);
+
+/**
+ * The update a revocation certificate makes to a key, as a Key to merge: sealpost's own
+ * certificates are certificates already; OpenPGP.js's (and GnuPG's) are a lone signature packet,
+ * which is placed after the key's primary key packet (where a key revocation belongs).  Merging
+ * verifies it: a signature that does not verify revokes nothing.
+ */
+async function revocationUpdate(be, handle, text) {
+  try {
+    const [update, ...rest] = await readKeys({ armoredKey: text });
+    for (const k of rest) k.dispose();
+    return update;
+  } catch (e) {
+    if (e.code !== 'MALFORMED_INPUT') throw e;
+    const signature = await be.call('dearmor', text);
+    if (firstPacketTag(signature) !== 2 || firstPacketEnd(signature) !== signature.length) throw e;
+    const cert = await be.call('exportKey', handle, { secret: false, armor: false });
+    const end = firstPacketEnd(cert);
+    if (end <= 0 || end > cert.length) throw e;
+    const bytes = new Uint8Array(cert.length + signature.length);
+    bytes.set(cert.subarray(0, end));
+    bytes.set(signature, end);
+    bytes.set(cert.subarray(end), end + signature.length);
+    const [ref] = await be.call('readKeys', bytes);
+    return wrap(be, ref);
+  }
+}
+
 async function revoke({ key, reasonForRevocation = {}, revocationCertificate, format = 'armored' }) {
   const [handle] = keyList('key', key);
   if (Array.isArray(key)) throw new TypeError('key must be a Key');
@@ -389,7 +437,7 @@ async function revoke({ key, reasonForRevocation = {}, revocationCertificate, fo
   let revoked;
   if (revocationCertificate !== undefined) {
     checkString('revocationCertificate', revocationCertificate);
-    const [update] = await readKeys({ armoredKey: revocationCertificate });
+    const update = await revocationUpdate(be, handle, revocationCertificate);
     revoked = wrap(be, await be.call('mergeKey', handle, handleOf(update)));
     update.dispose();
   } else {

@@ -493,6 +493,15 @@ test('same semantics as OpenPGP.js: CRLF text, lower-case fingerprints, { data, 
   await assert.rejects(sp.decrypt({ message: await readCt(), sessionKeys: { data, algorithm: 'rot13' } }), RangeError);
   await assert.rejects(sp.decrypt({ message: await readCt(), sessionKeys: { data: keyHex, algorithm: name } }), TypeError);
   await assert.rejects(sp.decrypt({ message: await readCt(), sessionKeys: { data, algorithm: name, extra: 1 } }), /unknown option 'extra'/);
+  // A verification's keyID is the signing key's 8-byte key ID (as OpenPGP.js), v4 and v6.
+  for (const config of [{}, { v6Keys: true }]) {
+    const k = (await keyPair({ config })).privateKey;
+    const signedBy = await sp.sign({ message: await text('k'), signingKeys: k });
+    const [s] = (await sp.verify({ message: await sp.readMessage({ armoredMessage: signedBy }), verificationKeys: k })).signatures;
+    const signer = k.info.keys.find((sub) => sub.fingerprint === s.signingKeyFingerprint);
+    assert.equal(s.keyID.toHex(), signer.keyId, JSON.stringify(config));
+    assert.match(s.keyID.toHex(), /^[0-9a-f]{16}$/);
+  }
   // createMessage({ filename }): the wasm API has no literal-packet filename; refused, not dropped.
   await assert.rejects(sp.createMessage({ text: 'x', filename: 'a.txt' }), /unknown option 'filename'/);
 });

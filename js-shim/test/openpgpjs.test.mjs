@@ -97,3 +97,16 @@ test('OpenPGP.js text (written as CRLF) decrypts and verifies to the same string
   assert.equal(key.getFingerprint(), o.privateKey.getFingerprint(), 'lower-case hex, as OpenPGP.js');
   assert.equal(key.info.fingerprint, o.privateKey.getFingerprint());
 });
+
+test('revokeKey takes OpenPGP.js revocation certificates (a lone signature); one made for another key revokes nothing', async () => {
+  const g = await openpgp.generateKey({ userIDs: [{ name: 'Rev', email: 'rev@example.org' }] });
+  const other = await openpgp.generateKey({ userIDs: [{ name: 'Other', email: 'other@example.org' }] });
+  const revoked = await sp.revokeKey({ key: await sp.readKey({ armoredKey: g.publicKey }), revocationCertificate: g.revocationCertificate });
+  assert.equal((await sp.readKey({ armoredKey: revoked.publicKey })).isRevoked(), true);
+  assert.equal(await (await openpgp.readKey({ armoredKey: revoked.publicKey })).isRevoked(), true, 'OpenPGP.js reads it as revoked');
+  const { privateKey } = await sp.revokeKey({ key: await sp.readPrivateKey({ armoredKey: g.privateKey }), revocationCertificate: g.revocationCertificate });
+  assert.equal((await sp.readKey({ armoredKey: privateKey })).isRevoked(), true, 'a private key too');
+  const foreign = await sp.revokeKey({ key: await sp.readKey({ armoredKey: other.publicKey }), revocationCertificate: g.revocationCertificate });
+  assert.equal((await sp.readKey({ armoredKey: foreign.publicKey })).isRevoked(), false, 'the signature does not verify for this key');
+  await assert.rejects(sp.revokeKey({ key: await sp.readKey({ armoredKey: other.publicKey }), revocationCertificate: 'not armor' }), (e) => e.code === 'MALFORMED_INPUT');
+});
