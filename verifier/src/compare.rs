@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::csp::{self, Policy};
-use crate::html::{self, InlineKind, ResourceKind};
+use crate::html::{self, InlineKind, MetaCspPlacement, ResourceKind};
 use crate::manifest::Manifest;
 use crate::sri::{Algorithm, Hash, Integrity, Match};
 
@@ -110,6 +110,18 @@ pub enum PageProblem {
     BaseHref {
         /// The value.
         href: String,
+    },
+    /// A `<meta http-equiv=Content-Security-Policy>` where it is not the
+    /// document's policy (outside `<head>`, after a `<script>`, `<link>`,
+    /// `<style>` or `<base>`, or inside `<noscript>`/`<template>`): it is
+    /// not counted in the CSP check.
+    MetaCspMisplaced {
+        /// Why it does not count.
+        placement: MetaCspPlacement,
+        /// The element it comes after, if that is why.
+        after: Option<String>,
+        /// Its `content`.
+        content: String,
     },
     /// A CSP problem.
     Csp {
@@ -342,6 +354,14 @@ fn check_page(
             }
         }
     }
+    for m in &page.misplaced_meta_csp {
+        problems.push(PageProblem::MetaCspMisplaced {
+            placement: m.placement,
+            after: m.after.clone(),
+            content: m.content.clone(),
+        });
+    }
+    // Only a <meta> CSP placed where it covers the whole document counts.
     let mut policies: Vec<Policy> = page.meta_csp.iter().map(|c| Policy::parse(c)).collect();
     if let Some(h) = csp_headers {
         let from_headers: Vec<Policy> = h.iter().flat_map(|c| Policy::parse_header(c)).collect();
@@ -381,7 +401,11 @@ mod tests {
 
     /// A one-page release whose page is served with `headers` (None: a directory).
     fn page_problems(headers: Option<Vec<&str>>) -> Vec<PageProblem> {
-        let html = b"<!doctype html><title>x</title>".to_vec();
+        page_problems_of(b"<!doctype html><title>x</title>", headers)
+    }
+
+    fn page_problems_of(html: &[u8], headers: Option<Vec<&str>>) -> Vec<PageProblem> {
+        let html = html.to_vec();
         let hash = compute(Algorithm::Sha384, &html);
         let mut m = Manifest::new("t", "1.0.0", 4_000_000_000).unwrap();
         m.add_file("index.html", hash.to_string(), html.len() as u64)
@@ -422,6 +446,44 @@ mod tests {
         );
         // A directory has no headers to check.
         assert_eq!(page_problems(None), vec![]);
+    }
+
+    #[test]
+    fn a_misplaced_meta_csp_is_reported_and_not_counted() {
+        let strict = "default-src 'none'; script-src 'self'";
+        let meta =
+            |p: &str| format!("<meta http-equiv=content-security-policy content=\"{strict}\">{p}");
+        // In <head> first: it restricts a lax header (all policies are enforced).
+        let lax = "default-src 'none'; script-src 'self' https://o.example";
+        let good = format!("<head>{}</head><body>x", meta(""));
+        assert_eq!(page_problems_of(good.as_bytes(), Some(vec![lax])), vec![]);
+        // The same <meta> in <body>: reported, and the lax header is then the policy.
+        let body = format!("<head></head><body>{}", meta(""));
+        let p = page_problems_of(body.as_bytes(), Some(vec![lax]));
+        assert!(
+            matches!(&p[0], PageProblem::MetaCspMisplaced { placement: MetaCspPlacement::OutsideHead, after: None, content } if content == strict),
+            "{p:?}"
+        );
+        assert!(
+            p.iter().any(
+                |x| matches!(x, PageProblem::Csp { issue, .. } if issue.contains("o.example"))
+            ),
+            "{p:?}"
+        );
+        // After a <link> (a directory: no headers, only the meta could count).
+        let late = format!("<head><link rel=preconnect href=/>{}</head>", meta(""));
+        let p = page_problems_of(late.as_bytes(), None);
+        assert_eq!(
+            p[0],
+            PageProblem::MetaCspMisplaced {
+                placement: MetaCspPlacement::AfterElement,
+                after: Some("link".into()),
+                content: strict.into(),
+            }
+        );
+        let json = serde_json::to_value(&p[0]).unwrap();
+        assert_eq!(json["problem"], "meta_csp_misplaced");
+        assert_eq!(json["placement"], "after_element");
     }
 
     #[test]

@@ -96,6 +96,32 @@ pub struct Inline {
     pub len: usize,
 }
 
+/// Why a `<meta http-equiv=Content-Security-Policy>` is not the
+/// document's policy.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MetaCspPlacement {
+    /// Not a child of `<head>` (HTML ignores it there altogether).
+    OutsideHead,
+    /// After a `<script>`, `<link>`, `<style>` or `<base>`: it applies
+    /// only to what follows it, so that element was not under it.
+    AfterElement,
+    /// Inside `<noscript>` or `<template>`, where it is text (scripting
+    /// on) or inert content, never the document's policy.
+    Inert,
+}
+
+/// A `<meta>` CSP that does not count as the document's policy.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct MisplacedMetaCsp {
+    /// The `content` value.
+    pub content: String,
+    /// Why it does not count.
+    pub placement: MetaCspPlacement,
+    /// The element it comes after (for [`MetaCspPlacement::AfterElement`]).
+    pub after: Option<String>,
+}
+
 /// Everything found in a page.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Page {
@@ -103,8 +129,13 @@ pub struct Page {
     pub resources: Vec<Resource>,
     /// Inline code, in document order.
     pub inline: Vec<Inline>,
-    /// `<meta http-equiv=Content-Security-Policy content=…>` values.
+    /// `<meta http-equiv=Content-Security-Policy content=…>` values that
+    /// are the document's policy: in `<head>`, before any `<script>`,
+    /// `<link>`, `<style>` or `<base>`, and not inside `<noscript>` or
+    /// `<template>`.  A `<meta>` CSP applies only to what comes after it.
     pub meta_csp: Vec<String>,
+    /// `<meta>` CSPs found anywhere else: not counted as the policy.
+    pub misplaced_meta_csp: Vec<MisplacedMetaCsp>,
     /// `<base href>`, if any (it changes how every relative URL resolves).
     pub base_href: Option<String>,
     /// Import map entries: specifier → URL, and URL → integrity.
@@ -123,6 +154,37 @@ fn csp_hash(text: &[u8]) -> String {
     compute(Algorithm::Sha256, text).to_string()
 }
 
+/// Where the tokenizer is, as far as `<meta>` CSP placement goes: the
+/// HTML tree builder's "in head" (also "initial" / "before head") and
+/// "after head" modes, where a `<meta>` still lands in `<head>`, or past
+/// them.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    Head,
+    AfterHead,
+    Body,
+}
+
+/// Start tags the tree builder keeps in `<head>` (HTML §13.2.6.4.4).
+fn head_element(name: &str) -> bool {
+    matches!(
+        name,
+        "html"
+            | "head"
+            | "base"
+            | "basefont"
+            | "bgsound"
+            | "link"
+            | "meta"
+            | "title"
+            | "noscript"
+            | "noframes"
+            | "style"
+            | "script"
+            | "template"
+    )
+}
+
 /// Lists what `html` makes a browser load or run.
 pub fn discover(html: &[u8]) -> Page {
     let mut page = Page::default();
@@ -133,8 +195,87 @@ pub fn discover(html: &[u8]) -> Page {
     // Open <script>/<style>: its kind, type and whether it has a src.
     let mut open: Option<(String, Option<String>, bool)> = None;
     let mut body: Vec<u8> = Vec::new();
+    // For <meta> CSP placement: the phase, the first element that loads
+    // or changes URLs, open <noscript>/<template> and <title>.
+    let mut phase = Phase::Head;
+    let mut first_loader: Option<String> = None;
+    let mut inert_depth = 0usize;
+    let mut in_title = false;
 
     for token in Tokenizer::new_with_emitter(html, emitter).flatten() {
+        match &token {
+            Token::StartTag(tag) => {
+                let name = String::from_utf8_lossy(&tag.name).to_ascii_lowercase();
+                if inert_depth == 0 {
+                    // In "after head", the head elements (not <noscript>)
+                    // are put back into <head>; anything else starts the body.
+                    let stays = match phase {
+                        Phase::Head => head_element(&name),
+                        Phase::AfterHead => head_element(&name) && name != "noscript",
+                        Phase::Body => true,
+                    };
+                    if !stays {
+                        phase = Phase::Body;
+                    }
+                }
+                if name == "meta" {
+                    // Compared as the browser does: ASCII case-insensitive, not trimmed.
+                    let equiv = attr(tag, "http-equiv").map(|s| s.to_ascii_lowercase());
+                    if equiv.as_deref() == Some("content-security-policy") {
+                        if let Some(content) = attr(tag, "content") {
+                            let misplaced = |placement, after| MisplacedMetaCsp {
+                                content: content.clone(),
+                                placement,
+                                after,
+                            };
+                            if inert_depth > 0 {
+                                page.misplaced_meta_csp
+                                    .push(misplaced(MetaCspPlacement::Inert, None));
+                            } else if phase == Phase::Body {
+                                page.misplaced_meta_csp
+                                    .push(misplaced(MetaCspPlacement::OutsideHead, None));
+                            } else if let Some(el) = &first_loader {
+                                page.misplaced_meta_csp.push(misplaced(
+                                    MetaCspPlacement::AfterElement,
+                                    Some(el.clone()),
+                                ));
+                            } else {
+                                page.meta_csp.push(content);
+                            }
+                        }
+                    }
+                }
+                if matches!(name.as_str(), "script" | "link" | "style" | "base")
+                    && first_loader.is_none()
+                {
+                    first_loader = Some(name.clone());
+                }
+                match name.as_str() {
+                    "noscript" | "template" if !tag.self_closing => inert_depth += 1,
+                    "title" if !tag.self_closing => in_title = true,
+                    _ => {}
+                }
+            }
+            Token::EndTag(tag) => {
+                let name = String::from_utf8_lossy(&tag.name).to_ascii_lowercase();
+                match name.as_str() {
+                    "noscript" | "template" => inert_depth = inert_depth.saturating_sub(1),
+                    "title" => in_title = false,
+                    "head" if inert_depth == 0 && phase == Phase::Head => phase = Phase::AfterHead,
+                    "body" | "html" | "br" if inert_depth == 0 => phase = Phase::Body,
+                    _ => {}
+                }
+            }
+            Token::String(s)
+                if inert_depth == 0
+                    && !in_title
+                    && open.is_none()
+                    && !s.value.iter().all(|b| b.is_ascii_whitespace()) =>
+            {
+                phase = Phase::Body;
+            }
+            _ => {}
+        }
         match token {
             Token::StartTag(tag) => {
                 let name = String::from_utf8_lossy(&tag.name).to_ascii_lowercase();
@@ -163,14 +304,6 @@ pub fn discover(html: &[u8]) -> Page {
                         body.clear();
                     }
                     "link" => link(&tag, &mut page),
-                    "meta" => {
-                        let equiv = attr(&tag, "http-equiv").map(|s| s.to_ascii_lowercase());
-                        if equiv.as_deref() == Some("content-security-policy") {
-                            if let Some(c) = attr(&tag, "content") {
-                                page.meta_csp.push(c);
-                            }
-                        }
-                    }
                     // Only the first <base> counts (HTML §4.2.3).
                     "base" if page.base_href.is_none() => page.base_href = attr(&tag, "href"),
                     "iframe" | "frame" | "embed" => {
@@ -458,6 +591,103 @@ mod tests {
                 .to_string()
         );
         assert_eq!(p.meta_csp, vec!["script-src 'self'".to_string()]);
+    }
+
+    fn placement(html: &str) -> (Vec<String>, Vec<(MetaCspPlacement, Option<String>)>) {
+        let p = discover(html.as_bytes());
+        (
+            p.meta_csp,
+            p.misplaced_meta_csp
+                .into_iter()
+                .map(|m| (m.placement, m.after))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn a_meta_csp_counts_only_where_it_applies() {
+        use MetaCspPlacement::*;
+        const M: &str = "<meta http-equiv=Content-Security-Policy content=\"script-src 'none'\">";
+        let counted = |html: &str| {
+            let (good, bad) = placement(html);
+            assert!(bad.is_empty(), "{html}: {bad:?}");
+            assert_eq!(good.len(), 1, "{html}");
+        };
+        let misplaced = |html: &str, want: (MetaCspPlacement, Option<&str>)| {
+            let (good, bad) = placement(html);
+            assert!(good.is_empty(), "{html}: counted {good:?}");
+            assert_eq!(bad, vec![(want.0, want.1.map(String::from))], "{html}");
+        };
+        // First thing in <head>, also with implied <html>/<head>, after
+        // <meta charset>, <title> (with text) and comments, or after </head>
+        // (the tree builder moves it back into <head>).
+        counted(&format!(
+            "<!doctype html><html><head>{M}<script src=a.js></script>"
+        ));
+        counted(&format!("{M}<p>x"));
+        counted(&format!(
+            "<!doctype html>\n<html lang=en>\n <head>\n  <meta charset=utf-8><title>Mail <b></title><!-- x -->\n  {M}"
+        ));
+        counted(&format!("<html><head><title>t</title></head>\n{M}<body>"));
+        counted("<head><META HTTP-EQUIV=\"Content-Security-POLICY\" CONTENT=\"default-src 'none'\"></head>");
+        // An http-equiv with spaces is no CSP to a browser, nor to us.
+        let (good, bad) =
+            placement("<head><meta http-equiv=\" content-security-policy \" content=\"x\">");
+        assert!(good.is_empty() && bad.is_empty());
+        // After an element it cannot cover.
+        for el in [
+            "<script src=a.js></script>",
+            "<script>1</script>",
+            "<link rel=stylesheet href=s.css>",
+            "<link rel=icon href=i.svg>",
+            "<style>p{}</style>",
+            "<base href=/x/>",
+        ] {
+            let name = el[1..].split([' ', '>']).next().unwrap();
+            misplaced(&format!("<head>{el}{M}</head>"), (AfterElement, Some(name)));
+        }
+        // Outside <head>: in <body>, after text or a body element, after
+        // </head> once the body started, or in <svg>.
+        misplaced(&format!("<head></head><body>{M}"), (OutsideHead, None));
+        misplaced(&format!("<html>hello {M}"), (OutsideHead, None));
+        misplaced(&format!("<head><div></div>{M}"), (OutsideHead, None));
+        misplaced(&format!("<head></head><p>x</p>{M}"), (OutsideHead, None));
+        misplaced(
+            &format!("<head></head><body></body>{M}"),
+            (OutsideHead, None),
+        );
+        misplaced(&format!("<svg>{M}</svg>"), (OutsideHead, None));
+        misplaced(
+            &format!("<head></head><noscript></noscript>{M}"),
+            (OutsideHead, None),
+        );
+        // Inside <noscript> or <template>: text or inert, never the policy.
+        // (html5gum reads <noscript> as raw text, as a browser with
+        // scripting does: the <meta> is not even seen.)
+        let (good, bad) = placement(&format!("<head><noscript>{M}</noscript>"));
+        assert!(
+            good.is_empty() && bad.iter().all(|b| b.0 == Inert),
+            "{bad:?}"
+        );
+        misplaced(&format!("<head><template>{M}</template>"), (Inert, None));
+        misplaced(
+            &format!("<head><template><template></template>{M}</template>"),
+            (Inert, None),
+        );
+        // …and what follows them is placed normally again.
+        counted(&format!("<head><noscript><p>x</p></noscript>{M}"));
+        // A script's text is not a <meta>.
+        let (good, bad) = placement(&format!("<head><script>'{M}'</script>"));
+        assert!(good.is_empty() && bad.is_empty());
+        // Several: each judged on its own.
+        let (good, bad) = placement(&format!(
+            "<head>{M}{M}<script src=a.js></script>{M}</head><body>{M}"
+        ));
+        assert_eq!(good.len(), 2);
+        assert_eq!(
+            bad,
+            vec![(AfterElement, Some("script".into())), (OutsideHead, None)]
+        );
     }
 
     #[test]

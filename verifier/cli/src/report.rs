@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use sealpost_verifier::compare::{FileStatus, PageProblem, Report};
+use sealpost_verifier::html::MetaCspPlacement;
 use sealpost_verifier::manifest::Manifest;
 use serde_json::json;
 
@@ -76,6 +77,21 @@ fn describe(p: &PageProblem) -> String {
         PageProblem::External { url } => format!("{url}: not from this origin"),
         PageProblem::InlineCode { kind, hash } => format!("inline code ({kind:?}, '{hash}')"),
         PageProblem::BaseHref { href } => format!("<base href={href:?}> re-targets relative URLs"),
+        PageProblem::MetaCspMisplaced {
+            placement,
+            after,
+            content,
+        } => {
+            let where_ = match (placement, after) {
+                (MetaCspPlacement::AfterElement, Some(el)) => format!("after a <{el}>"),
+                (MetaCspPlacement::AfterElement, None) => "after an element".into(),
+                (MetaCspPlacement::OutsideHead, _) => "outside <head>".into(),
+                (MetaCspPlacement::Inert, _) => "inside <noscript> or <template>".into(),
+            };
+            format!(
+                "<meta> CSP {content:?} {where_}: not the document's policy (meta_csp_misplaced)"
+            )
+        }
         PageProblem::Csp { directive, issue } => format!("CSP {directive}: {issue}"),
     }
 }
