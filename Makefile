@@ -65,6 +65,11 @@ build-release: setup
 	node tools/build-shim.mjs --pkg build/pkg
 	node tools/build-site.mjs --www www --shim js-shim/src --out build/site
 
+## The release transparency log (verifier/README.md): a tlog-tiles directory, demo keys.
+LOG_DIR ?= build/log
+LOG_KEY ?= keys/demo-log.key
+LOG_POLICY ?= keys/demo-log-policy.txt
+
 ## The deployable bundle: the demo page, the sealpost modules and the wasm, with SRI,
 ## plus dist/manifest.json and its OpenPGP signature.  Same bytes from any checkout.
 SEALPOST_VERIFY ?=
@@ -75,14 +80,27 @@ dist: build-release
 	$(or $(SEALPOST_VERIFY),target/debug/sealpost-verify) manifest dist --out dist/manifest.json --app sealpost-demo \
 	  --release-version $(RELEASE_VERSION) --source . --sign-with $(RELEASE_KEY) \
 	  $(if $(RELEASE_PASSPHRASE_FILE),--passphrase-file $(RELEASE_PASSPHRASE_FILE))
+	@# The release goes into the transparency log, which lives outside dist/: the log grows
+	@# with every build and witnesses timestamp it, while dist/ must stay byte-reproducible.
+	$(or $(SEALPOST_VERIFY),target/debug/sealpost-verify) log append $(LOG_DIR) --key $(LOG_KEY) \
+	  --manifest dist/manifest.json --cert $(RELEASE_CERT)
 
 ## The demo webmail: the signed release bundle (make dist) served by the Rust demo server,
 ## mail stored in SQLite at DEMO_DB (ciphertext only).
 DEMO_DB ?= build/demo-mail.sqlite
+## Two local tlog-witnesses (ports 7101, 7102, state in build/witness-N.sqlite) cosign the
+## release log's checkpoint; the server publishes the log at /.well-known/sealpost/log/.
 demo: dist
-	cargo build -p sealpost-demo-server --locked
-	@echo "sealpost mail: open the URL below in two browser profiles (one per user). Ctrl-C stops it."
-	target/debug/sealpost-demo --dist dist --db $(DEMO_DB) --port $(PORT) --release-cert $(RELEASE_CERT)
+	cargo build -p sealpost-demo-server -p sealpost-witness --locked
+	@pids=""; trap 'kill $$pids 2>/dev/null' EXIT; \
+	for n in 1 2; do \
+	  target/debug/sealpost-witness serve --key keys/demo-witness-$$n.key --db build/witness-$$n.sqlite \
+	    --listen 127.0.0.1:710$$n --log "$$(cat keys/demo-log.vkey)" & pids="$$pids $$!"; \
+	done; \
+	for n in 1 2; do for i in $$(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/710$$n) 2>/dev/null && break; sleep 0.1; done; done; \
+	target/debug/sealpost-verify log checkpoint $(LOG_DIR) --policy $(LOG_POLICY) || echo "the witnesses did not both cosign (see above)"; \
+	echo "sealpost mail: open the URL below in two browser profiles (one per user). Ctrl-C stops it."; \
+	target/debug/sealpost-demo --dist dist --db $(DEMO_DB) --port $(PORT) --release-cert $(RELEASE_CERT) --log $(LOG_DIR)
 
 test: setup-test
 	@scripts/test.sh
@@ -95,7 +113,7 @@ bench: build-release setup-test
 
 ## Fuzzing (long): every target for FUZZ_SECONDS each (default 600); see fuzz/README.md.
 FUZZ_SECONDS ?= 600
-FUZZ_TARGETS ?= decrypt verify verify_detached cert armor mime sri html manifest
+FUZZ_TARGETS ?= decrypt verify verify_detached cert armor mime sri html manifest tlog_entry tlog_checkpoint tlog_tile
 CARGO_FUZZ_VERSION := 0.13.1
 fuzz: build-dev
 	@rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal

@@ -41,7 +41,7 @@ run() {
   printf '=== %s: exit %s, %s passed, %s failed, %ss\n' "$name" "$rc" "$p" "$f" $((SECONDS - start))
 }
 
-run lint        bash -c 'cargo fmt --all --check && cargo clippy --workspace --all-targets --locked -- -D warnings && cargo clippy -p sealpost-wasm -p sealpost-verifier-wasm --target wasm32-unknown-unknown --all-targets --locked -- -D warnings'
+run lint        bash -c 'cargo fmt --all --check && cargo clippy --workspace --all-targets --locked -- -D warnings && cargo clippy -p sealpost-wasm -p sealpost-verifier-wasm -p sealpost-tlog --target wasm32-unknown-unknown --all-targets --locked -- -D warnings'
 run native      cargo test --workspace --locked
 run ocb3-crosscheck cargo test --manifest-path wasm/ocb3/crosscheck/Cargo.toml --locked --target-dir target
 run wasm-node   cargo test -p sealpost-wasm --target wasm32-unknown-unknown --locked

@@ -62,11 +62,16 @@ struct Args {
     /// `/.well-known/sealpost/release-cert.asc`.
     #[arg(long)]
     release_cert: Option<PathBuf>,
+    /// A release transparency log directory (C2SP tlog-tiles, from `sealpost-verify log
+    /// append`) to publish at `/.well-known/sealpost/log/` (`checkpoint`, `tile/…`).
+    #[arg(long)]
+    log: Option<PathBuf>,
 }
 
 struct App {
     dist: PathBuf,
     release_cert: Option<Vec<u8>>,
+    log: Option<PathBuf>,
     db: Mutex<Connection>,
 }
 
@@ -263,6 +268,22 @@ fn content_type(path: &Path) -> &'static str {
 /// Where the release signing certificate is published.
 const RELEASE_CERT_PATH: &str = "/.well-known/sealpost/release-cert.asc";
 
+/// Where the release log (tlog-tiles) is published.
+const LOG_PREFIX: &str = "/.well-known/sealpost/log/";
+
+/// Maps a path under [`LOG_PREFIX`] into the log directory: `checkpoint` or `tile/…` only.
+fn resolve_log(log: &Path, uri_path: &str) -> Option<PathBuf> {
+    let rel = uri_path.strip_prefix(LOG_PREFIX)?;
+    if rel != "checkpoint" && !rel.starts_with("tile/") {
+        return None;
+    }
+    let p = Path::new(rel);
+    if !p.components().all(|c| matches!(c, Component::Normal(_))) {
+        return None;
+    }
+    Some(log.join(p))
+}
+
 /// Maps a request path into `dist`, refusing anything that is not a plain
 /// relative path (no `..`, no absolute parts).
 fn resolve(dist: &Path, uri_path: &str) -> Option<PathBuf> {
@@ -299,6 +320,26 @@ async fn static_file(State(app): State<Shared>, method: Method, uri: Uri) -> Res
                 .into_response(),
             None => error(StatusCode::NOT_FOUND, "no release certificate published"),
         };
+    }
+    if uri.path().starts_with(LOG_PREFIX) {
+        let Some(path) = app.log.as_deref().and_then(|l| resolve_log(l, uri.path())) else {
+            return error(StatusCode::NOT_FOUND, "no such log file");
+        };
+        let Ok(body) = tokio::fs::read(&path).await else {
+            return error(StatusCode::NOT_FOUND, "not found");
+        };
+        // The content types tlog-tiles names (every response here is no-store anyway).
+        let ct = if uri.path().ends_with("/checkpoint") {
+            "text/plain; charset=utf-8"
+        } else {
+            "application/octet-stream"
+        };
+        let body = if method == Method::HEAD {
+            Bytes::new()
+        } else {
+            Bytes::from(body)
+        };
+        return ([(header::CONTENT_TYPE, ct)], body).into_response();
     }
     let Some(path) = resolve(&app.dist, uri.path()) else {
         return error(StatusCode::BAD_REQUEST, "bad path");
@@ -362,6 +403,7 @@ async fn run(args: Args) -> Result<(), String> {
     let app = Arc::new(App {
         dist: args.dist,
         release_cert,
+        log: args.log,
         db: Mutex::new(db),
     });
     let addr = SocketAddr::from(([127, 0, 0, 1], args.port));
@@ -393,6 +435,19 @@ mod tests {
         );
         assert_eq!(resolve(d, "/../etc/passwd"), None);
         assert_eq!(resolve(d, "/a/../../b"), None);
+        let l = Path::new("/srv/log");
+        let r = |p| resolve_log(l, p);
+        assert_eq!(
+            r("/.well-known/sealpost/log/checkpoint"),
+            Some(l.join("checkpoint"))
+        );
+        assert_eq!(
+            r("/.well-known/sealpost/log/tile/entries/000.p/3"),
+            Some(l.join("tile/entries/000.p/3"))
+        );
+        assert_eq!(r("/.well-known/sealpost/log/tile/../../etc/passwd"), None);
+        assert_eq!(r("/.well-known/sealpost/log/log.key"), None);
+        assert_eq!(r("/.well-known/sealpost/manifest.json"), None);
     }
 
     #[test]
