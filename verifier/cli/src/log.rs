@@ -395,11 +395,18 @@ pub fn run(cmd: LogCommand) -> Result<bool, Fatal> {
 
 /// Asks each witness with a URL to cosign; merges the cosignatures into DIR/checkpoint.
 fn checkpoint(dir: &Path, policy: &Policy, json: bool) -> Result<bool, Fatal> {
+    // The policy's log whose name is the directory's origin.
+    let unverified = LogDir::open(dir, None).map_err(tl)?;
+    let origin = unverified
+        .checkpoint()
+        .map(|c| c.origin().to_string())
+        .ok_or_else(|| Fatal::new(format!("{}: the log is empty", dir.display())))?;
     let log_key = policy
         .logs
-        .first()
+        .iter()
+        .find(|l| l.vkey.name == origin)
         .map(|l| l.vkey.clone())
-        .ok_or_else(|| Fatal::new("the policy names no log"))?;
+        .ok_or_else(|| Fatal::not_verified(format!("the policy names no log {origin:?}")))?;
     let mut log = LogDir::open(dir, Some(&log_key)).map_err(tl)?;
     let mut cp = log
         .checkpoint()
@@ -665,7 +672,8 @@ fn monitor(
     }
     // Every checkpoint seen (state, --checkpoint, now): one size, one root; and each older one
     // must be a prefix of the served tree.
-    let mut seen: Vec<(String, SignedCheckpoint)> = Vec::new();
+    // (name, checkpoint, read from the state file)
+    let mut seen: Vec<(String, SignedCheckpoint, bool)> = Vec::new();
     let mut notes = match state {
         Some(p) => load_state(p)?,
         None => Vec::new(),
@@ -686,10 +694,10 @@ fn monitor(
             problems.push(format!("{name}: not signed by the log, ignored"));
             continue;
         }
-        seen.push((name, c));
+        seen.push((name, c, n < from_state));
     }
     let mut forks = Vec::new();
-    for (name, c) in &seen {
+    for (name, c, _) in &seen {
         if c.size() == cp.size() && c.root() != cp.root() {
             forks.push(json!({"size": c.size(), "roots": [cp.root().to_string(), c.root().to_string()], "evidence": name}));
             problems.push(format!(
@@ -723,8 +731,8 @@ fn monitor(
         }
     }
     // Pairs among the checkpoints seen elsewhere, too.
-    for (i, (a_name, a)) in seen.iter().enumerate() {
-        for (b_name, b) in &seen[i + 1..] {
+    for (i, (a_name, a, _)) in seen.iter().enumerate() {
+        for (b_name, b, _) in &seen[i + 1..] {
             if a.size() == b.size() && a.root() != b.root() {
                 forks.push(json!({"size": a.size(), "roots": [a.root().to_string(), b.root().to_string()], "evidence": [a_name, b_name]}));
                 problems.push(format!(
@@ -745,7 +753,7 @@ fn monitor(
         if !known.contains(&(cp.size(), cp.root())) {
             keep.push(now);
         }
-        for (_, c) in seen.iter().filter(|(n, _)| !n.starts_with("checkpoint ")) {
+        for (_, c, _) in seen.iter().filter(|(_, _, from_state)| !from_state) {
             if !known.contains(&(c.size(), c.root())) {
                 keep.push(c.to_bytes());
             }
