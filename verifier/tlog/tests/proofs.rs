@@ -309,3 +309,79 @@ fn wrong_proofs_are_rejected() {
     verify_consistency(&[], 0, c, 37, root).unwrap();
     verify_consistency(&[], 37, root, 37, root).unwrap();
 }
+
+/// What a client downloads and checks for one release in a log of 1,000: the tlog-proof's size
+/// (asserted, as verifier/README.md states it) and the time to verify it (printed; run with
+/// `--nocapture`).
+#[test]
+fn proof_size_and_verification_time_for_1000_releases() {
+    use sealpost_tlog::checkpoint::SignedCheckpoint;
+    use sealpost_tlog::keys::ALG_COSIGNATURE_V1;
+    use sealpost_tlog::policy::Policy;
+    use sealpost_tlog::proof::TlogProof;
+    let dir = tempfile::tempdir().unwrap();
+    let key = SecretKey::from_seed("releases.example.com/log", ALG_ED25519, [5; 32]).unwrap();
+    let w1 = SecretKey::from_seed("witness-1.example.net", ALG_COSIGNATURE_V1, [6; 32]).unwrap();
+    let w2 = SecretKey::from_seed("witness-2.example.org", ALG_COSIGNATURE_V1, [7; 32]).unwrap();
+    let entry = |i: usize| {
+        sealpost_tlog::entry::Entry::new(
+            "sealpost-demo",
+            &format!("1.{i}.0"),
+            &"ab".repeat(32),
+            &"0123456789ABCDEF".repeat(3)[..40],
+            Some(&"3f".repeat(20)),
+            Some(1_795_881_600),
+        )
+        .unwrap()
+    };
+    let entries: Vec<_> = (0..1000).map(entry).collect();
+    let mut log = LogDir::open(dir.path(), None).unwrap();
+    log.append(&entries, &key).unwrap();
+    let mut cp = SignedCheckpoint::parse(&log.checkpoint().unwrap().to_bytes()).unwrap();
+    let sigs = [
+        w1.cosign(&cp.text, 1_800_000_000).unwrap(),
+        w2.cosign(&cp.text, 1_800_000_000).unwrap(),
+    ];
+    cp.add_signatures(&sigs);
+    log.set_checkpoint(cp, &key.vkey()).unwrap();
+    let proof = log.prove(777).unwrap().to_bytes();
+    let entry_bytes = entries[777].to_bytes();
+    let policy = Policy::parse(&format!(
+        "log {}\nwitness a {}\nwitness b {}\ngroup both all a b\nquorum both\n",
+        key.vkey().encode(),
+        w1.vkey().encode(),
+        w2.vkey().encode()
+    ))
+    .unwrap();
+    assert!(proof.len() < 1024, "tlog-proof of {} bytes", proof.len());
+    let disk: u64 = walk(dir.path());
+    assert!(disk < 1 << 20, "log of {disk} bytes");
+    let runs = 200;
+    let start = std::time::Instant::now();
+    for _ in 0..runs {
+        let p = TlogProof::parse(&proof).unwrap();
+        p.checkpoint.verify(&policy).unwrap();
+        p.verify_entry(&entry_bytes).unwrap();
+    }
+    let per = start.elapsed() / runs;
+    println!(
+        "1,000 releases: log directory {disk} bytes, entry {} bytes, tlog-proof {} bytes ({} hashes), parse + 3 signatures + inclusion: {per:?} per proof (this build's profile)",
+        entry_bytes.len(),
+        proof.len(),
+        TlogProof::parse(&proof).unwrap().proof.len()
+    );
+}
+
+fn walk(p: &std::path::Path) -> u64 {
+    std::fs::read_dir(p)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            if e.file_type().unwrap().is_dir() {
+                walk(&e.path())
+            } else {
+                e.metadata().unwrap().len()
+            }
+        })
+        .sum()
+}
