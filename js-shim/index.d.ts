@@ -24,7 +24,20 @@ export type ErrorCode =
   | 'EXPORT_REFUSED'
   | 'KEY_PROTECTED'
   | 'NETWORK_ERROR'
-  | 'CONFIG_REFUSED';
+  | 'CONFIG_REFUSED'
+  | 'WORKER_FAILED'
+  | 'ABORTED'
+  | 'STREAM_NOT_SUPPORTED';
+
+/**
+ * The `signal` option of the long calls: when it aborts, the call rejects at once with
+ * ABORTED (the signal's reason as `cause`) and is forgotten; in worker mode what the worker
+ * still answers for it is released.  A stream started with it errors (ABORTED) and cancels its
+ * source.  In direct mode the wasm runs on the calling thread: only a signal aborted before the
+ * call (or between stream chunks) can stop it.  `AbortSignal.timeout(ms)` bounds a call on a
+ * hung worker.
+ */
+export interface Abortable { signal?: AbortSignal }
 
 /** Every rejection of a sealpost call (argument mistakes are TypeError / RangeError). */
 export class SealpostError extends Error {
@@ -138,7 +151,7 @@ export interface UserIDObject { name?: string; email?: string; comment?: string 
 /** A user ID: 'Name <email>' (sealpost also takes the string form; OpenPGP.js only objects) or its parts. */
 export type UserID = string | UserIDObject;
 
-export interface GenerateKeyOptions<F extends 'armored' | 'binary' | 'object' = 'armored'> {
+export interface GenerateKeyOptions<F extends 'armored' | 'binary' | 'object' = 'armored'> extends Abortable {
   userIDs?: UserID | UserID[];
   /** 'ecc' (default, v4 Curve25519 or NIST with `curve`), 'curve25519' (v6), 'curve448' (v6), 'rsa', 'pqc' (v6 ML-DSA-65+Ed25519). */
   type?: 'ecc' | 'curve25519' | 'curve448' | 'rsa' | 'pqc';
@@ -167,7 +180,7 @@ export function readKeys(options: ReadKeysOptions): Promise<Key[]>;
 /** The first private key of the input (INVALID_ARGUMENT if it has none). */
 export function readPrivateKey(options: ReadKeyOptions): Promise<Key>;
 /** lockAfter (ms): the unlocked copy, the unlocked copies made from it and their streams are dropped after that long unused (their calls then fail with KEY_LOCKED). On an unlocked key of a protected lineage the passphrase is checked against its locked form. */
-export interface DecryptKeyOptions extends NoConfig { privateKey: Key; passphrase: string | string[]; lockAfter?: number }
+export interface DecryptKeyOptions extends NoConfig, Abortable { privateKey: Key; passphrase: string | string[]; lockAfter?: number }
 export function decryptKey(options: DecryptKeyOptions): Promise<Key>;
 /** In browsers only for a key never passphrase-protected, once (KEY_PROTECTED otherwise: use changeKeyPassphrase). */
 export interface EncryptKeyOptions extends NoConfig { privateKey: Key; passphrase: string }
@@ -230,7 +243,7 @@ export interface Layers {
   compressed: boolean;
 }
 
-export interface EncryptOptions {
+export interface EncryptOptions extends Abortable {
   message: Message;
   encryptionKeys?: Key | Key[];
   signingKeys?: Key | Key[];
@@ -275,7 +288,7 @@ export interface Limits {
   maxSignatures?: number;
 }
 
-export interface DecryptOptions extends NoConfig {
+export interface DecryptOptions extends NoConfig, Abortable {
   message: Message;
   /** 'utf8' (default): text, CRLF normalized to LF; 'binary': the exact bytes. */
   format?: 'utf8' | 'binary';
@@ -306,7 +319,8 @@ export function decrypt(options: DecryptOptions & { format: 'binary'; stream: tr
 export function decrypt(options: DecryptOptions & { format?: 'utf8' }): Promise<{ data: string; signatures: VerificationResult[]; layers: Layers; sessionKey?: string | null }>;
 export function decrypt(options: DecryptOptions & { format: 'binary' }): Promise<{ data: Uint8Array; signatures: VerificationResult[]; layers: Layers; sessionKey?: string | null }>;
 
-export interface SignOptions extends NoConfig {
+export interface SignOptions extends NoConfig, Abortable {
+  /** Bytes or text: a message made from a ReadableStream is STREAM_NOT_SUPPORTED. */
   message: Message | CleartextMessage;
   signingKeys: Key | Key[];
   /** Not for a CleartextMessage (TypeError). */
@@ -318,7 +332,8 @@ export function sign(options: SignOptions & { message: CleartextMessage; detache
 export function sign(options: SignOptions & { message: Message; format?: 'armored' }): Promise<string>;
 export function sign(options: SignOptions & { message: Message; format: 'binary' }): Promise<Uint8Array>;
 
-export interface VerifyOptions extends NoConfig {
+export interface VerifyOptions extends NoConfig, Abortable {
+  /** Bytes or text: a message made from a ReadableStream is STREAM_NOT_SUPPORTED. */
   message: Message | CleartextMessage;
   /** 'utf8' (default): text, CRLF normalized to LF; 'binary': the exact bytes. */
   format?: 'utf8' | 'binary';
@@ -414,13 +429,13 @@ export interface ReadMail {
 }
 
 /** A PGP/MIME encrypted (and, with signingKeys, signed) RFC 5322 message. */
-export interface EncryptMailOptions { encryptionKeys: Key | Key[]; signingKeys?: Key | Key[]; autocrypt?: boolean | AutocryptOptions }
+export interface EncryptMailOptions extends Abortable { encryptionKeys: Key | Key[]; signingKeys?: Key | Key[]; autocrypt?: boolean | AutocryptOptions }
 export function encryptMail(mail: OutgoingMail, options: EncryptMailOptions): Promise<Uint8Array>;
 /** A PGP/MIME signed (multipart/signed) RFC 5322 message. */
-export interface SignMailOptions { signingKeys: Key | Key[]; autocrypt?: boolean | AutocryptOptions }
+export interface SignMailOptions extends Abortable { signingKeys: Key | Key[]; autocrypt?: boolean | AutocryptOptions }
 export function signMail(mail: OutgoingMail, options: SignMailOptions): Promise<Uint8Array>;
 /** Reads PGP/MIME, inline PGP or plain mail. */
-export interface DecryptMailOptions { decryptionKeys?: Key | Key[]; verificationKeys?: Key | Key[] }
+export interface DecryptMailOptions extends Abortable { decryptionKeys?: Key | Key[]; verificationKeys?: Key | Key[] }
 export function decryptMail(message: Uint8Array | string, options?: DecryptMailOptions): Promise<ReadMail>;
 /** Web Key Directory URLs for an address. */
 export function wkdUrls(address: string): Promise<{ hash: string; advanced: string; direct: string }>;

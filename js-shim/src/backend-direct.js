@@ -3,6 +3,7 @@
 // instance are gone (their handles fail with KEY_DISPOSED).
 import { createEngine } from './engine.js';
 import { SealpostError } from './errors.js';
+import { throwIfAborted } from './abort.js';
 
 // backend → runs fn(wasm) with the backend's trap recovery: for src/testing.js
 // only (its trap op); no op that `call` dispatches reaches it.
@@ -52,12 +53,22 @@ export function directBackend(load, { exportUnlocked = true } = {}) {
     kind: 'direct',
     generation: 0,
     async call(op, ...args) {
+      return backend.run(op, args);
+    },
+    /**
+     * call(op, ...args) with options: { signal }.  The wasm runs on this thread, so a call
+     * cannot be interrupted: an aborted signal refuses it before it starts (ABORTED).
+     */
+    async run(op, args, { signal } = {}) {
+      throwIfAborted(signal);
       // The engine's own methods only (no trap op: that is src/testing.js's, through runners).
       return run(() => {
+        throwIfAborted(signal);
         if (typeof op !== 'string' || !Object.hasOwn(engine, op)) throw new SealpostError('INVALID_ARGUMENT', `unknown operation ${JSON.stringify(String(op))}`);
         return engine[op](...args);
       });
     },
+    pendingCalls: 0,
     async terminate() {},
   };
   runners.set(backend, run);

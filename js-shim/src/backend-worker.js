@@ -7,8 +7,15 @@
 // Inputs are copied (never detached from the caller); outputs are
 // transferred.  If the wasm traps, the worker is terminated, every pending
 // call fails with WASM_TRAPPED, old handles fail with KEY_DISPOSED, and the
-// next call starts a fresh worker.
+// next call starts a fresh worker.  If the worker fails otherwise (an `error`
+// or `messageerror` event) or is terminated, every pending call fails with
+// WORKER_FAILED and the next call starts a fresh worker.  A call given an
+// AbortSignal is rejected (ABORTED, the signal's reason as `cause`) and
+// forgotten when it aborts; what the worker still answers for it is
+// released (key handles, streams).  A worker that never answers (hung) is
+// undetectable from here: AbortSignal.timeout(ms) bounds such a call.
 import { SealpostError, reviveError } from './errors.js';
+import { abortError } from './abort.js';
 import { fetchPinned } from './load-web.js';
 
 /** The checked worker code as a Blob URL (fetched once per backend). */
@@ -32,9 +39,31 @@ export function workerBackend({ workerUrl, integrity, wasmUrl, createWorker }) {
   const absoluteWasm = String(new URL(wasmUrl, base));
   const start_ = createWorker ?? ((url) => new Worker(url, { type: 'module' }));
 
+  // Ids of calls abandoned (aborted) while the worker was still working on them.
+  const abandoned = new Set();
+
   function failAll(error) {
-    for (const { reject } of pending.values()) reject(error);
+    const calls = [...pending.values()];
     pending.clear();
+    abandoned.clear();
+    for (const { reject } of calls) reject(error);
+  }
+
+  /** What the worker answered for an abandoned call: its key handles and streams are released. */
+  function releaseOrphan(result) {
+    const handles = [];
+    const streams = [];
+    const walk = (v) => {
+      if (Array.isArray(v)) v.forEach(walk);
+      else if (v && typeof v === 'object' && !ArrayBuffer.isView(v)) {
+        if (typeof v.handle === 'string' && v.info) handles.push(v.handle);
+        else if (typeof v.id === 'string' && v.output instanceof Uint8Array) streams.push(v.id);
+        else Object.values(v).forEach(walk);
+      }
+    };
+    walk(result);
+    if (handles.length) post('release', [handles]).catch(() => {});
+    for (const id of streams) post('streamAbort', [id]).catch(() => {});
   }
 
   function stop() {
@@ -44,11 +73,38 @@ export function workerBackend({ workerUrl, integrity, wasmUrl, createWorker }) {
     backend.generation++;
   }
 
-  function post(op, args) {
+  function post(op, args, signal) {
     return new Promise((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(abortError(signal));
+        return;
+      }
       const id = nextId++;
-      pending.set(id, { resolve, reject });
-      worker.postMessage({ id, op, args });
+      let onAbort = null;
+      const done = () => {
+        pending.delete(id);
+        if (onAbort) signal.removeEventListener('abort', onAbort);
+      };
+      pending.set(id, {
+        resolve: (v) => { done(); resolve(v); },
+        reject: (e) => { done(); reject(e); },
+      });
+      if (signal) {
+        onAbort = () => {
+          if (!pending.has(id)) return;
+          abandoned.add(id);
+          pending.get(id).reject(abortError(signal));
+        };
+        signal.addEventListener('abort', onAbort, { once: true });
+      }
+      try {
+        worker.postMessage({ id, op, args });
+      } catch (err) {
+        // Arguments the structured clone cannot copy (a ReadableStream, a function): nothing
+        // reached the worker; the call is refused and forgotten.
+        abandoned.delete(id);
+        pending.get(id)?.reject(new SealpostError('INVALID_ARGUMENT', `${op}: an argument cannot be sent to the crypto worker (${err && err.name === 'DataCloneError' ? 'not cloneable' : String(err && err.message)})`));
+      }
     });
   }
 
@@ -71,8 +127,10 @@ export function workerBackend({ workerUrl, integrity, wasmUrl, createWorker }) {
         return;
       }
       const p = pending.get(data.id);
-      if (!p) return;
-      pending.delete(data.id);
+      if (!p) {
+        if (abandoned.delete(data.id) && data.ok) releaseOrphan(data.result);
+        return;
+      }
       if (data.ok) p.resolve(data.result);
       else p.reject(reviveError(data.error));
     };
@@ -80,7 +138,12 @@ export function workerBackend({ workerUrl, integrity, wasmUrl, createWorker }) {
       event.preventDefault?.();
       if (worker !== w) return;
       stop();
-      failAll(new SealpostError('WASM_TRAPPED', `the crypto worker failed: ${event.message || 'unknown error'}`));
+      failAll(new SealpostError('WORKER_FAILED', `the crypto worker failed and was replaced: ${event.message || 'unknown error'}`));
+    };
+    w.onmessageerror = () => {
+      if (worker !== w) return;
+      stop();
+      failAll(new SealpostError('WORKER_FAILED', 'the crypto worker sent an answer that could not be read; it was replaced'));
     };
     return post('init', [{ wasmUrl: absoluteWasm }]);
   }
@@ -89,18 +152,27 @@ export function workerBackend({ workerUrl, integrity, wasmUrl, createWorker }) {
     kind: 'worker',
     generation: 0,
     async call(op, ...args) {
+      return backend.run(op, args);
+    },
+    /** call(op, ...args) with options: { signal } (an AbortSignal). */
+    async run(op, args, { signal } = {}) {
+      if (signal?.aborted) throw abortError(signal);
       if (!ready) {
         ready = start();
         ready.catch(() => {});
       }
       const r = ready;
       await r;
-      if (!worker) throw new SealpostError('WASM_TRAPPED', 'the crypto worker was replaced');
-      return post(op, args);
+      if (!worker) throw new SealpostError('WORKER_FAILED', 'the crypto worker was replaced');
+      return post(op, args, signal);
+    },
+    /** How many calls wait for the worker's answer (tests: nothing leaks). */
+    get pendingCalls() {
+      return pending.size;
     },
     async terminate() {
       stop();
-      failAll(new SealpostError('KEY_DISPOSED', 'the crypto worker was terminated'));
+      failAll(new SealpostError('WORKER_FAILED', 'the crypto worker was terminated: keys loaded in it are gone (KEY_DISPOSED)'));
     },
   };
   return backend;

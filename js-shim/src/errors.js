@@ -16,6 +16,9 @@ export const SHIM_ERROR_CODES = Object.freeze([
   'KEY_PROTECTED', // the key already has a passphrase: only changeKeyPassphrase sets a new one
   'NETWORK_ERROR', // a lookup (WKD) got no usable answer from any URL
   'CONFIG_REFUSED', // a test-only choice (createWorker, a backend factory) asked for outside the test entry
+  'WORKER_FAILED', // the crypto worker failed (error event) or was terminated with the call pending
+  'ABORTED', // the call's AbortSignal aborted (its reason is the error's cause)
+  'STREAM_NOT_SUPPORTED', // this call takes no ReadableStream (sign, verify): pass the bytes
 ]);
 
 /** Rebuilds an error that crossed postMessage (structured clone drops classes). */

@@ -4,6 +4,7 @@ import { SealpostError } from './errors.js';
 import { current } from './backend.js';
 import { OPTIONS, CONFIG } from './options.js';
 import { checkConfig, checkFormat, checkOptions, checkString, optionalStrings, readInput } from './args.js';
+import { checkSignal, runCall } from './abort.js';
 
 // The trust path reads a Key's private fields through these two functions,
 // set in the class's static block: `#handle in k` is a brand check that no
@@ -233,6 +234,7 @@ export async function generateKey(options) {
   checkOptions('generateKey', options, OPTIONS.generateKey);
   const { userIDs, type = 'ecc', curve, rsaBits, passphrase, keyExpirationTime = 0, format = 'armored' } = options;
   const config = checkConfig('generateKey', options.config, CONFIG.generateKey);
+  const signal = checkSignal(options.signal);
   const uids = (Array.isArray(userIDs) ? userIDs : userIDs === undefined ? [] : [userIDs]).map(userIdString);
   if (passphrase !== undefined) checkString('passphrase', passphrase);
   if (typeof keyExpirationTime !== 'number' || !(keyExpirationTime >= 0)) throw new RangeError('keyExpirationTime must be a number of seconds ≥ 0');
@@ -240,13 +242,13 @@ export async function generateKey(options) {
   const t = keyType(type, curve, rsaBits);
   if (config.v6Keys) t.version = 6;
   const be = current();
-  const { key: ref, revocationCertificate } = await be.call('generateKey', {
+  const { key: ref, revocationCertificate } = await runCall(be, 'generateKey', [{
     userIDs: uids,
     ...t,
     passphrase,
     keyExpirationTime,
     aead: Boolean(config.aeadProtect),
-  });
+  }], signal);
   const privateKey = wrap(be, ref);
   const publicKey = await privateKey.toPublic();
   try {
@@ -317,10 +319,11 @@ export async function decryptKey(options) {
   checkOptions('decryptKey', options, OPTIONS.decryptKey);
   checkConfig('decryptKey', options.config);
   const { privateKey, passphrase, lockAfter } = options;
-  return holding(privateKey, tryPassphrases(privateKey, passphrase, lockAfter));
+  const signal = checkSignal(options.signal);
+  return holding(privateKey, tryPassphrases(privateKey, passphrase, lockAfter, signal));
 }
 
-async function tryPassphrases(privateKey, passphrase, lockAfter) {
+async function tryPassphrases(privateKey, passphrase, lockAfter, signal) {
   const [handle] = oneKey('privateKey', privateKey);
   optionalStrings('passphrase', passphrase);
   if (lockAfter !== undefined && !(Number.isInteger(lockAfter) && lockAfter > 0 && lockAfter <= 2 ** 31 - 1)) {
@@ -331,7 +334,7 @@ async function tryPassphrases(privateKey, passphrase, lockAfter) {
   let lastError;
   for (const p of passes) {
     try {
-      return wrap(be, await be.call('unlockKey', handle, p, lockAfter === undefined ? {} : { lockAfter }));
+      return wrap(be, await runCall(be, 'unlockKey', [handle, p, lockAfter === undefined ? {} : { lockAfter }], signal));
     } catch (e) {
       lastError = e;
       if (e.code !== 'BAD_PASSPHRASE') throw e;

@@ -5,6 +5,7 @@ import { OPTIONS } from './options.js';
 import { checkBytes, checkOptions, checkString, optionalStrings } from './args.js';
 import { holding, keyList } from './keys.js';
 import { signatureResults } from './signatures.js';
+import { checkSignal, runCall } from './abort.js';
 
 const enc = new TextEncoder();
 
@@ -56,12 +57,13 @@ export async function encryptMail(mail, options = {}) {
   checkOptions('encryptMail', options, OPTIONS.encryptMail);
   const recipients = keyList('encryptionKeys', options.encryptionKeys);
   if (recipients.length === 0) throw new TypeError('encryptionKeys is required');
-  return holding([options.encryptionKeys, options.signingKeys], current().call('encryptMail', {
+  const signal = checkSignal(options.signal);
+  return holding([options.encryptionKeys, options.signingKeys], runCall(current(), 'encryptMail', [{
     mail: mailArgs('encryptMail', mail),
     recipients,
     signers: keyList('signingKeys', options.signingKeys, { privateOnly: true }),
     ...autocryptOptions('encryptMail', options.autocrypt),
-  }));
+  }], signal));
 }
 
 /** Composes a signed, unencrypted PGP/MIME mail (multipart/signed): signMail(mail, { signingKeys, autocrypt }). */
@@ -69,7 +71,8 @@ export async function signMail(mail, options = {}) {
   checkOptions('signMail', options, OPTIONS.signMail);
   const signers = keyList('signingKeys', options.signingKeys, { privateOnly: true });
   if (signers.length === 0) throw new TypeError('signingKeys is required');
-  return holding(options.signingKeys, current().call('signMail', { mail: mailArgs('signMail', mail), signers, ...autocryptOptions('signMail', options.autocrypt) }));
+  const signal = checkSignal(options.signal);
+  return holding(options.signingKeys, runCall(current(), 'signMail', [{ mail: mailArgs('signMail', mail), signers, ...autocryptOptions('signMail', options.autocrypt) }], signal));
 }
 
 /**
@@ -83,11 +86,12 @@ export async function decryptMail(message, options = {}) {
   const data = typeof message === 'string' ? enc.encode(message) : message;
   checkBytes('message', data);
   checkOptions('decryptMail', options, OPTIONS.decryptMail);
-  const r = await holding([options.decryptionKeys, options.verificationKeys], current().call('readMail', {
+  const signal = checkSignal(options.signal);
+  const r = await holding([options.decryptionKeys, options.verificationKeys], runCall(current(), 'readMail', [{
     data,
     keys: keyList('decryptionKeys', options.decryptionKeys, { privateOnly: true }),
     verification: keyList('verificationKeys', options.verificationKeys),
-  }));
+  }], signal));
   const results = signatureResults(r.signatures);
   // Fingerprints are lower-case hex everywhere in the JS API.
   const lower = (a) => a && { ...a, fingerprint: a.fingerprint.toLowerCase() };

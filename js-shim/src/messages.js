@@ -7,6 +7,7 @@ import { checkBytes, checkConfig, checkFormat, checkOptions, checkString, option
 import { holding, keyList } from './keys.js';
 import { signatureResults } from './signatures.js';
 import { decryptStream, encryptStream, isStream } from './streams.js';
+import { checkSignal, runCall } from './abort.js';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder('utf-8', { fatal: false });
@@ -140,6 +141,17 @@ function checkStreamHint(stream, message) {
   }
 }
 
+/**
+ * sign and verify take bytes, not a ReadableStream (the wasm API streams encryption and
+ * decryption only): refused with STREAM_NOT_SUPPORTED before anything reaches the crypto
+ * instance (posting a stream to the worker would throw DataCloneError).
+ */
+function noStream(call, m, name = 'message') {
+  if (isStream(m.data)) {
+    throw new SealpostError('STREAM_NOT_SUPPORTED', `${call}: the ${name} is a ReadableStream; ${call} takes bytes or text (read the stream first), only encrypt and decrypt stream`);
+  }
+}
+
 function checkMessage(name, m, kinds) {
   if (!(m instanceof Message) || !kinds.includes(m.kind)) {
     const made = kinds[0] === 'encoded' ? 'readMessage' : 'createMessage';
@@ -155,6 +167,7 @@ export async function encrypt(options) {
   checkOptions('encrypt', options, OPTIONS.encrypt);
   const { message, encryptionKeys, signingKeys, passwords, format = 'armored', stream } = options;
   const config = checkConfig('encrypt', options.config, CONFIG.encrypt);
+  const signal = checkSignal(options.signal);
   checkMessage('message', message, ['literal']);
   checkStreamHint(stream, message);
   checkFormat(format, ['armored', 'binary']);
@@ -171,8 +184,8 @@ export async function encrypt(options) {
   };
   const be = current();
   const used = [encryptionKeys, signingKeys];
-  if (isStream(message.data)) return encryptStream(be, options_, message.data, format, used);
-  return output(await holding(used, be.call('encrypt', { ...options_, data: message.data })), format);
+  if (isStream(message.data)) return encryptStream(be, options_, message.data, format, used, signal);
+  return output(await holding(used, runCall(be, 'encrypt', [{ ...options_, data: message.data }], signal)), format);
 }
 
 const LIMITS_DECRYPT = ['maxPlaintext', 'maxCompressionRatio', 'maxRecipients', 'maxSignatures'];
@@ -210,6 +223,7 @@ export async function decrypt(options) {
   checkMessage('message', message, ['encoded']);
   checkStreamHint(stream, message);
   checkFormat(format, ['utf8', 'binary']);
+  const signal = checkSignal(options.signal);
   const keys = keyList('decryptionKeys', decryptionKeys, { privateOnly: true });
   const pws = optionalStrings('passwords', passwords);
   const sks = sessionKeyStrings(sessionKeys);
@@ -226,9 +240,9 @@ export async function decrypt(options) {
   const be = current();
   const used = [decryptionKeys, verificationKeys];
   if (isStream(message.data)) {
-    return decryptStream(be, options_, message.data, format, used);
+    return decryptStream(be, options_, message.data, format, used, signal);
   }
-  const r = await holding(used, be.call('decrypt', { ...options_, data: message.data }));
+  const r = await holding(used, runCall(be, 'decrypt', [{ ...options_, data: message.data }], signal));
   const result = { data: format === 'utf8' ? utf8Text(r.data) : r.data, signatures: signatureResults(r.signatures), layers: r.layers };
   if (returnSessionKey) result.sessionKey = r.sessionKey;
   return result;
@@ -244,6 +258,7 @@ export async function sign(options) {
   checkConfig('sign', options.config);
   const { message, signingKeys, detached = false, format = 'armored' } = options;
   checkFormat(format, ['armored', 'binary']);
+  const signal = checkSignal(options.signal);
   if (typeof detached !== 'boolean') throw new TypeError('detached must be a boolean');
   // As OpenPGP.js: a cleartext signature is armored text around the message, never detached.
   if (message instanceof CleartextMessage && format === 'binary') throw new TypeError('sign: a CleartextMessage cannot be signed in binary format');
@@ -255,9 +270,10 @@ export async function sign(options) {
     args = { data: enc.encode(message.text), mode: 'cleartext', text: true, armor: true };
   } else {
     checkMessage('message', message, ['literal']);
+    noStream('sign', message);
     args = { data: message.data, mode: detached ? 'detached' : 'inline', text: message.isText, armor: format === 'armored' };
   }
-  const out = await holding(signingKeys, current().call('sign', { ...args, signers }));
+  const out = await holding(signingKeys, runCall(current(), 'sign', [{ ...args, signers }], signal));
   return output(out, args.mode === 'cleartext' ? 'armored' : format);
 }
 
@@ -272,22 +288,26 @@ export async function verify(options) {
   const { message, signature, verificationKeys, expectSigned = false, format = 'utf8', maxPlaintext, limits } = options;
   checkFormat(format, ['utf8', 'binary']);
   const limits_ = limitOptions(limits, maxPlaintext, LIMITS_VERIFY);
+  const signal = checkSignal(options.signal);
   const keys = keyList('verificationKeys', verificationKeys);
   let r;
   let data;
   if (signature !== undefined) {
     if (!(signature instanceof Signature)) throw new TypeError('signature must be a Signature from readSignature()');
     checkMessage('message', message, ['literal']);
-    r = await holding(verificationKeys, current().call('verify', { data: message.data, signature: signature.data, keys, requireSignature: Boolean(expectSigned), limits: limits_ }));
+    noStream('verify', message);
+    noStream('verify', signature, 'signature');
+    r = await holding(verificationKeys, runCall(current(), 'verify', [{ data: message.data, signature: signature.data, keys, requireSignature: Boolean(expectSigned), limits: limits_ }], signal));
     data = message.data;
   } else {
     let input;
     if (message instanceof CleartextMessage && message.armored !== null) input = message.armored;
     else {
       checkMessage('message', message, ['encoded']);
+      noStream('verify', message);
       input = message.data;
     }
-    r = await holding(verificationKeys, current().call('verify', { data: input, keys, requireSignature: Boolean(expectSigned), limits: limits_ }));
+    r = await holding(verificationKeys, runCall(current(), 'verify', [{ data: input, keys, requireSignature: Boolean(expectSigned), limits: limits_ }], signal));
     data = r.data;
   }
   return { data: format === 'utf8' ? utf8Text(data) : data, signatures: signatureResults(r.signatures) };

@@ -2,6 +2,7 @@
 // memory is bounded by the chunk size (and the AEAD chunk), not by the message.
 import { signatureResults } from './signatures.js';
 import { holding } from './keys.js';
+import { abortError, runCall } from './abort.js';
 
 const enc = new TextEncoder();
 
@@ -12,20 +13,44 @@ export const isStream = (v) => v !== null && typeof v === 'object' && typeof v.g
  * the consumer: memory is bounded by the chunk size, not the message.
  * `onFinish(result)` gets the finish result and returns the last output.
  */
-function pump(be, startOp, options, source, { mapOut, onFinish, onError, used }) {
+function pump(be, startOp, options, source, { mapOut, onFinish, onError, used, signal }) {
   let id = null;
   let reader = null;
+  let finished = false;
   const abort = () => {
     if (id !== null) be.call('streamAbort', id).catch(() => {});
     id = null;
+  };
+  let onAbort = null;
+  const unlisten = () => {
+    finished = true;
+    if (onAbort) signal.removeEventListener('abort', onAbort);
   };
   return new ReadableStream({
     async start(controller) {
       try {
         // The stream holds its own copies of the keys once started.
-        const started = await holding(used, be.call(startOp, options));
+        const started = await holding(used, runCall(be, startOp, [options], signal));
         id = started.id;
         reader = source.getReader();
+        if (signal) {
+          // Aborting cancels the stream: the wasm stream is dropped, the source cancelled,
+          // the output errors with ABORTED.
+          onAbort = () => {
+            if (finished) return;
+            const e = abortError(signal);
+            unlisten();
+            abort();
+            reader.cancel(e).catch(() => {});
+            onError(e);
+            controller.error(e);
+          };
+          if (signal.aborted) {
+            onAbort();
+            return;
+          }
+          signal.addEventListener('abort', onAbort, { once: true });
+        }
         if (started.output.length) controller.enqueue(mapOut(started.output, false));
       } catch (e) {
         onError(e);
@@ -38,9 +63,11 @@ function pump(be, startOp, options, source, { mapOut, onFinish, onError, used })
         // not be called again for a waiting reader.
         for (;;) {
           const { done, value } = await reader.read();
+          if (finished) return; // aborted (the output already errored) or cancelled
           if (done) {
             const result = await be.call('streamFinish', id);
             id = null;
+            unlisten();
             const last = onFinish(result);
             if (last.length) controller.enqueue(mapOut(last, true));
             else {
@@ -59,6 +86,8 @@ function pump(be, startOp, options, source, { mapOut, onFinish, onError, used })
           }
         }
       } catch (e) {
+        if (finished) return; // aborted meanwhile: already errored
+        unlisten();
         abort();
         reader?.cancel(e).catch(() => {});
         onError(e);
@@ -66,6 +95,7 @@ function pump(be, startOp, options, source, { mapOut, onFinish, onError, used })
       }
     },
     cancel(reason) {
+      unlisten();
       abort();
       return reader?.cancel(reason);
     },
@@ -73,13 +103,14 @@ function pump(be, startOp, options, source, { mapOut, onFinish, onError, used })
 }
 
 /** A streamed encryption: a stream in, a stream out: strings when armored, bytes when binary. */
-export function encryptStream(be, options, source, format, used) {
+export function encryptStream(be, options, source, format, used, signal) {
   const ascii = new TextDecoder();
   return pump(be, 'encryptStart', options, source, {
     mapOut: (bytes) => (format === 'armored' ? ascii.decode(bytes) : bytes),
     onFinish: (last) => last,
     onError: () => {},
     used,
+    signal,
   });
 }
 
@@ -90,7 +121,7 @@ export function encryptStream(be, options, source, format, used) {
  * arrives only at the end, after the whole message authenticated.  If the
  * stream errors, everything read from it must be discarded.
  */
-export function decryptStream(be, options, source, format, used) {
+export function decryptStream(be, options, source, format, used, signal) {
   let settle;
   const done = new Promise((resolve, reject) => {
     settle = { resolve, reject };
@@ -114,6 +145,7 @@ export function decryptStream(be, options, source, format, used) {
     },
     onError: (e) => settle.reject(e),
     used,
+    signal,
   });
   const signatures = done.then((r) => signatureResults(r.signatures));
   const layers = done.then((r) => r.layers);

@@ -20,3 +20,8 @@ export async function __testTrap() {
   const be = current();
   return be.kind === 'direct' ? trapDirectForTest(be) : be.call('__testTrap');
 }
+
+/** How many calls wait for the crypto worker's answer (0 in direct mode): tests that nothing leaks. */
+export function __pendingCalls() {
+  return current().pendingCalls;
+}

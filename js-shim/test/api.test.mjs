@@ -505,3 +505,55 @@ test('same semantics as OpenPGP.js: CRLF text, lower-case fingerprints, { data, 
   // createMessage({ filename }): the wasm API has no literal-packet filename; refused, not dropped.
   await assert.rejects(sp.createMessage({ text: 'x', filename: 'a.txt' }), /unknown option 'filename'/);
 });
+
+test('long calls take an AbortSignal (direct mode): aborted before → ABORTED with the reason as cause; a stream aborted midway errors and cancels its source; sign/verify refuse a stream', async () => {
+  const { privateKey, publicKey } = await keyPair();
+  const reason = new Error('user left');
+  const aborted = AbortSignal.abort(reason);
+  const isAborted = (e) => e instanceof sp.SealpostError && e.code === 'ABORTED' && e.cause === reason;
+  const calls = [
+    sp.generateKey({ userIDs: 'A <a@example.org>', signal: aborted }),
+    sp.decryptKey({ privateKey, passphrase: 'x', signal: aborted }),
+    sp.encrypt({ message: await text('x'), encryptionKeys: publicKey, signal: aborted }),
+    sp.decrypt({ message: await sp.readMessage({ armoredMessage: await sp.encrypt({ message: await text('x'), encryptionKeys: publicKey }) }), decryptionKeys: privateKey, signal: aborted }),
+    sp.sign({ message: await text('x'), signingKeys: privateKey, signal: aborted }),
+    sp.verify({ message: await sp.readMessage({ armoredMessage: await sp.sign({ message: await text('x'), signingKeys: privateKey }) }), verificationKeys: publicKey, signal: aborted }),
+    sp.encryptMail({ from: 'a@example.org', to: ['a@example.org'], subject: 's', text: 't' }, { encryptionKeys: publicKey, signal: aborted }),
+    sp.signMail({ from: 'a@example.org', to: ['a@example.org'], subject: 's', text: 't' }, { signingKeys: privateKey, signal: aborted }),
+    sp.decryptMail('Subject: x\r\n\r\nbody\r\n', { signal: aborted }),
+  ];
+  for (const [i, c] of calls.entries()) await assert.rejects(c, isAborted, `call ${i}`);
+  // A live signal changes nothing; anything else is a TypeError.
+  const live = new AbortController().signal;
+  assert.equal((await sp.sign({ message: await text('x'), signingKeys: privateKey, signal: live })).includes('BEGIN PGP MESSAGE'), true);
+  await assert.rejects(sp.encrypt({ message: await text('x'), encryptionKeys: publicKey, signal: {} }), TypeError);
+  // A timeout's reason is a TimeoutError; the message says so.
+  const late = AbortSignal.timeout(1);
+  await new Promise((r) => setTimeout(r, 20));
+  await assert.rejects(sp.encrypt({ message: await text('x'), encryptionKeys: publicKey, signal: late }), (e) => e.code === 'ABORTED' && e.cause.name === 'TimeoutError' && /timed out/.test(e.message));
+  // A stream aborted midway.
+  let cancelled = null;
+  const endless = new ReadableStream({ pull(c) { c.enqueue(new Uint8Array(1 << 16)); }, cancel(r) { cancelled = r; } });
+  const controller = new AbortController();
+  const out = await sp.encrypt({ message: await sp.createMessage({ binary: endless }), encryptionKeys: publicKey, format: 'binary', stream: true, signal: controller.signal });
+  const reader = out.getReader();
+  assert.ok((await reader.read()).value.length > 0);
+  controller.abort(reason);
+  await assert.rejects(reader.read(), isAborted);
+  assert.ok(isAborted(cancelled), 'the source stream is cancelled with the abort error');
+  // A decrypt stream: data errors, and signatures reject with the same error.
+  const encrypted = await sp.encrypt({ message: await text('x'.repeat(1 << 16)), encryptionKeys: publicKey, signingKeys: privateKey, format: 'binary' });
+  const dc = new AbortController();
+  const src = new ReadableStream({ start(c) { c.enqueue(encrypted.subarray(0, 100)); }, pull() {} });
+  const r = await sp.decrypt({ message: await sp.readMessage({ binaryMessage: src }), decryptionKeys: privateKey, format: 'binary', stream: true, signal: dc.signal });
+  const pulling = r.data.getReader().read();
+  dc.abort(reason);
+  await assert.rejects(pulling, isAborted);
+  await assert.rejects(r.signatures, isAborted);
+  // sign/verify: bytes only (a stream is STREAM_NOT_SUPPORTED, before anything reaches the wasm).
+  const streamOf = (t) => new ReadableStream({ start(c) { c.enqueue(t); c.close(); } });
+  await rejectsWith(sp.sign({ message: await sp.createMessage({ text: streamOf('x') }), signingKeys: privateKey }), 'STREAM_NOT_SUPPORTED');
+  await rejectsWith(sp.verify({ message: await sp.readMessage({ armoredMessage: streamOf('x') }), verificationKeys: publicKey }), 'STREAM_NOT_SUPPORTED');
+  const codes = await sp.errorCodes();
+  for (const c of ['ABORTED', 'WORKER_FAILED', 'STREAM_NOT_SUPPORTED']) assert.ok(codes.includes(c), c);
+});

@@ -62,6 +62,7 @@ for (const name of [
   'errors cross the worker boundary with their class and code',
   'streams through the worker: 24 MiB round trip, SEIPDv2 released as it goes',
   'a v4 key packet over 64 KiB is an error in the worker, not a trap: loaded keys stay usable',
+  'long work in the worker: AbortSignal, a failed, hung or terminated worker, no pending call left',
   'a trap replaces the worker: pending calls fail, later calls work',
   'a wasm that does not match its SHA-384 is refused',
   'a worker file that does not match its SHA-384 never runs',

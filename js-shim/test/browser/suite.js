@@ -1,7 +1,7 @@
 // Runs in a page, in worker mode (the browser default).  Results are left
 // in window.__results for the driving test (test/browser.test.mjs).
 // The test entry first: it enables its hooks (createWorker, setBackendFactory) only before the entry point chose the backend.
-import { __testTrap, setBackendFactory, workerBackend } from '../../src/testing.js';
+import { __pendingCalls, __testTrap, setBackendFactory, workerBackend } from '../../src/testing.js';
 import * as sp from '../../src/browser.js';
 import { TRAP_WORKER_INTEGRITY } from './trap-pin.js';
 
@@ -352,6 +352,85 @@ test('attacks: no page script gets a secret key that opens without the victim pa
   const signed = await sp.sign({ message: await sp.createMessage({ text: 'still mine' }), signingKeys: victim });
   assert(signed.includes('BEGIN PGP MESSAGE'), 'victim signs');
   window.__victimFingerprint = victim.getFingerprint();
+});
+
+// A worker from a Blob of `source`: a stand-in crypto worker that answers init, then misbehaves.
+const blobWorker = (source) => () => new Worker(URL.createObjectURL(new Blob([source], { type: 'text/javascript' })));
+const INIT_OK = "if (data.op === 'init') { self.postMessage({ id: data.id, ok: true, result: null }); return; }";
+
+test('long work in the worker: AbortSignal, a failed, hung or terminated worker, no pending call left', async () => {
+  const code = (c) => (e) => assert(e.code === c, `${e.code}: ${e.message}`);
+  const uid = 'L <l@example.org>';
+  // 1. sign/verify with a stream: refused before posting (was DataCloneError and a leaked pending call).
+  const { privateKey, publicKey } = await sp.generateKey({ userIDs: uid, format: 'object' });
+  const streamOf = (t) => new ReadableStream({ start(c) { c.enqueue(t); c.close(); } });
+  await rejects(sp.sign({ message: await sp.createMessage({ text: streamOf('x') }), signingKeys: privateKey }), code('STREAM_NOT_SUPPORTED'), 'sign stream');
+  const sig = await sp.readSignature({ armoredSignature: await sp.sign({ message: await sp.createMessage({ text: 'x' }), signingKeys: privateKey, detached: true }) });
+  await rejects(sp.verify({ message: await sp.createMessage({ text: streamOf('x') }), signature: sig, verificationKeys: publicKey }), code('STREAM_NOT_SUPPORTED'), 'verify stream');
+  await rejects(sp.verify({ message: await sp.readMessage({ armoredMessage: streamOf('x') }), verificationKeys: publicKey }), code('STREAM_NOT_SUPPORTED'), 'verify inline stream');
+  assert(__pendingCalls() === 0, `pending after stream refusals: ${__pendingCalls()}`);
+  // 2. An aborted signal: ABORTED, the reason as cause; nothing posted.
+  const reason = new Error('user left');
+  await rejects(sp.encrypt({ message: await sp.createMessage({ text: 'x' }), encryptionKeys: publicKey, signal: AbortSignal.abort(reason) }),
+    (e) => assert(e.code === 'ABORTED' && e.cause === reason, `${e.code} ${e.cause}`), 'aborted before');
+  await rejects(sp.sign({ message: await sp.createMessage({ text: 'x' }), signingKeys: privateKey, signal: 'nope' }), (e) => assert(e instanceof TypeError, String(e)), 'not a signal');
+  // 3. Aborted while the worker works: rejected at once, and the key the worker still made is released.
+  const seen = [];
+  const controller = new AbortController();
+  await sp.configure({
+    createWorker: (url) => {
+      const inner = new Worker(url, { type: 'module' });
+      return {
+        postMessage(m) { seen.push(m.op === 'release' ? `release:${m.args[0].join()}` : m.op); inner.postMessage(m); if (m.op === 'generateKey') controller.abort(); },
+        set onmessage(f) { inner.onmessage = (ev) => { if (ev.data.result?.key?.handle) seen.push(`made:${ev.data.result.key.handle}`); f(ev); }; },
+        set onerror(f) { inner.onerror = f; },
+        set onmessageerror(f) { inner.onmessageerror = f; },
+        terminate() { inner.terminate(); },
+      };
+    },
+  });
+  await rejects(sp.generateKey({ userIDs: uid, format: 'object', signal: controller.signal }), code('ABORTED'), 'aborted while working');
+  assert(__pendingCalls() === 0, `pending after abort: ${__pendingCalls()}`);
+  for (let i = 0; i < 100 && !seen.some((s) => s.startsWith('release:')); i++) await new Promise((r) => setTimeout(r, 50));
+  const made = seen.find((s) => s.startsWith('made:'));
+  assert(made && seen.includes(`release:${made.slice(5)}`), `the orphaned key was not released: ${seen.join(' ')}`);
+  // 4. A hung worker (never answers): AbortSignal.timeout bounds the call.
+  await sp.configure({ createWorker: blobWorker(`self.onmessage = ({ data }) => { ${INIT_OK} };`) });
+  const t0 = performance.now();
+  await rejects(sp.generateKey({ userIDs: uid, format: 'object', signal: AbortSignal.timeout(300) }),
+    (e) => assert(e.code === 'ABORTED' && e.cause?.name === 'TimeoutError', `${e.code} ${e.cause?.name}`), 'hung worker');
+  assert(performance.now() - t0 < 5000, 'timeout took too long');
+  assert(__pendingCalls() === 0, 'pending after timeout');
+  // … and terminate() with calls pending on it: WORKER_FAILED.
+  const hanging = sp.generateKey({ userIDs: uid, format: 'object' });
+  await new Promise((r) => setTimeout(r, 100));
+  await sp.terminate();
+  await rejects(hanging, code('WORKER_FAILED'), 'terminated');
+  // 5. A worker that fails (an error event): every pending call WORKER_FAILED, none left.
+  await sp.configure({ createWorker: blobWorker(`self.onmessage = ({ data }) => { ${INIT_OK} if (data.op === 'generateKey') setTimeout(() => { throw new Error('boom'); }, 100); };`) });
+  const a = sp.generateKey({ userIDs: uid, format: 'object' });
+  const b = sp.generateKey({ userIDs: uid, format: 'object' });
+  await rejects(a, code('WORKER_FAILED'), 'first pending');
+  await rejects(b, code('WORKER_FAILED'), 'second pending');
+  assert(__pendingCalls() === 0, 'pending after failure');
+  // 6. A stream aborted midway: the output errors ABORTED, the source is cancelled, the worker's stream dropped.
+  await sp.configure({});
+  const keys = await sp.generateKey({ userIDs: uid, format: 'object' });
+  let cancelled = null;
+  const endless = new ReadableStream({ pull(c) { c.enqueue(new Uint8Array(1 << 16)); }, cancel(r) { cancelled = r; } });
+  const sc = new AbortController();
+  const out = await sp.encrypt({ message: await sp.createMessage({ binary: endless }), encryptionKeys: keys.publicKey, format: 'binary', stream: true, signal: sc.signal });
+  const reader = out.getReader();
+  await reader.read();
+  sc.abort();
+  await rejects((async () => { for (;;) { const { done } = await reader.read(); if (done) return; } })(), code('ABORTED'), 'stream read');
+  assert(cancelled?.code === 'ABORTED', `source not cancelled: ${cancelled}`);
+  await new Promise((r) => setTimeout(r, 100));
+  assert(__pendingCalls() === 0, 'pending after stream abort');
+  // Still works afterwards.
+  const text = await sp.encrypt({ message: await sp.createMessage({ text: 'after' }), encryptionKeys: keys.publicKey, signal: new AbortController().signal });
+  const back = await sp.decrypt({ message: await sp.readMessage({ armoredMessage: text }), decryptionKeys: keys.privateKey });
+  assert(back.data === 'after', back.data);
 });
 
 test('a trap replaces the worker: pending calls fail, later calls work', async () => {
