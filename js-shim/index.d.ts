@@ -125,6 +125,20 @@ export class Key {
   readonly info: KeyInfo;
   getFingerprint(): string;
   getKeyID(): KeyID;
+  /** OpenPGP.js's shape: { algorithm } plus bits (RSA, DSA, ElGamal) or curve (ECDH, ECDSA, EdDSA legacy). */
+  getAlgorithmInfo(): AlgorithmInfo;
+  /** The primary key (this Key) and the subkeys; with a keyID, those with that key ID. */
+  getKeys(keyID?: KeyID | null): (Key | Subkey)[];
+  getSubkeys(keyID?: KeyID | null): Subkey[];
+  getKeyIDs(): KeyID[];
+  /** Rejects (NO_USABLE_KEY) if the primary key is revoked, expired or invalid now. Current time only: a date is a TypeError. */
+  verifyPrimaryKey(date?: undefined, userID?: UserIDObject, config?: Record<string, never>): Promise<void>;
+  /** The valid, unrevoked user ID flagged primary (else the first), optionally matching userID; selfCertification is always null. */
+  getPrimaryUser(date?: undefined, userID?: UserIDObject, config?: Record<string, never>): Promise<PrimaryUser>;
+  /** The newest valid subkey flagged for encryption (or with keyID), else the primary key if it is; NO_USABLE_KEY otherwise. */
+  getEncryptionKey(keyID?: KeyID | null, date?: undefined, userID?: UserIDObject, config?: Record<string, never>): Promise<Key | Subkey>;
+  /** As getEncryptionKey, for signing. */
+  getSigningKey(keyID?: KeyID | null, date?: undefined, userID?: UserIDObject, config?: Record<string, never>): Promise<Key | Subkey>;
   getUserIDs(): string[];
   getCreationTime(): Date;
   /** Infinity if the key does not expire. */
@@ -148,6 +162,38 @@ export class Key {
 }
 
 export interface UserIDObject { name?: string; email?: string; comment?: string }
+
+export interface AlgorithmInfo {
+  /** OpenPGP.js's enums.publicKey names ('eddsaLegacy', 'ecdh', 'ed25519', 'x25519', 'rsaEncryptSign', …); sequoia's name for others. */
+  algorithm: string;
+  bits?: number;
+  curve?: string;
+}
+
+/** getPrimaryUser's result: OpenPGP.js's shape, without the signature packet. */
+export interface PrimaryUser {
+  index: number;
+  user: { userID: { userID: string; name: string; email: string; comment: string } };
+  selfCertification: null;
+}
+
+/** A subkey, read from its Key's info (OpenPGP.js's Subkey getters). */
+export class Subkey {
+  private constructor();
+  readonly mainKey: Key;
+  readonly info: SubkeyInfo;
+  getFingerprint(): string;
+  getKeyID(): KeyID;
+  getAlgorithmInfo(): AlgorithmInfo;
+  getCreationTime(): Date;
+  /** Infinity if the subkey does not expire. */
+  getExpirationTime(): Date | typeof Infinity;
+  isRevoked(): boolean;
+  /** null for a public subkey (or one without its secret). */
+  isDecrypted(): boolean | null;
+  /** Rejects (NO_USABLE_KEY) unless the subkey is valid now. */
+  verify(date?: undefined, config?: Record<string, never>): Promise<void>;
+}
 /** A user ID: 'Name <email>' (sealpost also takes the string form; OpenPGP.js only objects) or its parts. */
 export type UserID = string | UserIDObject;
 

@@ -19,6 +19,7 @@ export { configure, terminate, getMode, errorCodes } from './backend.js';
 export {
   Key,
   KeyID,
+  Subkey,
   generateKey,
   readKey,
   readKeys,

@@ -89,6 +89,74 @@ export class Key {
     return new KeyID(this.#info.keyId);
   }
 
+  /** OpenPGP.js's { algorithm, curve? | bits? } of the primary key (see algorithmInfo). */
+  getAlgorithmInfo() {
+    return algorithmInfo(this.#info.keys[0]);
+  }
+
+  /** The subkeys (all, or those with `keyID`), as Subkey objects read from `info`. */
+  getSubkeys(keyID = null) {
+    const wanted = keyIdFilter(keyID);
+    return this.#info.keys.slice(1).filter((k) => wanted(k.keyId)).map((k) => new Subkey(this, k));
+  }
+
+  /** The primary key (this Key) and the subkeys, all or those with `keyID`. */
+  getKeys(keyID = null) {
+    const wanted = keyIdFilter(keyID);
+    return [...(wanted(this.#info.keyId) ? [this] : []), ...this.getSubkeys(keyID)];
+  }
+
+  /** The key IDs of the primary key and every subkey. */
+  getKeyIDs() {
+    return this.#info.keys.map((k) => new KeyID(k.keyId));
+  }
+
+  /**
+   * Resolves if the primary key is usable now (not revoked, not expired, a valid
+   * self-signature under sequoia's StandardPolicy); rejects with NO_USABLE_KEY otherwise.
+   * Only the current time: a `date` argument is a TypeError.
+   */
+  async verifyPrimaryKey(date, userID, config) {
+    nowOnly('verifyPrimaryKey', date, config);
+    if (userID !== undefined) checkUserIdFilter('verifyPrimaryKey', userID);
+    primaryUsable(this.#info);
+  }
+
+  /**
+   * The primary user as OpenPGP.js gives it: { index, user: { userID: { userID, name, email,
+   * comment } }, selfCertification: null } (sealpost exposes no signature packets).  Among the
+   * valid, unrevoked user IDs (matching `userID`'s name/email/comment when given), the one
+   * flagged primary, else the first; none: NO_USABLE_KEY.
+   */
+  async getPrimaryUser(date, userID, config) {
+    nowOnly('getPrimaryUser', date, config);
+    const filter = userID === undefined ? {} : checkUserIdFilter('getPrimaryUser', userID);
+    const users = this.#info.userIds
+      .map((u, index) => ({ index, u, parsed: parseUserId(u.userId) }))
+      .filter(({ u, parsed }) => u.valid && !u.revoked && ['name', 'email', 'comment'].every((f) => filter[f] === undefined || filter[f] === parsed[f]));
+    const chosen = users.find(({ u }) => u.primary) ?? users[0];
+    if (!chosen) throw new SealpostError('NO_USABLE_KEY', 'Could not find a valid, unrevoked user ID (matching the filter) in the key');
+    return { index: chosen.index, user: { userID: { userID: chosen.u.userId, ...chosen.parsed } }, selfCertification: null };
+  }
+
+  /**
+   * The key to encrypt to, as OpenPGP.js picks it: the most recently created valid subkey
+   * flagged for encryption (or the one with `keyID`), else the primary key if it is; after
+   * verifyPrimaryKey.  A Subkey, or this Key; none: NO_USABLE_KEY.
+   */
+  async getEncryptionKey(keyID = null, date, userID, config) {
+    nowOnly('getEncryptionKey', date, config);
+    if (userID !== undefined) checkUserIdFilter('getEncryptionKey', userID);
+    return usableKey(this, this.#info, keyID, (f) => f.encryptCommunications || f.encryptStorage, 'encryption');
+  }
+
+  /** As getEncryptionKey, for a key flagged for signing. */
+  async getSigningKey(keyID = null, date, userID, config) {
+    nowOnly('getSigningKey', date, config);
+    if (userID !== undefined) checkUserIdFilter('getSigningKey', userID);
+    return usableKey(this, this.#info, keyID, (f) => f.sign, 'signing');
+  }
+
   getUserIDs() {
     return this.#info.userIds.map((u) => u.userId);
   }
@@ -148,6 +216,130 @@ export class Key {
 }
 
 const KEY_TOKEN = Symbol('sealpost.Key');
+
+/**
+ * A subkey as OpenPGP.js's Subkey presents it, read from its Key's `info` (no call reaches the
+ * crypto instance): `mainKey`, `info` (the SubkeyInfo), and the getters below.
+ */
+export class Subkey {
+  #info;
+  /** @internal */
+  constructor(mainKey, info) {
+    this.mainKey = mainKey;
+    this.#info = info;
+  }
+
+  get info() {
+    return this.#info;
+  }
+
+  getFingerprint() {
+    return this.#info.fingerprint;
+  }
+
+  getKeyID() {
+    return new KeyID(this.#info.keyId);
+  }
+
+  getAlgorithmInfo() {
+    return algorithmInfo(this.#info);
+  }
+
+  getCreationTime() {
+    return new Date(this.#info.created * 1000);
+  }
+
+  /** The expiry as a Date, or Infinity if the subkey does not expire. */
+  getExpirationTime() {
+    return this.#info.expires == null ? Infinity : new Date(this.#info.expires * 1000);
+  }
+
+  isRevoked() {
+    return this.#info.revoked;
+  }
+
+  /** For a secret subkey: whether it is unlocked; null for a public one (or no secret part). */
+  isDecrypted() {
+    return this.#info.hasSecret ? !this.#info.secretLocked : null;
+  }
+
+  /** Resolves if the subkey is valid now (bound, not revoked, not expired); NO_USABLE_KEY otherwise. */
+  async verify(date, config) {
+    nowOnly('verify', date, config);
+    if (!this.#info.valid) throw new SealpostError('NO_USABLE_KEY', `subkey ${this.#info.keyId} is not valid (revoked, expired, or not properly bound)`);
+  }
+}
+
+// sequoia's algorithm and curve names (key.info) → OpenPGP.js's (enums.publicKey, curve names).
+const ALGORITHMS = {
+  RSA: 'rsaEncryptSign', DSA: 'dsa', ElGamal: 'elgamal', ECDH: 'ecdh', ECDSA: 'ecdsa', EdDSA: 'eddsaLegacy',
+  X25519: 'x25519', X448: 'x448', Ed25519: 'ed25519', Ed448: 'ed448',
+};
+const CURVES = {
+  Ed25519: 'ed25519Legacy', Curve25519: 'curve25519Legacy', 'NIST P-256': 'nistP256', 'NIST P-384': 'nistP384',
+  'NIST P-521': 'nistP521', brainpoolP256r1: 'brainpoolP256r1', brainpoolP384r1: 'brainpoolP384r1',
+  brainpoolP512r1: 'brainpoolP512r1', secp256k1: 'secp256k1',
+};
+
+/**
+ * OpenPGP.js's getAlgorithmInfo() shape from a SubkeyInfo: { algorithm } plus `bits` for RSA,
+ * DSA and ElGamal, `curve` for ECDH/ECDSA/EdDSA(legacy).  Sequoia reports RSA sign-only and
+ * encrypt-only keys as RSA: all three are 'rsaEncryptSign' here.  An algorithm OpenPGP.js has
+ * no name for keeps sequoia's (e.g. ML-DSA).
+ */
+function algorithmInfo(k) {
+  const algorithm = ALGORITHMS[k.algorithm] ?? k.algorithm;
+  if (['rsaEncryptSign', 'dsa', 'elgamal'].includes(algorithm)) return { algorithm, bits: k.bits };
+  if (['ecdh', 'ecdsa', 'eddsaLegacy'].includes(algorithm) && k.curve) return { algorithm, curve: CURVES[k.curve] ?? k.curve };
+  return { algorithm };
+}
+
+/** A key ID filter: null/undefined (every key) or a KeyID (anything with toHex()). */
+function keyIdFilter(keyID) {
+  if (keyID === null || keyID === undefined) return () => true;
+  if (typeof keyID !== 'object' || typeof keyID.toHex !== 'function') throw new TypeError('keyID must be a KeyID');
+  const hex = String(keyID.toHex()).toLowerCase();
+  return (id) => id === hex;
+}
+
+/** sealpost evaluates keys now, under sequoia's StandardPolicy: a date or a config is refused. */
+function nowOnly(call, date, config) {
+  if (date !== undefined) throw new TypeError(`${call}: a date is not supported (sealpost evaluates keys at the current time)`);
+  if (config !== undefined) checkConfig(call, config);
+}
+
+function checkUserIdFilter(call, userID) {
+  checkOptions(call, userID, OPTIONS.userID, 'userID');
+  return userID;
+}
+
+/** 'Name (comment) <email>' → { name, email, comment } as OpenPGP.js parses a user ID ('' when absent). */
+function parseUserId(s) {
+  const m = /^\s*(.*?)\s*(?:\((.*)\))?\s*(?:<([^<>]*)>)?\s*$/.exec(s);
+  if (!m) return { name: s, email: '', comment: '' };
+  const [, name = '', comment = '', email = ''] = m;
+  return { name, email, comment };
+}
+
+/** verifyPrimaryKey's check on a KeyInfo. */
+function primaryUsable(info) {
+  if (info.revocation === 'revoked') throw new SealpostError('NO_USABLE_KEY', 'Primary key is revoked');
+  if (info.expires != null && info.expires * 1000 <= Date.now()) throw new SealpostError('NO_USABLE_KEY', 'Primary key is expired');
+  if (!info.valid) throw new SealpostError('NO_USABLE_KEY', `Primary key is not valid${info.invalidReason ? `: ${info.invalidReason}` : ''}`);
+}
+
+/** getEncryptionKey / getSigningKey: the newest valid subkey with the capability, else the primary. */
+function usableKey(key, info, keyID, capable, what) {
+  primaryUsable(info);
+  const wanted = keyIdFilter(keyID);
+  const subkeys = info.keys.slice(1).map((k, i) => ({ k, i })).sort((a, b) => b.k.created - a.k.created || b.i - a.i);
+  for (const { k } of subkeys) {
+    if (wanted(k.keyId) && k.valid && !k.revoked && capable(k.flags)) return new Subkey(key, k);
+  }
+  const primary = info.keys[0];
+  if (wanted(primary.keyId) && primary.valid && capable(primary.flags)) return key;
+  throw new SealpostError('NO_USABLE_KEY', `Could not find valid ${what} key packet in key ${info.keyId}`);
+}
 
 /** Fingerprints and key IDs are lower-case hex everywhere in the JS API, as in OpenPGP.js. */
 function lowerCaseIds(info) {

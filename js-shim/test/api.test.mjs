@@ -557,3 +557,36 @@ test('long calls take an AbortSignal (direct mode): aborted before → ABORTED w
   const codes = await sp.errorCodes();
   for (const c of ['ABORTED', 'WORKER_FAILED', 'STREAM_NOT_SUPPORTED']) assert.ok(codes.includes(c), c);
 });
+
+test('key methods from key.info: getKeys, getSubkeys, getKeyIDs, getAlgorithmInfo, getPrimaryUser, getEncryptionKey, getSigningKey, verifyPrimaryKey', async () => {
+  const { publicKey } = await keyPair();
+  const subs = publicKey.getSubkeys();
+  assert.ok(subs.every((s) => s instanceof sp.Subkey && s.mainKey === publicKey));
+  assert.deepEqual(publicKey.getKeys().map((k) => k.getFingerprint()), publicKey.info.keys.map((k) => k.fingerprint));
+  assert.deepEqual(publicKey.getKeyIDs().map((id) => id.toHex()), publicKey.info.keys.map((k) => k.keyId));
+  assert.equal(publicKey.getKeys(subs[1].getKeyID())[0].getFingerprint(), subs[1].getFingerprint());
+  assert.deepEqual(publicKey.getAlgorithmInfo(), { algorithm: 'eddsaLegacy', curve: 'ed25519Legacy' });
+  const enc = await publicKey.getEncryptionKey();
+  const sig = await publicKey.getSigningKey();
+  assert.ok(enc.info.flags.encryptCommunications && sig.info.flags.sign && enc !== publicKey && sig !== publicKey);
+  await rejectsWith(publicKey.getSigningKey(enc.getKeyID()), 'NO_USABLE_KEY');
+  const pu = await publicKey.getPrimaryUser();
+  assert.deepEqual(pu, { index: 0, user: { userID: { userID: 'Alice <alice@example.org>', name: 'Alice', email: 'alice@example.org', comment: '' } }, selfCertification: null });
+  await rejectsWith(publicKey.getPrimaryUser(undefined, { email: 'x@example.org' }), 'NO_USABLE_KEY');
+  await assert.rejects(publicKey.getPrimaryUser(undefined, { mail: 'x' }), TypeError);
+  await assert.rejects(publicKey.getEncryptionKey(undefined, new Date()), TypeError);
+  await assert.rejects(publicKey.verifyPrimaryKey(undefined, undefined, { minRSABits: 1024 }), TypeError);
+  assert.throws(() => publicKey.getKeys('0123456789abcdef'), TypeError);
+  assert.equal(await publicKey.verifyPrimaryKey(), undefined);
+  // An expired key and a revoked key: verifyPrimaryKey and the key pickers reject, NO_USABLE_KEY.
+  const { privateKey: short } = await sp.generateKey({ userIDs: 'S <s@example.org>', keyExpirationTime: 1, format: 'object' });
+  await new Promise((r) => setTimeout(r, 2100));
+  const expired = await sp.readKey({ armoredKey: await (await short.toPublic()).armor() });
+  await rejectsWith(expired.verifyPrimaryKey(), 'NO_USABLE_KEY');
+  await rejectsWith(expired.getEncryptionKey(), 'NO_USABLE_KEY');
+  const { publicKey: revoked } = await sp.revokeKey({ key: (await keyPair()).privateKey, format: 'object' });
+  for (const call of [revoked.verifyPrimaryKey(), revoked.getEncryptionKey(), revoked.getSigningKey()]) await rejectsWith(call, 'NO_USABLE_KEY');
+  // A v6 key: the RFC 9580 algorithm names, no curve.
+  const { publicKey: v6 } = await sp.generateKey({ userIDs: 'V <v@example.org>', type: 'curve25519', format: 'object' });
+  assert.deepEqual([v6.getAlgorithmInfo(), ...v6.getSubkeys().map((s) => s.getAlgorithmInfo())].map((a) => a.algorithm).sort(), ['ed25519', 'ed25519', 'x25519']);
+});

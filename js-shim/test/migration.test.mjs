@@ -23,7 +23,9 @@ async function storedData() {
   const { privateKey, publicKey, revocationCertificate } = await openpgp.generateKey({ userIDs: [{ name: 'Stored', email: 'stored@example.org' }] });
   const key = await openpgp.readPrivateKey({ armoredKey: privateKey });
   const message = await openpgp.encrypt({ message: await openpgp.createMessage({ text: 'stored\nmessage\n' }), encryptionKeys: key, signingKeys: key });
-  return { privateKey, publicKey, revocationCertificate, message };
+  // A key with two user IDs (the first primary) and OpenPGP.js's layout (the primary key signs).
+  const multi = (await openpgp.generateKey({ userIDs: [{ name: 'Carol Q', email: 'carol@example.org', comment: 'work' }, { name: 'Carol', email: 'c@example.net' }] })).privateKey;
+  return { privateKey, publicKey, revocationCertificate, message, multi };
 }
 
 /** The script: OpenPGP.js v6 calls only (`await` where sealpost is async and OpenPGP.js is not: harmless there). */
@@ -65,6 +67,52 @@ async function script(lib, stored) {
     revoked: await alice.publicKey.isRevoked(),
     expires: String(await alice.publicKey.getExpirationTime()),
   }));
+  // Key methods (sealpost: read from key.info; no call to the crypto instance).
+  const multiKey = await lib.readPrivateKey({ armoredKey: stored.multi });
+  const multi = { privateKey: multiKey, publicKey: await multiKey.toPublic() };
+  const fp = (k) => k.getFingerprint();
+  await step('key methods: getKeys, getSubkeys, getKeyIDs, getAlgorithmInfo', async () => {
+    const k = multi.publicKey;
+    const subkeys = k.getSubkeys();
+    return {
+      keys: k.getKeys().map((x) => (x === k ? 'primary' : 'subkey')),
+      subkeys: subkeys.length,
+      keyIDs: k.getKeyIDs().map((id) => HEX16.test(id.toHex())),
+      keyIDsMatch: k.getKeyIDs().map((id) => id.toHex()).join() === k.getKeys().map((x) => x.getKeyID().toHex()).join(),
+      algorithm: k.getAlgorithmInfo(),
+      subkeyAlgorithms: subkeys.map((x) => x.getAlgorithmInfo()),
+      subkeyFingerprints: subkeys.map((x) => HEX40.test(fp(x))),
+      subkeyMainKey: subkeys.every((x) => x.mainKey === k),
+      subkeyCreated: subkeys.map((x) => x.getCreationTime().getTime() === k.getCreationTime().getTime()),
+    };
+  });
+  await step('key methods: subkey state', async () => {
+    const [sub] = multi.privateKey.getSubkeys();
+    return { expires: String(await sub.getExpirationTime()), revoked: await sub.isRevoked(), decrypted: sub.isDecrypted(), verify: await rejects(sub.verify()) };
+  });
+  await step('key methods: getKeys / getSubkeys by key ID', async () => {
+    const k = multi.publicKey;
+    const [sub] = k.getSubkeys();
+    const other = bob.publicKey.getKeyID();
+    return [k.getKeys(sub.getKeyID()).map(fp).join() === fp(sub), k.getKeys(k.getKeyID()).length, k.getSubkeys(sub.getKeyID()).length, k.getKeys(other).length];
+  });
+  await step('key methods: getEncryptionKey, getSigningKey', async () => {
+    const k = multi.publicKey;
+    const [sign, encrypt] = [await k.getSigningKey(), await k.getEncryptionKey()];
+    const subs = k.getSubkeys().map(fp);
+    return [subs.indexOf(fp(sign)), subs.indexOf(fp(encrypt)), sign !== k, fp(await k.getEncryptionKey(encrypt.getKeyID())) === fp(encrypt)];
+  });
+  await step('key methods: getSigningKey with an encryption subkey ID', async () => multi.publicKey.getSigningKey((await multi.publicKey.getEncryptionKey()).getKeyID()));
+  await step('key methods: getPrimaryUser', async () => {
+    const { index, user } = await multi.publicKey.getPrimaryUser();
+    const { userID, name, email, comment } = user.userID;
+    return { index, userID, name, email, comment };
+  });
+  await step('key methods: getPrimaryUser with a user ID filter', async () => (await multi.publicKey.getPrimaryUser(undefined, { email: 'c@example.net' })).index);
+  await step('key methods: getPrimaryUser, no user matches', async () => multi.publicKey.getPrimaryUser(undefined, { email: 'nobody@example.org' }));
+  await step('key methods: getPrimaryUser selfCertification', async () => { const c = (await multi.publicKey.getPrimaryUser()).selfCertification; return c === null ? 'null' : typeof c; });
+  await step('key methods: verifyPrimaryKey', async () => multi.publicKey.verifyPrimaryKey());
+  await step('key methods: getEncryptionKey at a date', async () => typeof (await multi.publicKey.getEncryptionKey(undefined, new Date())));
   await step('decryptKey: wrong passphrase', () => lib.decryptKey({ privateKey: alice.privateKey, passphrase: 'wrong' }));
   await step('generateKey: armored output', async () => {
     const { privateKey, publicKey, revocationCertificate } = await lib.generateKey({ userIDs: [{ name: 'C', email: 'c@example.org' }], passphrase: 'c' });
@@ -159,6 +207,10 @@ async function script(lib, stored) {
     const { publicKey } = await lib.revokeKey({ key: aliceKey, reasonForRevocation: { flag: 3, string: 'retired' } });
     return [publicKey.split('\n')[0], await (await lib.readKey({ armoredKey: publicKey })).isRevoked()];
   });
+  await step('key methods: a revoked key — verifyPrimaryKey, getEncryptionKey, getSigningKey reject', async () => {
+    const { publicKey } = await lib.revokeKey({ key: multi.privateKey, format: 'object' });
+    return [await rejects(publicKey.verifyPrimaryKey()), await rejects(publicKey.getEncryptionKey()), await rejects(publicKey.getSigningKey()), await rejects(multi.publicKey.verifyPrimaryKey())];
+  });
 
   // Data stored before the switch.
   await step('stored: decrypt and verify an OpenPGP.js message', async () => {
@@ -248,6 +300,16 @@ const DIFFERENCES = {
     openpgp: { ok: true },
     sealpost: { threw: 'TypeError', mentions: true },
     why: "no literal packet filename (see above): refused, not dropped",
+  },
+  'key methods: getPrimaryUser selfCertification': {
+    openpgp: { ok: 'object' },
+    sealpost: { ok: 'null' },
+    why: 'sealpost gives selfCertification: null: no signature packets are exposed',
+  },
+  'key methods: getEncryptionKey at a date': {
+    openpgp: { ok: 'object' },
+    sealpost: { threw: 'TypeError' },
+    why: 'keys are evaluated at the current time only: a date is refused, not ignored',
   },
   'encrypt: format object': {
     openpgp: { ok: 'object' },

@@ -110,6 +110,16 @@ test('the remaining calls in worker mode', async () => {
   assert(revoked.isRevoked(), 'revokeKey with a certificate');
   const { privateKey: selfRevoked } = await sp.revokeKey({ key: open, reasonForRevocation: { flag: 3 }, format: 'object' });
   assert(selfRevoked.isRevoked(), 'revokeKey with a reason');
+  // Key methods (from key.info, the same in worker mode).
+  const subs = publicKey.getSubkeys();
+  assert(publicKey.getKeys().length === subs.length + 1 && publicKey.getKeyIDs().length === subs.length + 1, 'getKeys / getKeyIDs');
+  assert((await publicKey.getEncryptionKey()).getKeyID().equals(subs.find((k) => k.info.flags.encryptCommunications).getKeyID()), 'getEncryptionKey');
+  assert((await publicKey.getSigningKey()).info.flags.sign, 'getSigningKey');
+  assert((await publicKey.getPrimaryUser()).user.userID.email === 'r@example.org', 'getPrimaryUser');
+  assert(publicKey.getAlgorithmInfo().algorithm === 'eddsaLegacy', JSON.stringify(publicKey.getAlgorithmInfo()));
+  await publicKey.verifyPrimaryKey();
+  await rejects(revoked.verifyPrimaryKey(), (e) => assert(e.code === 'NO_USABLE_KEY', e.code), 'verifyPrimaryKey of a revoked key');
+  await rejects(revoked.getEncryptionKey(), (e) => assert(e.code === 'NO_USABLE_KEY', e.code), 'getEncryptionKey of a revoked key');
   assert((await sp.supportedKeyTypes()).includes('curve25519') && (await sp.errorCodes()).includes('EXPORT_REFUSED'), 'capabilities');
   open.dispose();
   await rejects(sp.sign({ message: await sp.createMessage({ text: 'x' }), signingKeys: open }), (e) => assert(e.code === 'KEY_DISPOSED', e.code), 'disposed');
