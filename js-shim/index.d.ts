@@ -245,6 +245,12 @@ export function revokeKey<F extends 'armored' | 'binary' | 'object' = 'armored'>
 export class Message {
   private constructor();
   readonly kind: 'literal' | 'encoded';
+  /** createMessage(): the text as given (a text stream: that stream), or the binary data as UTF-8. readMessage(): UNSUPPORTED (verify or decrypt it). */
+  getText(): string | ReadableStream<string>;
+  /** readMessage(): the message re-armored. createMessage() (literal data, not yet an OpenPGP message): UNSUPPORTED; stream-backed: STREAM_NOT_SUPPORTED. */
+  armor(): Promise<string>;
+  /** readMessage(): the message's binary encoding (the same refusals as armor()). */
+  write(): Promise<Uint8Array>;
 }
 export class CleartextMessage {
   private constructor();

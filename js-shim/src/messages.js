@@ -43,11 +43,50 @@ function sessionKeyStrings(v) {
 
 /** A message: literal data to encrypt or sign, or an encoded OpenPGP message. */
 export class Message {
+  #text;
   /** @internal */
-  constructor(kind, data, isText) {
+  constructor(kind, data, isText, text) {
     this.kind = kind;
     this.data = data;
     this.isText = isText;
+    this.#text = text;
+  }
+
+  /**
+   * The text of a createMessage() message: the text as given (a ReadableStream of strings for a
+   * text stream), or its binary data decoded as UTF-8, as OpenPGP.js does.  A readMessage()
+   * message is not parsed here (OpenPGP.js gives the literal text of a signed message and null
+   * for an encrypted one): UNSUPPORTED, use verify() or decrypt().
+   */
+  getText() {
+    if (this.kind === 'encoded') {
+      throw new SealpostError('UNSUPPORTED', 'getText() of a readMessage() message: sealpost does not parse it here; verify() or decrypt() it');
+    }
+    if (this.#text !== undefined) return this.#text;
+    if (isStream(this.data)) {
+      if (this.isText) return this.data;
+      throw new SealpostError('STREAM_NOT_SUPPORTED', 'getText() of a binary stream message: decode the stream itself');
+    }
+    return dec.decode(this.data);
+  }
+
+  /**
+   * A readMessage() message as armored text (`-----BEGIN PGP MESSAGE-----`), re-armored from its
+   * bytes as OpenPGP.js does.  A createMessage() message is literal data that is not yet an
+   * OpenPGP message (sealpost writes the literal packet only when it encrypts or signs):
+   * UNSUPPORTED; a stream-backed message: STREAM_NOT_SUPPORTED.
+   */
+  async armor() {
+    return current().call('armor', await this.write(), 'message');
+  }
+
+  /** A readMessage() message's binary encoding (the same refusals as armor()). */
+  async write() {
+    if (this.kind !== 'encoded') {
+      throw new SealpostError('UNSUPPORTED', 'a createMessage() message is literal data, not yet an OpenPGP message: encrypt() or sign() it');
+    }
+    if (isStream(this.data)) throw new SealpostError('STREAM_NOT_SUPPORTED', 'armor()/write() of a stream-backed message: pipe the stream itself');
+    return typeof this.data === 'string' ? current().call('dearmor', this.data) : this.data.slice();
   }
 }
 
@@ -80,7 +119,7 @@ export async function createMessage(options) {
   if (options.text !== undefined) {
     if (isStream(options.text)) return new Message('literal', options.text, true);
     checkString('text', options.text);
-    return new Message('literal', enc.encode(options.text), true);
+    return new Message('literal', enc.encode(options.text), true, options.text);
   }
   if (options.binary !== undefined) {
     if (isStream(options.binary)) return new Message('literal', options.binary, false);

@@ -590,3 +590,29 @@ test('key methods from key.info: getKeys, getSubkeys, getKeyIDs, getAlgorithmInf
   const { publicKey: v6 } = await sp.generateKey({ userIDs: 'V <v@example.org>', type: 'curve25519', format: 'object' });
   assert.deepEqual([v6.getAlgorithmInfo(), ...v6.getSubkeys().map((s) => s.getAlgorithmInfo())].map((a) => a.algorithm).sort(), ['ed25519', 'ed25519', 'x25519']);
 });
+
+test('message methods: getText, armor, write (a readMessage() message), refusals with stable codes', async () => {
+  const { privateKey, publicKey } = await keyPair();
+  assert.equal((await text('a\r\nb')).getText(), 'a\r\nb');
+  assert.equal((await sp.createMessage({ binary: new TextEncoder().encode('ü') })).getText(), 'ü');
+  const textStream = new ReadableStream({ start(c) { c.enqueue('s'); c.close(); } });
+  assert.equal((await sp.createMessage({ text: textStream })).getText(), textStream);
+  const binaryStream = new ReadableStream({ start(c) { c.close(); } });
+  assert.throws(() => sp.Message.prototype.getText.call(null), TypeError);
+  const binaryMessage = await sp.createMessage({ binary: binaryStream });
+  assert.throws(() => binaryMessage.getText(), (e) => e.code === 'STREAM_NOT_SUPPORTED');
+  const encrypted = await sp.encrypt({ message: await text('round'), encryptionKeys: publicKey, format: 'binary' });
+  const read = await sp.readMessage({ binaryMessage: encrypted });
+  const armored = await read.armor();
+  assert.match(armored, /^-----BEGIN PGP MESSAGE-----\n/);
+  assert.deepEqual(await (await sp.readMessage({ armoredMessage: armored })).write(), encrypted);
+  assert.equal((await sp.decrypt({ message: await sp.readMessage({ armoredMessage: armored }), decryptionKeys: privateKey })).data, 'round');
+  const w = await read.write();
+  w[0] ^= 1;
+  assert.deepEqual(await read.write(), encrypted, 'write() returns a copy');
+  assert.throws(() => read.getText(), (e) => e.code === 'UNSUPPORTED');
+  await rejectsWith((await text('x')).armor(), 'UNSUPPORTED');
+  await rejectsWith((await sp.readMessage({ binaryMessage: new ReadableStream() })).armor(), 'STREAM_NOT_SUPPORTED');
+  assert.throws(() => sp.Message.prototype.getText.call(Object.create(sp.Message.prototype)), TypeError);
+  await rejectsWith((await sp.readMessage({ armoredMessage: 'not armor' })).armor(), 'MALFORMED_INPUT');
+});

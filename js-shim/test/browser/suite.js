@@ -104,6 +104,13 @@ test('the remaining calls in worker mode', async () => {
   assert((await sp.verify({ message: await sp.readMessage({ armoredMessage: inline }), verificationKeys: publicKey })).data === 'inline', 'inline');
   const pw = await sp.encrypt({ message: await sp.createMessage({ text: 'by password' }), passwords: 'pw' });
   assert((await sp.decrypt({ message: await sp.readMessage({ armoredMessage: pw }), passwords: 'pw' })).data === 'by password', 'password');
+  // Message methods: armor()/write() of a read message go through the worker.
+  const read = await sp.readMessage({ armoredMessage: pw });
+  const pwBytes = await read.write();
+  const rearmored = await (await sp.readMessage({ binaryMessage: pwBytes })).armor();
+  assert((await sp.decrypt({ message: await sp.readMessage({ armoredMessage: rearmored }), passwords: 'pw' })).data === 'by password', 'message armor/write');
+  assert((await sp.createMessage({ text: 'gt' })).getText() === 'gt', 'getText');
+  await rejects((await sp.createMessage({ text: 'x' })).armor(), (e) => assert(e.code === 'UNSUPPORTED', e.code), 'armor of literal data');
   const bin = await publicKey.write();
   assert((await sp.unarmor(await sp.armor(bin))).data.join() === bin.join(), 'armor round trip');
   const { publicKey: revoked } = await sp.revokeKey({ key: publicKey, revocationCertificate, format: 'object' });
