@@ -80,7 +80,7 @@ test('make dist gives the same bytes from two directories', { timeout: 30 * 60_0
   assert.deepEqual(differ, [], `builds differ:\n${differ.join('\n')}`);
   t.diagnostic(`${fa.length - NOT_COMPARED.size} files byte-identical across ${a} and ${b}`);
   for (const dist of [a, b]) {
-    const r = spawnSync(verify, ['manifest', '--verify', join(dist, 'manifest.json'), '--cert', join(repo, 'keys/demo-release.cert')], { encoding: 'utf8' });
+    const r = spawnSync(verify, ['verify-manifest', join(dist, 'manifest.json'), '--cert', join(repo, 'keys/demo-release.cert')], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stdout + r.stderr);
   }
 

@@ -52,6 +52,12 @@ fn hash_reader<R: Read>(
     Ok((h.finish(), size, kept.filter(|_| size <= MAX_ANALYSED)))
 }
 
+/// The SRI hash and size of standard input, streamed.
+pub fn hash_stdin(alg: Algorithm) -> Result<(Hash, u64), Fatal> {
+    let (h, size, _) = hash_reader(std::io::stdin().lock(), alg, false, "standard input")?;
+    Ok((h, size))
+}
+
 /// The SRI hash and size of a file, streamed.
 pub fn hash_file(path: &Path, alg: Algorithm) -> Result<(Hash, u64), Fatal> {
     let f =
@@ -138,14 +144,14 @@ impl Fetcher {
         let url = format!("{}{}", self.base, path.replace(' ', "%20"));
         let mut resp = match self.agent.get(&url).call() {
             Ok(r) => r,
-            Err(e) => return Err(Fatal::new(format!("cannot fetch {url}: {e}"))),
+            Err(e) => return Err(Fatal::fetch(format!("cannot fetch {url}: {e}"))),
         };
         let status = resp.status().as_u16();
         if status == 404 || status == 410 {
             return Ok(Fetched::NotFound);
         }
         if !(200..300).contains(&status) {
-            return Err(Fatal::new(format!("{url}: HTTP {status}")));
+            return Err(Fatal::fetch(format!("{url}: HTTP {status}")));
         }
         let csp: Vec<String> = resp
             .headers()
@@ -164,16 +170,92 @@ impl Fetcher {
     }
 }
 
+/// What a site publishes under `/.well-known/sealpost/` for verifiers.
+pub struct WellKnown {
+    /// `manifest.json`'s URL.
+    pub manifest_url: String,
+    /// `manifest.json`.
+    pub manifest: Vec<u8>,
+    /// `manifest.json.sig`, if served.
+    pub signature: Option<Vec<u8>>,
+    /// `release-cert.asc`, if served.
+    pub cert: Option<Vec<u8>>,
+}
+
+/// Reads one small well-known file: `None` for 404/410, an error for any
+/// other failure or for more than `limit` bytes.
+fn get_small(agent: &ureq::Agent, url: &str, limit: u64) -> Result<Option<Vec<u8>>, Fatal> {
+    let mut resp = agent
+        .get(url)
+        .call()
+        .map_err(|e| Fatal::fetch(format!("cannot fetch {url}: {e}")))?;
+    let status = resp.status().as_u16();
+    if status == 404 || status == 410 {
+        return Ok(None);
+    }
+    if !(200..300).contains(&status) {
+        return Err(Fatal::fetch(format!("{url}: HTTP {status}")));
+    }
+    let mut body = Vec::new();
+    resp.body_mut()
+        .with_config()
+        .limit(limit + 1)
+        .reader()
+        .read_to_end(&mut body)
+        .map_err(|e| Fatal::fetch(format!("{url}: {e}")))?;
+    if body.len() as u64 > limit {
+        return Err(Fatal::fetch(format!("{url}: more than {limit} bytes")));
+    }
+    Ok(Some(body))
+}
+
+/// Fetches the manifest, its signature and the release certificate from
+/// the target's origin (`/.well-known/sealpost/`, RFC 8615: always at the
+/// origin's root).  `with_signature` fetches the last two as well.
+pub fn well_known(target: &str, with_signature: bool) -> Result<WellKnown, Fatal> {
+    let (scheme, rest) = target
+        .split_once("://")
+        .ok_or_else(|| Fatal::usage(format!("{target}: not a URL")))?;
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    if host.is_empty() {
+        return Err(Fatal::usage(format!("{target}: no host")));
+    }
+    let base = format!("{scheme}://{host}/.well-known/sealpost/");
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(60)))
+        .max_redirects(0)
+        .build()
+        .into();
+    let manifest_url = format!("{base}manifest.json");
+    let manifest = get_small(&agent, &manifest_url, 64 << 20)?
+        .ok_or_else(|| Fatal::fetch(format!("{manifest_url}: not found")))?;
+    let (signature, cert) = if with_signature {
+        (
+            get_small(&agent, &format!("{base}manifest.json.sig"), 1 << 20)?,
+            get_small(&agent, &format!("{base}release-cert.asc"), 1 << 20)?,
+        )
+    } else {
+        (None, None)
+    };
+    Ok(WellKnown {
+        manifest_url,
+        manifest,
+        signature,
+        cert,
+    })
+}
+
 /// Fetches the site: every manifest file, the URL itself, and every
 /// same-origin resource its pages and scripts reference (unlisted ones
 /// then show up as unexpected).  Returns what was served and the origin.
 pub fn from_url(target: &str, manifest: &Manifest) -> Result<(Served, Option<String>), Fatal> {
     let (scheme, rest) = target
         .split_once("://")
-        .ok_or_else(|| Fatal::new(format!("{target}: not a URL")))?;
+        .ok_or_else(|| Fatal::usage(format!("{target}: not a URL")))?;
     let host = rest.split('/').next().unwrap_or("");
     if host.is_empty() {
-        return Err(Fatal::new(format!("{target}: no host")));
+        return Err(Fatal::usage(format!("{target}: no host")));
     }
     let origin = format!("{scheme}://{host}");
     let path_in_site = &rest[host.len()..];
@@ -313,14 +395,14 @@ pub fn rebuild(
     }
     let status = cmd
         .status()
-        .map_err(|e| Fatal::new(format!("running `{build_cmd}`: {e}")))?;
+        .map_err(|e| Fatal::build(format!("running `{build_cmd}`: {e}")))?;
     if !status.success() {
-        return Err(Fatal::new(format!(
+        return Err(Fatal::build(format!(
             "the build `{build_cmd}` failed ({status})"
         )));
     }
     if !tmp.path().join(output).is_dir() {
-        return Err(Fatal::new(format!(
+        return Err(Fatal::build(format!(
             "the build produced no {}",
             output.display()
         )));

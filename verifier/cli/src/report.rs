@@ -2,6 +2,7 @@
 
 use std::path::Path;
 
+use sealpost_verifier::cert::CertRefresh;
 use sealpost_verifier::compare::{FileStatus, PageProblem, Report};
 use sealpost_verifier::html::MetaCspPlacement;
 use sealpost_verifier::manifest::Manifest;
@@ -96,12 +97,57 @@ fn describe(p: &PageProblem) -> String {
     }
 }
 
-pub fn check(r: &Report, target: &str, signer: Option<&str>, as_json: bool) {
+/// The one word a check ends with.  VERIFIED only when the manifest's
+/// signature was checked too.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Everything matches a manifest signed by the given certificate.
+    Verified,
+    /// Everything matches, but no one checked who signed the manifest.
+    Unsigned,
+    /// Something does not match.
+    NotVerified,
+    /// A rebuild gave the manifest's bytes.
+    Reproduced,
+    /// A rebuild gave other bytes.
+    NotReproduced,
+}
+
+impl Verdict {
+    fn word(self) -> &'static str {
+        match self {
+            Verdict::Verified => "VERIFIED",
+            Verdict::Unsigned => "UNSIGNED",
+            Verdict::NotVerified => "NOT VERIFIED",
+            Verdict::Reproduced => "REPRODUCED",
+            Verdict::NotReproduced => "NOT REPRODUCED",
+        }
+    }
+}
+
+pub fn check(
+    r: &Report,
+    target: &str,
+    signer: Option<&str>,
+    expires: &str,
+    notes: &[String],
+    verdict: Verdict,
+    as_json: bool,
+) {
     if as_json {
         let mut v = serde_json::to_value(r).unwrap_or_default();
         if let Some(o) = v.as_object_mut() {
+            // `verified` is true only for VERIFIED (or REPRODUCED).
+            o.insert(
+                "verified".into(),
+                json!(matches!(verdict, Verdict::Verified | Verdict::Reproduced)),
+            );
+            o.insert("verdict".into(), json!(verdict.word()));
+            o.insert("signature_checked".into(), json!(signer.is_some()));
             o.insert("target".into(), json!(target));
             o.insert("manifest_signed_by".into(), json!(signer));
+            o.insert("expires".into(), json!(expires));
+            o.insert("notes".into(), json!(notes));
         }
         println!("{v}");
         return;
@@ -117,8 +163,15 @@ pub fn check(r: &Report, target: &str, signer: Option<&str>, as_json: bool) {
         r.version,
         r.files.len()
     );
-    if let Some(s) = signer {
-        println!("  manifest signed by {s}");
+    match signer {
+        Some(s) => println!("  manifest signed by {s}, expires {expires}"),
+        None if matches!(verdict, Verdict::Reproduced | Verdict::NotReproduced) => {}
+        None => {
+            println!("  manifest signature NOT checked (--no-signature-check), expires {expires}")
+        }
+    }
+    for n in notes {
+        println!("  note       {n}");
     }
     for f in r.bad_files() {
         match &f.status {
@@ -144,12 +197,31 @@ pub fn check(r: &Report, target: &str, signer: Option<&str>, as_json: bool) {
             );
         }
     }
+    println!("{}", verdict.word());
+}
+
+pub fn refreshed(r: &CertRefresh, out: Option<&Path>, as_json: bool) {
+    if as_json {
+        println!(
+            "{}",
+            json!({"fingerprint": r.fingerprint, "changed": r.changed, "revoked": r.revoked, "reason": r.reason, "cert": r.cert, "out": out.map(|o| o.display().to_string())})
+        );
+        return;
+    }
     println!(
-        "{}",
-        if r.verified {
-            "VERIFIED"
+        "{}: {}",
+        r.fingerprint,
+        if r.changed {
+            "updated (only what the pinned key signed)"
         } else {
-            "NOT VERIFIED"
+            "unchanged"
         }
     );
+    if let Some(o) = out {
+        println!("wrote {}", o.display());
+    }
+    match &r.reason {
+        Some(reason) if r.revoked => println!("REVOKED: {reason}"),
+        _ => println!("not revoked"),
+    }
 }

@@ -187,10 +187,14 @@ fn good_site_over_http_verifies() {
         &s.url,
         "--manifest",
         f.manifest.to_str().unwrap(),
+        "--cert",
+        f.cert.to_str().unwrap(),
         "--json",
     ]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["verified"], true);
+    assert_eq!(v["verdict"], "VERIFIED");
+    assert_eq!(v["signature_checked"], true);
     assert_eq!(v["files"].as_array().unwrap().len(), 5);
 }
 
@@ -241,10 +245,17 @@ fn a_script_without_integrity() {
     let stripped = regex_free_strip_integrity(&html, "app.js");
     std::fs::write(f.site.join("index.html"), stripped).unwrap();
     let m = f.manifest.to_str().unwrap();
-    let o = run(&["manifest", f.site.to_str().unwrap(), "--out", m]);
+    let o = run(&[
+        "manifest",
+        f.site.to_str().unwrap(),
+        "--out",
+        m,
+        "--release-version",
+        "1.0.0",
+    ]);
     assert!(o.status.success(), "{}", text(&o));
     let s = serve(f.site.clone());
-    let o = run(&["check", &s.url, "--manifest", m]);
+    let o = run(&["check", &s.url, "--manifest", m, "--no-signature-check"]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     assert!(
         text(&o).contains("app.js: no integrity attribute"),
@@ -304,8 +315,7 @@ fn manifest_signature_good_tampered_wrong_key() {
         text(&o)
     );
     let o = run(&[
-        "manifest",
-        "--verify",
+        "verify-manifest",
         m,
         "--cert",
         f.other_cert.to_str().unwrap(),
@@ -315,13 +325,7 @@ fn manifest_signature_good_tampered_wrong_key() {
         .unwrap()
         .replace("\"version\":\"1.0.0\"", "\"version\":\"1.0.1\"");
     std::fs::write(m, tampered).unwrap();
-    let o = run(&[
-        "manifest",
-        "--verify",
-        m,
-        "--cert",
-        f.cert.to_str().unwrap(),
-    ]);
+    let o = run(&["verify-manifest", m, "--cert", f.cert.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1), "tampered: {}", text(&o));
     // check refuses to use it as well.
     let o = check(&f, f.site.to_str().unwrap());
@@ -350,6 +354,7 @@ fn directory_check_and_bad_input() {
         f.site.to_str().unwrap(),
         "--manifest",
         bad.to_str().unwrap(),
+        "--no-signature-check",
     ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o).contains("line 1, column"), "{}", text(&o));
@@ -363,6 +368,7 @@ fn directory_check_and_bad_input() {
         f.site.to_str().unwrap(),
         "--manifest",
         bad.to_str().unwrap(),
+        "--no-signature-check",
     ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o).contains("BAD_PATH"), "{}", text(&o));
@@ -441,6 +447,8 @@ fn rebuild_in_a_clean_copy() {
             m.to_str().unwrap(),
             "--source",
             src.to_str().unwrap(),
+            "--release-version",
+            "1.0.0",
         ])
         .env("SOURCE_DATE_EPOCH", "1700000000")
         .output()
@@ -463,6 +471,11 @@ fn rebuild_in_a_clean_copy() {
         m.to_str().unwrap(),
     ]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stdout).ends_with("\nREPRODUCED\n"),
+        "{}",
+        text(&o)
+    );
     // A changed tracked source does show.
     std::fs::write(
         src.join("www/index.html"),
@@ -584,7 +597,7 @@ fn an_expired_manifest_is_refused_by_check_and_verify() {
         f.site.to_str().unwrap(),
     );
     let check_at = |at: &str| run(&["check", site, "--manifest", m, "--cert", c, "--at", at]);
-    let verify_at = |at: &str| run(&["manifest", "--verify", m, "--cert", c, "--at", at]);
+    let verify_at = |at: &str| run(&["verify-manifest", m, "--cert", c, "--at", at]);
     for o in [check_at("2029-12-31T23:59:59Z"), verify_at("2029-12-31")] {
         assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     }
@@ -611,7 +624,451 @@ fn an_expired_manifest_is_refused_by_check_and_verify() {
         .unwrap()
         .replace(",\"expires\":\"2030-01-01T00:00:00Z\"", "");
     std::fs::write(&f.manifest, old).unwrap();
-    let o = run(&["check", site, "--manifest", m, "--at", "2029-01-01"]);
+    let o = run(&[
+        "check",
+        site,
+        "--manifest",
+        m,
+        "--at",
+        "2029-01-01",
+        "--no-signature-check",
+    ]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert!(text(&o).contains("no \"expires\""), "{}", text(&o));
+}
+
+fn json_of(o: &Output) -> serde_json::Value {
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", text(o)))
+}
+
+fn with_stdin(args: &[&str], input: &[u8]) -> Output {
+    use std::process::Stdio;
+    let mut child = bin()
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn check_never_says_verified_without_a_certificate() {
+    let f = fixture();
+    let (m, site) = (f.manifest.to_str().unwrap(), f.site.to_str().unwrap());
+    // Neither --cert nor --no-signature-check: a usage error naming both.
+    let o = run(&["check", site, "--manifest", m]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(
+        text(&o).contains("--cert") && text(&o).contains("--no-signature-check"),
+        "{}",
+        text(&o)
+    );
+    // Both at once is refused too.
+    let c = f.cert.to_str().unwrap();
+    let o = run(&[
+        "check",
+        site,
+        "--manifest",
+        m,
+        "--cert",
+        c,
+        "--no-signature-check",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    // Opting out: UNSIGNED (exit 0), never VERIFIED.
+    let o = run(&["check", site, "--manifest", m, "--no-signature-check"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.lines().last() == Some("UNSIGNED"), "{out}");
+    assert!(!out.contains("VERIFIED"), "{out}");
+    assert!(out.contains("signature NOT checked"), "{out}");
+    let o = run(&[
+        "check",
+        site,
+        "--manifest",
+        m,
+        "--no-signature-check",
+        "--json",
+    ]);
+    let v = json_of(&o);
+    assert_eq!(v["verdict"], "UNSIGNED");
+    assert_eq!(v["verified"], false);
+    assert_eq!(v["signature_checked"], false);
+    assert_eq!(v["manifest_signed_by"], serde_json::Value::Null);
+    // A mismatch is NOT VERIFIED (exit 1) either way.
+    std::fs::write(f.site.join("style.css"), "body{}").unwrap();
+    let o = run(&["check", site, "--manifest", m, "--no-signature-check"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).ends_with("NOT VERIFIED\n"));
+}
+
+#[test]
+fn errors_are_json_under_json_with_stable_codes() {
+    let f = fixture();
+    let (m, c, site) = (
+        f.manifest.to_str().unwrap(),
+        f.cert.to_str().unwrap(),
+        f.site.to_str().unwrap(),
+    );
+    let code = |o: &Output| json_of(o)["error"]["code"].as_str().unwrap().to_string();
+    // I/O: a missing file.
+    let o = run(&[
+        "check",
+        site,
+        "--manifest",
+        "/nonexistent/m.json",
+        "--cert",
+        c,
+        "--json",
+    ]);
+    assert_eq!(
+        (o.status.code(), code(&o).as_str()),
+        (Some(2), "IO_ERROR"),
+        "{}",
+        text(&o)
+    );
+    assert!(json_of(&o)["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("/nonexistent/m.json"));
+    // Another key: BAD_SIGNATURE, exit 1.
+    let other = f.other_cert.to_str().unwrap();
+    let o = run(&["verify-manifest", m, "--cert", other, "--json"]);
+    assert_eq!(
+        (o.status.code(), code(&o).as_str()),
+        (Some(1), "BAD_SIGNATURE"),
+        "{}",
+        text(&o)
+    );
+    // Expired: RELEASE_EXPIRED, exit 1.
+    let o = run(&[
+        "verify-manifest",
+        m,
+        "--cert",
+        c,
+        "--at",
+        "9999-01-01",
+        "--json",
+    ]);
+    assert_eq!(
+        (o.status.code(), code(&o).as_str()),
+        (Some(1), "RELEASE_EXPIRED"),
+        "{}",
+        text(&o)
+    );
+    // Not a certificate: BAD_KEY.
+    let o = run(&["verify-manifest", m, "--cert", m, "--json"]);
+    assert_eq!(
+        (o.status.code(), code(&o).as_str()),
+        (Some(2), "BAD_KEY"),
+        "{}",
+        text(&o)
+    );
+    // A malformed manifest: BAD_MANIFEST.
+    let bad = f.site.join("../bad.json");
+    std::fs::write(&bad, "{").unwrap();
+    let o = run(&[
+        "check",
+        site,
+        "--manifest",
+        bad.to_str().unwrap(),
+        "--no-signature-check",
+        "--json",
+    ]);
+    assert_eq!(
+        (o.status.code(), code(&o).as_str()),
+        (Some(2), "BAD_MANIFEST"),
+        "{}",
+        text(&o)
+    );
+    // Usage errors, from clap and from us.
+    let o = run(&["check", site, "--manifest", m, "--json"]);
+    assert_eq!(
+        (o.status.code(), code(&o).as_str()),
+        (Some(2), "USAGE"),
+        "{}",
+        text(&o)
+    );
+    let o = run(&[
+        "verify-manifest",
+        m,
+        "--cert",
+        c,
+        "--at",
+        "tomorrow",
+        "--json",
+    ]);
+    assert_eq!(
+        (o.status.code(), code(&o).as_str()),
+        (Some(2), "USAGE"),
+        "{}",
+        text(&o)
+    );
+    // A server that is down: FETCH_FAILED.
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let o = run(&[
+        "check",
+        &format!("http://127.0.0.1:{port}/"),
+        "--manifest",
+        m,
+        "--cert",
+        c,
+        "--json",
+    ]);
+    assert_eq!(
+        (o.status.code(), code(&o).as_str()),
+        (Some(2), "FETCH_FAILED"),
+        "{}",
+        text(&o)
+    );
+    // Without --json, errors stay on stderr with the code.
+    let o = run(&["verify-manifest", m, "--cert", other]);
+    assert!(o.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("not verified: BAD_SIGNATURE"));
+}
+
+#[test]
+fn dash_reads_standard_input() {
+    let f = fixture();
+    let (m, c, site) = (
+        f.manifest.to_str().unwrap(),
+        f.cert.to_str().unwrap(),
+        f.site.to_str().unwrap(),
+    );
+    let manifest = std::fs::read(&f.manifest).unwrap();
+    let sig = format!("{m}.sig");
+    // The manifest from stdin (then --signature is needed).
+    let o = with_stdin(
+        &["verify-manifest", "-", "--cert", c, "--signature", &sig],
+        &manifest,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let o = with_stdin(&["verify-manifest", "-", "--cert", c], &manifest);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("--signature"), "{}", text(&o));
+    // The certificate from stdin.
+    let o = with_stdin(
+        &["verify-manifest", m, "--cert", "-"],
+        &std::fs::read(&f.cert).unwrap(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    // check with the manifest from stdin.
+    let o = with_stdin(
+        &[
+            "check",
+            site,
+            "--manifest",
+            "-",
+            "--signature",
+            &sig,
+            "--cert",
+            c,
+        ],
+        &manifest,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).ends_with("VERIFIED\n"));
+    // sri of stdin equals sri of the file.
+    let o = with_stdin(&["sri", "-"], b"alert('Hello, world.');");
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        "sha384-H8BRh8j48O9oYatfu5AZzq6A9RINhZO5H16dQZngK7T62em8MUt1FLm52t+eX6xO  -\n"
+    );
+    // Only one argument can be stdin.
+    let o = with_stdin(
+        &["verify-manifest", "-", "--cert", "-", "--signature", &sig],
+        &manifest,
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("only one argument"), "{}", text(&o));
+}
+
+#[test]
+fn subcommands_help_and_required_version() {
+    for sub in [
+        &["sri"][..],
+        &["manifest"],
+        &["verify-manifest"],
+        &["check"],
+        &["rebuild"],
+        &["cert"],
+        &["cert", "refresh"],
+    ] {
+        let mut args = sub.to_vec();
+        args.push("--help");
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(0), "{sub:?}: {}", text(&o));
+        assert!(
+            String::from_utf8_lossy(&o.stdout).contains("Usage:"),
+            "{sub:?}"
+        );
+    }
+    // --verify is not advertised (deprecated alias).
+    let help = String::from_utf8_lossy(&run(&["manifest", "--help"]).stdout).into_owned();
+    assert!(
+        !help.contains("--verify") && help.contains("--release-version"),
+        "{help}"
+    );
+    // --release-version has no silent default.
+    let tmp = tempfile::tempdir().unwrap();
+    make_site(tmp.path());
+    let o = run(&["manifest", tmp.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("--release-version"), "{}", text(&o));
+    assert!(!tmp.path().join("manifest.json").exists());
+}
+
+#[test]
+fn deprecated_manifest_verify_still_works() {
+    let f = fixture();
+    let o = run(&[
+        "manifest",
+        "--verify",
+        f.manifest.to_str().unwrap(),
+        "--cert",
+        f.cert.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("deprecated"));
+}
+
+/// A site that publishes its manifest, signature and release certificate
+/// at /.well-known/sealpost/, as the demo server does.
+fn well_known_site(f: &Fixture, served_cert: &[u8]) -> Server {
+    let wk = f.site.join(".well-known/sealpost");
+    std::fs::create_dir_all(&wk).unwrap();
+    std::fs::copy(&f.manifest, wk.join("manifest.json")).unwrap();
+    std::fs::copy(
+        format!("{}.sig", f.manifest.display()),
+        wk.join("manifest.json.sig"),
+    )
+    .unwrap();
+    std::fs::write(wk.join("release-cert.asc"), served_cert).unwrap();
+    serve(f.site.clone())
+}
+
+#[test]
+fn check_takes_the_manifest_from_the_well_known_path() {
+    let f = fixture();
+    let c = f.cert.to_str().unwrap();
+    let s = well_known_site(&f, &std::fs::read(&f.cert).unwrap());
+    let url = format!("{}index.html", s.url);
+    let o = run(&["check", &url, "--cert", c]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stdout).ends_with("\nVERIFIED\n"),
+        "{}",
+        text(&o)
+    );
+    // Signed by another key than the pinned one: not verified.
+    let o = run(&[
+        "check",
+        &s.url,
+        "--cert",
+        f.other_cert.to_str().unwrap(),
+        "--json",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert_eq!(json_of(&o)["error"]["code"], "CERT_MISMATCH");
+    // Without the signature served: not verified, never UNSIGNED by accident.
+    std::fs::remove_file(f.site.join(".well-known/sealpost/manifest.json.sig")).unwrap();
+    let o = run(&["check", &s.url, "--cert", c, "--json"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert_eq!(json_of(&o)["error"]["code"], "BAD_SIGNATURE");
+    let o = run(&["check", &s.url, "--no-signature-check"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).ends_with("\nUNSIGNED\n"));
+    // A directory target needs --manifest.
+    let o = run(&["check", f.site.to_str().unwrap(), "--cert", c]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+}
+
+#[test]
+fn a_revoked_release_key_served_by_the_site_ends_the_check() {
+    let f = fixture();
+    let key =
+        keys::read_cert(&std::fs::read(f.cert.with_file_name("release.key")).unwrap()).unwrap();
+    let revoked = keys::revoke(
+        &key,
+        keys::RevocationReason::Compromised,
+        "signing host broken into",
+        &[],
+        &sealpost_core::Policy::new(),
+    )
+    .unwrap();
+    let revoked = keys::write_cert(&revoked, false, true).unwrap();
+    let s = well_known_site(&f, &revoked);
+    let o = run(&[
+        "check",
+        &s.url,
+        "--cert",
+        f.cert.to_str().unwrap(),
+        "--json",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let e = &json_of(&o)["error"];
+    assert_eq!(e["code"], "CERT_REVOKED");
+    assert!(e["message"]
+        .as_str()
+        .unwrap()
+        .contains("compromised: signing host broken into"));
+    // cert refresh says the same, and writes the merged certificate.
+    let tmp = tempfile::tempdir().unwrap();
+    let (fetched, out) = (
+        tmp.path().join("fetched.asc"),
+        tmp.path().join("merged.asc"),
+    );
+    std::fs::write(&fetched, &revoked).unwrap();
+    let o = run(&[
+        "cert",
+        "refresh",
+        "--pinned",
+        f.cert.to_str().unwrap(),
+        "--fetched",
+        fetched.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--json",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let v = json_of(&o);
+    assert_eq!(
+        (v["revoked"].as_bool(), v["changed"].as_bool()),
+        (Some(true), Some(true))
+    );
+    assert!(std::fs::read_to_string(&out)
+        .unwrap()
+        .contains("BEGIN PGP PUBLIC KEY BLOCK"));
+    let o = run(&[
+        "cert",
+        "refresh",
+        "--pinned",
+        f.cert.to_str().unwrap(),
+        "--fetched",
+        f.cert.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(
+        text(&o).contains("unchanged") && text(&o).contains("not revoked"),
+        "{}",
+        text(&o)
+    );
+    let o = run(&[
+        "cert",
+        "refresh",
+        "--pinned",
+        f.cert.to_str().unwrap(),
+        "--fetched",
+        f.other_cert.to_str().unwrap(),
+        "--json",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert_eq!(json_of(&o)["error"]["code"], "CERT_MISMATCH");
 }
