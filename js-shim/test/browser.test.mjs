@@ -245,10 +245,13 @@ test('browser: a heap snapshot of the page holds no passphrase and no secret key
     const body = (t) => t.split('\n').filter((l) => /^[A-Za-z0-9+/=]{40,}$/.test(l)).join('');
     const lockedBody = body(lockedArmored);
     const plainBody = body(plainArmored);
+    // A run whose bytes are in the locked form is public data (a user ID, a signature) that the
+    // page holds legitimately, at another base64 alignment: not a needle.
+    const lockedBytes = Buffer.from((await sp.unarmor(lockedArmored)).data);
     const runs = [];
     for (let i = 0; i + 24 <= plainBody.length; i += 12) {
       const r = plainBody.slice(i, i + 24);
-      if (!lockedBody.includes(r)) runs.push(r);
+      if (!lockedBody.includes(r) && !lockedBytes.includes(Buffer.from(r, 'base64'))) runs.push(r);
     }
     assert.ok(runs.length > 4, 'secret runs to look for');
     const textNeedles = [passphrase, generatedPassphrase, ...runs, ...secrets.flatMap((v) => [v.toString('hex'), v.toString('base64').slice(0, 40)])];
