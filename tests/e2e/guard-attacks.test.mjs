@@ -12,11 +12,12 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
+import { createSecureServer } from 'node:http2';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { newBlockedPage, openPopup, repo, serveDemo, visitSite } from './helpers.mjs';
+import { bareChromium, newBlockedPage, openPopup, repo, serveDemo, stopExtensionWorker, visitSite } from './helpers.mjs';
 
 const extension = process.env.SEALPOST_EXTENSION || join(repo, 'build/extension');
 const siteSrc = process.env.SEALPOST_SITE || join(repo, 'build/site-dev');
@@ -27,6 +28,14 @@ let dir, upstream, proxy, origin, context, extId, page, tabId;
 /** The attack the proxy plays now (null: honest), and the beacon hits per attack. */
 let attack = null;
 const beacons = new Map();
+/** Per beacon name, when each hit was sent (for beacons that say). */
+const beaconTimes = new Map();
+/** Requests the proxies answered with a payload, per path (whether or not it then ran). */
+const payloadFetches = new Map();
+/** Requests the proxies saw with Sec-Purpose: prefetch;prerender. */
+const prerenderRequests = [];
+/** The pre-enrollment pages already served (each URL once). */
+const preEnrollServed = new Set();
 /** One line per attack, printed at the end (the attack table). */
 const results = [];
 const beacon = (name) => `navigator.sendBeacon('/__beacon?${name}')`;
@@ -60,6 +69,26 @@ const ATTACKS = {
   'userinfo-redirect': { userInfo: 'user' },
   'userinfo-password-redirect': { userInfo: 'user:pw' },
   'refresh-and-link-headers': { extraHeaders: { refresh: '0; url=/__payload/frame.html', link: '</__payload/m.js>; rel=preload; as=script' } },
+  // A page prerendered from another origin of the same site (which needs the
+  // target's opt-in header, the server's to give): hostile, and genuine.
+  prerender: {
+    csp: null, extraHeaders: { 'supports-loading-mode': 'credentialed-prerender' },
+    page: (h) => inject(h, `<script>${beacon('prerender')}</script>`),
+  },
+  'prerender-genuine': { extraHeaders: { 'supports-loading-mode': 'credentialed-prerender' } },
+  // 103 Early Hints (HTTP/2): preloads of code the release does not contain, before the genuine page…
+  'early-hints': { earlyHints: ['</__payload/eh.js>; rel=preload; as=script', '</__payload/eh.mjs>; rel=modulepreload'] },
+  // …and before a page that also uses them.
+  'early-hints-page': {
+    earlyHints: ['</__payload/ehp.js>; rel=preload; as=script', '</__payload/ehp.mjs>; rel=modulepreload'], csp: null,
+    page: (h) => inject(h, '<script src="/__payload/ehp.js"></script><script type="module" src="/__payload/ehp.mjs"></script>'),
+  },
+  // …and of the release's own module URL, answered (for the tab's script fetches only) with other bytes:
+  // the module map is keyed by URL, so a hinted modulepreload must not stand in for the page's module.
+  'early-hints-release-path': {
+    earlyHints: ['</app.js>; rel=modulepreload', '</app.js>; rel=preload; as=script'],
+    swap: { '/app.js': Buffer.from(`${beacon('early-hints-release-path')};\n`) },
+  },
 };
 const PAYLOAD = (name) => `${beacon(name)};\n`;
 
@@ -73,12 +102,18 @@ function run(cmd, args) {
   assert.equal(r.status, 0, `${cmd} ${args.join(' ')}: ${r.stderr}`);
 }
 
-async function startProxy() {
-  const server = createServer(async (req, res) => {
+/**
+ * The hostile proxy on a free port: HTTP/1.1, or with `tls` ({ key, cert })
+ * HTTPS with HTTP/2 (what Chromium needs to act on 103 Early Hints).
+ */
+async function startProxy({ tls } = {}) {
+  const handler = async (req, res) => {
     const url = new URL(req.url, 'http://x');
     if (url.pathname === '/__beacon') {
-      const name = url.search.slice(1);
+      // /__beacon?NAME, or /__beacon?NAME&t=MS: the time the page sent it.
+      const [name, sent] = url.search.slice(1).split('&t=');
       beacons.set(name, (beacons.get(name) || 0) + 1);
+      if (sent) beaconTimes.set(name, [...(beaconTimes.get(name) || []), Number(sent)]);
       res.writeHead(204).end();
       return;
     }
@@ -116,12 +151,41 @@ async function startProxy() {
         self.addEventListener('activate', (e) => e.waitUntil(self.clients.claim()));
         self.addEventListener('fetch', (e) => {
           if (e.request.mode === 'navigate') {
-            e.respondWith(new Response(${JSON.stringify(`<!doctype html><title>hostile</title><script>${beacon('service-worker')}</script>`)}, { headers: { 'content-type': 'text/html' } }));
+            e.respondWith(new Response(${JSON.stringify(`<!doctype html><title>hostile</title><script>navigator.sendBeacon('/__beacon?service-worker&t=' + Date.now())</script>`)}, { headers: { 'content-type': 'text/html' } }));
           }
         });`);
       return;
     }
+    if (url.pathname === '/' && url.searchParams.has('pre-enroll') && !preEnrollServed.has(url.search)) {
+      // A page of the origin opened before enrollment (served once; the same
+      // URL is the genuine page afterwards): it calls home and writes the
+      // origin's Cache Storage every 20 ms for as long as it lives.
+      preEnrollServed.add(url.search);
+      const name = encodeURIComponent(url.searchParams.get('pre-enroll'));
+      res.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html><title>pre-enrollment</title><script>
+        window.preEnrollment = true;
+        setInterval(() => {
+          navigator.sendBeacon('/__beacon?${name}&t=' + Date.now());
+          caches.open('pre-enrollment').then((c) => c.put('/__marker', new Response('${name}'))).catch(() => {});
+        }, 20);
+      </script>`);
+      return;
+    }
+    if (url.pathname === '/__prerender') {
+      // A page of another origin (same site) that prerenders `src` (Speculation Rules) and links to it.
+      const src = url.searchParams.get('src');
+      res.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html><title>prerenderer</title>
+        <script type="speculationrules">${JSON.stringify({ prerender: [{ source: 'list', urls: [src], eagerness: 'immediate' }] })}</script>
+        <a id="go" href="${src.replace(/"/g, '&quot;')}">go</a>`);
+      return;
+    }
+    if (url.pathname === '/__embed') {
+      // A page of another origin (same site) with a frame of `src`.
+      res.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html><title>embedder</title><iframe id="f" src="${url.searchParams.get('src').replace(/"/g, '&quot;')}"></iframe>`);
+      return;
+    }
     const a = attack && ATTACKS[attack];
+    if (/prerender/.test(req.headers['sec-purpose'] || '')) prerenderRequests.push(`${req.headers['sec-purpose']} ${url.pathname}${url.search}`);
     if (a?.userInfo && req.headers['sec-fetch-dest'] === 'document' && url.pathname === '/') {
       // The same origin with user info in the URL (the browser sends no
       // credentials for it; only the URL differs): the page, its inline script.
@@ -134,6 +198,7 @@ async function startProxy() {
       return;
     }
     if (url.pathname.startsWith('/__payload/') || url.pathname === '/.well-known/sealpost/p.js') {
+      payloadFetches.set(url.pathname, (payloadFetches.get(url.pathname) || 0) + 1);
       if (url.pathname.endsWith('.html')) {
         res.writeHead(200, { 'content-type': 'text/html' }).end(`<script>${beacon(attack)}</script>`);
       } else {
@@ -146,6 +211,16 @@ async function startProxy() {
       res.write('{"app":'); // …and never the rest
       return;
     }
+    if (a?.files && Object.hasOwn(a.files, url.pathname)) {
+      // Other bytes at this path, for everyone (the guard's fetches too).
+      res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(a.files[url.pathname]);
+      return;
+    }
+    if (a?.earlyHints && req.headers['sec-fetch-dest'] === 'document' && (url.pathname === '/' || url.pathname === '/index.html')) {
+      // 103 Early Hints first (the browser acts on them while the page is "being prepared").
+      res.writeEarlyHints({ link: a.earlyHints });
+      await new Promise((r) => setTimeout(r, 300));
+    }
     const r = await fetch(new URL(req.url, upstream.url), { headers: { 'sec-fetch-dest': req.headers['sec-fetch-dest'] || '' } });
     let body = Buffer.from(await r.arrayBuffer());
     const headers = Object.fromEntries([...r.headers].filter(([k]) => !['content-length', 'content-encoding', 'transfer-encoding', 'connection', 'keep-alive'].includes(k)));
@@ -157,6 +232,7 @@ async function startProxy() {
     if (a?.swap && req.headers['sec-fetch-dest'] === 'script' && Object.hasOwn(a.swap, url.pathname)) {
       // The tab's script fetches only (the guard's re-fetch says empty): another file's bytes at this URL.
       body = a.swap[url.pathname];
+      payloadFetches.set(url.pathname, (payloadFetches.get(url.pathname) || 0) + 1);
     }
     if (a && isDocument) {
       if (a.page) body = Buffer.from(a.page(body.toString('utf8')));
@@ -167,7 +243,8 @@ async function startProxy() {
       }
       Object.assign(headers, a.extraHeaders || {});
     }
-    res.writeHead(status, { ...headers, 'content-length': body.length, connection: 'close' });
+    // (HTTP/2 has no Connection header.)
+    res.writeHead(status, { ...headers, 'content-length': body.length, ...(req.httpVersionMajor === 2 ? {} : { connection: 'close' }) });
     if (a?.holdBody && isDocument) {
       // The headers now (the load starts), the body when the test says so.
       res.flushHeaders();
@@ -175,12 +252,30 @@ async function startProxy() {
       await a.holdBody;
     }
     res.end(body);
-  });
+  };
+  const server = tls ? createSecureServer({ ...tls, allowHTTP1: true }, handler) : createServer(handler);
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   return server;
 }
 
-const sw = async () => context.serviceWorkers()[0] || context.waitForEvent('serviceworker', { timeout: 20000 });
+/**
+ * The extension's service worker, running.  After a test stopped it, nothing
+ * may have started it again yet: a popup page (whose status request wakes
+ * it) does.
+ */
+const sw = async () => {
+  const running = context.serviceWorkers()[0];
+  if (running) return running;
+  const started = context.waitForEvent('serviceworker', { timeout: 20000 });
+  if (extId) {
+    const p = await context.newPage();
+    await p.goto(`chrome-extension://${extId}/popup.html?tab=${tabId}`).catch(() => {});
+    const w = await started;
+    await p.close();
+    return w;
+  }
+  return started;
+};
 
 const popup = () => openPopup(context, extId, tabId);
 
@@ -214,7 +309,9 @@ before(async () => {
     headless: false,
     args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      `--disable-extensions-except=${extension}`, `--load-extension=${extension}`],
+      `--disable-extensions-except=${extension}`, `--load-extension=${extension}`,
+      // The HTTP/2 proxy's self-signed certificate (Early Hints need HTTP/2, hence TLS).
+      '--ignore-certificate-errors'],
   });
   extId = new URL((await sw()).url()).host;
   page = await context.newPage();
@@ -358,23 +455,124 @@ test('a service worker registered before enrollment is removed by enrolling; the
     // The worker now answers navigations of the origin itself (before enrollment, nothing checks them).
     await visit(`${origin2}/`);
     assert.equal(await page.title(), 'hostile', 'the service worker serves the origin');
-    const before = beacons.get('service-worker') || 0;
     const p = await popup();
     await p.click('#enroll-preview');
     await p.waitForSelector('#enroll-confirm:not([hidden]), #error:not(:empty)');
     assert.equal(await p.textContent('#error'), '');
+    // Counted by when the page sent its beacon (one sent before may still be on the wire).
+    const enrolling = Date.now();
+    const after = () => (beaconTimes.get('service-worker') || []).filter((t) => t >= enrolling).length;
     await p.click('#enroll-trust');
     await p.waitForSelector('body[data-done="enroll-trust"]');
     await p.waitForSelector('#state[data-state="valid"]', { timeout: 20000 });
     await p.close();
     await page.waitForTimeout(500);
-    assert.equal((beacons.get('service-worker') || 0) - before, 0, 'the service worker answered a load after enrollment');
+    assert.equal(after(), 0, 'the service worker answered a load after enrollment');
     assert.equal(await page.evaluate(async () => (await navigator.serviceWorker.getRegistrations()).length), 0);
     assert.equal(await page.evaluate(() => navigator.serviceWorker.controller), null);
-    results.push(`service-worker-before-enrollment: the attacker's code ran ${(beacons.get('service-worker') || 0) - before} times after enrollment; the load ended valid (genuine)`);
+    results.push(`service-worker-before-enrollment: the attacker's code ran ${after()} times after enrollment; the load ended valid (genuine)`);
   } finally {
     proxy2.closeAllConnections();
     proxy2.close();
+  }
+});
+
+/** Enrolls the origin tab `id` shows, through its popup (trust on first use); resolves to the popup, still open. */
+async function enrollTab(id) {
+  const p = await openPopup(context, extId, id);
+  await p.click('#enroll-preview');
+  await p.waitForSelector('#enroll-confirm:not([hidden]), #error:not(:empty)');
+  assert.equal(await p.textContent('#error'), '');
+  await p.click('#enroll-trust');
+  await p.waitForSelector('body[data-done="enroll-trust"]');
+  assert.equal(await p.textContent('#error'), '');
+  return p;
+}
+
+/** The declarativeNetRequest rules (dynamic and session) whose filter names `o`'s host and port. */
+const rulesFor = (o) => sw().then((w) => w.evaluate(async (host) => {
+  const escaped = host.replace(/\./g, '\\.');
+  const all = [...await chrome.declarativeNetRequest.getDynamicRules(), ...await chrome.declarativeNetRequest.getSessionRules()];
+  return all.filter((r) => (r.condition.regexFilter || '').includes(`${escaped}/`) || (r.condition.urlFilter || '').includes(host)).map((r) => r.id);
+}, new URL(o).host));
+
+test("enrollment closes the origin's documents first: a tab and a frame of the origin opened before enrollment do not survive it, and write nothing after the clearing", async () => {
+  const proxy4 = await startProxy();
+  const origin4 = `http://127.0.0.1:${proxy4.address().port}`;
+  const proxy5 = await startProxy();
+  const embedder = `http://127.0.0.1:${proxy5.address().port}`;
+  const other = await context.newPage();
+  const embedding = await context.newPage();
+  const hits = (n) => beacons.get(n) || 0;
+  try {
+    // Before enrollment: another tab of the origin, and a frame of it in a page of another
+    // origin (same site: it shares the origin's storage); both call home every 20 ms.
+    await visitSite(other, `${origin4}/?pre-enroll=pre-enrollment-tab`);
+    await visitSite(embedding, `${embedder}/__embed?src=${encodeURIComponent(`${origin4}/?pre-enroll=pre-enrollment-frame`)}`);
+    for (let i = 0; i < 100 && !(hits('pre-enrollment-tab') && hits('pre-enrollment-frame')); i++) await page.waitForTimeout(50);
+    assert.ok(hits('pre-enrollment-tab') > 0 && hits('pre-enrollment-frame') > 0, 'the pre-enrollment documents run');
+    // The user enrolls from a tab showing the genuine page.
+    await visit(`${origin4}/`);
+    const p = await enrollTab(tabId);
+    // Enrollment has returned: the documents were gone before the clearing.
+    // (Counted by when each beacon was sent: keepalive requests queued
+    // earlier may still arrive.)
+    const enrolled = Date.now();
+    await page.waitForTimeout(1500);
+    const sentAfter = (n) => (beaconTimes.get(n) || []).filter((t) => t >= enrolled).length;
+    const ran = [sentAfter('pre-enrollment-tab'), sentAfter('pre-enrollment-frame')];
+    await p.waitForSelector('#state[data-state="valid"]', { timeout: 20000 });
+    await p.close();
+    // Nothing of the old documents is left: not their globals, not what they wrote to Cache Storage.
+    const oldGlobals = [];
+    for (const f of [...other.frames(), ...embedding.frames()]) {
+      if (await f.evaluate(() => window.preEnrollment === true).catch(() => false)) oldGlobals.push(f.url());
+    }
+    const cacheNames = await page.evaluate(() => caches.keys());
+    // The other tab is back at its URL, now the genuine page, verified.
+    const q = await openPopup(context, extId, await (await sw()).evaluate(async (u) => (await chrome.tabs.query({})).find((t) => t.url === u)?.id, `${origin4}/?pre-enroll=pre-enrollment-tab`));
+    const otherState = await q.waitForSelector('#state[data-state="valid"]', { timeout: 20000 }).then(() => 'valid (genuine)', async () => `${await q.getAttribute('#state', 'data-state')} at ${other.url()}`);
+    await q.close();
+    results.push(`pre-enrollment documents: the tab's code ran ${ran[0]} times, the frame's ${ran[1]} times after enrollment; old documents left: ${oldGlobals.length}; Cache Storage after: [${cacheNames}]; the other tab ended ${otherState}`);
+    assert.deepEqual(ran, [0, 0], 'a document opened before enrollment survived it');
+    assert.deepEqual(oldGlobals, []);
+    assert.deepEqual(cacheNames, [], 'a document of the origin wrote Cache Storage after the clearing');
+    assert.equal(otherState, 'valid (genuine)');
+    assert.equal(await page.evaluate(() => navigator.serviceWorker.controller), null);
+  } finally {
+    await other.close();
+    await embedding.close();
+    for (const x of [proxy4, proxy5]) {
+      x.closeAllConnections();
+      x.close();
+    }
+  }
+});
+
+test('forget removes every rule of the origin: its dynamic rules and its session rule', async () => {
+  const proxy6 = await startProxy();
+  const origin6 = `http://127.0.0.1:${proxy6.address().port}`;
+  try {
+    await visit(`${origin6}/`);
+    const p = await enrollTab(tabId);
+    await p.waitForSelector('#state[data-state="valid"]', { timeout: 20000 });
+    const ruleId = await (await sw()).evaluate(async (o) => (await chrome.storage.local.get('pins')).pins[o].ruleId, origin6);
+    const before = await rulesFor(origin6);
+    // The document rule, and the session rule against service worker scripts.
+    assert.deepEqual(before.sort((a, b) => a - b), [ruleId * 10, ruleId * 10 + 3]);
+    await p.click('#forget');
+    await p.waitForSelector('body[data-done="forget"]');
+    await p.close();
+    const after = await rulesFor(origin6);
+    const pin = await (await sw()).evaluate(async (o) => (await chrome.storage.local.get('pins')).pins[o] ?? null, origin6);
+    results.push(`forget: rules of the origin before ${JSON.stringify(before)}, after ${JSON.stringify(after)}`);
+    assert.deepEqual(after, [], 'a rule of the forgotten origin remains');
+    assert.equal(pin, null);
+    // The main origin keeps its rules.
+    assert.ok((await rulesFor(origin)).length >= 2);
+  } finally {
+    proxy6.closeAllConnections();
+    proxy6.close();
   }
 });
 
@@ -459,7 +657,8 @@ test("findings 3 and 4: the extension's worker restarts while a forged page load
   const p = await popup();
   await p.waitForSelector('#state[data-state="valid"]', { timeout: 20000 });
   // Then a forged page (the genuine scripts and a phishing link) at the same URL; while its
-  // body is held back, the extension's worker loses every load it had in memory (a restart).
+  // body is held back, Chromium stops the extension's worker (it loses every load it had in
+  // memory); the page's own messages start it again.
   let release;
   const headers = new Promise((r) => { ATTACKS['restart-forged'] = { ...ATTACKS['forged-page-link'], holdBody: new Promise((go) => { release = go; }), headersSent: r }; });
   attack = 'restart-forged';
@@ -470,7 +669,7 @@ test("findings 3 and 4: the extension's worker restarts while a forged page load
       const nav = visit(`${origin}/`);
       await headers;
       await page.waitForTimeout(300);
-      await (await sw()).evaluate(() => globalThis.sealpostDebug.forgetLoads());
+      await stopExtensionWorker(page, extId);
       release();
       await nav;
       await page.click('#phish', { timeout: 2000, noWaitAfter: true }).catch(() => {});
@@ -478,11 +677,271 @@ test("findings 3 and 4: the extension's worker restarts while a forged page load
     await page.waitForTimeout(500);
     results.push(`restart-forged: the link was followed ${followed() - before} times; the load ended ${r.code}`);
     assert.equal(followed() - before, 0, 'the click reached the forged page');
-    assert.ok(['CHECK_LOST', 'UNCHECKED_LOAD', 'DOCUMENT_DIFFERS'].includes(r.code), r.code);
+    assert.ok(['CHECK_LOST', 'UNCHECKED_LOAD', 'DOCUMENT_DIFFERS', 'DEADLINE'].includes(r.code), r.code);
   } finally {
     attack = null;
     delete ATTACKS['restart-forged'];
     await p.close();
+  }
+});
+
+test("deadlines survive the extension's service worker: stopped mid-check (stalled manifest, page held back), the tab still ends blocked DEADLINE, nothing hostile ran", async () => {
+  // The page's headers arrive, its body and the manifest's never do; then
+  // Chromium stops the extension's worker (CDP ServiceWorker.stopWorker):
+  // the check's timers and promises are gone, and nothing in the tab will
+  // wake the worker again.  Only the persisted deadline can end the load.
+  let release;
+  const headers = new Promise((r) => {
+    ATTACKS['sw-stopped-mid-check'] = {
+      stallManifest: true, csp: null, page: (h) => inject(h, `<script>${beacon('sw-stopped-mid-check')}</script>`),
+      holdBody: new Promise((go) => { release = go; }), headersSent: r,
+    };
+  });
+  attack = 'sw-stopped-mid-check';
+  const t0 = Date.now();
+  try {
+    await clearRecordedFailure();
+    const r = await blocked(async () => {
+      visit(`${origin}/`);
+      await headers;
+      await page.waitForTimeout(300);
+      await stopExtensionWorker(page, extId);
+    }).catch((e) => ({ code: `NOT BLOCKED (${e.message.split('\n')[0]})` }));
+    const ms = Date.now() - t0;
+    release();
+    await page.waitForTimeout(500);
+    results.push(`sw-stopped-mid-check: the attacker's code ran ${beacons.get('sw-stopped-mid-check') || 0} times; the load ended ${r.code} after ${ms} ms`);
+    assert.equal(beacons.get('sw-stopped-mid-check') || 0, 0);
+    assert.equal(r.code, 'DEADLINE');
+    // Not recorded as the site's failure: the guard cannot tell whether the site or its own restart cut the check short.
+    const failure = await (await sw()).evaluate(async (o) => (await chrome.storage.local.get('pins')).pins[o].failure, origin);
+    assert.equal(failure, null);
+    // No record of the check is left behind.
+    assert.deepEqual(await (await sw()).evaluate(async () => Object.keys(await chrome.storage.session.get(null)).filter((k) => k.startsWith('pending:'))), []);
+  } finally {
+    release?.();
+    attack = null;
+    delete ATTACKS['sw-stopped-mid-check'];
+  }
+});
+
+test('a prerendered page of the enrolled origin (Speculation Rules on another origin) is never used unchecked: activated, the tab loads it again — hostile: blocked, nothing ran; genuine: valid', async () => {
+  // Playwright's DevTools session on every page disables prerendering in
+  // it (PrerenderingDisabledByDevTools): this case drives a second Chromium
+  // over a bare DevTools pipe, attached only to the extension's worker and popup.
+  const triggerProxy = await startProxy();
+  const trigger = `http://127.0.0.1:${triggerProxy.address().port}`;
+  const b = await bareChromium(extension, join(dir, 'profile-prerender'));
+  const until = async (what, f, ms = 15000) => {
+    for (const end = Date.now() + ms; ; await new Promise((r) => setTimeout(r, 100))) {
+      const v = await f();
+      if (v) return v;
+      if (Date.now() > end) throw new Error(`timed out: ${what}`);
+    }
+  };
+  try {
+    // Enrollment, through the popup, while the proxy is honest.
+    const enrollTabId = await b.sw(`chrome.tabs.create({ url: ${JSON.stringify(`${origin}/`)} }).then((t) => t.id)`);
+    const p = await b.page(`chrome-extension://${b.extId}/popup.html?tab=${enrollTabId}`);
+    await until('popup', () => p.eval('!!document.body?.dataset.ready').catch(() => false));
+    await p.eval("document.getElementById('enroll-preview').click()");
+    await until('preview', () => p.eval("!document.getElementById('enroll-confirm').hidden || document.getElementById('error').textContent"));
+    await p.eval("document.getElementById('enroll-trust').click()");
+    await until('enrolled', () => p.eval("document.body.dataset.done === 'enroll-trust'"));
+    assert.equal(await p.eval("document.getElementById('error').textContent"), '');
+    await p.close();
+    // What Chromium does with each document of the tab (the test's own listener in the worker).
+    await b.sw(`globalThis.testCommits = []; chrome.webNavigation.onCommitted.addListener((d) => testCommits.push(d)); 1`);
+    for (const variant of ['prerender', 'prerender-genuine']) {
+      attack = variant;
+      const target = `${origin}/?${variant}`;
+      const seen = prerenderRequests.length;
+      const tab = await b.sw(`chrome.tabs.create({ url: ${JSON.stringify(`${trigger}/__prerender?src=${encodeURIComponent(target)}`)} }).then((t) => t.id)`);
+      const commits = () => b.sw(`testCommits.filter((d) => d.tabId === ${tab} && d.url === ${JSON.stringify(target)}).map((d) => [d.documentLifecycle, d.frameId, d.documentId])`);
+      // Prerendered: the request, then the document, committed in its hidden frame tree.
+      await until('the prerender request', () => prerenderRequests.length > seen);
+      const prerendered = (await until('the prerendered document', async () => (await commits()).find(([l]) => l === 'prerender')))[2];
+      await new Promise((r) => setTimeout(r, 1000)); // anything the prerendered page could run, runs
+      const ranPrerendered = beacons.get('prerender') || 0;
+      // Activation: the trigger page follows its link, as a click would.
+      await b.sw(`chrome.scripting.executeScript({ target: { tabId: ${tab} }, func: () => document.getElementById('go').click() }).then(() => 1)`);
+      await until('activated', async () => (await commits()).some(([l, f, d]) => l === 'active' && f === 0 && d === prerendered));
+      let end;
+      if (variant === 'prerender') {
+        const url = await until('blocked', () => b.sw(`chrome.tabs.get(${tab}).then((t) => /blocked\.html/.test(t.url) && t.url)`));
+        end = `blocked ${JSON.parse(decodeURIComponent(url.slice(url.indexOf('#') + 1))).code}`;
+      } else {
+        const valid = await until('valid', () => b.sw(`chrome.storage.session.get('valid:${tab}').then((v) => v['valid:${tab}'] || null)`)).catch(async (e) => {
+          throw new Error(`${e.message}: the tab shows ${await b.sw(`chrome.tabs.get(${tab}).then((t) => t.url)`)}; the guard: ${JSON.stringify(await b.sw(`globalThis.sealpostDebug(${tab})`))}; commits ${JSON.stringify(await commits())}`);
+        });
+        end = `valid (genuine), documentId ${valid.documentId === prerendered ? 'the prerendered one' : 'of the load after activation'}`;
+        assert.notEqual(valid.documentId, prerendered, 'the prerendered document was declared valid');
+        assert.equal(valid.url, target);
+      }
+      const ran = beacons.get('prerender') || 0;
+      results.push(`${variant}: prerendered and activated; the attacker's code ran ${ran} times (${ranPrerendered} while prerendered); the load ended ${end}`);
+      assert.equal(ran, 0, 'the prerendered page ran its inline script');
+      if (variant === 'prerender') assert.ok(['blocked PAGE_POLICY', 'blocked DOCUMENT_DIFFERS', 'blocked FILE_MISMATCH'].includes(end), end);
+      attack = null;
+      // The failure the hostile variant recorded is cleared, as the popup's button does.
+      await b.sw(`chrome.storage.local.get('pins').then(({ pins }) => { pins[${JSON.stringify(origin)}].failure = null; return chrome.storage.local.set({ pins }); }).then(() => 1)`);
+    }
+  } finally {
+    attack = null;
+    await b.close();
+    triggerProxy.closeAllConnections();
+    triggerProxy.close();
+  }
+});
+
+test('103 Early Hints (HTTP/2) preloading code the release does not contain: it is fetched, never run; the load is blocked or the genuine release', async () => {
+  // Chromium acts on Early Hints only over HTTP/2: the proxy serves HTTPS
+  // with HTTP/2 here (a self-signed certificate; --ignore-certificate-errors).
+  const key = join(dir, 'tls-key.pem');
+  const cert = join(dir, 'tls-cert.pem');
+  run('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert,
+    '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1']);
+  const h2 = await startProxy({ tls: { key: readFileSync(key), cert: readFileSync(cert) } });
+  const secure = `https://127.0.0.1:${h2.address().port}`;
+  const clear = () => sw().then((w) => w.evaluate(async (o) => {
+    const { pins } = await chrome.storage.local.get('pins');
+    if (pins[o]) pins[o].failure = null;
+    await chrome.storage.local.set({ pins });
+  }, secure));
+  try {
+    await visit(`${secure}/`);
+    const p = await enrollTab(tabId);
+    await p.waitForSelector('#state[data-state="valid"]', { timeout: 20000 });
+    await p.close();
+    for (const [name, payloads] of [['early-hints', ['/__payload/eh.js', '/__payload/eh.mjs']], ['early-hints-page', ['/__payload/ehp.js', '/__payload/ehp.mjs']],
+      ['early-hints-release-path', ['/app.js']]]) {
+      payloadFetches.delete('/app.js');
+      attack = name;
+      await clear();
+      // A load the guard has not seen yet in this tab (so no earlier load answers for the hinted requests).
+      await visit('about:blank');
+      await visit(`${secure}/?${name}`);
+      let end;
+      if (/blocked\.html/.test(page.url()) || (await page.waitForURL(/blocked\.html/, { timeout: 6000 }).then(() => true, () => false))) {
+        await page.waitForSelector('body[data-code]:not([data-code=""])');
+        end = `blocked ${await page.textContent('#code')}`;
+      } else {
+        const q = await popup();
+        end = await q.waitForSelector('#state[data-state="valid"]', { timeout: 20000 }).then(() => 'valid', async () => `${await q.getAttribute('#state', 'data-state')}`);
+        await q.close();
+        // Whether the page's own code runs (the swapped app.js is refused by its integrity: the page cannot start).
+        const status = await page.waitForSelector('#status[data-state="ok"], #status[data-state="error"]', { timeout: 5000 }).then((e) => e.getAttribute('data-state'), () => 'not started');
+        end += `, the page's code ${status === 'ok' ? 'runs' : `did not start (${status})`}`;
+      }
+      await page.waitForTimeout(500);
+      const fetched = payloads.map((x) => payloadFetches.get(x) || 0);
+      results.push(`${name}: hinted payloads fetched ${JSON.stringify(fetched)} times; the attacker's code ran ${beacons.get(name) || 0} times; the load ended ${end}`);
+      assert.ok(fetched.every((n) => n > 0), `Chromium did not act on the hints (${fetched}): the case proves nothing`);
+      assert.equal(beacons.get(name) || 0, 0, `${name}: hinted code ran`);
+      assert.ok(/^blocked |^valid/.test(end), end);
+      if (name === 'early-hints-page') assert.match(end, /^blocked /);
+      attack = null;
+    }
+  } finally {
+    attack = null;
+    h2.closeAllConnections?.();
+    h2.close();
+  }
+});
+
+test('a manifest past its signed expiry (signed by the pinned key, same release) → blocked RELEASE_EXPIRED', async () => {
+  // The genuine release, signed again with an expiry in the past.
+  const expired = join(dir, 'expired');
+  cpSync(join(dir, 'genuine'), expired, { recursive: true });
+  run(verifyBin, ['manifest', expired, '--out', join(expired, 'manifest.json'), '--app', 'sealpost-demo', '--release-version', '0.2.0',
+    '--expires', '2020-01-01', '--sign-with', join(repo, 'keys/demo-release.key')]);
+  ATTACKS['expired-manifest'] = {
+    files: {
+      '/.well-known/sealpost/manifest.json': readFileSync(join(expired, 'manifest.json')),
+      '/.well-known/sealpost/manifest.json.sig': readFileSync(join(expired, 'manifest.json.sig')),
+    },
+  };
+  try {
+    const r = await attackCase('expired-manifest', ['RELEASE_EXPIRED']);
+    assert.match(r.actual, /2020-01-01/);
+  } finally {
+    delete ATTACKS['expired-manifest'];
+  }
+});
+
+/** The js-shim in Node, to make keys and revocations for the certificate cases. */
+const shim = () => import(join(repo, 'js-shim/src/node.js'));
+
+test("the site serves another key's certificate: ignored (no re-pin), noted in the pin; the genuine release still verifies with the pinned key", async () => {
+  const sp = await shim();
+  const other = await sp.generateKey({ userIDs: [{ name: 'not the release key' }], format: 'armored' });
+  ATTACKS['cert-mismatch'] = { files: { '/.well-known/sealpost/release-cert.asc': Buffer.from(other.publicKey) } };
+  attack = 'cert-mismatch';
+  try {
+    const pinOf = () => sw().then((w) => w.evaluate(async (o) => (await chrome.storage.local.get('pins')).pins[o], origin));
+    const before = await pinOf();
+    await clearRecordedFailure();
+    await visit(`${origin}/`);
+    const p = await popup();
+    await p.waitForSelector('#state[data-state="valid"]', { timeout: 20000 });
+    await p.waitForFunction(() => /another key's certificate/.test(document.getElementById('pin-cert-status').textContent), null, { timeout: 5000 });
+    await p.close();
+    const after = await pinOf();
+    results.push(`cert-mismatch: the load ended valid (genuine); the pin's key ${after.fingerprint === before.fingerprint ? 'unchanged' : 'CHANGED'}; status ${after.certStatus?.state}`);
+    assert.equal(after.cert, before.cert, 'the pinned certificate changed');
+    assert.equal(after.fingerprint, before.fingerprint);
+    assert.equal(after.certStatus.state, 'mismatch');
+  } finally {
+    attack = null;
+    delete ATTACKS['cert-mismatch'];
+  }
+});
+
+test('the site starts serving its release certificate revoked → blocked KEY_REVOKED with the sanitized reason, for good: also once the old certificate is back, and after clearing', async () => {
+  const sp = await shim();
+  const key = await sp.readPrivateKey({ armoredKey: readFileSync(join(repo, 'keys/demo-release.key'), 'utf8') });
+  // A reason with a right-to-left override in it (the verifier removes it).
+  const { publicKey: revoked } = await sp.revokeKey({ key, reasonForRevocation: { flag: 2 /* compromised */, string: 'release key stolen \u202eevil\u202c; see the operator' }, format: 'armored' });
+  // An origin of its own (the revocation stays pinned for it).
+  const proxy8 = await startProxy();
+  const origin8 = `http://127.0.0.1:${proxy8.address().port}`;
+  ATTACKS['revoked-cert'] = { files: { '/.well-known/sealpost/release-cert.asc': Buffer.from(revoked) } };
+  try {
+    await visit(`${origin8}/`);
+    const p = await enrollTab(tabId);
+    await p.waitForSelector('#state[data-state="valid"]', { timeout: 20000 });
+    await p.close();
+    attack = 'revoked-cert';
+    const r = await blocked(() => visit(`${origin8}/`));
+    // The server serves the old, unrevoked certificate again: the pin keeps the revocation.
+    attack = null;
+    const again = await blocked(() => visit(`${origin8}/`));
+    const q = await popup();
+    await q.waitForSelector('#revoked:not([hidden])', { timeout: 5000 });
+    const shown = { state: await q.textContent('#state'), reason: await q.textContent('#revoked-reason'), clearable: await q.isVisible('#clear-failure') };
+    await q.close();
+    // Clearing the recorded failure (as the popup's button does) does not bring the key back.
+    await sw().then((w) => w.evaluate(async (o) => {
+      const { pins } = await chrome.storage.local.get('pins');
+      pins[o].failure = null;
+      await chrome.storage.local.set({ pins });
+    }, origin8));
+    const cleared = await blocked(() => visit(`${origin8}/`));
+    results.push(`revoked-cert: blocked ${r.code} (${r.actual}); with the old certificate back: ${again.code}; after clearing: ${cleared.code}; the popup: "${shown.state}"`);
+    assert.equal(r.code, 'KEY_REVOKED');
+    assert.match(r.actual, /compromised/);
+    assert.match(r.actual, /release key stolen/);
+    assert.doesNotMatch(r.actual, /[\u202a-\u202e\u2066-\u2069]/, 'the reason is sanitized');
+    assert.equal(again.code, 'KEY_REVOKED');
+    assert.equal(cleared.code, 'KEY_REVOKED');
+    assert.match(shown.state, /KEY_REVOKED/);
+    assert.match(shown.reason, /release key stolen/);
+    assert.equal(shown.clearable, false);
+  } finally {
+    attack = null;
+    delete ATTACKS['revoked-cert'];
+    proxy8.closeAllConnections();
+    proxy8.close();
   }
 });
 

@@ -104,3 +104,116 @@ export async function newBlockedPage(page, trigger) {
   }
   await page.waitForSelector('body[data-code]:not([data-code=""])');
 }
+
+/**
+ * Stops the extension's service worker the way Chromium does when it idles
+ * it out or it crashes (CDP ServiceWorker.stopWorker, through a session of
+ * `page`, an open page of the context): whatever the worker held in memory
+ * — promises, timers — is gone; chrome.storage and alarms remain.  Resolves
+ * once Chromium reports it stopped.  (No scratch page: opening or closing a
+ * tab is an event the guard listens to, which would start it again at once.)
+ */
+export async function stopExtensionWorker(page, extId) {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const versions = new Map();
+    let changed = () => {};
+    cdp.on('ServiceWorker.workerVersionUpdated', (e) => {
+      for (const v of e.versions) versions.set(v.versionId, v);
+      changed();
+    });
+    const until = async (what, ok) => {
+      const deadline = Date.now() + 10000;
+      while (!ok()) {
+        if (Date.now() > deadline) throw new Error(`the extension's service worker: ${what} (${JSON.stringify([...versions.values()])})`);
+        await new Promise((r) => { changed = r; setTimeout(r, 100); });
+      }
+    };
+    const ours = () => [...versions.values()].find((v) => v.scriptURL.startsWith(`chrome-extension://${extId}/`) && v.runningStatus === 'running');
+    await cdp.send('ServiceWorker.enable');
+    await until('not seen running', () => ours());
+    const { versionId } = ours();
+    await cdp.send('ServiceWorker.stopWorker', { versionId });
+    await until('not stopped', () => versions.get(versionId).runningStatus === 'stopped');
+  } finally {
+    await cdp.detach().catch(() => {});
+  }
+}
+
+/**
+ * Chromium with the extension at `extension`, driven over a bare DevTools
+ * pipe (--remote-debugging-pipe) that attaches to nothing by itself.
+ * Playwright attaches a DevTools session to every page, and Chromium does
+ * not prerender for a page with such a session (PrerenderingDisabledByDevTools);
+ * here the test attaches only to the extension's service worker (and to
+ * extension pages it opens), so web pages prerender as they would for a
+ * user.  Returns { sw(expr), page(url) → { eval(expr), close() }, extId, close() }:
+ * `sw` evaluates an expression (awaited, by value) in the extension's worker.
+ */
+export async function bareChromium(extension, profile, extraArgs = []) {
+  const child = spawn(process.env.CHROMIUM || '/usr/bin/chromium', [
+    // As Playwright launches it (its field trials off: the same features as the other suites).
+    '--remote-debugging-pipe', '--disable-field-trial-config', '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync', `--user-data-dir=${profile}`,
+    `--disable-extensions-except=${extension}`, `--load-extension=${extension}`, ...extraArgs, 'about:blank',
+  ], { stdio: ['ignore', 'ignore', 'ignore', 'pipe', 'pipe'] });
+  const exited = once(child, 'exit');
+  const [out, inp] = [child.stdio[3], child.stdio[4]];
+  let next = 0;
+  const waiting = new Map();
+  let buf = Buffer.alloc(0);
+  inp.on('data', (d) => {
+    buf = Buffer.concat([buf, d]);
+    for (let i; (i = buf.indexOf(0)) >= 0; buf = buf.subarray(i + 1)) {
+      const msg = JSON.parse(buf.subarray(0, i).toString());
+      const w = waiting.get(msg.id);
+      if (!w) continue;
+      waiting.delete(msg.id);
+      if (msg.error) w.reject(new Error(`${w.method}: ${msg.error.message}`));
+      else w.resolve(msg.result);
+    }
+  });
+  const send = (method, params = {}, sessionId) => new Promise((resolve, reject) => {
+    const id = ++next;
+    waiting.set(id, { resolve, reject, method });
+    out.write(`${JSON.stringify({ id, method, params, ...(sessionId ? { sessionId } : {}) })}\0`);
+  });
+  const evaluate = async (sessionId, expression) => {
+    const r = await send('Runtime.evaluate', { expression, awaitPromise: true, returnByValue: true }, sessionId);
+    if (r.exceptionDetails) throw new Error(`${expression.slice(0, 80)}: ${r.exceptionDetails.exception?.description || r.exceptionDetails.text}`);
+    return r.result.value;
+  };
+  const close = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGKILL');
+    await exited;
+  };
+  try {
+    let worker;
+    for (const end = Date.now() + 20000; !worker; await new Promise((r) => setTimeout(r, 100))) {
+      if (Date.now() > end) throw new Error('no extension service worker');
+      worker = (await send('Target.getTargets')).targetInfos.find((t) => t.type === 'service_worker' && t.url.startsWith('chrome-extension://'));
+    }
+    const extId = new URL(worker.url).host;
+    const { sessionId } = await send('Target.attachToTarget', { targetId: worker.targetId, flatten: true });
+    // Attached before the worker's extension bindings exist: wait for them.
+    for (const end = Date.now() + 20000; !(await evaluate(sessionId, "typeof chrome === 'object' && !!chrome.tabs").catch(() => false)); await new Promise((r) => setTimeout(r, 100))) {
+      if (Date.now() > end) throw new Error('the extension service worker has no chrome.* API');
+    }
+    return {
+      extId,
+      close,
+      sw: (expression) => evaluate(sessionId, expression),
+      /** An extension page (never a web page: a session on it would disable its prerendering). */
+      async page(url) {
+        if (!url.startsWith(`chrome-extension://${extId}/`)) throw new Error('only extension pages are attached to');
+        const { targetId } = await send('Target.createTarget', { url });
+        const s = (await send('Target.attachToTarget', { targetId, flatten: true })).sessionId;
+        return { eval: (expression) => evaluate(s, expression), close: () => send('Target.closeTarget', { targetId }) };
+      },
+    };
+  } catch (e) {
+    await close();
+    throw e;
+  }
+}

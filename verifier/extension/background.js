@@ -18,10 +18,14 @@
 // rules, clearing and enrollment in enroll.js; this file keeps the checks
 // of each load and every listener of the worker but the storage one.
 import * as verifier from './pkg/sealpost_verifier_wasm.js';
-import { Load, REQUIRED, decideManifest, failure, releasePath } from './policy.js';
+import { Load, REQUIRED, certOutcome, decideManifest, failure, releasePath } from './policy.js';
 import {
-  CANARY, CANARY_DEADLINE_MS, CHECK_DEADLINE_MS, GUARD_FILES, classifyRequest, messageAllowed, serverPolicies, startsNoLoad,
+  CANARY, CANARY_DEADLINE_MS, CHECK_DEADLINE_MS, GUARD_FILES, classifyRequest, fromPrerender, mainFrameKind, messageAllowed, pendingVerdict,
+  serverPolicies, startsNoLoad,
 } from './guard.js';
+import {
+  allPending, dropPending, notePendingDocument, pendingOf, settlePending, tabOfAlarm, trackPending,
+} from './deadlines.js';
 import { forgetPin, pins, savePin, syncContentScripts } from './pins.js';
 import {
   applyRules, clearOriginStorage, enroll, fetchBytes, preview, ready, removeRules, syncSessionRules,
@@ -73,16 +77,24 @@ function badge(tabId, load) {
 /** Failures of the guard itself (its worker restarted): they block the load but are not the site's. */
 const TRANSIENT = new Set(['CHECK_LOST']);
 
-async function block(tabId, load, f) {
+/**
+ * Blocks `load`: the tab goes to blocked.html, and the failure is recorded
+ * for the origin — unless `record` is false (a check cut short by a
+ * restart of this worker: not the site's doing, as far as the guard knows).
+ */
+async function block(tabId, load, f, { record = true } = {}) {
   load.resolveDocument?.(null);
   clearTimeout(load.timer);
   if (!load.fail(f)) return;
   load.verdictMs = Date.now() - load.started;
   badge(tabId, load);
   chrome.storage.session.remove(`valid:${tabId}`).catch(() => {});
+  // The tab leaves its document: nothing is pending in it any more (when
+  // this is its current load; an older load's block settles only its own record).
+  (loads.get(tabId) === load ? dropPending(tabId) : settlePending(tabId, load)).catch(() => {});
   const all = await pins();
   const pin = all[load.origin];
-  if (pin && !pin.failure && !TRANSIENT.has(f.code)) await savePin({ ...pin, failure: { ...f, url: load.url, at: new Date().toISOString() } });
+  if (pin && !pin.failure && record && !TRANSIENT.has(f.code)) await savePin({ ...pin, failure: { ...f, url: load.url, at: new Date().toISOString() } });
   const reason = { origin: load.origin, url: load.url, ...f };
   // A query of its own makes each block a new document, not a fragment change.
   const page = `${chrome.runtime.getURL('blocked.html')}?n=${++blocks}#${encodeURIComponent(JSON.stringify(reason))}`;
@@ -96,6 +108,7 @@ function passed(tabId, load, key) {
   load.pass(key);
   if (load.state === 'valid' && before !== 'valid') {
     load.verdictMs = Date.now() - load.started;
+    settlePending(tabId, load).catch(() => {});
     // Survives a restart of this worker: this one document (not whatever is
     // at the URL later) was proven valid.
     if (load.documentId) chrome.storage.session.set({ [`valid:${tabId}`]: { url: load.url, documentId: load.documentId } }).catch(() => {});
@@ -120,14 +133,26 @@ function deadline(tabId, load) {
 async function checkManifest(tabId, load, pin) {
   try {
     await ready;
-    // The manifest and its signature (the certificate is the pinned one).
-    const [bytes, sig] = await Promise.all(GUARD_FILES.slice(0, 2).map((f) => fetchBytes(`${load.origin}/${f}`)));
+    // The manifest and its signature, and the release certificate (its
+    // refresh: a failure to get it only keeps the pinned one), in one round.
+    const [bytes, sig, fetchedCert] = await Promise.all([
+      fetchBytes(`${load.origin}/${GUARD_FILES[0]}`),
+      fetchBytes(`${load.origin}/${GUARD_FILES[1]}`),
+      fetchBytes(`${load.origin}/${GUARD_FILES[2]}`).catch((e) => (e instanceof Error ? e : new Error(String(e)))),
+    ]);
+    const now = Math.floor(Date.now() / 1000);
+    const cert = await refreshPinnedCert(tabId, load, pin, fetchedCert, now);
+    if (cert === null) return null;
     let manifest;
     try {
-      manifest = verifier.verifyManifest(bytes, sig, new TextEncoder().encode(pin.cert));
+      // With the time: a manifest past its signed `expires` is refused (RELEASE_EXPIRED).
+      manifest = verifier.verifyManifest(bytes, sig, new TextEncoder().encode(cert), now);
     } catch (e) {
-      await block(tabId, load, failure(e.code === 'BAD_SIGNATURE' ? 'MANIFEST_SIGNATURE' : e.code || 'BAD_MANIFEST', 'manifest.json',
-        `a signature by the pinned key ${pin.fingerprint}`, e.message));
+      const code = e.code === 'BAD_SIGNATURE' ? 'MANIFEST_SIGNATURE' : e.code || 'BAD_MANIFEST';
+      await block(tabId, load, code === 'RELEASE_EXPIRED'
+        ? failure(code, 'manifest.json', 'a signed release that has not expired', e.message,
+          'the release\'s signed expiry date has passed: a server cannot keep users on an old release for ever')
+        : failure(code, 'manifest.json', `a signature by the pinned key ${pin.fingerprint}`, e.message));
       return null;
     }
     const d = decideManifest(pin, manifest, verifier.compareVersions);
@@ -145,6 +170,7 @@ async function checkManifest(tabId, load, pin) {
       await applyRules(pin.origin, manifest);
       load.superseded = true;
       clearTimeout(load.timer);
+      await settlePending(tabId, load);
       await chrome.tabs.reload(tabId).catch(() => {});
       return null;
     }
@@ -155,6 +181,47 @@ async function checkManifest(tabId, load, pin) {
     await block(tabId, load, failure('MANIFEST_UNAVAILABLE', 'manifest.json', 'the signed manifest', String(e.message || e)));
     return null;
   }
+}
+
+/**
+ * The pinned certificate's life (policy.js certOutcome): the certificate
+ * the site serves now, merged by the verifier with the pinned one
+ * (refreshCert keeps only what the pinned key itself signed).  A
+ * revocation blocks the origin for good (pin.revoked); an update becomes
+ * the pin; anything else keeps the pinned certificate, with a note in the
+ * pin's status.  Resolves to the certificate to verify the manifest with,
+ * or null when the load was blocked.
+ */
+async function refreshPinnedCert(tabId, load, pin, fetched, now) {
+  let result = fetched;
+  if (!(fetched instanceof Error)) {
+    try {
+      result = verifier.refreshCert(new TextEncoder().encode(pin.cert), fetched, now);
+    } catch (e) {
+      result = e;
+    }
+  }
+  const { action, status } = certOutcome(result);
+  const current = (await pins())[pin.origin];
+  if (!current) return null;
+  const at = new Date().toISOString();
+  if (action === 'revoke') {
+    const revoked = { reason: status.detail, at };
+    await savePin({ ...current, cert: result.cert, revoked, certStatus: { ...status, at } });
+    await block(tabId, load, revokedFailure(current, revoked));
+    return null;
+  }
+  const cert = action === 'update' ? result.cert : current.cert;
+  if (action === 'update' || current.certStatus?.state !== status.state) {
+    await savePin({ ...current, cert, certStatus: { ...status, at } });
+  }
+  return cert;
+}
+
+/** The failure of every load of an origin whose pinned key revoked itself. */
+function revokedFailure(pin, revoked) {
+  return failure('KEY_REVOKED', GUARD_FILES[2].split('/').pop(), `the release key ${pin.fingerprint}, not revoked`, `revoked: ${revoked.reason}`,
+    `the site's release key was revoked by its owner (seen ${revoked.at}); every load of this site is blocked — forget the site only once its operator has published a new key`);
 }
 
 /** The document: its bytes, its references and its CSP headers, by the library's page check. */
@@ -225,6 +292,11 @@ async function startLoad(tabId, url, origin, cspHeaders) {
   if (!pin) return null;
   const load = new Load(origin, url);
   loads.set(tabId, load);
+  if (pin.revoked) {
+    // For good: clearing the failure does not bring a revoked key back.
+    await block(tabId, load, revokedFailure(pin, pin.revoked));
+    return load;
+  }
   if (pin.failure) {
     // Absorbing: a failure stays until the user clears it in the popup.
     const f = pin.failure;
@@ -234,8 +306,11 @@ async function startLoad(tabId, url, origin, cspHeaders) {
   badge(tabId, load);
   load.documentReady = new Promise((resolve) => { load.resolveDocument = resolve; });
   for (const k of load.required) load.expect(k);
+  // The deadline twice: a timer in this worker, and a record with an alarm
+  // that outlive it (deadlines.js) — written before any check runs.
+  const tracked = trackPending(tabId, load, load.started + CHECK_DEADLINE_MS);
   load.timer = setTimeout(() => deadline(tabId, load), CHECK_DEADLINE_MS);
-  load.manifestReady = checkManifest(tabId, load, pin);
+  load.manifestReady = tracked.then(() => checkManifest(tabId, load, pin));
   load.manifestReady.then((m) => m && checkDocument(tabId, load, m, cspHeaders));
   return load;
 }
@@ -251,7 +326,7 @@ async function resumeLoad(tabId, url, origin, documentId) {
   const load = new Load(origin, url);
   loads.set(tabId, load);
   const proven = (await chrome.storage.session.get(`valid:${tabId}`))[`valid:${tabId}`];
-  if (!proven || proven.url !== url || !documentId || proven.documentId !== documentId || pin.failure) {
+  if (!proven || proven.url !== url || !documentId || proven.documentId !== documentId || pin.failure || pin.revoked) {
     await block(tabId, load, failure('CHECK_LOST', releasePath(url, origin), 'a load checked from its first response',
       'the guard restarted before this load was proven valid', 'a check that cannot run counts as failed; reload the page'));
     return load;
@@ -267,6 +342,8 @@ async function resumeLoad(tabId, url, origin, documentId) {
 async function loadsFor(details) {
   const origin = originOf(details.url);
   if (!origin || !(await pins())[origin]) return [];
+  // A prerendered page's requests: no load of the tab answers for them (the page is loaded again when activated).
+  if (fromPrerender(details)) return [];
   if (details.tabId >= 0) {
     await starting.get(details.tabId);
     let load = loads.get(details.tabId);
@@ -294,14 +371,19 @@ chrome.webRequest.onHeadersReceived.addListener((details) => {
   if (details.type !== 'main_frame') return;
   const origin = originOf(details.url);
   if (!origin) return;
+  // Only the navigation of the tab's own top document starts a load: not a
+  // page prerendered beside it, nor a prefetch another document made.
+  if (mainFrameKind(details) !== 'tab') return;
   // A redirect is not the document: the load starts with the response it
   // leads to.  But a 3xx without Location starts no load — Chromium shows
   // its body — so it is blocked.
   const noLoad = startsNoLoad(details.statusCode, details.responseHeaders);
   if (details.statusCode >= 300 && details.statusCode < 400 && !noLoad) return;
   loads.delete(details.tabId);
-  // A new document for this tab: the verdict of the previous one is void.
+  // A new document for this tab: the verdict of the previous one is void,
+  // and whatever was pending in it is moot.
   chrome.storage.session.remove(`valid:${details.tabId}`).catch(() => {});
+  dropPending(details.tabId).catch(() => {});
   // Until the load exists, requests of this tab wait for it (instead of
   // starting a second load from the tab's URL).
   const started = (async () => {
@@ -331,22 +413,160 @@ chrome.webRequest.onCompleted.addListener(async (details) => {
   }
 }, FILTER);
 
-chrome.tabs.onRemoved.addListener((tabId) => loads.delete(tabId));
+chrome.tabs.onRemoved.addListener((tabId) => {
+  loads.delete(tabId);
+  dropPending(tabId).catch(() => {});
+});
+
+// --- checks that outlive this worker (deadlines.js)
+
+/** The documentId of tab `tabId`'s top document now (null if none). */
+async function topDocumentId(tabId) {
+  return (await chrome.webNavigation.getFrame({ tabId, frameId: 0 }).catch(() => null))?.documentId ?? null;
+}
+
+/** Tabs whose pending record is being decided now (the start-up sweep and an alarm may meet). */
+const expiring = new Set();
+
+/**
+ * A pending record's deadline came (its alarm), or this worker started and
+ * found it.  A check this worker runs is decided by its own deadline; a
+ * record no check here stands for was cut short by a restart of the
+ * worker: that load can never be proven valid, so its tab is blocked —
+ * DEADLINE once the deadline passed, CHECK_LOST before — unless the tab
+ * has left that load (guard.js pendingVerdict).
+ */
+async function expire(tabId) {
+  if (expiring.has(tabId)) return;
+  expiring.add(tabId);
+  try {
+    const record = await pendingOf(tabId);
+    if (!record) return;
+    const live = loads.get(tabId);
+    if (live && live.id === record.id) {
+      if (Date.now() >= record.deadline) deadline(tabId, live);
+      return;
+    }
+    const tab = await chrome.tabs.get(tabId).catch(() => null);
+    // Whether the recorded document is still the tab's (Chromium's own
+    // record: its content script may not run yet — a body held back).
+    const alive = record.documentId ? (await topDocumentId(tabId)) === record.documentId : null;
+    const v = pendingVerdict(record, tab, alive, Date.now());
+    // Still the same record (no new load of the tab started meanwhile)?
+    if ((await pendingOf(tabId))?.id !== record.id) return;
+    if (v.action === 'drop') {
+      await settlePending(tabId, record);
+      return;
+    }
+    const load = new Load(record.origin, record.url);
+    load.id = record.id;
+    load.documentId = record.documentId;
+    loads.set(tabId, load);
+    const path = releasePath(record.url, record.origin) || record.url;
+    await block(tabId, load, v.code === 'DEADLINE'
+      ? failure('DEADLINE', path, `every check done within ${CHECK_DEADLINE_MS} ms`, 'the guard\'s service worker was stopped during the check, and the deadline passed',
+        'a load not proven valid in time is blocked, also when the check itself was cut short; reload the page')
+      : failure('CHECK_LOST', path, 'a load checked from its first response', 'the guard\'s service worker was stopped during the check',
+        'a check that cannot run counts as failed; reload the page'), { record: false });
+  } finally {
+    expiring.delete(tabId);
+  }
+}
+
+chrome.alarms.onAlarm.addListener((alarm) => {
+  const tabId = tabOfAlarm(alarm.name);
+  if (Number.isInteger(tabId)) expire(tabId).catch((e) => console.error('sealpost guard: deadline', e));
+});
+// Every start of this worker: records left by an earlier instance (an
+// alarm of a packed extension may come 30 s late, or never wake us first).
+allPending()
+  .then((all) => Promise.all(all.map(([tabId]) => expire(tabId))))
+  .catch((e) => console.error('sealpost guard: pending checks', e));
+
+// --- prerendered pages (Speculation Rules, the address bar)
+//
+// Chromium may load a page of an enrolled origin in a hidden frame tree of
+// a tab and later *activate* it — show it in the tab — with no network
+// load the guard could check for the tab.  The guard's rules apply to that
+// page's response like to any document of the origin (only the release's
+// scripts run in it), the content script keeps it inert and does nothing
+// else while it is prerendered, and no load of the tab answers for its
+// requests (guard.js mainFrameKind, fromPrerender).  It never gets a
+// verdict: when it is activated, the tab loads the page again — a normal
+// load, checked like every other.  (Refusing the prerender itself is not
+// possible: declarativeNetRequest has no condition on a request's document
+// lifecycle, and webRequest cannot block in Manifest V3.)
+
+const PRERENDERED = 'prerendered:';
+/** A tab activated again within this of the guard's reload for an activation is blocked instead (no reload loop). */
+const ACTIVATION_RELOAD_MS = 10000;
+/** Tab → when the guard last reloaded it for an activation. */
+const activationReloads = new Map();
+/** Activations handled (webNavigation and the content script both report one). */
+const activations = new Set();
+
+chrome.webNavigation.onCommitted.addListener(async (d) => {
+  const origin = originOf(d.url);
+  if (!origin || !d.documentId || !(await pins())[origin]) return;
+  const key = PRERENDERED + d.documentId;
+  if (d.documentLifecycle === 'prerender') {
+    if (d.frameType !== 'outermost_frame') return;
+    // Remembered across restarts of this worker (for an hour at most).
+    const all = await chrome.storage.session.get(null);
+    const old = Object.keys(all).filter((k) => k.startsWith(PRERENDERED) && Date.now() - all[k].at > 3600000);
+    if (old.length) await chrome.storage.session.remove(old);
+    await chrome.storage.session.set({ [key]: { tabId: d.tabId, url: d.url, at: Date.now() } });
+    return;
+  }
+  if (d.frameId !== 0) return;
+  if ((await chrome.storage.session.get(key))[key]) {
+    await activated(d.tabId, d.documentId, d.url);
+    return;
+  }
+  // The document committed for the tab's load (started before this commit,
+  // at this URL) is the one its verdict is for.
+  await starting.get(d.tabId);
+  const load = loads.get(d.tabId);
+  if (load && !load.documentId && !load.failure && load.started <= d.timeStamp && load.url === d.url.split('#')[0]) {
+    load.documentId = d.documentId;
+    if (load.state === 'checking') notePendingDocument(d.tabId, load).catch(() => {});
+  }
+});
+
+/** A prerendered page of an enrolled origin is now the tab's document: the tab loads it again, checked. */
+async function activated(tabId, documentId, url) {
+  if (activations.has(documentId)) return;
+  activations.add(documentId);
+  await chrome.storage.session.remove(PRERENDERED + documentId);
+  const origin = originOf(url);
+  // The tab's earlier document, and its load, are gone.
+  loads.delete(tabId);
+  chrome.storage.session.remove(`valid:${tabId}`).catch(() => {});
+  dropPending(tabId).catch(() => {});
+  const last = activationReloads.get(tabId);
+  if (last && Date.now() - last < ACTIVATION_RELOAD_MS) {
+    const load = new Load(origin, url);
+    loads.set(tabId, load);
+    await block(tabId, load, failure('UNCHECKED_LOAD', releasePath(url, origin) || url, 'a document the guard saw load from the network',
+      'a prerendered page, activated again right after the guard loaded the tab again', 'only a load checked from its first response may run on an enrolled origin'), { record: false });
+    return;
+  }
+  activationReloads.set(tabId, Date.now());
+  // Until the reload's response starts its load, this one stands for the
+  // tab: it runs no check (requests of the activated page wait for nothing
+  // and pass nothing), and its deadline blocks the tab if no load comes.
+  const load = new Load(origin, url);
+  loads.set(tabId, load);
+  badge(tabId, load);
+  await trackPending(tabId, load, load.started + CHECK_DEADLINE_MS);
+  load.timer = setTimeout(() => deadline(tabId, load), CHECK_DEADLINE_MS);
+  await chrome.tabs.reload(tabId).catch(() => {});
+}
 
 /** For tests and bug reports (from the service worker's console): one tab's load. */
 globalThis.sealpostDebug = (tabId) => {
   const l = loads.get(tabId);
   return l && { origin: l.origin, url: l.url, state: l.state, pending: [...l.pending], passed: [...l.passed], failure: l.failure };
-};
-/**
- * For tests: what a restart of this worker loses — every load it held in
- * memory (their deadline timers are cancelled too) —, keeping only what is
- * in storage.
- */
-globalThis.sealpostDebug.forgetLoads = () => {
-  for (const l of loads.values()) clearTimeout(l.timer);
-  loads.clear();
-  starting.clear();
 };
 
 // --- the popup and blocked.html
@@ -431,13 +651,21 @@ async function handle(msg, sender) {
       }
       if (load.failure) return { text: null };
       if (sender.frameId === 0) {
-        // The verdict belongs to one document: the first that asks for this load.
-        if (load.documentId && load.documentId !== sender.documentId) {
-          await block(sender.tab.id, load, failure('UNCHECKED_LOAD', releasePath(msg.url, load.origin), 'one document per checked load',
-            'a second document claims this load', 'a verdict is keyed by the document it was made for'));
+        // The verdict belongs to one document: the one Chromium committed
+        // for this load (webNavigation, below), or else the first that asks.
+        for (let i = 0; i < 50 && !load.documentId && !load.failure; i++) await new Promise((r) => setTimeout(r, 40));
+        if (!load.documentId) load.documentId = sender.documentId;
+        if (load.documentId !== sender.documentId) {
+          // A late message of the document this load replaced (gone by now:
+          // the new one has committed) decides nothing; a document still
+          // shown that claims another's load is blocked.
+          if ((await topDocumentId(sender.tab.id)) === sender.documentId) {
+            await block(sender.tab.id, load, failure('UNCHECKED_LOAD', releasePath(msg.url, load.origin), 'one document per checked load',
+              'a second document claims this load', 'a verdict is keyed by the document it was made for'));
+          }
           return { text: null };
         }
-        load.documentId = sender.documentId;
+        if (load.state === 'checking') notePendingDocument(sender.tab.id, load).catch(() => {});
       }
       const text = sender.frameId === 0 ? await load.documentReady : await frameDocument(sender.tab.id, load, msg.url).catch(async (e) => {
         await block(sender.tab.id, load, failure('RESOURCE_UNAVAILABLE', releasePath(msg.url, load.origin), 'a frame of the page', String(e.message || e)));
@@ -484,6 +712,7 @@ async function handle(msg, sender) {
       if (sender.frameId === 0 && load.documentId !== sender.documentId) return {};
       if (msg.local) {
         if (msg.canary === 'ran' || msg.serviceWorker) {
+          if (msg.serviceWorker) await clearOriginStorage(load.origin).catch(() => {});
           await block(sender.tab.id, load, failure(msg.serviceWorker ? 'SERVICE_WORKER' : 'POLICY_NOT_ENFORCED', releasePath(load.url, load.origin) || load.url,
             "the guard's policy enforced in every frame of the page", msg.serviceWorker ? `a ${msg.scheme} frame controlled by a service worker` : `an inline canary ran in a ${msg.scheme} frame`));
         }
@@ -500,10 +729,17 @@ async function handle(msg, sender) {
           msg.canary === 'ran' ? 'the inline canary ran' : 'the browser reported no refusal by the guard\'s policy',
           'the document did not get the rules (a service worker, a cache, another extension)'));
       } else if (msg.serviceWorker) {
-        await block(sender.tab.id, load, failure('SERVICE_WORKER', path, 'no service worker', 'the document is controlled by a service worker'));
+        await clearOriginStorage(load.origin).catch(() => {});
+        await block(sender.tab.id, load, failure('SERVICE_WORKER', path, 'no service worker', 'the origin has a service worker (registered, or controlling this document)',
+          'a release uses no service worker; the origin\'s service workers are cleared again'));
       } else if (sender.frameId === 0) {
         passed(sender.tab.id, load, 'dom');
       }
+      return {};
+    }
+    case 'activated': {
+      // The content script of a page that was prerendered: it is shown now (webNavigation reports it too).
+      if (sender.frameId === 0 && sender.documentId && originOf(msg.url) && (await pins())[originOf(msg.url)]) await activated(sender.tab.id, sender.documentId, msg.url);
       return {};
     }
     case 'restored': {
@@ -540,8 +776,11 @@ async function handle(msg, sender) {
       return {};
     }
     case 'forget':
+      // Every rule of the origin goes: its dynamic rules, and (synced from
+      // the pins) its session rule.
       await removeRules((await pins())[msg.origin]);
       await forgetPin(msg.origin);
+      await syncSessionRules();
       await syncContentScripts();
       return {};
     default:

@@ -15,6 +15,8 @@ const SUMMARY = {
   SERVICE_WORKER: 'A service worker controls this page.',
   CHECK_LOST: 'The guard restarted before this page was verified; reload it.',
   DOCUMENT_DIFFERS: 'The page this tab received differs from the signed release.',
+  RELEASE_EXPIRED: 'The site serves a release whose signed expiry date has passed.',
+  KEY_REVOKED: "The key that signs this site's releases has been revoked by its owner.",
 };
 let reason = {};
 function render() {

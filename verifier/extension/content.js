@@ -31,11 +31,30 @@
   const { diff, parseVerified, pageElements, fullSignature } = globalThis.sealpostDom;
   // The URL as the network saw it (no fragment).
   const here = () => location.href.split('#')[0];
+  // A prerendered page (Speculation Rules, the address bar) gets no
+  // verdict: once it is activated, the guard loads the tab again, checked.
+  // Until then it stays inert, and nothing else runs here.
+  if (document.prerendering) {
+    document.addEventListener('prerenderingchange', () => {
+      if (window === window.top) chrome.runtime.sendMessage({ type: 'activated', url: here() }).catch(() => {});
+    }, { once: true });
+    return;
+  }
   // Whether a service worker controls this document (reading it throws in a
   // sandboxed, opaque-origin frame: no service worker can control one).
   const controlled = () => {
     try {
       return !!navigator.serviceWorker?.controller;
+    } catch {
+      return false;
+    }
+  };
+  // Any service worker registration of the origin (a release uses none):
+  // one left over after enrollment cleared them, or registered since, counts
+  // as a controller — every guarded document confirms they are gone.
+  const registered = async () => {
+    try {
+      return ((await navigator.serviceWorker?.getRegistrations()) || []).length > 0;
     } catch {
       return false;
     }
@@ -90,7 +109,7 @@
   const finishLocal = async () => {
     const r = await chrome.runtime.sendMessage({ type: 'local-frame', url: here() });
     if (!r || !r.ok) return;
-    const result = { local: true, scheme: location.protocol, canary: await canary(r.policy, r.canary, r.canaryMs), serviceWorker: controlled() };
+    const result = { local: true, scheme: location.protocol, canary: await canary(r.policy, r.canary, r.canaryMs), serviceWorker: controlled() || await registered() };
     await chrome.runtime.sendMessage({ type: 'dom-result', url: here(), ...result });
   };
 
@@ -107,7 +126,7 @@
     if (!r || !r.ok || typeof r.text !== 'string') return; // failed already (blocked), or not enrolled
     const verified = parseVerified(r.text);
     const d = diff(parsed, pageElements(verified.documentElement).map(fullSignature));
-    const result = { ...d, canary: await canary(r.policy, r.canary, r.canaryMs), serviceWorker: controlled() };
+    const result = { ...d, canary: await canary(r.policy, r.canary, r.canaryMs), serviceWorker: controlled() || await registered() };
     await chrome.runtime.sendMessage({ type: 'dom-result', url: here(), ...result });
   };
   if (document.readyState === 'loading') {

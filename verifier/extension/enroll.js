@@ -55,9 +55,91 @@ export async function clearOriginStorage(origin) {
 export async function preview(origin) {
   await ready;
   const [manifestBytes, sig, cert] = await Promise.all(GUARD_FILES.map((f) => fetchWithin(`${origin}/${f}`)));
-  const manifest = verifier.verifyManifest(manifestBytes, sig, cert);
+  const now = Math.floor(Date.now() / 1000);
+  // An expired release (RELEASE_EXPIRED) or a key that revoked itself is never pinned.
+  const manifest = verifier.verifyManifest(manifestBytes, sig, cert, now);
+  const self = verifier.refreshCert(cert, cert, now);
+  if (self.revoked) throw new Error(`the site's release key is revoked (${self.reason}); it cannot be enrolled`);
   const info = verifier.certInfo(cert);
   return { origin, app: manifest.app, version: manifest.version, fingerprint: info.fingerprint, userIds: info.userIds, cert: new TextDecoder().decode(cert), manifest };
+}
+
+// --- closing the origin's documents (enrollment's second step)
+
+const ENROLLING = 'enrolling.html';
+/** How long the origin's documents have to go (navigated away, then, if still there, closed). */
+export const CLOSE_DEADLINE_MS = 3000;
+
+const originOfUrl = (u) => {
+  try {
+    return new URL(u).origin;
+  } catch {
+    return null;
+  }
+};
+
+/**
+ * The tabs that show a document of `origin`: as the top document, as a
+ * frame at any depth, or as the navigation the tab is about to commit.
+ * Frames come from webNavigation, which lists every frame whatever its
+ * site (no host access needed).
+ */
+export async function tabsShowing(origin) {
+  const found = [];
+  for (const tab of await chrome.tabs.query({})) {
+    if ([tab.url, tab.pendingUrl].some((u) => originOfUrl(u) === origin)) {
+      found.push(tab);
+      continue;
+    }
+    const frames = (await chrome.webNavigation.getAllFrames({ tabId: tab.id }).catch(() => null)) || [];
+    if (frames.some((f) => originOfUrl(f.url) === origin)) found.push(tab);
+  }
+  return found;
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Every document of `origin` gone, whichever tab it is in: each tab showing
+ * one (top or frame) is navigated to the extension's enrolling.html, and a
+ * tab that still shows the origin after CLOSE_DEADLINE_MS (a page that
+ * holds on to its navigation) is closed.  Resolves to what to restore —
+ * [{ tabId, url }] — once no tab shows the origin; throws if one still
+ * does.  A document opened before enrollment never got the rules: left
+ * open, it is a same-origin window without the guard's policy (it can
+ * write the origin's storage, register a service worker again, and reach
+ * the guarded pages it shares a browsing context group with).
+ */
+export async function closeOriginDocuments(origin) {
+  const restore = [];
+  const page = chrome.runtime.getURL(ENROLLING);
+  for (const tab of await tabsShowing(origin)) {
+    restore.push({ tabId: tab.id, url: tab.pendingUrl && originOfUrl(tab.pendingUrl) === origin ? tab.pendingUrl : tab.url });
+    await chrome.tabs.update(tab.id, { url: `${page}?origin=${encodeURIComponent(origin)}` }).catch(() => {});
+  }
+  const gone = async (ms) => {
+    for (const end = Date.now() + ms; Date.now() < end; await sleep(50)) if (!(await tabsShowing(origin)).length) return true;
+    return !(await tabsShowing(origin)).length;
+  };
+  if (await gone(CLOSE_DEADLINE_MS)) return restore;
+  for (const tab of await tabsShowing(origin)) {
+    await chrome.tabs.remove(tab.id).catch(() => {});
+    const r = restore.find((x) => x.tabId === tab.id);
+    if (r) r.closed = true;
+  }
+  if (await gone(CLOSE_DEADLINE_MS)) return restore;
+  const left = await tabsShowing(origin);
+  const e = new Error(`${left.length} tab(s) still show ${origin} and could not be closed; close them and enroll again`);
+  e.restore = restore;
+  throw e;
+}
+
+/** Back to what each tab showed, now under the rules (a closed tab opens again). */
+async function restoreTabs(restore) {
+  for (const { tabId, url, closed } of restore) {
+    if (closed) await chrome.tabs.create({ url, active: false }).catch(() => {});
+    else await chrome.tabs.update(tabId, { url }).catch(() => {});
+  }
 }
 
 /** Pins the certificate the user was shown (trust on first use). */
@@ -67,22 +149,31 @@ export async function enroll(origin, fingerprint) {
   const existing = (await pins())[origin];
   if (existing) throw new Error(`${origin} is already enrolled (key ${existing.fingerprint}); forget it first to pin another key`);
   await savePin({ origin, app: p.app, fingerprint: p.fingerprint, cert: p.cert, version: p.version, enrolledAt: new Date().toISOString(), failure: null });
-  // A fixed sequence: the rules in place — the session rule too, so that a
-  // page of the origin still open cannot register a service worker again
-  // while it is cleared —, then the origin's service workers and caches
-  // gone, then every open page of the origin reloaded (the popup reloads
-  // the active one) under the rules.
+  // A fixed sequence, each step done before the next:
+  // 1. the rules in place — the session rule too, so that a page of the
+  //    origin still open cannot register a service worker again;
+  // 2. every document of the origin gone: each tab showing it (top or
+  //    frame) navigated away, or closed;
+  // 3. the origin's service workers and Cache Storage cleared (resolved by
+  //    the browser once done; every guarded document confirms it again:
+  //    no controller, no registration — content.js);
+  // 4. the content script registered, and every tab back where it was,
+  //    under the rules.
+  let restore = [];
   try {
     await applyRules(origin, p.manifest);
     await syncSessionRules();
+    restore = await closeOriginDocuments(origin);
     await clearOriginStorage(origin);
   } catch (e) {
+    restore = e.restore || restore;
     await removeRules((await pins())[origin]);
     await forgetPin(origin);
     await syncSessionRules().catch(() => {});
+    await restoreTabs(restore);
     throw e;
   }
   await syncContentScripts();
-  for (const tab of await chrome.tabs.query({ url: `${origin}/*` })) if (!tab.active) chrome.tabs.reload(tab.id).catch(() => {});
+  await restoreTabs(restore);
   return { ...p, manifest: undefined };
 }

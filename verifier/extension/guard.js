@@ -197,6 +197,49 @@ export function startsNoLoad(statusCode, headers) {
 }
 
 /**
+ * What a main_frame response is (webRequest details): 'tab' — the
+ * navigation of a tab's own top document, the one a load is checked
+ * for —, 'prerender' — the top document of a page Chromium prerenders
+ * (Speculation Rules, the address bar), in a frame tree of its own — or
+ * 'prefetch' — a request some document made for a page (prefetch ahead of
+ * a prerender: it carries that document's id).  Only 'tab' starts a load;
+ * a prerendered page is loaded again, checked, when it is activated.
+ */
+export function mainFrameKind(details) {
+  if (details.documentLifecycle === 'prerender' || (details.frameId !== undefined && details.frameId !== 0)) return 'prerender';
+  if (details.documentId) return 'prefetch';
+  return 'tab';
+}
+
+/** Whether requests of `details` belong to a prerendered page (no load of the tab answers for them). */
+export function fromPrerender(details) {
+  return details.documentLifecycle === 'prerender';
+}
+
+/**
+ * What to do with a pending check's record (deadlines.js) that no check
+ * running in this service worker stands for — it was started by an
+ * instance of the worker that has been stopped since, so it can never end
+ * valid: 'drop' when the tab no longer shows that load (closed, on another
+ * origin, or, when the record names the document, that document gone:
+ * `alive` false), else 'block' — DEADLINE once its deadline passed,
+ * CHECK_LOST before.  `tab` is the chrome.tabs.Tab or null; `alive` is
+ * null when the record names no document yet.
+ */
+export function pendingVerdict(record, tab, alive, now) {
+  if (!record || !tab) return { action: 'drop' };
+  const onOrigin = [tab.url, tab.pendingUrl].some((u) => {
+    try {
+      return typeof u === 'string' && new URL(u).origin === record.origin;
+    } catch {
+      return false;
+    }
+  });
+  if (!onOrigin || alive === false) return { action: 'drop' };
+  return { action: 'block', code: now >= record.deadline ? 'DEADLINE' : 'CHECK_LOST' };
+}
+
+/**
  * The server's CSP headers, without the policy the guard appended (the
  * browser may show us the headers after our own rule ran).
  */
@@ -211,7 +254,7 @@ export function serverPolicies(headers, ours) {
 /** Requests only the extension's own pages (popup.html) may make. */
 export const PRIVILEGED_REQUESTS = ['status', 'preview', 'enroll', 'clear-failure', 'forget'];
 /** Requests only the content script, in a frame of a web page, makes. */
-export const CONTENT_REQUESTS = ['verified-document', 'local-frame', 'dom-result', 'restored', 'controlled'];
+export const CONTENT_REQUESTS = ['verified-document', 'local-frame', 'dom-result', 'restored', 'controlled', 'activated'];
 
 /**
  * Whether the service worker takes request `type` from `sender`: enrolling,

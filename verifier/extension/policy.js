@@ -75,6 +75,30 @@ export function decideManifest(pin, manifest, compareVersions) {
   return { ok: true, newVersion: order > 0 ? manifest.version : null };
 }
 
+/**
+ * The pinned certificate's life, from what the site serves at
+ * release-cert.asc on a check: `fetched` is the verifier's refreshCert
+ * result ({ cert, changed, revoked, reason }), or the Error of fetching or
+ * reading it.  Returns { action, status }:
+ *  - 'revoke': the pinned key revoked itself — the origin is blocked for
+ *    good (KEY_REVOKED, with the verifier's sanitized reason);
+ *  - 'update': a newer certificate that the pinned key certified (a new
+ *    subkey, user ID or expiry): it becomes the pin;
+ *  - 'keep': the pin stays as it is — also when the site serves another
+ *    key's certificate (CERT_MISMATCH: never a reason to re-pin; noted in
+ *    the pin's status), an unreadable one, or none within the deadline.
+ */
+export function certOutcome(fetched) {
+  if (fetched instanceof Error || !fetched || typeof fetched !== 'object') {
+    const code = fetched?.code;
+    const state = code === 'CERT_MISMATCH' ? 'mismatch' : code === 'INVALID_CERT' ? 'invalid' : 'unavailable';
+    return { action: 'keep', status: { state, detail: String(fetched?.message || fetched || 'no certificate') } };
+  }
+  if (fetched.revoked) return { action: 'revoke', status: { state: 'revoked', detail: fetched.reason || 'no reason given' } };
+  if (fetched.changed) return { action: 'update', status: { state: 'updated', detail: 'a newer certificate, certified by the pinned key' } };
+  return { action: 'keep', status: { state: 'current', detail: '' } };
+}
+
 /** What every load must pass: the signed manifest, the document's bytes,
  * and the document as this tab parsed it (reported by the content script). */
 export const REQUIRED = ['manifest', 'document', 'dom'];
@@ -89,6 +113,8 @@ export class Load {
   constructor(origin, url, pinnedFailure = null, required = REQUIRED) {
     this.origin = origin;
     this.url = url;
+    /** Names this load in storage (deadlines.js): a record is settled only by its own load. */
+    this.id = globalThis.crypto.randomUUID();
     this.started = Date.now();
     this.required = required;
     this.pending = new Set();

@@ -29,7 +29,8 @@ async function render() {
   $('pin').hidden = !pin;
   $('enroll').hidden = !!pin;
   $('forget').hidden = !pin;
-  $('failed').hidden = !(pin && pin.failure);
+  $('failed').hidden = !(pin && pin.failure) || !!pin?.revoked;
+  $('revoked').hidden = !pin?.revoked;
   if (!pin) {
     state.dataset.state = 'none';
     state.textContent = `${origin} is not enrolled.`;
@@ -39,6 +40,18 @@ async function render() {
   $('pin-fingerprint').textContent = pin.fingerprint;
   $('pin-release').textContent = `${pin.app}, highest version seen ${pin.version}`;
   $('pin-enrolled').textContent = pin.enrolledAt;
+  // The pinned certificate's life (refreshed from the site on every check).
+  const cs = pin.certStatus;
+  $('pin-cert-status').textContent = pin.revoked ? `REVOKED: ${pin.revoked.reason} (seen ${pin.revoked.at})`
+    : !cs ? 'as pinned'
+      : {
+        current: 'as pinned; the site serves the same certificate',
+        updated: `updated ${cs.at}: a newer certificate the pinned key certified`,
+        mismatch: `the site serves another key's certificate (since ${cs.at}): ignored, the pinned key still checks every release`,
+        invalid: `the site serves an unreadable certificate (since ${cs.at}): ignored, the pinned one kept`,
+        unavailable: `the site's certificate could not be fetched (since ${cs.at}): the pinned one kept`,
+      }[cs.state] || cs.state;
+  if (pin.revoked) $('revoked-reason').textContent = pin.revoked.reason;
   if (pin.failure) $('failure').textContent = `${pin.failure.code}: ${pin.failure.file} — expected ${pin.failure.expected}, got ${pin.failure.actual}`;
   const s = load ? load.state : 'checking';
   state.dataset.state = s;
@@ -47,6 +60,10 @@ async function render() {
     checking: 'Checking…',
     blocked: `Blocked: ${load?.failure?.code || pin.failure?.code}.`,
   }[s];
+  if (pin.revoked) {
+    state.dataset.state = 'blocked';
+    state.textContent = 'Blocked: KEY_REVOKED — the release key of this site is revoked.';
+  }
 }
 
 async function act(name, fn) {
@@ -68,9 +85,10 @@ $('enroll-preview').addEventListener('click', () => act('enroll-preview', async 
   $('enroll-confirm').hidden = false;
 }));
 $('enroll-trust').addEventListener('click', () => act('enroll-trust', async () => {
+  // Enrolling closes every page of the site, clears its service workers
+  // and caches, and opens the pages again under the guard (this tab too).
   await ask({ type: 'enroll', origin: status.origin, fingerprint: $('preview-fingerprint').textContent });
   $('enroll-confirm').hidden = true;
-  await chrome.tabs.reload(await tabId());
 }));
 $('clear-failure').addEventListener('click', () => act('clear-failure', async () => {
   await ask({ type: 'clear-failure', origin: status.origin });

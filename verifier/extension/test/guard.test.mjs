@@ -5,7 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import {
-  CHECK_DEADLINE_MS, FETCH_DEADLINE_MS, GUARD_FILES, classifyRequest, fetchWithin, messageAllowed, originRules, releasePolicy, serverPolicies, serviceWorkerRule, startsNoLoad, urlRegex,
+  CHECK_DEADLINE_MS, FETCH_DEADLINE_MS, GUARD_FILES, classifyRequest, fetchWithin, fromPrerender, mainFrameKind, messageAllowed, originRules, pendingVerdict, releasePolicy,
+  serverPolicies, serviceWorkerRule, startsNoLoad, urlRegex,
 } from '../guard.js';
 
 const O = 'http://127.0.0.1:8080';
@@ -97,7 +98,7 @@ test('finding 10: enroll, forget and clear-failure only from an extension page, 
     assert.ok(!messageAllowed(t, content, id) && !messageAllowed(t, srcdoc, id), `${t} from a content script`);
     assert.ok(!messageAllowed(t, { ...popup, id: 'other' }, id), `${t} from another extension`);
   }
-  for (const t of ['verified-document', 'dom-result', 'local-frame', 'restored', 'controlled']) {
+  for (const t of ['verified-document', 'dom-result', 'local-frame', 'restored', 'controlled', 'activated']) {
     assert.ok(messageAllowed(t, content, id) && messageAllowed(t, srcdoc, id), t);
     assert.ok(!messageAllowed(t, popup, id), `${t} from the popup`);
   }
@@ -140,4 +141,29 @@ test('deadlines are a few seconds; a stalled body fails within the fetch deadlin
   assert.ok(Date.now() - t0 < 2000);
   server.closeAllConnections();
   server.close();
+});
+
+test('a pending check left by a stopped worker: blocked while its tab still shows that load — DEADLINE once due, CHECK_LOST before', () => {
+  const record = { id: 'x', origin: O, url: `${O}/`, deadline: 1000, documentId: null };
+  const tab = (url, pendingUrl) => ({ id: 1, url, pendingUrl });
+  assert.deepEqual(pendingVerdict(record, tab(`${O}/`), null, 1000), { action: 'block', code: 'DEADLINE' });
+  assert.deepEqual(pendingVerdict(record, tab(`${O}/`), null, 999), { action: 'block', code: 'CHECK_LOST' });
+  // The navigation has not committed yet (its body held back): the tab's pending URL is the load's.
+  assert.deepEqual(pendingVerdict(record, tab('about:blank', `${O}/x`), null, 5000), { action: 'block', code: 'DEADLINE' });
+  // The tab has left the origin, is closed, or the recorded document is gone: nothing to block.
+  assert.equal(pendingVerdict(record, tab('https://other.example/'), null, 5000).action, 'drop');
+  assert.equal(pendingVerdict(record, null, null, 5000).action, 'drop');
+  assert.equal(pendingVerdict({ ...record, documentId: 'D' }, tab(`${O}/`), false, 5000).action, 'drop');
+  assert.equal(pendingVerdict({ ...record, documentId: 'D' }, tab(`${O}/`), true, 5000).action, 'block');
+  assert.equal(pendingVerdict(null, tab(`${O}/`), null, 5000).action, 'drop');
+});
+
+test("only the navigation of the tab's own top document starts a load: not a prerender, not a prefetch", () => {
+  // As Chromium 156 reports them (webRequest.onHeadersReceived).
+  assert.equal(mainFrameKind({ frameId: 0, documentLifecycle: 'active', frameType: 'outermost_frame' }), 'tab');
+  assert.equal(mainFrameKind({ frameId: 0 }), 'tab');
+  assert.equal(mainFrameKind({ frameId: 5, documentLifecycle: 'prerender', frameType: 'outermost_frame' }), 'prerender');
+  // The prefetch ahead of a prerender: frame 0, but made by the document that asked for it.
+  assert.equal(mainFrameKind({ frameId: 0, documentLifecycle: 'active', documentId: 'FCB5C8F0' }), 'prefetch');
+  assert.ok(fromPrerender({ documentLifecycle: 'prerender' }) && !fromPrerender({ documentLifecycle: 'active' }) && !fromPrerender({}));
 });

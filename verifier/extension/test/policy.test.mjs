@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Load, REQUIRED, classify, decideManifest, failure, releasePath } from '../policy.js';
+import { Load, REQUIRED, certOutcome, classify, decideManifest, failure, releasePath } from '../policy.js';
 import '../dom.js';
 
 const { diff } = globalThis.sealpostDom;
@@ -118,4 +118,17 @@ test('DOM signatures are compared as multisets: extra and missing elements are b
   assert.deepEqual(diff([...page].reverse(), page), { extra: [], missing: [] }, 'order does not matter');
   assert.deepEqual(diff([...page, '<script> text="steal()"'], page), { extra: ['<script> text="steal()"'], missing: [] });
   assert.deepEqual(diff(page.slice(0, 2), page), { extra: [], missing: ['<link href="a.css" rel="stylesheet">'] }, 'a duplicate counts');
+});
+
+test("the pinned certificate's life: a revocation blocks, a certified update is pinned, anything else keeps the pin", () => {
+  const err = (code, message) => Object.assign(new Error(message), { code });
+  assert.deepEqual(certOutcome({ cert: 'C', changed: true, revoked: true, reason: 'compromised: stolen' }), { action: 'revoke', status: { state: 'revoked', detail: 'compromised: stolen' } });
+  assert.equal(certOutcome({ cert: 'C', changed: false, revoked: true, reason: null }).status.detail, 'no reason given');
+  assert.equal(certOutcome({ cert: 'C', changed: true, revoked: false, reason: null }).action, 'update');
+  assert.deepEqual(certOutcome({ cert: 'C', changed: false, revoked: false, reason: null }), { action: 'keep', status: { state: 'current', detail: '' } });
+  // Another key's certificate is never a reason to re-pin: kept, and noted.
+  assert.deepEqual(certOutcome(err('CERT_MISMATCH', 'another primary key')), { action: 'keep', status: { state: 'mismatch', detail: 'another primary key' } });
+  assert.equal(certOutcome(err('INVALID_CERT', 'not a certificate')).status.state, 'invalid');
+  assert.equal(certOutcome(new Error('release-cert.asc: HTTP 404')).status.state, 'unavailable');
+  assert.equal(certOutcome(null).action, 'keep');
 });
