@@ -229,9 +229,9 @@ export function readPrivateKey(options: ReadKeyOptions): Promise<Key>;
 export interface DecryptKeyOptions extends NoConfig, Abortable { privateKey: Key; passphrase: string | string[]; lockAfter?: number }
 export function decryptKey(options: DecryptKeyOptions): Promise<Key>;
 /** In browsers only for a key never passphrase-protected, once (KEY_PROTECTED otherwise: use changeKeyPassphrase). */
-export interface EncryptKeyOptions extends NoConfig { privateKey: Key; passphrase: string }
+export interface EncryptKeyOptions extends NoConfig, Abortable { privateKey: Key; passphrase: string }
 export function encryptKey(options: EncryptKeyOptions): Promise<Key>;
-export interface ChangeKeyPassphraseOptions { privateKey: Key; oldPassphrase: string; newPassphrase: string }
+export interface ChangeKeyPassphraseOptions extends Abortable { privateKey: Key; oldPassphrase: string; newPassphrase: string }
 export function changeKeyPassphrase(options: ChangeKeyPassphraseOptions): Promise<Key>;
 export interface ReasonForRevocation { flag?: 0 | 1 | 2 | 3; string?: string }
 export interface RevokeKeyOptions<F extends 'armored' | 'binary' | 'object' = 'armored'> extends NoConfig {
@@ -492,7 +492,7 @@ export function decryptMail(message: Uint8Array | string, options?: DecryptMailO
 /** Web Key Directory URLs for an address. */
 export function wkdUrls(address: string): Promise<{ hash: string; advanced: string; direct: string }>;
 /** Looks up an address in its Web Key Directory (advanced, then direct). */
-export interface WkdLookupOptions { fetch?: (url: string, init?: RequestInit) => Promise<Response> }
+export interface WkdLookupOptions extends Abortable { fetch?: (url: string, init?: RequestInit) => Promise<Response> }
 export function wkdLookup(address: string, options?: WkdLookupOptions): Promise<Key[]>;
 /** An Autocrypt header value (folded) for key and address. */
 export function autocryptHeader(key: Key, address: string, options?: AutocryptOptions): Promise<string>;

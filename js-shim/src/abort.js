@@ -33,3 +33,15 @@ export async function runCall(be, op, args, signal) {
   throwIfAborted(signal);
   return be.call(op, ...args);
 }
+
+/** `promise`, or ABORTED as soon as the signal aborts (for work that may ignore the signal: a fetch). */
+export function raceAbort(promise, signal) {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(abortError(signal));
+  let onAbort;
+  const aborted = new Promise((_, reject) => {
+    onAbort = () => reject(abortError(signal));
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  return Promise.race([promise, aborted]).finally(() => signal.removeEventListener('abort', onAbort));
+}

@@ -543,7 +543,7 @@ export async function encryptKey(options) {
   const [handle] = oneKey('privateKey', privateKey);
   checkString('passphrase', passphrase);
   const be = current();
-  return wrap(be, await holding(privateKey, be.call('lockKey', handle, passphrase)));
+  return wrap(be, await holding(privateKey, runCall(be, 'lockKey', [handle, passphrase], checkSignal(options.signal))));
 }
 
 /** Re-locks a private key under a new passphrase (sealpost addition). */
@@ -554,7 +554,7 @@ export async function changeKeyPassphrase(options) {
   checkString('oldPassphrase', oldPassphrase);
   checkString('newPassphrase', newPassphrase);
   const be = current();
-  return wrap(be, await holding(privateKey, be.call('changePassphrase', handle, oldPassphrase, newPassphrase)));
+  return wrap(be, await holding(privateKey, runCall(be, 'changePassphrase', [handle, oldPassphrase, newPassphrase], checkSignal(options.signal))));
 }
 
 /** The handle of exactly one private Key (not a list). */

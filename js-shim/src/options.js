@@ -9,8 +9,8 @@ export const OPTIONS = /** @type {const} */ ({
   readKey: ['armoredKey', 'binaryKey', 'config'],
   readKeys: ['armoredKeys', 'binaryKeys', 'armoredKey', 'binaryKey', 'config'],
   decryptKey: ['privateKey', 'passphrase', 'lockAfter', 'config', 'signal'],
-  encryptKey: ['privateKey', 'passphrase', 'config'],
-  changeKeyPassphrase: ['privateKey', 'oldPassphrase', 'newPassphrase'],
+  encryptKey: ['privateKey', 'passphrase', 'config', 'signal'],
+  changeKeyPassphrase: ['privateKey', 'oldPassphrase', 'newPassphrase', 'signal'],
   revokeKey: ['key', 'reasonForRevocation', 'revocationCertificate', 'format', 'config'],
   reasonForRevocation: ['flag', 'string'],
   createMessage: ['text', 'binary'],
@@ -29,7 +29,7 @@ export const OPTIONS = /** @type {const} */ ({
   encryptMail: ['encryptionKeys', 'signingKeys', 'autocrypt', 'signal'],
   signMail: ['signingKeys', 'autocrypt', 'signal'],
   decryptMail: ['decryptionKeys', 'verificationKeys', 'signal'],
-  wkdLookup: ['fetch'],
+  wkdLookup: ['fetch', 'signal'],
 });
 
 /** The OpenPGP.js config keys a call honours; every other key is a TypeError. */

@@ -521,6 +521,9 @@ test('long calls take an AbortSignal (direct mode): aborted before → ABORTED w
     sp.encryptMail({ from: 'a@example.org', to: ['a@example.org'], subject: 's', text: 't' }, { encryptionKeys: publicKey, signal: aborted }),
     sp.signMail({ from: 'a@example.org', to: ['a@example.org'], subject: 's', text: 't' }, { signingKeys: privateKey, signal: aborted }),
     sp.decryptMail('Subject: x\r\n\r\nbody\r\n', { signal: aborted }),
+    sp.encryptKey({ privateKey, passphrase: 'p', signal: aborted }),
+    sp.changeKeyPassphrase({ privateKey, oldPassphrase: 'a', newPassphrase: 'b', signal: aborted }),
+    sp.wkdLookup('a@example.org', { fetch: async () => new Response(null, { status: 404 }), signal: aborted }),
   ];
   for (const [i, c] of calls.entries()) await assert.rejects(c, isAborted, `call ${i}`);
   // A live signal changes nothing; anything else is a TypeError.
@@ -554,6 +557,14 @@ test('long calls take an AbortSignal (direct mode): aborted before → ABORTED w
   const streamOf = (t) => new ReadableStream({ start(c) { c.enqueue(t); c.close(); } });
   await rejectsWith(sp.sign({ message: await sp.createMessage({ text: streamOf('x') }), signingKeys: privateKey }), 'STREAM_NOT_SUPPORTED');
   await rejectsWith(sp.verify({ message: await sp.readMessage({ armoredMessage: streamOf('x') }), verificationKeys: publicKey }), 'STREAM_NOT_SUPPORTED');
+  // wkdLookup: the signal reaches fetch, and a fetch that ignores it does not hang the lookup.
+  const hangingFetch = (seen) => (url, init) => { seen.push(init.signal); return new Promise(() => {}); };
+  const seen = [];
+  // (A ref'd timer: AbortSignal.timeout's does not keep Node's event loop alive.)
+  const wc = new AbortController();
+  setTimeout(() => wc.abort(reason), 100);
+  await assert.rejects(sp.wkdLookup('a@example.org', { fetch: hangingFetch(seen), signal: wc.signal }), isAborted);
+  assert.ok(seen.length === 1 && seen[0] instanceof AbortSignal, 'fetch got the signal');
   const codes = await sp.errorCodes();
   for (const c of ['ABORTED', 'WORKER_FAILED', 'STREAM_NOT_SUPPORTED']) assert.ok(codes.includes(c), c);
 });
