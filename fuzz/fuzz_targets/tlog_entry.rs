@@ -9,8 +9,9 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(e.to_bytes(), data, "a parsed entry re-encodes to its bytes");
     }
     let count = data.first().map_or(0, |&b| usize::from(b));
-    if let Ok(entries) = decode_bundle(data.get(1..).unwrap_or_default(), count) {
+    let bundle = data.get(1..).unwrap_or_default();
+    if let Ok(entries) = decode_bundle(bundle, count) {
         assert_eq!(entries.len(), count);
-        assert_eq!(encode_bundle(&entries).ok().as_deref(), data.get(1..));
+        assert_eq!(encode_bundle(&entries).ok().as_deref(), Some(bundle));
     }
 });
