@@ -10,8 +10,11 @@
 //! ID or subkey certified by another key, a signature that does not verify,
 //! a "revocation" made by another key, a third-party certification — is
 //! dropped, so it can neither add a component nor revoke the key.
-//! Unhashed subpackets (which no signature covers) are reduced to the
-//! issuer and embedded back-signatures.
+//! Unhashed subpackets (which no signature covers) are reduced to at most
+//! one issuer and one issuer fingerprint naming the primary key and one
+//! verifying embedded back-signature, so a server cannot grow the pin with
+//! them; `changed` ignores unhashed areas, and a merged result over
+//! [`MAX_PIN_BYTES`] is refused (`CERT_TOO_LARGE`) unless it revokes.
 
 use std::time::{Duration, SystemTime};
 
@@ -19,11 +22,12 @@ use sealpost_core::keys;
 use sealpost_core::Cert;
 use sequoia_openpgp as openpgp;
 
-use openpgp::packet::signature::subpacket::SubpacketTag;
-use openpgp::packet::Signature;
+use openpgp::packet::key::{PrimaryRole, PublicParts, SubordinateRole};
+use openpgp::packet::signature::subpacket::{Subpacket, SubpacketValue};
+use openpgp::packet::{Key, Signature};
 use openpgp::policy::StandardPolicy;
 use openpgp::serialize::SerializeInto;
-use openpgp::types::{ReasonForRevocation, RevocationStatus};
+use openpgp::types::{ReasonForRevocation, RevocationStatus, SignatureType};
 use openpgp::Packet;
 
 use crate::error::{Error, ErrorCode, Result};
@@ -31,6 +35,10 @@ use crate::error::{Error, ErrorCode, Result};
 /// The largest certificate (either input) [`refresh`] reads: a release
 /// certificate is a few KiB; every signature in it costs a verification.
 pub const MAX_CERT_BYTES: usize = 256 << 10;
+
+/// The largest merged certificate (binary) [`refresh`] offers to pin: half
+/// of [`MAX_CERT_BYTES`], so a pin always stays readable, armor included.
+pub const MAX_PIN_BYTES: usize = MAX_CERT_BYTES / 2;
 
 /// The longest revocation reason text kept, in characters.
 pub const MAX_REASON_CHARS: usize = 200;
@@ -54,10 +62,10 @@ pub struct CertRefresh {
     pub reason: Option<String>,
 }
 
-fn read(what: &str, data: &[u8]) -> Result<Cert> {
+fn read(what: &str, data: &[u8], too_large: ErrorCode) -> Result<Cert> {
     if data.len() > MAX_CERT_BYTES {
         return Err(Error::new(
-            ErrorCode::InvalidCert,
+            too_large,
             format!(
                 "{what} certificate: {} bytes is more than the {MAX_CERT_BYTES} allowed",
                 data.len()
@@ -73,34 +81,70 @@ fn read(what: &str, data: &[u8]) -> Result<Cert> {
     Ok(keys::public_cert(&cert))
 }
 
-/// A signature with its unhashed area reduced to what is not a claim: the
-/// issuer (a hint for finding the key) and an embedded primary-key
-/// binding signature (a signing subkey's back-signature may sit there).
-fn reduced(sig: &Signature) -> Signature {
+/// A signature with its unhashed area (which no signature covers, and
+/// which sequoia unions when it merges two copies of one signature)
+/// reduced to what is needed and bounded: at most one Issuer and one
+/// Issuer Fingerprint subpacket, each only if it names `primary`, and, on
+/// a subkey binding signature, at most one embedded primary-key binding
+/// signature (a signing subkey's back-signature may sit there) that
+/// verifies for `primary` and `subkey`, itself with an empty unhashed
+/// area.  Anything a server adds there is dropped, so it can neither grow
+/// the pinned certificate nor make it differ.
+fn reduced(
+    sig: &Signature,
+    primary: &Key<PublicParts, PrimaryRole>,
+    subkey: Option<&Key<PublicParts, SubordinateRole>>,
+) -> Signature {
     let mut sig = sig.clone();
+    let fpr = primary.fingerprint();
+    let keyid = primary.keyid();
+    let mut issuer = None;
+    let mut issuer_fpr = None;
+    let mut backsig = None;
+    for s in sig.unhashed_area().iter() {
+        match s.value() {
+            SubpacketValue::Issuer(id) if issuer.is_none() && *id == keyid => {
+                issuer = Some(s.clone());
+            }
+            SubpacketValue::IssuerFingerprint(f) if issuer_fpr.is_none() && *f == fpr => {
+                issuer_fpr = Some(s.clone());
+            }
+            SubpacketValue::EmbeddedSignature(e) if backsig.is_none() => {
+                if let Some(sub) = subkey {
+                    if sig.typ() == SignatureType::SubkeyBinding
+                        && e.typ() == SignatureType::PrimaryKeyBinding
+                        && e.verify_primary_key_binding(primary, sub).is_ok()
+                    {
+                        let mut e = e.clone();
+                        e.unhashed_area_mut().clear();
+                        backsig = Some(e);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
     let area = sig.unhashed_area_mut();
-    let keep: Vec<_> = area
-        .iter()
-        .filter(|s| {
-            matches!(
-                s.tag(),
-                SubpacketTag::Issuer
-                    | SubpacketTag::IssuerFingerprint
-                    | SubpacketTag::EmbeddedSignature
-            )
-        })
-        .cloned()
-        .collect();
     area.clear();
-    for s in keep {
+    for s in [issuer_fpr, issuer].into_iter().flatten() {
         // Re-adding what fitted before cannot overflow the area.
         let _ = area.add(s);
+    }
+    if let Some(e) = backsig {
+        if let Ok(s) = Subpacket::new(SubpacketValue::EmbeddedSignature(e), false) {
+            let _ = area.add(s);
+        }
     }
     sig
 }
 
-fn sigs<'a>(out: &mut Vec<Packet>, it: impl Iterator<Item = &'a Signature>) {
-    out.extend(it.map(|s| Packet::from(reduced(s))));
+fn sigs<'a>(
+    out: &mut Vec<Packet>,
+    it: impl Iterator<Item = &'a Signature>,
+    primary: &Key<PublicParts, PrimaryRole>,
+    subkey: Option<&Key<PublicParts, SubordinateRole>>,
+) {
+    out.extend(it.map(|s| Packet::from(reduced(s, primary, subkey))));
 }
 
 /// The certificate reduced to what its primary key signed (see the module
@@ -112,32 +156,34 @@ fn sigs<'a>(out: &mut Vec<Packet>, it: impl Iterator<Item = &'a Signature>) {
 pub fn self_certified(cert: &Cert) -> Result<Cert> {
     let cert = keys::public_cert(cert);
     let mut p: Vec<Packet> = Vec::new();
-    let primary = cert.primary_key();
-    p.push(primary.key().clone().into());
-    sigs(&mut p, primary.bundle().self_signatures());
-    sigs(&mut p, primary.bundle().self_revocations());
+    let pa = cert.primary_key();
+    let primary = pa.key();
+    p.push(primary.clone().into());
+    sigs(&mut p, pa.bundle().self_signatures(), primary, None);
+    sigs(&mut p, pa.bundle().self_revocations(), primary, None);
     for ua in cert.userids() {
         let b = ua.bundle();
         if b.self_signatures().next().is_some() {
             p.push(ua.userid().clone().into());
-            sigs(&mut p, b.self_signatures());
-            sigs(&mut p, b.self_revocations());
+            sigs(&mut p, b.self_signatures(), primary, None);
+            sigs(&mut p, b.self_revocations(), primary, None);
         }
     }
     for ua in cert.user_attributes() {
         let b = ua.bundle();
         if b.self_signatures().next().is_some() {
             p.push(ua.user_attribute().clone().into());
-            sigs(&mut p, b.self_signatures());
-            sigs(&mut p, b.self_revocations());
+            sigs(&mut p, b.self_signatures(), primary, None);
+            sigs(&mut p, b.self_revocations(), primary, None);
         }
     }
     for ka in cert.keys().subkeys() {
         let b = ka.bundle();
         if b.self_signatures().next().is_some() {
-            p.push(ka.key().clone().into());
-            sigs(&mut p, b.self_signatures());
-            sigs(&mut p, b.self_revocations());
+            let sub = ka.key();
+            p.push(sub.clone().into());
+            sigs(&mut p, b.self_signatures(), primary, Some(sub));
+            sigs(&mut p, b.self_revocations(), primary, None);
         }
     }
     Cert::from_packets(p.into_iter()).map_err(|e| {
@@ -252,11 +298,15 @@ pub fn revocation(cert: &Cert, now: u64) -> (bool, Option<String>) {
 /// or binary; secret key material is dropped.
 ///
 /// Errors: `INVALID_CERT` when either is not one readable certificate (or
-/// is larger than [`MAX_CERT_BYTES`]); `CERT_MISMATCH` when `fetched` has
-/// another primary key.  Never panics on any input.
+/// `fetched` is larger than [`MAX_CERT_BYTES`]); `CERT_TOO_LARGE` when
+/// `pinned` is larger than [`MAX_CERT_BYTES`] (a pin that can no longer be
+/// read: the caller must not treat it as "keep"), or when the merged
+/// result differs and is larger than [`MAX_PIN_BYTES`] without revoking the
+/// key; `CERT_MISMATCH` when `fetched` has another primary key.  Never
+/// panics on any input.
 pub fn refresh(pinned: &[u8], fetched: &[u8], now: u64) -> Result<CertRefresh> {
-    let pinned = read("pinned", pinned)?;
-    let fetched = read("fetched", fetched)?;
+    let pinned = read("pinned", pinned, ErrorCode::CertTooLarge)?;
+    let fetched = read("fetched", fetched, ErrorCode::InvalidCert)?;
     if pinned.fingerprint() != fetched.fingerprint() {
         return Err(Error::new(
             ErrorCode::CertMismatch,
@@ -275,9 +325,26 @@ pub fn refresh(pinned: &[u8], fetched: &[u8], now: u64) -> Result<CertRefresh> {
         )
     })?;
     let after = self_certified(&merged)?;
-    let changed = serialize(&before, false)? != serialize(&after, false)?;
+    let changed = !same(&before, &after);
     let (revoked, reason) = revocation(&after, now);
-    let cert = String::from_utf8(serialize(&after, true)?)
+    let size = serialize(&after, false)?.len();
+    // A result too large to pin is refused, unless it revokes the key: then
+    // the revocation is reported and the pin stays as it was (`changed`
+    // false), so a revocation gets through whatever else came with it.
+    let (pin, changed) = if changed && size > MAX_PIN_BYTES {
+        if !revoked {
+            return Err(Error::new(
+                ErrorCode::CertTooLarge,
+                format!(
+                    "the merged certificate ({size} bytes) is more than the {MAX_PIN_BYTES} allowed to pin"
+                ),
+            ));
+        }
+        (&before, false)
+    } else {
+        (&after, changed)
+    };
+    let cert = String::from_utf8(serialize(pin, true)?)
         .map_err(|e| Error::new(ErrorCode::InvalidCert, e.to_string()))?;
     Ok(CertRefresh {
         cert,
@@ -286,6 +353,18 @@ pub fn refresh(pinned: &[u8], fetched: &[u8], now: u64) -> Result<CertRefresh> {
         revoked,
         reason,
     })
+}
+
+/// Whether two reduced certificates hold the same packets, signatures
+/// compared without their unhashed areas.
+fn same(a: &Cert, b: &Cert) -> bool {
+    let a: Vec<Packet> = a.clone().into_packets().collect();
+    let b: Vec<Packet> = b.clone().into_packets().collect();
+    a.len() == b.len()
+        && a.iter().zip(&b).all(|(x, y)| match (x, y) {
+            (Packet::Signature(x), Packet::Signature(y)) => x.normalized_eq(y),
+            _ => x == y,
+        })
 }
 
 #[cfg(test)]
@@ -323,7 +402,9 @@ mod tests {
         }
         let big = vec![b'a'; MAX_CERT_BYTES + 1];
         let e = refresh(&big, &big, 0).unwrap_err();
-        assert_eq!(e.code, ErrorCode::InvalidCert);
+        assert_eq!(e.code, ErrorCode::CertTooLarge);
         assert!(e.message.contains("more than"), "{e}");
+        let e = refresh(b"hello", &big, 0).unwrap_err();
+        assert_eq!(e.code, ErrorCode::InvalidCert);
     }
 }

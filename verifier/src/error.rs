@@ -25,6 +25,10 @@ pub enum ErrorCode {
     InvalidCert,
     /// A certificate update for another primary key than the pinned one.
     CertMismatch,
+    /// A certificate larger than the verifier reads or pins: the pinned
+    /// copy over [`crate::cert::MAX_CERT_BYTES`], or a refresh whose result
+    /// would be over half of it.
+    CertTooLarge,
 }
 
 impl ErrorCode {
@@ -39,6 +43,7 @@ impl ErrorCode {
             ErrorCode::ReleaseExpired => "RELEASE_EXPIRED",
             ErrorCode::InvalidCert => "INVALID_CERT",
             ErrorCode::CertMismatch => "CERT_MISMATCH",
+            ErrorCode::CertTooLarge => "CERT_TOO_LARGE",
         }
     }
 }

@@ -248,7 +248,14 @@ fn garbage_is_invalid_cert() {
         assert_eq!(e.code, ErrorCode::InvalidCert, "{e}");
         assert!(e.message.starts_with("fetched certificate"), "{e}");
         let e = refresh(&junk, &pinned, now()).unwrap_err();
-        assert_eq!(e.code, ErrorCode::InvalidCert, "{e}");
+        // A pin too large to read has its own code: the caller cannot
+        // take it for "keep the pin".
+        let code = if junk.len() > MAX_CERT_BYTES {
+            ErrorCode::CertTooLarge
+        } else {
+            ErrorCode::InvalidCert
+        };
+        assert_eq!(e.code, code, "{e}");
         assert!(e.message.starts_with("pinned certificate"), "{e}");
     }
     // A flipped byte in a signature parses, but that signature no longer
@@ -427,4 +434,178 @@ fn the_reduction_keeps_what_the_key_signed() {
         .strip_secret_key_material();
     let reduced = self_certified(&full).unwrap();
     assert_eq!(reduced.to_vec().unwrap(), full.to_vec().unwrap());
+}
+
+/// `cert`'s public packets with every signature's unhashed area stuffed
+/// with `n` Issuer subpackets naming other keys (ids from `seed`), and
+/// `extra` after them: what a server without the key can serve.
+fn stuffed(cert: &Cert, seed: u64, n: u64, extra: Vec<Packet>) -> Vec<u8> {
+    use openpgp::packet::signature::subpacket::{Subpacket, SubpacketValue};
+    let mut out = Vec::new();
+    for mut p in cert
+        .clone()
+        .strip_secret_key_material()
+        .into_packets()
+        .chain(extra)
+    {
+        if let Packet::Signature(sig) = &mut p {
+            for i in 0..n {
+                let id = openpgp::KeyID::from(seed * 1_000_000 + i);
+                // Stops adding when the area is full, as a server would.
+                if sig
+                    .unhashed_area_mut()
+                    .add(Subpacket::new(SubpacketValue::Issuer(id), false).unwrap())
+                    .is_err()
+                {
+                    break;
+                }
+            }
+        }
+        p.serialize(&mut out).unwrap();
+    }
+    out
+}
+
+#[test]
+fn issuer_stuffing_neither_grows_the_pin_nor_hides_a_revocation() {
+    let key = release_key("Release <release@example.org>");
+    let first = refresh(&public_bytes(&key), &public_bytes(&key), now()).unwrap();
+    assert!(!first.changed, "{first:?}");
+    let mut pinned = first.cert.clone().into_bytes();
+    // Round after round of bogus issuers: before the fix each round was
+    // `changed` and the pin grew until it could no longer be read.
+    for round in 1..=6u64 {
+        let fetched = stuffed(&key, round, 1500, vec![]);
+        assert!(fetched.len() > 20_000, "{}", fetched.len());
+        let r = refresh(&pinned, &fetched, now()).unwrap();
+        assert!(!r.changed && !r.revoked, "round {round}: {r:?}");
+        assert_eq!(r.cert, first.cert, "round {round}");
+        // The extension pins only when changed; pinning anyway is harmless.
+        pinned = r.cert.into_bytes();
+    }
+    // Then the key owner revokes; the server still stuffs issuers into
+    // every signature, the revocation included.
+    let rev = CertRevocationBuilder::new()
+        .set_reason_for_revocation(ReasonForRevocation::KeyCompromised, b"leaked")
+        .unwrap()
+        .build(&mut signer(&key), &key, None)
+        .unwrap();
+    let fetched = stuffed(&key, 99, 1500, vec![rev.into()]);
+    let r = refresh(&pinned, &fetched, now()).unwrap();
+    assert!(r.changed && r.revoked, "{r:?}");
+    assert_eq!(r.reason.as_deref(), Some("compromised: leaked"));
+    assert!(r.cert.len() < first.cert.len() + 1000, "{}", r.cert.len());
+}
+
+#[test]
+fn unhashed_issuers_and_back_signatures_are_bounded_and_checked() {
+    use openpgp::packet::signature::subpacket::{Subpacket, SubpacketValue};
+    let key = release_key("Release <release@example.org>");
+    let primary = key.primary_key().key();
+    // A signing subkey whose back-signature sits in the UNHASHED area of
+    // its binding (allowed: the back-signature is itself a signature),
+    // preceded there by a bogus one and followed by copies of the issuer.
+    let sub: Key<SecretParts, SubordinateRole> =
+        Key4::generate_ecc(true, Curve::Ed25519).unwrap().into();
+    let mut sub_signer = sub.clone().into_keypair().unwrap();
+    let backsig = SignatureBuilder::new(SignatureType::PrimaryKeyBinding)
+        .sign_primary_key_binding(&mut sub_signer, primary, sub.parts_as_public())
+        .unwrap();
+    let other: Key<SecretParts, SubordinateRole> =
+        Key4::generate_ecc(true, Curve::Ed25519).unwrap().into();
+    let bogus = SignatureBuilder::new(SignatureType::PrimaryKeyBinding)
+        .sign_primary_key_binding(
+            &mut other.clone().into_keypair().unwrap(),
+            primary,
+            sub.parts_as_public(),
+        )
+        .unwrap();
+    let mut binding = SignatureBuilder::new(SignatureType::SubkeyBinding)
+        .set_key_flags(KeyFlags::empty().set_signing())
+        .unwrap()
+        .sign_subkey_binding(&mut signer(&key), Some(primary), sub.parts_as_public())
+        .unwrap();
+    let area = binding.unhashed_area_mut();
+    area.clear();
+    for s in [
+        SubpacketValue::EmbeddedSignature(bogus),
+        SubpacketValue::EmbeddedSignature(backsig),
+        SubpacketValue::Issuer(key.keyid()),
+        SubpacketValue::Issuer(key.keyid()),
+        SubpacketValue::IssuerFingerprint(key.fingerprint()),
+        SubpacketValue::IssuerFingerprint(key.fingerprint()),
+    ] {
+        area.add(Subpacket::new(s, false).unwrap()).unwrap();
+    }
+    let fetched = with_packets(
+        &key,
+        vec![
+            Packet::from(sub.clone().parts_into_public()),
+            binding.into(),
+        ],
+    );
+    let r = refresh(&public_bytes(&key), &fetched, now()).unwrap();
+    assert!(r.changed && !r.revoked, "{r:?}");
+    let out = parse(&r.cert);
+    // The subkey still binds for signing: the genuine back-signature was kept.
+    let vc = out.with_policy(P, None).unwrap();
+    assert_eq!(vc.keys().subkeys().for_signing().count(), 1);
+    let sig = out
+        .keys()
+        .subkeys()
+        .next()
+        .unwrap()
+        .bundle()
+        .self_signatures()
+        .next()
+        .unwrap()
+        .clone();
+    use openpgp::packet::signature::subpacket::SubpacketTag as T;
+    let mut tags: Vec<T> = sig.unhashed_area().iter().map(|s| s.tag()).collect();
+    tags.sort_by_key(|t| u8::from(*t));
+    let mut want = vec![T::IssuerFingerprint, T::Issuer, T::EmbeddedSignature];
+    want.sort_by_key(|t| u8::from(*t));
+    assert_eq!(tags, want, "one of each");
+    // Pinning that and refreshing with the same again: no change.
+    let again = refresh(r.cert.as_bytes(), &fetched, now()).unwrap();
+    assert!(!again.changed, "{again:?}");
+    assert_eq!(again.cert, r.cert);
+}
+
+#[test]
+fn a_result_too_large_to_pin_is_refused_unless_it_revokes() {
+    use openpgp::packet::signature::subpacket::NotationDataFlags;
+    let key = release_key("Release <release@example.org>");
+    let pinned = public_bytes(&key);
+    let primary = key.primary_key().key();
+    // The key owner (only they can) certifies many large user IDs.
+    let mut extra: Vec<Packet> = Vec::new();
+    for i in 0..160 {
+        let uid = UserID::from(format!("Release {i} <r{i}@example.org>"));
+        let sig = SignatureBuilder::new(SignatureType::PositiveCertification)
+            .add_notation(
+                "pad@example.org",
+                vec![b'p'; 1000],
+                NotationDataFlags::empty(),
+                false,
+            )
+            .unwrap()
+            .sign_userid_binding(&mut signer(&key), Some(primary), &uid)
+            .unwrap();
+        extra.push(uid.into());
+        extra.push(sig.into());
+    }
+    let e = refresh(&pinned, &with_packets(&key, extra.clone()), now()).unwrap_err();
+    assert_eq!(e.code, ErrorCode::CertTooLarge, "{e}");
+    assert_eq!(e.code.as_str(), "CERT_TOO_LARGE");
+    // With a revocation in it, the revocation is reported and the pin kept.
+    let rev = CertRevocationBuilder::new()
+        .set_reason_for_revocation(ReasonForRevocation::KeyRetired, b"")
+        .unwrap()
+        .build(&mut signer(&key), &key, None)
+        .unwrap();
+    extra.push(rev.into());
+    let r = refresh(&pinned, &with_packets(&key, extra), now()).unwrap();
+    assert!(r.revoked && !r.changed, "{r:?}");
+    assert_eq!(parse(&r.cert).userids().count(), 1);
 }

@@ -120,7 +120,8 @@ struct Refreshed {
 /// its revocation at `now_seconds`.  Returns `{ cert, fingerprint, changed,
 /// revoked, reason }` (`cert` armored; `reason` a string or null).  Throws
 /// `CERT_MISMATCH` (another primary key), `INVALID_CERT` (not one readable
-/// certificate) or `BAD_ARGUMENT` (a bad time).
+/// certificate), `CERT_TOO_LARGE` (a pin over 256 KiB, or a merged result
+/// over 128 KiB that does not revoke) or `BAD_ARGUMENT` (a bad time).
 #[wasm_bindgen(js_name = refreshCert)]
 pub fn refresh_cert(pinned: &[u8], fetched: &[u8], now_seconds: f64) -> Result<JsValue, JsValue> {
     let now = seconds("nowSeconds", now_seconds)?;
