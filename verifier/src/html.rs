@@ -106,8 +106,9 @@ pub enum MetaCspPlacement {
     /// After a `<script>`, `<link>`, `<style>` or `<base>`: it applies
     /// only to what follows it, so that element was not under it.
     AfterElement,
-    /// Inside `<noscript>` or `<template>`, where it is text (scripting
-    /// on) or inert content, never the document's policy.
+    /// Inside `<noscript>`, `<template>`, `<noframes>`, `<noembed>`,
+    /// `<xmp>` or `<iframe>`, where it is text or inert content, never the
+    /// document's policy.
     Inert,
 }
 
@@ -185,6 +186,15 @@ fn head_element(name: &str) -> bool {
     )
 }
 
+/// Elements whose content is never the document's markup as far as a
+/// `<meta>` CSP goes: raw text to the browser (`noframes`, `noembed`,
+/// `xmp`, `iframe`, and `noscript` with scripting on) or inert
+/// (`template`).  html5gum 0.9 switches to raw text for most of them but
+/// misspells `noframes`, so a tag inside it would otherwise look real.
+const INERT: &[&str] = &[
+    "noscript", "template", "noframes", "noembed", "xmp", "iframe",
+];
+
 /// Lists what `html` makes a browser load or run.
 pub fn discover(html: &[u8]) -> Page {
     let mut page = Page::default();
@@ -251,7 +261,7 @@ pub fn discover(html: &[u8]) -> Page {
                     first_loader = Some(name.clone());
                 }
                 match name.as_str() {
-                    "noscript" | "template" if !tag.self_closing => inert_depth += 1,
+                    n if INERT.contains(&n) && !tag.self_closing => inert_depth += 1,
                     "title" if !tag.self_closing => in_title = true,
                     _ => {}
                 }
@@ -259,7 +269,7 @@ pub fn discover(html: &[u8]) -> Page {
             Token::EndTag(tag) => {
                 let name = String::from_utf8_lossy(&tag.name).to_ascii_lowercase();
                 match name.as_str() {
-                    "noscript" | "template" => inert_depth = inert_depth.saturating_sub(1),
+                    n if INERT.contains(&n) => inert_depth = inert_depth.saturating_sub(1),
                     "title" => in_title = false,
                     "head" if inert_depth == 0 && phase == Phase::Head => phase = Phase::AfterHead,
                     "body" | "html" | "br" if inert_depth == 0 => phase = Phase::Body,
@@ -674,8 +684,18 @@ mod tests {
             &format!("<head><template><template></template>{M}</template>"),
             (Inert, None),
         );
+        // Raw text to Chromium: a <meta> inside is never counted (html5gum
+        // 0.9 tokenizes <noframes> content as tags: it misspells the name).
+        for el in ["noframes", "noembed", "xmp", "iframe", "NOFRAMES"] {
+            let html = format!("<head><{el}>{M}</{el}></head>");
+            let (good, bad) = placement(&html);
+            assert!(good.is_empty(), "{html}: counted {good:?}");
+            assert!(bad.iter().all(|b| b.0 == Inert), "{html}: {bad:?}");
+        }
+        misplaced(&format!("<head><noframes>{M}</noframes>"), (Inert, None));
         // …and what follows them is placed normally again.
         counted(&format!("<head><noscript><p>x</p></noscript>{M}"));
+        counted(&format!("<head><noframes>x</noframes>{M}"));
         // A script's text is not a <meta>.
         let (good, bad) = placement(&format!("<head><script>'{M}'</script>"));
         assert!(good.is_empty() && bad.is_empty());
