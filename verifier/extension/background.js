@@ -20,13 +20,13 @@
 import * as verifier from './pkg/sealpost_verifier_wasm.js';
 import { Load, REQUIRED, certOutcome, decideManifest, failure, releasePath } from './policy.js';
 import {
-  CANARY, CANARY_DEADLINE_MS, CHECK_DEADLINE_MS, GUARD_FILES, classifyRequest, fromPrerender, mainFrameKind, messageAllowed, pendingVerdict,
+  CANARY, CANARY_DEADLINE_MS, CHECK_DEADLINE_MS, GUARD_FILES, classifyRequest, documentAlive, fromPrerender, mainFrameKind, messageAllowed, pendingVerdict,
   serverPolicies, startsNoLoad,
 } from './guard.js';
 import {
   allPending, dropPending, notePendingDocument, pendingOf, settlePending, tabOfAlarm, trackPending,
 } from './deadlines.js';
-import { forgetPin, pins, savePin, syncContentScripts } from './pins.js';
+import { forgetPin, noteRevokedKey, pins, savePin, syncContentScripts } from './pins.js';
 import {
   applyRules, clearOriginStorage, enroll, fetchBytes, preview, ready, removeRules, syncSessionRules,
 } from './enroll.js';
@@ -121,7 +121,7 @@ function passed(tabId, load, key) {
 
 /** The load's deadline: every required check passed by then, or it is blocked. */
 function deadline(tabId, load) {
-  if (loads.get(tabId) !== load || load.failure || load.superseded) return;
+  if (loads.get(tabId) !== load || load.failure) return;
   const missing = REQUIRED.filter((k) => !load.passed.has(k));
   if (missing.length) {
     block(tabId, load, failure('DEADLINE', releasePath(load.url, load.origin) || load.url, `every check done within ${CHECK_DEADLINE_MS} ms`,
@@ -168,10 +168,15 @@ async function checkManifest(tabId, load, pin) {
       // A newer signed release: its rules go in before it runs; this document
       // was served under the old ones, so the tab loads again.
       await applyRules(pin.origin, manifest);
+      // Its deadline timer and pending record stay until the reload's
+      // response replaces this load (onHeadersReceived); a reload that
+      // fails, or brings no load in time, leaves this document blocked.
       load.superseded = true;
-      clearTimeout(load.timer);
-      await settlePending(tabId, load);
-      await chrome.tabs.reload(tabId).catch(() => {});
+      const reloaded = await chrome.tabs.reload(tabId).then(() => true, (e) => e);
+      if (reloaded !== true && loads.get(tabId) === load) {
+        await block(tabId, load, failure('DEADLINE', releasePath(load.url, load.origin) || load.url, 'the tab loaded again under the newer release\'s rules',
+          `the reload failed: ${String(reloaded?.message || reloaded)}`, 'a document served under the old rules does not run unchecked'), { record: false });
+      }
       return null;
     }
     load.policy = current.policy;
@@ -208,6 +213,7 @@ async function refreshPinnedCert(tabId, load, pin, fetched, now) {
   if (action === 'revoke') {
     const revoked = { reason: status.detail, at };
     await savePin({ ...current, cert: result.cert, revoked, certStatus: { ...status, at } });
+    await noteRevokedKey(current.fingerprint, { origin: current.origin, ...revoked }).catch(() => {});
     await block(tabId, load, revokedFailure(current, revoked));
     return null;
   }
@@ -450,7 +456,7 @@ async function expire(tabId) {
     const tab = await chrome.tabs.get(tabId).catch(() => null);
     // Whether the recorded document is still the tab's (Chromium's own
     // record: its content script may not run yet — a body held back).
-    const alive = record.documentId ? (await topDocumentId(tabId)) === record.documentId : null;
+    const alive = documentAlive(record.documentId, record.documentId ? await topDocumentId(tabId) : null);
     const v = pendingVerdict(record, tab, alive, Date.now());
     // Still the same record (no new load of the tab started meanwhile)?
     if ((await pendingOf(tabId))?.id !== record.id) return;
@@ -527,10 +533,28 @@ chrome.webNavigation.onCommitted.addListener(async (d) => {
   // at this URL) is the one its verdict is for.
   await starting.get(d.tabId);
   const load = loads.get(d.tabId);
-  if (load && !load.documentId && !load.failure && load.started <= d.timeStamp && load.url === d.url.split('#')[0]) {
-    load.documentId = d.documentId;
-    if (load.state === 'checking') notePendingDocument(d.tabId, load).catch(() => {});
+  if (load && !load.documentId && !load.firstCommit && load.started <= d.timeStamp && load.url === d.url.split('#')[0]) {
+    // The load's first commit (a blocked load's too: its document is on its way out).
+    load.firstCommit = d.documentId;
+    if (!load.failure) {
+      load.documentId = d.documentId;
+      if (load.state === 'checking') notePendingDocument(d.tabId, load).catch(() => {});
+    }
+    return;
   }
+  // Any other document of the origin now shown in the tab — restored from
+  // the back/forward cache (one opened before enrollment has no content
+  // script and made no request), or committed while no load stood for the
+  // tab — ran no check: blocked.
+  if (d.documentLifecycle && d.documentLifecycle !== 'active') return;
+  if (load && (load.documentId === d.documentId || load.firstCommit === d.documentId)) return;
+  // A prerendered page activated (its content script said so first): loaded again by activated().
+  if (activations.has(d.documentId)) return;
+  const fresh = new Load(origin, d.url.split('#')[0]);
+  loads.set(d.tabId, fresh);
+  await block(d.tabId, fresh, failure('UNCHECKED_LOAD', releasePath(d.url, origin) || d.url, 'a document the guard saw load from the network',
+    `a document committed without a checked load (${(d.transitionQualifiers || []).includes('forward_back') ? 'back/forward' : d.transitionType || 'unknown'})`,
+    'only a load checked from its first response may run on an enrolled origin'));
 });
 
 /** A prerendered page of an enrolled origin is now the tab's document: the tab loads it again, checked. */

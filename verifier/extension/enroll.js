@@ -5,7 +5,7 @@
 // with the per-load checks in background.js.
 import init, * as verifier from './pkg/sealpost_verifier_wasm.js';
 import { GUARD_FILES, fetchWithin, originRules, ruleIds, serviceWorkerRule } from './guard.js';
-import { forgetPin, pins, savePin, syncContentScripts } from './pins.js';
+import { forgetPin, pins, revokedKey, savePin, syncContentScripts } from './pins.js';
 
 export const ready = init({ module_or_path: new URL('./pkg/sealpost_verifier_wasm_bg.wasm', import.meta.url) });
 // Uncached (what is hashed is what the server sends now), and within a deadline, body included.
@@ -61,6 +61,9 @@ export async function preview(origin) {
   const self = verifier.refreshCert(cert, cert, now);
   if (self.revoked) throw new Error(`the site's release key is revoked (${self.reason}); it cannot be enrolled`);
   const info = verifier.certInfo(cert);
+  // A key once seen revoked stays refused, also after the site was forgotten.
+  const seen = await revokedKey(info.fingerprint);
+  if (seen) throw new Error(`the site's release key ${info.fingerprint} was revoked (${seen.reason}, seen ${seen.at}); it cannot be enrolled`);
   return { origin, app: manifest.app, version: manifest.version, fingerprint: info.fingerprint, userIds: info.userIds, cert: new TextDecoder().decode(cert), manifest };
 }
 

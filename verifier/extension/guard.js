@@ -226,6 +226,17 @@ export function fromPrerender(details) {
  * CHECK_LOST before.  `tab` is the chrome.tabs.Tab or null; `alive` is
  * null when the record names no document yet.
  */
+/**
+ * Whether a pending record's document is still the tab's top document:
+ * true/false when both are known; null (unknown: the sweep blocks) when the
+ * record has no documentId or the tab's top frame could not be read
+ * (`topId` null: getFrame failed) — an unknown frame is not a gone one.
+ */
+export function documentAlive(recordDocumentId, topId) {
+  if (!recordDocumentId || !topId) return null;
+  return topId === recordDocumentId;
+}
+
 export function pendingVerdict(record, tab, alive, now) {
   if (!record || !tab) return { action: 'drop' };
   const onOrigin = [tab.url, tab.pendingUrl].some((u) => {

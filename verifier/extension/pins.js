@@ -17,8 +17,26 @@ export async function savePin(pin) {
 }
 export async function forgetPin(origin) {
   const all = await pins();
+  const pin = all[origin];
+  // A revoked key stays revoked: forgetting the site does not forget that.
+  if (pin?.revoked && pin.fingerprint) await noteRevokedKey(pin.fingerprint, { origin, ...pin.revoked });
   delete all[origin];
   await chrome.storage.local.set({ pins: all });
+}
+
+// --- revoked keys (chrome.storage.local 'revokedKeys'): fingerprint → { origin, reason, at }, kept across forget
+
+export async function revokedKeys() {
+  return (await chrome.storage.local.get('revokedKeys')).revokedKeys || {};
+}
+export async function noteRevokedKey(fingerprint, info) {
+  const all = await revokedKeys();
+  all[String(fingerprint).toLowerCase()] = info;
+  await chrome.storage.local.set({ revokedKeys: all });
+}
+/** The record of `fingerprint` if that key was seen revoked (by any origin), else null. */
+export async function revokedKey(fingerprint) {
+  return (await revokedKeys())[String(fingerprint).toLowerCase()] || null;
 }
 chrome.storage.onChanged.addListener((changes, area) => {
   if (area === 'local' && changes.pins) pinsCache = changes.pins.newValue || {};

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import {
-  CHECK_DEADLINE_MS, FETCH_DEADLINE_MS, GUARD_FILES, classifyRequest, fetchWithin, fromPrerender, mainFrameKind, messageAllowed, originRules, pendingVerdict, releasePolicy,
+  CHECK_DEADLINE_MS, FETCH_DEADLINE_MS, GUARD_FILES, classifyRequest, documentAlive, fetchWithin, fromPrerender, mainFrameKind, messageAllowed, originRules, pendingVerdict, releasePolicy,
   serverPolicies, serviceWorkerRule, startsNoLoad, urlRegex,
 } from '../guard.js';
 
@@ -166,4 +166,16 @@ test("only the navigation of the tab's own top document starts a load: not a pre
   // The prefetch ahead of a prerender: frame 0, but made by the document that asked for it.
   assert.equal(mainFrameKind({ frameId: 0, documentLifecycle: 'active', documentId: 'FCB5C8F0' }), 'prefetch');
   assert.ok(fromPrerender({ documentLifecycle: 'prerender' }) && !fromPrerender({ documentLifecycle: 'active' }) && !fromPrerender({}));
+});
+
+test('documentAlive: an unreadable top frame is unknown (blocked by the sweep), never "gone"', () => {
+  const O = 'https://mail.example';
+  const record = { id: 'L1', origin: O, url: `${O}/`, deadline: 1000, documentId: 'D' };
+  const tab = { url: `${O}/` };
+  assert.equal(documentAlive('D', null), null);
+  assert.equal(pendingVerdict(record, tab, documentAlive('D', null), 5000).action, 'block');
+  assert.equal(documentAlive('D', 'D'), true);
+  assert.equal(documentAlive('D', 'E'), false);
+  assert.equal(pendingVerdict(record, tab, documentAlive('D', 'E'), 5000).action, 'drop');
+  assert.equal(documentAlive(null, 'E'), null);
 });
