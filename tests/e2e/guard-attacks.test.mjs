@@ -171,6 +171,18 @@ async function startProxy({ tls } = {}) {
       </script>`);
       return;
     }
+    if (url.pathname === '/' && url.searchParams.has('bf') && !preEnrollServed.has(url.search)) {
+      // A page opened before enrollment that stays in the back/forward cache
+      // (served once): it calls home when shown again and every 50 ms.
+      preEnrollServed.add(url.search);
+      const name = encodeURIComponent(url.searchParams.get('bf'));
+      res.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html><title>pre-enrollment (bfcache)</title><script>
+        const call = () => navigator.sendBeacon('/__beacon?${name}&t=' + Date.now());
+        addEventListener('pageshow', call);
+        setInterval(call, 50);
+      </script>`);
+      return;
+    }
     if (url.pathname === '/__prerender') {
       // A page of another origin (same site) that prerenders `src` (Speculation Rules) and links to it.
       const src = url.searchParams.get('src');
@@ -546,6 +558,52 @@ test("enrollment closes the origin's documents first: a tab and a frame of the o
       x.closeAllConnections();
       x.close();
     }
+  }
+});
+
+test('a page opened before enrollment, gone back to after it (history.go(-2)) → nothing of it runs; the tab ends blocked or checked', async () => {
+  const proxy7 = await startProxy();
+  const origin7 = `http://127.0.0.1:${proxy7.address().port}`;
+  const other = await context.newPage();
+  const name = 'pre-enrollment-bfcache';
+  const sentAfter = (t) => (beaconTimes.get(name) || []).filter((x) => x >= t).length;
+  try {
+    await visitSite(other, `${origin7}/?bf=${name}`);
+    for (let i = 0; i < 100 && !sentAfter(0); i++) await page.waitForTimeout(50);
+    assert.ok(sentAfter(0) > 0, 'the pre-enrollment page runs');
+    // Enrollment takes the tab to enrolling.html and back: history [P, enrolling.html, P_new].
+    await visit(`${origin7}/`);
+    const p = await enrollTab(tabId);
+    await p.waitForSelector('#state[data-state="valid"]', { timeout: 20000 });
+    await p.close();
+    await other.waitForURL(`${origin7}/?bf=${name}`, { timeout: 20000 });
+    await other.waitForLoadState('load');
+    // Two steps back: P again, from the back/forward cache if the browser kept it
+    // (Chromium says why not; otherwise the load is fetched again and checked).
+    const cdp = await context.newCDPSession(other);
+    let notRestored = null;
+    cdp.on('Page.backForwardCacheNotUsed', (e) => { notRestored = e.notRestoredExplanations.map((x) => x.reason); });
+    await cdp.send('Page.enable');
+    const restored = Date.now();
+    const ended = await newBlockedPage(other, () => other.evaluate(() => history.go(-2)).catch(() => {}))
+      .then(async () => `blocked ${await other.textContent('#code')}`, () => null);
+    await page.waitForTimeout(1500);
+    let end = ended;
+    if (!end) {
+      // Not blocked: then the tab must be on a load the guard checked (P fetched again, now genuine).
+      const q = await openPopup(context, extId, await (await sw()).evaluate(async (u) => (await chrome.tabs.query({})).find((t) => t.url === u)?.id, other.url()));
+      end = await q.waitForSelector('#state[data-state="valid"]', { timeout: 20000 }).then(() => 'valid (checked load)', async () => `${await q.getAttribute('#state', 'data-state')} at ${other.url()}`);
+      await q.close();
+    }
+    const ran = sentAfter(restored);
+    results.push(`bfcache restore of a pre-enrollment page: ${notRestored ? `not restored from the cache (${notRestored.join(', ')})` : 'restored from the cache'}; its code ran ${ran} times after the restore; the tab ended ${end}`);
+    assert.equal(ran, 0, 'the restored pre-enrollment page ran');
+    // Restored from the cache: UNCHECKED_LOAD; fetched again (HTTP cache): the checked load refuses the old page.
+    assert.ok(end.startsWith('blocked ') || end === 'valid (checked load)', end);
+  } finally {
+    await other.close();
+    proxy7.closeAllConnections();
+    proxy7.close();
   }
 });
 
