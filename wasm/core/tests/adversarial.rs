@@ -152,8 +152,10 @@ fn a_gibibyte_of_zeros_compressed_to_a_few_kib_fails_fast_on_the_limit() {
     let e = verify(&bomb, &verify_options(&[], &p)).unwrap_err();
     assert_eq!(e.code(), ErrorCode::DecompressionBomb, "{e}");
     // Stops once the output outgrows the input by the ratio cap (past the
-    // first MiB), rather than inflating the whole GiB.
-    assert!(t.elapsed().as_secs() < 5, "{:?}", t.elapsed());
+    // first MiB), rather than inflating the whole GiB: the code above says
+    // which limit fired. The time bound is only a coarse backstop (20 s: a
+    // loaded 2-core CI took 5.2 s once; inflating the GiB takes far longer).
+    assert!(t.elapsed().as_secs() < 20, "{:?}", t.elapsed());
     // With the ratio check off, the plaintext cap stops it.
     let lax = Policy::new()
         .with_max_compression_ratio(0)
