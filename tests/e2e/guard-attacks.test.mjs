@@ -884,26 +884,32 @@ test('103 Early Hints (HTTP/2) preloading code the release does not contain: it 
     await p.close();
     for (const [name, payloads] of [['early-hints', ['/__payload/eh.js', '/__payload/eh.mjs']], ['early-hints-page', ['/__payload/ehp.js', '/__payload/ehp.mjs']],
       ['early-hints-release-path', ['/app.js']]]) {
-      payloadFetches.delete('/app.js');
-      attack = name;
-      await clear();
-      // A load the guard has not seen yet in this tab (so no earlier load answers for the hinted requests).
-      await visit('about:blank');
-      await visit(`${secure}/?${name}`);
+      // Chromium sometimes does not act on the hints of a load (seen once in a full run): the
+      // load is tried again, at most twice; beacons count across every try.
       let end;
-      if (/blocked\.html/.test(page.url()) || (await page.waitForURL(/blocked\.html/, { timeout: 6000 }).then(() => true, () => false))) {
-        await page.waitForSelector('body[data-code]:not([data-code=""])');
-        end = `blocked ${await page.textContent('#code')}`;
-      } else {
-        const q = await popup();
-        end = await q.waitForSelector('#state[data-state="valid"]', { timeout: 20000 }).then(() => 'valid', async () => `${await q.getAttribute('#state', 'data-state')}`);
-        await q.close();
-        // Whether the page's own code runs (the swapped app.js is refused by its integrity: the page cannot start).
-        const status = await page.waitForSelector('#status[data-state="ok"], #status[data-state="error"]', { timeout: 5000 }).then((e) => e.getAttribute('data-state'), () => 'not started');
-        end += `, the page's code ${status === 'ok' ? 'runs' : `did not start (${status})`}`;
+      let fetched;
+      for (let tryNo = 1; ; tryNo++) {
+        payloadFetches.delete('/app.js');
+        attack = name;
+        await clear();
+        // A load the guard has not seen yet in this tab (so no earlier load answers for the hinted requests).
+        await visit('about:blank');
+        await visit(`${secure}/?${name}`);
+        if (/blocked\.html/.test(page.url()) || (await page.waitForURL(/blocked\.html/, { timeout: 6000 }).then(() => true, () => false))) {
+          await page.waitForSelector('body[data-code]:not([data-code=""])');
+          end = `blocked ${await page.textContent('#code')}`;
+        } else {
+          const q = await popup();
+          end = await q.waitForSelector('#state[data-state="valid"]', { timeout: 20000 }).then(() => 'valid', async () => `${await q.getAttribute('#state', 'data-state')}`);
+          await q.close();
+          // Whether the page's own code runs (the swapped app.js is refused by its integrity: the page cannot start).
+          const status = await page.waitForSelector('#status[data-state="ok"], #status[data-state="error"]', { timeout: 5000 }).then((e) => e.getAttribute('data-state'), () => 'not started');
+          end += `, the page's code ${status === 'ok' ? 'runs' : `did not start (${status})`}`;
+        }
+        await page.waitForTimeout(500);
+        fetched = payloads.map((x) => payloadFetches.get(x) || 0);
+        if (fetched.some((n) => n > 0) || tryNo === 3) break;
       }
-      await page.waitForTimeout(500);
-      const fetched = payloads.map((x) => payloadFetches.get(x) || 0);
       results.push(`${name}: hinted payloads fetched ${JSON.stringify(fetched)} times; the attacker's code ran ${beacons.get(name) || 0} times; the load ended ${end}`);
       assert.ok(fetched.every((n) => n > 0), `Chromium did not act on the hints (${fetched}): the case proves nothing`);
       assert.equal(beacons.get(name) || 0, 0, `${name}: hinted code ran`);
