@@ -53,6 +53,7 @@ if [ "$want_browser" = 1 ]; then
   command -v chromedriver >/dev/null || missing+=(chromium-driver)
   command -v gpg >/dev/null || missing+=(gnupg)
   command -v python3 >/dev/null || missing+=(python3)
+  command -v openssl >/dev/null || missing+=(openssl)
   if [ ${#missing[@]} -gt 0 ]; then
     command -v apt-get >/dev/null || die "please install: ${missing[*]} (Debian/Ubuntu package names)"
     sudo=""
