@@ -14,6 +14,7 @@
 //                        which fetches the worker with that integrity
 //   node tools/build-shim.mjs --pkg build/pkg-dev
 import { build } from 'esbuild';
+import { BUNDLE } from './esbuild-settings.mjs';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -49,14 +50,8 @@ console.log(`${integrity}  js-shim/src/wasm/sealpost_wasm_bg.wasm (${wasm.length
 
 const bundled = await build({
   entryPoints: [fileURLToPath(new URL('../js-shim/src/worker.js', import.meta.url))],
-  bundle: true,
-  format: 'esm',
-  platform: 'browser',
-  target: 'es2022',
-  charset: 'utf8',
-  legalComments: 'none',
+  ...BUNDLE,
   write: false,
-  logLevel: 'warning',
   // No absolute paths in the output: comments name files relative to js-shim/.
   absWorkingDir: fileURLToPath(new URL('../js-shim/', import.meta.url)),
 });

@@ -15,6 +15,7 @@
 // sources, same bytes (no absolute paths, no dates, sorted walks).
 //   node tools/build-site.mjs --www www --shim js-shim/src --out build/site
 import { build } from 'esbuild';
+import { BUNDLE } from './esbuild-settings.mjs';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, posix, relative, resolve, sep } from 'node:path';
@@ -78,17 +79,9 @@ const bundled = await build({
   allowOverwrite: true,
   write: false,
   metafile: true,
-  // The settings of the worker bundle (tools/build-shim.mjs): ESM, no code
-  // splitting (direct mode's dynamic import of the wasm glue is inlined),
-  // not minified (the release stays readable), no legal comments (the
-  // sources have none; the licence is the repository's).
-  bundle: true,
-  format: 'esm',
-  platform: 'browser',
-  target: 'es2022',
-  charset: 'utf8',
-  legalComments: 'none',
-  logLevel: 'warning',
+  // The worker bundle's settings; no code splitting, so direct mode's dynamic
+  // import of the wasm glue is inlined.
+  ...BUNDLE,
   plugins: [assetUrls],
 });
 const [output] = bundled.outputFiles;
