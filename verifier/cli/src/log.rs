@@ -247,19 +247,7 @@ fn sig_path(manifest: &Path) -> PathBuf {
 }
 
 fn write_private(path: &Path, text: &str) -> Result<(), Fatal> {
-    use std::io::Write as _;
-    let mut o = std::fs::OpenOptions::new();
-    o.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt as _;
-        o.mode(0o600);
-    }
-    let mut f = o
-        .open(path)
-        .map_err(|e| Fatal::new(format!("{}: {e}", path.display())))?;
-    f.write_all(format!("{text}\n").as_bytes())
-        .map_err(|e| Fatal::new(format!("{}: {e}", path.display())))
+    sealpost_tlog::keys::write_private_key_file(path, text).map_err(Fatal::new)
 }
 
 fn print(json: bool, value: serde_json::Value, text: &str) {

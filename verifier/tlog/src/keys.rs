@@ -282,6 +282,27 @@ impl signed_note::Verifier for CosignatureVerifier {
     }
 }
 
+/// Writes a private key file readable by its owner only (0600 on Unix),
+/// refusing to overwrite an existing one. Errors name the path.
+pub fn write_private_key_file(
+    path: &std::path::Path,
+    text: &str,
+) -> std::result::Result<(), String> {
+    use std::io::Write as _;
+    let mut o = std::fs::OpenOptions::new();
+    o.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        o.mode(0o600);
+    }
+    let mut f = o
+        .open(path)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    f.write_all(format!("{text}\n").as_bytes())
+        .map_err(|e| format!("{}: {e}", path.display()))
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]

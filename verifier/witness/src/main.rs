@@ -299,17 +299,5 @@ async fn main() -> std::process::ExitCode {
 
 /// Writes a private key readable by its owner only, refusing to overwrite one.
 fn write_private(path: &Path, text: &str) -> Result<(), String> {
-    use std::io::Write as _;
-    let mut o = std::fs::OpenOptions::new();
-    o.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt as _;
-        o.mode(0o600);
-    }
-    let mut f = o
-        .open(path)
-        .map_err(|e| format!("{}: {e}", path.display()))?;
-    f.write_all(format!("{text}\n").as_bytes())
-        .map_err(|e| format!("{}: {e}", path.display()))
+    sealpost_tlog::keys::write_private_key_file(path, text)
 }
