@@ -7,6 +7,7 @@
 //! - [`policy`]: C2SP `tlog-policy` files (logs, witnesses, groups, quorum);
 //! - [`proof`]: inclusion and consistency proofs, and C2SP `tlog-proof` files;
 //! - [`witness`]: the `tlog-witness` `add-checkpoint` protocol (request, checks, answer);
+//! - [`client`]: what the browser guard checks (inclusion, quorum, consistency with the checkpoint it holds);
 //! - [`logdir`]: a log kept in a directory laid out as `tlog-tiles`, servable by any static host.
 //!
 //! The Merkle maths (RFC 6962 §2.1 hashing, audit paths, consistency proofs,
@@ -16,6 +17,7 @@
 //! 2^64, over-long proofs), so sizes and lengths are checked before it sees them.
 
 pub mod checkpoint;
+pub mod client;
 pub mod entry;
 pub mod keys;
 pub mod logdir;

@@ -216,3 +216,165 @@ pub fn cert_info(cert: &[u8]) -> Result<JsValue, JsValue> {
             .collect(),
     })
 }
+
+// --- the release transparency log (sealpost-tlog's client checks)
+
+fn tlog_error(code: &str, e: impl std::fmt::Display) -> JsValue {
+    error(code, &e.to_string())
+}
+
+/// `{ path: Uint8Array }` → map (anything else in the object is ignored).
+fn tile_map(tiles: &JsValue) -> Result<std::collections::HashMap<String, Vec<u8>>, JsValue> {
+    let mut m = std::collections::HashMap::new();
+    if tiles.is_undefined() || tiles.is_null() {
+        return Ok(m);
+    }
+    let obj: &js_sys::Object = tiles
+        .dyn_ref()
+        .ok_or_else(|| js_sys::TypeError::new("tiles must be an object of Uint8Arrays"))?;
+    for pair in js_sys::Object::entries(obj).iter() {
+        let pair = js_sys::Array::from(&pair);
+        if let (Some(k), Ok(v)) = (
+            pair.get(0).as_string(),
+            pair.get(1).dyn_into::<Uint8Array>(),
+        ) {
+            m.insert(k, v.to_vec());
+        }
+    }
+    Ok(m)
+}
+
+#[derive(Serialize)]
+struct LogPolicy {
+    logs: Vec<String>,
+    witnesses: Vec<String>,
+}
+
+/// Verifies a C2SP tlog-policy served by a site with its detached OpenPGP
+/// signature by the release certificate `cert`, and returns the names of
+/// its logs (origins) and witnesses.  Throws `LOG_POLICY` (unsigned,
+/// signed by another key, or not a policy).
+#[wasm_bindgen(js_name = tlogPolicy)]
+pub fn tlog_policy(policy: &[u8], signature: &[u8], cert: &[u8]) -> Result<JsValue, JsValue> {
+    let cert = sealpost_core::keys::read_cert(cert).map_err(|e| error("BAD_KEY", e.message()))?;
+    let p = sealpost_core::Policy::new();
+    let v = sealpost_core::verify::verify_detached(
+        policy,
+        signature,
+        &sealpost_core::verify::VerifyOptions {
+            certs: std::slice::from_ref(&cert),
+            require_signature: true,
+            policy: &p,
+        },
+    )
+    .map_err(|e| {
+        tlog_error(
+            "LOG_POLICY",
+            format!("the log policy's signature: {}", e.message()),
+        )
+    })?;
+    let fpr = cert.fingerprint().to_hex();
+    if !v
+        .signatures
+        .iter()
+        .any(|s| s.valid && s.signer_fingerprint.as_deref() == Some(fpr.as_str()))
+    {
+        return Err(error(
+            "LOG_POLICY",
+            &format!("the log policy is not signed by the release key {fpr}"),
+        ));
+    }
+    let text = std::str::from_utf8(policy)
+        .map_err(|_| error("LOG_POLICY", "the log policy is not UTF-8"))?;
+    let parsed =
+        sealpost_tlog::policy::Policy::parse(text).map_err(|e| tlog_error("LOG_POLICY", e))?;
+    if parsed.logs.is_empty() {
+        return Err(error("LOG_POLICY", "the log policy names no log"));
+    }
+    plain(&LogPolicy {
+        logs: parsed.logs.iter().map(|l| l.vkey.name.clone()).collect(),
+        witnesses: parsed.witnesses.iter().map(|w| w.name.clone()).collect(),
+    })
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ReleaseCheck {
+    logged: Option<sealpost_tlog::client::Logged>,
+    need_tiles: Option<Vec<String>>,
+}
+
+/// Whether the release `manifest` (signed by the key `fingerprint`) is in
+/// the log: `proof` is the tlog-proof the site serves, `policy` the pinned
+/// tlog-policy text, `stored` the newest checkpoint held of that log (or
+/// null), `tiles` `{ path: Uint8Array }` fetched after a first call asked
+/// for them.  Returns `{ logged, needTiles }` (one of them null); throws
+/// `NOT_LOGGED` or `SPLIT_VIEW` (sealpost_tlog::client::check_release).
+#[wasm_bindgen(js_name = tlogCheckRelease)]
+pub fn tlog_check_release(
+    policy: &str,
+    proof: &[u8],
+    manifest_bytes: &[u8],
+    fingerprint: &str,
+    stored: Option<Vec<u8>>,
+    tiles: JsValue,
+) -> Result<JsValue, JsValue> {
+    let policy =
+        sealpost_tlog::policy::Policy::parse(policy).map_err(|e| tlog_error("LOG_POLICY", e))?;
+    let m = Manifest::from_bytes(manifest_bytes).map_err(from_lib)?;
+    let entry = sealpost_tlog::entry::Entry::for_manifest(
+        &m.app,
+        &m.version,
+        manifest_bytes,
+        fingerprint,
+        m.provenance.source_commit.as_deref(),
+        m.provenance.source_date_epoch,
+    )
+    .map_err(|e| {
+        tlog_error(
+            "NOT_LOGGED",
+            format!("this release cannot be a log entry: {e}"),
+        )
+    })?;
+    let tiles = tile_map(&tiles)?;
+    match sealpost_tlog::client::check_release(
+        &policy,
+        proof,
+        &entry.to_bytes(),
+        stored.as_deref(),
+        &tiles,
+    ) {
+        Ok(sealpost_tlog::client::Outcome::Logged(l)) => plain(&ReleaseCheck {
+            logged: Some(l),
+            need_tiles: None,
+        }),
+        Ok(sealpost_tlog::client::Outcome::NeedTiles(t)) => plain(&ReleaseCheck {
+            logged: None,
+            need_tiles: Some(t),
+        }),
+        Err(r) => Err(error(r.code(), r.message())),
+    }
+}
+
+/// The entry bundle paths of a log of `size` leaves (for tlogCountReleases).
+#[wasm_bindgen(js_name = tlogEntryBundlePaths)]
+pub fn tlog_entry_bundle_paths(size: f64) -> Result<Vec<String>, JsValue> {
+    let size = seconds("size", size)?;
+    sealpost_tlog::client::entry_bundle_paths(size).map_err(|e| tlog_error("LOG_MALFORMED", e))
+}
+
+/// `app`'s releases in the log behind `checkpoint` (verified before), from
+/// its entry bundles `{ path: Uint8Array }`: `{ count, size, since,
+/// conflicts }`.  Throws `LOG_MALFORMED` when the bundles do not hash to
+/// the checkpoint's root.
+#[wasm_bindgen(js_name = tlogCountReleases)]
+pub fn tlog_count_releases(
+    checkpoint: &[u8],
+    bundles: JsValue,
+    app: &str,
+) -> Result<JsValue, JsValue> {
+    let bundles = tile_map(&bundles)?;
+    let r = sealpost_tlog::client::count_releases(checkpoint, &bundles, app)
+        .map_err(|e| tlog_error("LOG_MALFORMED", e))?;
+    plain(&r)
+}

@@ -225,3 +225,285 @@ fn refresh_cert_merges_revokes_and_refuses() {
         "BAD_ARGUMENT"
     );
 }
+
+/// The release log's client checks through the wasm exports: a log built in
+/// memory (no file system in wasm), its tiles handed over as JS objects.
+mod tlog {
+    use super::*;
+    use sealpost_tlog::checkpoint::SignedCheckpoint;
+    use sealpost_tlog::keys::{SecretKey, ALG_COSIGNATURE_V1, ALG_ED25519};
+    use sealpost_tlog::logdir::Hashes;
+    use sealpost_tlog::proof::{inclusion, TlogProof};
+    use sealpost_tlog::tiles::{data_tile, encode_bundle, path, FULL_WIDTH, HEIGHT};
+
+    struct Log {
+        log: SecretKey,
+        witnesses: Vec<SecretKey>,
+        entries: Vec<Vec<u8>>,
+        hashes: Hashes,
+    }
+
+    impl Log {
+        fn new(entries: Vec<Vec<u8>>) -> Self {
+            Log {
+                log: SecretKey::from_seed("example.com/log", ALG_ED25519, [1; 32]).unwrap(),
+                witnesses: (2..4)
+                    .map(|i| {
+                        SecretKey::from_seed(&format!("w{i}.example"), ALG_COSIGNATURE_V1, [i; 32])
+                            .unwrap()
+                    })
+                    .collect(),
+                hashes: Hashes::of(&entries).unwrap(),
+                entries,
+            }
+        }
+        fn policy(&self) -> String {
+            format!(
+                "log {}\nwitness a {}\nwitness b {}\ngroup both all a b\nquorum both\n",
+                self.log.vkey().encode(),
+                self.witnesses[0].vkey().encode(),
+                self.witnesses[1].vkey().encode()
+            )
+        }
+        fn checkpoint(&self, cosigners: usize) -> SignedCheckpoint {
+            let size = self.entries.len() as u64;
+            let mut cp =
+                SignedCheckpoint::sign(&self.log, size, self.hashes.root(size).unwrap()).unwrap();
+            let sigs: Vec<_> = self.witnesses[..cosigners]
+                .iter()
+                .map(|w| w.cosign(&cp.text, 5).unwrap())
+                .collect();
+            cp.add_signatures(&sigs);
+            cp
+        }
+        fn proof(&self, index: u64, cosigners: usize) -> Vec<u8> {
+            let size = self.entries.len() as u64;
+            TlogProof {
+                extra: None,
+                index,
+                proof: inclusion(&self.hashes, size, index).unwrap(),
+                checkpoint: self.checkpoint(cosigners),
+            }
+            .to_bytes()
+        }
+        /// Every hash tile and entry bundle, as a JS object.
+        fn tiles(&self) -> JsValue {
+            let o = Object::new();
+            let size = self.entries.len() as u64;
+            for t in tlog_tiles::Tile::new_tiles(HEIGHT, 0, size) {
+                let data = t.read_data(&self.hashes).unwrap();
+                Reflect::set(&o, &path(&t).into(), &Uint8Array::from(&data[..])).unwrap();
+                if t.level() == 0 {
+                    let start = (t.level_index() * u64::from(FULL_WIDTH)) as usize;
+                    let b =
+                        encode_bundle(&self.entries[start..start + t.width() as usize]).unwrap();
+                    Reflect::set(&o, &path(&data_tile(&t)).into(), &Uint8Array::from(&b[..]))
+                        .unwrap();
+                }
+            }
+            o.into()
+        }
+    }
+
+    const FPR: &str = "0123456789ABCDEF0123456789ABCDEF01234567";
+
+    fn manifest(version: &str, salt: &str) -> Vec<u8> {
+        let mut m = Manifest::new("demo", version, 1_800_000_000).unwrap();
+        let js = format!("console.log({salt:?})");
+        m.add_file("app.js", sri(js.as_bytes(), None).unwrap(), js.len() as u64)
+            .unwrap();
+        m.to_canonical()
+    }
+
+    fn entry(m: &[u8]) -> Vec<u8> {
+        let parsed = Manifest::from_bytes(m).unwrap();
+        sealpost_tlog::entry::Entry::for_manifest("demo", &parsed.version, m, FPR, None, None)
+            .unwrap()
+            .to_bytes()
+    }
+
+    fn code(e: JsValue) -> String {
+        get(&e, "code").as_string().unwrap()
+    }
+
+    #[wasm_bindgen_test]
+    fn logged_not_logged_and_split_view() {
+        let ms: Vec<Vec<u8>> = (0..300)
+            .map(|i| manifest(&format!("1.0.{i}"), "x"))
+            .collect();
+        let small = Log::new(ms[..3].iter().map(|m| entry(m)).collect());
+        let policy = small.policy();
+        // Logged: the first checkpoint is kept.
+        let r = tlog_check_release(
+            &policy,
+            &small.proof(2, 2),
+            &ms[2],
+            FPR,
+            None,
+            JsValue::NULL,
+        )
+        .unwrap();
+        let logged = get(&r, "logged");
+        assert_eq!(get(&logged, "checkpoint_size").as_f64(), Some(3.0));
+        assert_eq!(get(&logged, "advanced").as_bool(), Some(true));
+        let held = get(&logged, "checkpoint").as_string().unwrap();
+        // Another manifest than the logged one; too few cosignatures.
+        let other = manifest("1.0.2", "y");
+        assert_eq!(
+            code(
+                tlog_check_release(
+                    &policy,
+                    &small.proof(2, 2),
+                    &other,
+                    FPR,
+                    None,
+                    JsValue::NULL
+                )
+                .unwrap_err()
+            ),
+            "NOT_LOGGED"
+        );
+        assert_eq!(
+            code(
+                tlog_check_release(
+                    &policy,
+                    &small.proof(2, 1),
+                    &ms[2],
+                    FPR,
+                    None,
+                    JsValue::NULL
+                )
+                .unwrap_err()
+            ),
+            "NOT_LOGGED"
+        );
+        assert_eq!(
+            code(
+                tlog_check_release(&policy, b"junk", &ms[2], FPR, None, JsValue::NULL).unwrap_err()
+            ),
+            "NOT_LOGGED"
+        );
+        // The log grows: tiles are asked for, then the consistency is proven.
+        let big = Log::new(ms.iter().map(|m| entry(m)).collect());
+        let proof = big.proof(299, 2);
+        let r = tlog_check_release(
+            &policy,
+            &proof,
+            &ms[299],
+            FPR,
+            Some(held.clone().into_bytes()),
+            JsValue::NULL,
+        )
+        .unwrap();
+        let need = Array::from(&get(&r, "needTiles"));
+        assert!(need.length() > 0);
+        let r = tlog_check_release(
+            &policy,
+            &proof,
+            &ms[299],
+            FPR,
+            Some(held.clone().into_bytes()),
+            big.tiles(),
+        )
+        .unwrap();
+        assert_eq!(
+            get(&get(&r, "logged"), "checkpoint_size").as_f64(),
+            Some(300.0)
+        );
+        // A fork of the held size: the log signed two trees of size 3.
+        let mut forked: Vec<Vec<u8>> = ms[..2].iter().map(|m| entry(m)).collect();
+        forked.push(entry(&other));
+        let fork = Log::new(forked);
+        let e = tlog_check_release(
+            &policy,
+            &fork.proof(2, 0),
+            &other,
+            FPR,
+            Some(held.clone().into_bytes()),
+            JsValue::NULL,
+        )
+        .unwrap_err();
+        assert_eq!(code(e.clone()), "SPLIT_VIEW", "{:?}", get(&e, "message"));
+        // A grown fork whose tiles cannot prove it extends the held tree.
+        let mut grown: Vec<Vec<u8>> = fork.entries.clone();
+        grown.push(entry(&ms[3]));
+        let grown = Log::new(grown);
+        let e = tlog_check_release(
+            &policy,
+            &grown.proof(3, 2),
+            &ms[3],
+            FPR,
+            Some(held.into_bytes()),
+            grown.tiles(),
+        )
+        .unwrap_err();
+        assert_eq!(code(e), "SPLIT_VIEW");
+        // The count of releases, from the entry bundles.
+        let paths = tlog_entry_bundle_paths(300.0).unwrap();
+        assert_eq!(paths, ["tile/entries/000", "tile/entries/001.p/44"]);
+        let c = tlog_count_releases(&big.checkpoint(2).to_bytes(), big.tiles(), "demo").unwrap();
+        assert_eq!(get(&c, "count").as_f64(), Some(300.0));
+        assert_eq!(
+            code(
+                tlog_count_releases(&big.checkpoint(2).to_bytes(), small.tiles(), "demo")
+                    .unwrap_err()
+            ),
+            "LOG_MALFORMED"
+        );
+    }
+
+    #[wasm_bindgen_test]
+    fn the_policy_must_be_signed_by_the_release_key() {
+        let gen = |uid: &str| {
+            keys::generate(&GenerateOptions {
+                user_ids: vec![uid.into()],
+                ..Default::default()
+            })
+            .unwrap()
+            .cert
+        };
+        let (key, other) = (gen("R <r@example.org>"), gen("O <o@example.org>"));
+        let policy = Log::new(vec![b"x".to_vec()]).policy();
+        let p = sealpost_core::Policy::new();
+        let sign = |k: &sealpost_core::Cert, data: &[u8]| {
+            sealpost_core::sign::sign(
+                data,
+                &sealpost_core::sign::SignOptions {
+                    signers: std::slice::from_ref(k),
+                    passphrases: &[],
+                    mode: sealpost_core::sign::SignMode::Detached,
+                    text: false,
+                    armor: true,
+                    policy: &p,
+                },
+            )
+            .unwrap()
+        };
+        let cert = keys::write_cert(&key, false, true).unwrap();
+        let ok = tlog_policy(policy.as_bytes(), &sign(&key, policy.as_bytes()), &cert).unwrap();
+        assert_eq!(
+            Array::from(&get(&ok, "logs")).get(0).as_string().as_deref(),
+            Some("example.com/log")
+        );
+        assert_eq!(Array::from(&get(&ok, "witnesses")).length(), 2);
+        assert_eq!(
+            code(
+                tlog_policy(policy.as_bytes(), &sign(&other, policy.as_bytes()), &cert)
+                    .unwrap_err()
+            ),
+            "LOG_POLICY"
+        );
+        let changed = policy.replace("quorum both", "quorum none");
+        assert_eq!(
+            code(
+                tlog_policy(changed.as_bytes(), &sign(&key, policy.as_bytes()), &cert).unwrap_err()
+            ),
+            "LOG_POLICY"
+        );
+        let junk = b"not a policy\n";
+        assert_eq!(
+            code(tlog_policy(junk, &sign(&key, junk), &cert).unwrap_err()),
+            "LOG_POLICY"
+        );
+    }
+}

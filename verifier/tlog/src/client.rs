@@ -1,0 +1,621 @@
+//! What a client of the log (the browser guard) checks before it runs a release, with no I/O
+//! of its own: the caller fetches, this module decides.
+//!
+//! [`check_release`] takes the pinned policy, the tlog-proof the site serves for its release,
+//! the release's entry and the newest checkpoint the client has seen of that log (if any):
+//!
+//! 1. the proof's checkpoint must be signed by the policy's log, and if the client holds a
+//!    checkpoint of the same size, have the same root — else [`Refusal::SplitView`] (two
+//!    tree heads of one size signed by the log: evidence of a fork);
+//! 2. cosigned by a quorum of the policy's witnesses, and the entry included under it — else
+//!    [`Refusal::NotLogged`];
+//! 3. consistent with the checkpoint held (whichever of the two is newer must extend the other),
+//!    proven from the log's hash tiles — else [`Refusal::SplitView`]. The tiles needed are
+//!    named by a first call ([`Outcome::NeedTiles`]); the caller fetches them and calls again.
+//!
+//! Tiles come from the server, but are authenticated against the larger checkpoint's root
+//! (`tlog_tiles::TileHashReader`), so a server cannot make a false proof out of them.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use tlog_tiles::{prove_tree, Tile, TileHashReader, TileReader};
+
+use crate::checkpoint::SignedCheckpoint;
+use crate::entry::Entry;
+use crate::logdir::read_verified_entries;
+use crate::policy::Policy;
+use crate::proof::{verify_consistency, TlogProof};
+use crate::tiles::{check_hash_tile, path, TileSource, FULL_WIDTH, HEIGHT};
+use crate::{Error, MAX_TREE_SIZE};
+
+/// Why a release is refused, with the stable code the guard shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// No valid inclusion proof under a checkpoint of the log cosigned by a quorum.
+    NotLogged(String),
+    /// Two views of the log that cannot both be true: same size with another root, or no
+    /// consistency between the checkpoint held and the one served.
+    SplitView(String),
+}
+
+impl Refusal {
+    pub fn code(&self) -> &'static str {
+        match self {
+            Refusal::NotLogged(_) => "NOT_LOGGED",
+            Refusal::SplitView(_) => "SPLIT_VIEW",
+        }
+    }
+    pub fn message(&self) -> &str {
+        match self {
+            Refusal::NotLogged(m) | Refusal::SplitView(m) => m,
+        }
+    }
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.code(), self.message())
+    }
+}
+
+fn not_logged(e: impl std::fmt::Display) -> Refusal {
+    Refusal::NotLogged(e.to_string())
+}
+
+/// A release proven to be in the log.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Logged {
+    /// The log's origin (its key name).
+    pub origin: String,
+    /// The release's leaf index.
+    pub index: u64,
+    /// The size of the checkpoint the inclusion was proven under.
+    pub size: u64,
+    /// The newest checkpoint now known (the proof's, or the one held if that is newer): the
+    /// signed note to keep.
+    pub checkpoint: String,
+    /// Its size.
+    pub checkpoint_size: u64,
+    /// Whether `checkpoint` is newer than the one held (the caller stores it).
+    pub advanced: bool,
+    /// The policy's witnesses that cosigned the proof's checkpoint.
+    pub witnesses: Vec<String>,
+}
+
+/// What [`check_release`] needs or found.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    Logged(Logged),
+    /// Fetch these tile paths (relative to the log's URL) and call again with them.
+    NeedTiles(Vec<String>),
+}
+
+/// Tiles held in memory, by C2SP path; records the paths asked for that it lacks.
+struct MapTiles<'a> {
+    map: &'a HashMap<String, Vec<u8>>,
+    missing: RefCell<Vec<String>>,
+    bad: RefCell<Option<Error>>,
+}
+
+impl TileReader for MapTiles<'_> {
+    fn height(&self) -> u8 {
+        HEIGHT
+    }
+
+    fn read_tiles(&self, tiles: &[Tile]) -> Result<Vec<Vec<u8>>, tlog_tiles::Error> {
+        let mut out = Vec::with_capacity(tiles.len());
+        for t in tiles {
+            let p = path(t);
+            match self.map.get(&p) {
+                Some(d) => {
+                    if let Err(e) = check_hash_tile(d, t.width()) {
+                        *self.bad.borrow_mut() = Some(e.context(&p));
+                        return Err(tlog_tiles::Error::InvalidTile);
+                    }
+                    out.push(d.clone());
+                }
+                None => self.missing.borrow_mut().push(p),
+            }
+        }
+        if self.missing.borrow().is_empty() {
+            Ok(out)
+        } else {
+            Err(tlog_tiles::Error::InvalidTile)
+        }
+    }
+
+    fn save_tiles(&self, _tiles: &[Tile], _data: &[Vec<u8>]) {}
+}
+
+/// Proves that the tree (`new`) extends the tree (`old`) from tiles authenticated against
+/// `new`'s root: Ok(None) when proven, Ok(Some(paths)) when tiles are missing.
+fn consistent(
+    old: &SignedCheckpoint,
+    new: &SignedCheckpoint,
+    tiles: &HashMap<String, Vec<u8>>,
+) -> Result<Option<Vec<String>>, Refusal> {
+    if old.size() == 0 {
+        return Ok(None);
+    }
+    let reader = MapTiles {
+        map: tiles,
+        missing: RefCell::new(Vec::new()),
+        bad: RefCell::new(None),
+    };
+    let hashes = TileHashReader::new(new.size(), new.root(), &reader);
+    match prove_tree(new.size(), old.size(), &hashes) {
+        Ok(proof) => verify_consistency(&proof, old.size(), old.root(), new.size(), new.root())
+            .map(|()| None)
+            .map_err(|e| {
+                Refusal::SplitView(format!(
+                    "the log's checkpoint of size {} does not extend the one of size {} seen before: {e}",
+                    new.size(),
+                    old.size()
+                ))
+            }),
+        Err(e) => {
+            let missing = reader.missing.take();
+            if !missing.is_empty() {
+                return Ok(Some(missing));
+            }
+            let why = reader
+                .bad
+                .take()
+                .unwrap_or_else(|| crate::tiles::from_tlog(e));
+            Err(Refusal::SplitView(format!(
+                "no proof that the checkpoint of size {} extends the one of size {} seen before (the tiles served do not match the larger tree: {why})",
+                new.size(),
+                old.size()
+            )))
+        }
+    }
+}
+
+/// The checks described in the module's documentation. `stored` is the newest checkpoint the
+/// client holds of this log (a signed note it verified before); `tiles` the tiles fetched after
+/// an [`Outcome::NeedTiles`] (empty at first).
+pub fn check_release(
+    policy: &Policy,
+    proof: &[u8],
+    entry: &[u8],
+    stored: Option<&[u8]>,
+    tiles: &HashMap<String, Vec<u8>>,
+) -> Result<Outcome, Refusal> {
+    let proof = TlogProof::parse(proof).map_err(|e| not_logged(format!("the log proof: {e}")))?;
+    let cp = &proof.checkpoint;
+    let log = policy
+        .logs
+        .iter()
+        .find(|l| l.vkey.name == cp.origin())
+        .ok_or_else(|| {
+            not_logged(format!(
+                "the proof's checkpoint is of the log {:?}, not a log of the pinned policy",
+                cp.origin()
+            ))
+        })?;
+    cp.verify_log(&log.vkey)
+        .map_err(|e| not_logged(format!("the proof's checkpoint: {e}")))?;
+    let held = match stored {
+        None => None,
+        Some(b) => {
+            let h = SignedCheckpoint::parse(b).map_err(|e| {
+                Refusal::SplitView(format!(
+                    "the checkpoint held for this log is unreadable: {e}"
+                ))
+            })?;
+            if h.origin() != cp.origin() {
+                return Err(Refusal::SplitView(format!(
+                    "the checkpoint held is of the log {:?}, the served one of {:?}",
+                    h.origin(),
+                    cp.origin()
+                )));
+            }
+            Some(h)
+        }
+    };
+    if let Some(h) = &held {
+        if h.size() == cp.size() && h.root() != cp.root() {
+            return Err(Refusal::SplitView(format!(
+                "the log signed two different trees of size {}: root {} seen before, {} now",
+                cp.size(),
+                h.root(),
+                cp.root()
+            )));
+        }
+    }
+    let verified = cp
+        .verify(policy)
+        .map_err(|e| not_logged(format!("the proof's checkpoint: {e}")))?;
+    proof.verify_entry(entry).map_err(|e| {
+        not_logged(format!(
+            "this release is not leaf {} of the log's tree of size {}: {e}",
+            proof.index,
+            cp.size()
+        ))
+    })?;
+    let (newest, advanced) = match &held {
+        None => (cp, true),
+        Some(h) if h.size() < cp.size() => {
+            if let Some(paths) = consistent(h, cp, tiles)? {
+                return Ok(Outcome::NeedTiles(paths));
+            }
+            (cp, true)
+        }
+        Some(h) if h.size() > cp.size() => {
+            if let Some(paths) = consistent(cp, h, tiles)? {
+                return Ok(Outcome::NeedTiles(paths));
+            }
+            (h, false)
+        }
+        Some(h) => (h, false),
+    };
+    Ok(Outcome::Logged(Logged {
+        origin: cp.origin().to_string(),
+        index: proof.index,
+        size: cp.size(),
+        checkpoint: String::from_utf8_lossy(&newest.to_bytes()).into_owned(),
+        checkpoint_size: newest.size(),
+        advanced,
+        witnesses: verified.witnesses.into_iter().map(|(n, _)| n).collect(),
+    }))
+}
+
+/// The entry bundle paths of a tree of `size` leaves, in order.
+pub fn entry_bundle_paths(size: u64) -> crate::Result<Vec<String>> {
+    if size > MAX_TREE_SIZE {
+        return Err(Error::malformed(format!("tree size {size} is too large")));
+    }
+    let full = u64::from(FULL_WIDTH);
+    Ok((0..size.div_ceil(full))
+        .map(|n| {
+            let w = (size - n * full).min(full) as u32;
+            path(&Tile::new(HEIGHT, 0, n, w, true))
+        })
+        .collect())
+}
+
+struct MapSource<'a>(&'a HashMap<String, Vec<u8>>);
+
+impl TileSource for MapSource<'_> {
+    fn fetch(&self, p: &str) -> crate::Result<Vec<u8>> {
+        self.0
+            .get(p)
+            .cloned()
+            .ok_or_else(|| Error::io(format!("{p}: not fetched")))
+    }
+}
+
+/// An app's releases in the log.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Releases {
+    /// How many entries of the log are releases of the app.
+    pub count: u64,
+    /// The log's size.
+    pub size: u64,
+    /// The earliest `released` time among them (Unix seconds), if any says.
+    pub since: Option<u64>,
+    /// Versions logged with more than one manifest.
+    pub conflicts: Vec<String>,
+}
+
+/// Counts `app`'s releases in the log behind `checkpoint` (a signed note verified by the
+/// caller), from its entry bundles ([`entry_bundle_paths`]), which must hash to its root.
+pub fn count_releases(
+    checkpoint: &[u8],
+    bundles: &HashMap<String, Vec<u8>>,
+    app: &str,
+) -> crate::Result<Releases> {
+    let cp = SignedCheckpoint::parse(checkpoint)?;
+    let raw = read_verified_entries(&MapSource(bundles), &cp)?;
+    let mut mine = Vec::new();
+    for (i, e) in raw.iter().enumerate() {
+        if let Ok(e) = Entry::from_bytes(e) {
+            if e.app == app {
+                mine.push((i as u64, e));
+            }
+        }
+    }
+    Ok(Releases {
+        count: mine.len() as u64,
+        size: cp.size(),
+        since: mine.iter().filter_map(|(_, e)| e.released).min(),
+        conflicts: crate::logdir::conflicts(&mine)
+            .into_iter()
+            .map(|c| c.version)
+            .collect(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::keys::{SecretKey, ALG_COSIGNATURE_V1, ALG_ED25519};
+    use crate::logdir::LogDir;
+    use crate::tiles::DirSource;
+
+    struct Setup {
+        log: SecretKey,
+        w: [SecretKey; 2],
+        policy: Policy,
+    }
+
+    fn setup() -> Setup {
+        let log = SecretKey::from_seed("example.com/log", ALG_ED25519, [1; 32]).unwrap();
+        let w = [
+            SecretKey::from_seed("w1.example", ALG_COSIGNATURE_V1, [2; 32]).unwrap(),
+            SecretKey::from_seed("w2.example", ALG_COSIGNATURE_V1, [3; 32]).unwrap(),
+        ];
+        let policy = Policy::parse(&format!(
+            "log {}\nwitness a {}\nwitness b {}\ngroup both all a b\nquorum both\n",
+            log.vkey().encode(),
+            w[0].vkey().encode(),
+            w[1].vkey().encode()
+        ))
+        .unwrap();
+        Setup { log, w, policy }
+    }
+
+    fn entry(v: u64, sha: u8) -> Vec<u8> {
+        Entry::new(
+            "demo",
+            &format!("0.1.{v}"),
+            &format!("{sha:02x}").repeat(32),
+            &"AB".repeat(20),
+            None,
+            Some(1_700_000_000 + v),
+        )
+        .unwrap()
+        .to_bytes()
+    }
+
+    /// A log in a temp dir with these entries, its checkpoint cosigned by `cosigners`.
+    fn log_of(s: &Setup, entries: &[Vec<u8>], cosigners: &[usize]) -> (tempfile::TempDir, LogDir) {
+        let d = tempfile::tempdir().unwrap();
+        let mut l = LogDir::open(d.path(), None).unwrap();
+        l.append_raw(entries, &s.log).unwrap();
+        let mut cp = SignedCheckpoint::parse(&l.checkpoint().unwrap().to_bytes()).unwrap();
+        let sigs: Vec<_> = cosigners
+            .iter()
+            .map(|&i| s.w[i].cosign(&cp.text, 10).unwrap())
+            .collect();
+        cp.add_signatures(&sigs);
+        l.set_checkpoint(cp, &s.log.vkey()).unwrap();
+        (d, l)
+    }
+
+    fn all_tiles(dir: &std::path::Path) -> HashMap<String, Vec<u8>> {
+        let mut m = HashMap::new();
+        fn walk(base: &std::path::Path, d: &std::path::Path, m: &mut HashMap<String, Vec<u8>>) {
+            for e in std::fs::read_dir(d).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() {
+                    walk(base, &p, m);
+                } else {
+                    let rel = p.strip_prefix(base).unwrap().to_string_lossy().into_owned();
+                    m.insert(rel, std::fs::read(&p).unwrap());
+                }
+            }
+        }
+        walk(dir, dir, &mut m);
+        m
+    }
+
+    fn run(
+        s: &Setup,
+        l: &LogDir,
+        index: u64,
+        e: &[u8],
+        stored: Option<&[u8]>,
+        tiles_from: Option<&std::path::Path>,
+    ) -> Result<Logged, Refusal> {
+        let proof = l.prove(index).unwrap().to_bytes();
+        let first = check_release(&s.policy, &proof, e, stored, &HashMap::new())?;
+        match first {
+            Outcome::Logged(x) => Ok(x),
+            Outcome::NeedTiles(paths) => {
+                let all = all_tiles(tiles_from.unwrap_or(l.dir()));
+                let got: HashMap<String, Vec<u8>> = paths
+                    .iter()
+                    .map(|p| (p.clone(), all.get(p).cloned().unwrap_or_default()))
+                    .collect();
+                match check_release(&s.policy, &proof, e, stored, &got)? {
+                    Outcome::Logged(x) => Ok(x),
+                    Outcome::NeedTiles(p) => panic!("asked twice: {p:?}"),
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_logged_release_passes_and_the_checkpoint_advances_consistently() {
+        let s = setup();
+        let entries: Vec<Vec<u8>> = (0..300).map(|i| entry(i, (i % 250) as u8)).collect();
+        let (_d1, l1) = log_of(&s, &entries[..3], &[0, 1]);
+        let first = run(&s, &l1, 2, &entries[2], None, None).unwrap();
+        assert!(first.advanced);
+        assert_eq!((first.index, first.checkpoint_size), (2, 3));
+        // The same log grown to 300 (two level-0 tiles): consistency from 3 is proven from tiles.
+        let (_d2, l2) = log_of(&s, &entries, &[0, 1]);
+        let grown = run(
+            &s,
+            &l2,
+            299,
+            &entries[299],
+            Some(first.checkpoint.as_bytes()),
+            None,
+        )
+        .unwrap();
+        assert!(grown.advanced);
+        assert_eq!(grown.checkpoint_size, 300);
+        // An older proof (size 3) against the held 300: fine, the held one stays.
+        let old = run(
+            &s,
+            &l1,
+            1,
+            &entries[1],
+            Some(grown.checkpoint.as_bytes()),
+            Some(l2.dir()),
+        )
+        .unwrap();
+        assert!(!old.advanced);
+        assert_eq!(old.checkpoint_size, 300);
+        // The same checkpoint again.
+        let same = run(
+            &s,
+            &l2,
+            5,
+            &entries[5],
+            Some(grown.checkpoint.as_bytes()),
+            None,
+        )
+        .unwrap();
+        assert!(!same.advanced);
+    }
+
+    #[test]
+    fn not_logged_cases() {
+        let s = setup();
+        let entries: Vec<Vec<u8>> = (0..4).map(|i| entry(i, i as u8)).collect();
+        let (_d, l) = log_of(&s, &entries, &[0, 1]);
+        let code = |r: Result<Logged, Refusal>| r.unwrap_err().code();
+        // Another entry than the one proven (a release not in the log).
+        assert_eq!(code(run(&s, &l, 3, &entry(9, 9), None, None)), "NOT_LOGGED");
+        // Only one of the two witnesses: no quorum.
+        let (_d1, l1) = log_of(&s, &entries, &[0]);
+        let r = run(&s, &l1, 3, &entries[3], None, None).unwrap_err();
+        assert_eq!(r.code(), "NOT_LOGGED");
+        assert!(r.message().contains("not a quorum"), "{r}");
+        // A checkpoint by another log key.
+        let other = Setup {
+            log: SecretKey::from_seed("example.com/log", ALG_ED25519, [7; 32]).unwrap(),
+            ..setup()
+        };
+        let (_d2, l2) = log_of(&other, &entries, &[0, 1]);
+        assert_eq!(code(run(&s, &l2, 3, &entries[3], None, None)), "NOT_LOGGED");
+        // Garbage proofs.
+        for bad in [
+            &b""[..],
+            b"c2sp.org/tlog-proof@v1\nindex 0\n\nx\n",
+            &[0xff; 70],
+        ] {
+            let r = check_release(&s.policy, bad, &entries[0], None, &HashMap::new());
+            assert_eq!(r.unwrap_err().code(), "NOT_LOGGED");
+        }
+    }
+
+    #[test]
+    fn split_views() {
+        let s = setup();
+        let entries: Vec<Vec<u8>> = (0..6).map(|i| entry(i, i as u8)).collect();
+        let (_d, genuine) = log_of(&s, &entries[..4], &[0, 1]);
+        let held = run(&s, &genuine, 3, &entries[3], None, None).unwrap();
+        // A fork of the same size, signed by the log (the witnesses would refuse it).
+        let mut forked = entries[..3].to_vec();
+        forked.push(entry(3, 0xee));
+        let (_d1, fork) = log_of(&s, &forked, &[]);
+        let r = run(
+            &s,
+            &fork,
+            3,
+            &forked[3],
+            Some(held.checkpoint.as_bytes()),
+            None,
+        )
+        .unwrap_err();
+        assert_eq!(r.code(), "SPLIT_VIEW", "{r}");
+        // Even cosigned by both (witnesses who signed two forks), it is a split view.
+        let (_d2, fork2) = log_of(&s, &forked, &[0, 1]);
+        let r = run(
+            &s,
+            &fork2,
+            3,
+            &forked[3],
+            Some(held.checkpoint.as_bytes()),
+            None,
+        )
+        .unwrap_err();
+        assert_eq!(r.code(), "SPLIT_VIEW");
+        // A larger fork (not extending the held tree): the consistency proof fails.
+        let mut bigger = forked.clone();
+        bigger.push(entries[4].clone());
+        let (_d3, fork3) = log_of(&s, &bigger, &[0, 1]);
+        let r = run(
+            &s,
+            &fork3,
+            4,
+            &bigger[4],
+            Some(held.checkpoint.as_bytes()),
+            None,
+        )
+        .unwrap_err();
+        assert_eq!(r.code(), "SPLIT_VIEW", "{r}");
+        // Tiles from another tree are refused, not trusted.
+        let (_d4, grown) = log_of(&s, &entries, &[0, 1]);
+        let proof = grown.prove(5).unwrap().to_bytes();
+        let Outcome::NeedTiles(paths) = check_release(
+            &s.policy,
+            &proof,
+            &entries[5],
+            Some(held.checkpoint.as_bytes()),
+            &HashMap::new(),
+        )
+        .unwrap() else {
+            panic!("tiles expected")
+        };
+        let wrong = all_tiles(fork3.dir());
+        let got: HashMap<String, Vec<u8>> = paths
+            .iter()
+            .map(|p| {
+                (
+                    p.clone(),
+                    wrong.get(p).cloned().unwrap_or_else(|| vec![0; 32]),
+                )
+            })
+            .collect();
+        let r = check_release(
+            &s.policy,
+            &proof,
+            &entries[5],
+            Some(held.checkpoint.as_bytes()),
+            &got,
+        )
+        .unwrap_err();
+        assert_eq!(r.code(), "SPLIT_VIEW", "{r}");
+    }
+
+    #[test]
+    fn counting_releases() {
+        let s = setup();
+        let mut entries: Vec<Vec<u8>> = (0..260).map(|i| entry(i, (i % 200) as u8)).collect();
+        entries.push(entry(7, 0xfe)); // a second manifest for 0.1.7
+        let (d, l) = log_of(&s, &entries, &[0, 1]);
+        let cp = l.checkpoint().unwrap().to_bytes();
+        let paths = entry_bundle_paths(l.size()).unwrap();
+        assert_eq!(paths, ["tile/entries/000", "tile/entries/001.p/5"]);
+        let src = DirSource(d.path().to_path_buf());
+        let bundles: HashMap<String, Vec<u8>> = paths
+            .iter()
+            .map(|p| (p.clone(), src.fetch(p).unwrap()))
+            .collect();
+        let r = count_releases(&cp, &bundles, "demo").unwrap();
+        assert_eq!((r.count, r.size, r.since), (261, 261, Some(1_700_000_000)));
+        assert_eq!(r.conflicts, ["0.1.7"]);
+        assert_eq!(count_releases(&cp, &bundles, "other").unwrap().count, 0);
+        // A bundle that does not hash to the root is refused.
+        let mut bad = bundles.clone();
+        bad.insert(
+            paths[1].clone(),
+            entries[0..5]
+                .iter()
+                .flat_map(|e| {
+                    let mut v = (e.len() as u16).to_be_bytes().to_vec();
+                    v.extend_from_slice(e);
+                    v
+                })
+                .collect(),
+        );
+        assert!(count_releases(&cp, &bad, "demo").is_err());
+    }
+}
