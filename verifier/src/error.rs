@@ -20,6 +20,10 @@ pub enum ErrorCode {
     BadKey,
     /// A genuine manifest whose `expires` has passed.
     ReleaseExpired,
+    /// A signed manifest whose `expires` is further than
+    /// [`crate::manifest::MAX_VALIDITY_SECS`] after its signature was made
+    /// (or whose signature carries no creation time).
+    ExpiryTooFar,
     /// A certificate update (refresh) that is not a certificate, or none
     /// that can be used.
     InvalidCert,
@@ -41,6 +45,7 @@ impl ErrorCode {
             ErrorCode::BadSignature => "BAD_SIGNATURE",
             ErrorCode::BadKey => "BAD_KEY",
             ErrorCode::ReleaseExpired => "RELEASE_EXPIRED",
+            ErrorCode::ExpiryTooFar => "EXPIRY_TOO_FAR",
             ErrorCode::InvalidCert => "INVALID_CERT",
             ErrorCode::CertMismatch => "CERT_MISMATCH",
             ErrorCode::CertTooLarge => "CERT_TOO_LARGE",

@@ -5,7 +5,10 @@
 //! Every manifest carries a signed `expires` (`YYYY-MM-DDTHH:MM:SSZ`): a
 //! server cannot hold a user on an old release for ever, because a
 //! verifier refuses the manifest from that time on ([`Manifest::check_not_expired`],
-//! [`verify_signed_at`]).
+//! [`verify_signed_at`]).  How far out it may be is capped too: at most
+//! [`MAX_VALIDITY_SECS`] after the signature was made, or the signed
+//! manifest is refused (`EXPIRY_TOO_FAR`) — a key holder (or a stolen
+//! signing step) cannot mint a release that stays acceptable for decades.
 //!
 //! Canonical form: UTF-8 JSON, object keys sorted by code point, no
 //! insignificant whitespace, integers only, one trailing newline.  A
@@ -26,6 +29,12 @@ use crate::sri::{Algorithm, Integrity};
 
 /// The format identifier this library writes and reads.
 pub const FORMAT: &str = "sealpost-manifest/1";
+
+/// The longest a signed manifest stays acceptable: its `expires` is at most
+/// this long after its signature's creation time (400 days; the CLI's
+/// default is 180 days from `SOURCE_DATE_EPOCH`).  A manifest whose
+/// `expires` is further out is refused with `EXPIRY_TOO_FAR`.
+pub const MAX_VALIDITY_SECS: u64 = 400 * 86_400;
 
 /// One file of the release.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -195,6 +204,30 @@ impl Manifest {
         Ok(())
     }
 
+    /// Fails with `EXPIRY_TOO_FAR` unless `expires` is at most
+    /// [`MAX_VALIDITY_SECS`] after `signed_at` (the signature's creation
+    /// time, Unix seconds).
+    pub fn check_expiry_horizon(&self, signed_at: u64) -> Result<()> {
+        let expires = self.expires_at()?;
+        let limit = signed_at.saturating_add(MAX_VALIDITY_SECS);
+        if expires > limit {
+            let signed_s = date::format(signed_at).unwrap_or_else(|| signed_at.to_string());
+            return Err(Error::new(
+                ErrorCode::ExpiryTooFar,
+                format!(
+                    "release {} {} expires at {}, more than {} days after its signature ({signed_s}): \
+                     a signed manifest may stay valid for {} days at most",
+                    self.app,
+                    self.version,
+                    self.expires,
+                    MAX_VALIDITY_SECS / 86_400,
+                    MAX_VALIDITY_SECS / 86_400
+                ),
+            ));
+        }
+        Ok(())
+    }
+
     /// Adds a file with its precomputed SHA-384 integrity string.
     pub fn add_file(&mut self, path: &str, integrity: String, size: u64) -> Result<()> {
         check_path(path)?;
@@ -273,7 +306,17 @@ impl Manifest {
     }
 
     /// Signs the canonical bytes: an armored detached OpenPGP signature.
+    /// The signature is verified again as a verifier would
+    /// ([`verify_signed`]): a manifest whose `expires` is more than
+    /// [`MAX_VALIDITY_SECS`] after the signature's time is refused here
+    /// (`EXPIRY_TOO_FAR`), not written only to be refused later.
     pub fn sign(&self, key: &Cert, passphrases: &[Password]) -> Result<Vec<u8>> {
+        let signature = self.sign_unchecked(key, passphrases)?;
+        verify_signed(&self.to_canonical(), &signature, key)?;
+        Ok(signature)
+    }
+
+    fn sign_unchecked(&self, key: &Cert, passphrases: &[Password]) -> Result<Vec<u8>> {
         let p = Policy::new();
         sign(
             &self.to_canonical(),
@@ -291,7 +334,9 @@ impl Manifest {
 }
 
 /// Verifies `signature` over the manifest `bytes` with `cert`, then parses
-/// the manifest.  Fails unless a signature by `cert` is valid.
+/// the manifest.  Fails unless a signature by `cert` is valid
+/// (`BAD_SIGNATURE`), and unless `expires` is at most [`MAX_VALIDITY_SECS`]
+/// after that signature's creation time (`EXPIRY_TOO_FAR`).
 pub fn verify_signed(bytes: &[u8], signature: &[u8], cert: &Cert) -> Result<Manifest> {
     let p = Policy::new();
     let v = verify_detached(
@@ -305,17 +350,28 @@ pub fn verify_signed(bytes: &[u8], signature: &[u8], cert: &Cert) -> Result<Mani
     )
     .map_err(|e| Error::new(ErrorCode::BadSignature, format!("manifest signature: {e}")))?;
     let fpr = cert.fingerprint().to_hex();
-    if !v
+    let valid: Vec<_> = v
         .signatures
         .iter()
-        .any(|s| s.valid && s.signer_fingerprint.as_deref() == Some(fpr.as_str()))
-    {
+        .filter(|s| s.valid && s.signer_fingerprint.as_deref() == Some(fpr.as_str()))
+        .collect();
+    if valid.is_empty() {
         return Err(Error::new(
             ErrorCode::BadSignature,
             format!("no valid signature by {fpr}"),
         ));
     }
-    Manifest::from_bytes(bytes)
+    let m = Manifest::from_bytes(bytes)?;
+    // The newest valid signature's time: a later re-signing by the key
+    // extends how far out `expires` may be, never anything else.
+    let Some(signed_at) = valid.iter().filter_map(|s| s.created).max() else {
+        return Err(Error::new(
+            ErrorCode::ExpiryTooFar,
+            "the manifest signature carries no creation time, so its expiry cannot be bounded",
+        ));
+    };
+    m.check_expiry_horizon(signed_at)?;
+    Ok(m)
 }
 
 /// [`verify_signed`], then [`Manifest::check_not_expired`] at `now` (Unix
@@ -483,6 +539,61 @@ mod tests {
                 .code,
             ErrorCode::BadSignature
         );
+    }
+
+    #[test]
+    fn a_signed_expiry_is_capped_relative_to_the_signature_time() {
+        use sealpost_core::keys::{generate, public_cert, GenerateOptions};
+        // The bound itself: at most MAX_VALIDITY_SECS after the signature, to the second.
+        let signed_at = 1_700_000_000;
+        let at = |expires| Manifest::new("demo", "1.0.0", expires).unwrap();
+        at(signed_at + MAX_VALIDITY_SECS)
+            .check_expiry_horizon(signed_at)
+            .unwrap();
+        at(signed_at).check_expiry_horizon(signed_at).unwrap();
+        // Signed after it expired: not too far (RELEASE_EXPIRED judges that).
+        at(signed_at - 1).check_expiry_horizon(signed_at).unwrap();
+        let e = at(signed_at + MAX_VALIDITY_SECS + 1)
+            .check_expiry_horizon(signed_at)
+            .unwrap_err();
+        assert_eq!(e.code, ErrorCode::ExpiryTooFar);
+        assert_eq!(e.code.as_str(), "EXPIRY_TOO_FAR");
+        assert!(e.message.contains("400 days"), "{e}");
+        assert_eq!(MAX_VALIDITY_SECS, 400 * 86_400);
+        // Real signatures (made now): sign() refuses a manifest too far out,
+        // and a verifier refuses one signed without that check.
+        let key = generate(&GenerateOptions {
+            user_ids: vec!["R <r@example.org>".into()],
+            ..Default::default()
+        })
+        .unwrap()
+        .cert;
+        let public = public_cert(&key);
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs();
+        let near = at(now + MAX_VALIDITY_SECS - 3600);
+        let sig = near.sign(&key, &[]).unwrap();
+        assert_eq!(
+            verify_signed(&near.to_canonical(), &sig, &public).unwrap(),
+            near
+        );
+        for far in [now + MAX_VALIDITY_SECS + 3600, date::MAX] {
+            let m = at(far);
+            assert_eq!(m.sign(&key, &[]).unwrap_err().code, ErrorCode::ExpiryTooFar);
+            let sig = m.sign_unchecked(&key, &[]).unwrap();
+            let bytes = m.to_canonical();
+            let e = verify_signed(&bytes, &sig, &public).unwrap_err();
+            assert_eq!(e.code, ErrorCode::ExpiryTooFar, "{e}");
+            // Also when the date is judged: the cap comes before expiry, after the signature.
+            assert_eq!(
+                verify_signed_at(&bytes, &sig, &public, now)
+                    .unwrap_err()
+                    .code,
+                ErrorCode::ExpiryTooFar
+            );
+        }
     }
 
     #[test]

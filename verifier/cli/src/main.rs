@@ -254,7 +254,10 @@ impl Fatal {
     /// verdict (signature, expiry, key), 2 for unreadable input.
     fn lib(what: &str, e: sealpost_verifier::Error) -> Self {
         let exit = match e.code {
-            ErrorCode::BadSignature | ErrorCode::ReleaseExpired | ErrorCode::CertMismatch => 1,
+            ErrorCode::BadSignature
+            | ErrorCode::ReleaseExpired
+            | ErrorCode::ExpiryTooFar
+            | ErrorCode::CertMismatch => 1,
             _ => 2,
         };
         let message = if what.is_empty() {

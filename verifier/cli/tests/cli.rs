@@ -10,9 +10,24 @@ use std::process::{Command, Output};
 use std::sync::{Arc, Mutex};
 
 use sealpost_core::keys::{self, GenerateOptions};
+use sealpost_verifier::date;
+use sealpost_verifier::manifest::MAX_VALIDITY_SECS;
 use sealpost_verifier::sri::{compute, Algorithm};
 
 const STRICT_CSP: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self'";
+
+/// Now, in Unix seconds (a signed manifest's expiry is bounded from its signature's time, now).
+fn now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+}
+
+/// `t` (Unix seconds) as `YYYY-MM-DDTHH:MM:SSZ`.
+fn utc(t: u64) -> String {
+    date::format(t).unwrap()
+}
 
 fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_sealpost-verify"))
@@ -532,10 +547,16 @@ fn manifest_expiry_is_signed_reproducible_and_enforced() {
     assert_eq!(make(&[], Some("1700000000")), a);
     let b = make(&["--valid-days", "1"], Some("1700000000"));
     assert!(b.contains("\"expires\":\"2023-11-15T22:13:20Z\""), "{b}");
-    let c = make(&["--expires", "2031-02-03"], None);
-    assert!(c.contains("\"expires\":\"2031-02-03T00:00:00Z\""), "{c}");
-    let d = make(&["--expires", "2031-02-03T04:05:06Z"], None);
-    assert!(d.contains("\"expires\":\"2031-02-03T04:05:06Z\""), "{d}");
+    // --expires, a day or a second (within the cap of a signed manifest: a month from now).
+    let month = utc(now() + 30 * 86_400);
+    let day = &month[..10];
+    let c = make(&["--expires", day], None);
+    assert!(
+        c.contains(&format!("\"expires\":\"{day}T00:00:00Z\"")),
+        "{c}"
+    );
+    let d = make(&["--expires", &month], None);
+    assert!(d.contains(&format!("\"expires\":\"{month}\"")), "{d}");
     // Without SOURCE_DATE_EPOCH: from now, so a fresh manifest is valid.
     let now_m = make(&[], None);
     assert!(now_m.contains("\"expires\":\"20"), "{now_m}");
@@ -578,6 +599,10 @@ fn manifest_expiry_is_signed_reproducible_and_enforced() {
 fn an_expired_manifest_is_refused_by_check_and_verify() {
     let f = fixture();
     let key = f.cert.with_file_name("release.key");
+    // Ten days from now, at midnight (within the cap: signed now).
+    let day = (now() / 86_400 + 10) * 86_400;
+    let expires = utc(day);
+    let (before, before_day, after_day) = (utc(day - 1), utc(day - 86_400), utc(day + 86_400));
     let o = run(&[
         "manifest",
         f.site.to_str().unwrap(),
@@ -588,7 +613,7 @@ fn an_expired_manifest_is_refused_by_check_and_verify() {
         "--release-version",
         "1.0.0",
         "--expires",
-        "2030-01-01T00:00:00Z",
+        &expires,
     ]);
     assert!(o.status.success(), "{}", text(&o));
     let (m, c, site) = (
@@ -598,20 +623,20 @@ fn an_expired_manifest_is_refused_by_check_and_verify() {
     );
     let check_at = |at: &str| run(&["check", site, "--manifest", m, "--cert", c, "--at", at]);
     let verify_at = |at: &str| run(&["verify-manifest", m, "--cert", c, "--at", at]);
-    for o in [check_at("2029-12-31T23:59:59Z"), verify_at("2029-12-31")] {
+    for o in [check_at(&before), verify_at(&before_day[..10])] {
         assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     }
-    let o = verify_at("2029-12-31");
+    let o = verify_at(&before_day[..10]);
     assert!(
-        text(&o).contains("expires 2030-01-01T00:00:00Z"),
+        text(&o).contains(&format!("expires {expires}")),
         "{}",
         text(&o)
     );
-    for o in [check_at("2030-01-01T00:00:00Z"), verify_at("2031-06-01")] {
+    for o in [check_at(&expires), verify_at(&after_day[..10])] {
         assert_eq!(o.status.code(), Some(1), "{}", text(&o));
         assert!(
             text(&o).contains("RELEASE_EXPIRED")
-                && text(&o).contains("expired at 2030-01-01T00:00:00Z"),
+                && text(&o).contains(&format!("expired at {expires}")),
             "{}",
             text(&o)
         );
@@ -622,7 +647,7 @@ fn an_expired_manifest_is_refused_by_check_and_verify() {
     // A manifest without "expires" (an old one) is refused with a clear error.
     let old = std::fs::read_to_string(&f.manifest)
         .unwrap()
-        .replace(",\"expires\":\"2030-01-01T00:00:00Z\"", "");
+        .replace(&format!(",\"expires\":\"{expires}\""), "");
     std::fs::write(&f.manifest, old).unwrap();
     let o = run(&[
         "check",
@@ -630,11 +655,61 @@ fn an_expired_manifest_is_refused_by_check_and_verify() {
         "--manifest",
         m,
         "--at",
-        "2029-01-01",
+        &before_day[..10],
         "--no-signature-check",
     ]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert!(text(&o).contains("no \"expires\""), "{}", text(&o));
+}
+
+#[test]
+fn a_signed_expiry_further_than_the_cap_is_refused_when_signing_and_when_verifying() {
+    let f = fixture();
+    let key = f.cert.with_file_name("release.key");
+    let (site, m, c) = (
+        f.site.to_str().unwrap(),
+        f.manifest.to_str().unwrap(),
+        f.cert.to_str().unwrap(),
+    );
+    let make = |expires: &str| {
+        run(&[
+            "manifest",
+            site,
+            "--out",
+            m,
+            "--sign-with",
+            key.to_str().unwrap(),
+            "--release-version",
+            "1.0.0",
+            "--expires",
+            expires,
+            "--json",
+        ])
+    };
+    // Within the cap (400 days after the signature, made now): signed and verified.
+    let near = utc(now() + MAX_VALIDITY_SECS - 86_400);
+    let o = make(&near);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = run(&["verify-manifest", m, "--cert", c]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    // Beyond it: not signed (nothing written), with the stable code.
+    let sig = PathBuf::from(format!("{m}.sig"));
+    let _ = std::fs::remove_file(&sig);
+    for far in [
+        utc(now() + MAX_VALIDITY_SECS + 86_400),
+        "2099-01-01T00:00:00Z".to_string(),
+    ] {
+        let o = make(&far);
+        assert_eq!(o.status.code(), Some(1), "{far}: {}", text(&o));
+        let e = json_of(&o);
+        assert_eq!(e["error"]["code"], "EXPIRY_TOO_FAR", "{far}: {}", text(&o));
+        assert!(
+            e["error"]["message"].as_str().unwrap().contains("400 days"),
+            "{}",
+            text(&o)
+        );
+        assert!(!sig.exists(), "a signature was written for {far}");
+    }
 }
 
 fn json_of(o: &Output) -> serde_json::Value {
