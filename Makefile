@@ -19,7 +19,11 @@ export SOURCE_DATE_EPOCH
 RELEASE_KEY ?= keys/demo-release.key
 RELEASE_CERT ?= keys/demo-release.cert
 RELEASE_PASSPHRASE_FILE ?=
-RELEASE_VERSION ?= $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
+# A release's version is distinct per source commit, reproducibly: MAJOR.MINOR from Cargo.toml,
+# PATCH the commit's time (SOURCE_DATE_EPOCH), e.g. 0.1.1764550000. Two commits are two
+# versions (the guard's ratchet moves forward with commit time), so the log's monitor reports
+# two manifests for one version only when one commit was released twice with different bytes.
+RELEASE_VERSION ?= $(shell sed -n 's/^version = "\([0-9]*\.[0-9]*\)\..*"/\1/p' Cargo.toml | head -n 1).$(SOURCE_DATE_EPOCH)
 
 .PHONY: all demo test setup setup-test build-dev build-release dist extension bench fuzz clean
 
@@ -84,6 +88,11 @@ dist: build-release
 	@# with every build and witnesses timestamp it, while dist/ must stay byte-reproducible.
 	$(or $(SEALPOST_VERIFY),target/debug/sealpost-verify) log append $(LOG_DIR) --key $(LOG_KEY) \
 	  --manifest dist/manifest.json --cert $(RELEASE_CERT)
+	@# The log policy (log key, witnesses, quorum), signed by the release key: the guard pins it
+	@# at enrollment (served at .well-known/sealpost/log/policy and policy.sig).
+	cp $(LOG_POLICY) $(LOG_DIR)/policy
+	$(or $(SEALPOST_VERIFY),target/debug/sealpost-verify) log sign-policy $(LOG_DIR)/policy --sign-with $(RELEASE_KEY) \
+	  $(if $(RELEASE_PASSPHRASE_FILE),--passphrase-file $(RELEASE_PASSPHRASE_FILE)) > /dev/null
 
 ## The demo webmail: the signed release bundle (make dist) served by the Rust demo server,
 ## mail stored in SQLite at DEMO_DB (ciphertext only).
@@ -99,6 +108,7 @@ demo: dist
 	done; \
 	for n in 1 2; do for i in $$(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/710$$n) 2>/dev/null && break; sleep 0.1; done; done; \
 	target/debug/sealpost-verify log checkpoint $(LOG_DIR) --policy $(LOG_POLICY) || echo "the witnesses did not both cosign (see above)"; \
+	target/debug/sealpost-verify log prove $(LOG_DIR) --manifest dist/manifest.json --out $(LOG_DIR)/release-proof; \
 	echo "sealpost mail: open the URL below in two browser profiles (one per user). Ctrl-C stops it."; \
 	target/debug/sealpost-demo --dist dist --db $(DEMO_DB) --port $(PORT) --release-cert $(RELEASE_CERT) --log $(LOG_DIR)
 

@@ -132,6 +132,10 @@ fn strict(mut response: Response) -> Response {
         ("cross-origin-resource-policy", "same-origin"),
         ("cache-control", "no-store"),
     ] {
+        // A response that says how long it may be cached (the log's tiles) keeps that.
+        if name == "cache-control" && h.contains_key(header::CACHE_CONTROL) {
+            continue;
+        }
         h.insert(
             HeaderName::from_static(name),
             HeaderValue::from_static(value),
@@ -271,10 +275,13 @@ const RELEASE_CERT_PATH: &str = "/.well-known/sealpost/release-cert.asc";
 /// Where the release log (tlog-tiles) is published.
 const LOG_PREFIX: &str = "/.well-known/sealpost/log/";
 
-/// Maps a path under [`LOG_PREFIX`] into the log directory: `checkpoint` or `tile/…` only.
+/// Maps a path under [`LOG_PREFIX`] into the log directory: `checkpoint`, `tile/…`, the
+/// signed log policy (`policy`, `policy.sig`) and the release's tlog-proof (`release-proof`) only.
 fn resolve_log(log: &Path, uri_path: &str) -> Option<PathBuf> {
     let rel = uri_path.strip_prefix(LOG_PREFIX)?;
-    if rel != "checkpoint" && !rel.starts_with("tile/") {
+    if !matches!(rel, "checkpoint" | "policy" | "policy.sig" | "release-proof")
+        && !rel.starts_with("tile/")
+    {
         return None;
     }
     let p = Path::new(rel);
@@ -328,18 +335,31 @@ async fn static_file(State(app): State<Shared>, method: Method, uri: Uri) -> Res
         let Ok(body) = tokio::fs::read(&path).await else {
             return error(StatusCode::NOT_FOUND, "not found");
         };
-        // The content types tlog-tiles names (every response here is no-store anyway).
+        // The content types tlog-tiles names, and how long each may be cached: a full tile
+        // never changes (immutable); a partial one is replaced by a wider path, not rewritten
+        // (an hour); the checkpoint, the policy and the release's proof change, so are not stored.
         let ct = if uri.path().ends_with("/checkpoint") {
             "text/plain; charset=utf-8"
         } else {
             "application/octet-stream"
+        };
+        let cache = if !uri.path().contains("/tile/") {
+            "no-store"
+        } else if uri.path().contains(".p/") {
+            "public, max-age=3600"
+        } else {
+            "public, max-age=31536000, immutable"
         };
         let body = if method == Method::HEAD {
             Bytes::new()
         } else {
             Bytes::from(body)
         };
-        return ([(header::CONTENT_TYPE, ct)], body).into_response();
+        return (
+            [(header::CONTENT_TYPE, ct), (header::CACHE_CONTROL, cache)],
+            body,
+        )
+            .into_response();
     }
     let Some(path) = resolve(&app.dist, uri.path()) else {
         return error(StatusCode::BAD_REQUEST, "bad path");
@@ -447,6 +467,11 @@ mod tests {
         );
         assert_eq!(r("/.well-known/sealpost/log/tile/../../etc/passwd"), None);
         assert_eq!(r("/.well-known/sealpost/log/log.key"), None);
+        assert_eq!(
+            r("/.well-known/sealpost/log/release-proof"),
+            Some(l.join("release-proof"))
+        );
+        assert_eq!(r("/.well-known/sealpost/log/policy.sig"), Some(l.join("policy.sig")));
         assert_eq!(r("/.well-known/sealpost/manifest.json"), None);
     }
 

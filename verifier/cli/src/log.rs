@@ -6,6 +6,9 @@
 //! - `prove SRC`: a tlog-proof of a release's inclusion (or a consistency proof);
 //! - `verify`: inclusion + consistency + cosignature quorum against a tlog-policy;
 //! - `monitor SRC`: every release of an app, two manifests for one version, forks.
+//! - `sign-policy POLICY`: a detached OpenPGP signature of a tlog-policy by the release key,
+//!   which the site publishes beside it (`.well-known/sealpost/log/policy[.sig]`) and the
+//!   browser guard pins at enrollment.
 //!
 //! SRC is a log directory or the http(s) URL it is served at (tlog-tiles: any static server).
 //! Exit codes as for every subcommand: 0 verified, 1 not verified / a problem found, 2 error.
@@ -129,6 +132,20 @@ pub enum LogCommand {
         state: Option<PathBuf>,
         #[arg(long)]
         json: bool,
+    },
+    /// Sign a tlog-policy with the release key (detached, armored): the guard pins a policy
+    /// only with a valid signature by the key it pins.
+    SignPolicy {
+        /// The tlog-policy file (checked to parse and name a log).
+        policy: PathBuf,
+        /// The release signing key.
+        #[arg(long)]
+        sign_with: PathBuf,
+        #[arg(long)]
+        passphrase_file: Option<PathBuf>,
+        /// Where to write the signature (default: POLICY.sig).
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
 }
 
@@ -378,7 +395,59 @@ pub fn run(cmd: LogCommand) -> Result<bool, Fatal> {
             state,
             json,
         } => monitor(&s, &app, &policy(&p)?, &checkpoints, state.as_deref(), json),
+        LogCommand::SignPolicy {
+            policy: p,
+            sign_with,
+            passphrase_file,
+            out,
+        } => sign_policy(&p, &sign_with, passphrase_file.as_deref(), out),
     }
+}
+
+fn sign_policy(
+    path: &Path,
+    key: &Path,
+    passphrase_file: Option<&Path>,
+    out: Option<PathBuf>,
+) -> Result<bool, Fatal> {
+    let text = read_text(path)?;
+    if policy(path)?.logs.is_empty() {
+        return Err(Fatal::new(format!(
+            "{}: the policy names no log",
+            path.display()
+        )));
+    }
+    let key = crate::read_cert(&key.display().to_string(), &read(key)?)?;
+    let pass: Vec<sealpost_core::Password> = match passphrase_file {
+        Some(p) => vec![sealpost_core::Password::from(
+            String::from_utf8_lossy(&read(p)?)
+                .trim_end_matches(['\n', '\r'])
+                .to_string(),
+        )],
+        None => Vec::new(),
+    };
+    let p = sealpost_core::Policy::new();
+    let sig = sealpost_core::sign::sign(
+        text.as_bytes(),
+        &sealpost_core::sign::SignOptions {
+            signers: std::slice::from_ref(&key),
+            passphrases: &pass,
+            mode: sealpost_core::sign::SignMode::Detached,
+            text: false,
+            armor: true,
+            policy: &p,
+        },
+    )
+    .map_err(|e| Fatal::new(format!("signing {}: {e}", path.display())))?;
+    let out = out.unwrap_or_else(|| sig_path(path));
+    std::fs::write(&out, &sig).map_err(|e| Fatal::new(format!("{}: {e}", out.display())))?;
+    println!(
+        "{} signed by {}: {}",
+        path.display(),
+        key.fingerprint().to_hex(),
+        out.display()
+    );
+    Ok(true)
 }
 
 /// Asks each witness with a URL to cosign; merges the cosignatures into DIR/checkpoint.

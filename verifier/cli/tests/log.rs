@@ -489,3 +489,51 @@ fn log_append_checkpoint_prove_verify_monitor_over_a_static_server() {
     assert_eq!(code(&o), 2, "{}", text(&o));
     assert!(text(&o).contains("checkpoint"), "{}", text(&o));
 }
+
+#[test]
+fn sign_policy_signs_a_policy_that_names_a_log() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    let key = keys::generate(&GenerateOptions {
+        user_ids: vec!["Release <release@example.org>".into()],
+        ..Default::default()
+    })
+    .unwrap()
+    .cert;
+    let key_path = t.join("release.key");
+    std::fs::write(&key_path, keys::write_cert(&key, true, true).unwrap()).unwrap();
+    let policy = t.join("policy");
+    std::fs::write(
+        &policy,
+        std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../keys/demo-log-policy.txt"))
+            .unwrap(),
+    )
+    .unwrap();
+    let o = run(&[
+        "log",
+        "sign-policy",
+        s(&policy),
+        "--sign-with",
+        s(&key_path),
+    ]);
+    assert_eq!(code(&o), 0, "{}", text(&o));
+    let sig = std::fs::read_to_string(t.join("policy.sig")).unwrap();
+    assert!(sig.starts_with("-----BEGIN PGP SIGNATURE-----"), "{sig}");
+    assert!(text(&o).contains(&key.fingerprint().to_hex()));
+    // A policy without a log, or not a policy at all, is not signed.
+    for bad in ["quorum none\n", "hello\n"] {
+        std::fs::write(&policy, bad).unwrap();
+        let out = t.join("bad.sig");
+        let o = run(&[
+            "log",
+            "sign-policy",
+            s(&policy),
+            "--sign-with",
+            s(&key_path),
+            "--out",
+            s(&out),
+        ]);
+        assert_eq!(code(&o), 2, "{}", text(&o));
+        assert!(!out.exists());
+    }
+}
