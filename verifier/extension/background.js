@@ -145,14 +145,18 @@ async function checkManifest(tabId, load, pin) {
     if (cert === null) return null;
     let manifest;
     try {
-      // With the time: a manifest past its signed `expires` is refused (RELEASE_EXPIRED).
+      // With the time: a manifest past its signed `expires` is refused (RELEASE_EXPIRED), and
+      // one whose `expires` is more than 400 days after its signature (EXPIRY_TOO_FAR).
       manifest = verifier.verifyManifest(bytes, sig, new TextEncoder().encode(cert), now);
     } catch (e) {
       const code = e.code === 'BAD_SIGNATURE' ? 'MANIFEST_SIGNATURE' : e.code || 'BAD_MANIFEST';
       await block(tabId, load, code === 'RELEASE_EXPIRED'
         ? failure(code, 'manifest.json', 'a signed release that has not expired', e.message,
           'the release\'s signed expiry date has passed: a server cannot keep users on an old release for ever')
-        : failure(code, 'manifest.json', `a signature by the pinned key ${pin.fingerprint}`, e.message));
+        : code === 'EXPIRY_TOO_FAR'
+          ? failure(code, 'manifest.json', 'a signed expiry at most 400 days after the signature', e.message,
+            'a release signed to stay valid for longer could keep users on it for years')
+          : failure(code, 'manifest.json', `a signature by the pinned key ${pin.fingerprint}`, e.message));
       return null;
     }
     const d = decideManifest(pin, manifest, verifier.compareVersions);
@@ -215,6 +219,12 @@ async function refreshPinnedCert(tabId, load, pin, fetched, now) {
     await savePin({ ...current, cert: result.cert, revoked, certStatus: { ...status, at } });
     await noteRevokedKey(current.fingerprint, { origin: current.origin, ...revoked }).catch(() => {});
     await block(tabId, load, revokedFailure(current, revoked));
+    return null;
+  }
+  if (action === 'block') {
+    // The pin itself cannot be read any more: its revocation could never be seen (policy.js certOutcome).
+    await block(tabId, load, failure('PIN_UNREADABLE', GUARD_FILES[2].split('/').pop(), 'a pinned certificate the guard can read, refresh and see revoked',
+      status.detail, 'the pinned certificate is damaged; forget the site and enroll it again'));
     return null;
   }
   const cert = action === 'update' ? result.cert : current.cert;

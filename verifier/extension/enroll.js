@@ -44,6 +44,28 @@ export async function syncSessionRules() {
   await chrome.declarativeNetRequest.updateSessionRules({ removeRuleIds: have.map((r) => r.id), addRules: want });
 }
 
+/**
+ * Every tab's back/forward cache emptied.  A page of the origin opened
+ * before enrollment that enrollment navigated away from (or that a tab left
+ * earlier) sits there with no rules and no content script; gone back to, it
+ * would be shown again and run — its pageshow handler first, before any
+ * check could see it.  Chromium evicts every tab's cached pages whenever an
+ * extension's declarativeNetRequest rules change (so that cached pages
+ * never escape new rules), and on webRequest.handlerBehaviorChanged() (at
+ * most 20 calls per 10 minutes): both, after the origin's documents are
+ * gone.  Gone back to, such a page is then fetched again — a checked load.
+ */
+export async function flushBackForwardCache() {
+  const rules = await chrome.declarativeNetRequest.getSessionRules();
+  // Set again as they are: a change of the session ruleset all the same.
+  await chrome.declarativeNetRequest.updateSessionRules({ removeRuleIds: rules.map((r) => r.id), addRules: rules });
+  try {
+    await chrome.webRequest.handlerBehaviorChanged();
+  } catch {
+    // Over its quota: the rules' change above evicted them already.
+  }
+}
+
 /** Service workers and Cache Storage of the origin: a cached document never reaches the rules. */
 export async function clearOriginStorage(origin) {
   await chrome.browsingData.remove({ origins: [origin] }, { serviceWorkers: true, cacheStorage: true });
@@ -160,23 +182,28 @@ export async function enroll(origin, fingerprint) {
   // 3. the origin's service workers and Cache Storage cleared (resolved by
   //    the browser once done; every guarded document confirms it again:
   //    no controller, no registration — content.js);
-  // 4. the content script registered, and every tab back where it was,
-  //    under the rules.
+  // 4. the content script registered;
+  // 5. every tab's back/forward cache emptied (flushBackForwardCache: a
+  //    page of the origin left there by step 2, or earlier, never comes
+  //    back unchecked);
+  // 6. every tab back where it was, under the rules.
   let restore = [];
   try {
     await applyRules(origin, p.manifest);
     await syncSessionRules();
     restore = await closeOriginDocuments(origin);
     await clearOriginStorage(origin);
+    await syncContentScripts();
+    await flushBackForwardCache();
   } catch (e) {
     restore = e.restore || restore;
     await removeRules((await pins())[origin]);
     await forgetPin(origin);
     await syncSessionRules().catch(() => {});
+    await syncContentScripts().catch(() => {});
     await restoreTabs(restore);
     throw e;
   }
-  await syncContentScripts();
   await restoreTabs(restore);
   return { ...p, manifest: undefined };
 }

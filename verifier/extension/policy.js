@@ -86,13 +86,28 @@ export function decideManifest(pin, manifest, compareVersions) {
  *    subkey, user ID or expiry): it becomes the pin;
  *  - 'keep': the pin stays as it is — also when the site serves another
  *    key's certificate (CERT_MISMATCH: never a reason to re-pin; noted in
- *    the pin's status), an unreadable one, or none within the deadline.
+ *    the pin's status), an unreadable one, or none within the deadline;
+ *    and when what it serves is stuffed (CERT_TOO_LARGE for the merged
+ *    result: state 'too-large').  A stuffed certificate never changes the
+ *    pin, and it cannot hide a revocation either: the verifier judges the
+ *    revocation first and returns it (action 'revoke') whatever came with
+ *    it; CERT_TOO_LARGE means the merge revoked nothing.  (A server can
+ *    always withhold a revocation by not serving it; stuffing gives it no
+ *    more than that.)
+ *  - 'block': the *pinned* certificate can no longer be read
+ *    (CERT_TOO_LARGE for the pin itself: only a damaged store can hold
+ *    one): its revocation could never be seen again, so the load is
+ *    blocked (PIN_UNREADABLE) rather than verified with a pin that can no
+ *    longer be refreshed.
  */
 export function certOutcome(fetched) {
   if (fetched instanceof Error || !fetched || typeof fetched !== 'object') {
     const code = fetched?.code;
-    const state = code === 'CERT_MISMATCH' ? 'mismatch' : code === 'INVALID_CERT' ? 'invalid' : 'unavailable';
-    return { action: 'keep', status: { state, detail: String(fetched?.message || fetched || 'no certificate') } };
+    const detail = String(fetched?.message || fetched || 'no certificate');
+    // The verifier names which certificate it could not read: "pinned certificate: …".
+    if (code === 'CERT_TOO_LARGE' && detail.startsWith('pinned')) return { action: 'block', status: { state: 'pin-unreadable', detail } };
+    const state = code === 'CERT_MISMATCH' ? 'mismatch' : code === 'INVALID_CERT' ? 'invalid' : code === 'CERT_TOO_LARGE' ? 'too-large' : 'unavailable';
+    return { action: 'keep', status: { state, detail } };
   }
   if (fetched.revoked) return { action: 'revoke', status: { state: 'revoked', detail: fetched.reason || 'no reason given' } };
   if (fetched.changed) return { action: 'update', status: { state: 'updated', detail: 'a newer certificate, certified by the pinned key' } };

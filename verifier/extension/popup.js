@@ -50,6 +50,7 @@ async function render() {
         mismatch: `the site serves another key's certificate (since ${cs.at}): ignored, the pinned key still checks every release`,
         invalid: `the site serves an unreadable certificate (since ${cs.at}): ignored, the pinned one kept`,
         unavailable: `the site's certificate could not be fetched (since ${cs.at}): the pinned one kept`,
+        'too-large': `the site serves a certificate too large to pin (since ${cs.at}): ignored, the pinned one kept (it revoked nothing)`,
       }[cs.state] || cs.state;
   if (pin.revoked) $('revoked-reason').textContent = pin.revoked.reason;
   if (pin.failure) $('failure').textContent = `${pin.failure.code}: ${pin.failure.file} — expected ${pin.failure.expected}, got ${pin.failure.actual}`;

@@ -132,3 +132,32 @@ test("the pinned certificate's life: a revocation blocks, a certified update is 
   assert.equal(certOutcome(new Error('release-cert.asc: HTTP 404')).status.state, 'unavailable');
   assert.equal(certOutcome(null).action, 'keep');
 });
+
+test('CERT_TOO_LARGE as a hostile server would use it: a stuffed certificate keeps the pin (and hides no revocation); an unreadable pin blocks', () => {
+  const cert = readFileSync(fileURLToPath(new URL('../../../keys/demo-release.cert', import.meta.url)));
+  const now = Math.floor(Date.now() / 1000);
+  const outcome = (pinned, fetched) => {
+    try {
+      return certOutcome(verifier.refreshCert(pinned, fetched, now));
+    } catch (e) {
+      return certOutcome(e);
+    }
+  };
+  assert.deepEqual(outcome(cert, cert), { action: 'keep', status: { state: 'current', detail: '' } });
+  // A served certificate stuffed past what the verifier reads: never pinned, the pin kept.
+  const stuffed = Buffer.concat([cert, Buffer.alloc(300 << 10, 0x41)]);
+  const big = outcome(cert, stuffed);
+  assert.equal(big.action, 'keep');
+  assert.equal(big.status.state, 'invalid');
+  assert.match(big.status.detail, /^fetched certificate: \d+ bytes is more than/);
+  // A merged result too large to pin: the verifier says CERT_TOO_LARGE only
+  // when the merge revoked nothing (a revocation is returned whatever came
+  // with it: verifier/tests/cert_refresh.rs a_result_too_large_to_pin_is_refused_unless_it_revokes).
+  const merged = Object.assign(new Error('the merged certificate (200000 bytes) is more than the 131072 allowed to pin'), { code: 'CERT_TOO_LARGE' });
+  assert.deepEqual(certOutcome(merged), { action: 'keep', status: { state: 'too-large', detail: merged.message } });
+  // The pin itself unreadable (a damaged store): its revocation could never be seen again — blocked, not kept.
+  const pin = outcome(stuffed, cert);
+  assert.equal(pin.action, 'block');
+  assert.equal(pin.status.state, 'pin-unreadable');
+  assert.match(pin.status.detail, /^pinned certificate: /);
+});
