@@ -27,6 +27,7 @@ import {
   allPending, dropPending, notePendingDocument, pendingOf, settlePending, tabOfAlarm, trackPending,
 } from './deadlines.js';
 import { forgetPin, noteRevokedKey, pins, savePin, syncContentScripts } from './pins.js';
+import { firefoxGuard, verdictTarget } from './firefox.js';
 import {
   applyRules, clearOriginStorage, enroll, fetchBytes, preview, ready, removeRules, syncSessionRules,
 } from './enroll.js';
@@ -114,7 +115,9 @@ function passed(tabId, load, key) {
     if (load.documentId) chrome.storage.session.set({ [`valid:${tabId}`]: { url: load.url, documentId: load.documentId } }).catch(() => {});
     // The page is inert until now (content.js): let input reach it — that
     // document only, not a newer one of the tab or another frame.
-    if (load.documentId) chrome.tabs.sendMessage(tabId, { type: 'verdict', state: 'valid' }, { documentId: load.documentId }).catch(() => {});
+    // (Firefox has no document ids: there, to the tab's top frame — firefox.js verdictTarget.)
+    const target = verdictTarget(load.documentId);
+    if (target) chrome.tabs.sendMessage(tabId, { type: 'verdict', state: 'valid' }, target).catch(() => {});
   }
   badge(tabId, load);
 }
@@ -429,6 +432,27 @@ chrome.webRequest.onCompleted.addListener(async (details) => {
   }
 }, FILTER);
 
+// Firefox only (feature-detected): every response of an enrolled origin is
+// held and hashed before the page gets a byte; a failure blocks the load here.
+firefoxGuard({
+  pins,
+  verifier,
+  fail: async (tabId, origin, url, f) => {
+    await starting.get(tabId);
+    let load = loads.get(tabId);
+    if (!load || load.origin !== origin) loads.set(tabId, (load = new Load(origin, url)));
+    await block(tabId, load, f);
+  },
+  // The manifest this tab's load verified (one fetch and one verdict per load), null if
+  // it verified none, undefined while the tab has no such load (yet).
+  manifestOf: async (tabId, origin, url) => {
+    await starting.get(tabId);
+    const load = loads.get(tabId);
+    if (!load || load.origin !== origin || (url && load.url !== url.split('#')[0]) || !load.manifestReady) return undefined;
+    return (await load.manifestReady)?.manifest ?? null;
+  },
+});
+
 chrome.tabs.onRemoved.addListener((tabId) => {
   loads.delete(tabId);
   dropPending(tabId).catch(() => {});
@@ -596,7 +620,7 @@ chrome.runtime.onMessage.addListener((msg, sender, reply) => {
   if (sender.id !== chrome.runtime.id) return false;
   // A content script runs in a page the site controls: it must not enroll,
   // forget or clear a failure (only the user, through the popup, does).
-  if (!messageAllowed(msg && msg.type, sender, chrome.runtime.id)) {
+  if (!messageAllowed(msg && msg.type, sender, chrome.runtime.id, chrome.runtime.getURL(''))) {
     reply({ ok: false, error: `request ${JSON.stringify(msg && msg.type)} refused from ${sender.url}` });
     return false;
   }
@@ -674,7 +698,7 @@ async function handle(msg, sender) {
       if (sender.frameId === 0) {
         // The verdict belongs to one document: the one Chromium committed
         // for this load (webNavigation, below), or else the first that asks.
-        for (let i = 0; i < 50 && !load.documentId && !load.failure; i++) await new Promise((r) => setTimeout(r, 40));
+        for (let i = 0; i < 50 && sender.documentId && !load.documentId && !load.failure; i++) await new Promise((r) => setTimeout(r, 40));
         if (!load.documentId) load.documentId = sender.documentId;
         if (load.documentId !== sender.documentId) {
           // A late message of the document this load replaced (gone by now:

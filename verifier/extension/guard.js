@@ -273,9 +273,10 @@ export const CONTENT_REQUESTS = ['verified-document', 'local-frame', 'dom-result
  * in the popup) — never from a content script, which runs in a page the
  * site controls —, and the content script's reports only from a tab's frame.
  */
-export function messageAllowed(type, sender, extensionId) {
+export function messageAllowed(type, sender, extensionId, base = `chrome-extension://${extensionId}/`) {
   if (!sender || sender.id !== extensionId) return false;
-  const fromExtensionPage = typeof sender.url === 'string' && sender.url.startsWith(`chrome-extension://${extensionId}/`);
+  // `base`: the extension's own pages (runtime.getURL('')); Firefox's are moz-extension://<internal UUID>/, not the id.
+  const fromExtensionPage = typeof sender.url === 'string' && sender.url.startsWith(base);
   if (PRIVILEGED_REQUESTS.includes(type)) return fromExtensionPage;
   if (CONTENT_REQUESTS.includes(type)) return !fromExtensionPage && !!sender.tab;
   return false;

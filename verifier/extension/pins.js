@@ -3,6 +3,8 @@
 // worker) and enroll.js; the storage listener below is registered when the
 // worker's module graph is evaluated, before any event is dispatched.
 
+import { contentScriptPattern } from './firefox.js';
+
 // --- pins (chrome.storage.local): origin → { origin, app, fingerprint, cert, version, enrolledAt, failure }
 
 let pinsCache = null;
@@ -51,7 +53,7 @@ export function syncContentScripts() {
   return syncing;
 }
 async function registerContentScripts() {
-  const matches = Object.keys(await pins()).map((o) => `${o}/*`);
+  const matches = Object.keys(await pins()).map(contentScriptPattern);
   await chrome.scripting.unregisterContentScripts({ ids: [CONTENT_SCRIPT] }).catch(() => {});
   if (matches.length) {
     await chrome.scripting.registerContentScripts([{

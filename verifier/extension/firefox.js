@@ -1,0 +1,252 @@
+// sealpost guard in Firefox: every byte checked before the page gets it.
+//
+// Chromium's extensions can only look at a response after the page has it
+// (webRequest.onCompleted, then a re-fetch); Firefox's can hold it
+// (webRequest.filterResponseData, Manifest V3 with the
+// webRequestFilterResponse permission).  So in Firefox, for an enrolled
+// origin, every response whose path the signed release lists, and every
+// code-bearing one (document, frame, script, style, …), is buffered whole,
+// hashed, and compared with the pinned, verified manifest before a single
+// byte is handed on: a match is delivered as it came; anything else —
+// another hash or size, a path the release does not list, no verified
+// manifest in time — delivers nothing (the filter is closed empty) and the
+// tab is sent to blocked.html through the guard's usual `block`.
+//
+// The decisions are the Chromium guard's own (guard.js classifyRequest,
+// policy.js decideManifest, the verifier wasm's verifyManifest and
+// sriMatches); this file only adds where they are taken.  It does nothing
+// outside Firefox (feature-detected: filterResponseData exists only there).
+//
+// Imports only chrome-free modules (pins.js imports this file for the
+// content script's pattern; Node's unit tests import it too): the verifier
+// wasm and the pins come from background.js.
+import { failure, releasePath } from './policy.js';
+import { CHECK_DEADLINE_MS, GUARD_FILES, classifyRequest } from './guard.js';
+
+/** Whether this browser can hold a response before the page gets it (Firefox). */
+export const canHoldResponses = () => typeof globalThis.browser === 'object' && typeof globalThis.browser?.webRequest?.filterResponseData === 'function';
+
+/**
+ * Where the guard's "valid" verdict goes: the load's document
+ * ({ documentId }); Firefox has no document ids (webNavigation, senders and
+ * webRequest carry none), so there the tab's top frame ({ frameId: 0 }),
+ * whichever document it shows.  null: nowhere.
+ */
+export function verdictTarget(documentId) {
+  if (documentId) return { documentId };
+  return canHoldResponses() ? { frameId: 0 } : null;
+}
+
+/**
+ * The content script's match pattern for an enrolled origin.  Firefox's
+ * match patterns never match a URL with an explicit port when they name one
+ * (tested: Firefox ESR 153 runs nothing for http://127.0.0.1:PORT/*), and
+ * match every port when they name none: there the pattern is the host's,
+ * every port (a page of another port of that host finds no enrolled load:
+ * it stays inert).  Chromium: the origin exactly.
+ */
+export function contentScriptPattern(origin) {
+  if (!canHoldResponses()) return `${origin}/*`;
+  const u = new URL(origin);
+  return `${u.protocol}//${u.hostname}/*`;
+}
+
+/** Request types that carry code for the page in Firefox beyond guard.js's (XSLT, DTDs): never delivered unlisted. */
+const FIREFOX_CODE_TYPES = new Set(['xslt', 'xml_dtd']);
+
+/**
+ * What to do with a held response, given the load's verified `manifest`
+ * (or an Error: none): { deliver: true } or { deliver: false, failure }.
+ * `verifier` is the verifier wasm (sri, sriMatches).  Free of browser.*.
+ */
+export function judgeResponse({ url, origin, type, bytes, manifest, pinFailure, verifier }) {
+  const path = releasePath(url, origin);
+  if (pinFailure) return { deliver: false, failure: pinFailure };
+  if (manifest instanceof Error) {
+    return { deliver: false, failure: failure('MANIFEST_UNAVAILABLE', 'manifest.json', 'the signed manifest, before any byte of the page is delivered', String(manifest.message || manifest)) };
+  }
+  let what = classifyRequest(type, path, manifest);
+  if (what === 'skip' && FIREFOX_CODE_TYPES.has(type) && path !== null) what = 'unexpected';
+  if (what === 'skip') return { deliver: true };
+  if (what === 'unexpected') {
+    return { deliver: false, failure: failure('UNLISTED', path, 'only files listed in the signed manifest', `a ${type} the release does not contain (held by the guard: nothing delivered)`) };
+  }
+  const entry = manifest.files[path];
+  if (verifier.sriMatches(entry.integrity, bytes) !== 'matched' || bytes.length !== entry.size) {
+    return {
+      deliver: false,
+      failure: failure('FILE_MISMATCH', path, entry.integrity, verifier.sri(bytes), `${bytes.length} bytes served, ${entry.size} listed (held by the guard: nothing delivered)`),
+    };
+  }
+  return { deliver: true };
+}
+
+/**
+ * Installs the Firefox enforcement.  `fail(tabId, origin, url, failure)`
+ * blocks the tab's load (background.js's `block`); `manifestOf(tabId,
+ * origin, url)` resolves to the manifest the tab's current load verified
+ * (for a document: the load of that URL), or null — one fetch and one
+ * verdict on the manifest per load, shared with the Chromium checks;
+ * `pins()` the pins (pins.js), `verifier` the verifier wasm.  A no-op
+ * elsewhere.
+ */
+export function firefoxGuard({ fail, manifestOf, pins, verifier }) {
+  if (!canHoldResponses()) return false;
+  const api = globalThis.browser;
+  adaptBrowsingData(api);
+  const base = api.runtime.getURL('');
+  /** requestId → the latest URL and status the request reached (redirects). */
+  const seen = new Map();
+
+  const originOf = (url) => {
+    try {
+      const u = new URL(url);
+      return u.protocol === 'http:' || u.protocol === 'https:' ? u.origin : null;
+    } catch {
+      return null;
+    }
+  };
+
+  /** Origins enrolled now (kept in step with storage), read once before the first request is judged. */
+  const enrolled = new Set();
+  const syncEnrolled = async () => {
+    const all = await pins();
+    enrolled.clear();
+    for (const o of Object.keys(all)) enrolled.add(o);
+  };
+  const first = syncEnrolled().catch(() => {});
+  api.storage.onChanged.addListener((changes, area) => {
+    if (area === 'local' && changes.pins) syncEnrolled().catch(() => {});
+  });
+
+  api.webRequest.onBeforeRequest.addListener(async (details) => {
+    // The guard's own fetches (manifest, signature, certificate, re-fetches) are not the page's.
+    // Only requests outside any tab: a navigation the guard starts in a tab (enrollment's reload) is the page's.
+    if (details.tabId === -1 && (details.originUrl || '').startsWith(base)) return {};
+    const origin = originOf(details.url);
+    if (!origin) return {};
+    // The request waits for this (a blocking listener): never let one through before the pins are known.
+    await first;
+    if (enrolled.has(origin)) hold(details);
+    return {};
+  }, { urls: ['http://*/*', 'https://*/*'] }, ['blocking']);
+
+  api.webRequest.onHeadersReceived.addListener((details) => {
+    const s = seen.get(details.requestId);
+    if (s) {
+      s.url = details.url;
+      s.status = details.statusCode;
+    }
+  }, { urls: ['http://*/*', 'https://*/*'] });
+
+  const cleanup = (details) => seen.delete(details.requestId);
+  api.webRequest.onCompleted.addListener(cleanup, { urls: ['http://*/*', 'https://*/*'] });
+  api.webRequest.onErrorOccurred.addListener(cleanup, { urls: ['http://*/*', 'https://*/*'] });
+
+  /** The tab's load's verified manifest; the load may start a moment after its document's bytes are in (waited for, within the check deadline). */
+  async function loadManifest(tabId, origin, url) {
+    const end = Date.now() + CHECK_DEADLINE_MS;
+    for (;;) {
+      const m = await manifestOf(tabId, origin, url);
+      if (m !== undefined) return m;
+      if (Date.now() > end) return null;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+
+  function hold(details) {
+    const { requestId, type, tabId } = details;
+    const origin = originOf(details.url);
+    const state = { url: details.url, status: 0 };
+    seen.set(requestId, state);
+    let filter;
+    try {
+      filter = api.webRequest.filterResponseData(requestId);
+    } catch (e) {
+      console.error('sealpost guard: cannot hold a response', details.url, e);
+      return;
+    }
+    const chunks = [];
+    let length = 0;
+    filter.ondata = (e) => {
+      const b = new Uint8Array(e.data);
+      chunks.push(b);
+      length += b.length;
+    };
+    filter.onerror = () => {
+      seen.delete(requestId);
+    };
+    filter.onstop = async () => {
+      const bytes = new Uint8Array(length);
+      let at = 0;
+      for (const c of chunks) {
+        bytes.set(c, at);
+        at += c.length;
+      }
+      let verdict;
+      try {
+        const url = state.url;
+        const finalOrigin = originOf(url);
+        const redirect = state.status >= 300 && state.status < 400;
+        if (finalOrigin !== origin && !enrolled.has(finalOrigin)) {
+          // Redirected to an origin the guard does not watch: not this release's.
+          verdict = { deliver: true };
+        } else if (redirect && length === 0) {
+          verdict = { deliver: true };
+        } else {
+          const pin = (await pins())[finalOrigin];
+          if (!pin) {
+            verdict = { deliver: true };
+          } else {
+            // Requests outside a tab (none in the release) have no load to answer for them: nothing delivered.
+            const manifest = pin.failure || pin.revoked || tabId < 0 ? null : await loadManifest(tabId, finalOrigin, type === 'main_frame' ? url : null);
+            const pinFailure = pin.revoked ? failure('KEY_REVOKED', GUARD_FILES[2].split('/').pop(), 'a release key that is not revoked', 'revoked')
+              : pin.failure ? pin.failure : null;
+            verdict = judgeResponse({ url, origin: finalOrigin, type, bytes, manifest: manifest ?? new Error('no verified manifest for this load'), pinFailure, verifier });
+          }
+        }
+      } catch (e) {
+        verdict = { deliver: false, failure: failure('RESOURCE_UNAVAILABLE', releasePath(state.url, origin) || state.url, 'a response checked before delivery', String(e.message || e)) };
+      }
+      try {
+        if (verdict.deliver) filter.write(bytes);
+        filter.close();
+      } catch {
+        // The request is gone (the tab moved on): nothing to deliver.
+      }
+      seen.delete(requestId);
+      if (!verdict.deliver && tabId >= 0 && verdict.failure) {
+        await fail(tabId, originOf(state.url) || origin, state.url, verdict.failure, type);
+      }
+    };
+  }
+  return true;
+}
+
+/**
+ * Firefox's browsingData.remove takes `hostnames`, not `origins`, and has
+ * no Cache Storage type (DOM caches are not in its DataTypeSet): the
+ * origin's service workers are removed by host name (every port and scheme
+ * of that host), and Cache Storage is left — a cached document can only be
+ * served by a service worker, which is gone.  Installed over the API object
+ * of this extension only, for enroll.js's clearOriginStorage.
+ */
+function adaptBrowsingData(api) {
+  const bd = api.browsingData;
+  if (!bd || bd.sealpostAdapted) return;
+  const remove = bd.remove.bind(bd);
+  const adapted = (options = {}, types = {}) => {
+    const { origins, ...rest } = options;
+    const { cacheStorage, ...kinds } = types;
+    const opts = origins ? { ...rest, hostnames: [...new Set(origins.map((o) => new URL(o).hostname))] } : rest;
+    return remove(opts, kinds);
+  };
+  for (const target of [bd, globalThis.chrome?.browsingData].filter(Boolean)) {
+    try {
+      Object.defineProperty(target, 'remove', { value: adapted, configurable: true, writable: true });
+    } catch {
+      // Not writable in this browser: enrollment reports the error itself.
+    }
+  }
+  bd.sealpostAdapted = true;
+}
