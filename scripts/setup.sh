@@ -2,7 +2,7 @@
 # Installs everything `make demo` and `make test` need, idempotently.
 # Safe to run again: each step checks first and does nothing if satisfied.
 #   scripts/setup.sh            toolchain + wasm-bindgen + npm packages
-#   scripts/setup.sh --browser  also Chromium, ChromeDriver and GnuPG (tests)
+#   scripts/setup.sh --browser  also Chromium, ChromeDriver, GnuPG, Firefox ESR and geckodriver (tests)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -54,6 +54,7 @@ if [ "$want_browser" = 1 ]; then
   command -v gpg >/dev/null || missing+=(gnupg)
   command -v python3 >/dev/null || missing+=(python3)
   command -v openssl >/dev/null || missing+=(openssl)
+  command -v firefox-esr >/dev/null || missing+=(firefox-esr)
   if [ ${#missing[@]} -gt 0 ]; then
     command -v apt-get >/dev/null || die "please install: ${missing[*]} (Debian/Ubuntu package names)"
     sudo=""
@@ -67,5 +68,13 @@ if [ "$want_browser" = 1 ]; then
   cv=$(chromium --version 2>/dev/null | grep -oE '[0-9]+\.[0-9]+\.[0-9]+' | head -1)
   dv=$(chromedriver --version 2>/dev/null | grep -oE '[0-9]+\.[0-9]+\.[0-9]+' | head -1)
   [ "$cv" = "$dv" ] || die "chromium ($cv) and chromedriver ($dv) differ: apt-get install --only-upgrade chromium chromium-driver"
+  # Firefox (tests/firefox/): geckodriver at a pinned version from crates.io
+  # (Debian has no package of it); firefox-esr comes with apt-get above.
+  geckodriver_version=0.37.1
+  have=$(geckodriver --version 2>/dev/null | awk 'NR == 1 {print $2}' || true)
+  if [ "$have" != "$geckodriver_version" ]; then
+    say "installing geckodriver $geckodriver_version (found: ${have:-none}); a few minutes once"
+    cargo install geckodriver --version "=$geckodriver_version" --locked --force
+  fi
 fi
 say "ok"
