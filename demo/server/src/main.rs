@@ -9,21 +9,29 @@
 //! verifier and the extension, and the release signing certificate
 //! (`--release-cert`) at `/.well-known/sealpost/release-cert.asc` for the
 //! extension's first enrollment (trust on first use).
+//!
+//! Mail lives in SQLite by default, or on a real IMAP + SMTP server
+//! (`--imap`, `--smtp`; see [`mail`]).  Every request's `Host` and `Origin`
+//! are checked ([`origin`]): a DNS-rebinding page cannot read mailboxes.
+
+mod mail;
+mod origin;
 
 use std::net::SocketAddr;
 use std::path::{Component, Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, Path as UrlPath, Query, State};
+use axum::extract::{DefaultBodyLimit, Path as UrlPath, Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;
 use clap::Parser;
-use rusqlite::{params, Connection, OptionalExtension};
+use mail::{Account, MailError, Mailbox as _};
 use serde::{Deserialize, Serialize};
 
 /// The Content-Security-Policy of every response.  `frame-src 'self'`
@@ -66,13 +74,27 @@ struct Args {
     /// append`) to publish at `/.well-known/sealpost/log/` (`checkpoint`, `tile/…`).
     #[arg(long)]
     log: Option<PathBuf>,
+    /// Keep mail on an IMAP server instead of SQLite (`imap://127.0.0.1:1143`,
+    /// `imaps://mail.example.org`); needs --smtp.  Users log in with their mail password.
+    #[arg(long, requires = "smtp")]
+    imap: Option<String>,
+    /// The SMTP submission server for --imap (`smtp://127.0.0.1:1587`,
+    /// `smtp://host:587?tls=required`, `smtps://host`).
+    #[arg(long, requires = "imap")]
+    smtp: Option<String>,
+    /// Another `Host` this server answers to besides 127.0.0.1/localhost/[::1] at
+    /// its port (a name in front of it: `mail.example.org` or `name:port`).
+    #[arg(long)]
+    public_host: Vec<String>,
 }
 
 struct App {
     dist: PathBuf,
     release_cert: Option<Vec<u8>>,
     log: Option<PathBuf>,
-    db: Mutex<Connection>,
+    mail: mail::Backend,
+    sessions: mail::Sessions,
+    allowed: origin::Allowed,
 }
 
 type Shared = Arc<App>;
@@ -86,37 +108,19 @@ struct Send {
 
 #[derive(Serialize)]
 struct Sent {
-    id: i64,
+    /// The stored id (SQLite); none when a mail server took it.
+    id: Option<i64>,
 }
 
 #[derive(Deserialize)]
 struct ListQuery {
-    to: String,
+    to: Option<String>,
 }
 
-#[derive(Serialize)]
-struct Listed {
-    id: i64,
-    received: i64,
-    size: i64,
-}
-
-fn open_db(path: &Path) -> rusqlite::Result<Connection> {
-    let db = Connection::open(path)?;
-    db.execute_batch(
-        "PRAGMA journal_mode = WAL;
-         CREATE TABLE IF NOT EXISTS messages (
-             id INTEGER PRIMARY KEY,
-             received INTEGER NOT NULL,
-             raw BLOB NOT NULL
-         );
-         CREATE TABLE IF NOT EXISTS deliveries (
-             message INTEGER NOT NULL REFERENCES messages(id),
-             recipient TEXT NOT NULL
-         );
-         CREATE INDEX IF NOT EXISTS deliveries_recipient ON deliveries(recipient);",
-    )?;
-    Ok(db)
+#[derive(Deserialize)]
+struct Login {
+    address: String,
+    password: String,
 }
 
 fn strict(mut response: Response) -> Response {
@@ -153,10 +157,96 @@ fn error(status: StatusCode, message: &str) -> Response {
         .into_response()
 }
 
-fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64)
+fn mail_error(e: &MailError) -> Response {
+    (
+        e.status(),
+        [(header::CONTENT_TYPE, "application/json")],
+        serde_json::json!({ "error": e.to_string(), "code": e.code() }).to_string(),
+    )
+        .into_response()
+}
+
+/// Who is asking.  With a mail server: the session's account (bearer token
+/// from POST /api/session).  With SQLite: the address named in `to` (the
+/// demo store has no accounts), or none for sending.
+fn account(app: &App, headers: &HeaderMap, to: Option<&str>) -> Result<Account, MailError> {
+    if app.mail.needs_login() {
+        let token = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .ok_or(MailError::NoSession)?;
+        return app.sessions.get(token.trim()).ok_or(MailError::NoSession);
+    }
+    Ok(Account {
+        address: to.and_then(normalize_address).unwrap_or_default(),
+        password: String::new(),
+    })
+}
+
+async fn config(State(app): State<Shared>) -> Response {
+    Json(serde_json::json!({
+        "backend": app.mail.name(),
+        "login": app.mail.needs_login(),
+    }))
+    .into_response()
+}
+
+/// Logs in to the mail server with the user's address and mail password
+/// (checked there), and returns a session token for the other API calls.
+async fn login(State(app): State<Shared>, Json(body): Json<Login>) -> Response {
+    let Some(address) = normalize_address(&body.address) else {
+        return error(StatusCode::BAD_REQUEST, "not an address");
+    };
+    if !app.mail.needs_login() {
+        return error(
+            StatusCode::NOT_FOUND,
+            "this server keeps mail in SQLite: no login",
+        );
+    }
+    let who = Account {
+        address,
+        password: body.password,
+    };
+    if let Err(e) = app.mail.login(&who).await {
+        return mail_error(&e);
+    }
+    match app.sessions.create(who) {
+        Ok(token) => (
+            StatusCode::CREATED,
+            Json(serde_json::json!({ "token": token })),
+        )
+            .into_response(),
+        Err(e) => mail_error(&e),
+    }
+}
+
+async fn logout(State(app): State<Shared>, headers: HeaderMap) -> Response {
+    if let Some(token) = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+    {
+        app.sessions.remove(token.trim());
+    }
+    StatusCode::NO_CONTENT.into_response()
+}
+
+/// Refuses a request whose Host or Origin is not this server's (DNS rebinding, CSRF).
+async fn check_origin(State(app): State<Shared>, request: Request, next: Next) -> Response {
+    match app
+        .allowed
+        .check(request.method(), request.uri().path(), request.headers())
+    {
+        Ok(()) => next.run(request).await,
+        Err(code) => (
+            StatusCode::FORBIDDEN,
+            [(header::CONTENT_TYPE, "application/json")],
+            serde_json::json!({ "error": "this server does not answer for that host or origin", "code": code })
+                .to_string(),
+        )
+            .into_response(),
+    }
 }
 
 fn normalize_address(a: &str) -> Option<String> {
@@ -169,7 +259,11 @@ fn normalize_address(a: &str) -> Option<String> {
     ok.then_some(a)
 }
 
-async fn send(State(app): State<Shared>, Json(body): Json<Send>) -> Response {
+async fn send(State(app): State<Shared>, headers: HeaderMap, Json(body): Json<Send>) -> Response {
+    let who = match account(&app, &headers, None) {
+        Ok(who) => who,
+        Err(e) => return mail_error(&e),
+    };
     if body.to.is_empty() || body.to.len() > MAX_RECIPIENTS {
         return error(StatusCode::BAD_REQUEST, "1 to 50 recipients");
     }
@@ -187,71 +281,43 @@ async fn send(State(app): State<Shared>, Json(body): Json<Send>) -> Response {
     if raw.is_empty() || raw.len() > MAX_MESSAGE {
         return error(StatusCode::PAYLOAD_TOO_LARGE, "message empty or too large");
     }
-    let Ok(mut db) = app.db.lock() else {
-        return error(StatusCode::INTERNAL_SERVER_ERROR, "database unavailable");
-    };
-    let stored = (|| -> rusqlite::Result<i64> {
-        let tx = db.transaction()?;
-        tx.execute(
-            "INSERT INTO messages (received, raw) VALUES (?1, ?2)",
-            params![now(), raw],
-        )?;
-        let id = tx.last_insert_rowid();
-        for r in &to {
-            tx.execute(
-                "INSERT INTO deliveries (message, recipient) VALUES (?1, ?2)",
-                params![id, r],
-            )?;
-        }
-        tx.commit()?;
-        Ok(id)
-    })();
-    match stored {
+    match app.mail.send(&who, &to, raw).await {
         Ok(id) => (StatusCode::CREATED, Json(Sent { id })).into_response(),
-        Err(_) => error(StatusCode::INTERNAL_SERVER_ERROR, "could not store"),
+        Err(e) => mail_error(&e),
     }
 }
 
-async fn list(State(app): State<Shared>, Query(q): Query<ListQuery>) -> Response {
-    let Some(to) = normalize_address(&q.to) else {
+async fn list(
+    State(app): State<Shared>,
+    headers: HeaderMap,
+    Query(q): Query<ListQuery>,
+) -> Response {
+    if !app.mail.needs_login() && q.to.as_deref().and_then(normalize_address).is_none() {
         return error(StatusCode::BAD_REQUEST, "not an address");
+    }
+    let who = match account(&app, &headers, q.to.as_deref()) {
+        Ok(who) => who,
+        Err(e) => return mail_error(&e),
     };
-    let Ok(db) = app.db.lock() else {
-        return error(StatusCode::INTERNAL_SERVER_ERROR, "database unavailable");
-    };
-    let rows = (|| -> rusqlite::Result<Vec<Listed>> {
-        let mut st = db.prepare(
-            "SELECT m.id, m.received, length(m.raw) FROM messages m
-             JOIN deliveries d ON d.message = m.id WHERE d.recipient = ?1 ORDER BY m.id DESC",
-        )?;
-        let rows = st.query_map(params![to], |r| {
-            Ok(Listed {
-                id: r.get(0)?,
-                received: r.get(1)?,
-                size: r.get(2)?,
-            })
-        })?;
-        rows.collect()
-    })();
-    match rows {
+    match app.mail.list(&who).await {
         Ok(rows) => Json(rows).into_response(),
-        Err(_) => error(StatusCode::INTERNAL_SERVER_ERROR, "could not list"),
+        Err(e) => mail_error(&e),
     }
 }
 
-async fn fetch(State(app): State<Shared>, UrlPath(id): UrlPath<i64>) -> Response {
-    let Ok(db) = app.db.lock() else {
-        return error(StatusCode::INTERNAL_SERVER_ERROR, "database unavailable");
+async fn fetch(
+    State(app): State<Shared>,
+    headers: HeaderMap,
+    UrlPath(id): UrlPath<i64>,
+) -> Response {
+    let who = match account(&app, &headers, None) {
+        Ok(who) => who,
+        Err(e) => return mail_error(&e),
     };
-    let raw: rusqlite::Result<Option<Vec<u8>>> = db
-        .query_row("SELECT raw FROM messages WHERE id = ?1", params![id], |r| {
-            r.get(0)
-        })
-        .optional();
-    match raw {
-        Ok(Some(raw)) => ([(header::CONTENT_TYPE, "message/rfc822")], raw).into_response(),
-        Ok(None) => error(StatusCode::NOT_FOUND, "no such message"),
-        Err(_) => error(StatusCode::INTERNAL_SERVER_ERROR, "could not read"),
+    match app.mail.fetch(&who, id).await {
+        Ok(raw) => ([(header::CONTENT_TYPE, "message/rfc822")], raw).into_response(),
+        Err(MailError::NotFound) => error(StatusCode::NOT_FOUND, "no such message"),
+        Err(e) => mail_error(&e),
     }
 }
 
@@ -386,8 +452,14 @@ fn router(app: Shared) -> Router {
     Router::new()
         .route("/api/messages", get(list).post(send))
         .route("/api/messages/{id}", get(fetch))
+        .route("/api/config", get(config))
+        .route("/api/session", post(login).delete(logout))
         .fallback(static_file)
         .layer(DefaultBodyLimit::max(MAX_MESSAGE / 3 * 4 + 4096))
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            check_origin,
+        ))
         .layer(axum::middleware::map_response(|r: Response| async move {
             strict(r)
         }))
@@ -415,22 +487,29 @@ async fn run(args: Args) -> Result<(), String> {
             std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
         }
     }
-    let db = open_db(&args.db).map_err(|e| format!("{}: {e}", args.db.display()))?;
+    let mail = match (&args.imap, &args.smtp) {
+        (Some(imap), Some(smtp)) => mail::Backend::Imap(mail::ImapSmtp::new(imap, smtp)?),
+        _ => mail::Backend::Sqlite(
+            mail::SqliteStore::open(&args.db).map_err(|e| format!("{}: {e}", args.db.display()))?,
+        ),
+    };
     let release_cert = match &args.release_cert {
         Some(p) => Some(std::fs::read(p).map_err(|e| format!("{}: {e}", p.display()))?),
         None => None,
     };
-    let app = Arc::new(App {
-        dist: args.dist,
-        release_cert,
-        log: args.log,
-        db: Mutex::new(db),
-    });
     let addr = SocketAddr::from(([127, 0, 0, 1], args.port));
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| format!("{addr}: {e}"))?;
     let local = listener.local_addr().map_err(|e| e.to_string())?;
+    let app = Arc::new(App {
+        dist: args.dist,
+        release_cert,
+        log: args.log,
+        mail,
+        sessions: mail::Sessions::default(),
+        allowed: origin::Allowed::new(local.port(), &args.public_host),
+    });
     println!("listening on http://{local}/");
     axum::serve(listener, router(app))
         .with_graceful_shutdown(async {
