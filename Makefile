@@ -25,7 +25,7 @@ RELEASE_PASSPHRASE_FILE ?=
 # two manifests for one version only when one commit was released twice with different bytes.
 RELEASE_VERSION ?= $(shell sed -n 's/^version = "\([0-9]*\.[0-9]*\)\..*"/\1/p' Cargo.toml | head -n 1).$(SOURCE_DATE_EPOCH)
 
-.PHONY: all demo test setup setup-test build-dev build-release dist extension bench fuzz clean
+.PHONY: all demo demo-mail test setup setup-test build-dev build-release dist extension bench fuzz clean
 
 all: test
 
@@ -111,6 +111,20 @@ demo: dist
 	target/debug/sealpost-verify log prove $(LOG_DIR) --manifest dist/manifest.json --out $(LOG_DIR)/release-proof; \
 	echo "sealpost mail: open the URL below in two browser profiles (one per user). Ctrl-C stops it."; \
 	target/debug/sealpost-demo --dist dist --db $(DEMO_DB) --port $(PORT) --release-cert $(RELEASE_CERT) --log $(LOG_DIR)
+
+## The demo webmail on real mail servers: Debian's Postfix and Dovecot (scripts/mail-servers.sh,
+## state in MAIL_DIR, loopback, ports 1143 IMAP / 1587 submission / 1025 inbound SMTP) with two
+## users, alice@example.org and bob@example.org (mail passwords "alice mail password" and
+## "bob mail password"); the demo server keeps no mail itself (--imap, --smtp).
+MAIL_DIR ?= build/mail-servers
+demo-mail: dist
+	@scripts/setup.sh --browser
+	cargo build -p sealpost-demo-server --locked
+	@trap 'scripts/mail-servers.sh stop $(MAIL_DIR)' EXIT; \
+	scripts/mail-servers.sh start $(MAIL_DIR); \
+	echo "sealpost mail on Postfix + Dovecot: open the URL below in two browser profiles (one per user). Ctrl-C stops it."; \
+	target/debug/sealpost-demo --dist dist --port $(PORT) --release-cert $(RELEASE_CERT) --log $(LOG_DIR) \
+	  --imap imap://127.0.0.1:1143 --smtp smtp://127.0.0.1:1587
 
 test: setup-test
 	@scripts/test.sh

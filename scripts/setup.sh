@@ -77,4 +77,26 @@ if [ "$want_browser" = 1 ]; then
     cargo install geckodriver --version "=$geckodriver_version" --locked --force
   fi
 fi
+
+# 5. Mail servers, for tests/e2e/mail-imap.test.mjs and `make demo-mail`:
+#    Debian's Postfix and Dovecot.  The packages only: scripts/mail-servers.sh
+#    configures and runs them in a directory of its own, never from /etc.
+#    Postfix's debconf question is answered "No configuration" (no main.cf,
+#    no system mail service set up).  Where an init system runs, the packaged
+#    Dovecot service starts on ports 143/993; ours listen on other ports.
+if [ "$want_browser" = 1 ]; then
+  mail_missing=()
+  command -v postfix >/dev/null || mail_missing+=(postfix)
+  command -v dovecot >/dev/null || mail_missing+=(dovecot-imapd)
+  [ -x /usr/lib/dovecot/lmtp ] || mail_missing+=(dovecot-lmtpd)
+  if [ ${#mail_missing[@]} -gt 0 ]; then
+    command -v apt-get >/dev/null || die "please install: ${mail_missing[*]} (Debian/Ubuntu package names)"
+    sudo=""
+    [ "$(id -u)" = 0 ] || sudo="sudo"
+    say "installing ${mail_missing[*]} with apt-get"
+    echo "postfix postfix/main_mailer_type select No configuration" | $sudo debconf-set-selections
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${mail_missing[@]}" >/dev/null
+  fi
+fi
 say "ok"

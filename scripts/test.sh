@@ -53,6 +53,7 @@ run js-node     node --test tests/node/
 run js-shim     node --test js-shim/test/*.test.mjs
 run extension   node --test verifier/extension/test/
 run e2e         node --test tests/e2e/
+run firefox     node --test tests/firefox/
 run repro       node --test tests/repro/
 
 echo
