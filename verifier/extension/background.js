@@ -31,6 +31,7 @@ import { firefoxGuard, verdictTarget } from './firefox.js';
 import {
   applyRules, clearOriginStorage, enroll, fetchBytes, preview, ready, removeRules, syncSessionRules,
 } from './enroll.js';
+import { checkLogged, fetchProof, forgetLog, previewLog, withLogPin } from './tlog.js';
 
 const BADGE = {
   checking: { text: '…', color: '#6b7280', title: 'checking the served code against its signed release' },
@@ -136,6 +137,8 @@ function deadline(tabId, load) {
 async function checkManifest(tabId, load, pin) {
   try {
     await ready;
+    // The release's log proof (tlog.js; only for an origin with a log pinned), in the same round.
+    const logProof = fetchProof(load.origin);
     // The manifest and its signature, and the release certificate (its
     // refresh: a failure to get it only keeps the pinned one), in one round.
     const [bytes, sig, fetchedCert] = await Promise.all([
@@ -160,6 +163,12 @@ async function checkManifest(tabId, load, pin) {
           ? failure(code, 'manifest.json', 'a signed expiry at most 400 days after the signature', e.message,
             'a release signed to stay valid for longer could keep users on it for years')
           : failure(code, 'manifest.json', `a signature by the pinned key ${pin.fingerprint}`, e.message));
+      return null;
+    }
+    // Only a release the transparency log proves runs (NOT_LOGGED, SPLIT_VIEW): before its rules go in.
+    const logged = await checkLogged(load.origin, pin.fingerprint, bytes, logProof);
+    if (logged !== true) {
+      await block(tabId, load, logged);
       return null;
     }
     const d = decideManifest(pin, manifest, verifier.compareVersions);
@@ -811,10 +820,11 @@ async function handle(msg, sender) {
     }
     case 'preview': {
       const p = await preview(msg.origin);
-      return { preview: { ...p, cert: undefined } };
+      return { preview: { ...p, cert: undefined, log: await previewLog(msg.origin, p.fingerprint) } };
     }
     case 'enroll':
-      return { enrolled: { ...(await enroll(msg.origin, msg.fingerprint)), cert: undefined } };
+      // The site's release log policy is pinned first (tlog.js), then the key.
+      return { enrolled: { ...(await withLogPin(msg.origin, msg.fingerprint, !!(await pins())[msg.origin], () => enroll(msg.origin, msg.fingerprint))), cert: undefined } };
     case 'clear-failure': {
       const pin = (await pins())[msg.origin];
       if (pin) await savePin({ ...pin, failure: null });
@@ -825,6 +835,7 @@ async function handle(msg, sender) {
       // the pins) its session rule.
       await removeRules((await pins())[msg.origin]);
       await forgetPin(msg.origin);
+      await forgetLog(msg.origin);
       await syncSessionRules();
       await syncContentScripts();
       return {};

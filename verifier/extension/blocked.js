@@ -17,6 +17,8 @@ const SUMMARY = {
   DOCUMENT_DIFFERS: 'The page this tab received differs from the signed release.',
   RELEASE_EXPIRED: 'The site serves a release whose signed expiry date has passed.',
   KEY_REVOKED: "The key that signs this site's releases has been revoked by its owner.",
+  NOT_LOGGED: "This release is not in the site's public release log: it could have been made for you alone.",
+  SPLIT_VIEW: "The site shows you a release log that contradicts the one seen before: a view made for you alone.",
 };
 let reason = {};
 function render() {

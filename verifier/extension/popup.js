@@ -52,6 +52,7 @@ async function render() {
         unavailable: `the site's certificate could not be fetched (since ${cs.at}): the pinned one kept`,
         'too-large': `the site serves a certificate too large to pin (since ${cs.at}): ignored, the pinned one kept (it revoked nothing)`,
       }[cs.state] || cs.state;
+  await renderLog(pin);
   if (pin.revoked) $('revoked-reason').textContent = pin.revoked.reason;
   if (pin.failure) $('failure').textContent = `${pin.failure.code}: ${pin.failure.file} — expected ${pin.failure.expected}, got ${pin.failure.actual}`;
   const s = load ? load.state : 'checking';
@@ -65,6 +66,32 @@ async function render() {
     state.dataset.state = 'blocked';
     state.textContent = 'Blocked: KEY_REVOKED — the release key of this site is revoked.';
   }
+}
+
+/** The release log pinned at enrollment (tlog.js): how many releases of the app it holds, the checkpoint held. */
+function logText(lp, size) {
+  const since = lp.releases.since ? ` since ${new Date(lp.releases.since * 1000).toISOString().slice(0, 10)}` : '';
+  const conflicts = lp.releases.conflicts.length ? `; TWO MANIFESTS logged for version ${lp.releases.conflicts.join(', ')}` : '';
+  return `${lp.releases.count} release(s) of ${lp.app} logged${since} in ${lp.log} (checkpoint size ${size}, witnesses ${lp.witnesses.join(', ')})${conflicts}`;
+}
+
+async function renderLog(pin) {
+  const { tlogPins = {}, tlogCheckpoints = {}, tlogEvidence = [] } = await chrome.storage.local.get(['tlogPins', 'tlogCheckpoints', 'tlogEvidence']);
+  const lp = tlogPins[pin.origin];
+  const el = $('pin-log');
+  if (!lp) {
+    el.textContent = 'none: this site publishes no release log, so a release made for you alone would be seen by you alone';
+    delete el.dataset.count;
+    delete el.dataset.size;
+  } else {
+    const size = tlogCheckpoints[lp.log]?.size ?? lp.size;
+    el.textContent = logText(lp, size);
+    el.dataset.count = String(lp.releases.count);
+    el.dataset.size = String(size);
+  }
+  const evidence = tlogEvidence.filter((e) => e.origin === pin.origin);
+  $('log-evidence').hidden = !evidence.length;
+  if (evidence.length) $('log-evidence-link').href = `data:application/json,${encodeURIComponent(JSON.stringify(evidence, null, 2))}`;
 }
 
 async function act(name, fn) {
@@ -83,6 +110,8 @@ $('enroll-preview').addEventListener('click', () => act('enroll-preview', async 
   $('preview-release').textContent = `${preview.app} ${preview.version}`;
   $('preview-fingerprint').textContent = preview.fingerprint;
   $('preview-userids').textContent = preview.userIds.join(', ');
+  $('preview-log').textContent = preview.log ? `Release log: ${logText(preview.log, preview.log.size)}.`
+    : 'This site publishes no release log: a release made for you alone would be seen by you alone.';
   $('enroll-confirm').hidden = false;
 }));
 $('enroll-trust').addEventListener('click', () => act('enroll-trust', async () => {

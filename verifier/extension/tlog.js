@@ -1,0 +1,205 @@
+// sealpost guard: the release transparency log (issue 20).  The checks are
+// Rust (sealpost_tlog::client, through the verifier wasm); this file
+// fetches, within the same deadlines as the manifest, and keeps state:
+//
+//  - 'tlogPins' (chrome.storage.local): origin → the site's tlog-policy,
+//    pinned at enrollment, with what the log held then.  The policy comes
+//    from .well-known/sealpost/log/policy with a detached signature by the
+//    release key (policy.sig): a later manifest cannot name another log or
+//    other witnesses (a stolen release key would otherwise bring its own),
+//    and a user who checked the key's fingerprint elsewhere has the policy
+//    authenticated too.  A site that publishes no policy is enrolled
+//    without a log (the popup says so); one that did is refused any release
+//    the log does not prove (NOT_LOGGED), for as long as it stays enrolled.
+//  - 'tlogCheckpoints': log origin → the newest checkpoint seen of that log
+//    (whichever site showed it; kept when a site is forgotten).  A new
+//    checkpoint must be proven consistent with it; the same size with
+//    another root, or no consistency, is SPLIT_VIEW, and both checkpoints
+//    are kept in 'tlogEvidence'.
+import * as verifier from './pkg/sealpost_verifier_wasm.js';
+import { GUARD_FILES, fetchWithin } from './guard.js';
+import { failure } from './policy.js';
+
+export const LOG_DIR = '.well-known/sealpost/log/';
+const POLICY = `${LOG_DIR}policy`;
+const POLICY_SIG = `${LOG_DIR}policy.sig`;
+const PROOF = `${LOG_DIR}release-proof`;
+
+const get = async (key, fallback) => (await chrome.storage.local.get(key))[key] || fallback;
+
+export const logPins = () => get('tlogPins', {});
+export const checkpoints = () => get('tlogCheckpoints', {});
+
+/** One log check (and storage update) at a time: a checkpoint stored was checked against the one before it. */
+let queue = Promise.resolve();
+function serially(fn) {
+  const run = queue.then(fn, fn);
+  queue = run.catch(() => {});
+  return run;
+}
+
+/** The log origin of a tlog-proof's checkpoint (the first line after the blank line); the wasm checks it again. */
+function proofLog(proof) {
+  const text = new TextDecoder().decode(proof);
+  const at = text.indexOf('\n\n');
+  return at < 0 ? '' : text.slice(at + 2).split('\n', 1)[0];
+}
+
+async function held(log) {
+  const c = (await checkpoints())[log];
+  return c ? new TextEncoder().encode(c.note) : null;
+}
+
+async function keep(logged) {
+  const all = await checkpoints();
+  const old = all[logged.origin];
+  if (old && old.size >= logged.checkpoint_size) return;
+  all[logged.origin] = { note: logged.checkpoint, size: logged.checkpoint_size, at: new Date().toISOString() };
+  await chrome.storage.local.set({ tlogCheckpoints: all });
+}
+
+async function noteEvidence(origin, log, served, message) {
+  const evidence = await get('tlogEvidence', []);
+  evidence.push({ origin, log, at: new Date().toISOString(), held: (await checkpoints())[log]?.note || null, served, message });
+  await chrome.storage.local.set({ tlogEvidence: evidence.slice(-20) });
+}
+
+/**
+ * Checks the release `manifestBytes` of `origin` against the log
+ * `policyText` names, from the site's tlog-proof (`proof`: bytes, or the
+ * Error of fetching it), fetching tiles for a consistency proof when the
+ * wasm asks.  Resolves to the wasm's `logged` result; throws an Error with
+ * `code` NOT_LOGGED or SPLIT_VIEW (or LOG_POLICY).
+ */
+async function check(origin, policyText, proof, manifestBytes, fingerprint) {
+  if (proof instanceof Error) {
+    throw Object.assign(new Error(`no inclusion proof of this release: ${proof.message}`), { code: 'NOT_LOGGED' });
+  }
+  return serially(async () => {
+    const log = proofLog(proof);
+    const stored = await held(log);
+    try {
+      let r = verifier.tlogCheckRelease(policyText, proof, manifestBytes, fingerprint, stored, null);
+      if (r.needTiles) {
+        let tiles;
+        try {
+          const bytes = await Promise.all(r.needTiles.map((p) => fetchWithin(`${origin}/${LOG_DIR}${p}`)));
+          tiles = Object.fromEntries(r.needTiles.map((p, i) => [p, bytes[i]]));
+        } catch (e) {
+          throw Object.assign(new Error(`the log's tiles for the consistency proof could not be fetched: ${e.message}`), { code: 'NOT_LOGGED' });
+        }
+        r = verifier.tlogCheckRelease(policyText, proof, manifestBytes, fingerprint, stored, tiles);
+      }
+      if (!r.logged) throw Object.assign(new Error('the log proof asked for tiles twice'), { code: 'NOT_LOGGED' });
+      if (r.logged.advanced) await keep(r.logged);
+      return r.logged;
+    } catch (e) {
+      if (e.code === 'SPLIT_VIEW') await noteEvidence(origin, log, new TextDecoder().decode(proof), e.message).catch(() => {});
+      throw e;
+    }
+  });
+}
+
+/**
+ * Starts fetching the release's proof (with the manifest's deadline): a
+ * promise of bytes or an Error, never rejected (null for an origin with no
+ * log pinned: nothing is fetched).
+ */
+export function fetchProof(origin, pinned = logPins().then((all) => !!all[origin])) {
+  const asError = (e) => (e instanceof Error ? e : new Error(String(e)));
+  return Promise.resolve(pinned).then((yes) => (yes ? fetchWithin(`${origin}/${PROOF}`) : null)).catch(asError);
+}
+
+/**
+ * The load-time check (background.js checkManifest): true when `origin` has
+ * no log pinned or the release is logged; else the failure to block with.
+ */
+export async function checkLogged(origin, fingerprint, manifestBytes, proofPromise) {
+  const lp = (await logPins())[origin];
+  if (!lp) return true;
+  try {
+    const logged = await check(origin, lp.policy, await proofPromise, manifestBytes, fingerprint);
+    if (logged.advanced) recount(origin, logged).catch(() => {});
+    return true;
+  } catch (e) {
+    const code = e.code === 'SPLIT_VIEW' ? 'SPLIT_VIEW' : 'NOT_LOGGED';
+    return code === 'SPLIT_VIEW'
+      ? failure(code, PROOF, 'a checkpoint of the log consistent with the one seen before', e.message,
+        'the site shows you a view of its release log that cannot be the one others see; both checkpoints are kept as evidence (popup)')
+      : failure(code, PROOF, `this release in the log ${lp.log}, cosigned by a quorum of ${lp.witnesses.join(', ')}`, e.message,
+        'a release that is not in the public log could have been made for you alone');
+  }
+}
+
+/** The app's releases in the log (from its entry bundles), for the popup. */
+async function countReleases(origin, logged, app) {
+  const paths = verifier.tlogEntryBundlePaths(logged.checkpoint_size);
+  const bytes = await Promise.all(paths.map((p) => fetchWithin(`${origin}/${LOG_DIR}${p}`)));
+  return verifier.tlogCountReleases(new TextEncoder().encode(logged.checkpoint), Object.fromEntries(paths.map((p, i) => [p, bytes[i]])), app);
+}
+
+async function recount(origin, logged) {
+  const all = await logPins();
+  const lp = all[origin];
+  if (!lp) return;
+  const releases = await countReleases(origin, logged, lp.app);
+  await chrome.storage.local.set({ tlogPins: { ...(await logPins()), [origin]: { ...lp, releases, releasesAt: new Date().toISOString() } } });
+}
+
+/**
+ * What the site publishes about its log, for enrollment: null when it
+ * publishes no policy (HTTP 404); else the verified policy with the
+ * release's proof checked and the app's releases counted.  Throws when the
+ * policy is unsigned or badly signed, or the release is not logged: such a
+ * site cannot be enrolled.
+ */
+export async function previewLog(origin, fingerprint) {
+  const [policy, sig] = await Promise.all([POLICY, POLICY_SIG].map((f) => fetchWithin(`${origin}/${f}`).catch((e) => e)));
+  if (policy instanceof Error) {
+    if (/HTTP 404$/.test(policy.message)) return null;
+    throw new Error(`the site's release log policy could not be fetched: ${policy.message}`);
+  }
+  if (sig instanceof Error) throw new Error(`the site's release log policy has no signature: ${sig.message}`);
+  const [manifestBytes, cert, proof] = await Promise.all([
+    fetchWithin(`${origin}/${GUARD_FILES[0]}`), fetchWithin(`${origin}/${GUARD_FILES[2]}`), fetchProof(origin, true),
+  ]);
+  if (verifier.certInfo(cert).fingerprint !== fingerprint) throw new Error(`the site now publishes another release key than ${fingerprint}`);
+  const names = verifier.tlogPolicy(policy, sig, cert);
+  const policyText = new TextDecoder().decode(policy);
+  const app = JSON.parse(new TextDecoder().decode(manifestBytes)).app;
+  let logged;
+  try {
+    logged = await check(origin, policyText, proof, manifestBytes, fingerprint);
+  } catch (e) {
+    throw new Error(`${e.code || 'NOT_LOGGED'}: the site's release is not proven in its log: ${e.message}`);
+  }
+  const releases = await countReleases(origin, logged, app);
+  return { policy: policyText, log: logged.origin, witnesses: names.witnesses, app, releases, index: logged.index, size: logged.checkpoint_size, releasesAt: new Date().toISOString() };
+}
+
+/**
+ * Enrollment with the log: the site's policy (if it publishes one) is
+ * verified and pinned before `run` (enroll.js enroll) pins the key, so no
+ * load of the origin is ever checked without it; dropped again if `run` fails.
+ */
+export async function withLogPin(origin, fingerprint, alreadyEnrolled, run) {
+  if (alreadyEnrolled) return run();
+  const lp = await previewLog(origin, fingerprint);
+  const all = await logPins();
+  if (lp) all[origin] = { ...lp, enrolledAt: new Date().toISOString() };
+  else delete all[origin];
+  await chrome.storage.local.set({ tlogPins: all });
+  try {
+    return { ...(await run()), log: lp && { ...lp, policy: undefined } };
+  } catch (e) {
+    await forgetLog(origin);
+    throw e;
+  }
+}
+
+/** Forgetting a site drops its pinned policy (the checkpoints seen of its log stay). */
+export async function forgetLog(origin) {
+  const all = await logPins();
+  delete all[origin];
+  await chrome.storage.local.set({ tlogPins: all });
+}
