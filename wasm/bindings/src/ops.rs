@@ -5,7 +5,7 @@
 
 use js_sys::Uint8Array;
 use sealpost_core::decrypt::{self, DecryptOptions, SessionKeyData};
-use sealpost_core::encrypt::{self, EncryptOptions};
+use sealpost_core::encrypt::{self, EncryptExtra, EncryptOptions};
 use sealpost_core::sign::{self, SignMode, SignOptions};
 use sealpost_core::stream::{self as core_stream, EncryptInputs};
 use sealpost_core::verify::{self, VerifyOptions};
@@ -106,6 +106,19 @@ pub struct Encryption {
     armor: bool,
     force_aead: bool,
     text: bool,
+    extra: EncryptExtra,
+}
+
+/// An AEAD algorithm from its OpenPGP number (1 EAX, 2 OCB, 3 GCM).
+fn aead_from(id: Option<u8>) -> Result<Option<sequoia_openpgp::types::AEADAlgorithm>, JsValue> {
+    match id {
+        None => Ok(None),
+        Some(n @ 1..=3) => Ok(Some(n.into())),
+        Some(n) => Err(js_sys::RangeError::new(&format!(
+            "unknown AEAD algorithm {n} (1 EAX, 2 OCB, 3 GCM)"
+        ))
+        .into()),
+    }
 }
 
 #[wasm_bindgen]
@@ -153,6 +166,62 @@ impl Encryption {
     pub fn set_force_aead(&mut self, force: bool) {
         self.force_aead = force;
     }
+    /// Encrypts with this session key (`ALGO:HEX`) instead of a fresh one;
+    /// `aead` (1 EAX, 2 OCB, 3 GCM) makes the container SEIPDv2.
+    #[wasm_bindgen(js_name = setSessionKey)]
+    pub fn set_session_key(&mut self, session_key: &str, aead: Option<u8>) -> Result<(), JsValue> {
+        let aead = aead_from(aead)?;
+        self.extra.session_key = Some(SessionKeyData::parse(session_key).js()?);
+        self.extra.session_aead = aead;
+        Ok(())
+    }
+    /// The literal packet's file name (at most 255 bytes of UTF-8).
+    #[wasm_bindgen(js_name = setFilename)]
+    pub fn set_filename(&mut self, filename: String) -> Result<(), JsValue> {
+        if filename.len() > encrypt::MAX_FILENAME {
+            return Err(invalid(format!(
+                "a file name is at most {} bytes (UTF-8)",
+                encrypt::MAX_FILENAME
+            )));
+        }
+        self.extra.filename = Some(filename.into_bytes());
+        Ok(())
+    }
+    /// A fresh session key for this encryption's recipients:
+    /// `{ sessionKey: 'ALGO:HEX', aead: 1 | 2 | 3 | null }`.
+    #[wasm_bindgen(js_name = generateSessionKey)]
+    pub fn generate_session_key(&self) -> Result<JsValue, JsValue> {
+        let p = Policy::new();
+        let (sk, aead) =
+            encrypt::generate_session_key(&self.recipients, &p, self.force_aead).js()?;
+        object(&[
+            ("sessionKey", JsValue::from_str(&sk.to_text())),
+            (
+                "aead",
+                aead.map_or(JsValue::NULL, |a| JsValue::from(u8::from(a))),
+            ),
+        ])
+    }
+    /// The session key packets that give `setSessionKey`'s key to the
+    /// recipients and passwords (armored as a message unless `setArmor(false)`).
+    #[wasm_bindgen(js_name = encryptSessionKey)]
+    pub fn encrypt_session_key(&self) -> Result<Vec<u8>, JsValue> {
+        let sk = self
+            .extra
+            .session_key
+            .as_ref()
+            .ok_or_else(|| invalid("encryptSessionKey needs a session key (setSessionKey)"))?;
+        let p = Policy::new();
+        encrypt::encrypt_session_key(
+            sk,
+            self.extra.session_aead,
+            &self.recipients,
+            &self.passwords,
+            &p,
+            self.armor,
+        )
+        .js()
+    }
     /// Starts a streaming encryption with these settings.
     #[wasm_bindgen(js_name = startStream)]
     pub fn start_stream(&self) -> Result<EncryptStream, JsValue> {
@@ -165,6 +234,7 @@ impl Encryption {
             force_aead: self.force_aead,
             text: self.text,
             policy: Policy::new(),
+            extra: self.extra.clone(),
         })
         .js()?;
         Ok(EncryptStream { inner: Some(inner) })
@@ -174,7 +244,7 @@ impl Encryption {
     /// bytes if armored).
     pub fn encrypt(&self, plaintext: &[u8]) -> Result<Vec<u8>, JsValue> {
         let p = Policy::new();
-        encrypt::encrypt(
+        encrypt::encrypt_with(
             plaintext,
             &EncryptOptions {
                 recipients: &self.recipients,
@@ -186,6 +256,7 @@ impl Encryption {
                 text: self.text,
                 policy: &p,
             },
+            &self.extra,
         )
         .js()
     }
@@ -479,6 +550,15 @@ pub fn armor(data: &[u8], kind: Option<String>) -> Result<String, JsValue> {
         .js()?;
     let b = core_armor::armor(data, kind).js()?;
     String::from_utf8(b).map_err(|_| invalid("armor is not UTF-8"))
+}
+
+/// The key IDs a message names before any decryption or verification:
+/// `{ encryptionKeyIds, signingKeyIds }` (upper-case hex; hints only,
+/// nothing is authenticated).
+#[wasm_bindgen(js_name = messageKeyIds)]
+pub fn message_key_ids(message: JsValue) -> Result<JsValue, JsValue> {
+    let msg = bytes("message", &message)?;
+    to_plain(&sealpost_core::packets::message_key_ids(&msg, &Policy::new()).js()?)
 }
 
 /// Removes ASCII armor.

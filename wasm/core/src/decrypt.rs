@@ -142,7 +142,7 @@ impl VerificationHelper for DHelper {
         if let openpgp::Packet::SEIP(seip) = &pp.packet {
             self.seipd_version.get_or_insert(seip.version());
         }
-        Ok(())
+        self.inner.inspect(pp)
     }
     fn get_certs(&mut self, ids: &[KeyHandle]) -> openpgp::Result<Vec<Cert>> {
         self.inner.get_certs(ids)

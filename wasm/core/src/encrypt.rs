@@ -17,9 +17,78 @@ use openpgp::types::{AEADAlgorithm, DataFormat, SignatureType, SymmetricAlgorith
 use openpgp::Cert;
 use sequoia_openpgp as openpgp;
 
+use crate::decrypt::SessionKeyData;
 use crate::error::{Error, ErrorCode, Result};
 use crate::policy::Policy;
 use crate::sign::signing_keypairs;
+
+/// Settings of an encryption that most callers leave unset (OpenPGP.js's
+/// `sessionKey` and `createMessage({ filename })`).
+#[derive(Clone, Default)]
+pub struct EncryptExtra {
+    /// Encrypt the data with this session key instead of a fresh one (its
+    /// algorithm is the cipher; it must be one [`choose_algorithms`] could
+    /// pick).
+    pub session_key: Option<SessionKeyData>,
+    /// The AEAD mode to use with `session_key` (a SEIPDv2 container).
+    /// `None`: SEIPDv1, unless every recipient advertises SEIPDv2 (then
+    /// OCB) or `force_aead` asks for it.
+    pub session_aead: Option<AEADAlgorithm>,
+    /// The literal packet's file name (at most 255 bytes; none: empty).
+    pub filename: Option<Vec<u8>>,
+}
+
+impl std::fmt::Debug for EncryptExtra {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EncryptExtra")
+            .field("session_key", &self.session_key)
+            .field("session_aead", &self.session_aead)
+            .field("filename", &self.filename.as_ref().map(|n| n.len()))
+            .finish()
+    }
+}
+
+/// The longest literal file name (its length is one octet).
+pub const MAX_FILENAME: usize = 255;
+
+/// Checks a session key given by the caller: a cipher this build and the
+/// policy accept (never a 64-bit-block one) and a key of its size; and an
+/// AEAD mode the policy accepts.
+pub fn check_session_key(
+    sk: &SessionKeyData,
+    aead: Option<AEADAlgorithm>,
+    policy: &Policy,
+) -> Result<SymmetricAlgorithm> {
+    let algo = SymmetricAlgorithm::from(sk.algo);
+    let standard = policy.standard();
+    if !SYMMETRIC.contains(&algo)
+        || !algo.is_supported()
+        || standard.symmetric_algorithm(algo).is_err()
+    {
+        return Err(Error::new(
+            ErrorCode::Unsupported,
+            format!("the session key's cipher ({algo}) is not one sealpost encrypts with"),
+        ));
+    }
+    let size = algo
+        .key_size()
+        .map_err(|_| Error::invalid("the session key's cipher has no key size"))?;
+    if sk.key.len() != size {
+        return Err(Error::invalid(format!(
+            "a {algo} session key is {size} bytes, this one is {}",
+            sk.key.len()
+        )));
+    }
+    if let Some(a) = aead {
+        if !AEAD.contains(&a) || !a.is_supported() || standard.aead_algorithm(a).is_err() {
+            return Err(Error::new(
+                ErrorCode::Unsupported,
+                format!("the AEAD mode {a} is not one sealpost encrypts with"),
+            ));
+        }
+    }
+    Ok(algo)
+}
 
 /// Inputs of an encryption.
 #[derive(Clone, Copy)]
@@ -217,7 +286,31 @@ pub fn encrypt_writer<'a, W: Write + Send + Sync + 'a>(
     sink: W,
     opts: &EncryptOptions<'a>,
 ) -> Result<Message<'a>> {
-    if opts.recipients.is_empty() && opts.passwords.is_empty() {
+    encrypt_writer_with(sink, opts, &EncryptExtra::default())
+}
+
+/// [`encrypt_writer`] with the settings of [`EncryptExtra`].
+pub fn encrypt_writer_with<'a, W: Write + Send + Sync + 'a>(
+    sink: W,
+    opts: &EncryptOptions<'a>,
+    extra: &EncryptExtra,
+) -> Result<Message<'a>> {
+    if let Some(name) = &extra.filename {
+        if name.len() > MAX_FILENAME {
+            return Err(Error::invalid(format!(
+                "a file name is at most {MAX_FILENAME} bytes (UTF-8), this one is {}",
+                name.len()
+            )));
+        }
+    }
+    let given = match &extra.session_key {
+        Some(sk) => Some((
+            check_session_key(sk, extra.session_aead, opts.policy)?,
+            sk.key.clone(),
+        )),
+        None => None,
+    };
+    if opts.recipients.is_empty() && opts.passwords.is_empty() && given.is_none() {
         return Err(Error::invalid(
             "encryption needs at least one recipient or password",
         ));
@@ -229,7 +322,10 @@ pub fn encrypt_writer<'a, W: Write + Send + Sync + 'a>(
             ));
         }
     }
-    let recips = recipients(opts.recipients, opts.policy, opts.force_aead)?;
+    // A given AEAD mode makes the container SEIPDv2 whatever the recipients
+    // advertise: name them as v6 session key packets need (by fingerprint).
+    let v2 = opts.force_aead || extra.session_aead.is_some();
+    let recips = recipients(opts.recipients, opts.policy, v2)?;
     // The same cap a reader applies: a message it would refuse is not made.
     Policy::check_count(
         "recipient keys and passwords",
@@ -243,13 +339,30 @@ pub fn encrypt_writer<'a, W: Write + Send + Sync + 'a>(
     if opts.armor {
         message = Armorer::new(message).build().map_err(op)?;
     }
-    let (sym, aead) = choose_algorithms(opts.recipients, opts.policy, opts.force_aead)?;
-    let mut enc = Encryptor::for_recipients(message, recips)
-        .add_passwords(opts.passwords.iter().cloned())
-        .symmetric_algo(sym);
-    if let Some(aead) = aead {
-        enc = enc.aead_algo(aead);
-    }
+    let (sym, aead) = choose_algorithms(opts.recipients, opts.policy, v2)?;
+    let enc = match given {
+        // The caller's key and cipher; SEIPDv2 with the caller's mode, or
+        // with the mode chosen for the recipients when they all take it.
+        Some((algo, key)) => {
+            let e = Encryptor::with_session_key(message, algo, key)
+                .map_err(op)?
+                .add_recipients(recips)
+                .add_passwords(opts.passwords.iter().cloned());
+            match extra.session_aead.or(aead) {
+                Some(a) => e.aead_algo(a),
+                None => e,
+            }
+        }
+        None => {
+            let e = Encryptor::for_recipients(message, recips)
+                .add_passwords(opts.passwords.iter().cloned())
+                .symmetric_algo(sym);
+            match aead {
+                Some(a) => e.aead_algo(a),
+                None => e,
+            }
+        }
+    };
     let mut message = enc.build().map_err(op)?;
     let mut signers = signers.into_iter();
     if let Some(first) = signers.next() {
@@ -275,17 +388,112 @@ pub fn encrypt_writer<'a, W: Write + Send + Sync + 'a>(
     } else {
         DataFormat::Binary
     };
-    LiteralWriter::new(message)
-        .format(format)
-        .build()
-        .map_err(op)
+    let mut literal = LiteralWriter::new(message).format(format);
+    if let Some(name) = &extra.filename {
+        literal = literal.filename(name).map_err(op)?;
+    }
+    literal.build().map_err(op)
 }
 
 /// Encrypts `plaintext` held in memory.
 pub fn encrypt(plaintext: &[u8], opts: &EncryptOptions<'_>) -> Result<Vec<u8>> {
+    encrypt_with(plaintext, opts, &EncryptExtra::default())
+}
+
+/// A fresh session key for encrypting to `certs` (OpenPGP.js's
+/// `generateSessionKey`): the cipher and, for a SEIPDv2 container, the AEAD
+/// mode that [`choose_algorithms`] picks for them, and random key bytes of
+/// the cipher's size.
+pub fn generate_session_key(
+    certs: &[Cert],
+    policy: &Policy,
+    force_aead: bool,
+) -> Result<(SessionKeyData, Option<AEADAlgorithm>)> {
+    // The same refusal as encrypting: every certificate needs a usable
+    // encryption key.
+    recipients(certs, policy, force_aead)?;
+    let (sym, aead) = choose_algorithms(certs, policy, force_aead)?;
+    let size = sym
+        .key_size()
+        .map_err(|e| Error::from_op("session key", e))?;
+    Ok((
+        SessionKeyData {
+            algo: u8::from(sym),
+            key: openpgp::crypto::SessionKey::new(size)
+                .map_err(|e| Error::from_op("session key", e))?,
+        },
+        aead,
+    ))
+}
+
+/// The encrypted session key packets (PKESK for every encryption key of
+/// `certs`, SKESK for every password) that give `sk` to their holders
+/// (OpenPGP.js's `encryptSessionKey`): v6 packets for a SEIPDv2 container
+/// (`aead` set), v3/v4 packets otherwise.  Armored as a `PGP MESSAGE` when
+/// asked.  They are the packets [`encrypt_writer_with`] writes for the same
+/// inputs: the encryption of nothing is made and its session key packets
+/// are kept.
+pub fn encrypt_session_key(
+    sk: &SessionKeyData,
+    aead: Option<AEADAlgorithm>,
+    certs: &[Cert],
+    passwords: &[Password],
+    policy: &Policy,
+    armor: bool,
+) -> Result<Vec<u8>> {
+    use openpgp::parse::{PacketParser, PacketParserResult, Parse};
+    use openpgp::serialize::Serialize as _;
+    if certs.is_empty() && passwords.is_empty() {
+        return Err(Error::invalid(
+            "encryptSessionKey needs at least one recipient or password",
+        ));
+    }
+    let opts = EncryptOptions {
+        recipients: certs,
+        passwords,
+        signers: &[],
+        signer_passphrases: &[],
+        armor: false,
+        force_aead: aead.is_some(),
+        text: false,
+        policy,
+    };
+    let extra = EncryptExtra {
+        session_key: Some(sk.clone()),
+        session_aead: aead,
+        filename: None,
+    };
+    let whole = encrypt_with(&[], &opts, &extra)?;
+    let bad = |e| Error::from_op("encryptSessionKey", e);
+    let mut out = Vec::new();
+    let mut ppr = PacketParser::from_bytes(&whole).map_err(bad)?;
+    while let PacketParserResult::Some(pp) = ppr {
+        let keep = matches!(
+            pp.packet,
+            openpgp::Packet::PKESK(_) | openpgp::Packet::SKESK(_)
+        );
+        let (packet, next) = pp.next().map_err(bad)?;
+        if !keep {
+            break;
+        }
+        packet.serialize(&mut out).map_err(bad)?;
+        ppr = next;
+    }
+    if armor {
+        return crate::armor::armor(&out, Some(crate::armor::ArmorKind::Message));
+    }
+    Ok(out)
+}
+
+/// Encrypts `plaintext` held in memory, with the settings of [`EncryptExtra`].
+pub fn encrypt_with(
+    plaintext: &[u8],
+    opts: &EncryptOptions<'_>,
+    extra: &EncryptExtra,
+) -> Result<Vec<u8>> {
     let mut out = Vec::with_capacity(plaintext.len() + plaintext.len() / 3 + 1024);
     {
-        let mut w = encrypt_writer(&mut out, opts)?;
+        let mut w = encrypt_writer_with(&mut out, opts, extra)?;
         w.write_all(plaintext)
             .map_err(|e| Error::from_op("encryption", e.into()))?;
         w.finalize().map_err(|e| Error::from_op("encryption", e))?;

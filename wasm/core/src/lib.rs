@@ -49,6 +49,7 @@ pub mod encrypt;
 pub mod error;
 pub mod keys;
 pub mod mail;
+pub mod packets;
 pub mod policy;
 pub mod report;
 mod secret;

@@ -70,6 +70,9 @@ pub struct Layers {
     pub aead: Option<String>,
     /// Whether there was a compression layer.
     pub compressed: bool,
+    /// The literal data packet's file name (UTF-8, lossily), `None` when
+    /// it is empty.
+    pub filename: Option<String>,
 }
 
 /// The verification helper.  Signature outcomes are collected as data;
@@ -103,6 +106,16 @@ impl Helper {
 }
 
 impl VerificationHelper for Helper {
+    fn inspect(&mut self, pp: &openpgp::parse::PacketParser) -> openpgp::Result<()> {
+        if let openpgp::Packet::Literal(l) = &pp.packet {
+            self.layers.filename = l
+                .filename()
+                .filter(|n| !n.is_empty())
+                .map(|n| String::from_utf8_lossy(n).into_owned());
+        }
+        Ok(())
+    }
+
     fn get_certs(&mut self, ids: &[KeyHandle]) -> openpgp::Result<Vec<Cert>> {
         Ok(self
             .certs

@@ -33,7 +33,7 @@ use zeroize::Zeroizing;
 use crate::decrypt::{
     classify, extend_wiping, inspect_container, Container, DHelper, DecryptOptions,
 };
-use crate::encrypt::{encrypt_writer, EncryptOptions};
+use crate::encrypt::{encrypt_writer_with, EncryptExtra, EncryptOptions};
 use crate::error::{Error, ErrorCode, Result};
 use crate::policy::Policy;
 use crate::report::{Layers, SignatureResult};
@@ -138,6 +138,8 @@ pub struct EncryptInputs {
     pub text: bool,
     /// The policy.
     pub policy: Policy,
+    /// A given session key, a file name.
+    pub extra: EncryptExtra,
 }
 
 type Writer<'a> = Option<Message<'a>>;
@@ -163,7 +165,7 @@ impl EncryptStream {
         let sink = Sink::default();
         let writer_sink = sink.clone();
         let cell = EncryptCell::try_new(inputs, |i| {
-            encrypt_writer(
+            encrypt_writer_with(
                 writer_sink,
                 &EncryptOptions {
                     recipients: &i.recipients,
@@ -175,6 +177,7 @@ impl EncryptStream {
                     text: i.text,
                     policy: &i.policy,
                 },
+                &i.extra,
             )
             .map(Some)
         })?;

@@ -28,6 +28,7 @@ fn stream_encrypt(pt: &[u8], to: &Cert, signer: Option<&Cert>, chunk: usize) -> 
         force_aead: false,
         text: false,
         policy: policy(),
+        extra: Default::default(),
     })
     .unwrap();
     let mut out = s.take_output();
