@@ -1,0 +1,82 @@
+//! The `cipher` 0.4 traits over `vaes` (wasm32 + simd128 only).
+
+use crate::ops::{from_bytes, to_bytes, V};
+use crate::vaes::Keys;
+use crate::{Block, Core};
+use cipher::{
+    consts::{U16, U8},
+    inout::InOut,
+    BlockBackend, BlockClosure, BlockSizeUser, ParBlocks, ParBlocksSizeUser,
+};
+
+fn load(b: &Block) -> V {
+    let a: &[u8; 16] = b.as_ref();
+    from_bytes(a)
+}
+fn store(b: &mut Block, v: V) {
+    b.copy_from_slice(&to_bytes(v));
+}
+
+struct Enc<'a, const N: usize>(&'a Keys<N>);
+struct Dec<'a, const N: usize>(&'a Keys<N>);
+
+macro_rules! backend {
+    ($t:ident, $f:ident) => {
+        impl<const N: usize> BlockSizeUser for $t<'_, N> {
+            type BlockSize = U16;
+        }
+        impl<const N: usize> ParBlocksSizeUser for $t<'_, N> {
+            type ParBlocksSize = U8;
+        }
+        impl<const N: usize> BlockBackend for $t<'_, N> {
+            #[inline]
+            fn proc_block(&mut self, mut block: InOut<'_, '_, Block>) {
+                let mut v = [load(block.get_in())];
+                self.0.$f(&mut v);
+                store(block.get_out(), v[0]);
+            }
+            #[inline]
+            fn proc_par_blocks(&mut self, mut blocks: InOut<'_, '_, ParBlocks<Self>>) {
+                let input = blocks.get_in();
+                let mut v = [
+                    load(&input[0]),
+                    load(&input[1]),
+                    load(&input[2]),
+                    load(&input[3]),
+                    load(&input[4]),
+                    load(&input[5]),
+                    load(&input[6]),
+                    load(&input[7]),
+                ];
+                self.0.$f(&mut v);
+                let output = blocks.get_out();
+                for (o, v) in output.iter_mut().zip(v) {
+                    store(o, v);
+                }
+            }
+        }
+    };
+}
+backend!(Enc, encrypt);
+backend!(Dec, decrypt);
+
+impl<const N: usize> Core for Keys<N> {
+    fn new(key: &[u8]) -> Self {
+        Keys::new(key)
+    }
+    fn encrypt(&self, f: impl BlockClosure<BlockSize = U16>) {
+        f.call(&mut Enc(self))
+    }
+    fn decrypt(&self, f: impl BlockClosure<BlockSize = U16>) {
+        f.call(&mut Dec(self))
+    }
+    #[cfg(feature = "zeroize")]
+    fn wipe(&mut self) {
+        self.zeroize()
+    }
+}
+
+/// The key schedule of each key size.
+pub(crate) type K128 = Keys<11>;
+pub(crate) type K192 = Keys<13>;
+pub(crate) type K256 = Keys<15>;
