@@ -345,8 +345,10 @@ const LOG_PREFIX: &str = "/.well-known/sealpost/log/";
 /// signed log policy (`policy`, `policy.sig`) and the release's tlog-proof (`release-proof`) only.
 fn resolve_log(log: &Path, uri_path: &str) -> Option<PathBuf> {
     let rel = uri_path.strip_prefix(LOG_PREFIX)?;
-    if !matches!(rel, "checkpoint" | "policy" | "policy.sig" | "release-proof")
-        && !rel.starts_with("tile/")
+    if !matches!(
+        rel,
+        "checkpoint" | "policy" | "policy.sig" | "release-proof"
+    ) && !rel.starts_with("tile/")
     {
         return None;
     }
@@ -550,7 +552,10 @@ mod tests {
             r("/.well-known/sealpost/log/release-proof"),
             Some(l.join("release-proof"))
         );
-        assert_eq!(r("/.well-known/sealpost/log/policy.sig"), Some(l.join("policy.sig")));
+        assert_eq!(
+            r("/.well-known/sealpost/log/policy.sig"),
+            Some(l.join("policy.sig"))
+        );
         assert_eq!(r("/.well-known/sealpost/manifest.json"), None);
     }
 
