@@ -68,6 +68,11 @@ dir=$(cd "$dir" && pwd)
 stop "$dir"
 # Dovecot's and Postfix's unprivileged processes must reach their parts of DIR.
 chmod 0755 "$dir"
+p=$dir
+while [ "$p" != / ]; do
+  p=$(dirname "$p")
+  [ "$(( 0$(stat -c %a "$p") & 1 ))" = 1 ] || { say "$p is not searchable by other users (postfix, dovecot): chmod o+x it or use another DIR"; exit 1; }
+done
 
 if [ "$(id -u)" = 0 ]; then mail_user=mail; else mail_user=$(id -un); fi
 mail_uid=$(id -u "$mail_user")

@@ -45,6 +45,48 @@ async function store(key, value) {
   });
 }
 
+// ------------------------------------------------------------ server
+
+// The demo server keeps mail in SQLite, or on a mail server (IMAP + SMTP):
+// then it needs the user's mail password once (POST api/session) and takes
+// a bearer token on every call.  Its errors carry a stable code.
+let serverConfig = { backend: 'sqlite', login: false };
+const TOKEN_KEY = 'sealpost-mail-token';
+let mailToken = sessionStorage.getItem(TOKEN_KEY);
+
+const SERVER_MESSAGES = {
+  MAIL_AUTH_FAILED: 'The mail server refused this password.',
+  MAIL_SERVER_UNREACHABLE: 'The mail server cannot be reached right now; try again later.',
+  MAIL_REFUSED: 'The mail server refused the message.',
+  NO_SESSION: 'Your mail session has ended: log in again.',
+  NETWORK: 'The demo server cannot be reached.',
+};
+
+class ServerError extends Error {
+  constructor(code, detail, status) {
+    super(SERVER_MESSAGES[code] ? `${SERVER_MESSAGES[code]}${detail ? ` (${detail})` : ''}` : detail);
+    this.code = code;
+    this.status = status;
+  }
+}
+
+async function api(path, options = {}) {
+  const headers = { ...(options.headers || {}) };
+  if (mailToken) headers.authorization = `Bearer ${mailToken}`;
+  let response;
+  try {
+    response = await fetch(path, { ...options, headers });
+  } catch {
+    throw new ServerError('NETWORK', '', 0);
+  }
+  if (response.ok) return response;
+  let body = {};
+  try { body = await response.json(); } catch { /* not JSON */ }
+  const code = body.code || `HTTP_${response.status}`;
+  if (code === 'NO_SESSION' && me) needMailLogin();
+  throw new ServerError(code, SERVER_MESSAGES[code] ? '' : body.error || `the server answered ${response.status}`, response.status);
+}
+
 // -------------------------------------------------------------- state
 
 let me = null; // { name, email, key (unlocked, in the worker), publicKey, armoredPublic }
@@ -70,6 +112,9 @@ async function start() {
   }
   $('status').dataset.state = 'ok';
   $('status').textContent = `Crypto module verified (SHA-384), running in a ${sealpost.getMode()}.`;
+  try {
+    serverConfig = await (await api('api/config')).json();
+  } catch { /* an older server: SQLite, no login */ }
   const account = await load('account');
   if (account) {
     $('unlock-who').textContent = `${account.name} <${account.email}>`;
@@ -91,6 +136,40 @@ async function openMailbox(account, unlockedKey) {
   $('my-fingerprint').textContent = grouped(publicKey.getFingerprint());
   $('my-public-key').value = me.armoredPublic;
   await loadContacts();
+  await loadOutbox();
+  if (serverConfig.login && !mailToken) {
+    needMailLogin();
+    return;
+  }
+  view('inbox');
+  await refreshInbox();
+}
+
+function needMailLogin() {
+  mailToken = null;
+  sessionStorage.removeItem(TOKEN_KEY);
+  show($('mailbox'), false);
+  show($('mail-login'));
+  $('mail-login-who').textContent = me.email;
+  $('mail-password').focus();
+}
+
+async function mailLogin() {
+  const password = $('mail-password').value;
+  let response;
+  try {
+    response = await api('api/session', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ address: me.email, password }),
+    });
+  } finally {
+    $('mail-password').value = '';
+  }
+  mailToken = (await response.json()).token;
+  sessionStorage.setItem(TOKEN_KEY, mailToken);
+  show($('mail-login'), false);
+  show($('mailbox'));
   view('inbox');
   await refreshInbox();
 }
@@ -136,6 +215,10 @@ async function unlock() {
 }
 
 function lock() {
+  if (mailToken) {
+    fetch('api/session', { method: 'DELETE', headers: { authorization: `Bearer ${mailToken}` }, keepalive: true }).catch(() => {});
+    sessionStorage.removeItem(TOKEN_KEY);
+  }
   me.key.dispose();
   me = null;
   opened.clear();
@@ -234,20 +317,90 @@ async function send() {
     { encryptionKeys: [to.key, me.publicKey], signingKeys: me.key, autocrypt: true },
   );
   status.textContent = 'Sending…';
-  const response = await fetch('api/messages', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ to: [to.email, me.email], message: base64(message) }),
-  });
-  if (!response.ok) throw new Error(`the server refused the message (${response.status})`);
-  const { id } = await response.json();
-  const ms = performance.now() - started;
-  status.dataset.state = 'ok';
-  status.dataset.ms = String(Math.round(ms));
-  status.textContent = `Sent, encrypted to ${to.email} and you (message ${id}, ${(message.length / 1024).toFixed(0)} KiB, ${Math.round(ms)} ms).`;
+  const item = { id: crypto.randomUUID(), to: [to.email, me.email], recipient: to.email, message: base64(message), size: message.length, queued: Date.now() };
   $('compose-subject').value = '';
   $('compose-text').value = '';
   $('compose-files').value = '';
+  let id;
+  try {
+    id = await submit(item);
+  } catch (err) {
+    // Nothing is lost: the encrypted message waits in the outbox.
+    item.error = err.message;
+    outbox.push(item);
+    await saveOutbox();
+    throw new Error(`Not sent: ${err.code ? `${err.code}: ` : ''}${err.message} The encrypted message is in your outbox.`);
+  }
+  const ms = performance.now() - started;
+  status.dataset.state = 'ok';
+  status.dataset.ms = String(Math.round(ms));
+  const where = id == null ? 'handed to the mail server' : `message ${id}`;
+  status.textContent = `Sent, encrypted to ${to.email} and you (${where}, ${(message.length / 1024).toFixed(0)} KiB, ${Math.round(ms)} ms).`;
+}
+
+async function submit(item) {
+  const response = await api('api/messages', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ to: item.to, message: item.message }),
+  });
+  return (await response.json()).id;
+}
+
+// ------------------------------------------------------------- outbox
+
+// Encrypted messages the server did not take (IndexedDB 'outbox'): only
+// ciphertext, the recipient and the size are kept, never the plaintext.
+let outbox = [];
+
+async function loadOutbox() {
+  outbox = (await load('outbox')) || [];
+  renderOutbox();
+}
+
+async function saveOutbox() {
+  await store('outbox', outbox.length ? outbox : undefined);
+  renderOutbox();
+}
+
+function renderOutbox() {
+  const list = $('outbox');
+  list.replaceChildren();
+  show($('outbox-box'), outbox.length > 0);
+  for (const item of outbox) {
+    const li = document.createElement('li');
+    li.dataset.id = item.id;
+    const what = document.createElement('span');
+    what.textContent = `To ${item.recipient}, ${(item.size / 1024).toFixed(0)} KiB, queued ${new Date(item.queued).toLocaleString()}`;
+    const retry = document.createElement('button');
+    retry.className = 'small retry';
+    retry.textContent = 'Send again';
+    retry.addEventListener('click', guarded(retry, async () => {
+      try {
+        await submit(item);
+      } catch (err) {
+        item.error = err.message;
+        await saveOutbox();
+        throw err;
+      }
+      outbox = outbox.filter((o) => o.id !== item.id);
+      await saveOutbox();
+      $('compose-status').dataset.state = 'ok';
+      $('compose-status').textContent = `Sent from the outbox to ${item.recipient}.`;
+    }, $('compose-status')));
+    const discard = document.createElement('button');
+    discard.className = 'small secondary discard';
+    discard.textContent = 'Discard';
+    discard.addEventListener('click', guarded(discard, async () => {
+      outbox = outbox.filter((o) => o.id !== item.id);
+      await saveOutbox();
+    }));
+    const why = document.createElement('span');
+    why.className = 'why';
+    why.textContent = item.error || '';
+    li.append(what, retry, discard, why);
+    list.append(li);
+  }
 }
 
 // ------------------------------------------------------------ reading
@@ -266,8 +419,12 @@ const STATES = {
 
 async function openMessage(id) {
   if (opened.has(id)) return opened.get(id);
-  const response = await fetch(`api/messages/${id}`);
-  if (!response.ok) return { error: `the server could not return message ${id} (${response.status})` };
+  let response;
+  try {
+    response = await api(`api/messages/${id}`);
+  } catch (err) {
+    return { error: `The server could not return message ${id}: ${err.message}` };
+  }
   const bytes = new Uint8Array(await response.arrayBuffer());
   try {
     const r = await sealpost.decryptMail(bytes, {
@@ -290,9 +447,7 @@ async function openMessage(id) {
 
 async function refreshInbox() {
   $('inbox-error').textContent = '';
-  const response = await fetch(`api/messages?to=${encodeURIComponent(me.email)}`);
-  if (!response.ok) throw new Error(`the server could not list your mail (${response.status})`);
-  const rows = await response.json();
+  const rows = await (await api(`api/messages?to=${encodeURIComponent(me.email)}`)).json();
   const list = $('inbox-list');
   list.replaceChildren();
   for (const row of rows) {
@@ -316,8 +471,27 @@ async function refreshInbox() {
   }
 }
 
+let shown = null; // the message on screen, for Reply
+
+// A reply: to the sender (who must be in the address book, with a key), the
+// subject with "Re: ", the text quoted.  Encrypted and signed like any mail.
+function reply() {
+  const r = shown;
+  if (!r || r.error || !r.from) return;
+  const sender = r.from.address.toLowerCase();
+  if (!contacts.has(sender)) throw new Error(`add ${sender} to your address book first (their public key)`);
+  view('compose');
+  $('compose-to').value = sender;
+  $('compose-subject').value = /^re:/i.test(r.subject || '') ? r.subject : `Re: ${r.subject || ''}`;
+  $('compose-text').value = `\n\n${(r.text || '').split('\n').map((l) => `> ${l}`).join('\n')}`;
+  $('compose-text').focus();
+  $('compose-text').setSelectionRange(0, 0);
+}
+
 let blobUrls = [];
 function render(id, r) {
+  shown = r;
+  show($('msg-reply'), !r.error && !!r.from);
   for (const u of blobUrls) URL.revokeObjectURL(u);
   blobUrls = [];
   const article = $('message');
@@ -398,6 +572,9 @@ $('contact-add').addEventListener('click', guarded($('contact-add'), addContact,
 $('compose-send').addEventListener('click', guarded($('compose-send'), send, $('compose-status')));
 $('inbox-refresh').addEventListener('click', guarded($('inbox-refresh'), refreshInbox, $('inbox-error')));
 $('lock').addEventListener('click', lock);
+$('msg-reply').addEventListener('click', guarded($('msg-reply'), async () => reply(), $('inbox-error')));
+$('mail-login-button').addEventListener('click', guarded($('mail-login-button'), mailLogin, $('mail-login-error')));
+$('mail-password').addEventListener('keydown', (e) => { if (e.key === 'Enter') $('mail-login-button').click(); });
 $('export-private').addEventListener('click', guarded($('export-private'), async () => {
   $('my-private-key').value = (await load('account')).lockedKey;
   show($('my-private-key'));
@@ -406,6 +583,7 @@ $('forget').addEventListener('click', guarded($('forget'), async () => {
   if (!confirm('Delete your private key from this browser? Without a backup your mail cannot be read again.')) return;
   await store('account', undefined);
   await store('contacts', undefined);
+  await store('outbox', undefined);
   location.reload();
 }));
 for (const tab of document.querySelectorAll('nav .tab')) tab.addEventListener('click', () => view(tab.dataset.view));

@@ -433,7 +433,10 @@ impl Mailbox for ImapSmtp {
                 .credentials(Credentials::new(who.address.clone(), who.password.clone()))
                 .timeout(Some(MAIL_TIMEOUT))
                 .build();
-        match transport.send_raw(&envelope, &raw).await {
+        // The transport ends DATA with CRLF "." CRLF itself: a message that
+        // already ends on a line break would gain an empty line.
+        let body = raw.strip_suffix(b"\r\n").unwrap_or(&raw);
+        match transport.send_raw(&envelope, body).await {
             Ok(_) => Ok(None),
             Err(e) => Err(match e.status().map(|c| c.to_string()) {
                 Some(c) if c == "535" || c == "530" => MailError::AuthFailed,
