@@ -29,7 +29,7 @@ import {
 import { forgetPin, noteRevokedKey, pins, savePin, syncContentScripts } from './pins.js';
 import { firefoxGuard, verdictTarget } from './firefox.js';
 import {
-  applyRules, clearOriginStorage, enroll, fetchBytes, preview, ready, removeRules, syncSessionRules,
+  applyRules, clearOriginStorage, enroll, fetchBytes, isEnrolling, preview, ready, removeRules, syncSessionRules,
 } from './enroll.js';
 import { checkLogged, fetchProof, forgetLog, previewLog, withLogPin } from './tlog.js';
 
@@ -381,6 +381,9 @@ async function loadsFor(details) {
       // response headers are gone), so that load is blocked.
       const tab = await chrome.tabs.get(details.tabId).catch(() => null);
       if (!tab || originOf(tab.url) !== origin) return [];
+      // A document opened before an enrollment still under way has no load
+      // (enroll.js closes it): its late requests resume nothing.
+      if (isEnrolling(origin)) return [];
       load = await resumeLoad(details.tabId, tab.url, origin, details.frameId === 0 ? details.documentId : details.parentDocumentId);
     }
     return load && load.origin === origin ? [[details.tabId, load]] : [];

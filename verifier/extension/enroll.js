@@ -123,6 +123,8 @@ export async function tabsShowing(origin) {
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+/** How long after the first clearing of the origin's storage it is cleared again. */
+export const STORAGE_SETTLE_MS = 300;
 
 /**
  * Every document of `origin` gone, whichever tab it is in: each tab showing
@@ -167,8 +169,31 @@ async function restoreTabs(restore) {
   }
 }
 
+/** Origins being enrolled now (from the pin's saving until the tabs are restored). */
+const enrolling = new Set();
+
+/**
+ * Whether `origin` is being enrolled: its documents opened before (still
+ * open until step 2 closes them) have no load, and a request of theirs
+ * that completes meanwhile is not a load to resume and block — enrollment
+ * itself takes them away (before: a late beacon of such a tab had it
+ * blocked CHECK_LOST, and the tab, no longer showing the origin, was never
+ * restored).
+ */
+export const isEnrolling = (origin) => enrolling.has(origin);
+
 /** Pins the certificate the user was shown (trust on first use). */
 export async function enroll(origin, fingerprint) {
+  if (enrolling.has(origin)) throw new Error(`${origin} is being enrolled already`);
+  enrolling.add(origin);
+  try {
+    return await enrollSteps(origin, fingerprint);
+  } finally {
+    enrolling.delete(origin);
+  }
+}
+
+async function enrollSteps(origin, fingerprint) {
   const p = await preview(origin);
   if (p.fingerprint !== fingerprint) throw new Error(`the site now publishes key ${p.fingerprint}, not the ${fingerprint} you were shown`);
   const existing = (await pins())[origin];
@@ -179,19 +204,25 @@ export async function enroll(origin, fingerprint) {
   //    origin still open cannot register a service worker again;
   // 2. every document of the origin gone: each tab showing it (top or
   //    frame) navigated away, or closed;
-  // 3. the origin's service workers and Cache Storage cleared (resolved by
-  //    the browser once done; every guarded document confirms it again:
-  //    no controller, no registration — content.js);
-  // 4. the content script registered;
-  // 5. every tab's back/forward cache emptied (flushBackForwardCache: a
+  // 3. every tab's back/forward cache emptied (flushBackForwardCache: a
   //    page of the origin left there by step 2, or earlier, never comes
-  //    back unchecked);
+  //    back unchecked) — again after step 4, for a page loaded meanwhile;
+  // 4. the origin's service workers and Cache Storage cleared (resolved by
+  //    the browser once done), and cleared again STORAGE_SETTLE_MS later
+  //    (writes the closed documents had in flight); every guarded
+  //    document confirms it again: no controller, no registration — content.js;
+  // 5. the content script registered;
   // 6. every tab back where it was, under the rules.
   let restore = [];
   try {
     await applyRules(origin, p.manifest);
     await syncSessionRules();
     restore = await closeOriginDocuments(origin);
+    await flushBackForwardCache();
+    await clearOriginStorage(origin);
+    // A write a closed document had in flight (Cache Storage, every 20 ms
+    // in the test) can land after the first clearing: cleared once more.
+    await sleep(STORAGE_SETTLE_MS);
     await clearOriginStorage(origin);
     await syncContentScripts();
     await flushBackForwardCache();
