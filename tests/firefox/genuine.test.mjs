@@ -52,7 +52,9 @@ test('the genuine release, enrolled in Firefox: valid, and a mail to oneself is 
   });
   assert.equal(s.load.version, '0.2.0');
   assert.ok((await driver.getCurrentUrl()).startsWith(server.url), 'the tab shows the site');
-  await waitCss(driver, '#status[data-state="ok"]', 60000);
+  await waitCss(driver, '#status[data-state="ok"]', 60000).catch(async (e) => {
+    throw new Error(`${e.message}: the page says ${JSON.stringify(await driver.executeScript("return document.getElementById('status')?.textContent"))}; the guard ${JSON.stringify((await guardStatus(driver, tabId)).load)}`);
+  });
   // The content script lifts the page's inert state once the load is valid.
   await waitCss(driver, 'html[data-sealpost-verified]', 10000);
   await waitCss(driver, '#setup:not([hidden])');

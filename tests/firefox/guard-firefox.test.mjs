@@ -136,12 +136,23 @@ after(async () => {
 
 /** Plays `name` against a fresh load: 0 beacon hits, and the tab blocked with one of `codes`. */
 async function attackCase(name, codes) {
-  await clearRecordedFailure();
   attack = name;
   const t0 = Date.now();
   try {
-    await driver.get(`${origin}/`).catch(() => {});
-    const r = await blockedReason(driver, 20000);
+    let r;
+    let tries = 0;
+    const firsts = [];
+    // At most twice: in Firefox ESR the guard's own manifest fetch is sometimes not sent until its
+    // deadline (MANIFEST_UNAVAILABLE on a load the attack did not stall; README, Firefox).
+    // The beacon and verdict assertions count every try.
+    do {
+      tries++;
+      await clearRecordedFailure();
+      await driver.get(`${origin}/`).catch(() => {});
+      r = await blockedReason(driver, 20000);
+      firsts.push(r?.code);
+    } while (tries < 2 && name !== 'stalled-manifest' && r?.code === 'MANIFEST_UNAVAILABLE' && /no complete answer/.test(r.actual));
+    if (tries > 1) results.push(`${name}: ${tries} tries (${firsts.join(', ')})`);
     const ms = Date.now() - t0;
     // Give anything that slipped through time to call home.
     await new Promise((res) => setTimeout(res, 700));

@@ -114,34 +114,50 @@ export function firefoxGuard({ fail, manifestOf, pins, verifier }) {
     enrolled.clear();
     for (const o of Object.keys(all)) enrolled.add(o);
   };
-  const first = syncEnrolled().catch(() => {});
+  let known = false;
+  const first = syncEnrolled().catch(() => {}).then(() => {
+    known = true;
+  });
   api.storage.onChanged.addListener((changes, area) => {
     if (area === 'local' && changes.pins) syncEnrolled().catch(() => {});
   });
 
-  api.webRequest.onBeforeRequest.addListener(async (details) => {
+  api.webRequest.onBeforeRequest.addListener((details) => {
     // The guard's own fetches (manifest, signature, certificate, re-fetches) are not the page's.
     // Only requests outside any tab: a navigation the guard starts in a tab (enrollment's reload) is the page's.
     if (details.tabId === -1 && (details.originUrl || '').startsWith(base)) return {};
     const origin = originOf(details.url);
     if (!origin) return {};
-    // The request waits for this (a blocking listener): never let one through before the pins are known.
-    await first;
-    if (enrolled.has(origin)) hold(details);
-    return {};
+    if (known) {
+      if (enrolled.has(origin)) hold(details);
+      return {};
+    }
+    // Before the pins are known the request waits (a blocking listener): none goes through unheld.
+    return first.then(() => {
+      if (enrolled.has(origin)) hold(details);
+      return {};
+    });
   }, { urls: ['http://*/*', 'https://*/*'] }, ['blocking']);
 
+  // Blocking: a non-blocking listener's event may come after the held body's end.
   api.webRequest.onHeadersReceived.addListener((details) => {
     const s = seen.get(details.requestId);
     if (s) {
       s.url = details.url;
       s.status = details.statusCode;
+      // The body's announced length, when the filter sees it as sent (no content coding).
+      const h = (name) => (details.responseHeaders || []).find((x) => x.name.toLowerCase() === name)?.value;
+      const n = Number(h('content-length'));
+      s.length = !h('content-encoding') && Number.isSafeInteger(n) && n >= 0 ? n : null;
     }
-  }, { urls: ['http://*/*', 'https://*/*'] });
+    return {};
+  }, { urls: ['http://*/*', 'https://*/*'] }, ['blocking', 'responseHeaders']);
+  const errored = (details) => {
+    const s = seen.get(details.requestId);
+    if (s) s.errored = true;
+  };
 
-  const cleanup = (details) => seen.delete(details.requestId);
-  api.webRequest.onCompleted.addListener(cleanup, { urls: ['http://*/*', 'https://*/*'] });
-  api.webRequest.onErrorOccurred.addListener(cleanup, { urls: ['http://*/*', 'https://*/*'] });
+  api.webRequest.onErrorOccurred.addListener(errored, { urls: ['http://*/*', 'https://*/*'] });
 
   /** The tab's load's verified manifest; the load may start a moment after its document's bytes are in (waited for, within the check deadline). */
   async function loadManifest(tabId, origin, url) {
@@ -174,6 +190,7 @@ export function firefoxGuard({ fail, manifestOf, pins, verifier }) {
       length += b.length;
     };
     filter.onerror = () => {
+      state.errored = true;
       seen.delete(requestId);
     };
     filter.onstop = async () => {
@@ -188,7 +205,12 @@ export function firefoxGuard({ fail, manifestOf, pins, verifier }) {
         const url = state.url;
         const finalOrigin = originOf(url);
         const redirect = state.status >= 300 && state.status < 400;
-        if (finalOrigin !== origin && !enrolled.has(finalOrigin)) {
+        if (state.errored || state.status === 0 || (state.length != null && length < state.length)) {
+          // Cut short (the tab moved on, the request was cancelled, the
+          // connection dropped): nothing is delivered, and no verdict — an
+          // incomplete response is not the site's release, nor proof of an attack.
+          verdict = { deliver: false, failure: null };
+        } else if (finalOrigin !== origin && !enrolled.has(finalOrigin)) {
           // Redirected to an origin the guard does not watch: not this release's.
           verdict = { deliver: true };
         } else if (redirect && length === 0) {
