@@ -239,7 +239,7 @@ async function loadContacts() {
 }
 
 async function saveContacts() {
-  await store('contacts', [...contacts.values()].map(({ name, email, fingerprint, armored }) => ({ name, email, fingerprint, armored })));
+  await store('contacts', [...contacts.values()].map(({ name, email, fingerprint, armored, unverified }) => ({ name, email, fingerprint, armored, unverified })));
 }
 
 function renderContacts() {
@@ -262,7 +262,25 @@ function renderContacts() {
       await saveContacts();
       renderContacts();
     }, $('contact-error')));
+    li.dataset.email = c.email;
     li.append(who, fpr, remove);
+    if (c.unverified) {
+      // Learnt from an Autocrypt header: usable at once, trusted only once compared.
+      li.dataset.unverified = 'true';
+      const note = document.createElement('span');
+      note.className = 'unverified';
+      note.textContent = 'New key from this sender\'s mail (Autocrypt), not verified: compare the fingerprint with them.';
+      const confirm = document.createElement('button');
+      confirm.className = 'small secondary confirm';
+      confirm.textContent = 'Fingerprint compared';
+      confirm.addEventListener('click', guarded(confirm, async () => {
+        c.unverified = false;
+        await saveContacts();
+        renderContacts();
+        opened.clear();
+      }, $('contact-error')));
+      li.append(note, confirm);
+    }
     list.append(li);
     const opt = document.createElement('option');
     opt.value = c.email;
@@ -285,6 +303,28 @@ async function addContact() {
   await saveContacts();
   renderContacts();
   $('contact-key').value = '';
+}
+
+// An Autocrypt header (the sender's key, outside the encryption) of a
+// message from an address not in the address book: the key is added as a
+// new, unverified contact.  A known address keeps its key (a header naming
+// another key changes nothing: no silent key replacement).
+async function learnAutocrypt(r) {
+  const ac = r.autocrypt;
+  if (!ac || !r.from || ac.addr.toLowerCase() !== r.from.address.toLowerCase()) return false;
+  const email = ac.addr.toLowerCase();
+  if (email === me.email || contacts.has(email)) return false;
+  let key;
+  try {
+    key = await sealpost.readKey({ binaryKey: ac.keyData });
+  } catch {
+    return false;
+  }
+  if (key.isPrivate() || (key.info && key.info.valid === false)) return false;
+  contacts.set(email, { name: r.from.name || email, email, key, fingerprint: key.getFingerprint(), armored: await key.armor(), unverified: true });
+  await saveContacts();
+  renderContacts();
+  return true;
 }
 
 // ------------------------------------------------------------ sending
@@ -406,10 +446,15 @@ function renderOutbox() {
 // ------------------------------------------------------------ reading
 
 const STATES = {
-  verified: (r) => `Signed by ${r.from.address} — verified with the key in your address book.`,
+  verified: (r) => (contacts.get(r.from.address.toLowerCase())?.unverified
+    ? `Signed by ${r.from.address} with the key their mail announced (Autocrypt), not yet verified: compare its fingerprint with them.`
+    : `Signed by ${r.from.address} — verified with the key in your address book.`),
   'signer-mismatch': (r) => `Warning: the signature is valid, but it was made by ${r.signatures.find((s) => s.valid)?.signerAddresses.join(', ') || 'another key'}, not by the sender ${r.from?.address}. This message may be forged.`,
   invalid: (r) => {
     const s = r.signatures[0];
+    if (s && s.status === 'unknown_key' && r.from && contacts.get(r.from.address.toLowerCase())?.unverified) {
+      return 'Signed, but the key this sender\'s mail announced (Autocrypt) has no signing part: you can encrypt to them; to check signatures, add their full public key.';
+    }
     return s && s.status === 'unknown_key'
       ? 'Signed, but by a key that is not in your address book: the sender is not verified.'
       : `The signature does not verify (${s ? s.status : 'unknown'}): do not trust who this is from.`;
@@ -426,11 +471,14 @@ async function openMessage(id) {
     return { error: `The server could not return message ${id}: ${err.message}` };
   }
   const bytes = new Uint8Array(await response.arrayBuffer());
+  const read = () => sealpost.decryptMail(bytes, {
+    decryptionKeys: me.key,
+    verificationKeys: [me.publicKey, ...new Set([...contacts.values()].map((c) => c.key))],
+  });
   try {
-    const r = await sealpost.decryptMail(bytes, {
-      decryptionKeys: me.key,
-      verificationKeys: [me.publicKey, ...new Set([...contacts.values()].map((c) => c.key))],
-    });
+    let r = await read();
+    // A new sender's key from its Autocrypt header: read again to check the signature with it.
+    if (await learnAutocrypt(r)) r = await read();
     opened.set(id, r);
     return r;
   } catch (err) {
@@ -507,6 +555,7 @@ function render(id, r) {
     return;
   }
   sig.dataset.state = r.signatureState;
+  sig.dataset.key = r.from && contacts.get(r.from.address.toLowerCase())?.unverified ? 'unverified' : '';
   sig.textContent = STATES[r.signatureState](r);
   $('msg-from').textContent = r.from ? `${r.from.name} <${r.from.address}>`.trim() : '';
   $('msg-to').textContent = r.to.map((a) => a.address).join(', ');

@@ -11,7 +11,9 @@
 //   - a gpg-made PGP/MIME message and a plain one submitted with smtplib are
 //     read in the browser (verified, unsigned);
 //   - a send while Postfix is down stays in the outbox, across a reload,
-//     until it is sent again (or discarded).
+//     until it is sent again (or discarded);
+//   - Autocrypt: a sender's key from their mail's header fills the address
+//     book as a new, unverified key.
 // Latency send → visible in Bob's IMAP INBOX is measured and printed.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -499,6 +501,41 @@ test('a send while Postfix is down stays in the outbox (across a reload) until i
   const rows = await inboxUntil(bob, (r) => r.some((x) => x.text.includes('while the server is down')), 'the outbox message');
   assert.equal(rows.find((x) => x.text.includes('while the server is down')).state, 'verified');
   assert.ok(!rows.some((x) => x.text.includes('to be discarded')));
+});
+
+test('Autocrypt: a sender missing from the address book is added from the header of their mail, as a new, unverified key, and can be written to', async () => {
+  // Bob forgets Alice's key; Alice's next mail (with her Autocrypt header) brings it back.
+  await bob.page.click('#nav-contacts');
+  await bob.page.click('#contact-list li[data-email="alice@example.org"] button');
+  await bob.page.waitForFunction(() => !document.querySelector('#contact-list li[data-email="alice@example.org"]'));
+  await compose(alice, 'bob@example.org', 'with my key in the header', 'Autocrypt test');
+  await send(alice);
+  assert.equal(await alice.page.getAttribute('#compose-status', 'data-state'), 'ok');
+  const rows = await inboxUntil(bob, (r) => r.some((x) => x.text.includes('with my key in the header')), 'the Autocrypt message');
+  const row = rows.find((x) => x.text.includes('with my key in the header'));
+  // The header's minimal key (Autocrypt: primary, user ID, encryption subkey) has no signing subkey:
+  // the signature cannot be checked with it, and the page says why.
+  assert.equal(row.state, 'invalid');
+  await bob.page.click(`#inbox-list li[data-id="${row.id}"]`);
+  assert.equal(await bob.page.getAttribute('#msg-signature', 'data-key'), 'unverified');
+  assert.match(await bob.page.textContent('#msg-signature'), /announced \(Autocrypt\) has no signing part/);
+  await bob.page.click('#nav-contacts');
+  const li = '#contact-list li[data-email="alice@example.org"]';
+  assert.equal(await bob.page.getAttribute(li, 'data-unverified'), 'true');
+  assert.match(await bob.page.textContent(li), /New key from this sender's mail \(Autocrypt\), not verified/);
+  await alice.page.click('#nav-key');
+  assert.equal(await bob.page.textContent(`${li} .mono`), await alice.page.textContent('#my-fingerprint'), 'the fingerprint is Alice\'s');
+  await shot(bob.page, '7-autocrypt-unverified');
+  // The key from the header is enough to write to Alice, encrypted.
+  await compose(bob, 'alice@example.org', 'encrypted with your Autocrypt key', 'it works');
+  await send(bob);
+  assert.equal(await bob.page.getAttribute('#compose-status', 'data-state'), 'ok');
+  const back = await inboxUntil(alice, (r) => r.some((x) => x.text.includes('encrypted with your Autocrypt key')), 'Bob\'s answer');
+  assert.equal(back.find((x) => x.text.includes('encrypted with your Autocrypt key')).state, 'verified');
+  // Once compared, the mark goes.
+  await bob.page.click('#nav-contacts');
+  await bob.page.click(`${li} button.confirm`);
+  await bob.page.waitForFunction((sel) => !document.querySelector(sel).dataset.unverified, li);
 });
 
 test('latency through the real servers: SMTP submission → visible over IMAP, 20 messages', async (t) => {
