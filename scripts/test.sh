@@ -44,6 +44,7 @@ run() {
 run lint        bash -c 'cargo fmt --all --check && cargo clippy --workspace --all-targets --locked -- -D warnings && cargo clippy -p sealpost-wasm -p sealpost-verifier-wasm -p sealpost-tlog --target wasm32-unknown-unknown --all-targets --locked -- -D warnings'
 run native      cargo test --workspace --locked
 run ocb3-crosscheck cargo test --manifest-path wasm/ocb3/crosscheck/Cargo.toml --locked --target-dir target
+run aes-simd    bash -c 'cargo test --manifest-path wasm/aes-simd/crosscheck/Cargo.toml --locked --target-dir target && cargo test --manifest-path wasm/aes-simd/crosscheck/Cargo.toml --locked --target-dir target --target wasm32-unknown-unknown'
 run wasm-node   cargo test -p sealpost-wasm --target wasm32-unknown-unknown --locked
 run wasm-chromium env WASM_BINDGEN_USE_BROWSER=1 cargo test -p sealpost-wasm --target wasm32-unknown-unknown --locked --test web
 run wasm-worker env WASM_BINDGEN_USE_DEDICATED_WORKER=1 cargo test -p sealpost-wasm --target wasm32-unknown-unknown --locked --test web

@@ -17,22 +17,56 @@ fn store(b: &mut Block, v: V) {
     b.copy_from_slice(&to_bytes(v));
 }
 
-struct Enc<'a, const N: usize>(&'a Keys<N>);
-struct Dec<'a, const N: usize>(&'a Keys<N>);
+/// The block functions of one key size, not generic: compiled here (at the
+/// release profile's opt-level 3 for aes), not in the mode crate that calls.
+pub(crate) trait Rounds {
+    fn enc1(&self, b: &mut [V; 1]);
+    fn enc8(&self, b: &mut [V; 8]);
+    fn dec1(&self, b: &mut [V; 1]);
+    fn dec8(&self, b: &mut [V; 8]);
+}
+macro_rules! rounds {
+    ($n:literal) => {
+        impl Rounds for Keys<$n> {
+            #[inline(never)]
+            fn enc1(&self, b: &mut [V; 1]) {
+                self.encrypt(b)
+            }
+            #[inline(never)]
+            fn enc8(&self, b: &mut [V; 8]) {
+                self.encrypt(b)
+            }
+            #[inline(never)]
+            fn dec1(&self, b: &mut [V; 1]) {
+                self.decrypt(b)
+            }
+            #[inline(never)]
+            fn dec8(&self, b: &mut [V; 8]) {
+                self.decrypt(b)
+            }
+        }
+    };
+}
+rounds!(11);
+rounds!(13);
+rounds!(15);
+
+struct Enc<'a, K>(&'a K);
+struct Dec<'a, K>(&'a K);
 
 macro_rules! backend {
-    ($t:ident, $f:ident) => {
-        impl<const N: usize> BlockSizeUser for $t<'_, N> {
+    ($t:ident, $one:ident, $many:ident) => {
+        impl<K> BlockSizeUser for $t<'_, K> {
             type BlockSize = U16;
         }
-        impl<const N: usize> ParBlocksSizeUser for $t<'_, N> {
+        impl<K> ParBlocksSizeUser for $t<'_, K> {
             type ParBlocksSize = U8;
         }
-        impl<const N: usize> BlockBackend for $t<'_, N> {
+        impl<K: Rounds> BlockBackend for $t<'_, K> {
             #[inline]
             fn proc_block(&mut self, mut block: InOut<'_, '_, Block>) {
                 let mut v = [load(block.get_in())];
-                self.0.$f(&mut v);
+                self.0.$one(&mut v);
                 store(block.get_out(), v[0]);
             }
             #[inline]
@@ -48,7 +82,7 @@ macro_rules! backend {
                     load(&input[6]),
                     load(&input[7]),
                 ];
-                self.0.$f(&mut v);
+                self.0.$many(&mut v);
                 let output = blocks.get_out();
                 for (o, v) in output.iter_mut().zip(v) {
                     store(o, v);
@@ -57,10 +91,13 @@ macro_rules! backend {
         }
     };
 }
-backend!(Enc, encrypt);
-backend!(Dec, decrypt);
+backend!(Enc, enc1, enc8);
+backend!(Dec, dec1, dec8);
 
-impl<const N: usize> Core for Keys<N> {
+impl<const N: usize> Core for Keys<N>
+where
+    Keys<N>: Rounds,
+{
     fn new(key: &[u8]) -> Self {
         Keys::new(key)
     }
