@@ -15,7 +15,8 @@ try {
     ? await import('../../js-shim/src/browser.js')
     : await import('../../node_modules/openpgp/dist/openpgp.min.mjs');
   if (which === 'sealpost-direct') await lib.configure({ mode: 'direct' });
-  const rows = await run(lib, { quick, log, ...(sizes.length ? { sizes } : {}) });
+  const bulk = params.get('bulk') === '1';
+  const rows = await run(lib, { quick, log, bulk, ...(sizes.length ? { sizes } : {}) });
   window.__bench = { done: true, rows };
 } catch (e) {
   window.__bench = { done: true, error: `${e && e.name}: ${e && e.message}` };

@@ -27,7 +27,9 @@ for (const [name, spec] of [['sealpost-node', `${repo}js-shim/src/node.js`], ['o
 // ---- the same workload in headless Chromium
 {
   const chrome = await browser();
-  const server = await serve(repo);
+  // The bench page's modules carry no SRI: without this the Integrity-Policy
+  // header blocks them and the page never starts (make bench hung there).
+  const server = await serve(repo, { integrityPolicy: false });
   for (const [name, lib] of [['sealpost-chromium', 'sealpost'], ['sealpost-chromium-direct', 'sealpost-direct'], ['openpgpjs-chromium', 'openpgp']]) {
     say(`== ${name}`);
     const page = await chrome.newPage();

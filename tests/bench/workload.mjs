@@ -44,9 +44,10 @@ async function rate(fn, batch, reps) {
 
 /**
  * @param lib  the sealpost module or the openpgp module
- * @param opts { sizes: number[] (bytes), quick: boolean, log: (s) => void }
+ * @param opts { sizes: number[] (bytes), quick: boolean, log: (s) => void,
+ *               bulk: boolean (only keygen and the sized encrypt/decrypt rows) }
  */
-export async function run(lib, { sizes = [KIB, MIB, 16 * MIB, 64 * MIB], quick = false, log = () => {} } = {}) {
+export async function run(lib, { sizes = [KIB, MIB, 16 * MIB, 64 * MIB], quick = false, log = () => {}, bulk = false } = {}) {
   const rows = [];
   const row = (r) => {
     rows.push(r);
@@ -99,6 +100,8 @@ export async function run(lib, { sizes = [KIB, MIB, 16 * MIB, 64 * MIB], quick =
       }
     }
   }
+
+  if (bulk) return rows;
 
   // Password encryption of 1 MiB (v4 style): each library's default S2K
   // (sealpost: sequoia's iterated SHA-256 over 65,011,712 bytes; OpenPGP.js:
