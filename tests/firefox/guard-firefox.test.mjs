@@ -148,6 +148,8 @@ async function attackCase(name, codes) {
     do {
       tries++;
       await clearRecordedFailure();
+      // The extension page used for that is gone before the load (one open during the guard's fetches stalls them: README, Firefox).
+      await new Promise((res) => setTimeout(res, 500));
       await driver.get(`${origin}/`).catch(() => {});
       r = await blockedReason(driver, 20000);
       firsts.push(r?.code);

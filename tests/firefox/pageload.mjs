@@ -51,6 +51,9 @@ try {
     // The enrollment's own reload first (its document's late messages must not meet the first measured load).
     await waitFor('the enrolled load valid', async () => (await guardStatus(d, tabId)).load?.state === 'valid', 30000);
     withGuard = await loads(d, async () => {
+      // Asked once the check is over: an extension page opened while the guard's fetches are in
+      // flight makes Firefox hold them (README, Firefox); verdictMs is the guard's own record.
+      await new Promise((r) => setTimeout(r, 1500));
       const s = await waitFor('a verdict', async () => {
         const st = await guardStatus(d, tabId);
         return (st.load?.state === 'valid' || st.load?.state === 'blocked') && st;
@@ -65,6 +68,8 @@ try {
         return false;
       }
       verdicts.push(s.load.verdictMs);
+      // …and gone well before the next navigation.
+      await new Promise((r) => setTimeout(r, 500));
       return true;
     });
   } finally {
