@@ -241,3 +241,46 @@ pub fn merge_key(key: &Key, update: &Key) -> Result<Key, JsValue> {
         cert: core_keys::merge(&key.cert, &update.cert).js()?,
     })
 }
+
+/// A new key with `userId` added, bound by the (unlocked) primary key.
+#[wasm_bindgen(js_name = addUserId)]
+pub fn add_user_id(key: &Key, user_id: &str) -> Result<Key, JsValue> {
+    Ok(Key {
+        cert: core_keys::add_user_id(&key.cert, user_id, &[], &Policy::new()).js()?,
+    })
+}
+
+/// A new key expiring `seconds` after its creation (0: never), signed by
+/// the (unlocked) primary key.
+#[wasm_bindgen(js_name = setExpiration)]
+pub fn set_expiration(key: &Key, seconds: f64) -> Result<Key, JsValue> {
+    if !(seconds.is_finite()
+        && seconds >= 0.0
+        && seconds.fract() == 0.0
+        && seconds <= u32::MAX as f64)
+    {
+        return Err(js_sys::RangeError::new(
+            "the expiration time is a whole number of seconds, 0 to 2^32 - 1",
+        )
+        .into());
+    }
+    let after = (seconds > 0.0).then(|| Duration::from_secs(seconds as u64));
+    Ok(Key {
+        cert: core_keys::set_expiration(&key.cert, after, &[], &Policy::new()).js()?,
+    })
+}
+
+/// A new key whose valid user IDs are certified by `signer`'s (unlocked)
+/// primary key.
+#[wasm_bindgen(js_name = certifyUserIds)]
+pub fn certify_user_ids(key: &Key, signer: &Key) -> Result<Key, JsValue> {
+    Ok(Key {
+        cert: core_keys::certify_user_ids(
+            &key.cert,
+            std::slice::from_ref(&signer.cert),
+            &[],
+            &Policy::new(),
+        )
+        .js()?,
+    })
+}

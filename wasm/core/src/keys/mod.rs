@@ -10,6 +10,7 @@ use sequoia_openpgp as openpgp;
 use crate::error::{Error, ErrorCode, Result};
 use crate::policy::Policy;
 
+mod edit;
 mod generate;
 mod inspect;
 mod lock;
@@ -17,6 +18,7 @@ mod parse;
 mod revoke;
 mod userid;
 
+pub use edit::{add_user_id, certify_user_ids, set_expiration};
 pub use generate::{generate, GenerateOptions, GeneratedKey, KeyType};
 pub use inspect::{inspect, KeyFlagsInfo, KeyInfo, SubkeyInfo, UserIdInfo};
 pub use lock::{change_passphrase, lock, unlock};
