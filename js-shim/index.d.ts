@@ -27,7 +27,8 @@ export type ErrorCode =
   | 'CONFIG_REFUSED'
   | 'WORKER_FAILED'
   | 'ABORTED'
-  | 'STREAM_NOT_SUPPORTED';
+  | 'STREAM_NOT_SUPPORTED'
+  | 'WORKER_TIMEOUT';
 
 /**
  * The `signal` option of the long calls: when it aborts, the call rejects at once with
@@ -56,7 +57,22 @@ export interface ConfigureOptions {
    * and CDNs.  It is fetched with the SHA-384 built into the package: other bytes never run.
    */
   workerUrl?: string | URL;
+  /**
+   * Worker mode: how long (ms, default 300000) a call may wait for the worker's answer.  A
+   * worker that has not answered by then (dead or hung) is replaced: the call and every other
+   * pending call fail with WORKER_TIMEOUT, and keys loaded in it are gone (KEY_DISPOSED).
+   */
+  callTimeout?: number;
 }
+
+/**
+ * The `onProgress` option of encrypt and decrypt: called with the input bytes processed so far
+ * (`total`: the input's size, for in-memory input).  In-memory input of 4 MiB or more is
+ * processed in 1 MiB steps, each reported; smaller input reports 0 and the total; a stream
+ * reports after each chunk.  A callback that throws is ignored.
+ */
+export interface Progress { processed: number; total?: number }
+export interface WithProgress { onProgress?: (progress: Progress) => void }
 
 /** Chooses the mode before first use (or switches; existing keys become invalid). */
 export function configure(options?: ConfigureOptions): Promise<{ mode: 'worker' | 'direct' }>;
@@ -156,6 +172,18 @@ export class Key {
   armor(): Promise<string>;
   write(): Promise<Uint8Array>;
   toPublic(): Promise<Key>;
+  /**
+   * This key updated with sourceKey (the same primary key: INVALID_ARGUMENT otherwise): a new
+   * Key with what verifies of the source's signatures, user IDs and subkeys merged in.  A public
+   * key updated with its private key gives that private key, updated.  Current time only.
+   */
+  update(sourceKey: Key, date?: undefined, config?: Record<string, never>): Promise<Key>;
+  /** This key with its valid user IDs certified by each (unlocked) private key: a new Key. Current time only. */
+  signAllUsers(privateKeys: Key | Key[], date?: undefined, config?: Record<string, never>): Promise<Key>;
+  /** sealpost: a new Key with the user ID added, bound by this (unlocked) key's primary key, not primary. */
+  addUserID(userID: UserID): Promise<Key>;
+  /** sealpost: a new Key expiring keyExpirationTime seconds after its creation (0: never), signed by this (unlocked) key. */
+  setExpirationTime(keyExpirationTime: number): Promise<Key>;
   /** Releases the key in the crypto instance. */
   dispose(): void;
   [Symbol.dispose](): void;
@@ -225,6 +253,9 @@ export function readKey(options: ReadKeyOptions): Promise<Key>;
 export function readKeys(options: ReadKeysOptions): Promise<Key[]>;
 /** The first private key of the input (INVALID_ARGUMENT if it has none). */
 export function readPrivateKey(options: ReadKeyOptions): Promise<Key>;
+export type ReadPrivateKeysOptions = ({ armoredKeys: string } | { binaryKeys: Uint8Array }) & NoConfig;
+/** The private keys of a keyring (public ones skipped); none: INVALID_ARGUMENT. */
+export function readPrivateKeys(options: ReadPrivateKeysOptions): Promise<Key[]>;
 /** lockAfter (ms): the unlocked copy, the unlocked copies made from it and their streams are dropped after that long unused (their calls then fail with KEY_LOCKED). On an unlocked key of a protected lineage the passphrase is checked against its locked form. */
 export interface DecryptKeyOptions extends NoConfig, Abortable { privateKey: Key; passphrase: string | string[]; lockAfter?: number }
 export function decryptKey(options: DecryptKeyOptions): Promise<Key>;
@@ -251,6 +282,15 @@ export class Message {
   armor(): Promise<string>;
   /** readMessage(): the message's binary encoding (the same refusals as armor()). */
   write(): Promise<Uint8Array>;
+  /** createMessage({ filename }): that name; otherwise null. */
+  getFilename(): string | null;
+  /**
+   * The key IDs of the public-key encrypted session keys (wildcard: 0000000000000000), read from
+   * the packets, nothing decrypted.  A Promise (OpenPGP.js: synchronous).  createMessage(): [].
+   */
+  getEncryptionKeyIDs(): Promise<KeyID[]>;
+  /** The signers' key IDs of a signed, not encrypted message (one-pass signatures, else signatures); else []. A Promise. */
+  getSigningKeyIDs(): Promise<KeyID[]>;
 }
 export class CleartextMessage {
   private constructor();
@@ -261,7 +301,10 @@ export class Signature {
 }
 
 /** Pass ReadableStreams to encrypt or decrypt in bounded memory. */
-export type CreateMessageOptions = { text: string | ReadableStream<string> } | { binary: Uint8Array | ReadableStream<Uint8Array> };
+export type CreateMessageOptions = ({ text: string | ReadableStream<string> } | { binary: Uint8Array | ReadableStream<Uint8Array> }) & {
+  /** The literal data's file name (at most 255 bytes of UTF-8), written by encrypt/sign; decrypt returns it. */
+  filename?: string;
+};
 export function createMessage(options: CreateMessageOptions): Promise<Message>;
 export type ReadMessageOptions = ({ armoredMessage: string | ReadableStream<string> } | { binaryMessage: Uint8Array | ReadableStream<Uint8Array> }) & NoConfig;
 export function readMessage(options: ReadMessageOptions): Promise<Message>;
@@ -293,14 +336,19 @@ export interface Layers {
   /** 'OCB', 'EAX' or 'GCM' for SEIPDv2; null for SEIPDv1. */
   aead: string | null;
   compressed: boolean;
+  /** The literal data's file name; null when empty. */
+  filename: string | null;
 }
 
-export interface EncryptOptions extends Abortable {
+export interface EncryptOptions extends Abortable, WithProgress {
   message: Message;
   encryptionKeys?: Key | Key[];
   signingKeys?: Key | Key[];
   passwords?: string | string[];
-  format?: 'armored' | 'binary';
+  /** Encrypt with this session key (from generateSessionKey, or OpenPGP.js's); with aeadAlgorithm, SEIPDv2. */
+  sessionKey?: SessionKeyObject;
+  /** 'object': a Message (as readMessage() of the binary output). */
+  format?: 'armored' | 'binary' | 'object';
   /** SEIPDv2 (AEAD) whatever the recipients advertise. */
   config?: { aeadProtect?: boolean };
   /** Only `true`, for a message made from a ReadableStream (the types then give a stream). */
@@ -311,6 +359,7 @@ export function encrypt(options: EncryptOptions & { format?: 'armored'; stream?:
 export function encrypt(options: EncryptOptions & { format?: 'armored'; stream: true }): Promise<ReadableStream<string>>;
 export function encrypt(options: EncryptOptions & { format: 'binary'; stream: true }): Promise<ReadableStream<Uint8Array>>;
 export function encrypt(options: EncryptOptions & { format: 'binary'; stream?: false }): Promise<Uint8Array>;
+export function encrypt(options: EncryptOptions & { format: 'object' }): Promise<Message>;
 
 /**
  * A streamed decryption (the message was read from a ReadableStream).
@@ -323,6 +372,8 @@ export interface StreamedDecryption<D> {
   data: ReadableStream<D>;
   signatures: Promise<VerificationResult[]>;
   layers: Promise<Layers>;
+  /** The literal data's file name (null when empty), once the stream ends. */
+  filename: Promise<string | null>;
 }
 
 /**
@@ -340,7 +391,7 @@ export interface Limits {
   maxSignatures?: number;
 }
 
-export interface DecryptOptions extends NoConfig, Abortable {
+export interface DecryptOptions extends NoConfig, Abortable, WithProgress {
   message: Message;
   /** 'utf8' (default): text, CRLF normalized to LF; 'binary': the exact bytes. */
   format?: 'utf8' | 'binary';
@@ -360,16 +411,45 @@ export interface DecryptOptions extends NoConfig, Abortable {
   /** Add `sessionKey` ('ALGO:HEX') to the result: a secret, handle with care. */
   returnSessionKey?: boolean;
 }
-/** A session key: 'ALGO:HEX' (SOP's form) or OpenPGP.js's form (aeadAlgorithm is not needed: SEIPDv2 names its own). */
-export type SessionKey =
-  | string
-  | { data: Uint8Array; algorithm: 'idea' | 'tripledes' | 'cast5' | 'blowfish' | 'aes128' | 'aes192' | 'aes256' | 'twofish'; aeadAlgorithm?: string | null };
+/** OpenPGP.js's session key object (to decrypt, aeadAlgorithm is not needed: SEIPDv2 names its own). */
+export interface SessionKeyObject {
+  data: Uint8Array;
+  algorithm: 'idea' | 'tripledes' | 'cast5' | 'blowfish' | 'aes128' | 'aes192' | 'aes256' | 'twofish';
+  aeadAlgorithm?: 'eax' | 'ocb' | 'gcm' | null;
+}
+/** A session key: 'ALGO:HEX' (SOP's form) or OpenPGP.js's form. */
+export type SessionKey = string | SessionKeyObject;
 
 /** With a streamed message: a StreamedDecryption.  The overloads below cover in-memory messages. */
 export function decrypt(options: DecryptOptions & { format?: 'utf8'; stream: true }): Promise<StreamedDecryption<string>>;
 export function decrypt(options: DecryptOptions & { format: 'binary'; stream: true }): Promise<StreamedDecryption<Uint8Array>>;
-export function decrypt(options: DecryptOptions & { format?: 'utf8' }): Promise<{ data: string; signatures: VerificationResult[]; layers: Layers; sessionKey?: string | null }>;
-export function decrypt(options: DecryptOptions & { format: 'binary' }): Promise<{ data: Uint8Array; signatures: VerificationResult[]; layers: Layers; sessionKey?: string | null }>;
+export function decrypt(options: DecryptOptions & { format?: 'utf8' }): Promise<{ data: string; signatures: VerificationResult[]; filename: string | null; layers: Layers; sessionKey?: string | null }>;
+export function decrypt(options: DecryptOptions & { format: 'binary' }): Promise<{ data: Uint8Array; signatures: VerificationResult[]; filename: string | null; layers: Layers; sessionKey?: string | null }>;
+
+export interface GenerateSessionKeyOptions {
+  encryptionKeys?: Key | Key[];
+  /** aeadProtect: a key for a SEIPDv2 message whatever the keys advertise. */
+  config?: { aeadProtect?: boolean };
+}
+/** A fresh session key with the cipher (and AEAD mode, for SEIPDv2) encrypt would choose for the keys. */
+export function generateSessionKey(options?: GenerateSessionKeyOptions): Promise<{ data: Uint8Array; algorithm: SessionKeyObject['algorithm']; aeadAlgorithm: 'eax' | 'ocb' | 'gcm' | undefined }>;
+export interface EncryptSessionKeyOptions<F extends 'armored' | 'binary' | 'object' = 'armored'> extends NoConfig, Abortable {
+  data: Uint8Array;
+  algorithm: SessionKeyObject['algorithm'];
+  aeadAlgorithm?: 'eax' | 'ocb' | 'gcm' | null;
+  encryptionKeys?: Key | Key[];
+  passwords?: string | string[];
+  format?: F;
+}
+/** The session key packets (PKESK/SKESK) giving the key to encryptionKeys and passwords. */
+export function encryptSessionKey<F extends 'armored' | 'binary' | 'object' = 'armored'>(options: EncryptSessionKeyOptions<F>): Promise<F extends 'object' ? Message : F extends 'binary' ? Uint8Array : string>;
+export interface DecryptSessionKeysOptions extends NoConfig, Abortable {
+  message: Message;
+  decryptionKeys?: Key | Key[];
+  passwords?: string | string[];
+}
+/** The session key that opens the message (found by decrypting it whole): one element, or the decrypt() error. */
+export function decryptSessionKeys(options: DecryptSessionKeysOptions): Promise<{ data: Uint8Array; algorithm: SessionKeyObject['algorithm'] | null }[]>;
 
 export interface SignOptions extends NoConfig, Abortable {
   /** Bytes or text: a message made from a ReadableStream is STREAM_NOT_SUPPORTED. */
@@ -377,12 +457,15 @@ export interface SignOptions extends NoConfig, Abortable {
   signingKeys: Key | Key[];
   /** Not for a CleartextMessage (TypeError). */
   detached?: boolean;
-  /** A CleartextMessage is always armored ('binary': TypeError). */
-  format?: 'armored' | 'binary';
+  /** A CleartextMessage is always armored ('binary': TypeError). 'object': a CleartextMessage, Signature (detached) or Message. */
+  format?: 'armored' | 'binary' | 'object';
 }
 export function sign(options: SignOptions & { message: CleartextMessage; detached?: false; format?: 'armored' }): Promise<string>;
 export function sign(options: SignOptions & { message: Message; format?: 'armored' }): Promise<string>;
 export function sign(options: SignOptions & { message: Message; format: 'binary' }): Promise<Uint8Array>;
+export function sign(options: SignOptions & { message: CleartextMessage; detached?: false; format: 'object' }): Promise<CleartextMessage>;
+export function sign(options: SignOptions & { message: Message; detached: true; format: 'object' }): Promise<Signature>;
+export function sign(options: SignOptions & { message: Message; detached?: false; format: 'object' }): Promise<Message>;
 
 export interface VerifyOptions extends NoConfig, Abortable {
   /** Bytes or text: a message made from a ReadableStream is STREAM_NOT_SUPPORTED. */

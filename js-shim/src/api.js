@@ -24,6 +24,7 @@ export {
   readKey,
   readKeys,
   readPrivateKey,
+  readPrivateKeys,
   decryptKey,
   encryptKey,
   changeKeyPassphrase,
@@ -44,6 +45,9 @@ export {
   sign,
   verify,
   inlineDetach,
+  generateSessionKey,
+  encryptSessionKey,
+  decryptSessionKeys,
 } from './messages.js';
 export { encryptMail, signMail, decryptMail, autocryptHeader } from './mail.js';
 export { wkdUrls, wkdLookup } from './wkd.js';

@@ -12,8 +12,10 @@
 // WORKER_FAILED and the next call starts a fresh worker.  A call given an
 // AbortSignal is rejected (ABORTED, the signal's reason as `cause`) and
 // forgotten when it aborts; what the worker still answers for it is
-// released (key handles, streams).  A worker that never answers (hung) is
-// undetectable from here: AbortSignal.timeout(ms) bounds such a call.
+// released (key handles, streams).  A worker that does not answer a call
+// within callTimeout (default 5 minutes; hung or dead) is replaced: that
+// call and every other pending one fail with WORKER_TIMEOUT.
+// AbortSignal.timeout(ms) bounds a single call more tightly.
 import { SealpostError, reviveError } from './errors.js';
 import { abortError } from './abort.js';
 import { fetchPinned } from './load-web.js';
@@ -25,11 +27,14 @@ async function verifiedWorkerUrl(workerUrl, integrity) {
   return URL.createObjectURL(new Blob([bytes], { type: 'text/javascript' }));
 }
 
+/** How long a call may wait for the worker's answer by default (ms). */
+export const DEFAULT_CALL_TIMEOUT = 300_000;
+
 /**
  * @param {{ workerUrl: URL|string, integrity: string, wasmUrl: URL|string,
- *   createWorker?: (blobUrl: string) => Worker }} options
+ *   createWorker?: (blobUrl: string) => Worker, callTimeout?: number }} options
  */
-export function workerBackend({ workerUrl, integrity, wasmUrl, createWorker }) {
+export function workerBackend({ workerUrl, integrity, wasmUrl, createWorker, callTimeout = DEFAULT_CALL_TIMEOUT }) {
   let worker = null;
   let ready = null;
   let code = null; // Promise of the Blob URL of the checked worker code
@@ -81,7 +86,15 @@ export function workerBackend({ workerUrl, integrity, wasmUrl, createWorker }) {
       }
       const id = nextId++;
       let onAbort = null;
+      // A worker that does not answer in time is taken for dead or hung: replaced, and every
+      // call pending on it fails (they would wait behind it for ever).
+      const timer = setTimeout(() => {
+        if (!pending.has(id)) return;
+        stop();
+        failAll(new SealpostError('WORKER_TIMEOUT', `the crypto worker did not answer ${op} within ${callTimeout} ms (configure({ callTimeout })); it was replaced: keys loaded in it are gone (KEY_DISPOSED)`));
+      }, callTimeout);
       const done = () => {
+        clearTimeout(timer);
         pending.delete(id);
         if (onAbort) signal.removeEventListener('abort', onAbort);
       };

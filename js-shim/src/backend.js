@@ -44,7 +44,10 @@ export function current() {
  * Chooses how sealpost runs, before the first call (or after `terminate()`).
  * `mode`: 'worker' (browser default: keys live in a Web Worker) or 'direct'.
  * `wasmUrl`, `workerUrl`: where the wasm and the worker file are served (still
- * checked against the SHA-384s built in).  `createWorker(blobUrl)` (how the worker is
+ * checked against the SHA-384s built in).  `callTimeout` (ms, worker mode; default
+ * 300000): a call the worker has not answered by then fails with WORKER_TIMEOUT, and the
+ * worker (dead or hung) is replaced: every other pending call fails with it, keys loaded in it
+ * are gone (KEY_DISPOSED).  `createWorker(blobUrl)` (how the worker is
  * started from the Blob URL of the checked worker code) is for the test entry only: through
  * the package's entry points it is refused, CONFIG_REFUSED, before or after the first call,
  * so a page script cannot put its own Worker between the page and the keys.
@@ -58,6 +61,9 @@ export async function configure(options = {}) {
     if (options[name] !== undefined && typeof options[name] !== 'string' && !(options[name] instanceof URL)) {
       throw new TypeError(`options.${name} must be a string or a URL`);
     }
+  }
+  if (options.callTimeout !== undefined && !(Number.isInteger(options.callTimeout) && options.callTimeout > 0 && options.callTimeout <= 2 ** 31 - 1)) {
+    throw new RangeError('options.callTimeout must be a whole number of milliseconds > 0');
   }
   if (options.createWorker !== undefined) {
     if (!testHooks) throw refused('options.createWorker is accepted from the test entry (src/testing.js) only');

@@ -28,6 +28,7 @@ setBackendFactory((options) => {
       integrity: WORKER_INTEGRITY,
       wasmUrl,
       createWorker: options.createWorker,
+      callTimeout: options.callTimeout,
     });
   }
   // Direct mode in a page shares the page's memory anyway; exports follow

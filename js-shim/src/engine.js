@@ -217,7 +217,7 @@ export function createEngine(wasm, { exportUnlocked }) {
     takeStream(id)?.free();
   }
 
-  function encryption({ recipients = [], signers = [], signerPassphrases = [], passwords = [], armor = true, forceAead = false, text = false }) {
+  function encryption({ recipients = [], signers = [], signerPassphrases = [], passwords = [], armor = true, forceAead = false, text = false, sessionKey, filename }) {
     const e = new wasm.Encryption();
     try {
       for (const h of recipients) e.addRecipient(get(h));
@@ -227,6 +227,9 @@ export function createEngine(wasm, { exportUnlocked }) {
       e.setArmor(armor);
       e.setForceAead(forceAead);
       e.setText(text);
+      // sessionKey: { key: 'ALGO:HEX', aead: 1 | 2 | 3 | undefined }
+      if (sessionKey !== undefined) e.setSessionKey(sessionKey.key, sessionKey.aead);
+      if (filename !== undefined) e.setFilename(filename);
       return e;
     } catch (err) {
       e.free();
@@ -380,6 +383,38 @@ export function createEngine(wasm, { exportUnlocked }) {
       return put(wasm.mergeKey(key, get(updateHandle)), lineage, groups);
     },
 
+    // Edits with the key's own (unlocked) primary key: only public parts change (a user ID and
+    // self-signatures, certifications), so the result keeps the source's lineage: its locked form
+    // is still what the owner locked, with these parts merged in on export.
+    addUserId(handle, userId) {
+      const { key, lineage, groups } = entry(handle);
+      return put(wasm.addUserId(key, userId), lineage, groups);
+    },
+
+    setExpiration(handle, seconds) {
+      const { key, lineage, groups } = entry(handle);
+      return put(wasm.setExpiration(key, seconds), lineage, groups);
+    },
+
+    /** The key's valid user IDs certified by each signer's primary key, in turn. */
+    certifyUserIds(handle, signerHandles) {
+      const { key, lineage, groups } = entry(handle);
+      const signers = signerHandles.map(get);
+      let out = key;
+      try {
+        for (const s of signers) {
+          const next = wasm.certifyUserIds(out, s);
+          if (out !== key) out.free();
+          out = next;
+        }
+      } catch (err) {
+        if (out !== key) out.free();
+        throw err;
+      }
+      if (out === key) throw fail('INVALID_ARGUMENT', 'signing user IDs needs at least one private key');
+      return put(out, lineage, groups);
+    },
+
     release(handles) {
       for (const h of Array.isArray(handles) ? handles : []) drop(h);
     },
@@ -390,6 +425,29 @@ export function createEngine(wasm, { exportUnlocked }) {
 
     decrypt(options) {
       return withBuilder(decryption(options), (d) => d.decrypt(options.data));
+    },
+
+    // Session keys (OpenPGP.js's generateSessionKey, encryptSessionKey, decryptSessionKeys).
+    generateSessionKey(options) {
+      return withBuilder(encryption(options), (e) => e.generateSessionKey());
+    },
+
+    encryptSessionKey(options) {
+      return withBuilder(encryption(options), (e) => e.encryptSessionKey());
+    },
+
+    /**
+     * The session key that opens the message, found by decrypting it whole (so it is the one
+     * that authenticated): ['ALGO:HEX'].  The plaintext never leaves the engine (zeroed here).
+     */
+    decryptSessionKeys(options) {
+      const r = withBuilder(decryption({ ...options, returnSessionKey: true }), (d) => d.decrypt(options.data));
+      r.data.fill(0);
+      return r.sessionKey ? [r.sessionKey] : [];
+    },
+
+    messageKeyIds(data) {
+      return wasm.messageKeyIds(data);
     },
 
     // Streams: start → push* → finish (or abort).  Each push returns the

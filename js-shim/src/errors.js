@@ -19,6 +19,7 @@ export const SHIM_ERROR_CODES = Object.freeze([
   'WORKER_FAILED', // the crypto worker failed (error event) or was terminated with the call pending
   'ABORTED', // the call's AbortSignal aborted (its reason is the error's cause)
   'STREAM_NOT_SUPPORTED', // this call takes no ReadableStream (sign, verify): pass the bytes
+  'WORKER_TIMEOUT', // the crypto worker did not answer a call within configure({ callTimeout }); it was replaced
 ]);
 
 /** Rebuilds an error that crossed postMessage (structured clone drops classes). */

@@ -201,6 +201,60 @@ export class Key {
     return wrap(this.#backend, await holding(this, this.#backend.call('publicKey', handleOf(this))));
   }
 
+  /**
+   * This key updated with `sourceKey` (the same primary key), as OpenPGP.js's update(): a new
+   * Key with the source's self-signatures, revocations, user IDs and subkeys merged in, each
+   * checked (sequoia merges only what verifies).  Secret material is never merged: a public key
+   * updated with its private key gives that private key updated with this one's public parts
+   * (their subkeys must be the same, as in OpenPGP.js).  Current time only.
+   */
+  async update(sourceKey, date, config) {
+    nowOnly('update', date, config);
+    if (Array.isArray(sourceKey)) throw new TypeError('sourceKey must be a Key');
+    const [source] = keyList('sourceKey', sourceKey);
+    const other = sourceKey.info;
+    if (other.fingerprint !== this.#info.fingerprint) throw new SealpostError('INVALID_ARGUMENT', 'Primary key fingerprints must be equal to update the key');
+    let into = handleOf(this);
+    let from = source;
+    if (!this.#info.isSecret && other.isSecret) {
+      const subs = (i) => i.keys.slice(1).map((k) => k.fingerprint).sort().join();
+      if (subs(this.#info) !== subs(other)) throw new SealpostError('INVALID_ARGUMENT', 'Cannot update public key with private key if subkeys mismatch');
+      [into, from] = [from, into];
+    }
+    return wrap(this.#backend, await holding([this, sourceKey], this.#backend.call('mergeKey', into, from)));
+  }
+
+  /**
+   * This key with its valid user IDs certified by each of `privateKeys` (unlocked), as
+   * OpenPGP.js's signAllUsers: a new Key.  Current time only.
+   */
+  async signAllUsers(privateKeys, date, config) {
+    nowOnly('signAllUsers', date, config);
+    const signers = keyList('privateKeys', privateKeys, { privateOnly: true });
+    if (signers.length === 0) throw new TypeError('privateKeys is required');
+    return wrap(this.#backend, await holding([this, privateKeys], this.#backend.call('certifyUserIds', handleOf(this), signers)));
+  }
+
+  /**
+   * A new Key with `userID` (a string or { name, email, comment }) added, bound by this key's
+   * primary key (it must be unlocked), with the primary user ID's preferences, not primary.
+   * A sealpost addition (OpenPGP.js: reformatKey).
+   */
+  async addUserID(userID) {
+    const uid = userIdString(userID, 0, 'addUserID');
+    return wrap(this.#backend, await holding(this, this.#backend.call('addUserId', handleOf(this), uid)));
+  }
+
+  /**
+   * A new Key that expires `keyExpirationTime` seconds after its creation (0: never), as
+   * generateKey's option; signed by this key's primary key (it must be unlocked).  A sealpost
+   * addition (OpenPGP.js: reformatKey).
+   */
+  async setExpirationTime(keyExpirationTime) {
+    if (!(Number.isInteger(keyExpirationTime) && keyExpirationTime >= 0)) throw new RangeError('keyExpirationTime must be a whole number of seconds ≥ 0');
+    return wrap(this.#backend, await holding(this, this.#backend.call('setExpiration', handleOf(this), keyExpirationTime)));
+  }
+
   /** Releases the key in the crypto instance; the object becomes unusable. */
   dispose() {
     if (this.#handle !== null && this.#generation === this.#backend.generation) {
@@ -368,9 +422,9 @@ export class KeyID {
   }
 }
 
-function userIdString(u, i) {
+function userIdString(u, i, call = 'generateKey') {
   if (typeof u === 'string') return u;
-  checkOptions('generateKey', u, OPTIONS.userID, `userIDs[${i}]`);
+  checkOptions(call, u, OPTIONS.userID, call === 'generateKey' ? `userIDs[${i}]` : 'userID');
   const { name = '', email = '', comment = '' } = u;
   [name, email, comment].forEach((s) => checkString(`userIDs[${i}] fields`, s));
   let s = name;
@@ -427,7 +481,7 @@ export async function generateKey(options) {
   const { userIDs, type = 'ecc', curve, rsaBits, passphrase, keyExpirationTime = 0, format = 'armored' } = options;
   const config = checkConfig('generateKey', options.config, CONFIG.generateKey);
   const signal = checkSignal(options.signal);
-  const uids = (Array.isArray(userIDs) ? userIDs : userIDs === undefined ? [] : [userIDs]).map(userIdString);
+  const uids = (Array.isArray(userIDs) ? userIDs : userIDs === undefined ? [] : [userIDs]).map((u, i) => userIdString(u, i));
   if (passphrase !== undefined) checkString('passphrase', passphrase);
   if (typeof keyExpirationTime !== 'number' || !(keyExpirationTime >= 0)) throw new RangeError('keyExpirationTime must be a number of seconds ≥ 0');
   checkFormat(format, ['armored', 'binary', 'object']);
@@ -493,6 +547,24 @@ async function parseKeys(options, names) {
   const data = await readInput(options, names);
   const be = current();
   return (await be.call('readKeys', data)).map((ref) => wrap(be, ref));
+}
+
+/**
+ * Reads the private keys of a keyring: readPrivateKeys({ armoredKeys }) or ({ binaryKeys }).
+ * Public keys in the input are skipped (and released), as OpenPGP.js does; none private:
+ * INVALID_ARGUMENT.
+ */
+export async function readPrivateKeys(options) {
+  checkOptions('readPrivateKeys', options, OPTIONS.readPrivateKeys);
+  checkConfig('readPrivateKeys', options.config);
+  const keys = await parseKeys(options, ['armoredKeys', 'binaryKeys']);
+  const privateKeys = keys.filter((k) => isPrivateKey(k, 'key'));
+  for (const k of keys) if (!privateKeys.includes(k)) k.dispose();
+  if (privateKeys.length === 0) {
+    if (keys.length === 0) throw new SealpostError('MALFORMED_INPUT', 'no key found');
+    throw new SealpostError('INVALID_ARGUMENT', 'no private key found');
+  }
+  return privateKeys;
 }
 
 /** Reads a private key: the first private key of the input; INVALID_ARGUMENT if there is none. */

@@ -4,10 +4,10 @@ import { SealpostError } from './errors.js';
 import { current } from './backend.js';
 import { OPTIONS, CONFIG } from './options.js';
 import { checkBytes, checkConfig, checkFormat, checkOptions, checkString, optionalStrings, readInput } from './args.js';
-import { holding, keyList } from './keys.js';
+import { holding, keyList, KeyID } from './keys.js';
 import { signatureResults } from './signatures.js';
 import { decryptStream, encryptStream, isStream } from './streams.js';
-import { checkSignal, runCall } from './abort.js';
+import { checkSignal, runCall, throwIfAborted } from './abort.js';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder('utf-8', { fatal: false });
@@ -20,6 +20,36 @@ export const utf8Text = (bytes) => dec.decode(bytes).replace(/\r\n/g, '\n');
 
 // OpenPGP.js's symmetric algorithm names (its enums.symmetric) → OpenPGP's algorithm IDs.
 const SYMMETRIC = { idea: 1, tripledes: 2, cast5: 3, blowfish: 4, aes128: 7, aes192: 8, aes256: 9, twofish: 10 };
+const SYMMETRIC_NAME = Object.fromEntries(Object.entries(SYMMETRIC).map(([k, v]) => [v, k]));
+// OpenPGP.js's AEAD names (enums.aead) ↔ OpenPGP's IDs.
+const AEAD = { eax: 1, ocb: 2, gcm: 3 };
+const AEAD_NAME = { 1: 'eax', 2: 'ocb', 3: 'gcm' };
+
+const toHex = (bytes) => [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
+
+/** 'ALGO:HEX' (the engine's form) → OpenPGP.js's { data, algorithm } (algorithm null if OpenPGP.js has no name). */
+function sessionKeyObject(text, aead) {
+  const [algo, hex] = text.split(':');
+  const data = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < data.length; i++) data[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  const out = { data, algorithm: SYMMETRIC_NAME[Number(algo)] ?? null };
+  if (aead !== undefined) out.aeadAlgorithm = aead === null ? undefined : AEAD_NAME[aead];
+  return out;
+}
+
+/** OpenPGP.js's { data, algorithm, aeadAlgorithm? } → { key: 'ALGO:HEX', aead: 1 | 2 | 3 | undefined } for the engine. */
+function sessionKeyInput(call, k, name) {
+  checkOptions(call, k, OPTIONS.sessionKey, name);
+  checkBytes(`${name}.data`, k.data);
+  const id = typeof k.algorithm === 'string' ? SYMMETRIC[k.algorithm] : undefined;
+  if (id === undefined) throw new RangeError(`${name}.algorithm must be one of ${Object.keys(SYMMETRIC).join(', ')}`);
+  let aead;
+  if (k.aeadAlgorithm != null) {
+    aead = AEAD[k.aeadAlgorithm];
+    if (aead === undefined) throw new RangeError(`${name}.aeadAlgorithm must be one of ${Object.keys(AEAD).join(', ')}`);
+  }
+  return { key: `${id}:${toHex(k.data)}`, aead };
+}
 
 /**
  * Session keys as the engine takes them, 'ALGO:HEX' (SOP's form), from either that form or
@@ -32,12 +62,8 @@ function sessionKeyStrings(v) {
   return list.map((k, i) => {
     const name = `sessionKeys[${i}]`;
     if (typeof k === 'string') return k;
-    checkOptions('decrypt', k, OPTIONS.sessionKey, name);
-    checkBytes(`${name}.data`, k.data);
-    const id = typeof k.algorithm === 'string' ? SYMMETRIC[k.algorithm] : undefined;
-    if (id === undefined) throw new RangeError(`${name}.algorithm must be one of ${Object.keys(SYMMETRIC).join(', ')}`);
-    if (k.aeadAlgorithm != null && typeof k.aeadAlgorithm !== 'string') throw new TypeError(`${name}.aeadAlgorithm must be a string`);
-    return `${id}:${[...k.data].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
+    // A SEIPDv2 packet names its own cipher and AEAD mode: the key's aeadAlgorithm is checked only.
+    return sessionKeyInput('decrypt', k, name).key;
   });
 }
 
@@ -45,11 +71,43 @@ function sessionKeyStrings(v) {
 export class Message {
   #text;
   /** @internal */
-  constructor(kind, data, isText, text) {
+  constructor(kind, data, isText, text, filename) {
     this.kind = kind;
     this.data = data;
     this.isText = isText;
     this.#text = text;
+    /** createMessage({ filename }): the literal data's file name, written when encrypted or signed. */
+    this.filename = filename;
+  }
+
+  /** The file name given to createMessage() (OpenPGP.js: the literal packet's), or null. */
+  getFilename() {
+    return this.kind === 'literal' ? (this.filename ?? null) : null;
+  }
+
+  /**
+   * The key IDs of the message's public-key encrypted session keys (a wildcard recipient is
+   * 0000000000000000): read from the packets before the encrypted data, nothing decrypted or
+   * checked.  Unlike OpenPGP.js (synchronous), a Promise: the packets are read in the crypto
+   * instance.  A createMessage() message: [].
+   */
+  async getEncryptionKeyIDs() {
+    return (await this.#keyIds())?.encryptionKeyIds.map((h) => new KeyID(h)) ?? [];
+  }
+
+  /**
+   * The key IDs of the signers of a signed (not encrypted) message, from its one-pass signature
+   * packets (else its signature packets); [] for an encrypted or createMessage() message.  A
+   * Promise, as getEncryptionKeyIDs.
+   */
+  async getSigningKeyIDs() {
+    return (await this.#keyIds())?.signingKeyIds.map((h) => new KeyID(h)) ?? [];
+  }
+
+  async #keyIds() {
+    if (this.kind !== 'encoded') return null;
+    if (isStream(this.data)) throw new SealpostError('STREAM_NOT_SUPPORTED', 'the key IDs of a stream-backed message: read it into memory first');
+    return current().call('messageKeyIds', this.data);
   }
 
   /**
@@ -116,15 +174,20 @@ export class Signature {
  */
 export async function createMessage(options) {
   checkOptions('createMessage', options, OPTIONS.createMessage);
+  const { filename } = options;
+  if (filename !== undefined) {
+    checkString('filename', filename);
+    if (enc.encode(filename).length > 255) throw new RangeError('filename is at most 255 bytes (UTF-8)');
+  }
   if (options.text !== undefined) {
-    if (isStream(options.text)) return new Message('literal', options.text, true);
+    if (isStream(options.text)) return new Message('literal', options.text, true, undefined, filename);
     checkString('text', options.text);
-    return new Message('literal', enc.encode(options.text), true, options.text);
+    return new Message('literal', enc.encode(options.text), true, options.text, filename);
   }
   if (options.binary !== undefined) {
-    if (isStream(options.binary)) return new Message('literal', options.binary, false);
+    if (isStream(options.binary)) return new Message('literal', options.binary, false, undefined, filename);
     checkBytes('binary', options.binary);
-    return new Message('literal', options.binary, false);
+    return new Message('literal', options.binary, false, undefined, filename);
   }
   throw new TypeError('options.text or options.binary is required');
 }
@@ -204,27 +267,101 @@ function checkMessage(name, m, kinds) {
  */
 export async function encrypt(options) {
   checkOptions('encrypt', options, OPTIONS.encrypt);
-  const { message, encryptionKeys, signingKeys, passwords, format = 'armored', stream } = options;
+  const { message, encryptionKeys, signingKeys, passwords, format = 'armored', stream, sessionKey } = options;
   const config = checkConfig('encrypt', options.config, CONFIG.encrypt);
   const signal = checkSignal(options.signal);
+  const onProgress = checkProgress(options.onProgress);
   checkMessage('message', message, ['literal']);
   checkStreamHint(stream, message);
-  checkFormat(format, ['armored', 'binary']);
+  checkFormat(format, ['armored', 'binary', 'object']);
   const recipients = keyList('encryptionKeys', encryptionKeys);
   const pws = optionalStrings('passwords', passwords);
-  if (recipients.length === 0 && pws.length === 0) throw new TypeError('encryptionKeys or passwords is required');
+  const sk = sessionKey === undefined ? undefined : sessionKeyInput('encrypt', sessionKey, 'sessionKey');
+  if (recipients.length === 0 && pws.length === 0 && !sk) throw new TypeError('encryptionKeys, passwords or sessionKey is required');
+  // format 'object': a Message, as readMessage() of the binary output gives it.
+  const wire = format === 'object' ? 'binary' : format;
   const options_ = {
     recipients,
     signers: keyList('signingKeys', signingKeys, { privateOnly: true }),
     passwords: pws,
-    armor: format === 'armored',
+    armor: wire === 'armored',
     forceAead: Boolean(config.aeadProtect),
     text: message.isText,
+    sessionKey: sk,
+    filename: message.filename,
   };
   const be = current();
   const used = [encryptionKeys, signingKeys];
-  if (isStream(message.data)) return encryptStream(be, options_, message.data, format, used, signal);
-  return output(await holding(used, runCall(be, 'encrypt', [{ ...options_, data: message.data }], signal)), format);
+  let out;
+  if (isStream(message.data)) out = encryptStream(be, options_, message.data, wire, used, signal, onProgress);
+  else if (onProgress && message.data.length >= PROGRESS_MIN) {
+    const { parts, result } = await holding(used, chunked(be, 'encryptStart', options_, message.data, signal, onProgress));
+    parts.push(result);
+    out = output(concat(parts), wire);
+  } else {
+    progress(onProgress, 0, message.data.length);
+    out = output(await holding(used, runCall(be, 'encrypt', [{ ...options_, data: message.data }], signal)), wire);
+    progress(onProgress, message.data.length, message.data.length);
+  }
+  return format === 'object' ? new Message('encoded', out, false) : out;
+}
+
+// Progress (the onProgress option): buffered calls on inputs of PROGRESS_MIN bytes or more go
+// through the stream calls, CHUNK bytes at a time, and report after each chunk.
+const CHUNK = 1 << 20;
+const PROGRESS_MIN = 4 << 20;
+
+function checkProgress(f) {
+  if (f !== undefined && typeof f !== 'function') throw new TypeError('onProgress must be a function');
+  return f;
+}
+
+/** Calls onProgress({ processed, total }); a callback that throws does not break the call. */
+function progress(onProgress, processed, total) {
+  if (!onProgress) return;
+  try {
+    onProgress({ processed, total });
+  } catch {
+    // ignored
+  }
+}
+
+function concat(parts) {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/**
+ * A buffered input run through the stream calls (startOp, streamPush per CHUNK, streamFinish):
+ * { parts: the pushes' output, result: streamFinish's }.  On any error the stream is dropped
+ * and the output so far zeroed (nothing partial is returned).
+ */
+async function chunked(be, startOp, options, data, signal, onProgress) {
+  const bytes = typeof data === 'string' ? enc.encode(data) : data;
+  const started = await runCall(be, startOp, [options], signal);
+  const parts = [started.output];
+  let id = started.id;
+  try {
+    progress(onProgress, 0, bytes.length);
+    for (let at = 0; at < bytes.length; at += CHUNK) {
+      throwIfAborted(signal);
+      // A copy of the chunk: a view would post (clone) the whole buffer to a worker.
+      parts.push(await runCall(be, 'streamPush', [id, bytes.slice(at, at + CHUNK)], signal));
+      progress(onProgress, Math.min(at + CHUNK, bytes.length), bytes.length);
+    }
+    const result = await runCall(be, 'streamFinish', [id], signal);
+    id = null;
+    return { parts, result };
+  } catch (e) {
+    if (id !== null) be.call('streamAbort', id).catch(() => {});
+    for (const p of parts) p.fill(0);
+    throw e;
+  }
 }
 
 const LIMITS_DECRYPT = ['maxPlaintext', 'maxCompressionRatio', 'maxRecipients', 'maxSignatures'];
@@ -263,6 +400,7 @@ export async function decrypt(options) {
   checkStreamHint(stream, message);
   checkFormat(format, ['utf8', 'binary']);
   const signal = checkSignal(options.signal);
+  const onProgress = checkProgress(options.onProgress);
   const keys = keyList('decryptionKeys', decryptionKeys, { privateOnly: true });
   const pws = optionalStrings('passwords', passwords);
   const sks = sessionKeyStrings(sessionKeys);
@@ -279,10 +417,28 @@ export async function decrypt(options) {
   const be = current();
   const used = [decryptionKeys, verificationKeys];
   if (isStream(message.data)) {
-    return decryptStream(be, options_, message.data, format, used, signal);
+    return decryptStream(be, options_, message.data, format, used, signal, onProgress);
   }
-  const r = await holding(used, runCall(be, 'decrypt', [{ ...options_, data: message.data }], signal));
-  const result = { data: format === 'utf8' ? utf8Text(r.data) : r.data, signatures: signatureResults(r.signatures), layers: r.layers };
+  let r;
+  if (onProgress && message.data.length >= PROGRESS_MIN && !returnSessionKey) {
+    // The stream calls release plaintext as it authenticates; here it is only returned once
+    // the whole message has (streamFinish), as in the buffered call.
+    const { parts, result } = await holding(used, chunked(be, 'decryptStart', options_, message.data, signal, onProgress));
+    parts.push(result.data);
+    r = { ...result, data: concat(parts) };
+    for (const p of parts) p.fill(0);
+  } else {
+    const total = message.data.length;
+    progress(onProgress, 0, total);
+    r = await holding(used, runCall(be, 'decrypt', [{ ...options_, data: message.data }], signal));
+    progress(onProgress, total, total);
+  }
+  const result = {
+    data: format === 'utf8' ? utf8Text(r.data) : r.data,
+    signatures: signatureResults(r.signatures),
+    filename: r.layers?.filename ?? null,
+    layers: r.layers,
+  };
   if (returnSessionKey) result.sessionKey = r.sessionKey;
   return result;
 }
@@ -296,7 +452,7 @@ export async function sign(options) {
   checkOptions('sign', options, OPTIONS.sign);
   checkConfig('sign', options.config);
   const { message, signingKeys, detached = false, format = 'armored' } = options;
-  checkFormat(format, ['armored', 'binary']);
+  checkFormat(format, ['armored', 'binary', 'object']);
   const signal = checkSignal(options.signal);
   if (typeof detached !== 'boolean') throw new TypeError('detached must be a boolean');
   // As OpenPGP.js: a cleartext signature is armored text around the message, never detached.
@@ -313,6 +469,11 @@ export async function sign(options) {
     args = { data: message.data, mode: detached ? 'detached' : 'inline', text: message.isText, armor: format === 'armored' };
   }
   const out = await holding(signingKeys, runCall(current(), 'sign', [{ ...args, signers }], signal));
+  if (format === 'object') {
+    // OpenPGP.js's objects: a CleartextMessage, a Signature, or a Message.
+    if (args.mode === 'cleartext') return new CleartextMessage(null, output(out, 'armored'));
+    return args.mode === 'detached' ? new Signature(out) : new Message('encoded', out, false);
+  }
   return output(out, args.mode === 'cleartext' ? 'armored' : format);
 }
 
@@ -362,4 +523,59 @@ export async function inlineDetach(message) {
   checkBytes('message', data);
   const r = await current().call('inlineDetach', data);
   return { data: r.data, signature: r.signatures };
+}
+
+/**
+ * A fresh session key for `encryptionKeys` (OpenPGP.js's generateSessionKey): { data, algorithm,
+ * aeadAlgorithm } with the cipher (and, for a SEIPDv2 message, the AEAD mode) encrypt() would
+ * choose for them; without keys AES-256.  A secret: it opens every message encrypted with it.
+ */
+export async function generateSessionKey(options = {}) {
+  checkOptions('generateSessionKey', options, OPTIONS.generateSessionKey);
+  const config = checkConfig('generateSessionKey', options.config, CONFIG.generateSessionKey);
+  const recipients = keyList('encryptionKeys', options.encryptionKeys);
+  const r = await holding(options.encryptionKeys, current().call('generateSessionKey', { recipients, forceAead: Boolean(config.aeadProtect) }));
+  return sessionKeyObject(r.sessionKey, r.aead);
+}
+
+/**
+ * The session key packets that give a session key to `encryptionKeys` and `passwords`
+ * (OpenPGP.js's encryptSessionKey({ data, algorithm, aeadAlgorithm, … })): an armored
+ * message (format 'armored'), its bytes ('binary') or a Message ('object').  With
+ * aeadAlgorithm, v6 packets for a SEIPDv2 message; sealpost's encrypt({ sessionKey }) with the
+ * same inputs writes the same kind.
+ */
+export async function encryptSessionKey(options) {
+  checkOptions('encryptSessionKey', options, OPTIONS.encryptSessionKey);
+  checkConfig('encryptSessionKey', options.config);
+  const { data, algorithm, aeadAlgorithm, encryptionKeys, passwords, format = 'armored' } = options;
+  checkFormat(format, ['armored', 'binary', 'object']);
+  const sessionKey = sessionKeyInput('encryptSessionKey', { data, algorithm, ...(aeadAlgorithm !== undefined && { aeadAlgorithm }) }, 'options');
+  const recipients = keyList('encryptionKeys', encryptionKeys);
+  const pws = optionalStrings('passwords', passwords);
+  if (recipients.length === 0 && pws.length === 0) throw new TypeError('encryptionKeys or passwords is required');
+  const armor = format === 'armored';
+  const out = await holding(encryptionKeys, runCall(current(), 'encryptSessionKey', [{ recipients, passwords: pws, sessionKey, armor }], checkSignal(options.signal)));
+  if (format === 'object') return new Message('encoded', out, false);
+  return output(out, format);
+}
+
+/**
+ * The session keys of a message (OpenPGP.js's decryptSessionKeys): [{ data, algorithm }].
+ * sealpost finds the one that opens the message by decrypting it whole in the crypto instance
+ * (so it is the key the message authenticated with; the plaintext is dropped there): one key,
+ * or the decrypt() error (NO_MATCHING_KEY, DECRYPTION_FAILED, …).  For SEIPDv2 (whose packet
+ * names its cipher) `algorithm` is that cipher.
+ */
+export async function decryptSessionKeys(options) {
+  checkOptions('decryptSessionKeys', options, OPTIONS.decryptSessionKeys);
+  checkConfig('decryptSessionKeys', options.config);
+  const { message, decryptionKeys, passwords } = options;
+  checkMessage('message', message, ['encoded']);
+  noStream('decryptSessionKeys', message);
+  const keys = keyList('decryptionKeys', decryptionKeys, { privateOnly: true });
+  const pws = optionalStrings('passwords', passwords);
+  if (keys.length === 0 && pws.length === 0) throw new TypeError('decryptionKeys or passwords is required');
+  const found = await holding(decryptionKeys, runCall(current(), 'decryptSessionKeys', [{ keys, passwords: pws, data: message.data }], checkSignal(options.signal)));
+  return found.map((k) => sessionKeyObject(k));
 }

@@ -3,24 +3,28 @@
 // test/types/runtime.ts compares with index.d.ts, so that the declarations and the runtime
 // cannot drift apart.
 export const OPTIONS = /** @type {const} */ ({
-  configure: ['mode', 'wasmUrl', 'workerUrl', 'createWorker'],
+  configure: ['mode', 'wasmUrl', 'workerUrl', 'createWorker', 'callTimeout'],
   generateKey: ['userIDs', 'type', 'curve', 'rsaBits', 'passphrase', 'keyExpirationTime', 'format', 'config', 'signal'],
   userID: ['name', 'email', 'comment'],
   readKey: ['armoredKey', 'binaryKey', 'config'],
   readKeys: ['armoredKeys', 'binaryKeys', 'armoredKey', 'binaryKey', 'config'],
+  readPrivateKeys: ['armoredKeys', 'binaryKeys', 'config'],
   decryptKey: ['privateKey', 'passphrase', 'lockAfter', 'config', 'signal'],
   encryptKey: ['privateKey', 'passphrase', 'config', 'signal'],
   changeKeyPassphrase: ['privateKey', 'oldPassphrase', 'newPassphrase', 'signal'],
   revokeKey: ['key', 'reasonForRevocation', 'revocationCertificate', 'format', 'config'],
   reasonForRevocation: ['flag', 'string'],
-  createMessage: ['text', 'binary'],
+  createMessage: ['text', 'binary', 'filename'],
   readMessage: ['armoredMessage', 'binaryMessage', 'config'],
   createCleartextMessage: ['text'],
   readCleartextMessage: ['cleartextMessage', 'config'],
   readSignature: ['armoredSignature', 'binarySignature', 'config'],
-  encrypt: ['message', 'encryptionKeys', 'signingKeys', 'passwords', 'format', 'config', 'stream', 'signal'],
-  decrypt: ['message', 'decryptionKeys', 'passwords', 'sessionKeys', 'verificationKeys', 'expectSigned', 'format', 'config', 'maxPlaintext', 'limits', 'stream', 'returnSessionKey', 'signal'],
+  encrypt: ['message', 'encryptionKeys', 'signingKeys', 'passwords', 'sessionKey', 'format', 'config', 'stream', 'signal', 'onProgress'],
+  decrypt: ['message', 'decryptionKeys', 'passwords', 'sessionKeys', 'verificationKeys', 'expectSigned', 'format', 'config', 'maxPlaintext', 'limits', 'stream', 'returnSessionKey', 'signal', 'onProgress'],
   sessionKey: ['data', 'algorithm', 'aeadAlgorithm'],
+  generateSessionKey: ['encryptionKeys', 'config'],
+  encryptSessionKey: ['data', 'algorithm', 'aeadAlgorithm', 'encryptionKeys', 'passwords', 'format', 'config', 'signal'],
+  decryptSessionKeys: ['message', 'decryptionKeys', 'passwords', 'config', 'signal'],
   sign: ['message', 'signingKeys', 'detached', 'format', 'config', 'signal'],
   verify: ['message', 'signature', 'verificationKeys', 'expectSigned', 'format', 'config', 'maxPlaintext', 'limits', 'signal'],
   mail: ['from', 'to', 'cc', 'subject', 'text', 'html', 'attachments', 'date', 'messageId'],
@@ -36,4 +40,5 @@ export const OPTIONS = /** @type {const} */ ({
 export const CONFIG = /** @type {const} */ ({
   generateKey: ['v6Keys', 'aeadProtect'],
   encrypt: ['aeadProtect'],
+  generateSessionKey: ['aeadProtect'],
 });

@@ -13,8 +13,18 @@ export const isStream = (v) => v !== null && typeof v === 'object' && typeof v.g
  * the consumer: memory is bounded by the chunk size, not the message.
  * `onFinish(result)` gets the finish result and returns the last output.
  */
-function pump(be, startOp, options, source, { mapOut, onFinish, onError, used, signal }) {
+function pump(be, startOp, options, source, { mapOut, onFinish, onError, used, signal, onProgress }) {
   let id = null;
+  let processed = 0;
+  const progress = () => {
+    if (onProgress) {
+      try {
+        onProgress({ processed });
+      } catch {
+        // A throwing progress callback does not break the stream.
+      }
+    }
+  };
   let reader = null;
   let finished = false;
   const abort = () => {
@@ -80,6 +90,8 @@ function pump(be, startOp, options, source, { mapOut, onFinish, onError, used, s
           const chunk = typeof value === 'string' ? enc.encode(value) : value;
           if (!(chunk instanceof Uint8Array)) throw new TypeError('a message stream must yield Uint8Array (or string) chunks');
           const out = await be.call('streamPush', id, chunk);
+          processed += chunk.length;
+          progress();
           if (out.length) {
             controller.enqueue(mapOut(out, false));
             return;
@@ -103,7 +115,7 @@ function pump(be, startOp, options, source, { mapOut, onFinish, onError, used, s
 }
 
 /** A streamed encryption: a stream in, a stream out: strings when armored, bytes when binary. */
-export function encryptStream(be, options, source, format, used, signal) {
+export function encryptStream(be, options, source, format, used, signal, onProgress) {
   const ascii = new TextDecoder();
   return pump(be, 'encryptStart', options, source, {
     mapOut: (bytes) => (format === 'armored' ? ascii.decode(bytes) : bytes),
@@ -111,6 +123,7 @@ export function encryptStream(be, options, source, format, used, signal) {
     onError: () => {},
     used,
     signal,
+    onProgress,
   });
 }
 
@@ -121,7 +134,7 @@ export function encryptStream(be, options, source, format, used, signal) {
  * arrives only at the end, after the whole message authenticated.  If the
  * stream errors, everything read from it must be discarded.
  */
-export function decryptStream(be, options, source, format, used, signal) {
+export function decryptStream(be, options, source, format, used, signal, onProgress) {
   let settle;
   const done = new Promise((resolve, reject) => {
     settle = { resolve, reject };
@@ -146,10 +159,13 @@ export function decryptStream(be, options, source, format, used, signal) {
     onError: (e) => settle.reject(e),
     used,
     signal,
+    onProgress,
   });
   const signatures = done.then((r) => signatureResults(r.signatures));
   const layers = done.then((r) => r.layers);
+  const filename = layers.then((l) => l.filename ?? null);
   signatures.catch(() => {});
   layers.catch(() => {});
-  return { data, signatures, layers };
+  filename.catch(() => {});
+  return { data, signatures, layers, filename };
 }

@@ -75,7 +75,7 @@ test('round trip with signature results as data', () => {
   assert.equal(signatures[0].status, 'valid');
   assert.equal(signatures[0].signerFingerprint, alice.fingerprint);
   assert.equal(typeof signatures[0].created, 'number');
-  assert.deepEqual(layers, { encrypted: true, cipher: 'AES-256', aead: null, compressed: false });
+  assert.deepEqual(layers, { encrypted: true, cipher: 'AES-256', aead: null, compressed: false, filename: null });
   const info = alice.info();
   assert.equal(info.fingerprint, alice.fingerprint);
   assert.equal(info.userIds[0].email, 'alice@example.org');

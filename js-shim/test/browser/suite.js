@@ -132,6 +132,55 @@ test('the remaining calls in worker mode', async () => {
   await rejects(sp.sign({ message: await sp.createMessage({ text: 'x' }), signingKeys: open }), (e) => assert(e.code === 'KEY_DISPOSED', e.code), 'disposed');
 });
 
+test('issue 25 calls in the worker: session keys, file names, format object, key IDs, readPrivateKeys, update, key edits, progress', async () => {
+  const g = await sp.generateKey({ userIDs: 'W <w@example.org>', format: 'object' });
+  const sk = await sp.generateSessionKey({ encryptionKeys: g.publicKey });
+  assert(sk.algorithm === 'aes256' && sk.data.length === 32, JSON.stringify(sk.algorithm));
+  const data = await sp.encrypt({ message: await sp.createMessage({ text: 'in the worker', filename: 'w.txt' }), encryptionKeys: g.publicKey, sessionKey: sk, format: 'object' });
+  assert(data instanceof sp.Message, 'format object');
+  const [found] = await sp.decryptSessionKeys({ message: data, decryptionKeys: g.privateKey });
+  assert(found.data.join() === sk.data.join(), 'decryptSessionKeys');
+  const r = await sp.decrypt({ message: data, sessionKeys: found });
+  assert(r.data === 'in the worker' && r.filename === 'w.txt', `${r.data} ${r.filename}`);
+  const esk = await sp.encryptSessionKey({ ...sk, passwords: 'pw', format: 'binary' });
+  const joined = new Uint8Array([...esk, ...(await data.write())]);
+  assert((await sp.decrypt({ message: await sp.readMessage({ binaryMessage: joined }), passwords: 'pw' })).data === 'in the worker', 'encryptSessionKey');
+  const encryptionKeyId = (await g.publicKey.getEncryptionKey()).getKeyID().toHex();
+  assert((await data.getEncryptionKeyIDs()).map((k) => k.toHex()).join() === encryptionKeyId, 'getEncryptionKeyIDs');
+  const signed = await sp.sign({ message: await sp.createMessage({ text: 's' }), signingKeys: g.privateKey, format: 'object' });
+  assert((await signed.getSigningKeyIDs()).map((k) => k.toHex()).join() === (await g.publicKey.getSigningKey()).getKeyID().toHex(), 'getSigningKeyIDs');
+  const sig = await sp.sign({ message: await sp.createMessage({ text: 's' }), signingKeys: g.privateKey, detached: true, format: 'object' });
+  assert((await sp.verify({ message: await sp.createMessage({ text: 's' }), signature: sig, verificationKeys: g.publicKey, expectSigned: true })).signatures[0].valid, 'detached object');
+  // readPrivateKeys: the locked form of a protected key (an unlocked unprotected one stays in the worker).
+  const locked = await sp.generateKey({ userIDs: 'L <l@example.org>', passphrase: 'pw', format: 'object' });
+  const ring = new Uint8Array([...(await g.publicKey.write()), ...(await locked.privateKey.write())]);
+  const keys = await sp.readPrivateKeys({ binaryKeys: ring });
+  assert(keys.length === 1 && keys[0].getFingerprint() === locked.privateKey.getFingerprint(), 'readPrivateKeys');
+  const updated = await locked.publicKey.update(keys[0]);
+  assert(updated.isPrivate() && !updated.isDecrypted(), 'update: the private key, still locked');
+  await rejects(locked.publicKey.update(g.publicKey), (e) => assert(e.code === 'INVALID_ARGUMENT', e.code), 'update with another key');
+  // Edits on a protected key: made with its unlocked copy, exported as its locked form with the
+  // new user ID and expiry merged in (the export rule), opening with the owner's passphrase only.
+  const unlocked = await sp.decryptKey({ privateKey: locked.privateKey, passphrase: 'pw' });
+  const edited = await (await unlocked.addUserID('Second <second@example.org>')).setExpirationTime(86400 * 400);
+  const exported = await sp.readPrivateKey({ armoredKey: await edited.armor() });
+  assert(exported.isDecrypted() === false, 'exported locked');
+  assert(exported.getUserIDs().join() === 'L <l@example.org>,Second <second@example.org>', exported.getUserIDs().join());
+  assert(exported.getExpirationTime().getTime() === edited.getExpirationTime().getTime(), 'expiry exported');
+  await rejects(sp.decryptKey({ privateKey: exported, passphrase: 'other' }), (e) => assert(e.code === 'BAD_PASSPHRASE', e.code), 'only the owner passphrase');
+  assert((await sp.decryptKey({ privateKey: exported, passphrase: 'pw' })).isDecrypted(), 'opens with pw');
+  const certified = await g.publicKey.signAllUsers(unlocked);
+  assert(certified.getUserIDs().join() === g.publicKey.getUserIDs().join(), 'signAllUsers');
+  // Progress over 5 MiB in memory, in the worker.
+  const big = new Uint8Array(5 << 20).map((_, i) => i);
+  const steps = [];
+  const c = await sp.encrypt({ message: await sp.createMessage({ binary: big }), encryptionKeys: g.publicKey, format: 'binary', onProgress: (p) => steps.push(p.processed) });
+  assert(steps.join() === [0, 1, 2, 3, 4, 5].map((n) => n << 20).join(), steps.join());
+  const back = await sp.decrypt({ message: await sp.readMessage({ binaryMessage: c }), decryptionKeys: g.privateKey, format: 'binary', onProgress: () => {} });
+  assert(back.data.length === big.length && back.data.every((b, i) => b === (i & 0xff)), 'round trip');
+  assert(__pendingCalls() === 0, 'nothing pending');
+});
+
 test('errors cross the worker boundary with their class and code', async () => {
   const { privateKey } = await sp.generateKey({ userIDs: 'Dave <dave@example.org>', format: 'object' });
   const e = await rejects(sp.decrypt({ message: await sp.readMessage({ armoredMessage: 'not a message' }), decryptionKeys: privateKey }),
@@ -418,6 +467,17 @@ test('long work in the worker: AbortSignal, a failed, hung or terminated worker,
     (e) => assert(e.code === 'ABORTED' && e.cause?.name === 'TimeoutError', `${e.code} ${e.cause?.name}`), 'hung worker');
   assert(performance.now() - t0 < 5000, 'timeout took too long');
   assert(__pendingCalls() === 0, 'pending after timeout');
+  // … and without a signal: the built-in call timeout (configure({ callTimeout })) replaces the
+  // worker and fails every pending call with WORKER_TIMEOUT.
+  await sp.configure({ callTimeout: 400, createWorker: blobWorker(`self.onmessage = ({ data }) => { ${INIT_OK} };`) });
+  const t1 = performance.now();
+  const first = sp.generateKey({ userIDs: uid, format: 'object' });
+  const second = sp.generateKey({ userIDs: uid, format: 'object' });
+  await rejects(first, code('WORKER_TIMEOUT'), 'call timeout');
+  await rejects(second, code('WORKER_TIMEOUT'), 'the other pending call');
+  assert(performance.now() - t1 < 5000, 'call timeout took too long');
+  assert(__pendingCalls() === 0, 'pending after the call timeout');
+  await rejects(sp.configure({ callTimeout: 0 }), (e) => assert(e instanceof RangeError, String(e)), 'callTimeout 0');
   // … and terminate() with calls pending on it: WORKER_FAILED.
   const hanging = sp.generateKey({ userIDs: uid, format: 'object' });
   await new Promise((r) => setTimeout(r, 100));

@@ -31,6 +31,7 @@ export const options: { [K in keyof typeof OPTIONS]: true } = {
   userID: true as Same<Opt<'userID'>, KeysOf<D.UserIDObject>>,
   readKey: true as Same<Opt<'readKey'>, KeysOf<D.ReadKeyOptions>>,
   readKeys: true as Same<Opt<'readKeys'>, KeysOf<D.ReadKeysOptions>>,
+  readPrivateKeys: true as Same<Opt<'readPrivateKeys'>, KeysOf<D.ReadPrivateKeysOptions>>,
   decryptKey: true as Same<Opt<'decryptKey'>, KeysOf<D.DecryptKeyOptions>>,
   encryptKey: true as Same<Opt<'encryptKey'>, KeysOf<D.EncryptKeyOptions>>,
   changeKeyPassphrase: true as Same<Opt<'changeKeyPassphrase'>, KeysOf<D.ChangeKeyPassphraseOptions>>,
@@ -44,6 +45,9 @@ export const options: { [K in keyof typeof OPTIONS]: true } = {
   encrypt: true as Same<Opt<'encrypt'>, KeysOf<D.EncryptOptions>>,
   decrypt: true as Same<Opt<'decrypt'>, KeysOf<D.DecryptOptions>>,
   sessionKey: true as Same<Opt<'sessionKey'>, KeysOf<Exclude<D.SessionKey, string>>>,
+  generateSessionKey: true as Same<Opt<'generateSessionKey'>, KeysOf<D.GenerateSessionKeyOptions>>,
+  encryptSessionKey: true as Same<Opt<'encryptSessionKey'>, KeysOf<D.EncryptSessionKeyOptions>>,
+  decryptSessionKeys: true as Same<Opt<'decryptSessionKeys'>, KeysOf<D.DecryptSessionKeysOptions>>,
   sign: true as Same<Opt<'sign'>, KeysOf<D.SignOptions>>,
   verify: true as Same<Opt<'verify'>, KeysOf<D.VerifyOptions>>,
   mail: true as Same<Opt<'mail'>, KeysOf<D.OutgoingMail>>,
@@ -59,6 +63,7 @@ export const options: { [K in keyof typeof OPTIONS]: true } = {
 export const config = {
   generateKey: true as Same<(typeof CONFIG)['generateKey'][number], ConfigOf<D.GenerateKeyOptions>>,
   encrypt: true as Same<(typeof CONFIG)['encrypt'][number], ConfigOf<D.EncryptOptions>>,
+  generateSessionKey: true as Same<(typeof CONFIG)['generateSessionKey'][number], ConfigOf<D.GenerateSessionKeyOptions>>,
 };
 // The calls that take OpenPGP.js's config but honour none of its keys: declared as empty.
 type Empty<T> = T extends { config?: infer C } ? (NonNullable<C> extends Record<string, never> ? true : { configNotEmpty: C }) : { noConfig: T };
@@ -66,4 +71,5 @@ export const emptyConfig: true[] = [
   true as Empty<D.ReadKeyOptions>, true as Empty<D.ReadKeysOptions>, true as Empty<D.DecryptKeyOptions>, true as Empty<D.EncryptKeyOptions>,
   true as Empty<D.RevokeKeyOptions>, true as Empty<D.ReadMessageOptions>, true as Empty<D.ReadCleartextMessageOptions>,
   true as Empty<D.ReadSignatureOptions>, true as Empty<D.DecryptOptions>, true as Empty<D.SignOptions>, true as Empty<D.VerifyOptions>,
+  true as Empty<D.ReadPrivateKeysOptions>, true as Empty<D.EncryptSessionKeyOptions>, true as Empty<D.DecryptSessionKeysOptions>,
 ];

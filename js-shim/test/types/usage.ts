@@ -60,3 +60,30 @@ async function mail(me: Key, bob: Key): Promise<void> {
   void [state, first, keys, header];
 }
 void mail;
+
+async function sessionKeysAndObjects(me: Key, bob: Key): Promise<void> {
+  const sk = await sp.generateSessionKey({ encryptionKeys: bob });
+  const m: sp.Message = await sp.encrypt({ message: await sp.createMessage({ text: 't', filename: 'a.txt' }), encryptionKeys: bob, sessionKey: sk, format: 'object', onProgress: (p) => void p.processed });
+  const esk: string = await sp.encryptSessionKey({ ...sk, encryptionKeys: bob, passwords: 'pw' });
+  const eskBytes: Uint8Array = await sp.encryptSessionKey({ ...sk, passwords: 'pw', format: 'binary' });
+  const found = await sp.decryptSessionKeys({ message: m, decryptionKeys: me });
+  const r = await sp.decrypt({ message: m, sessionKeys: found.map((k) => ({ data: k.data, algorithm: k.algorithm ?? 'aes256' })) });
+  const name: string | null = r.filename;
+  const ids: sp.KeyID[] = await m.getEncryptionKeyIDs();
+  const sig: sp.Signature = await sp.sign({ message: await sp.createMessage({ text: 't' }), signingKeys: me, detached: true, format: 'object' });
+  const clear: sp.CleartextMessage = await sp.sign({ message: await sp.createCleartextMessage({ text: 't' }), signingKeys: me, format: 'object' });
+  const keys: Key[] = await sp.readPrivateKeys({ armoredKeys: '' });
+  const updated: Key = await bob.update(me);
+  const certified: Key = await bob.signAllUsers([me]);
+  const renamed: Key = await (await me.addUserID({ name: 'Me', email: 'me@work.example' })).setExpirationTime(0);
+  // @ts-expect-error: the expiration time is seconds, not a Date
+  await me.setExpirationTime(new Date());
+  void [certified, renamed];
+  await sp.configure({ callTimeout: 60_000 });
+  // @ts-expect-error: an AEAD mode OpenPGP.js has no name for
+  await sp.encrypt({ message: m, passwords: 'pw', sessionKey: { data: sk.data, algorithm: 'aes256', aeadAlgorithm: 'siv' } });
+  // @ts-expect-error: readPrivateKeys takes armoredKeys / binaryKeys
+  await sp.readPrivateKeys({ armoredKey: '' });
+  void [esk, eskBytes, name, ids, sig, clear, keys, updated];
+}
+void sessionKeysAndObjects;
