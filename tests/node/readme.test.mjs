@@ -1,11 +1,10 @@
-// The root README's quick start, run as written (only the import path is
-// pointed at the build under test).
+// The root README's quick start (the npm package), run as written: only the import specifier
+// 'sealpost' is pointed at the package's Node entry in this checkout (js-shim/src/node.js).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { repo, runQuickstart } from './quickstart.mjs';
 
 test('README quick start runs and prints what it says', () => {
-  const module = process.env.SEALPOST_WASM_NODE || `${repo}build/node-dev/sealpost_wasm.js`;
-  const { expected, output } = runQuickstart(`${repo}README.md`, './build/node/sealpost_wasm.js', module);
+  const { expected, output } = runQuickstart(`${repo}README.md`, 'sealpost', `${repo}js-shim/src/node.js`);
   assert.equal(output, expected);
 });
