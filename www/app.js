@@ -141,6 +141,7 @@ async function openMailbox(account, unlockedKey) {
     needMailLogin();
     return;
   }
+  if (serverConfig.login) await publishKey();
   view('inbox');
   await refreshInbox();
 }
@@ -170,6 +171,7 @@ async function mailLogin() {
   sessionStorage.setItem(TOKEN_KEY, mailToken);
   show($('mail-login'), false);
   show($('mailbox'));
+  await publishKey();
   view('inbox');
   await refreshInbox();
 }
@@ -239,7 +241,7 @@ async function loadContacts() {
 }
 
 async function saveContacts() {
-  await store('contacts', [...contacts.values()].map(({ name, email, fingerprint, armored, unverified }) => ({ name, email, fingerprint, armored, unverified })));
+  await store('contacts', [...contacts.values()].map(({ name, email, fingerprint, armored, unverified, source }) => ({ name, email, fingerprint, armored, unverified, source })));
 }
 
 function renderContacts() {
@@ -269,7 +271,9 @@ function renderContacts() {
       li.dataset.unverified = 'true';
       const note = document.createElement('span');
       note.className = 'unverified';
-      note.textContent = 'New key from this sender\'s mail (Autocrypt), not verified: compare the fingerprint with them.';
+      note.textContent = c.source === 'wkd'
+        ? 'Key found in the Web Key Directory of their mail domain, not verified: compare the fingerprint with them.'
+        : 'New key from this sender\'s mail (Autocrypt), not verified: compare the fingerprint with them.';
       const confirm = document.createElement('button');
       confirm.className = 'small secondary confirm';
       confirm.textContent = 'Fingerprint compared';
@@ -321,10 +325,55 @@ async function learnAutocrypt(r) {
     return false;
   }
   if (key.isPrivate() || (key.info && key.info.valid === false)) return false;
-  contacts.set(email, { name: r.from.name || email, email, key, fingerprint: key.getFingerprint(), armored: await key.armor(), unverified: true });
+  contacts.set(email, { name: r.from.name || email, email, key, fingerprint: key.getFingerprint(), armored: await key.armor(), unverified: true, source: 'autocrypt' });
   await saveContacts();
   renderContacts();
   return true;
+}
+
+// ---------------------------------------------------------------- WKD
+
+// The demo server is the Web Key Directory of its mail domain: a user's key
+// is published there at login, and a new recipient's key is looked up there.
+// (The page may fetch only its own origin; a real deployment's WKD is the
+// domain's own.)  What the lookup returns is checked by sealpost (valid, a
+// user ID for the address) and added as an unverified key.
+async function publishKey() {
+  try {
+    await api('api/wkd', { method: 'PUT', headers: { 'content-type': 'application/pgp-keys' }, body: me.armoredPublic });
+    $('wkd-status').textContent = 'Your public key is published in this mail server\'s Web Key Directory.';
+  } catch (err) {
+    $('wkd-status').textContent = `Your public key could not be published in the Web Key Directory: ${err.message}`;
+  }
+}
+
+const sameOriginFetch = (url, init) => {
+  const u = new URL(url);
+  return fetch(`${u.pathname}${u.search}`, init);
+};
+
+async function findKey() {
+  const status = $('compose-find-status');
+  status.dataset.state = 'busy';
+  status.textContent = 'Looking up…';
+  const email = $('compose-find-address').value.trim().toLowerCase();
+  if (!/^[^@\s<>]+@[^@\s<>]+$/.test(email)) throw new Error('enter an email address');
+  if (!contacts.has(email)) {
+    let keys;
+    try {
+      keys = await sealpost.wkdLookup(email, { fetch: sameOriginFetch });
+    } catch (err) {
+      throw new Error(`No key found for ${email} in the Web Key Directory (${err.code || 'ERROR'}): paste their public key in the address book.`);
+    }
+    const key = keys[0];
+    contacts.set(email, { name: emailsOf(key).find((i) => i.email === email)?.name || email, email, key, fingerprint: key.getFingerprint(), armored: await key.armor(), unverified: true, source: 'wkd' });
+    await saveContacts();
+    renderContacts();
+  }
+  $('compose-to').value = email;
+  $('compose-find-address').value = '';
+  status.dataset.state = 'ok';
+  status.textContent = `Key for ${email}: ${grouped(contacts.get(email).fingerprint)}${contacts.get(email).unverified ? ' (not verified yet)' : ''}.`;
 }
 
 // ------------------------------------------------------------ sending
@@ -447,7 +496,7 @@ function renderOutbox() {
 
 const STATES = {
   verified: (r) => (contacts.get(r.from.address.toLowerCase())?.unverified
-    ? `Signed by ${r.from.address} with the key their mail announced (Autocrypt), not yet verified: compare its fingerprint with them.`
+    ? `Signed by ${r.from.address} with a key ${contacts.get(r.from.address.toLowerCase()).source === 'wkd' ? 'from the Web Key Directory' : 'their mail announced (Autocrypt)'}, not yet verified: compare its fingerprint with them.`
     : `Signed by ${r.from.address} — verified with the key in your address book.`),
   'signer-mismatch': (r) => `Warning: the signature is valid, but it was made by ${r.signatures.find((s) => s.valid)?.signerAddresses.join(', ') || 'another key'}, not by the sender ${r.from?.address}. This message may be forged.`,
   invalid: (r) => {
@@ -606,7 +655,7 @@ function guarded(button, fn, errorEl) {
       await fn();
     } catch (err) {
       if (errorEl) errorEl.textContent = err.code ? describe(err) : err.message;
-      if (errorEl === $('compose-status')) errorEl.dataset.state = 'error';
+      if (errorEl === $('compose-status') || errorEl === $('compose-find-status')) errorEl.dataset.state = 'error';
     } finally {
       button.disabled = false;
     }
@@ -621,6 +670,7 @@ $('contact-add').addEventListener('click', guarded($('contact-add'), addContact,
 $('compose-send').addEventListener('click', guarded($('compose-send'), send, $('compose-status')));
 $('inbox-refresh').addEventListener('click', guarded($('inbox-refresh'), refreshInbox, $('inbox-error')));
 $('lock').addEventListener('click', lock);
+$('compose-find').addEventListener('click', guarded($('compose-find'), findKey, $('compose-find-status')));
 $('msg-reply').addEventListener('click', guarded($('msg-reply'), async () => reply(), $('inbox-error')));
 $('mail-login-button').addEventListener('click', guarded($('mail-login-button'), mailLogin, $('mail-login-error')));
 $('mail-password').addEventListener('keydown', (e) => { if (e.key === 'Enter') $('mail-login-button').click(); });

@@ -13,7 +13,9 @@
 //   - a send while Postfix is down stays in the outbox, across a reload,
 //     until it is sent again (or discarded);
 //   - Autocrypt: a sender's key from their mail's header fills the address
-//     book as a new, unverified key.
+//     book as a new, unverified key;
+//   - WKD: the demo server answers for its users; an unknown recipient's
+//     key is found by address.
 // Latency send → visible in Bob's IMAP INBOX is measured and printed.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -536,6 +538,50 @@ test('Autocrypt: a sender missing from the address book is added from the header
   await bob.page.click('#nav-contacts');
   await bob.page.click(`${li} button.confirm`);
   await bob.page.waitForFunction((sel) => !document.querySelector(sel).dataset.unverified, li);
+});
+
+test('WKD: the demo server answers for its users; a new recipient\'s key is found by address, added unverified, and used', async () => {
+  // Each user published their key at login; the directory answers the draft's URLs.
+  const urls = await (await import('../../js-shim/src/node.js')).wkdUrls('alice@example.org');
+  const direct = await fetch(`${demo.url}${new URL(urls.direct).pathname.slice(1)}`);
+  assert.equal(direct.status, 200);
+  const advanced = await fetch(`${demo.url}${new URL(urls.advanced).pathname.slice(1)}`);
+  assert.equal(advanced.status, 200);
+  assert.ok(Buffer.from(await direct.arrayBuffer()).equals(Buffer.from(await advanced.arrayBuffer())));
+  assert.equal((await fetch(`${demo.url}.well-known/openpgpkey/hu/yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy`)).status, 404);
+  // Publishing needs a session, and only a key for the session's own address is taken.
+  assert.equal((await fetch(`${demo.url}api/wkd`, { method: 'PUT', body: bob.publicKey })).status, 401);
+  assert.match(await bob.page.textContent('#wkd-status'), /published in this mail server's Web Key Directory/);
+
+  // Bob forgets Alice again and finds her by address.
+  await bob.page.click('#nav-contacts');
+  await bob.page.click('#contact-list li[data-email="alice@example.org"] button');
+  await bob.page.waitForFunction(() => !document.querySelector('#contact-list li[data-email="alice@example.org"]'));
+  await bob.page.click('#nav-compose');
+  await bob.page.fill('#compose-find-address', 'nobody@example.org');
+  await bob.page.click('#compose-find');
+  await bob.page.waitForSelector('#compose-find-status[data-state="error"]');
+  assert.match(await bob.page.textContent('#compose-find-status'), /No key found for nobody@example\.org in the Web Key Directory/);
+  await bob.page.fill('#compose-find-address', 'alice@example.org');
+  await bob.page.click('#compose-find');
+  await bob.page.waitForSelector('#compose-find-status[data-state="ok"]');
+  await alice.page.click('#nav-key');
+  const aliceFpr = await alice.page.textContent('#my-fingerprint');
+  assert.equal(await bob.page.textContent('#compose-find-status'), `Key for alice@example.org: ${aliceFpr} (not verified yet).`);
+  assert.equal(await bob.page.inputValue('#compose-to'), 'alice@example.org');
+  await bob.page.fill('#compose-subject', 'found you by WKD');
+  await bob.page.fill('#compose-text', 'hello via WKD');
+  await send(bob);
+  assert.equal(await bob.page.getAttribute('#compose-status', 'data-state'), 'ok');
+  const rows = await inboxUntil(alice, (r) => r.some((x) => x.text.includes('found you by WKD')), 'the WKD message');
+  assert.equal(rows.find((x) => x.text.includes('found you by WKD')).state, 'verified');
+  // The full key from the WKD checks Alice's signatures (unlike the minimal Autocrypt key), marked unverified.
+  const bobRows = await inbox(bob);
+  const fromAlice = bobRows.find((x) => x.text.includes('with my key in the header'));
+  await bob.page.click(`#inbox-list li[data-id="${fromAlice.id}"]`);
+  assert.equal(await bob.page.getAttribute('#msg-signature', 'data-state'), 'verified');
+  assert.match(await bob.page.textContent('#msg-signature'), /with a key from the Web Key Directory, not yet verified/);
+  await shot(bob.page, '8-wkd');
 });
 
 test('latency through the real servers: SMTP submission → visible over IMAP, 20 messages', async (t) => {

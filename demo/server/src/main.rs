@@ -16,6 +16,7 @@
 
 mod mail;
 mod origin;
+mod wkd;
 
 use std::net::SocketAddr;
 use std::path::{Component, Path, PathBuf};
@@ -26,7 +27,7 @@ use axum::extract::{DefaultBodyLimit, Path as UrlPath, Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;
@@ -95,6 +96,7 @@ struct App {
     mail: mail::Backend,
     sessions: mail::Sessions,
     allowed: origin::Allowed,
+    wkd: wkd::Directory,
 }
 
 type Shared = Arc<App>;
@@ -230,6 +232,37 @@ async fn logout(State(app): State<Shared>, headers: HeaderMap) -> Response {
         app.sessions.remove(token.trim());
     }
     StatusCode::NO_CONTENT.into_response()
+}
+
+/// Publishes the logged-in user's public key in this server's WKD (IMAP mode:
+/// the session says whose address it is).
+async fn publish_key(State(app): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
+    if !app.mail.needs_login() {
+        return error(StatusCode::NOT_FOUND, "no accounts in SQLite mode: no WKD");
+    }
+    let who = match account(&app, &headers, None) {
+        Ok(who) => who,
+        Err(e) => return mail_error(&e),
+    };
+    match app.wkd.publish(&who.address, &body) {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err((code, message)) => (
+            StatusCode::BAD_REQUEST,
+            [(header::CONTENT_TYPE, "application/json")],
+            serde_json::json!({ "error": message, "code": code }).to_string(),
+        )
+            .into_response(),
+    }
+}
+
+async fn wkd_answer(State(app): State<Shared>, uri: Uri) -> Response {
+    if wkd::is_policy(uri.path()) {
+        return ([(header::CONTENT_TYPE, "text/plain")], "").into_response();
+    }
+    match app.wkd.lookup(uri.path()) {
+        Some(key) => ([(header::CONTENT_TYPE, "application/octet-stream")], key).into_response(),
+        None => error(StatusCode::NOT_FOUND, "no key for that address"),
+    }
 }
 
 /// Refuses a request whose Host or Origin is not this server's (DNS rebinding, CSRF).
@@ -456,6 +489,8 @@ fn router(app: Shared) -> Router {
         .route("/api/messages/{id}", get(fetch))
         .route("/api/config", get(config))
         .route("/api/session", post(login).delete(logout))
+        .route("/api/wkd", put(publish_key))
+        .route("/.well-known/openpgpkey/{*rest}", get(wkd_answer))
         .fallback(static_file)
         .layer(DefaultBodyLimit::max(MAX_MESSAGE / 3 * 4 + 4096))
         .layer(axum::middleware::from_fn_with_state(
@@ -511,6 +546,7 @@ async fn run(args: Args) -> Result<(), String> {
         mail,
         sessions: mail::Sessions::default(),
         allowed: origin::Allowed::new(local.port(), &args.public_host),
+        wkd: wkd::Directory::default(),
     });
     println!("listening on http://{local}/");
     axum::serve(listener, router(app))
