@@ -17,7 +17,7 @@
 //! (`tlog_tiles::TileHashReader`), so a server cannot make a false proof out of them.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use tlog_tiles::{prove_tree, Tile, TileHashReader, TileReader};
 
@@ -182,6 +182,12 @@ pub fn check_release(
     stored: Option<&[u8]>,
     tiles: &HashMap<String, Vec<u8>>,
 ) -> Result<Outcome, Refusal> {
+    // A policy met with no cosignature leaves the log operator alone able to fork.
+    if policy.quorum_met(&BTreeSet::new()) {
+        return Err(not_logged(
+            "the pinned log policy's quorum needs no witness (the log alone could show a fork)",
+        ));
+    }
     let proof = TlogProof::parse(proof).map_err(|e| not_logged(format!("the log proof: {e}")))?;
     let cp = &proof.checkpoint;
     let log = policy
@@ -211,7 +217,10 @@ pub fn check_release(
                     cp.origin()
                 )));
             }
-            Some(h)
+            // Held under this log's name but not signed by the pinned log key: another log's
+            // (another site's policy naming its own key under this name); not evidence of a
+            // fork of this one, ignored.
+            h.verify_log(&log.vkey).is_ok().then_some(h)
         }
     };
     if let Some(h) = &held {
@@ -261,12 +270,23 @@ pub fn check_release(
     }))
 }
 
-/// The entry bundle paths of a tree of `size` leaves, in order.
+/// At most this many entry bundles are fetched to count releases (`MAX_COUNTED_BUNDLES` full
+/// bundles of 256 entries): the size comes from the server, and each bundle is a fetch.
+pub const MAX_COUNTED_BUNDLES: u64 = 64;
+
+/// The entry bundle paths of a tree of `size` leaves, in order. An error (never a panic or a
+/// huge allocation) for a tree of more than [`MAX_COUNTED_BUNDLES`] bundles.
 pub fn entry_bundle_paths(size: u64) -> crate::Result<Vec<String>> {
     if size > MAX_TREE_SIZE {
         return Err(Error::malformed(format!("tree size {size} is too large")));
     }
     let full = u64::from(FULL_WIDTH);
+    let bundles = size.div_ceil(full);
+    if bundles > MAX_COUNTED_BUNDLES {
+        return Err(Error::malformed(format!(
+            "the log's {size} entries are {bundles} bundles, more than the {MAX_COUNTED_BUNDLES} fetched to count releases"
+        )));
+    }
     Ok((0..size.div_ceil(full))
         .map(|n| {
             let w = (size - n * full).min(full) as u32;
@@ -400,6 +420,66 @@ mod tests {
         }
         walk(dir, dir, &mut m);
         m
+    }
+
+    #[test]
+    fn entry_bundle_paths_are_bounded() {
+        // 2^40 leaves would be 2^32 paths (a capacity overflow on wasm32): an error instead.
+        for size in [1u64 << 40, MAX_TREE_SIZE, u64::MAX, 64 * 256 + 1] {
+            let e = entry_bundle_paths(size).unwrap_err();
+            assert!(
+                e.to_string().contains("bundles") || e.to_string().contains("too large"),
+                "{e}"
+            );
+        }
+        assert_eq!(entry_bundle_paths(64 * 256).unwrap().len(), 64);
+        assert_eq!(entry_bundle_paths(0).unwrap().len(), 0);
+    }
+
+    #[test]
+    fn a_policy_met_with_no_witness_is_refused() {
+        let s = setup();
+        let (_d, l) = log_of(&s, &[entry(0, 1)], &[]);
+        for q in ["quorum none\n", "group nobody all\nquorum nobody\n"] {
+            let text = format!(
+                "log {}\nwitness a {}\nwitness b {}\n{q}",
+                s.log.vkey().encode(),
+                s.w[0].vkey().encode(),
+                s.w[1].vkey().encode()
+            );
+            let Ok(policy) = Policy::parse(&text) else {
+                continue; // not a policy at all (an empty group may be refused by the parser)
+            };
+            let none = Setup { policy, ..setup() };
+            let r = run(&none, &l, 0, &entry(0, 1), None, None).unwrap_err();
+            assert_eq!(r.code(), "NOT_LOGGED", "{q}: {r}");
+            assert!(r.message().contains("needs no witness"), "{r}");
+        }
+    }
+
+    #[test]
+    fn a_held_checkpoint_of_another_key_under_the_same_name_is_ignored() {
+        let s = setup();
+        let e: Vec<_> = (0..3).map(|i| entry(i, i as u8)).collect();
+        let (_d, l) = log_of(&s, &e, &[0, 1]);
+        // Another "log" of the same name but its own key, size 3, another root, cosigned by
+        // witnesses of its own policy: held (a preview of another site stored it).
+        let other = Setup {
+            log: SecretKey::from_seed("example.com/log", ALG_ED25519, [9; 32]).unwrap(),
+            ..setup()
+        };
+        let (_d2, l2) = log_of(&other, &[entry(0, 7), entry(1, 8), entry(2, 9)], &[0, 1]);
+        let foreign = l2.checkpoint().unwrap().to_bytes();
+        let r = run(&s, &l, 1, &e[1], Some(&foreign), None).unwrap();
+        assert!(
+            r.advanced,
+            "the foreign note is ignored, the served checkpoint is the newest"
+        );
+        // A held note of the pinned key with another root of that size is still a split view.
+        let (_d3, l3) = log_of(&s, &[entry(0, 7), entry(1, 8), entry(2, 9)], &[0, 1]);
+        let fork = l3.checkpoint().unwrap().to_bytes();
+        let r = run(&s, &l, 1, &e[1], Some(&fork), None).unwrap_err();
+        assert_eq!(r.code(), "SPLIT_VIEW", "{r}");
     }
 
     fn run(

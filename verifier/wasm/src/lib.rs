@@ -291,6 +291,14 @@ pub fn tlog_policy(policy: &[u8], signature: &[u8], cert: &[u8]) -> Result<JsVal
     if parsed.logs.is_empty() {
         return Err(error("LOG_POLICY", "the log policy names no log"));
     }
+    // A quorum met with no cosignature (`quorum none`, an empty group): the log
+    // operator alone could show a user a fork; such a policy is not pinned.
+    if parsed.quorum_met(&std::collections::BTreeSet::new()) {
+        return Err(error(
+            "LOG_POLICY",
+            "the log policy's quorum needs no witness (the log alone could show a fork)",
+        ));
+    }
     plain(&LogPolicy {
         logs: parsed.logs.iter().map(|l| l.vkey.name.clone()).collect(),
         witnesses: parsed.witnesses.iter().map(|w| w.name.clone()).collect(),

@@ -441,6 +441,14 @@ mod tlog {
         // The count of releases, from the entry bundles.
         let paths = tlog_entry_bundle_paths(300.0).unwrap();
         assert_eq!(paths, ["tile/entries/000", "tile/entries/001.p/44"]);
+        // A huge size from the server: an error, not a trap (2^40 leaves were 2^32 paths).
+        for size in [2f64.powi(40), 2f64.powi(30), 1e300, 64.0 * 256.0 + 1.0] {
+            assert_eq!(
+                code(tlog_entry_bundle_paths(size).unwrap_err()),
+                "LOG_MALFORMED"
+            );
+        }
+        assert_eq!(tlog_entry_bundle_paths(64.0 * 256.0).unwrap().len(), 64);
         let c = tlog_count_releases(&big.checkpoint(2).to_bytes(), big.tiles(), "demo").unwrap();
         assert_eq!(get(&c, "count").as_f64(), Some(300.0));
         assert_eq!(
@@ -505,5 +513,13 @@ mod tlog {
             code(tlog_policy(junk, &sign(&key, junk), &cert).unwrap_err()),
             "LOG_POLICY"
         );
+        // Signed, but its quorum needs no witness: refused (the log alone could fork).
+        let e =
+            tlog_policy(changed.as_bytes(), &sign(&key, changed.as_bytes()), &cert).unwrap_err();
+        assert_eq!(code(e.clone()), "LOG_POLICY");
+        assert!(get(&e, "message")
+            .as_string()
+            .unwrap()
+            .contains("needs no witness"));
     }
 }
