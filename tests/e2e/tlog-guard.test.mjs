@@ -13,6 +13,10 @@
 //      cosigned → both run, and `sealpost-verify log monitor` (anyone)
 //      lists A's release and reports two manifests for one version (exit 1).
 // The genuine release stays usable in both profiles throughout.
+// A third profile (user C) enrolls against a server that serves the
+// enrollment's log check the logged manifest and its second fetch an
+// unlogged one signed by the genuine key (version 999.0.0): nothing of it is
+// pinned; two enroll requests at once (a double click) keep the log pin.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
@@ -31,14 +35,16 @@ const witnessBin = join(repo, 'target/debug/sealpost-witness');
 const releaseKey = join(repo, 'keys/demo-release.key');
 const releaseCert = join(repo, 'keys/demo-release.cert');
 const logKey = join(repo, 'keys/demo-log.key');
-const IP = { A: '127.0.0.2', B: '127.0.0.1' };
+const IP = { A: '127.0.0.2', B: '127.0.0.1', C: '127.0.0.3' };
 
 let dir, port, origin, policy;
 const servers = [];
 const children = [];
 /** Per user: which release site (a demo server) and which log directory / proof the server shows. */
-const view = { A: null, B: null };
-const beacons = { A: 0, B: 0 };
+const view = { A: null, B: null, C: null };
+const beacons = { A: 0, B: 0, C: 0 };
+/** User C's manifest fetches (the first is served `firstManifest` when its view names one). */
+let manifestFetches = 0;
 const users = {};
 const results = [];
 
@@ -114,7 +120,7 @@ const LOG = '/.well-known/sealpost/log/';
 
 /** The server: per user (by the local address the browser reached), the site and log it shows. */
 async function handler(req, res) {
-  const user = req.socket.localAddress === IP.A ? 'A' : 'B';
+  const user = Object.keys(IP).find((u) => IP[u] === req.socket.localAddress) || 'B';
   const url = new URL(req.url, 'http://x');
   if (url.pathname === '/__beacon') {
     beacons[user]++;
@@ -122,6 +128,11 @@ async function handler(req, res) {
     return;
   }
   const v = view[user];
+  if (url.pathname === '/.well-known/sealpost/manifest.json' && v.firstManifest) {
+    const f = manifestFetches++ === 0 ? v.firstManifest : join(v.site, 'manifest.json');
+    res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(readFileSync(f));
+    return;
+  }
   if (url.pathname.startsWith(LOG)) {
     const rel = url.pathname.slice(LOG.length);
     const file = rel === 'release-proof' ? v.proof : /^(checkpoint|policy|policy\.sig|tile\/[A-Za-z0-9./]+)$/.test(rel) && !rel.includes('..') ? join(v.log, rel) : null;
@@ -159,7 +170,7 @@ async function profile(user) {
   const page = await context.newPage();
   await page.goto(`${origin}/?probe`);
   const tabId = await sw.evaluate(async (u) => (await chrome.tabs.query({})).find((t) => t.url === u).id, `${origin}/?probe`);
-  return { context, sw, extId, page, tabId };
+  return { name: user, context, sw, extId, page, tabId };
 }
 
 /** Enrolls the user's tab (the popup's two buttons); returns the preview's log line. */
@@ -206,19 +217,19 @@ async function loadsGenuine(u, what) {
 
 /** Loads the site in A's tab; it must end on blocked.html with one of `codes`; returns the code. */
 async function blocks(u, codes, what) {
-  const before = beacons.A;
+  const before = beacons[u.name];
   await clearFailure(u);
   await newBlockedPage(u.page, () => visitSite(u.page, `${origin}/`));
   const code = await u.page.textContent('#code');
   await u.page.waitForTimeout(500); // anything that slipped through has time to call home
-  const ran = beacons.A - before;
+  const ran = beacons[u.name] - before;
   results.push(`${what}: the targeted profile blocked ${code} (${(await u.page.textContent('#actual')).slice(0, 160)}); the attacker's code ran ${ran} times`);
   assert.ok(codes.includes(code), `${what}: blocked ${code}, expected ${codes}`);
   assert.equal(ran, 0, `${what}: the attacker's code ran`);
   return code;
 }
 
-let genuine, evil, genuine021, genuineLog, genuineProof;
+let genuine, evil, genuine021, genuineLog, genuineProof, m2;
 
 before(async () => {
   assert.ok(existsSync(witnessBin), 'target/debug/sealpost-witness (make build-dev builds it)');
@@ -231,15 +242,17 @@ before(async () => {
   genuine = release('genuine', '0.2.0');
   evil = release('evil', '0.2.1', { evil: true });
   genuine021 = release('genuine021', '0.2.1');
-  for (const r of [genuine, evil, genuine021]) r.server = await serveDemo(r.site, undefined, { releaseCert });
+  m2 = release('m2', '999.0.0', { evil: true });
+  for (const r of [genuine, evil, genuine021, m2]) r.server = await serveDemo(r.site, undefined, { releaseCert });
   // The genuine log: one release, cosigned by both witnesses.
   genuineLog = logOf('log', [genuine]);
   assert.equal(cosign(genuineLog).status, 0, 'the witnesses cosign the genuine log');
   genuineProof = proofOf(genuineLog, genuine, 'genuine');
-  view.A = view.B = { server: genuine.server, log: genuineLog, proof: genuineProof };
+  view.A = view.B = view.C = { server: genuine.server, log: genuineLog, proof: genuineProof };
   const server = createServer((req, res) => handler(req, res).catch((e) => { res.writeHead(500).end(String(e)); }));
   port = await listen(server, IP.B, 0);
   await listen(createServer((req, res) => handler(req, res).catch((e) => { res.writeHead(500).end(String(e)); })), IP.A, port);
+  await listen(createServer((req, res) => handler(req, res).catch((e) => { res.writeHead(500).end(String(e)); })), IP.C, port);
   origin = `http://localhost:${port}`;
   for (const name of ['A', 'B']) users[name] = await profile(name);
   // Both users enroll while the server is honest: the preview names the log and its count.
@@ -255,7 +268,7 @@ after(async () => {
   for (const line of results) console.log(line);
   for (const u of Object.values(users)) await u.context.close().catch(() => {});
   for (const s of servers) { s.closeAllConnections(); s.close(); }
-  for (const r of [genuine, evil, genuine021]) await r?.server?.close();
+  for (const r of [genuine, evil, genuine021, m2]) await r?.server?.close();
   for (const c of children) c.kill();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
@@ -328,4 +341,50 @@ test('(c) the special release logged properly → it runs for its target, and th
   assert.equal(m.status, 1, 'monitor reports the split');
   assert.ok(out.releases.some((r) => r.manifest_sha256 === sha256(evil.manifest) && r.version === '0.2.1'), 'the targeted release is listed');
   assert.deepEqual(out.conflicts.map((c) => c.version), ['0.2.1']);
+});
+
+/** Sends the popup's requests (as its buttons do, all at once) from a popup page of `u`; resolves to the replies. */
+async function fromPopup(u, msgs) {
+  const p = await openPopup(u.context, u.extId, u.tabId);
+  try {
+    return await p.evaluate((ms) => Promise.all(ms.map((m) => chrome.runtime.sendMessage(m))), msgs);
+  } finally {
+    await p.close();
+  }
+}
+const stored = (u, key) => u.sw.evaluate(async ([k, o]) => ((await chrome.storage.local.get(k))[k] || {})[o] || null, [key, origin]);
+
+test('enrollment pins only the manifest its log check proved: a second fetch served an unlogged 999.0.0 → refused, nothing pinned, its code never runs', async () => {
+  users.C = await profile('C');
+  const [{ preview }] = await fromPopup(users.C, [{ type: 'preview', origin }]);
+  assert.ok(preview && preview.log, 'the honest preview names the log');
+  // The log check's fetch gets the logged 0.2.0, the enrollment's own fetch the unlogged 999.0.0 (signed by the genuine key).
+  manifestFetches = 0;
+  view.C = { server: m2.server, site: m2.site, log: genuineLog, proof: genuineProof, firstManifest: genuine.manifest };
+  const before = beacons.C;
+  const [r] = await fromPopup(users.C, [{ type: 'enroll', origin, fingerprint: preview.fingerprint }]);
+  await users.C.page.waitForTimeout(1000); // anything that slipped through has time to call home
+  const pin = await stored(users.C, 'pins');
+  results.push(`enrollment with a swapped manifest: ${r.ok ? 'enrolled' : r.error}; ${manifestFetches} manifest fetches; pin ${pin ? pin.version : 'none'}; the attacker's code ran ${beacons.C - before} times`);
+  assert.ok(manifestFetches >= 2, 'the manifest was fetched twice');
+  assert.equal(r.ok, false, 'the enrollment was refused');
+  assert.match(r.error, /another manifest/);
+  assert.equal(pin, null, 'nothing pinned');
+  assert.equal(await stored(users.C, 'tlogPins'), null, 'no log pin left');
+  assert.equal(beacons.C - before, 0, "the attacker's code ran");
+});
+
+test('two enroll requests at once (a double click) → one enrollment, the log pin kept; an unlogged release is then blocked', async () => {
+  users.C ||= await profile('C');
+  view.C = { server: genuine.server, log: genuineLog, proof: genuineProof };
+  await fromPopup(users.C, [{ type: 'forget', origin }]); // whatever the case before left
+  const [{ preview }] = await fromPopup(users.C, [{ type: 'preview', origin }]);
+  const replies = await fromPopup(users.C, [0, 1].map(() => ({ type: 'enroll', origin, fingerprint: preview.fingerprint })));
+  results.push(`double enroll: ${replies.map((x) => (x.ok ? 'enrolled' : x.error)).join(' | ')}`);
+  assert.equal(replies.filter((x) => x.ok).length, 1, JSON.stringify(replies));
+  assert.ok((await stored(users.C, 'pins'))?.fingerprint, 'enrolled');
+  assert.ok((await stored(users.C, 'tlogPins'))?.policy, 'the log pin is kept');
+  await users.C.page.waitForTimeout(500);
+  view.C = { server: evil.server, log: genuineLog, proof: genuineProof };
+  await blocks(users.C, ['NOT_LOGGED'], 'after a double enroll, not logged');
 });

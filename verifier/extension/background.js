@@ -823,11 +823,12 @@ async function handle(msg, sender) {
     }
     case 'preview': {
       const p = await preview(msg.origin);
-      return { preview: { ...p, cert: undefined, log: await previewLog(msg.origin, p.fingerprint) } };
+      return { preview: { ...p, cert: undefined, manifestSha256: undefined, log: await previewLog(msg.origin, p.fingerprint) } };
     }
     case 'enroll':
       // The site's release log policy is pinned first (tlog.js), then the key.
-      return { enrolled: { ...(await withLogPin(msg.origin, msg.fingerprint, !!(await pins())[msg.origin], () => enroll(msg.origin, msg.fingerprint))), cert: undefined } };
+      // Only the manifest the log check proved is enrolled; one enrollment of an origin at a time.
+      return { enrolled: { ...(await withLogPin(msg.origin, msg.fingerprint, (logged) => enroll(msg.origin, msg.fingerprint, logged))), cert: undefined } };
     case 'clear-failure': {
       const pin = (await pins())[msg.origin];
       if (pin) await savePin({ ...pin, failure: null });

@@ -86,7 +86,8 @@ export async function preview(origin) {
   // A key once seen revoked stays refused, also after the site was forgotten.
   const seen = await revokedKey(info.fingerprint);
   if (seen) throw new Error(`the site's release key ${info.fingerprint} was revoked (${seen.reason}, seen ${seen.at}); it cannot be enrolled`);
-  return { origin, app: manifest.app, version: manifest.version, fingerprint: info.fingerprint, userIds: info.userIds, cert: new TextDecoder().decode(cert), manifest };
+  const manifestSha256 = [...new Uint8Array(await crypto.subtle.digest('SHA-256', manifestBytes))].map((b) => b.toString(16).padStart(2, '0')).join('');
+  return { origin, app: manifest.app, version: manifest.version, fingerprint: info.fingerprint, userIds: info.userIds, cert: new TextDecoder().decode(cert), manifest, manifestSha256 };
 }
 
 // --- closing the origin's documents (enrollment's second step)
@@ -182,20 +183,27 @@ const enrolling = new Set();
  */
 export const isEnrolling = (origin) => enrolling.has(origin);
 
-/** Pins the certificate the user was shown (trust on first use). */
-export async function enroll(origin, fingerprint) {
+/**
+ * Pins the certificate the user was shown (trust on first use).
+ * `manifestSha256`: the manifest the site's release log proved (tlog.js
+ * withLogPin), the only one that may be enrolled (null: no log).
+ */
+export async function enroll(origin, fingerprint, manifestSha256 = null) {
   if (enrolling.has(origin)) throw new Error(`${origin} is being enrolled already`);
   enrolling.add(origin);
   try {
-    return await enrollSteps(origin, fingerprint);
+    return await enrollSteps(origin, fingerprint, manifestSha256);
   } finally {
     enrolling.delete(origin);
   }
 }
 
-async function enrollSteps(origin, fingerprint) {
+async function enrollSteps(origin, fingerprint, manifestSha256) {
   const p = await preview(origin);
   if (p.fingerprint !== fingerprint) throw new Error(`the site now publishes key ${p.fingerprint}, not the ${fingerprint} you were shown`);
+  if (manifestSha256 && p.manifestSha256 !== manifestSha256) {
+    throw new Error(`NOT_LOGGED: the site served another manifest (SHA-256 ${p.manifestSha256}) than the one its release log proves (${manifestSha256}); nothing was enrolled`);
+  }
   const existing = (await pins())[origin];
   if (existing) throw new Error(`${origin} is already enrolled (key ${existing.fingerprint}); forget it first to pin another key`);
   await savePin({ origin, app: p.app, fingerprint: p.fingerprint, cert: p.cert, version: p.version, enrolledAt: new Date().toISOString(), failure: null });
@@ -236,5 +244,5 @@ async function enrollSteps(origin, fingerprint) {
     throw e;
   }
   await restoreTabs(restore);
-  return { ...p, manifest: undefined };
+  return { ...p, manifest: undefined, manifestSha256: undefined };
 }

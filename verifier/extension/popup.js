@@ -70,6 +70,7 @@ async function render() {
 
 /** The release log pinned at enrollment (tlog.js): how many releases of the app it holds, the checkpoint held. */
 function logText(lp, size) {
+  if (!lp.releases) return `${lp.app} releases not counted: the log is larger than the guard fetches to count (${size} entries) in ${lp.log} (witnesses ${lp.witnesses.join(', ')})`;
   const since = lp.releases.since ? ` since ${new Date(lp.releases.since * 1000).toISOString().slice(0, 10)}` : '';
   const conflicts = lp.releases.conflicts.length ? `; TWO MANIFESTS logged for version ${lp.releases.conflicts.join(', ')}` : '';
   return `${lp.releases.count} release(s) of ${lp.app} logged${since} in ${lp.log} (checkpoint size ${size}, witnesses ${lp.witnesses.join(', ')})${conflicts}`;
@@ -84,9 +85,9 @@ async function renderLog(pin) {
     delete el.dataset.count;
     delete el.dataset.size;
   } else {
-    const size = tlogCheckpoints[lp.log]?.size ?? lp.size;
+    const size = tlogCheckpoints[lp.logKey]?.size ?? lp.size;
     el.textContent = logText(lp, size);
-    el.dataset.count = String(lp.releases.count);
+    el.dataset.count = lp.releases ? String(lp.releases.count) : '';
     el.dataset.size = String(size);
   }
   const evidence = tlogEvidence.filter((e) => e.origin === pin.origin);
@@ -117,8 +118,14 @@ $('enroll-preview').addEventListener('click', () => act('enroll-preview', async 
 $('enroll-trust').addEventListener('click', () => act('enroll-trust', async () => {
   // Enrolling closes every page of the site, clears its service workers
   // and caches, and opens the pages again under the guard (this tab too).
-  await ask({ type: 'enroll', origin: status.origin, fingerprint: $('preview-fingerprint').textContent });
-  $('enroll-confirm').hidden = true;
+  // One enrollment at a time: the button stays disabled while it runs (a second click would send a second request).
+  $('enroll-trust').disabled = true;
+  try {
+    await ask({ type: 'enroll', origin: status.origin, fingerprint: $('preview-fingerprint').textContent });
+    $('enroll-confirm').hidden = true;
+  } finally {
+    $('enroll-trust').disabled = false;
+  }
 }));
 $('clear-failure').addEventListener('click', () => act('clear-failure', async () => {
   await ask({ type: 'clear-failure', origin: status.origin });

@@ -11,14 +11,19 @@
 //    authenticated too.  A site that publishes no policy is enrolled
 //    without a log (the popup says so); one that did is refused any release
 //    the log does not prove (NOT_LOGGED), for as long as it stays enrolled.
-//  - 'tlogCheckpoints': log origin → the newest checkpoint seen of that log
-//    (whichever site showed it; kept when a site is forgotten).  A new
+//  - 'tlogCheckpoints': log verifier key (name+id+key, from the pinned
+//    policy) → the newest checkpoint seen of that log (whichever site showed
+//    it; kept when a site is forgotten).  Keyed by the key, not the name:
+//    another site's policy may name its own key under the same log name,
+//    and its checkpoints are then another log's.  Only a check of an
+//    enrolled (or being enrolled) site stores one, never a preview.  A new
 //    checkpoint must be proven consistent with it; the same size with
 //    another root, or no consistency, is SPLIT_VIEW, and both checkpoints
 //    are kept in 'tlogEvidence'.
 import * as verifier from './pkg/sealpost_verifier_wasm.js';
 import { GUARD_FILES, fetchWithin } from './guard.js';
 import { failure } from './policy.js';
+import { pins } from './pins.js';
 
 export const LOG_DIR = '.well-known/sealpost/log/';
 const POLICY = `${LOG_DIR}policy`;
@@ -38,6 +43,41 @@ function serially(fn) {
   return run;
 }
 
+/**
+ * Every read-modify-write of 'tlogPins', one after another (a recount
+ * finishing during a forget or an enrollment cannot write back an old
+ * copy).  `change(all)` edits the map in place; false leaves it unwritten.
+ */
+let pinWrites = Promise.resolve();
+function updateLogPins(change) {
+  const run = pinWrites.then(async () => {
+    const all = await logPins();
+    if ((await change(all)) === false) return;
+    await chrome.storage.local.set({ tlogPins: all });
+  });
+  pinWrites = run.catch(() => {});
+  return run;
+}
+
+/** One enrollment (log check, log pin, key pin) of an origin at a time. */
+const enrollments = new Map();
+function perOrigin(origin, fn) {
+  const run = (enrollments.get(origin) || Promise.resolve()).then(fn, fn);
+  const tail = run.catch(() => {});
+  enrollments.set(origin, tail);
+  tail.then(() => { if (enrollments.get(origin) === tail) enrollments.delete(origin); });
+  return run;
+}
+
+/** The log's verifier key named in the policy for the log `name` (the key its checkpoints are stored under). */
+export function logKeyOf(policyText, name) {
+  for (const line of policyText.split('\n')) {
+    const t = line.trim().split(/\s+/);
+    if (t[0] === 'log' && t[1] && t[1].startsWith(`${name}+`)) return t[1];
+  }
+  return `${name}+?`;
+}
+
 /** The log origin of a tlog-proof's checkpoint (the first line after the blank line); the wasm checks it again. */
 function proofLog(proof) {
   const text = new TextDecoder().decode(proof);
@@ -45,22 +85,24 @@ function proofLog(proof) {
   return at < 0 ? '' : text.slice(at + 2).split('\n', 1)[0];
 }
 
-async function held(log) {
-  const c = (await checkpoints())[log];
+/** The checkpoint held of the log with verifier key `key` (or, stored before keys, under its name `log`: the wasm ignores one the pinned key did not sign). */
+async function held(key, log) {
+  const all = await checkpoints();
+  const c = all[key] || all[log];
   return c ? new TextEncoder().encode(c.note) : null;
 }
 
-async function keep(logged) {
+async function keep(key, logged) {
   const all = await checkpoints();
-  const old = all[logged.origin];
+  const old = all[key];
   if (old && old.size >= logged.checkpoint_size) return;
-  all[logged.origin] = { note: logged.checkpoint, size: logged.checkpoint_size, at: new Date().toISOString() };
+  all[key] = { note: logged.checkpoint, size: logged.checkpoint_size, at: new Date().toISOString() };
   await chrome.storage.local.set({ tlogCheckpoints: all });
 }
 
-async function noteEvidence(origin, log, served, message) {
+async function noteEvidence(origin, log, key, served, message) {
   const evidence = await get('tlogEvidence', []);
-  evidence.push({ origin, log, at: new Date().toISOString(), held: (await checkpoints())[log]?.note || null, served, message });
+  evidence.push({ origin, log, at: new Date().toISOString(), held: (await checkpoints())[key]?.note || null, served, message });
   await chrome.storage.local.set({ tlogEvidence: evidence.slice(-20) });
 }
 
@@ -71,13 +113,14 @@ async function noteEvidence(origin, log, served, message) {
  * wasm asks.  Resolves to the wasm's `logged` result; throws an Error with
  * `code` NOT_LOGGED or SPLIT_VIEW (or LOG_POLICY).
  */
-async function check(origin, policyText, proof, manifestBytes, fingerprint) {
+async function check(origin, policyText, proof, manifestBytes, fingerprint, { store = true } = {}) {
   if (proof instanceof Error) {
     throw Object.assign(new Error(`no inclusion proof of this release: ${proof.message}`), { code: 'NOT_LOGGED' });
   }
   return serially(async () => {
     const log = proofLog(proof);
-    const stored = await held(log);
+    const key = logKeyOf(policyText, log);
+    const stored = await held(key, log);
     try {
       let r = verifier.tlogCheckRelease(policyText, proof, manifestBytes, fingerprint, stored, null);
       if (r.needTiles) {
@@ -91,10 +134,10 @@ async function check(origin, policyText, proof, manifestBytes, fingerprint) {
         r = verifier.tlogCheckRelease(policyText, proof, manifestBytes, fingerprint, stored, tiles);
       }
       if (!r.logged) throw Object.assign(new Error('the log proof asked for tiles twice'), { code: 'NOT_LOGGED' });
-      if (r.logged.advanced) await keep(r.logged);
+      if (r.logged.advanced && store) await keep(key, r.logged);
       return r.logged;
     } catch (e) {
-      if (e.code === 'SPLIT_VIEW') await noteEvidence(origin, log, new TextDecoder().decode(proof), e.message).catch(() => {});
+      if (e.code === 'SPLIT_VIEW' && store) await noteEvidence(origin, log, key, new TextDecoder().decode(proof), e.message).catch(() => {});
       throw e;
     }
   });
@@ -131,19 +174,31 @@ export async function checkLogged(origin, fingerprint, manifestBytes, proofPromi
   }
 }
 
-/** The app's releases in the log (from its entry bundles), for the popup. */
+/**
+ * The app's releases in the log (from its entry bundles), for the popup;
+ * null (not counted) for a log of more bundles than the wasm lets be
+ * fetched (client::MAX_COUNTED_BUNDLES): the size is the server's word.
+ */
 async function countReleases(origin, logged, app) {
-  const paths = verifier.tlogEntryBundlePaths(logged.checkpoint_size);
+  let paths;
+  try {
+    paths = verifier.tlogEntryBundlePaths(logged.checkpoint_size);
+  } catch {
+    return null;
+  }
   const bytes = await Promise.all(paths.map((p) => fetchWithin(`${origin}/${LOG_DIR}${p}`)));
   return verifier.tlogCountReleases(new TextEncoder().encode(logged.checkpoint), Object.fromEntries(paths.map((p, i) => [p, bytes[i]])), app);
 }
 
 async function recount(origin, logged) {
-  const all = await logPins();
-  const lp = all[origin];
+  const lp = (await logPins())[origin];
   if (!lp) return;
   const releases = await countReleases(origin, logged, lp.app);
-  await chrome.storage.local.set({ tlogPins: { ...(await logPins()), [origin]: { ...lp, releases, releasesAt: new Date().toISOString() } } });
+  // Only onto the same pin: a site forgotten (or enrolled again) meanwhile is left as it is now.
+  await updateLogPins((all) => {
+    if (!all[origin] || all[origin].enrolledAt !== lp.enrolledAt) return false;
+    all[origin] = { ...all[origin], releases, releasesAt: new Date().toISOString() };
+  });
 }
 
 /**
@@ -153,7 +208,7 @@ async function recount(origin, logged) {
  * policy is unsigned or badly signed, or the release is not logged: such a
  * site cannot be enrolled.
  */
-export async function previewLog(origin, fingerprint) {
+export async function previewLog(origin, fingerprint, { store = false } = {}) {
   const [policy, sig] = await Promise.all([POLICY, POLICY_SIG].map((f) => fetchWithin(`${origin}/${f}`).catch((e) => e)));
   if (policy instanceof Error) {
     if (/HTTP 404$/.test(policy.message)) return null;
@@ -169,37 +224,47 @@ export async function previewLog(origin, fingerprint) {
   const app = JSON.parse(new TextDecoder().decode(manifestBytes)).app;
   let logged;
   try {
-    logged = await check(origin, policyText, proof, manifestBytes, fingerprint);
+    logged = await check(origin, policyText, proof, manifestBytes, fingerprint, { store });
   } catch (e) {
     throw new Error(`${e.code || 'NOT_LOGGED'}: the site's release is not proven in its log: ${e.message}`);
   }
   const releases = await countReleases(origin, logged, app);
-  return { policy: policyText, log: logged.origin, witnesses: names.witnesses, app, releases, index: logged.index, size: logged.checkpoint_size, releasesAt: new Date().toISOString() };
+  const manifestSha256 = [...new Uint8Array(await crypto.subtle.digest('SHA-256', manifestBytes))].map((b) => b.toString(16).padStart(2, '0')).join('');
+  return { policy: policyText, log: logged.origin, logKey: logKeyOf(policyText, logged.origin), witnesses: names.witnesses, app, releases, index: logged.index, size: logged.checkpoint_size, releasesAt: new Date().toISOString(), manifestSha256 };
 }
 
 /**
  * Enrollment with the log: the site's policy (if it publishes one) is
  * verified and pinned before `run` (enroll.js enroll) pins the key, so no
- * load of the origin is ever checked without it; dropped again if `run` fails.
+ * load of the origin is ever checked without it; dropped again if `run`
+ * fails and the origin is not enrolled.  `run(manifestSha256)` gets the
+ * SHA-256 of the manifest the log check proved (null: no log), and must
+ * enroll that manifest and no other (a server may serve another to its
+ * second fetch).  One enrollment of an origin at a time (a double click
+ * sends two).
  */
-export async function withLogPin(origin, fingerprint, alreadyEnrolled, run) {
-  if (alreadyEnrolled) return run();
-  const lp = await previewLog(origin, fingerprint);
-  const all = await logPins();
-  if (lp) all[origin] = { ...lp, enrolledAt: new Date().toISOString() };
-  else delete all[origin];
-  await chrome.storage.local.set({ tlogPins: all });
-  try {
-    return { ...(await run()), log: lp && { ...lp, policy: undefined } };
-  } catch (e) {
-    await forgetLog(origin);
-    throw e;
-  }
+export function withLogPin(origin, fingerprint, run) {
+  return perOrigin(origin, async () => {
+    if ((await pins())[origin]) return run(null); // refused as enrolled already; its log pin stays
+    const lp = await previewLog(origin, fingerprint, { store: true });
+    const enrolledAt = new Date().toISOString();
+    await updateLogPins((all) => {
+      if (lp) all[origin] = { ...lp, manifestSha256: undefined, enrolledAt };
+      else delete all[origin];
+    });
+    try {
+      return { ...(await run(lp ? lp.manifestSha256 : null)), log: lp && { ...lp, policy: undefined } };
+    } catch (e) {
+      if (!(await pins())[origin]) await forgetLog(origin);
+      throw e;
+    }
+  });
 }
 
 /** Forgetting a site drops its pinned policy (the checkpoints seen of its log stay). */
-export async function forgetLog(origin) {
-  const all = await logPins();
-  delete all[origin];
-  await chrome.storage.local.set({ tlogPins: all });
+export function forgetLog(origin) {
+  return updateLogPins((all) => {
+    if (!(origin in all)) return false;
+    delete all[origin];
+  });
 }
