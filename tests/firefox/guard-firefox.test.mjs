@@ -60,6 +60,15 @@ const ATTACKS = {
       return b;
     },
   },
+  // A service worker script the release does not contain (registered by code in the page: the test
+  // plays it); it would call home from the worker's global scope.  Service-worker scripts are requests
+  // outside any tab, which Firefox refuses to let an extension hold without a permission the guard
+  // lacks; measured: the page's policy (worker-src blob:, the guard's and the server's) refuses the
+  // registration first, so the hold is not reached (unit.test.mjs drives the unheld path).
+  'service-worker': {
+    status: 200, type: 'text/javascript',
+    swap: (path) => path === '/sw-attack.js' && Buffer.from(`fetch(${JSON.stringify(`${origin}/__beacon?service-worker`)});\nself.addEventListener('install', () => self.skipWaiting());\n`),
+  },
   // The manifest's body never completes; the document carries an inline script and no CSP.
   'stalled-manifest': {
     stallManifest: true, csp: null,
@@ -91,8 +100,9 @@ async function startProxy() {
       body = swapped;
       served.set(attack, (served.get(attack) || 0) + 1);
       if ('csp' in a && a.csp === null) delete headers['content-security-policy'];
+      if (a.type) headers['content-type'] = a.type;
     }
-    res.writeHead(r.status, { ...headers, 'content-length': body.length });
+    res.writeHead(swapped && a.status ? a.status : r.status, { ...headers, 'content-length': body.length });
     res.end(body);
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
@@ -210,4 +220,23 @@ test('the genuine release again (failure cleared): valid and usable', async () =
   await waitCss(driver, 'html[data-sealpost-verified]', 10000);
   await waitCss(driver, '#setup:not([hidden])');
   results.push('genuine: valid, page usable');
+});
+
+test('a service worker script the release does not contain, registered from the valid page → never registered, its code never runs', async () => {
+  attack = 'service-worker';
+  try {
+    await waitCss(driver, 'html[data-sealpost-verified]', 10000);
+    const outcome = await driver.executeAsyncScript(`const done = arguments[arguments.length - 1];
+      navigator.serviceWorker.register('/sw-attack.js', { scope: '/' }).then(() => done('registered'), (e) => done('refused: ' + e));`);
+    // Time for an installed worker to run and call home.
+    await new Promise((res) => setTimeout(res, 3000));
+    const regs = await driver.executeAsyncScript(`const done = arguments[arguments.length - 1];
+      navigator.serviceWorker.getRegistrations().then((r) => done(r.length), () => done(-1));`).catch(() => 'page gone');
+    const hits = beacons.get('service-worker') || 0;
+    results.push(`service-worker: script served ${served.get('service-worker') || 0}×, registration ${outcome}, registrations ${regs}, the attacker's code ran ${hits} times; tab at ${(await driver.getCurrentUrl()).replace(/#.*/, '')}`);
+    assert.equal(hits, 0, "the service worker's code ran");
+    assert.notEqual(outcome, 'registered', 'the service worker was registered');
+  } finally {
+    attack = null;
+  }
 });

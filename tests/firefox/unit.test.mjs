@@ -58,3 +58,72 @@ test('outside Firefox: the content script pattern is the origin, and a verdict n
   assert.deepEqual(verdictTarget('doc-1'), { documentId: 'doc-1' });
   assert.equal(verdictTarget(undefined), null);
 });
+
+/**
+ * firefoxGuard's listeners, given a stand-in of Firefox's webRequest API
+ * (installed as globalThis.browser for this test only) whose
+ * filterResponseData throws or whose filter fails: the decisions a real
+ * Firefox reaches only when it refuses to hold a response (a service-worker
+ * script without its permission, a request it cannot filter).
+ */
+test('a response of an enrolled origin that cannot be held is cancelled, and a code-bearing one blocks the tab (never delivered unheld)', async () => {
+  const listeners = {};
+  const on = (name) => ({ addListener: (fn) => { listeners[name] = fn; } });
+  let refuse = true;
+  const filters = [];
+  const saved = globalThis.browser;
+  globalThis.browser = {
+    runtime: { getURL: () => 'moz-extension://x/' },
+    storage: { onChanged: { addListener() {} } },
+    webRequest: {
+      onBeforeRequest: on('before'), onHeadersReceived: on('headers'), onErrorOccurred: on('error'),
+      filterResponseData() {
+        if (refuse) throw new Error('Invalid request ID');
+        const f = { error: '' };
+        filters.push(f);
+        return f;
+      },
+    },
+  };
+  try {
+    const { firefoxGuard } = await import(join(repo, 'verifier/extension/firefox.js'));
+    const fails = [];
+    firefoxGuard({ pins: async () => ({ [O]: {} }), verifier, manifestOf: async () => null, fail: async (tabId, origin, url, f) => { fails.push({ tabId, url, code: f.code, actual: f.actual }); } });
+    const req = (requestId, type, path, tabId = 3) => ({ requestId, type, tabId, url: `${O}${path}`, originUrl: `${O}/` });
+    // The first request waits for the pins (a promise), later ones are answered at once.
+    assert.deepEqual(await listeners.before(req('1', 'script', '/app.js')), { cancel: true });
+    assert.deepEqual(await listeners.before(req('2', 'image', '/logo.png')), { cancel: true });
+    assert.deepEqual(await listeners.before(req('3', 'script', '/sw.js', -1)), { cancel: true });
+    assert.deepEqual(await listeners.before(req('4', 'xmlhttprequest', '/sealpost/wasm/worker.bundle.js')), { cancel: true });
+    // Another origin is not held, nor cancelled.
+    assert.deepEqual(await listeners.before({ requestId: '5', type: 'script', tabId: 3, url: 'http://127.0.0.1:9/x.js' }), {});
+    await new Promise((r) => setTimeout(r, 10));
+    assert.deepEqual(fails.map((f) => [f.tabId, f.url.slice(O.length), f.code]), [[3, '/app.js', 'RESOURCE_UNAVAILABLE'], [3, '/sealpost/wasm/worker.bundle.js', 'RESOURCE_UNAVAILABLE']]);
+    assert.match(fails[0].actual, /could not hold \(Invalid request ID\)/);
+
+    // Held, then the filter fails: cancelled if the headers are still to come, and the tab blocked for code.
+    refuse = false;
+    fails.length = 0;
+    assert.deepEqual(listeners.before(req('6', 'main_frame', '/')), {});
+    filters[0].error = 'Channel redirected';
+    filters[0].onerror();
+    assert.deepEqual(listeners.headers({ requestId: '6', url: `${O}/`, statusCode: 200, responseHeaders: [] }), { cancel: true });
+    await new Promise((r) => setTimeout(r, 10));
+    assert.deepEqual(fails.map((f) => [f.tabId, f.code]), [[3, 'RESOURCE_UNAVAILABLE']]);
+    assert.match(fails[0].actual, /Channel redirected/);
+    // …but not when the request itself failed first (the tab moved on: nothing was delivered).
+    fails.length = 0;
+    listeners.before(req('7', 'script', '/app.js'));
+    listeners.error({ requestId: '7' });
+    filters[1].onerror();
+    // …nor for data (an image): cancelled if still possible, no block.
+    listeners.before(req('8', 'image', '/logo.png'));
+    filters[2].onerror();
+    assert.deepEqual(listeners.headers({ requestId: '8', url: `${O}/logo.png`, statusCode: 200, responseHeaders: [] }), { cancel: true });
+    await new Promise((r) => setTimeout(r, 10));
+    assert.deepEqual(fails, []);
+  } finally {
+    if (saved === undefined) delete globalThis.browser;
+    else globalThis.browser = saved;
+  }
+});

@@ -20,7 +20,7 @@
 // Imports only chrome-free modules (pins.js imports this file for the
 // content script's pattern; Node's unit tests import it too): the verifier
 // wasm and the pins come from background.js.
-import { failure, releasePath } from './policy.js';
+import { CODE_TYPES, failure, releasePath } from './policy.js';
 import { CHECK_DEADLINE_MS, GUARD_FILES, classifyRequest } from './guard.js';
 
 /** Whether this browser can hold a response before the page gets it (Firefox). */
@@ -53,6 +53,19 @@ export function contentScriptPattern(origin) {
 
 /** Request types that carry code for the page in Firefox beyond guard.js's (XSLT, DTDs): never delivered unlisted. */
 const FIREFOX_CODE_TYPES = new Set(['xslt', 'xml_dtd']);
+
+/**
+ * Whether a response of `type` that could not be held blocks the tab:
+ * code-bearing types, and fetches (the release's worker bundle and wasm are
+ * fetched, then run).  Any other one is only cancelled.
+ */
+export const blocksWhenUnheld = (type) => CODE_TYPES.has(type) || FIREFOX_CODE_TYPES.has(type) || type === 'xmlhttprequest';
+
+/** The failure of a response of an enrolled origin the guard could not hold (`why`: Firefox's reason). */
+export function unheldFailure(url, origin, type, why) {
+  return failure('RESOURCE_UNAVAILABLE', releasePath(url, origin) || url, 'a response held and checked before delivery',
+    `a ${type} the guard could not hold (${why}): cancelled, nothing of it checked`);
+}
 
 /**
  * What to do with a held response, given the load's verified `manifest`
@@ -95,6 +108,7 @@ export function firefoxGuard({ fail, manifestOf, pins, verifier }) {
   const api = globalThis.browser;
   adaptBrowsingData(api);
   const base = api.runtime.getURL('');
+  adaptCacheFlush(api, base);
   /** requestId → the latest URL and status the request reached (redirects). */
   const seen = new Map();
 
@@ -128,20 +142,30 @@ export function firefoxGuard({ fail, manifestOf, pins, verifier }) {
     if (details.tabId === -1 && (details.originUrl || '').startsWith(base)) return {};
     const origin = originOf(details.url);
     if (!origin) return {};
-    if (known) {
-      if (enrolled.has(origin)) hold(details);
-      return {};
-    }
+    // A response of an enrolled origin that cannot be held is cancelled (never delivered unchecked), and a code-bearing one blocks the tab.
+    const decide = () => {
+      if (!enrolled.has(origin)) return {};
+      const why = hold(details);
+      if (why === null) return {};
+      console.error('sealpost guard: cannot hold a response, cancelled', details.type, details.url, why);
+      if (details.tabId >= 0 && blocksWhenUnheld(details.type)) {
+        fail(details.tabId, origin, details.url, unheldFailure(details.url, origin, details.type, why), details.type).catch(() => {});
+      }
+      return { cancel: true };
+    };
+    if (known) return decide();
     // Before the pins are known the request waits (a blocking listener): none goes through unheld.
-    return first.then(() => {
-      if (enrolled.has(origin)) hold(details);
-      return {};
-    });
+    return first.then(decide);
   }, { urls: ['http://*/*', 'https://*/*'] }, ['blocking']);
 
   // Blocking: a non-blocking listener's event may come after the held body's end.
   api.webRequest.onHeadersReceived.addListener((details) => {
     const s = seen.get(details.requestId);
+    // The hold failed before the response came (filter.onerror): it is cancelled here, never delivered unheld.
+    if (s?.filterError) {
+      seen.delete(details.requestId);
+      return { cancel: true };
+    }
     if (s) {
       s.url = details.url;
       s.status = details.statusCode;
@@ -155,9 +179,14 @@ export function firefoxGuard({ fail, manifestOf, pins, verifier }) {
   const errored = (details) => {
     const s = seen.get(details.requestId);
     if (s) s.errored = true;
+    if (s?.filterError) seen.delete(details.requestId);
   };
 
   api.webRequest.onErrorOccurred.addListener(errored, { urls: ['http://*/*', 'https://*/*'] });
+  // A request whose hold failed is forgotten once it ends (a held one is, when its filter stops).
+  api.webRequest.onCompleted?.addListener((details) => {
+    if (seen.get(details.requestId)?.filterError) seen.delete(details.requestId);
+  }, { urls: ['http://*/*', 'https://*/*'] });
 
   /** The tab's load's verified manifest; the load may start a moment after its document's bytes are in (waited for, within the check deadline). */
   async function loadManifest(tabId, origin, url) {
@@ -170,6 +199,7 @@ export function firefoxGuard({ fail, manifestOf, pins, verifier }) {
     }
   }
 
+  /** Holds the response of `details`: null, or why Firefox would not let it be held. */
   function hold(details) {
     const { requestId, type, tabId } = details;
     const origin = originOf(details.url);
@@ -179,8 +209,8 @@ export function firefoxGuard({ fail, manifestOf, pins, verifier }) {
     try {
       filter = api.webRequest.filterResponseData(requestId);
     } catch (e) {
-      console.error('sealpost guard: cannot hold a response', details.url, e);
-      return;
+      seen.delete(requestId);
+      return String(e?.message || e);
     }
     const chunks = [];
     let length = 0;
@@ -190,8 +220,14 @@ export function firefoxGuard({ fail, manifestOf, pins, verifier }) {
       length += b.length;
     };
     filter.onerror = () => {
-      state.errored = true;
-      seen.delete(requestId);
+      // The hold is lost (Firefox refused or dropped the filter): the response may go on unheld.
+      // Cancelled if its headers are still to come (onHeadersReceived); a code-bearing one blocks the
+      // tab — unless the request itself failed (the tab moved on, cancelled): then nothing was delivered.
+      const why = String(filter.error || 'the filter failed');
+      state.filterError = why;
+      console.error('sealpost guard: a held response was lost', type, state.url, why);
+      if (state.errored || tabId < 0 || !blocksWhenUnheld(type)) return;
+      fail(tabId, originOf(state.url) || origin, state.url, unheldFailure(state.url, origin, type, why), type).catch(() => {});
     };
     filter.onstop = async () => {
       const bytes = new Uint8Array(length);
@@ -205,7 +241,7 @@ export function firefoxGuard({ fail, manifestOf, pins, verifier }) {
         const url = state.url;
         const finalOrigin = originOf(url);
         const redirect = state.status >= 300 && state.status < 400;
-        if (state.errored || state.status === 0 || (state.length != null && length < state.length)) {
+        if (state.filterError || state.errored || state.status === 0 || (state.length != null && length < state.length)) {
           // Cut short (the tab moved on, the request was cancelled, the
           // connection dropped): nothing is delivered, and no verdict — an
           // incomplete response is not the site's release, nor proof of an attack.
@@ -241,8 +277,46 @@ export function firefoxGuard({ fail, manifestOf, pins, verifier }) {
         await fail(tabId, originOf(state.url) || origin, state.url, verdict.failure, type);
       }
     };
+    return null;
   }
   return true;
+}
+
+/**
+ * Firefox's back/forward cache outlives what empties Chromium's (enroll.js
+ * flushBackForwardCache: a change of the session rules and
+ * webRequest.handlerBehaviorChanged): tested, a page of the origin opened
+ * before enrollment in a tab that then went to another site came back from
+ * the cache after enrollment, and its pageshow handler ran — no request, so
+ * the hold never saw it (tests/firefox/bfcache.test.mjs).  A discarded tab
+ * keeps its history but no cached page (gone back to, each entry is loaded
+ * again: a held, checked load).  So in Firefox handlerBehaviorChanged also
+ * discards every tab Firefox lets be discarded: every tab not selected in
+ * its window, except the guard's own pages (enrollment's tabs it restores
+ * itself).  A tab selected in its window cannot be discarded: the one shown
+ * while enrolling shows the origin and is navigated away and back by
+ * enrollment (which leaves none of its pages cached, tested); one selected
+ * in another window keeps its cache (README, Firefox).  Installed over this
+ * extension's API object only, for enroll.js.
+ */
+function adaptCacheFlush(api, base) {
+  const wr = api.webRequest;
+  if (!wr || wr.sealpostAdapted || typeof api.tabs?.discard !== 'function') return;
+  const original = typeof wr.handlerBehaviorChanged === 'function' ? wr.handlerBehaviorChanged.bind(wr) : async () => {};
+  const flush = async () => {
+    const tabs = await api.tabs.query({});
+    const ids = tabs.filter((t) => !t.active && !t.discarded && !(t.url || '').startsWith(base)).map((t) => t.id);
+    if (ids.length) await api.tabs.discard(ids).catch((e) => console.error('sealpost guard: tabs not discarded', e));
+    return original();
+  };
+  for (const target of [wr, globalThis.chrome?.webRequest].filter(Boolean)) {
+    try {
+      Object.defineProperty(target, 'handlerBehaviorChanged', { value: flush, configurable: true, writable: true });
+    } catch {
+      // Not writable in this browser: the cached pages stay (the bfcache test says so).
+    }
+  }
+  wr.sealpostAdapted = true;
 }
 
 /**
