@@ -182,7 +182,11 @@ export class Key {
   signAllUsers(privateKeys: Key | Key[], date?: undefined, config?: Record<string, never>): Promise<Key>;
   /** sealpost: a new Key with the user ID added, bound by this (unlocked) key's primary key, not primary. */
   addUserID(userID: UserID): Promise<Key>;
-  /** sealpost: a new Key expiring keyExpirationTime seconds after its creation (0: never), signed by this (unlocked) key. */
+  /**
+   * sealpost: a new Key expiring keyExpirationTime seconds after its creation (0: never), signed by
+   * this (unlocked) key.  Leave a second after the key's newest self-signature (whole seconds: a
+   * change in the same second ties with it).
+   */
   setExpirationTime(keyExpirationTime: number): Promise<Key>;
   /** Releases the key in the crypto instance. */
   dispose(): void;

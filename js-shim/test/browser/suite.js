@@ -162,7 +162,11 @@ test('issue 25 calls in the worker: session keys, file names, format object, key
   // Edits on a protected key: made with its unlocked copy, exported as its locked form with the
   // new user ID and expiry merged in (the export rule), opening with the owner's passphrase only.
   const unlocked = await sp.decryptKey({ privateKey: locked.privateKey, passphrase: 'pw' });
-  const edited = await (await unlocked.addUserID('Second <second@example.org>')).setExpirationTime(86400 * 400);
+  const second = await unlocked.addUserID('Second <second@example.org>');
+  // Self-signatures carry whole seconds: a new expiry made in the second of the key's last
+  // self-signature would tie with it.
+  await new Promise((r) => setTimeout(r, 1100));
+  const edited = await second.setExpirationTime(86400 * 400);
   const exported = await sp.readPrivateKey({ armoredKey: await edited.armor() });
   assert(exported.isDecrypted() === false, 'exported locked');
   assert(exported.getUserIDs().join() === 'L <l@example.org>,Second <second@example.org>', exported.getUserIDs().join());
