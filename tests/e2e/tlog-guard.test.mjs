@@ -45,6 +45,8 @@ const view = { A: null, B: null, C: null };
 const beacons = { A: 0, B: 0, C: 0 };
 /** User C's manifest fetches (the first is served `firstManifest` when its view names one). */
 let manifestFetches = 0;
+/** Another site (user C's browser, another port): view.X. */
+let otherPort = -1;
 const users = {};
 const results = [];
 
@@ -103,9 +105,9 @@ function proofOf(d, r, name) {
   return out;
 }
 
-async function startWitness(n) {
-  const child = spawn(witnessBin, ['serve', '--key', join(repo, `keys/demo-witness-${n}.key`), '--db', join(dir, `w${n}.sqlite`),
-    '--listen', '127.0.0.1:0', '--log', readFileSync(join(repo, 'keys/demo-log.vkey'), 'utf8').trim()], { stdio: ['ignore', 'pipe', 'inherit'] });
+async function startWitness(n, logVkey = readFileSync(join(repo, 'keys/demo-log.vkey'), 'utf8').trim(), db = `w${n}.sqlite`) {
+  const child = spawn(witnessBin, ['serve', '--key', join(repo, `keys/demo-witness-${n}.key`), '--db', join(dir, db),
+    '--listen', '127.0.0.1:0', '--log', logVkey], { stdio: ['ignore', 'pipe', 'inherit'] });
   children.push(child);
   let out = '';
   for await (const chunk of child.stdout) {
@@ -120,7 +122,7 @@ const LOG = '/.well-known/sealpost/log/';
 
 /** The server: per user (by the local address the browser reached), the site and log it shows. */
 async function handler(req, res) {
-  const user = Object.keys(IP).find((u) => IP[u] === req.socket.localAddress) || 'B';
+  const user = req.socket.localPort === otherPort ? 'X' : Object.keys(IP).find((u) => IP[u] === req.socket.localAddress) || 'B';
   const url = new URL(req.url, 'http://x');
   if (url.pathname === '/__beacon') {
     beacons[user]++;
@@ -387,4 +389,35 @@ test('two enroll requests at once (a double click) → one enrollment, the log p
   await users.C.page.waitForTimeout(500);
   view.C = { server: evil.server, log: genuineLog, proof: genuineProof };
   await blocks(users.C, ['NOT_LOGGED'], 'after a double enroll, not logged');
+});
+
+test("a preview of another site whose policy names its own key under the log's name stores nothing: the enrolled site is not put in SPLIT_VIEW", async () => {
+  users.C ||= await profile('C');
+  // Site X: its own log key under the genuine log's name, one witness of its own (quorum 1), the policy signed by a release key.
+  const xVkey = verify('log', 'keygen', '--origin', 'sealpost.demo/releases', '--out', join(dir, 'x-log.key')).stdout.trim().split('\n').pop().trim();
+  assert.match(xVkey, /^sealpost\.demo\/releases\+/);
+  const w = await startWitness(1, xVkey, 'wx.sqlite');
+  const w1 = policy.split('\n').find((l) => l.startsWith('witness w1 ')).split(' ')[2];
+  const xPolicy = join(dir, 'x-policy');
+  writeFileSync(xPolicy, `log ${xVkey}\nwitness w1 ${w1} ${w}\nquorum w1\n`);
+  verify('log', 'sign-policy', xPolicy, '--sign-with', releaseKey, '--out', join(dir, 'x-policy.sig'));
+  const xLog = join(dir, 'x-log');
+  verify('log', 'append', xLog, '--key', join(dir, 'x-log.key'), '--manifest', genuine021.manifest, '--cert', releaseCert);
+  cpSync(xPolicy, join(xLog, 'policy'));
+  cpSync(join(dir, 'x-policy.sig'), join(xLog, 'policy.sig'));
+  const c = run(verifyBin, ['log', 'checkpoint', xLog, '--policy', xPolicy], { ok: false });
+  assert.equal(c.status, 0, `its witness cosigns: ${c.stdout}${c.stderr}`);
+  view.X = { server: genuine021.server, log: xLog, proof: proofOf(xLog, genuine021, 'x') };
+  otherPort = await listen(createServer((req, res) => handler(req, res).catch((e) => { res.writeHead(500).end(String(e)); })), IP.C, 0);
+  const other = `http://localhost:${otherPort}`;
+  view.C = { server: genuine.server, log: genuineLog, proof: genuineProof };
+  if (!(await stored(users.C, 'pins'))) await enroll(users.C); // run alone
+  const held = () => users.C.sw.evaluate(async () => (await chrome.storage.local.get('tlogCheckpoints')).tlogCheckpoints || {});
+  const before = await held();
+  const [r] = await fromPopup(users.C, [{ type: 'preview', origin: other }]);
+  results.push(`preview of a site naming its own key under the log's name: ${r.ok ? `log ${r.preview.log && r.preview.log.log}, size ${r.preview.log && r.preview.log.size}` : r.error}`);
+  assert.ok(r.ok && r.preview.log, `the other site's preview: ${r.error}`);
+  assert.deepEqual(await held(), before, 'a preview stores no checkpoint');
+  await clearFailure(users.C);
+  await loadsGenuine(users.C, 'the enrolled site after the preview');
 });
