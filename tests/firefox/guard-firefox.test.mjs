@@ -132,7 +132,20 @@ before(async () => {
   tabId = await tabIdOf(driver, `${origin}/?probe`);
   // A genuine enrollment, while the proxy is honest.
   await enrollViaPopup(driver, tabId);
-  await waitFor('the enrolled load valid', async () => (await guardStatus(driver, tabId)).load?.state === 'valid', 30000);
+  let status;
+  const valid = () => waitFor('the enrolled load valid', async () => {
+    status = await guardStatus(driver, tabId);
+    return status.load?.state === 'valid' || status.load?.state === 'blocked';
+  }, 30000).then(() => status.load.state === 'valid');
+  // Once more when the guard's own manifest fetch was not sent in time (README, Firefox): the load enrollment restores, not an attack.
+  if (!(await valid()) && status.load.failure?.code === 'MANIFEST_UNAVAILABLE' && /no complete answer/.test(status.load.failure.actual)) {
+    results.push(`enrollment's load: 2 tries (MANIFEST_UNAVAILABLE: ${status.load.failure.actual})`);
+    await clearRecordedFailure();
+    await new Promise((res) => setTimeout(res, 500));
+    await driver.get(`${origin}/?probe`);
+    await valid();
+  }
+  assert.equal(status.load?.state, 'valid', `the enrolled load: ${JSON.stringify(status)}`);
 });
 
 after(async () => {
@@ -152,8 +165,9 @@ async function attackCase(name, codes) {
     let r;
     let tries = 0;
     const firsts = [];
-    // At most twice: in Firefox ESR the guard's own manifest fetch is sometimes not sent until its
-    // deadline (MANIFEST_UNAVAILABLE on a load the attack did not stall; README, Firefox).
+    // At most 3 times: in Firefox ESR the guard's own manifest fetch is sometimes not sent until its
+    // deadline (MANIFEST_UNAVAILABLE on a load the attack did not stall; README, Firefox: 2-4 loads
+    // in ~22, before and after the fail-closed hold, by tests/firefox/pageload.mjs).
     // The beacon and verdict assertions count every try.
     do {
       tries++;
@@ -163,7 +177,7 @@ async function attackCase(name, codes) {
       await driver.get(`${origin}/`).catch(() => {});
       r = await blockedReason(driver, 20000);
       firsts.push(r?.code);
-    } while (tries < 2 && name !== 'stalled-manifest' && r?.code === 'MANIFEST_UNAVAILABLE' && /no complete answer/.test(r.actual));
+    } while (tries < 3 && name !== 'stalled-manifest' && r?.code === 'MANIFEST_UNAVAILABLE' && /no complete answer/.test(r.actual));
     if (tries > 1) results.push(`${name}: ${tries} tries (${firsts.join(', ')})`);
     const ms = Date.now() - t0;
     // Give anything that slipped through time to call home.

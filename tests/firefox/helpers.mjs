@@ -51,7 +51,8 @@ export async function startFirefox({ extension = join(repo, 'build/extension'), 
     .setPreference('app.update.enabled', false)
     .setPreference('network.captive-portal-service.enabled', false)
     .setPreference('network.connectivity-service.enabled', false);
-  for (const [k, v] of Object.entries(prefs)) options.setPreference(k, v);
+  // SEALPOST_FF_PREFS: more preferences as JSON (for experiments, e.g. the stall of the guard's fetches).
+  for (const [k, v] of Object.entries({ ...JSON.parse(process.env.SEALPOST_FF_PREFS || '{}'), ...prefs })) options.setPreference(k, v);
   // System access: the chrome context opens the guard's own pages (a web page may not navigate to them).
   const service = new firefox.ServiceBuilder(geckodriver()).addArguments('--allow-system-access');
   const driver = await new Builder().forBrowser('firefox').setFirefoxOptions(options).setFirefoxService(service).build();
