@@ -13,11 +13,16 @@ function claims() {
   const section = doc.split('## Claims and their tests')[1]?.split('\n## ')[0];
   assert.ok(section, 'SECURITY.md has no claims table');
   const rows = section.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| claim') && !l.startsWith('|---'));
-  return rows.map((row) => {
+  // A claim names one test or several (`file::name`, comma-separated); a Rust
+  // name may carry its module path (`tests::name`): the function is its last part.
+  return rows.flatMap((row) => {
     const cells = row.split('|').map((c) => c.trim());
-    const ref = cells[2].match(/^`([^`]+)::([^`]+)`$/);
-    assert.ok(ref, `claim without a test reference: ${row}`);
-    return { claim: cells[1], file: ref[1], name: ref[2] };
+    assert.ok(/^`[^`]+::[^`]+`(, `[^`]+::[^`]+`)*$/.test(cells[2]), `claim without a test reference: ${row}`);
+    return [...cells[2].matchAll(/`([^`]+?)::([^`]+)`/g)].map(([, file, name]) => ({
+      claim: cells[1],
+      file,
+      name: file.endsWith('.rs') ? name.split('::').pop() : name,
+    }));
   });
 }
 
