@@ -522,8 +522,17 @@ test("enrollment closes the origin's documents first: a tab and a frame of the o
     // origin (same site: it shares the origin's storage); both call home every 20 ms.
     await visitSite(other, `${origin4}/?pre-enroll=pre-enrollment-tab`);
     await visitSite(embedding, `${embedder}/__embed?src=${encodeURIComponent(`${origin4}/?pre-enroll=pre-enrollment-frame`)}`);
-    for (let i = 0; i < 100 && !(hits('pre-enrollment-tab') && hits('pre-enrollment-frame')); i++) await page.waitForTimeout(50);
-    assert.ok(hits('pre-enrollment-tab') > 0 && hits('pre-enrollment-frame') > 0, 'the pre-enrollment documents run');
+    // ... and an about:blank window that tab opened and wrote a script into: it has the
+    // origin, but its URL does not say so.
+    const blank = context.waitForEvent('page');
+    await other.evaluate(() => {
+      const w = open('', '_blank', 'popup');
+      w.document.write('<script>setInterval(() => navigator.sendBeacon("/__beacon?pre-enrollment-blank&t=" + Date.now()), 20)<\/script>');
+      w.document.close();
+    });
+    const blankPage = await blank;
+    for (let i = 0; i < 100 && !(hits('pre-enrollment-tab') && hits('pre-enrollment-frame') && hits('pre-enrollment-blank')); i++) await page.waitForTimeout(50);
+    assert.ok(hits('pre-enrollment-tab') > 0 && hits('pre-enrollment-frame') > 0 && hits('pre-enrollment-blank') > 0, 'the pre-enrollment documents run');
     // The user enrolls from a tab showing the genuine page.
     await visit(`${origin4}/`);
     const p = await enrollTab(tabId);
@@ -533,12 +542,12 @@ test("enrollment closes the origin's documents first: a tab and a frame of the o
     const enrolled = Date.now();
     await page.waitForTimeout(1500);
     const sentAfter = (n) => (beaconTimes.get(n) || []).filter((t) => t >= enrolled).length;
-    const ran = [sentAfter('pre-enrollment-tab'), sentAfter('pre-enrollment-frame')];
+    const ran = [sentAfter('pre-enrollment-tab'), sentAfter('pre-enrollment-frame'), sentAfter('pre-enrollment-blank')];
     await p.waitForSelector('#state[data-state="valid"]', { timeout: 20000 });
     await p.close();
     // Nothing of the old documents is left: not their globals, not what they wrote to Cache Storage.
     const oldGlobals = [];
-    for (const f of [...other.frames(), ...embedding.frames()]) {
+    for (const f of [...other.frames(), ...embedding.frames(), ...blankPage.frames()]) {
       if (await f.evaluate(() => window.preEnrollment === true).catch(() => false)) oldGlobals.push(f.url());
     }
     const cacheNames = await page.evaluate(() => caches.keys());
@@ -546,8 +555,8 @@ test("enrollment closes the origin's documents first: a tab and a frame of the o
     const q = await openPopup(context, extId, await (await sw()).evaluate(async (u) => (await chrome.tabs.query({})).find((t) => t.url === u)?.id, `${origin4}/?pre-enroll=pre-enrollment-tab`));
     const otherState = await q.waitForSelector('#state[data-state="valid"]', { timeout: 20000 }).then(() => 'valid (genuine)', async () => `${await q.getAttribute('#state', 'data-state')} at ${other.url()}`);
     await q.close();
-    results.push(`pre-enrollment documents: the tab's code ran ${ran[0]} times, the frame's ${ran[1]} times after enrollment; old documents left: ${oldGlobals.length}; Cache Storage after: [${cacheNames}]; the other tab ended ${otherState}`);
-    assert.deepEqual(ran, [0, 0], 'a document opened before enrollment survived it');
+    results.push(`pre-enrollment documents: the tab's code ran ${ran[0]} times, the frame's ${ran[1]} times, the about:blank window's ${ran[2]} times after enrollment; old documents left: ${oldGlobals.length}; Cache Storage after: [${cacheNames}]; the other tab ended ${otherState}`);
+    assert.deepEqual(ran, [0, 0, 0], 'a document opened before enrollment survived it');
     assert.deepEqual(oldGlobals, []);
     assert.deepEqual(cacheNames, [], 'a document of the origin wrote Cache Storage after the clearing');
     assert.equal(otherState, 'valid (genuine)');
@@ -555,6 +564,7 @@ test("enrollment closes the origin's documents first: a tab and a frame of the o
   } finally {
     await other.close();
     await embedding.close();
+    for (const p of context.pages()) if (p.url() === 'about:blank' && p !== page) await p.close().catch(() => {});
     for (const x of [proxy4, proxy5]) {
       x.closeAllConnections();
       x.close();

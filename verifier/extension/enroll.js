@@ -113,7 +113,7 @@ const originOfUrl = (u) => {
 export async function tabsShowing(origin) {
   const found = [];
   for (const tab of await chrome.tabs.query({})) {
-    if ([tab.url, tab.pendingUrl].some((u) => originOfUrl(u) === origin)) {
+    if ([tab.url, tab.pendingUrl].some((u) => originOfUrl(u) === origin || mayInheritOrigin(u))) {
       found.push(tab);
       continue;
     }
@@ -122,6 +122,18 @@ export async function tabsShowing(origin) {
   }
   return found;
 }
+
+/**
+ * A top-level `about:blank` window has the origin of whoever opened it, and
+ * its URL does not say which: a page opened before enrollment can
+ * `open('')` and `document.write` a script into it, and that window lives
+ * on with the origin's storage and cookies after the page is gone.  The
+ * tab API gives no way to ask a tab its origin, so every such tab counts
+ * as the origin's: it is emptied (sent away, then back to a new, empty
+ * `about:blank`) like the origin's own tabs.  (A frame's `about:blank`
+ * belongs to its parent, whose tab the origin check above already finds.)
+ */
+const mayInheritOrigin = (u) => typeof u === 'string' && /^about:blank(?:[?#]|$)/i.test(u);
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /** How long after the first clearing of the origin's storage it is cleared again. */
