@@ -411,9 +411,18 @@ fn sign_policy(
     out: Option<PathBuf>,
 ) -> Result<bool, Fatal> {
     let text = read_text(path)?;
-    if policy(path)?.logs.is_empty() {
+    let parsed = policy(path)?;
+    if parsed.logs.is_empty() {
         return Err(Fatal::new(format!(
             "{}: the policy names no log",
+            path.display()
+        )));
+    }
+    // The guard refuses to pin a policy whose quorum is met with no cosignature (the log
+    // operator alone could then show a fork): do not sign one.
+    if parsed.quorum_met(&std::collections::BTreeSet::new()) {
+        return Err(Fatal::new(format!(
+            "{}: the policy's quorum needs no witness (the log alone could show a fork); name witnesses and a quorum",
             path.display()
         )));
     }

@@ -520,8 +520,15 @@ fn sign_policy_signs_a_policy_that_names_a_log() {
     let sig = std::fs::read_to_string(t.join("policy.sig")).unwrap();
     assert!(sig.starts_with("-----BEGIN PGP SIGNATURE-----"), "{sig}");
     assert!(text(&o).contains(&key.fingerprint().to_hex()));
-    // A policy without a log, or not a policy at all, is not signed.
-    for bad in ["quorum none\n", "hello\n"] {
+    // A policy without a log, or not a policy at all, is not signed; nor one that names a log
+    // but whose quorum needs no witness (the guard would refuse to pin it).
+    let demo = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../keys/demo-log-policy.txt"),
+    )
+    .unwrap();
+    let no_witness = demo.replace("quorum both", "quorum none");
+    assert_ne!(no_witness, demo);
+    for bad in ["quorum none\n", "hello\n", no_witness.as_str()] {
         std::fs::write(&policy, bad).unwrap();
         let out = t.join("bad.sig");
         let o = run(&[
