@@ -54,7 +54,10 @@ run js-node     node --test tests/node/
 run js-shim     node --test js-shim/test/*.test.mjs
 run extension   node --test verifier/extension/test/
 run e2e         node --test tests/e2e/
-run firefox     node --test tests/firefox/
+# The guard's Firefox hold, judged against a stand-in of Firefox's webRequest API; the suites in a
+# real Firefox ESR are `make test-firefox` (the guard's own manifest fetch sometimes stalls past its
+# deadline in Firefox ESR 153, which blocks genuine loads: issue 22).
+run firefox-unit node --test tests/firefox/unit.test.mjs
 run repro       node --test tests/repro/
 
 echo
