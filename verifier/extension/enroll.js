@@ -5,6 +5,7 @@
 // with the per-load checks in background.js.
 import init, * as verifier from './pkg/sealpost_verifier_wasm.js';
 import { GUARD_FILES, fetchWithin, originRules, ruleIds, serviceWorkerRule } from './guard.js';
+import { canHoldResponses, clearOriginStorageByHost, discardCachedPages } from './firefox.js';
 import { forgetPin, pins, revokedKey, savePin, syncContentScripts } from './pins.js';
 
 export const ready = init({ module_or_path: new URL('./pkg/sealpost_verifier_wasm_bg.wasm', import.meta.url) });
@@ -64,10 +65,13 @@ export async function flushBackForwardCache() {
   } catch {
     // Over its quota: the rules' change above evicted them already.
   }
+  // Neither empties Firefox's cache: there, the tabs that can be are discarded (firefox.js).
+  if (canHoldResponses()) await discardCachedPages();
 }
 
 /** Service workers and Cache Storage of the origin: a cached document never reaches the rules. */
 export async function clearOriginStorage(origin) {
+  if (canHoldResponses()) return clearOriginStorageByHost(origin);
   await chrome.browsingData.remove({ origins: [origin] }, { serviceWorkers: true, cacheStorage: true });
 }
 

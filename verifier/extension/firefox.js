@@ -106,9 +106,7 @@ export function judgeResponse({ url, origin, type, bytes, manifest, pinFailure, 
 export function firefoxGuard({ fail, manifestOf, pins, verifier }) {
   if (!canHoldResponses()) return false;
   const api = globalThis.browser;
-  adaptBrowsingData(api);
   const base = api.runtime.getURL('');
-  adaptCacheFlush(api, base);
   /** requestId → the latest URL and status the request reached (redirects). */
   const seen = new Map();
 
@@ -290,33 +288,21 @@ export function firefoxGuard({ fail, manifestOf, pins, verifier }) {
  * the cache after enrollment, and its pageshow handler ran — no request, so
  * the hold never saw it (tests/firefox/bfcache.test.mjs).  A discarded tab
  * keeps its history but no cached page (gone back to, each entry is loaded
- * again: a held, checked load).  So in Firefox handlerBehaviorChanged also
+ * again: a held, checked load).  So in Firefox enroll.js's flush also
  * discards every tab Firefox lets be discarded: every tab not selected in
  * its window, except the guard's own pages (enrollment's tabs it restores
  * itself).  A tab selected in its window cannot be discarded: the one shown
  * while enrolling shows the origin and is navigated away and back by
  * enrollment (which leaves none of its pages cached, tested); one selected
- * in another window keeps its cache (README, Firefox).  Installed over this
- * extension's API object only, for enroll.js.
+ * in another window keeps its cache (README, Firefox).
  */
-function adaptCacheFlush(api, base) {
-  const wr = api.webRequest;
-  if (!wr || wr.sealpostAdapted || typeof api.tabs?.discard !== 'function') return;
-  const original = typeof wr.handlerBehaviorChanged === 'function' ? wr.handlerBehaviorChanged.bind(wr) : async () => {};
-  const flush = async () => {
-    const tabs = await api.tabs.query({});
-    const ids = tabs.filter((t) => !t.active && !t.discarded && !(t.url || '').startsWith(base)).map((t) => t.id);
-    if (ids.length) await api.tabs.discard(ids).catch((e) => console.error('sealpost guard: tabs not discarded', e));
-    return original();
-  };
-  for (const target of [wr, globalThis.chrome?.webRequest].filter(Boolean)) {
-    try {
-      Object.defineProperty(target, 'handlerBehaviorChanged', { value: flush, configurable: true, writable: true });
-    } catch {
-      // Not writable in this browser: the cached pages stay (the bfcache test says so).
-    }
-  }
-  wr.sealpostAdapted = true;
+export async function discardCachedPages() {
+  const api = globalThis.browser;
+  if (typeof api?.tabs?.discard !== 'function') return;
+  const base = api.runtime.getURL('');
+  const tabs = await api.tabs.query({});
+  const ids = tabs.filter((t) => !t.active && !t.discarded && !(t.url || '').startsWith(base)).map((t) => t.id);
+  if (ids.length) await api.tabs.discard(ids).catch((e) => console.error('sealpost guard: tabs not discarded', e));
 }
 
 /**
@@ -324,25 +310,9 @@ function adaptCacheFlush(api, base) {
  * no Cache Storage type (DOM caches are not in its DataTypeSet): the
  * origin's service workers are removed by host name (every port and scheme
  * of that host), and Cache Storage is left — a cached document can only be
- * served by a service worker, which is gone.  Installed over the API object
- * of this extension only, for enroll.js's clearOriginStorage.
+ * served by a service worker, which is gone (enroll.js's clearOriginStorage
+ * in Firefox).
  */
-function adaptBrowsingData(api) {
-  const bd = api.browsingData;
-  if (!bd || bd.sealpostAdapted) return;
-  const remove = bd.remove.bind(bd);
-  const adapted = (options = {}, types = {}) => {
-    const { origins, ...rest } = options;
-    const { cacheStorage, ...kinds } = types;
-    const opts = origins ? { ...rest, hostnames: [...new Set(origins.map((o) => new URL(o).hostname))] } : rest;
-    return remove(opts, kinds);
-  };
-  for (const target of [bd, globalThis.chrome?.browsingData].filter(Boolean)) {
-    try {
-      Object.defineProperty(target, 'remove', { value: adapted, configurable: true, writable: true });
-    } catch {
-      // Not writable in this browser: enrollment reports the error itself.
-    }
-  }
-  bd.sealpostAdapted = true;
+export async function clearOriginStorageByHost(origin) {
+  await globalThis.browser.browsingData.remove({ hostnames: [new URL(origin).hostname] }, { serviceWorkers: true });
 }
