@@ -5,14 +5,30 @@
 // the largest functions.  Generic code is counted under the crate of its
 // first named type (`<sequoia_openpgp::…>`).
 //   node tools/wasm-sizes.mjs target/wasm32-unknown-unknown/release/sealpost_wasm.wasm [--top N]
+// With --table, the bytes a browser downloads instead: raw, gzip -9 and
+// brotli (quality 11) of each file given (any file, e.g. the modules
+// wasm-bindgen wrote), as a Markdown table.
+//   node tools/wasm-sizes.mjs --table build/pkg/sealpost_wasm_bg.wasm build/extension-release/pkg/*.wasm
 import { readFileSync } from 'node:fs';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
-const [file] = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const files = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && all[i - 1] !== '--top');
+const [file] = files;
 const ti = process.argv.indexOf('--top');
 const top = ti > 0 ? Number(process.argv[ti + 1]) : 30;
 if (!file) {
-  console.error('usage: wasm-sizes.mjs MODULE.wasm [--top N]');
+  console.error('usage: wasm-sizes.mjs MODULE.wasm [--top N] | --table FILE...');
   process.exit(2);
+}
+if (process.argv.includes('--table')) {
+  console.log('| file | raw | gzip -9 | brotli 11 |\n|---|---:|---:|---:|');
+  for (const f of files) {
+    const d = readFileSync(f);
+    const gz = gzipSync(d, { level: 9 }).length;
+    const br = brotliCompressSync(d, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
+    console.log(`| ${f} | ${d.length} | ${gz} | ${br} |`);
+  }
+  process.exit(0);
 }
 const b = readFileSync(file);
 let pos = 8;
@@ -95,6 +111,9 @@ function crate(name) {
   if (generic) return `<${generic[1]}>`;
   const mangled = name.match(/^_ZN(\d+)(.*)$/);
   if (mangled) return mangled[2].slice(0, Number(mangled[1]));
+  // v0 mangling (std is built with it): the first crate root, `C<disambiguator>_<len><name>`.
+  const v0 = name.startsWith('_R') && name.match(/C(?:s[0-9A-Za-z]*_)?(\d+)([A-Za-z_][A-Za-z0-9_]*)/);
+  if (v0) return v0[2].slice(0, Number(v0[1]));
   const path = name.match(/^<?([a-z][a-z0-9_]*)(\[[0-9a-f]+\])?::/);
   return path ? path[1] : '(other)';
 }
