@@ -21,6 +21,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use tlog_tiles::{prove_tree, Tile, TileHashReader, TileReader};
 
+use crate::attest::Attestation;
 use crate::checkpoint::SignedCheckpoint;
 use crate::entry::Entry;
 use crate::logdir::read_verified_entries;
@@ -37,6 +38,9 @@ pub enum Refusal {
     /// Two views of the log that cannot both be true: same size with another root, or no
     /// consistency between the checkpoint held and the one served.
     SplitView(String),
+    /// Fewer than the policy's rebuild quorum of its rebuilders attested, in the log, that they
+    /// rebuilt exactly this manifest from source (issue 21). The message names who is missing.
+    NotRebuilt(String),
 }
 
 impl Refusal {
@@ -44,11 +48,12 @@ impl Refusal {
         match self {
             Refusal::NotLogged(_) => "NOT_LOGGED",
             Refusal::SplitView(_) => "SPLIT_VIEW",
+            Refusal::NotRebuilt(_) => "NOT_REBUILT",
         }
     }
     pub fn message(&self) -> &str {
         match self {
-            Refusal::NotLogged(m) | Refusal::SplitView(m) => m,
+            Refusal::NotLogged(m) | Refusal::SplitView(m) | Refusal::NotRebuilt(m) => m,
         }
     }
 }
@@ -270,6 +275,134 @@ pub fn check_release(
     }))
 }
 
+/// At most this many attestation proofs are looked at for one release (the list is the server's).
+pub const MAX_ATTESTATION_PROOFS: usize = 64;
+
+/// A release the policy's rebuilders attested.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Rebuilt {
+    /// The policy's names of the rebuilders whose attestations counted.
+    pub rebuilders: Vec<String>,
+    /// How many the policy asks for (0: none).
+    pub quorum: usize,
+    /// The policy's rebuilders with no valid attestation here.
+    pub missing: Vec<String>,
+    /// Why each attestation that did not count was ignored.
+    pub ignored: Vec<String>,
+}
+
+/// Whether a quorum of the policy's rebuilders attested the release `app` `version` whose
+/// manifest's SHA-256 is `manifest_sha256`, from tlog-proofs of their attestation entries (the
+/// entry in each proof's `extra`). Call it only after [`check_release`] accepted
+/// `release_proof`: an attestation counts only under that proof's checkpoint (same log, size
+/// and root, verified again here against the policy), included in it, signed by a rebuilder
+/// the policy names, for exactly this app, version and manifest; each rebuilder counts once.
+/// Everything else is ignored (and said why in [`Rebuilt::ignored`]); too few is
+/// [`Refusal::NotRebuilt`], naming the rebuilders missing.
+pub fn check_rebuilt(
+    policy: &Policy,
+    release_proof: &[u8],
+    app: &str,
+    version: &str,
+    manifest_sha256: &str,
+    attestation_proofs: &[Vec<u8>],
+) -> Result<Rebuilt, Refusal> {
+    let quorum = policy.rebuild_quorum;
+    let names = |v: &[usize]| -> Vec<String> {
+        v.iter()
+            .map(|&i| policy.rebuilders[i].name.clone())
+            .collect()
+    };
+    if quorum == 0 {
+        return Ok(Rebuilt {
+            rebuilders: Vec::new(),
+            quorum,
+            missing: Vec::new(),
+            ignored: Vec::new(),
+        });
+    }
+    let release = TlogProof::parse(release_proof)
+        .map_err(|e| Refusal::NotRebuilt(format!("the release's log proof: {e}")))?;
+    let cp = &release.checkpoint;
+    cp.verify(policy)
+        .map_err(|e| Refusal::NotRebuilt(format!("the release's checkpoint: {e}")))?;
+    let mut ignored = Vec::new();
+    if attestation_proofs.len() > MAX_ATTESTATION_PROOFS {
+        ignored.push(format!(
+            "{} attestation proofs served, only the first {MAX_ATTESTATION_PROOFS} looked at",
+            attestation_proofs.len()
+        ));
+    }
+    let mut counted: Vec<usize> = Vec::new();
+    for (n, bytes) in attestation_proofs
+        .iter()
+        .take(MAX_ATTESTATION_PROOFS)
+        .enumerate()
+    {
+        let why = (|| -> Result<usize, String> {
+            let p = TlogProof::parse(bytes).map_err(|e| e.to_string())?;
+            let c = &p.checkpoint;
+            if c.origin() != cp.origin() || c.size() != cp.size() || c.root() != cp.root() {
+                return Err(format!(
+                    "under another checkpoint ({} size {}) than the release's ({} size {})",
+                    c.origin(),
+                    c.size(),
+                    cp.origin(),
+                    cp.size()
+                ));
+            }
+            let entry = p
+                .extra
+                .as_deref()
+                .ok_or("the proof carries no attestation (extra)")?;
+            p.verify_entry(entry)
+                .map_err(|e| format!("not in the log: leaf {} does not prove it: {e}", p.index))?;
+            let a = Attestation::parse(entry).map_err(|e| e.to_string())?;
+            let s = &a.statement;
+            if s.app != app || s.version != version || s.manifest_sha256 != manifest_sha256 {
+                return Err(format!(
+                    "by {} for {} {} manifest {}, not this release",
+                    a.signer, s.app, s.version, s.manifest_sha256
+                ));
+            }
+            policy
+                .rebuilders
+                .iter()
+                .position(|r| a.signed_by(&r.vkey))
+                .ok_or_else(|| format!("by {}, a key the pinned policy does not name", a.signer))
+        })();
+        match why {
+            Ok(i) if counted.contains(&i) => ignored.push(format!(
+                "attestation {n}: a second one by {}",
+                policy.rebuilders[i].name
+            )),
+            Ok(i) => counted.push(i),
+            Err(e) => ignored.push(format!("attestation {n}: {e}")),
+        }
+    }
+    let missing: Vec<usize> = (0..policy.rebuilders.len())
+        .filter(|i| !counted.contains(i))
+        .collect();
+    if counted.len() < quorum {
+        let mut m = format!(
+            "{} of the {quorum} rebuild attestation(s) the policy asks for are in the log for this manifest (sha256 {manifest_sha256}); missing: {}",
+            counted.len(),
+            names(&missing).join(", ")
+        );
+        if !ignored.is_empty() {
+            m.push_str(&format!("; ignored: {}", ignored.join("; ")));
+        }
+        return Err(Refusal::NotRebuilt(m));
+    }
+    counted.sort_unstable();
+    Ok(Rebuilt {
+        rebuilders: names(&counted),
+        quorum,
+        missing: names(&missing),
+        ignored,
+    })
+}
+
 /// At most this many entry bundles are fetched to count releases (`MAX_COUNTED_BUNDLES` full
 /// bundles of 256 entries): the size comes from the server, and each bundle is a fetch.
 pub const MAX_COUNTED_BUNDLES: u64 = 64;
@@ -420,6 +553,94 @@ mod tests {
         }
         walk(dir, dir, &mut m);
         m
+    }
+
+    #[test]
+    fn rebuild_attestations_count_only_from_the_policy_in_the_log_for_this_manifest() {
+        use crate::attest::Statement;
+        let s = setup();
+        let r: Vec<SecretKey> = (0..3)
+            .map(|i| {
+                SecretKey::from_seed(&format!("r{i}.example/rebuild"), ALG_ED25519, [40 + i; 32])
+                    .unwrap()
+            })
+            .collect();
+        let text = format!(
+            "log {}\nwitness a {}\nwitness b {}\ngroup both all a b\nquorum both\nrebuilder ci {}\nrebuilder audit {}\nrebuild-quorum 2\n",
+            s.log.vkey().encode(),
+            s.w[0].vkey().encode(),
+            s.w[1].vkey().encode(),
+            r[0].vkey().encode(),
+            r[1].vkey().encode()
+        );
+        let policy = Policy::parse(&text).unwrap();
+        let release = entry(1, 0x11);
+        let sha = "11".repeat(32);
+        let att = |k: &SecretKey, sha: &str| {
+            Statement::new("demo", "0.1.1", sha, None, "rustc 1.95.0")
+                .unwrap()
+                .sign(k)
+                .unwrap()
+        };
+        // Leaves: the release, ci's and audit's attestations, one by a key outside the policy
+        // (r2), one by ci for another manifest.
+        let entries = vec![
+            release.clone(),
+            att(&r[0], &sha),
+            att(&r[1], &sha),
+            att(&r[2], &sha),
+            att(&r[0], &"22".repeat(32)),
+        ];
+        let (_d, l) = log_of(&s, &entries, &[0, 1]);
+        let proof = |i: u64| {
+            let mut p = l.prove(i).unwrap();
+            p.extra = Some(entries[i as usize].clone());
+            p.to_bytes()
+        };
+        let rp = l.prove(0).unwrap().to_bytes();
+        assert!(matches!(
+            check_release(&policy, &rp, &release, None, &HashMap::new()),
+            Ok(Outcome::Logged(_))
+        ));
+        let check = |proofs: &[Vec<u8>]| check_rebuilt(&policy, &rp, "demo", "0.1.1", &sha, proofs);
+        let ok = check(&[proof(1), proof(2)]).unwrap();
+        assert_eq!(ok.rebuilders, ["ci", "audit"]);
+        assert!(ok.missing.is_empty() && ok.ignored.is_empty());
+        // One genuine, plus the outsider's, ci's other manifest, and ci twice: not a quorum.
+        let e = check(&[proof(1), proof(3), proof(4), proof(1)]).unwrap_err();
+        assert_eq!(e.code(), "NOT_REBUILT");
+        let m = e.message();
+        assert!(
+            m.contains("1 of the 2") && m.contains("missing: audit"),
+            "{m}"
+        );
+        assert!(m.contains("a key the pinned policy does not name"), "{m}");
+        assert!(m.contains(&format!("manifest {}", "22".repeat(32))), "{m}");
+        assert!(m.contains("a second one by ci"), "{m}");
+        // An attestation not in the log: audit's statement carried by ci's leaf proof.
+        let mut fake = l.prove(1).unwrap();
+        fake.extra = Some(entries[2].clone());
+        let e = check(&[proof(1), fake.to_bytes()]).unwrap_err();
+        assert!(e.message().contains("not in the log"), "{e}");
+        // Audit's attestation made and signed but never logged (a proof of another leaf).
+        let unlogged = att(&r[1], &sha);
+        let mut p = l.prove(3).unwrap();
+        p.extra = Some(unlogged);
+        assert!(check(&[proof(1), p.to_bytes()]).is_err());
+        // Under another checkpoint (a log of its own with the attestation, same log key).
+        let (_d2, l2) = log_of(&s, &[entries[2].clone()], &[0, 1]);
+        let mut other = l2.prove(0).unwrap();
+        other.extra = Some(entries[2].clone());
+        let e = check(&[proof(1), other.to_bytes()]).unwrap_err();
+        assert!(e.message().contains("another checkpoint"), "{e}");
+        // No attestations at all, and garbage.
+        let e = check(&[b"junk".to_vec()]).unwrap_err();
+        assert!(
+            e.message().contains("0 of the 2") && e.message().contains("missing: ci, audit"),
+            "{e}"
+        );
+        // A policy without rebuilders asks for none.
+        assert!(check_rebuilt(&s.policy, &rp, "demo", "0.1.1", &sha, &[]).is_ok());
     }
 
     #[test]

@@ -12,6 +12,20 @@
 //! <member>…` and exactly one `quorum <name>|none`; `#` comments and blank lines are ignored; a
 //! group or the quorum names only witnesses and groups defined above it. Log keys are Ed25519
 //! (type 0x01) and their key name is the log's origin; witness keys are `cosignature/v1` (0x04).
+//!
+//! sealpost adds two lines of its own (issue 21), which a site's signed policy uses to name who
+//! must have rebuilt a release before the guard runs it:
+//!
+//! ```text
+//! rebuilder ci rebuilder.example/ci+1234abcd+AR…=
+//! rebuilder audit audit.example/r1+89abcdef+AQ…=
+//! rebuild-quorum 2
+//! ```
+//!
+//! `rebuilder <name> <vkey>` (an Ed25519 note key, type 0x01; the name is the policy's own, as
+//! for witnesses) and exactly one `rebuild-quorum <k>` when any rebuilder is named, `k` between
+//! 1 and their number: attestations by `k` distinct listed rebuilders are needed. A policy
+//! without them asks for none.
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -47,11 +61,22 @@ struct Group {
     members: Vec<Member>,
 }
 
+/// A rebuilder named by the policy (issue 21).
+#[derive(Debug, Clone)]
+pub struct PolicyRebuilder {
+    /// The name inside the policy.
+    pub name: String,
+    pub vkey: VKey,
+}
+
 /// A parsed policy.
 #[derive(Debug, Clone)]
 pub struct Policy {
     pub logs: Vec<PolicyLog>,
     pub witnesses: Vec<PolicyWitness>,
+    /// Rebuilders whose attestations count, and how many distinct ones a release needs (0: none).
+    pub rebuilders: Vec<PolicyRebuilder>,
+    pub rebuild_quorum: usize,
     groups: Vec<Group>,
     quorum: Option<Member>,
 }
@@ -65,9 +90,12 @@ impl Policy {
         let mut p = Policy {
             logs: Vec::new(),
             witnesses: Vec::new(),
+            rebuilders: Vec::new(),
+            rebuild_quorum: 0,
             groups: Vec::new(),
             quorum: None,
         };
+        let mut rebuild_quorum: Option<(usize, u64)> = None;
         let mut names: HashMap<String, Member> = HashMap::new();
         let mut seen_quorum = false;
         let mut keys = BTreeSet::new();
@@ -151,6 +179,31 @@ impl Policy {
                         members: ms,
                     });
                 }
+                ["rebuilder", name, vkey] => {
+                    if p.rebuilders.iter().any(|r| r.name == *name) {
+                        return Err(err(format!("rebuilder {name:?} is already defined")));
+                    }
+                    let vkey = VKey::parse(vkey).map_err(|e| err(e.message))?;
+                    if vkey.alg != ALG_ED25519 {
+                        return Err(err(
+                            "a rebuilder key must be an Ed25519 (type 0x01) note key".into(),
+                        ));
+                    }
+                    if !keys.insert(vkey.public) {
+                        return Err(err("duplicate key".into()));
+                    }
+                    p.rebuilders.push(PolicyRebuilder {
+                        name: name.to_string(),
+                        vkey,
+                    });
+                }
+                ["rebuild-quorum", k] => {
+                    if rebuild_quorum.is_some() {
+                        return Err(err("a second rebuild-quorum line".into()));
+                    }
+                    let k = crate::parse_decimal(k, "rebuild-quorum").map_err(|e| err(e.message))?;
+                    rebuild_quorum = Some((n, k));
+                }
                 ["quorum", name] => {
                     if seen_quorum {
                         return Err(err("a second quorum line".into()));
@@ -168,12 +221,13 @@ impl Policy {
                 }
                 _ => {
                     return Err(err(format!(
-                        "expected log, witness, group or quorum with their arguments, got {t:?}"
+                        "expected log, witness, group, quorum, rebuilder or rebuild-quorum with their arguments, got {t:?}"
                     )))
                 }
             }
             if p.logs.len() > MAX_ITEMS
                 || p.witnesses.len() > MAX_ITEMS
+                || p.rebuilders.len() > MAX_ITEMS
                 || p.groups.len() > MAX_ITEMS
             {
                 return Err(err(format!(
@@ -183,6 +237,23 @@ impl Policy {
         }
         if !seen_quorum {
             return Err(Error::malformed("policy: no quorum line"));
+        }
+        match rebuild_quorum {
+            None if !p.rebuilders.is_empty() => {
+                return Err(Error::malformed(
+                    "policy: rebuilders are named but there is no rebuild-quorum line",
+                ))
+            }
+            None => {}
+            Some((n, k)) => {
+                if k == 0 || k > p.rebuilders.len() as u64 {
+                    return Err(Error::malformed(format!(
+                        "policy line {n}: rebuild-quorum {k} is not between 1 and the {} rebuilder(s) named",
+                        p.rebuilders.len()
+                    )));
+                }
+                p.rebuild_quorum = k as usize;
+            }
         }
         Ok(p)
     }
@@ -248,6 +319,15 @@ mod tests {
         assert!(Policy::parse("quorum none\n")
             .unwrap()
             .quorum_met(&BTreeSet::new()));
+        let r = SecretKey::from_seed("ci.example/r", ALG_ED25519, [7; 32]).unwrap();
+        let with = Policy::parse(&format!(
+            "{text}rebuilder ci {}\nrebuild-quorum 1\n",
+            r.vkey().encode()
+        ))
+        .unwrap();
+        assert_eq!((with.rebuilders.len(), with.rebuild_quorum), (1, 1));
+        assert_eq!(with.rebuilders[0].name, "ci");
+        assert_eq!(p.rebuild_quorum, 0);
     }
 
     #[test]
@@ -286,6 +366,31 @@ mod tests {
             (format!("log {}\nquorum none\n", w(1)), "Ed25519"),
             ("quorum none\nfrobnicate\n".into(), "line 2: expected"),
             ("quorum none\x01\n".into(), "control"),
+            (
+                format!("log {log}\nrebuilder r {}\nquorum none\n", w(1)),
+                "Ed25519 (type 0x01) note key",
+            ),
+            (
+                format!("rebuilder r {log}\nquorum none\n"),
+                "no rebuild-quorum",
+            ),
+            (
+                format!("rebuilder r {log}\nrebuild-quorum 2\nquorum none\n"),
+                "line 2: rebuild-quorum 2",
+            ),
+            (
+                format!("rebuilder r {log}\nrebuild-quorum 0\nquorum none\n"),
+                "rebuild-quorum 0",
+            ),
+            ("rebuild-quorum 1\nquorum none\n".into(), "rebuild-quorum 1"),
+            (
+                format!("rebuilder r {log}\nrebuilder r {log}\nrebuild-quorum 1\nquorum none\n"),
+                "already defined",
+            ),
+            (
+                format!("log {log}\nrebuilder r {log}\nrebuild-quorum 1\nquorum none\n"),
+                "duplicate key",
+            ),
             (
                 "log l+00000000+AQ==\nquorum none\n".into(),
                 "line 1: verifier key",
