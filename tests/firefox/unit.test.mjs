@@ -3,7 +3,7 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { repo } from '../e2e/helpers.mjs';
 
@@ -125,5 +125,35 @@ test('a response of an enrolled origin that cannot be held is cancelled, and a c
   } finally {
     if (saved === undefined) delete globalThis.browser;
     else globalThis.browser = saved;
+  }
+});
+
+/**
+ * Firefox sends webRequest events to the extension in batches and answers a
+ * batch only once every listener's returned promise has settled (its
+ * ConduitsChild runs a batch with Promise.all).  A listener that returns a
+ * promise waiting for the guard's own work — the load's manifest — holds the
+ * blocking events of the guard's own manifest fetches batched with it, until
+ * their deadline: the stall of issue 22 (tests/firefox/reloads.test.mjs in
+ * a real Firefox).  So no webRequest listener of the extension is async; a
+ * blocking one may return a promise only for what cannot wait on a fetch
+ * (firefox.js: the pins, read once at start).
+ */
+test('no webRequest listener of the extension is an async function (Firefox answers a batch of events when all have settled)', () => {
+  const dir = join(repo, 'verifier/extension');
+  const found = [];
+  for (const name of readdirSync(dir).filter((f) => f.endsWith('.js'))) {
+    const src = readFileSync(join(dir, name), 'utf8');
+    for (const m of src.matchAll(/webRequest\.(\w+)\??\.addListener\(\s*(async\b)?\s*([A-Za-z_$][\w$]*)?/g)) {
+      const [, event, isAsync, ident] = m;
+      const named = ident && ident !== 'function' && !/^\(/.test(ident)
+        && new RegExp(`async\\s+function\\s+${ident}\\b|\\b${ident}\\s*=\\s*async\\b`).test(src);
+      found.push(`${name} ${event}`);
+      assert.ok(!isAsync && !named, `${name}: the webRequest.${event} listener is async (it must return nothing, or a blocking answer)`);
+    }
+  }
+  // The listeners this scan must see (else it proves nothing).
+  for (const l of ['background.js onHeadersReceived', 'background.js onCompleted', 'firefox.js onBeforeRequest', 'firefox.js onHeadersReceived', 'firefox.js onErrorOccurred', 'firefox.js onCompleted']) {
+    assert.ok(found.includes(l), `${l} not found by the scan (${found.join(', ')})`);
   }
 });

@@ -435,14 +435,22 @@ chrome.webRequest.onHeadersReceived.addListener((details) => {
   });
 }, FILTER, EXTRA_INFO);
 
-chrome.webRequest.onCompleted.addListener(async (details) => {
+// Returns nothing: Firefox sends webRequest events to the extension in batches
+// and answers a batch when every listener's returned promise has settled, so a
+// returned promise that waits for the manifest held the blocking events of the
+// guard's own manifest fetches batched with it until their deadline (issue 22).
+chrome.webRequest.onCompleted.addListener((details) => {
+  completed(details).catch((e) => console.error('sealpost guard: a completed response not checked', e));
+}, FILTER);
+
+async function completed(details) {
   if (details.type === 'main_frame') return;
   for (const [tabId, load] of await loadsFor(details)) {
     if (load.state === 'blocked') continue;
     const m = await load.manifestReady;
     if (m) checkResource(tabId, load, m, details.url, details.type);
   }
-}, FILTER);
+}
 
 // Firefox only (feature-detected): every response of an enrolled origin is
 // held and hashed before the page gets a byte; a failure blocks the load here.
