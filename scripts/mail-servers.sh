@@ -13,6 +13,12 @@
 # [example.org]): alice and bob, passwords ALICE_PASSWORD ["alice mail
 # password"] and BOB_PASSWORD ["bob mail password"].
 #
+# TLS=1 adds TLS with a test CA made for this run (DIR/tls/ca.pem; its key
+# is deleted once the server certificate, for 127.0.0.1 and localhost, is
+# signed): Dovecot answers IMAPS on IMAPS_PORT [1993], and the submission
+# port requires STARTTLS before AUTH.  The demo server trusts the CA with
+# --ca DIR/tls/ca.pem.
+#
 # Dovecot runs its mail processes as the current user (as `mail` when that is
 # root: Dovecot refuses root for mail).  Postfix's master must run as root
 # (it drops to the `postfix` user for its daemons): as another user the
@@ -35,13 +41,16 @@ stop() {
     doveadm -c "$d/dovecot.conf" stop >/dev/null 2>&1 || true
   fi
   # Wait until the ports are closed (a restart reuses them).
-  if [ -f "$d/env" ]; then
+  # (In a subshell: the old run's settings must not replace this run's.)
+  if [ -f "$d/env" ]; then (
     # shellcheck disable=SC1091
     . "$d/env"
-    for port in "$IMAP_PORT" "$SUBMISSION_PORT" "$MX_PORT" "$LMTP_PORT"; do
+    ports=("$IMAP_PORT" "$SUBMISSION_PORT" "$MX_PORT" "$LMTP_PORT")
+    [ "${TLS:-0}" = 1 ] && ports+=("$IMAPS_PORT")
+    for port in "${ports[@]}"; do
       for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || break; sleep 0.1; done
     done
-  fi
+  ) fi
 }
 
 case "$cmd" in
@@ -59,6 +68,8 @@ SUBMISSION_PORT=${SUBMISSION_PORT:-1587}
 MX_PORT=${MX_PORT:-1025}
 LMTP_PORT=${LMTP_PORT:-1024}
 AUTH_PORT=${AUTH_PORT:-1026}
+IMAPS_PORT=${IMAPS_PORT:-1993}
+TLS=${TLS:-0}
 MAIL_DOMAIN=${MAIL_DOMAIN:-example.org}
 ALICE_PASSWORD=${ALICE_PASSWORD:-alice mail password}
 BOB_PASSWORD=${BOB_PASSWORD:-bob mail password}
@@ -77,6 +88,25 @@ done
 if [ "$(id -u)" = 0 ]; then mail_user=mail; else mail_user=$(id -un); fi
 mail_uid=$(id -u "$mail_user")
 mail_gid=$(id -g "$mail_user")
+
+# ---------------------------------------------------------------------- TLS
+if [ "$TLS" = 1 ]; then
+  command -v openssl >/dev/null || { say "TLS=1 needs openssl"; exit 1; }
+  t=$dir/tls
+  rm -rf "$t"; mkdir -p "$t"; chmod 0755 "$t"
+  ossl() { openssl "$@" >/dev/null 2>"$t/openssl.err" || { say "openssl $1 failed:"; cat "$t/openssl.err" >&2; exit 1; }; }
+  ossl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+    -subj "/CN=sealpost demo test CA $(date -u +%Y%m%d%H%M%S)" \
+    -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign \
+    -keyout "$t/ca.key" -out "$t/ca.pem"
+  ossl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=localhost" \
+    -keyout "$t/server.key" -out "$t/server.csr"
+  printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\nbasicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\n' > "$t/server.ext"
+  ossl x509 -req -in "$t/server.csr" -CA "$t/ca.pem" -CAkey "$t/ca.key" -CAcreateserial -days 2 \
+    -extfile "$t/server.ext" -out "$t/server.pem"
+  rm -f "$t/ca.key" "$t/server.csr" "$t/ca.srl"
+  chmod 0600 "$t/server.key"
+fi
 
 # ------------------------------------------------------------------ Dovecot
 mkdir -p "$dir/mail" "$dir/dovecot-run" "$dir/dovecot-state"
@@ -98,7 +128,7 @@ base_dir = $dir/dovecot-run
 state_dir = $dir/dovecot-state
 log_path = $dir/dovecot.log
 instance_name = sealpost-demo-$IMAP_PORT
-ssl = no
+$(if [ "$TLS" = 1 ]; then printf 'ssl = yes\nssl_cert = <%s\nssl_key = <%s\n' "$dir/tls/server.pem" "$dir/tls/server.key"; else echo 'ssl = no'; fi)
 # Loopback only: Dovecot treats it as secure, so plain-text logins are allowed.
 auth_mechanisms = plain login
 first_valid_uid = $mail_uid
@@ -120,7 +150,8 @@ service imap-login {
     port = $IMAP_PORT
   }
   inet_listener imaps {
-    port = 0
+    address = 127.0.0.1
+    port = $([ "$TLS" = 1 ] && echo "$IMAPS_PORT" || echo 0)
   }
 }
 service lmtp {
@@ -200,6 +231,7 @@ cat > "$pf/master.cf" <<EOF
   -o smtpd_sender_login_maps=texthash:$pf/senders
   -o smtpd_sender_restrictions=reject_sender_login_mismatch
   -o smtpd_relay_restrictions=permit_sasl_authenticated,reject
+$(if [ "$TLS" = 1 ]; then printf '  -o smtpd_tls_security_level=encrypt\n  -o smtpd_tls_auth_only=yes\n  -o smtpd_tls_cert_file=%s\n  -o smtpd_tls_key_file=%s\n' "$dir/tls/server.pem" "$dir/tls/server.key"; fi)
 pickup    unix  n       -       n       60      1       pickup
 cleanup   unix  n       -       n       -       0       cleanup
 qmgr      unix  n       -       n       300     1       qmgr
@@ -221,6 +253,7 @@ lmtp      unix  -       -       n       -       -       lmtp
 anvil     unix  -       -       n       -       1       anvil
 scache    unix  -       -       n       -       1       scache
 postlog   unix-dgram n  -       n       -       1       postlogd
+tlsmgr    unix  -       -       n       1000?   1       tlsmgr
 EOF
 postfix -c "$pf" start </dev/null >/dev/null 2>&1 || { say "postfix did not start:"; tail -n 20 "$dir/postfix.log" >&2; exit 1; }
 
@@ -230,11 +263,15 @@ SUBMISSION_PORT=$SUBMISSION_PORT
 MX_PORT=$MX_PORT
 LMTP_PORT=$LMTP_PORT
 AUTH_PORT=$AUTH_PORT
+IMAPS_PORT=$IMAPS_PORT
+TLS=$TLS
 MAIL_DOMAIN=$MAIL_DOMAIN
 EOF
 
 # Ready when every port answers.
-for port in "$IMAP_PORT" "$SUBMISSION_PORT" "$MX_PORT"; do
+ready=("$IMAP_PORT" "$SUBMISSION_PORT" "$MX_PORT")
+[ "$TLS" = 1 ] && ready+=("$IMAPS_PORT")
+for port in "${ready[@]}"; do
   ok=0
   for _ in $(seq 100); do
     if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then ok=1; break; fi
@@ -242,4 +279,8 @@ for port in "$IMAP_PORT" "$SUBMISSION_PORT" "$MX_PORT"; do
   done
   [ "$ok" = 1 ] || { say "port $port does not answer"; tail -n 20 "$dir/dovecot.log" "$dir/postfix.log" >&2; exit 1; }
 done
-echo "imap=imap://127.0.0.1:$IMAP_PORT smtp=smtp://127.0.0.1:$SUBMISSION_PORT mx=127.0.0.1:$MX_PORT users=alice@$MAIL_DOMAIN,bob@$MAIL_DOMAIN"
+if [ "$TLS" = 1 ]; then
+  echo "imap=imaps://127.0.0.1:$IMAPS_PORT smtp=smtp://127.0.0.1:$SUBMISSION_PORT?tls=required ca=$dir/tls/ca.pem mx=127.0.0.1:$MX_PORT users=alice@$MAIL_DOMAIN,bob@$MAIL_DOMAIN"
+else
+  echo "imap=imap://127.0.0.1:$IMAP_PORT smtp=smtp://127.0.0.1:$SUBMISSION_PORT mx=127.0.0.1:$MX_PORT users=alice@$MAIL_DOMAIN,bob@$MAIL_DOMAIN"
+fi

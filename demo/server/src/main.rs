@@ -18,11 +18,13 @@ mod mail;
 mod origin;
 mod wkd;
 
+use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
 use std::path::{Component, Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use axum::body::Bytes;
+use axum::extract::rejection::JsonRejection;
 use axum::extract::{DefaultBodyLimit, Path as UrlPath, Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri};
 use axum::middleware::Next;
@@ -32,7 +34,7 @@ use axum::{Json, Router};
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;
 use clap::Parser;
-use mail::{Account, MailError, Mailbox as _};
+use mail::{Account, Folder, MailError, Mailbox as _, MAX_MESSAGE};
 use serde::{Deserialize, Serialize};
 
 /// The Content-Security-Policy of every response.  `frame-src 'self'`
@@ -46,10 +48,12 @@ frame-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 /// fetched without integrity metadata (a user without the guard gets this too).
 pub const INTEGRITY_POLICY: &str = "blocked-destinations=(script)";
 
-/// One stored message at most this large (a 16 MiB attachment, encrypted
-/// and armored).
-const MAX_MESSAGE: usize = 32 * 1024 * 1024;
 const MAX_RECIPIENTS: usize = 50;
+
+/// At most this many message bodies in the server's memory at once (sends
+/// and fetches, each at most [`MAX_MESSAGE`]): memory stays bounded however
+/// many large requests come in.  The others wait their turn.
+const BODIES_IN_FLIGHT: usize = 2;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -83,6 +87,15 @@ struct Args {
     /// `smtp://host:587?tls=required`, `smtps://host`).
     #[arg(long, requires = "imap")]
     smtp: Option<String>,
+    /// A PEM file of CA certificates trusted for the mail servers' TLS
+    /// (besides the Mozilla roots): a local or company CA.
+    #[arg(long, requires = "imap")]
+    ca: Option<PathBuf>,
+    /// A directory for what should survive a restart: the WKD keys users
+    /// published (public keys only).  Sessions are never written (they hold
+    /// mail passwords): after a restart users log in again.
+    #[arg(long)]
+    state: Option<PathBuf>,
     /// Another `Host` this server answers to besides 127.0.0.1/localhost/[::1] at
     /// its port (a name in front of it: `mail.example.org` or `name:port`).
     #[arg(long)]
@@ -97,6 +110,66 @@ struct App {
     sessions: mail::Sessions,
     allowed: origin::Allowed,
     wkd: wkd::Directory,
+    sends: SendLog,
+    bodies: tokio::sync::Semaphore,
+}
+
+/// Outbox ids (the page's id for one encrypted message) already handed to
+/// the mail system, or being handed now, per sender: a page that sends
+/// again a message whose answer it never got (a lost connection, a second
+/// tab with the same outbox) does not send it twice.  In memory, the
+/// newest [`SendLog::MAX`] ids.
+#[derive(Default)]
+struct SendLog {
+    inner: Mutex<SendIds>,
+}
+
+/// (sender, outbox id).
+type SendKey = (String, String);
+
+/// Each id: sent (true) or being sent (false); and the ids oldest first.
+type SendIds = (HashMap<SendKey, bool>, VecDeque<SendKey>);
+
+enum SendStart {
+    /// Not seen: send it (and call `finish`).
+    New,
+    /// Sent before: answer as sent, send nothing.
+    Done,
+}
+
+impl SendLog {
+    const MAX: usize = 10_000;
+
+    fn begin(&self, key: &SendKey) -> Result<SendStart, MailError> {
+        let mut g = self.inner.lock().map_err(|_| MailError::Store)?;
+        let (map, order) = &mut *g;
+        match map.get(key) {
+            Some(true) => Ok(SendStart::Done),
+            Some(false) => Err(MailError::InProgress),
+            None => {
+                map.insert(key.clone(), false);
+                order.push_back(key.clone());
+                while order.len() > Self::MAX {
+                    if let Some(old) = order.pop_front() {
+                        map.remove(&old);
+                    }
+                }
+                Ok(SendStart::New)
+            }
+        }
+    }
+
+    fn finish(&self, key: &SendKey, sent: bool) {
+        if let Ok(mut g) = self.inner.lock() {
+            let (map, order) = &mut *g;
+            if sent {
+                map.insert(key.clone(), true);
+            } else {
+                map.remove(key);
+                order.retain(|k| k != key);
+            }
+        }
+    }
 }
 
 type Shared = Arc<App>;
@@ -106,17 +179,30 @@ struct Send {
     to: Vec<String>,
     /// The RFC 5322 message, base64.
     message: String,
+    /// The page's outbox id for this message: sending it again is answered
+    /// as sent, without a second copy.
+    #[serde(default)]
+    id: Option<String>,
 }
 
 #[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 struct Sent {
-    /// The stored id (SQLite); none when a mail server took it.
-    id: Option<i64>,
+    #[serde(flatten)]
+    delivered: mail::Delivered,
+    /// True when this outbox id had been sent before: nothing was sent now.
+    duplicate: bool,
 }
 
 #[derive(Deserialize)]
 struct ListQuery {
     to: Option<String>,
+    folder: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct FetchQuery {
+    folder: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -190,6 +276,8 @@ async fn config(State(app): State<Shared>) -> Response {
     Json(serde_json::json!({
         "backend": app.mail.name(),
         "login": app.mail.needs_login(),
+        "maxMessage": MAX_MESSAGE,
+        "folders": if app.mail.needs_login() { vec!["inbox", "sent"] } else { vec!["inbox"] },
     }))
     .into_response()
 }
@@ -292,7 +380,24 @@ fn normalize_address(a: &str) -> Option<String> {
     ok.then_some(a)
 }
 
-async fn send(State(app): State<Shared>, headers: HeaderMap, Json(body): Json<Send>) -> Response {
+async fn send(
+    State(app): State<Shared>,
+    headers: HeaderMap,
+    body: Result<Json<Send>, JsonRejection>,
+) -> Response {
+    let body = match body {
+        Ok(Json(body)) => body,
+        Err(r) if r.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            return mail_error(&MailError::TooLarge {
+                size: headers
+                    .get(header::CONTENT_LENGTH)
+                    .and_then(|v| v.to_str().ok()?.parse().ok())
+                    .map_or(0, |n: u64| n / 4 * 3),
+                limit: MAX_MESSAGE as u64,
+            })
+        }
+        Err(r) => return error(r.status(), &r.body_text()),
+    };
     let who = match account(&app, &headers, None) {
         Ok(who) => who,
         Err(e) => return mail_error(&e),
@@ -308,16 +413,73 @@ async fn send(State(app): State<Shared>, headers: HeaderMap, Json(body): Json<Se
     else {
         return error(StatusCode::BAD_REQUEST, "a recipient is not an address");
     };
+    if body
+        .id
+        .as_ref()
+        .is_some_and(|id| id.is_empty() || id.len() > 64)
+    {
+        return error(StatusCode::BAD_REQUEST, "id: 1 to 64 characters");
+    }
     let Ok(raw) = B64.decode(body.message.as_bytes()) else {
         return error(StatusCode::BAD_REQUEST, "message must be base64");
     };
-    if raw.is_empty() || raw.len() > MAX_MESSAGE {
-        return error(StatusCode::PAYLOAD_TOO_LARGE, "message empty or too large");
+    drop(body.message);
+    if raw.is_empty() {
+        return error(StatusCode::BAD_REQUEST, "an empty message");
     }
-    match app.mail.send(&who, &to, raw).await {
-        Ok(id) => (StatusCode::CREATED, Json(Sent { id })).into_response(),
+    if raw.len() > MAX_MESSAGE {
+        return mail_error(&MailError::TooLarge {
+            size: raw.len() as u64,
+            limit: MAX_MESSAGE as u64,
+        });
+    }
+    let key = body.id.map(|id| (who.address.clone(), id));
+    if let Some(key) = &key {
+        match app.sends.begin(key) {
+            Ok(SendStart::New) => {}
+            Ok(SendStart::Done) => {
+                return (
+                    StatusCode::OK,
+                    Json(Sent {
+                        delivered: mail::Delivered::default(),
+                        duplicate: true,
+                    }),
+                )
+                    .into_response()
+            }
+            Err(e) => return mail_error(&e),
+        }
+    }
+    let result = app.mail.send(&who, &to, raw).await;
+    if let Some(key) = &key {
+        app.sends.finish(key, result.is_ok());
+    }
+    match result {
+        Ok(delivered) => (
+            StatusCode::CREATED,
+            Json(Sent {
+                delivered,
+                duplicate: false,
+            }),
+        )
+            .into_response(),
         Err(e) => mail_error(&e),
     }
+}
+
+/// Holds one of the [`BODIES_IN_FLIGHT`] permits while a request that
+/// carries a message body (a send, a fetch) runs: taken before the body is read.
+async fn body_permit(State(app): State<Shared>, request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    let carries = path.starts_with("/api/messages/")
+        || (path == "/api/messages" && request.method() == Method::POST);
+    if !carries {
+        return next.run(request).await;
+    }
+    let Ok(_permit) = app.bodies.acquire().await else {
+        return mail_error(&MailError::Store);
+    };
+    next.run(request).await
 }
 
 async fn list(
@@ -332,7 +494,10 @@ async fn list(
         Ok(who) => who,
         Err(e) => return mail_error(&e),
     };
-    match app.mail.list(&who).await {
+    let Some(folder) = Folder::parse(q.folder.as_deref()) else {
+        return error(StatusCode::BAD_REQUEST, "folder: inbox or sent");
+    };
+    match app.mail.list(&who, folder).await {
         Ok(rows) => Json(rows).into_response(),
         Err(e) => mail_error(&e),
     }
@@ -342,12 +507,16 @@ async fn fetch(
     State(app): State<Shared>,
     headers: HeaderMap,
     UrlPath(id): UrlPath<i64>,
+    Query(q): Query<FetchQuery>,
 ) -> Response {
     let who = match account(&app, &headers, None) {
         Ok(who) => who,
         Err(e) => return mail_error(&e),
     };
-    match app.mail.fetch(&who, id).await {
+    let Some(folder) = Folder::parse(q.folder.as_deref()) else {
+        return error(StatusCode::BAD_REQUEST, "folder: inbox or sent");
+    };
+    match app.mail.fetch(&who, folder, id).await {
         Ok(raw) => ([(header::CONTENT_TYPE, "message/rfc822")], raw).into_response(),
         Err(MailError::NotFound) => error(StatusCode::NOT_FOUND, "no such message"),
         Err(e) => mail_error(&e),
@@ -495,6 +664,10 @@ fn router(app: Shared) -> Router {
         .layer(DefaultBodyLimit::max(MAX_MESSAGE / 3 * 4 + 4096))
         .layer(axum::middleware::from_fn_with_state(
             app.clone(),
+            body_permit,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
             check_origin,
         ))
         .layer(axum::middleware::map_response(|r: Response| async move {
@@ -525,7 +698,16 @@ async fn run(args: Args) -> Result<(), String> {
         }
     }
     let mail = match (&args.imap, &args.smtp) {
-        (Some(imap), Some(smtp)) => mail::Backend::Imap(mail::ImapSmtp::new(imap, smtp)?),
+        (Some(imap), Some(smtp)) => {
+            let roots = match &args.ca {
+                Some(p) => mail::read_ca(
+                    &std::fs::read(p).map_err(|e| format!("--ca {}: {e}", p.display()))?,
+                )
+                .map_err(|e| format!("--ca {}: {e}", p.display()))?,
+                None => Vec::new(),
+            };
+            mail::Backend::Imap(mail::ImapSmtp::new(imap, smtp, &roots)?)
+        }
         _ => mail::Backend::Sqlite(
             mail::SqliteStore::open(&args.db).map_err(|e| format!("{}: {e}", args.db.display()))?,
         ),
@@ -546,7 +728,12 @@ async fn run(args: Args) -> Result<(), String> {
         mail,
         sessions: mail::Sessions::default(),
         allowed: origin::Allowed::new(local.port(), &args.public_host),
-        wkd: wkd::Directory::default(),
+        wkd: match &args.state {
+            Some(dir) => wkd::Directory::persistent(dir)?,
+            None => wkd::Directory::default(),
+        },
+        sends: SendLog::default(),
+        bodies: tokio::sync::Semaphore::new(BODIES_IN_FLIGHT),
     });
     println!("listening on http://{local}/");
     axum::serve(listener, router(app))
@@ -610,6 +797,23 @@ mod tests {
         assert_eq!(INTEGRITY_POLICY, "blocked-destinations=(script)");
         let r = strict(Response::new(axum::body::Body::empty()));
         assert_eq!(r.headers()["integrity-policy"], INTEGRITY_POLICY);
+    }
+
+    #[test]
+    fn an_outbox_id_is_sent_once() {
+        let log = SendLog::default();
+        let k = ("a@example.org".to_owned(), "id-1".to_owned());
+        assert!(matches!(log.begin(&k), Ok(SendStart::New)));
+        // A second request while the first is with the mail server waits its turn.
+        assert_eq!(log.begin(&k).err(), Some(MailError::InProgress));
+        log.finish(&k, false);
+        // A failed send may be tried again ...
+        assert!(matches!(log.begin(&k), Ok(SendStart::New)));
+        log.finish(&k, true);
+        // ... a sent one is answered as sent, and only for the same sender.
+        assert!(matches!(log.begin(&k), Ok(SendStart::Done)));
+        let other = ("b@example.org".to_owned(), "id-1".to_owned());
+        assert!(matches!(log.begin(&other), Ok(SendStart::New)));
     }
 
     #[test]

@@ -6,10 +6,15 @@
 //! to an answer) and stores it without any secret part.  It answers
 //! `/.well-known/openpgpkey/hu/<hash>` (direct) and
 //! `/.well-known/openpgpkey/<domain>/hu/<hash>` (advanced), plus an empty
-//! `policy` file.  Kept in memory: a restart forgets what was published.
+//! `policy` file.  Kept in memory, and with `--state DIR` also in
+//! `DIR/wkd.json` (public keys only), read back at start.
 
 use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+
+use base64::engine::general_purpose::STANDARD as B64;
+use base64::Engine as _;
 
 use sealpost_core::mail::wkd;
 use sealpost_core::Policy;
@@ -21,9 +26,67 @@ pub const MAX_KEY: usize = 64 * 1024;
 #[derive(Default)]
 pub struct Directory {
     keys: Mutex<HashMap<(String, String), Vec<u8>>>,
+    /// Where the keys are saved (`--state`), if anywhere.
+    file: Option<PathBuf>,
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Saved {
+    domain: String,
+    hash: String,
+    key: String,
 }
 
 impl Directory {
+    /// A directory saved in `dir/wkd.json` (created if missing), with what
+    /// was saved there before.  Each key is checked again as it is read.
+    pub fn persistent(dir: &Path) -> Result<Self, String> {
+        std::fs::create_dir_all(dir).map_err(|e| format!("--state {}: {e}", dir.display()))?;
+        let file = dir.join("wkd.json");
+        let mut keys = HashMap::new();
+        match std::fs::read(&file) {
+            Ok(bytes) => {
+                let saved: Vec<Saved> = serde_json::from_slice(&bytes)
+                    .map_err(|e| format!("{}: {e}", file.display()))?;
+                for s in saved {
+                    let key = B64
+                        .decode(s.key.as_bytes())
+                        .map_err(|e| format!("{}: {e}", file.display()))?;
+                    // Still a public key, nothing secret (the file could have been edited).
+                    let ok = sealpost_core::keys::read_cert(&key)
+                        .is_ok_and(|c| !sealpost_core::keys::is_secret(&c));
+                    if ok {
+                        keys.insert((s.domain, s.hash), key);
+                    }
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(format!("{}: {e}", file.display())),
+        }
+        Ok(Directory {
+            keys: Mutex::new(keys),
+            file: Some(file),
+        })
+    }
+
+    fn save(&self, keys: &HashMap<(String, String), Vec<u8>>) -> Result<(), String> {
+        let Some(file) = &self.file else {
+            return Ok(());
+        };
+        let saved: Vec<Saved> = keys
+            .iter()
+            .map(|((domain, hash), key)| Saved {
+                domain: domain.clone(),
+                hash: hash.clone(),
+                key: B64.encode(key),
+            })
+            .collect();
+        let tmp = file.with_extension("json.tmp");
+        let json = serde_json::to_vec(&saved).map_err(|e| e.to_string())?;
+        std::fs::write(&tmp, json).map_err(|e| e.to_string())?;
+        std::fs::rename(&tmp, file).map_err(|e| e.to_string())
+    }
+
     /// Publishes `key` for `address`; `Err(code, message)` if it is not a
     /// valid public key for that address.
     pub fn publish(&self, address: &str, key: &[u8]) -> Result<(), (&'static str, String)> {
@@ -43,10 +106,17 @@ impl Directory {
             .rsplit_once('@')
             .map(|(_, d)| d.to_ascii_lowercase())
             .unwrap_or_default();
-        if let Ok(mut keys) = self.keys.lock() {
-            keys.insert((domain, urls.hash), out);
-        }
-        Ok(())
+        let mut keys = self
+            .keys
+            .lock()
+            .map_err(|_| ("STORE_FAILED", "the key directory failed".to_owned()))?;
+        keys.insert((domain, urls.hash), out);
+        self.save(&keys).map_err(|_| {
+            (
+                "STORE_FAILED",
+                "the key directory could not be saved".to_owned(),
+            )
+        })
     }
 
     /// The answer for a `/.well-known/openpgpkey/…` path, if any.
@@ -113,5 +183,26 @@ mod tests {
         assert!(is_policy("/.well-known/openpgpkey/policy"));
         assert!(is_policy("/.well-known/openpgpkey/example.org/policy"));
         assert!(!is_policy("/.well-known/openpgpkey/hu/x"));
+    }
+
+    #[test]
+    fn a_persistent_directory_answers_after_a_restart() {
+        let gen = sealpost_core::keys::generate(&sealpost_core::keys::GenerateOptions {
+            user_ids: vec!["Joe <joe.doe@example.org>".into()],
+            ..Default::default()
+        })
+        .unwrap();
+        let public = sealpost_core::keys::write_cert(&gen.cert, false, true).unwrap();
+        let dir = std::env::temp_dir().join(format!("sealpost-wkd-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let path = "/.well-known/openpgpkey/hu/iy9q119eutrkn8s1mk4r39qejnbu3n5q";
+        let first = Directory::persistent(&dir).unwrap();
+        assert!(first.lookup(path).is_none());
+        first.publish("joe.doe@example.org", &public).unwrap();
+        let served = first.lookup(path).unwrap();
+        drop(first);
+        let again = Directory::persistent(&dir).unwrap();
+        assert_eq!(again.lookup(path), Some(served));
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }
