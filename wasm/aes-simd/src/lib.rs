@@ -35,6 +35,18 @@ mod ops;
     feature = "portable-check",
     all(target_arch = "wasm32", target_feature = "simd128")
 ))]
+mod bs;
+#[cfg(any(
+    test,
+    feature = "portable-check",
+    all(target_arch = "wasm32", target_feature = "simd128")
+))]
+mod bs_sbox;
+#[cfg(any(
+    test,
+    feature = "portable-check",
+    all(target_arch = "wasm32", target_feature = "simd128")
+))]
 mod tables;
 #[cfg(any(
     test,
@@ -94,6 +106,34 @@ pub mod portable_check {
     pub fn sbox() -> [u8; 256] {
         crate::vaes::sbox_all()
     }
+
+    /// The batch path's (bitsliced) S-box circuit, or its inverse's, on all
+    /// 256 byte values.
+    pub fn sbox_bitsliced(inverse: bool) -> [u8; 256] {
+        crate::bs::sbox_all(inverse)
+    }
+
+    fn run8<const N: usize>(key: &[u8], blocks: &mut [[u8; 16]; 8], decrypt: bool) {
+        let keys = Keys::<N>::new(key);
+        let bs = crate::bs::Keys::new(&keys);
+        let mut v = blocks.map(|b| from_bytes(&b));
+        if decrypt {
+            bs.decrypt(&mut v);
+        } else {
+            bs.encrypt(&mut v);
+        }
+        *blocks = v.map(to_bytes);
+    }
+
+    /// Enciphers (or deciphers) eight blocks with the batch (bitsliced) path.
+    pub fn cipher8(key: &[u8], blocks: &mut [[u8; 16]; 8], decrypt: bool) {
+        match key.len() {
+            16 => run8::<11>(key, blocks, decrypt),
+            24 => run8::<13>(key, blocks, decrypt),
+            32 => run8::<15>(key, blocks, decrypt),
+            _ => panic!("key size"),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -108,5 +148,24 @@ mod tests {
         ];
         assert_eq!(crate::portable_check::cipher(&key, &pt, false), ct);
         assert_eq!(crate::portable_check::cipher(&key, &ct, true), pt);
+        let mut eight = [pt; 8];
+        eight[5] = [0; 16];
+        let mut want = [ct; 8];
+        want[5] = crate::portable_check::cipher(&key, &[0; 16], false);
+        crate::portable_check::cipher8(&key, &mut eight, false);
+        assert_eq!(eight, want);
+        crate::portable_check::cipher8(&key, &mut eight, true);
+        assert_eq!(eight[0], pt);
+        assert_eq!(eight[5], [0; 16]);
+    }
+
+    #[test]
+    fn bitsliced_sbox_all_values() {
+        let s = crate::portable_check::sbox();
+        assert_eq!(crate::portable_check::sbox_bitsliced(false), s);
+        let inv = crate::portable_check::sbox_bitsliced(true);
+        for x in 0..=255u8 {
+            assert_eq!(inv[s[x as usize] as usize], x, "S^-1(S({x:#04x}))");
+        }
     }
 }

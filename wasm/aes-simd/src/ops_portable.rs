@@ -43,3 +43,31 @@ pub(crate) fn from_bytes(b: &[u8; 16]) -> V {
 pub(crate) fn to_bytes(v: V) -> [u8; 16] {
     v.0
 }
+
+fn lanes(a: V, f: impl Fn(u64) -> u64) -> V {
+    let mut r = [0u8; 16];
+    for (o, i) in r.chunks_mut(8).zip(a.0.chunks(8)) {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(i);
+        o.copy_from_slice(&f(u64::from_le_bytes(w)).to_le_bytes());
+    }
+    V(r)
+}
+pub(crate) fn shl64(a: V, n: u32) -> V {
+    lanes(a, |w| w << n)
+}
+pub(crate) fn shr64(a: V, n: u32) -> V {
+    lanes(a, |w| w >> n)
+}
+pub(crate) fn shift_rows(x: V) -> V {
+    swz(x, V(crate::tables::SHIFT_ROWS))
+}
+pub(crate) fn inv_shift_rows(x: V) -> V {
+    swz(x, V(crate::tables::INV_SHIFT_ROWS))
+}
+pub(crate) fn rot1(x: V) -> V {
+    swz(x, V(crate::tables::ROT1))
+}
+pub(crate) fn rot2(x: V) -> V {
+    swz(x, V(crate::tables::ROT2))
+}

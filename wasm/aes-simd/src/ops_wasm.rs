@@ -57,3 +57,45 @@ pub(crate) fn to_bytes(v: V) -> [u8; 16] {
     b[8..].copy_from_slice(&u64x2_extract_lane::<1>(v).to_le_bytes());
     b
 }
+
+// The batch path (`bs`): 64-bit lane shifts (the bit transposition) and byte
+// permutations by constant tables (`i8x16.shuffle`, indices in the code).
+#[inline(always)]
+pub(crate) fn shl64(a: V, n: u32) -> V {
+    u64x2_shl(a, n)
+}
+#[inline(always)]
+pub(crate) fn shr64(a: V, n: u32) -> V {
+    u64x2_shr(a, n)
+}
+macro_rules! permutation {
+    ($name:ident, $t:path) => {
+        /// The bytes of `x` in the order of the table of the same name.
+        #[inline(always)]
+        pub(crate) fn $name(x: V) -> V {
+            use $t as T;
+            i8x16_shuffle::<
+                { T[0] as usize },
+                { T[1] as usize },
+                { T[2] as usize },
+                { T[3] as usize },
+                { T[4] as usize },
+                { T[5] as usize },
+                { T[6] as usize },
+                { T[7] as usize },
+                { T[8] as usize },
+                { T[9] as usize },
+                { T[10] as usize },
+                { T[11] as usize },
+                { T[12] as usize },
+                { T[13] as usize },
+                { T[14] as usize },
+                { T[15] as usize },
+            >(x, x)
+        }
+    };
+}
+permutation!(shift_rows, crate::tables::SHIFT_ROWS);
+permutation!(inv_shift_rows, crate::tables::INV_SHIFT_ROWS);
+permutation!(rot1, crate::tables::ROT1);
+permutation!(rot2, crate::tables::ROT2);

@@ -25,24 +25,40 @@ pub(crate) trait Rounds {
     fn dec1(&self, b: &mut [V; 1]);
     fn dec8(&self, b: &mut [V; 8]);
 }
+/// The key schedules of both paths: single blocks through the vector
+/// permutation AES (`vaes`, CFB encryption's one block per call), batches of
+/// eight bitsliced (`bs`).  `--cfg aes_vperm_batch` runs batches through
+/// `vaes` too (eight blocks interleaved), for A/B measurements only.
+#[derive(Clone)]
+pub(crate) struct Both<const N: usize> {
+    one: Keys<N>,
+    many: crate::bs::Keys<N>,
+}
+
 macro_rules! rounds {
     ($n:literal) => {
-        impl Rounds for Keys<$n> {
+        impl Rounds for Both<$n> {
             #[inline(never)]
             fn enc1(&self, b: &mut [V; 1]) {
-                self.encrypt(b)
+                self.one.encrypt(b)
             }
             #[inline(never)]
             fn enc8(&self, b: &mut [V; 8]) {
-                self.encrypt(b)
+                #[cfg(not(aes_vperm_batch))]
+                self.many.encrypt(b);
+                #[cfg(aes_vperm_batch)]
+                self.one.encrypt(b);
             }
             #[inline(never)]
             fn dec1(&self, b: &mut [V; 1]) {
-                self.decrypt(b)
+                self.one.decrypt(b)
             }
             #[inline(never)]
             fn dec8(&self, b: &mut [V; 8]) {
-                self.decrypt(b)
+                #[cfg(not(aes_vperm_batch))]
+                self.many.decrypt(b);
+                #[cfg(aes_vperm_batch)]
+                self.one.decrypt(b);
             }
         }
     };
@@ -94,12 +110,14 @@ macro_rules! backend {
 backend!(Enc, enc1, enc8);
 backend!(Dec, dec1, dec8);
 
-impl<const N: usize> Core for Keys<N>
+impl<const N: usize> Core for Both<N>
 where
-    Keys<N>: Rounds,
+    Both<N>: Rounds,
 {
     fn new(key: &[u8]) -> Self {
-        Keys::new(key)
+        let one = Keys::new(key);
+        let many = crate::bs::Keys::new(&one);
+        Both { one, many }
     }
     fn encrypt(&self, f: impl BlockClosure<BlockSize = U16>) {
         f.call(&mut Enc(self))
@@ -109,11 +127,12 @@ where
     }
     #[cfg(feature = "zeroize")]
     fn wipe(&mut self) {
-        self.zeroize()
+        self.one.zeroize();
+        self.many.zeroize();
     }
 }
 
 /// The key schedule of each key size.
-pub(crate) type K128 = Keys<11>;
-pub(crate) type K192 = Keys<13>;
-pub(crate) type K256 = Keys<15>;
+pub(crate) type K128 = Both<11>;
+pub(crate) type K192 = Both<13>;
+pub(crate) type K256 = Both<15>;

@@ -115,8 +115,8 @@ fn dec_last(s: V) -> V {
 /// equivalent inverse cipher, kept as bytes so that they can be zeroized.
 #[derive(Clone)]
 pub(crate) struct Keys<const N: usize> {
-    enc: [[u8; 16]; N],
-    dec: [[u8; 16]; N],
+    pub(crate) enc: [[u8; 16]; N],
+    pub(crate) dec: [[u8; 16]; N],
 }
 
 /// Multiplication by a public constant in GF(2^8), branch-free in `a`.
