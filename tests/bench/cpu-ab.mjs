@@ -3,7 +3,8 @@
 // encrypt+sign and decrypt+verify of 16 MiB (--size=BYTES), the median over
 // --reps=N (5) of this process's user+system CPU time, for each snapshot
 // (made by `node tests/bench/bulk.mjs --snapshot=DIR` after make build-release)
-// and for OpenPGP.js, interleaved run by run.
+// and for OpenPGP.js, interleaved run by run.  Each cell: the median, and in
+// brackets the spread (MiB per CPU-second of the slowest and fastest run).
 //   node tests/bench/cpu-ab.mjs --reps=5 DIR_A DIR_B
 const opt = (name) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
 const size = Number(opt('size') ?? 16 * 1024 * 1024);
@@ -45,10 +46,12 @@ for (const w of work) await w.fn(); // warm-up
 for (let i = 0; i < reps; i++) for (const w of work) w.t.push(await cpu(w.fn));
 const med = (v) => [...v].sort((a, b) => a - b)[v.length >> 1];
 const mibs = (w) => size / 1048576 / (med(w.t) / 1000);
+const spread = (w) => `[${(size / 1048576 / (Math.max(...w.t) / 1000)).toFixed(1)}–${(size / 1048576 / (Math.min(...w.t) / 1000)).toFixed(1)}]`;
 const names = libs.map(([n]) => n);
 console.log(`| ${size / 1048576} MiB, MiB per CPU-second (median of ${reps}), Node | ${names.join(' | ')} | ${names.slice(0, -1).map((n) => `${n} ÷ OpenPGP.js`).join(' | ')} |`);
 console.log(`|---|${names.map(() => '---').join('|')}|${names.slice(0, -1).map(() => '---').join('|')}|`);
 for (const row of [...new Set(work.map((w) => w.row))]) {
-  const v = names.map((n) => mibs(work.find((w) => w.name === n && w.row === row)));
-  console.log(`| ${row} | ${v.map((m) => m.toFixed(1)).join(' | ')} | ${v.slice(0, -1).map((m) => `${(m / v.at(-1)).toFixed(2)}×`).join(' | ')} |`);
+  const ws = names.map((n) => work.find((w) => w.name === n && w.row === row));
+  const v = ws.map(mibs);
+  console.log(`| ${row} | ${v.map((m, i) => `${m.toFixed(1)} ${spread(ws[i])}`).join(' | ')} | ${v.slice(0, -1).map((m) => `${(m / v.at(-1)).toFixed(2)}×`).join(' | ')} |`);
 }
