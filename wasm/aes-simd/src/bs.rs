@@ -25,15 +25,20 @@ pub(crate) struct Keys<const N: usize> {
     dec: [[[u8; 16]; 8]; N],
 }
 
+/// The planes of a round key plus c in every byte: plane i is 0xff in byte p
+/// where bit i of byte p is set (a compare per plane, no branch).
 fn planes(k: &[u8; 16], c: u8) -> [[u8; 16]; 8] {
-    let mut o = [[0u8; 16]; 8];
-    for (i, plane) in o.iter_mut().enumerate() {
-        for (p, byte) in plane.iter_mut().enumerate() {
-            // 0 - bit: 0x00 or 0xff, no branch on the key
-            *byte = 0u8.wrapping_sub(((k[p] ^ c) >> i) & 1);
-        }
+    let mut key = *k;
+    for b in key.iter_mut() {
+        *b ^= c;
     }
-    o
+    let v = from_bytes(&key);
+    #[cfg(feature = "zeroize")]
+    zeroize::Zeroize::zeroize(&mut key);
+    core::array::from_fn(|i| {
+        let bit = tbl([1 << i; 16]);
+        to_bytes(eq(and(v, bit), bit))
+    })
 }
 
 impl<const N: usize> Keys<N> {

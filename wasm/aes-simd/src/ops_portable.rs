@@ -53,6 +53,9 @@ fn lanes(a: V, f: impl Fn(u64) -> u64) -> V {
     }
     V(r)
 }
+pub(crate) fn eq(a: V, b: V) -> V {
+    map2(a, b, |x, y| if x == y { 0xff } else { 0 })
+}
 pub(crate) fn shl64(a: V, n: u32) -> V {
     lanes(a, |w| w << n)
 }

@@ -60,6 +60,11 @@ pub(crate) fn to_bytes(v: V) -> [u8; 16] {
 
 // The batch path (`bs`): 64-bit lane shifts (the bit transposition) and byte
 // permutations by constant tables (`i8x16.shuffle`, indices in the code).
+/// 0xff in every byte where a and b are equal, else 0.
+#[inline(always)]
+pub(crate) fn eq(a: V, b: V) -> V {
+    u8x16_eq(a, b)
+}
 #[inline(always)]
 pub(crate) fn shl64(a: V, n: u32) -> V {
     u64x2_shl(a, n)
