@@ -58,6 +58,22 @@ fn word(b: &[u8]) -> u128 {
     u128::from_be_bytes(a)
 }
 
+/// A block's bytes as a u128 in the machine's byte order ("memory form"): XOR
+/// does not care about byte order, so the per-block work (offsets, whitening,
+/// checksums) runs in this form, with no byte swap per block (wasm has no
+/// byte-swap instruction).  `mem` converts a big-endian word (RFC 7253's
+/// arithmetic) to memory form and back (it is its own inverse).
+#[inline(always)]
+fn mem_word(b: &[u8]) -> u128 {
+    let mut a = [0u8; 16];
+    a.copy_from_slice(b);
+    u128::from_ne_bytes(a)
+}
+#[inline(always)]
+fn mem(x: u128) -> u128 {
+    u128::from_ne_bytes(x.to_be_bytes())
+}
+
 /// Multiplication by x in GF(2^128) (RFC 7253 §2, `double`), constant time.
 fn double(x: u128) -> u128 {
     (x << 1) ^ ((x >> 127) * 0x87)
@@ -107,18 +123,22 @@ fn whiten_in(
     batch: &mut [Block; BATCH],
     checksum: Option<&mut u128>,
 ) {
+    // l, offsets: memory form; offset, checksum: big-endian words
     let n = data.len() / 16;
     let mut sum = 0u128;
+    let mut off = mem(*offset);
     for j in 0..n {
         *i += 1;
-        *offset ^= l[i.trailing_zeros() as usize];
-        offsets[j] = *offset;
-        let x = word(&data[16 * j..16 * j + 16]);
+        off ^= l[i.trailing_zeros() as usize];
+        offsets[j] = off;
+        let x = mem_word(&data[16 * j..16 * j + 16]);
         sum ^= x;
-        batch[j] = Block::from((x ^ *offset).to_be_bytes());
+        batch[j] = Block::from((x ^ off).to_ne_bytes());
     }
+    *offset = mem(off);
+    off.zeroize();
     if let Some(c) = checksum {
-        *c ^= sum;
+        *c ^= mem(sum);
     }
 }
 
@@ -134,12 +154,12 @@ fn whiten_out(
     let n = out.len() / 16;
     let mut sum = 0u128;
     for j in 0..n {
-        let y = word(&batch[j]) ^ offsets[j];
+        let y = mem_word(&batch[j]) ^ offsets[j];
         sum ^= y;
-        out[16 * j..16 * j + 16].copy_from_slice(&y.to_be_bytes());
+        out[16 * j..16 * j + 16].copy_from_slice(&y.to_ne_bytes());
     }
     if let Some(c) = checksum {
-        *c ^= sum;
+        *c ^= mem(sum);
     }
 }
 
@@ -149,6 +169,7 @@ pub struct Ocb3<C, NonceSize = U12, TagSize = U16> {
     cipher: C,
     l_star: u128,
     l_dollar: u128,
+    /// L_0, L_1, … in memory form (see `mem`).
     l: [u128; L_TABLE],
     sizes: PhantomData<(NonceSize, TagSize)>,
 }
@@ -174,8 +195,9 @@ where
         let mut x = l_dollar;
         for e in l.iter_mut() {
             x = double(x);
-            *e = x;
+            *e = mem(x);
         }
+        x.zeroize();
         Ocb3 {
             cipher,
             l_star,
@@ -275,7 +297,7 @@ where
                 None,
             );
             self.cipher.encrypt_blocks(&mut batch[..n]);
-            sum = batch[..n].iter().fold(sum, |s, b| s ^ word(b));
+            sum ^= mem(batch[..n].iter().fold(0, |s, b| s ^ mem_word(b)));
         }
         wipe(&mut batch, &mut offsets);
         let rest = &ad[full * 16..];
