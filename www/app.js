@@ -60,6 +60,9 @@ const SERVER_MESSAGES = {
   MAIL_REFUSED: 'The mail server refused the message.',
   NO_SESSION: 'Your mail session has ended: log in again.',
   NETWORK: 'The demo server cannot be reached.',
+  MESSAGE_TOO_LARGE: 'The message is larger than this server relays.',
+  MAIL_TLS_FAILED: 'No secure connection to the mail server.',
+  SEND_IN_PROGRESS: 'This message is being sent right now.',
 };
 
 class ServerError extends Error {
@@ -84,14 +87,18 @@ async function api(path, options = {}) {
   try { body = await response.json(); } catch { /* not JSON */ }
   const code = body.code || `HTTP_${response.status}`;
   if (code === 'NO_SESSION' && me) needMailLogin();
-  throw new ServerError(code, SERVER_MESSAGES[code] ? '' : body.error || `the server answered ${response.status}`, response.status);
+  // The server's own words where they help (which certificate, how large), else only the code's.
+  const detail = !SERVER_MESSAGES[code] || code === 'MAIL_TLS_FAILED' || code === 'MESSAGE_TOO_LARGE';
+  throw new ServerError(code, detail ? body.error || `the server answered ${response.status}` : '', response.status);
 }
 
 // -------------------------------------------------------------- state
 
 let me = null; // { name, email, key (unlocked, in the worker), publicKey, armoredPublic }
 const contacts = new Map(); // email → { name, email, key, fingerprint, armored }
-const opened = new Map(); // message id → decrypted result or { error }
+const opened = new Map(); // `${folder}:${id}` → decrypted result or { error }
+let folder = 'inbox'; // the mailbox shown: 'inbox' or 'sent' (IMAP mode)
+const mb = (n) => `${(n / 1e6).toFixed(1)} MB`;
 
 function emailsOf(key) {
   return key.getUserIDs().map((u) => {
@@ -137,6 +144,7 @@ async function openMailbox(account, unlockedKey) {
   $('my-public-key').value = me.armoredPublic;
   await loadContacts();
   await loadOutbox();
+  show($('folder-toggle'), (serverConfig.folders || []).includes('sent'));
   if (serverConfig.login && !mailToken) {
     needMailLogin();
     return;
@@ -173,6 +181,7 @@ async function mailLogin() {
   show($('mailbox'));
   await publishKey();
   view('inbox');
+  scheduleRetry(0); // messages waiting for a login go now
   await refreshInbox();
 }
 
@@ -241,7 +250,7 @@ async function loadContacts() {
 }
 
 async function saveContacts() {
-  await store('contacts', [...contacts.values()].map(({ name, email, fingerprint, armored, unverified, source }) => ({ name, email, fingerprint, armored, unverified, source })));
+  await store('contacts', [...contacts.values()].map(({ name, email, fingerprint, armored, unverified, source, complete }) => ({ name, email, fingerprint, armored, unverified, source, complete })));
 }
 
 function renderContacts() {
@@ -273,7 +282,7 @@ function renderContacts() {
       note.className = 'unverified';
       note.textContent = c.source === 'wkd'
         ? 'Key found in the Web Key Directory of their mail domain, not verified: compare the fingerprint with them.'
-        : 'New key from this sender\'s mail (Autocrypt), not verified: compare the fingerprint with them.';
+        : `New key from this sender's mail (Autocrypt)${c.complete ? ', completed from the Web Key Directory' : ''}, not verified: compare the fingerprint with them.`;
       const confirm = document.createElement('button');
       confirm.className = 'small secondary confirm';
       confirm.textContent = 'Fingerprint compared';
@@ -326,6 +335,36 @@ async function learnAutocrypt(r) {
   }
   if (key.isPrivate() || (key.info && key.info.valid === false)) return false;
   contacts.set(email, { name: r.from.name || email, email, key, fingerprint: key.getFingerprint(), armored: await key.armor(), unverified: true, source: 'autocrypt' });
+  await saveContacts();
+  renderContacts();
+  return true;
+}
+
+// The Autocrypt header carries the library's minimal key (primary key, user
+// ID, encryption subkey): enough to encrypt, not to check a signature made
+// with the signing subkey.  When such a sender's signature cannot be
+// checked, their full key is asked of the Web Key Directory once; it
+// replaces the header's key only if it is the same key (same primary
+// fingerprint: its subkeys are bound by that primary key's signatures).
+// The contact stays unverified.  Without a WKD answer the page says why
+// the signature is not checked.
+const wkdTried = new Set();
+async function completeFromWkd(r) {
+  const s = r.signatures && r.signatures[0];
+  if (!r.from || !s || s.status !== 'unknown_key') return false;
+  const email = r.from.address.toLowerCase();
+  const c = contacts.get(email);
+  if (!c || c.source !== 'autocrypt' || c.complete || wkdTried.has(email)) return false;
+  wkdTried.add(email);
+  let keys;
+  try {
+    keys = await sealpost.wkdLookup(email, { fetch: sameOriginFetch });
+  } catch {
+    return false;
+  }
+  const full = keys.find((k) => k.getFingerprint() === c.fingerprint);
+  if (!full) return false;
+  contacts.set(email, { ...c, key: full, armored: await full.armor(), complete: true });
   await saveContacts();
   renderContacts();
   return true;
@@ -384,11 +423,24 @@ function base64(bytes) {
   return btoa(s);
 }
 
+// A message this large is refused by the server (MESSAGE_TOO_LARGE):
+// said before it is queued, and the compose form keeps what was written.
+function tooLarge(size) {
+  const err = new Error(`The message would be ${mb(size)}; this server relays messages up to ${mb(serverConfig.maxMessage)}. Send smaller attachments.`);
+  err.code = 'MESSAGE_TOO_LARGE';
+  return err;
+}
+
 async function send() {
   const to = contacts.get($('compose-to').value);
   if (!to) throw new Error('add the recipient to your address book first');
   const status = $('compose-status');
   const started = performance.now();
+  const max = serverConfig.maxMessage;
+  let attached = 0;
+  for (const f of $('compose-files').files) attached += f.size;
+  // Encrypted and armored it only grows: refused before the work.
+  if (max && attached > max) throw tooLarge(attached);
   status.dataset.state = 'busy';
   status.textContent = 'Encrypting…';
   const attachments = [];
@@ -405,51 +457,155 @@ async function send() {
     },
     { encryptionKeys: [to.key, me.publicKey], signingKeys: me.key, autocrypt: true },
   );
+  if (max && message.length > max) throw tooLarge(message.length);
   status.textContent = 'Sending…';
-  const item = { id: crypto.randomUUID(), to: [to.email, me.email], recipient: to.email, message: base64(message), size: message.length, queued: Date.now() };
+  const item = { id: crypto.randomUUID(), to: [to.email, me.email], recipient: to.email, message: base64(message), size: message.length, queued: Date.now(), attempts: 0 };
   $('compose-subject').value = '';
   $('compose-text').value = '';
   $('compose-files').value = '';
-  let id;
+  let answer;
+  sending.add(item.id);
   try {
-    id = await submit(item);
+    answer = await submit(item);
   } catch (err) {
-    // Nothing is lost: the encrypted message waits in the outbox.
-    item.error = err.message;
-    outbox.push(item);
-    await saveOutbox();
-    throw new Error(`Not sent: ${err.code ? `${err.code}: ` : ''}${err.message} The encrypted message is in your outbox.`);
+    // Nothing is lost: the encrypted message waits in the outbox, and is
+    // sent again by itself when the error is one that passes.
+    await updateOutbox((list) => [...list, failedItem(item, err)]);
+    throw new Error(`Not sent: ${err.code ? `${err.code}: ` : ''}${err.message} The encrypted message is in your outbox${retryable(err) ? ' and will be sent again automatically' : ''}.`);
+  } finally {
+    sending.delete(item.id);
   }
   const ms = performance.now() - started;
   status.dataset.state = 'ok';
   status.dataset.ms = String(Math.round(ms));
-  const where = id == null ? 'handed to the mail server' : `message ${id}`;
-  status.textContent = `Sent, encrypted to ${to.email} and you (${where}, ${(message.length / 1024).toFixed(0)} KiB, ${Math.round(ms)} ms).`;
+  const where = answer.id == null ? 'handed to the mail server' : `message ${answer.id}`;
+  const copy = answer.savedToSent === true ? '; a copy is in your Sent folder' : answer.savedToSent === false ? '; the copy for your Sent folder could not be saved' : '';
+  status.textContent = `Sent, encrypted to ${to.email} and you (${where}, ${(message.length / 1024).toFixed(0)} KiB, ${Math.round(ms)} ms${copy}).`;
 }
 
+// The outbox id goes with the message: the server answers a second send of
+// the same id as sent (duplicate) without sending it again.
 async function submit(item) {
   const response = await api('api/messages', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ to: item.to, message: item.message }),
+    body: JSON.stringify({ to: item.to, message: item.message, id: item.id }),
   });
-  return (await response.json()).id;
+  return response.json();
 }
 
 // ------------------------------------------------------------- outbox
 
 // Encrypted messages the server did not take (IndexedDB 'outbox'): only
 // ciphertext, the recipient and the size are kept, never the plaintext.
+// Every change is one IndexedDB transaction over the stored list, so two
+// tabs of the same mailbox never resurrect or drop each other's items.
+//
+// Retried by themselves while the mailbox is open: after 2 s, then after
+// half the time the message has waited so far, at most 30 s apart (a
+// delay from the waiting time, not from a count of attempts, so two tabs
+// retrying the same outbox do not push each other's next try away).  An
+// error that will not pass by waiting (the server refused the message)
+// stops the retries until the user sends again or discards; a lost
+// session waits for the next login.  Tabs tell each other of changes.
 let outbox = [];
+const sending = new Set(); // outbox ids with a request in flight from this tab
+let retryTimer = null;
+const RETRY_FIRST_MS = 2000;
+const RETRY_MAX_MS = 30_000;
+const outboxChannel = typeof BroadcastChannel === 'function' ? new BroadcastChannel('sealpost-outbox') : null;
+const HELD = new Set(['MAIL_REFUSED', 'MESSAGE_TOO_LARGE', 'HTTP_400', 'HTTP_413']);
+const NEEDS_LOGIN = new Set(['NO_SESSION', 'MAIL_AUTH_FAILED']);
+const retryable = (err) => !HELD.has(err.code) && !NEEDS_LOGIN.has(err.code);
+
+function failedItem(item, err) {
+  const attempts = (item.attempts || 0) + 1;
+  const failed = { ...item, attempts, error: err.message, code: err.code || 'ERROR' };
+  if (HELD.has(err.code)) return { ...failed, state: 'held', nextAt: null };
+  if (NEEDS_LOGIN.has(err.code)) return { ...failed, state: 'login', nextAt: null };
+  const waited = Date.now() - (item.queued || Date.now());
+  const delay = Math.min(RETRY_MAX_MS, Math.max(RETRY_FIRST_MS, waited / 2));
+  return { ...failed, state: 'waiting', nextAt: Date.now() + delay };
+}
+
+async function updateOutbox(change) {
+  const d = await db();
+  outbox = await new Promise((resolve, reject) => {
+    const tx = d.transaction('kv', 'readwrite');
+    const kv = tx.objectStore('kv');
+    const get = kv.get('outbox');
+    let next = [];
+    get.onsuccess = () => {
+      next = change(get.result || []);
+      if (next.length) kv.put(next, 'outbox');
+      else kv.delete('outbox');
+    };
+    tx.oncomplete = () => resolve(next);
+    tx.onerror = () => reject(tx.error);
+  });
+  outboxChannel?.postMessage('changed');
+  renderOutbox();
+  scheduleRetry();
+}
+
+if (outboxChannel) outboxChannel.onmessage = () => { if (me) loadOutbox(); };
 
 async function loadOutbox() {
   outbox = (await load('outbox')) || [];
   renderOutbox();
+  scheduleRetry();
 }
 
-async function saveOutbox() {
-  await store('outbox', outbox.length ? outbox : undefined);
+// One attempt for one item; `manual` (Send again) reports its error.
+async function sendFromOutbox(id, manual = false) {
+  if (sending.has(id)) return;
+  outbox = (await load('outbox')) || []; // another tab may have sent it
+  const item = outbox.find((o) => o.id === id);
+  if (!item) {
+    renderOutbox();
+    return;
+  }
+  sending.add(id);
   renderOutbox();
+  try {
+    await submit(item);
+  } catch (err) {
+    await updateOutbox((list) => list.map((o) => (o.id === id ? failedItem(o, err) : o)));
+    if (manual) throw err;
+    return;
+  } finally {
+    sending.delete(id);
+  }
+  await updateOutbox((list) => list.filter((o) => o.id !== id));
+  $('compose-status').dataset.state = 'ok';
+  $('compose-status').textContent = `Sent from the outbox to ${item.recipient}${manual ? '' : ` (automatically, attempt ${(item.attempts || 0) + 1})`}.`;
+}
+
+// Arms the timer for the next item due (or `soon` ms for all waiting ones).
+function scheduleRetry(soon) {
+  clearTimeout(retryTimer);
+  retryTimer = null;
+  if (!me || (serverConfig.login && !mailToken)) return;
+  const due = outbox.filter((o) => o.state === 'waiting' || (o.state === 'login' && soon !== undefined) || o.state === undefined);
+  if (due.length === 0) return;
+  const at = soon !== undefined ? Date.now() + soon : Math.min(...due.map((o) => o.nextAt || 0));
+  retryTimer = setTimeout(async () => {
+    retryTimer = null;
+    const now = Date.now();
+    for (const o of due) {
+      if (soon !== undefined || !o.nextAt || o.nextAt <= now + 50) await sendFromOutbox(o.id);
+    }
+    scheduleRetry();
+  }, Math.max(0, at - Date.now()));
+}
+
+function outboxState(item) {
+  if (sending.has(item.id)) return 'Sending…';
+  const last = item.error ? ` Last attempt (${item.attempts}): ${item.code}: ${item.error}` : '';
+  if (item.state === 'held') return `Not retried automatically.${last} Send again or discard.`;
+  if (item.state === 'login') return `Waits for your mail login.${last}`;
+  if (item.nextAt) return `Next automatic try in ${Math.max(0, Math.ceil((item.nextAt - Date.now()) / 1000))} s.${last}`;
+  return last;
 }
 
 function renderOutbox() {
@@ -459,38 +615,33 @@ function renderOutbox() {
   for (const item of outbox) {
     const li = document.createElement('li');
     li.dataset.id = item.id;
+    li.dataset.state = sending.has(item.id) ? 'sending' : item.state || '';
+    li.dataset.attempts = String(item.attempts || 0);
     const what = document.createElement('span');
     what.textContent = `To ${item.recipient}, ${(item.size / 1024).toFixed(0)} KiB, queued ${new Date(item.queued).toLocaleString()}`;
     const retry = document.createElement('button');
     retry.className = 'small retry';
     retry.textContent = 'Send again';
-    retry.addEventListener('click', guarded(retry, async () => {
-      try {
-        await submit(item);
-      } catch (err) {
-        item.error = err.message;
-        await saveOutbox();
-        throw err;
-      }
-      outbox = outbox.filter((o) => o.id !== item.id);
-      await saveOutbox();
-      $('compose-status').dataset.state = 'ok';
-      $('compose-status').textContent = `Sent from the outbox to ${item.recipient}.`;
-    }, $('compose-status')));
+    retry.addEventListener('click', guarded(retry, () => sendFromOutbox(item.id, true), $('compose-status')));
     const discard = document.createElement('button');
     discard.className = 'small secondary discard';
     discard.textContent = 'Discard';
-    discard.addEventListener('click', guarded(discard, async () => {
-      outbox = outbox.filter((o) => o.id !== item.id);
-      await saveOutbox();
-    }));
+    discard.addEventListener('click', guarded(discard, () => updateOutbox((l) => l.filter((o) => o.id !== item.id))));
     const why = document.createElement('span');
     why.className = 'why';
-    why.textContent = item.error || '';
+    why.textContent = outboxState(item);
     li.append(what, retry, discard, why);
     list.append(li);
   }
 }
+
+// The countdowns tick.
+setInterval(() => {
+  for (const li of $('outbox').children) {
+    const item = outbox.find((o) => o.id === li.dataset.id);
+    if (item) li.querySelector('.why').textContent = outboxState(item);
+  }
+}, 1000);
 
 // ------------------------------------------------------------ reading
 
@@ -511,13 +662,18 @@ const STATES = {
   unsigned: () => 'Not signed: anyone could have written this message.',
 };
 
-async function openMessage(id) {
-  if (opened.has(id)) return opened.get(id);
+async function openMessage(id, size) {
+  const key = `${folder}:${id}`;
+  if (opened.has(key)) return opened.get(key);
+  if (serverConfig.maxMessage && size > serverConfig.maxMessage) {
+    // Not downloaded: the server would refuse it (MESSAGE_TOO_LARGE).
+    return { error: `MESSAGE_TOO_LARGE: this message is ${mb(size)}, larger than the ${mb(serverConfig.maxMessage)} this server shows. Read it with another mail client.`, code: 'MESSAGE_TOO_LARGE' };
+  }
   let response;
   try {
-    response = await api(`api/messages/${id}`);
+    response = await api(`api/messages/${id}${folder === 'inbox' ? '' : `?folder=${folder}`}`);
   } catch (err) {
-    return { error: `The server could not return message ${id}: ${err.message}` };
+    return { error: `The server could not return message ${id}: ${describe(err)}`, code: err.code };
   }
   const bytes = new Uint8Array(await response.arrayBuffer());
   const read = () => sealpost.decryptMail(bytes, {
@@ -528,7 +684,8 @@ async function openMessage(id) {
     let r = await read();
     // A new sender's key from its Autocrypt header: read again to check the signature with it.
     if (await learnAutocrypt(r)) r = await read();
-    opened.set(id, r);
+    if (await completeFromWkd(r)) r = await read();
+    opened.set(key, r);
     return r;
   } catch (err) {
     const text = err.code === 'DECRYPTION_FAILED'
@@ -537,21 +694,25 @@ async function openMessage(id) {
         ? 'This message is not encrypted to your key.'
         : `This message could not be read (${describe(err)}).`;
     const r = { error: text, code: err.code };
-    opened.set(id, r);
+    opened.set(key, r);
     return r;
   }
 }
 
 async function refreshInbox() {
   $('inbox-error').textContent = '';
-  const rows = await (await api(`api/messages?to=${encodeURIComponent(me.email)}`)).json();
+  const shownFolder = folder;
+  const rows = await (await api(`api/messages?to=${encodeURIComponent(me.email)}${folder === 'inbox' ? '' : `&folder=${folder}`}`)).json();
   const list = $('inbox-list');
   list.replaceChildren();
+  list.dataset.folder = shownFolder;
   for (const row of rows) {
-    const r = await openMessage(row.id);
+    const r = await openMessage(row.id, row.size);
+    if (folder !== shownFolder) return; // switched meanwhile
     const li = document.createElement('li');
     li.dataset.id = String(row.id);
     li.dataset.state = r.error ? 'error' : r.signatureState;
+    if (r.code) li.dataset.code = r.code;
     const from = document.createElement('span');
     from.className = 'from';
     from.textContent = r.error ? '—' : r.from ? r.from.name || r.from.address : '(no sender)';
@@ -640,7 +801,16 @@ function render(id, r) {
 
 // ---------------------------------------------------------------- wiring
 
+function setFolder(name) {
+  folder = name;
+  $('folder-title').textContent = name === 'sent' ? 'Sent' : 'Inbox';
+  $('folder-toggle').textContent = name === 'sent' ? 'Show Inbox' : 'Show Sent';
+  $('inbox-list').replaceChildren();
+  show($('message'), false);
+}
+
 function view(name) {
+  if (name === 'inbox' && folder !== 'inbox') setFolder('inbox');
   for (const v of ['inbox', 'compose', 'contacts', 'key']) {
     show($(`view-${v}`), v === name);
     $(`nav-${v}`).classList.toggle('active', v === name);
@@ -670,6 +840,10 @@ $('contact-add').addEventListener('click', guarded($('contact-add'), addContact,
 $('compose-send').addEventListener('click', guarded($('compose-send'), send, $('compose-status')));
 $('inbox-refresh').addEventListener('click', guarded($('inbox-refresh'), refreshInbox, $('inbox-error')));
 $('lock').addEventListener('click', lock);
+$('folder-toggle').addEventListener('click', guarded($('folder-toggle'), async () => {
+  setFolder(folder === 'sent' ? 'inbox' : 'sent');
+  await refreshInbox();
+}, $('inbox-error')));
 $('compose-find').addEventListener('click', guarded($('compose-find'), findKey, $('compose-find-status')));
 $('msg-reply').addEventListener('click', guarded($('msg-reply'), async () => reply(), $('inbox-error')));
 $('mail-login-button').addEventListener('click', guarded($('mail-login-button'), mailLogin, $('mail-login-error')));
@@ -680,6 +854,7 @@ $('export-private').addEventListener('click', guarded($('export-private'), async
 }));
 $('forget').addEventListener('click', guarded($('forget'), async () => {
   if (!confirm('Delete your private key from this browser? Without a backup your mail cannot be read again.')) return;
+  clearTimeout(retryTimer);
   await store('account', undefined);
   await store('contacts', undefined);
   await store('outbox', undefined);
