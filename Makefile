@@ -118,23 +118,27 @@ demo: dist
 ## The demo webmail on real mail servers: Debian's Postfix and Dovecot (scripts/mail-servers.sh,
 ## state in MAIL_DIR, loopback, ports 1143 IMAP / 1587 submission / 1025 inbound SMTP) with two
 ## users, alice@example.org and bob@example.org (mail passwords "alice mail password" and
-## "bob mail password"); the demo server keeps no mail itself (--imap, --smtp).
+## "bob mail password"); the demo server keeps no mail itself (--imap, --smtp), and keeps the
+## keys published in its WKD in MAIL_DIR/demo-state.  MAIL_TLS=1: IMAPS on 1993 and STARTTLS
+## on submission, with a CA made for the run that the demo server trusts (--ca).
 MAIL_DIR ?= build/mail-servers
+MAIL_TLS ?= 0
 demo-mail: dist
 	@scripts/setup.sh --browser
 	cargo build -p sealpost-demo-server --locked
 	@trap 'scripts/mail-servers.sh stop $(MAIL_DIR)' EXIT; \
-	scripts/mail-servers.sh start $(MAIL_DIR); \
+	TLS=$(MAIL_TLS) scripts/mail-servers.sh start $(MAIL_DIR); \
 	echo "sealpost mail on Postfix + Dovecot: open the URL below in two browser profiles (one per user). Ctrl-C stops it."; \
 	target/debug/sealpost-demo --dist dist --port $(PORT) --release-cert $(RELEASE_CERT) --log $(LOG_DIR) \
-	  --imap imap://127.0.0.1:1143 --smtp smtp://127.0.0.1:1587
+	  --state $(MAIL_DIR)/demo-state \
+	  $(if $(filter 1,$(MAIL_TLS)),--imap imaps://127.0.0.1:1993 --smtp 'smtp://127.0.0.1:1587?tls=required' --ca $(MAIL_DIR)/tls/ca.pem,--imap imap://127.0.0.1:1143 --smtp smtp://127.0.0.1:1587)
 
 test: setup-test
 	@scripts/test.sh
 
 ## The guard in a real Firefox ESR (geckodriver + selenium-webdriver; setup.sh --browser installs them):
-## the genuine release, the attack suite, the back/forward cache.  Not in `make test` while the
-## guard's own manifest fetch in Firefox sometimes stalls past its deadline (issue 22).
+## the genuine release, the attack suite, the back/forward cache, the log checks, genuine loads in
+## a row.  Also part of `make test`; this target runs it alone.
 test-firefox: setup-test build-dev
 	node --test tests/firefox/
 

@@ -231,7 +231,7 @@ cat > "$pf/master.cf" <<EOF
   -o smtpd_sender_login_maps=texthash:$pf/senders
   -o smtpd_sender_restrictions=reject_sender_login_mismatch
   -o smtpd_relay_restrictions=permit_sasl_authenticated,reject
-$(if [ "$TLS" = 1 ]; then printf '  -o smtpd_tls_security_level=encrypt\n  -o smtpd_tls_auth_only=yes\n  -o smtpd_tls_cert_file=%s\n  -o smtpd_tls_key_file=%s\n' "$dir/tls/server.pem" "$dir/tls/server.key"; fi)
+$(if [ "$TLS" = 1 ]; then printf '  -o smtpd_tls_security_level=encrypt\n  -o smtpd_tls_auth_only=yes\n  -o smtpd_tls_loglevel=1\n  -o smtpd_tls_cert_file=%s\n  -o smtpd_tls_key_file=%s\n' "$dir/tls/server.pem" "$dir/tls/server.key"; fi)
 pickup    unix  n       -       n       60      1       pickup
 cleanup   unix  n       -       n       -       0       cleanup
 qmgr      unix  n       -       n       300     1       qmgr

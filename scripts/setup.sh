@@ -84,8 +84,10 @@ fi
 #    Postfix's debconf question is answered "No configuration" (no main.cf,
 #    no system mail service set up).  Where an init system runs, the packaged
 #    Dovecot service starts on ports 143/993; ours listen on other ports.
+#    openssl makes the test CA of TLS=1 (the TLS case of the mail test).
 if [ "$want_browser" = 1 ]; then
   mail_missing=()
+  command -v openssl >/dev/null || mail_missing+=(openssl)
   command -v postfix >/dev/null || mail_missing+=(postfix)
   command -v dovecot >/dev/null || mail_missing+=(dovecot-imapd)
   [ -x /usr/lib/dovecot/lmtp ] || mail_missing+=(dovecot-lmtpd)
