@@ -85,7 +85,7 @@ impl KeyType {
         }
     }
 
-    fn suite(self) -> CipherSuite {
+    pub(crate) fn suite(self) -> CipherSuite {
         match self {
             KeyType::Curve25519 => CipherSuite::Cv25519,
             KeyType::Curve448 => CipherSuite::Cv448,

@@ -15,6 +15,7 @@ mod generate;
 mod inspect;
 mod lock;
 mod parse;
+mod reformat;
 mod revoke;
 mod userid;
 
@@ -24,6 +25,9 @@ pub use inspect::{inspect, KeyFlagsInfo, KeyInfo, SubkeyInfo, UserIdInfo};
 pub use lock::{change_passphrase, lock, unlock};
 pub(crate) use parse::parse_cert;
 pub use parse::{read_cert, read_certs, write_cert, MAX_V4_KEY_PUBLIC_LEN};
+pub use reformat::{
+    add_subkey, reformat, with_secrets_of, ReformatOptions, Reformatted, SubkeyOptions,
+};
 pub use revoke::{merge, revocation_certificate, revoke, RevocationReason};
 pub use userid::{userid_email, userid_email_normalized, MAX_USER_ID_LEN};
 
