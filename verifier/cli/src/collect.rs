@@ -340,9 +340,64 @@ pub fn from_url(target: &str, manifest: &Manifest) -> Result<(Served, Option<Str
     Ok((served, Some(origin)))
 }
 
-/// Copies the source's tracked files (or, outside git, everything but
-/// build outputs) into a fresh temporary directory and runs the build
-/// there.  The directory is deleted when the returned value is dropped.
+/// Exports the tree of `commit` of the git repository `source` into `to` (`git archive`,
+/// unpacked by `tar`): exactly the files of that commit, nothing of the working tree.
+fn export_commit(source: &Path, commit: &str, to: &Path) -> Result<(), Fatal> {
+    // Only a commit ID goes to git (never an option or a revision expression).
+    if !matches!(commit.len(), 40 | 64)
+        || !commit
+            .bytes()
+            .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    {
+        return Err(Fatal::build(format!(
+            "the manifest's source commit {commit:?} is not a git commit ID (40 or 64 lower-case hex digits)"
+        )));
+    }
+    let known = Command::new("git")
+        .arg("-C")
+        .arg(source)
+        .args(["cat-file", "-e", &format!("{commit}^{{commit}}")])
+        .output()
+        .map_err(|e| Fatal::build(format!("running git: {e}")))?;
+    if !known.status.success() {
+        return Err(Fatal::build(format!(
+            "the manifest's source commit {commit} is not in {}",
+            source.display()
+        )));
+    }
+    let mut archive = Command::new("git")
+        .arg("-C")
+        .arg(source)
+        .args(["archive", "--format=tar", commit])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .map_err(|e| Fatal::build(format!("running git archive: {e}")))?;
+    let stdout = archive
+        .stdout
+        .take()
+        .ok_or_else(|| Fatal::build("git archive: no output"))?;
+    let untar = Command::new("tar")
+        .arg("-x")
+        .arg("-C")
+        .arg(to)
+        .stdin(stdout)
+        .status()
+        .map_err(|e| Fatal::build(format!("running tar: {e}")))?;
+    let archived = archive
+        .wait()
+        .map_err(|e| Fatal::build(format!("git archive: {e}")))?;
+    if !archived.success() || !untar.success() {
+        return Err(Fatal::build(format!(
+            "exporting commit {commit} failed (git archive {archived}, tar {untar})"
+        )));
+    }
+    Ok(())
+}
+
+/// Puts the release's source into a fresh temporary directory and runs the build there: the
+/// tree of the commit the manifest names when it names one (`git archive`; a source without
+/// that commit is `BUILD_FAILED`), else the source's tracked files (or, outside git,
+/// everything but build outputs).  The directory is deleted when the returned value is dropped.
 pub fn rebuild(
     source: &Path,
     build_cmd: &str,
@@ -352,6 +407,10 @@ pub fn rebuild(
     let tmp = tempfile::Builder::new()
         .prefix("sealpost-rebuild-")
         .tempdir()?;
+    if let Some(commit) = &manifest.provenance.source_commit {
+        export_commit(source, commit, tmp.path())?;
+        return run_build(tmp, build_cmd, output, manifest);
+    }
     let files: Vec<String> = match Command::new("git")
         .arg("-C")
         .arg(source)
@@ -384,6 +443,15 @@ pub fn rebuild(
         }
         std::fs::copy(&from, &to).map_err(|e| Fatal::new(format!("{}: {e}", from.display())))?;
     }
+    run_build(tmp, build_cmd, output, manifest)
+}
+
+fn run_build(
+    tmp: tempfile::TempDir,
+    build_cmd: &str,
+    output: &Path,
+    manifest: &Manifest,
+) -> Result<tempfile::TempDir, Fatal> {
     eprintln!(
         "sealpost-verify: building in {} with `{build_cmd}`",
         tmp.path().display()

@@ -18,6 +18,7 @@ use std::time::Duration;
 
 use clap::Subcommand;
 use sealpost_core::keys;
+use sealpost_tlog::attest::Attestation;
 use sealpost_tlog::checkpoint::SignedCheckpoint;
 use sealpost_tlog::entry::Entry;
 use sealpost_tlog::keys::{SecretKey, VKey, ALG_ED25519};
@@ -44,18 +45,22 @@ pub enum LogCommand {
         #[arg(long)]
         out: PathBuf,
     },
-    /// Log a signed release in the log directory DIR (created if new) and sign a new checkpoint.
+    /// Log a signed release (or, with --attestation, a rebuild attestation) in the log directory
+    /// DIR (created if new) and sign a new checkpoint.
     Append {
         dir: PathBuf,
         /// The log's private key.
         #[arg(long)]
         key: PathBuf,
         /// The release manifest.
-        #[arg(long)]
-        manifest: PathBuf,
+        #[arg(long, required_unless_present = "attestation", requires = "cert")]
+        manifest: Option<PathBuf>,
         /// The release signing certificate; the manifest's signature must verify with it.
         #[arg(long)]
-        cert: PathBuf,
+        cert: Option<PathBuf>,
+        /// A rebuild attestation (`rebuild --attest … --attestation-out F`) to log instead.
+        #[arg(long, conflicts_with_all = ["manifest", "cert", "signature"])]
+        attestation: Option<PathBuf>,
         /// The manifest's signature (default: MANIFEST.sig).
         #[arg(long)]
         signature: Option<PathBuf>,
@@ -84,6 +89,11 @@ pub enum LogCommand {
         /// Instead: the consistency proof from this tree size to the current checkpoint.
         #[arg(long, conflicts_with_all = ["manifest", "index"])]
         from_size: Option<u64>,
+        /// Instead: every rebuild attestation of --manifest in the log, as a JSON array of
+        /// tlog-proofs each carrying its attestation in `extra` (what the site serves at
+        /// .well-known/sealpost/log/rebuild-proofs).
+        #[arg(long, requires = "manifest")]
+        attestations: bool,
         /// Write the proof here (default: standard output).
         #[arg(long)]
         out: Option<PathBuf>,
@@ -286,11 +296,50 @@ pub fn run(cmd: LogCommand) -> Result<bool, Fatal> {
         LogCommand::Append {
             dir,
             key,
+            attestation: Some(a),
+            json,
+            ..
+        } => {
+            let key = SecretKey::parse(&read_text(&key)?)
+                .map_err(|e| Fatal::new(format!("{}: {e}", key.display())))?;
+            let note = read(&a)?;
+            let att = Attestation::parse(&note).map_err(ctx(a.display()))?;
+            let mut log = LogDir::open(&dir, Some(&key.vkey())).map_err(tl)?;
+            let before = log.size();
+            let index = log
+                .append_raw(std::slice::from_ref(&note), &key)
+                .map_err(tl)?[0];
+            let added = log.size() > before;
+            print(
+                json,
+                json!({"index": index, "size": log.size(), "added": added, "attestation": att}),
+                &format!(
+                    "the attestation of {} {} by {} {} at index {index}; the log has {} entries\n",
+                    att.statement.app,
+                    att.statement.version,
+                    att.signer,
+                    if added {
+                        "logged"
+                    } else {
+                        "was already logged"
+                    },
+                    log.size()
+                ),
+            );
+            Ok(true)
+        }
+        LogCommand::Append {
+            dir,
+            key,
             manifest,
             cert,
             signature,
             json,
+            ..
         } => {
+            let (Some(manifest), Some(cert)) = (manifest, cert) else {
+                return Err(Fatal::usage("give --manifest and --cert, or --attestation"));
+            };
             let key = SecretKey::parse(&read_text(&key)?)
                 .map_err(|e| Fatal::new(format!("{}: {e}", key.display())))?;
             let sig = signature.unwrap_or_else(|| sig_path(&manifest));
@@ -330,12 +379,15 @@ pub fn run(cmd: LogCommand) -> Result<bool, Fatal> {
             manifest,
             index,
             from_size,
+            attestations,
             out,
         } => {
             let src = source(&s);
             let cp = fetch_checkpoint(src.as_ref(), &s)?;
             let tiles = Tiles::new(src.as_ref());
-            let text = if let Some(old) = from_size {
+            let text = if let (true, Some(m)) = (attestations, &manifest) {
+                attestation_proofs(&tiles, cp, &read(m)?)?
+            } else if let Some(old) = from_size {
                 let proof = consistency_from_tiles(&tiles, &cp, old).map_err(tl)?;
                 let mut t = format!("old {old}\n");
                 for h in proof {
@@ -402,6 +454,43 @@ pub fn run(cmd: LogCommand) -> Result<bool, Fatal> {
             out,
         } => sign_policy(&p, &sign_with, passphrase_file.as_deref(), out),
     }
+}
+
+/// Every attestation of the manifest `manifest_bytes` in the log behind `cp`, each as a
+/// tlog-proof under `cp` with the attestation in `extra`: a JSON array of their texts.
+fn attestation_proofs(
+    tiles: &Tiles<&dyn TileSource>,
+    cp: SignedCheckpoint,
+    manifest_bytes: &[u8],
+) -> Result<Vec<u8>, Fatal> {
+    let sha = sealpost_tlog::hex(&sealpost_tlog::sha256(manifest_bytes));
+    let entries = read_verified_entries(&tiles.source(), &cp).map_err(tl)?;
+    let cp_bytes = cp.to_bytes();
+    let mut proofs = Vec::new();
+    for (i, e) in entries.iter().enumerate() {
+        let Ok(a) = Attestation::parse(e) else {
+            continue;
+        };
+        if a.statement.manifest_sha256 != sha {
+            continue;
+        }
+        let proof = inclusion_from_tiles(tiles, &cp, i as u64).map_err(tl)?;
+        let checkpoint = SignedCheckpoint::parse(&cp_bytes).map_err(tl)?;
+        let tp = TlogProof {
+            extra: Some(e.clone()),
+            index: i as u64,
+            proof,
+            checkpoint,
+        };
+        proofs.push(String::from_utf8_lossy(&tp.to_bytes()).into_owned());
+    }
+    eprintln!(
+        "sealpost-verify: {} attestation(s) of manifest sha256 {sha} in the log",
+        proofs.len()
+    );
+    let mut out = serde_json::to_vec(&proofs).map_err(|e| Fatal::new(e.to_string()))?;
+    out.push(b'\n');
+    Ok(out)
 }
 
 fn sign_policy(
@@ -715,7 +804,17 @@ fn monitor(
     let raw = read_verified_entries(&tiles.source(), &cp).map_err(tl)?;
     let mut problems: Vec<String> = Vec::new();
     let mut entries = Vec::new();
+    // Rebuild attestations of the app (issue 21): (index, attestation).
+    let mut attested: Vec<(u64, Attestation)> = Vec::new();
     for (i, e) in raw.iter().enumerate() {
+        if sealpost_tlog::attest::is_attestation(e) {
+            match Attestation::parse(e) {
+                Ok(a) if a.statement.app == app => attested.push((i as u64, a)),
+                Ok(_) => {}
+                Err(err) => problems.push(format!("entry {i} is malformed: {err}")),
+            }
+            continue;
+        }
         match Entry::from_bytes(e) {
             Ok(e) => entries.push((i as u64, e)),
             Err(err) => problems.push(format!("entry {i} is malformed: {err}")),
@@ -831,11 +930,28 @@ fn monitor(
         std::fs::write(p, serde_json::to_vec_pretty(&text).unwrap_or_default())
             .map_err(|e| Fatal::new(format!("{}: {e}", p.display())))?;
     }
+    let attesters = |sha: &str| -> Vec<String> {
+        attested
+            .iter()
+            .filter(|(_, a)| a.statement.manifest_sha256 == sha)
+            .map(|(_, a)| a.signer.clone())
+            .collect()
+    };
     let releases: Vec<serde_json::Value> = mine
         .iter()
         .map(|(i, e)| {
             json!({"index": i, "version": e.version, "manifest_sha256": e.manifest_sha256,
-                   "release_key": e.release_key, "source_commit": e.source_commit, "released": e.released})
+                   "release_key": e.release_key, "source_commit": e.source_commit, "released": e.released,
+                   "attested_by": attesters(&e.manifest_sha256)})
+        })
+        .collect();
+    let attestations: Vec<serde_json::Value> = attested
+        .iter()
+        .map(|(i, a)| {
+            json!({"index": i, "signer": a.signer, "version": a.statement.version,
+                   "manifest_sha256": a.statement.manifest_sha256,
+                   "source_commit": a.statement.source_commit, "toolchain": a.statement.toolchain,
+                   "of_a_logged_release": mine.iter().any(|(_, e)| e.manifest_sha256 == a.statement.manifest_sha256)})
         })
         .collect();
     let ok = problems.is_empty();
@@ -847,12 +963,18 @@ fn monitor(
         mine.len()
     );
     for (i, e) in &mine {
+        let by = attesters(&e.manifest_sha256);
         text.push_str(&format!(
-            "  {i:>6}  {:<12} manifest sha256 {}  key {}  commit {}\n",
+            "  {i:>6}  {:<12} manifest sha256 {}  key {}  commit {}  rebuilt by {}\n",
             e.version,
             e.manifest_sha256,
             e.release_key,
-            e.source_commit.as_deref().unwrap_or("none")
+            e.source_commit.as_deref().unwrap_or("none"),
+            if by.is_empty() {
+                "nobody".to_string()
+            } else {
+                by.join(", ")
+            }
         ));
     }
     for p in &problems {
@@ -860,7 +982,7 @@ fn monitor(
     }
     print(
         json,
-        json!({"ok": ok, "log": verified, "app": app, "releases": releases,
+        json!({"ok": ok, "log": verified, "app": app, "releases": releases, "attestations": attestations,
                "conflicts": dup, "forks": forks, "problems": problems}),
         &text,
     );

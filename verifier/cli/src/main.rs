@@ -7,6 +7,7 @@
 //! usage or I/O error (including a server that is down).  Under `--json`,
 //! errors are `{"error":{"code":…,"message":…}}` on standard output.
 
+mod attest;
 mod collect;
 mod log;
 mod provenance;
@@ -158,6 +159,19 @@ enum Command {
         /// The build's output directory, relative to the copy.
         #[arg(long, default_value = "dist")]
         output: PathBuf,
+        /// On a match, sign a rebuild attestation with this rebuilder key (an Ed25519 note
+        /// key: `log keygen --origin NAME`) and print it (or write it to --attestation-out).
+        #[arg(long, value_name = "KEY")]
+        attest: Option<PathBuf>,
+        /// Write the signed attestation here.
+        #[arg(long, value_name = "FILE", requires = "attest")]
+        attestation_out: Option<PathBuf>,
+        /// Append the attestation to this log directory (with --log-key, the log's key).
+        #[arg(long, value_name = "DIR", requires_all = ["attest", "log_key"])]
+        log: Option<PathBuf>,
+        /// The log's private key (for --log).
+        #[arg(long, value_name = "KEY", requires = "log")]
+        log_key: Option<PathBuf>,
         /// Machine-readable output.
         #[arg(long)]
         json: bool,
@@ -768,13 +782,21 @@ fn run(command: Command) -> Result<bool, Fatal> {
             manifest,
             build_cmd,
             output,
+            attest,
+            attestation_out,
+            log,
+            log_key,
             json,
         } => {
             // A rebuild compares bytes with whatever the manifest lists:
             // not who signed it, nor whether it has expired.
-            let m =
-                Manifest::from_bytes(&read(&manifest)?).map_err(|e| Fatal::lib(&manifest, e))?;
+            let manifest_bytes = read(&manifest)?;
+            let m = Manifest::from_bytes(&manifest_bytes).map_err(|e| Fatal::lib(&manifest, e))?;
+            // The rebuilder's key is read before the (long) build: a bad key fails first.
+            let rebuilder = attest.as_deref().map(attest::read_key).transpose()?;
+            let started = std::time::Instant::now();
             let built = collect::rebuild(&source, &build_cmd, &output, &m)?;
+            let build_secs = started.elapsed().as_secs_f64();
             let out_dir = built.path().join(&output);
             let skip = [
                 out_dir.join("manifest.json"),
@@ -787,15 +809,32 @@ fn run(command: Command) -> Result<bool, Fatal> {
             } else {
                 report::Verdict::NotReproduced
             };
-            report::check(
-                &r,
-                &format!("rebuild of {}", source.display()),
-                None,
-                &m.expires,
-                &[],
-                verdict,
-                json,
-            );
+            // With --json and --attest, one JSON object on stdout: the attestation's.
+            if rebuilder.is_none() || !json || !r.verified {
+                report::check(
+                    &r,
+                    &format!("rebuild of {}", source.display()),
+                    None,
+                    &m.expires,
+                    &[],
+                    verdict,
+                    json,
+                );
+            }
+            match rebuilder {
+                Some(key) if r.verified => attest::attest(
+                    &key,
+                    &m,
+                    &manifest_bytes,
+                    built.path(),
+                    build_secs,
+                    attestation_out.as_deref(),
+                    log.as_deref().zip(log_key.as_deref()),
+                    json,
+                )?,
+                Some(_) => eprintln!("sealpost-verify: NOT REPRODUCED: no attestation signed"),
+                None => {}
+            }
             Ok(r.verified)
         }
         Command::Cert(CertCommand::Refresh {

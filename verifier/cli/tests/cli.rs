@@ -491,7 +491,7 @@ fn rebuild_in_a_clean_copy() {
         "{}",
         text(&o)
     );
-    // A changed tracked source does show.
+    // A later commit changes nothing: the rebuild is of the commit the manifest names.
     std::fs::write(
         src.join("www/index.html"),
         "<!doctype html><p>changed</p>\n",
@@ -506,6 +506,36 @@ fn rebuild_in_a_clean_copy() {
         "-qam",
         "change",
     ]);
+    let o = run(&[
+        "rebuild",
+        "--source",
+        src.to_str().unwrap(),
+        "--manifest",
+        m.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    // A release whose bytes are not the source's (one byte changed after the build) does show.
+    let bad = dist.join("index.html");
+    let mut bytes = std::fs::read(&bad).unwrap();
+    bytes[16] ^= 1;
+    std::fs::write(&bad, bytes).unwrap();
+    let o = bin()
+        .args([
+            "manifest",
+            dist.to_str().unwrap(),
+            "--out",
+            m.to_str().unwrap(),
+            "--source",
+            src.to_str().unwrap(),
+            "--release-version",
+            "1.0.0",
+        ])
+        .env("SOURCE_DATE_EPOCH", "1700000000")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o));
+    // (the manifest names the new HEAD: rebuilt from it, index.html is "changed", not the
+    // release's bytes either way)
     let o = run(&[
         "rebuild",
         "--source",
