@@ -521,6 +521,48 @@ async function stopPostfix() {
   }
 }
 
+test('bad mail in the mailbox: a PGP/MIME message cut short, a multipart/encrypted without parts and an armored block of random bytes each get a row with a code, no wasm trap, and the rest still opens; with Dovecot stopped the inbox says MAIL_SERVER_UNREACHABLE', async () => {
+  const before = imapUids('bob');
+  const head = (subject) => `From: Mallory <mallory@example.net>\r\nTo: bob@example.org\r\nSubject: ${subject}\r\nDate: Tue, 01 Dec 2026 00:00:00 +0000\r\nMIME-Version: 1.0\r\n`;
+  // Alice's first message as the browser made it, cut at 60 %: its armor ends mid-line, no closing boundary.
+  const text = sentBytes.toString('latin1');
+  const cut = Buffer.from(`${text.slice(0, Math.floor(text.length * 0.6))}\r\n`, 'latin1');
+  const noParts = Buffer.from(`${head('no parts')}Content-Type: multipart/encrypted; protocol="application/pgp-encrypted"; boundary="b"\r\n\r\nnothing here\r\n`);
+  const junk = Buffer.from(`${head('random armor')}Content-Type: text/plain\r\n\r\n-----BEGIN PGP MESSAGE-----\r\n\r\n${randomBytes(3000).toString('base64').replace(/.{64}/g, '$&\r\n')}\r\n-----END PGP MESSAGE-----\r\n`);
+  for (const m of [cut, noParts, junk]) py(SMTP_SEND, [ports.mx, 'mallory@example.net', 'bob@example.org'], m);
+  let uids;
+  for (let i = 0; i < 200 && (uids = imapUids('bob')).length < before.length + 3; i++) await new Promise((r) => setTimeout(r, 50));
+  const fresh = uids.filter((u) => !before.includes(u)).map(String);
+  assert.equal(fresh.length, 3);
+  const rows = await inbox(bob);
+  const bad = rows.filter((x) => fresh.includes(x.id));
+  assert.equal(bad.length, 3);
+  for (const r of bad) {
+    assert.equal(r.state, 'error', JSON.stringify(r));
+    assert.match(r.text, /could not be (read|decrypted)|not encrypted to your key/, JSON.stringify(r));
+  }
+  const codes = await bob.page.$$eval('#inbox-list li[data-state="error"]', (lis) => lis.map((li) => `${li.dataset.id}:${li.dataset.code || ''}`));
+  for (const id of fresh) assert.match(codes.find((c) => c.startsWith(`${id}:`)) || '', /^\d+:[A-Z_]{4,}$/, `row ${id} has no code: ${codes}`);
+  console.log(`# bad mail codes (uid:code): ${codes.filter((c) => fresh.includes(c.split(':')[0])).join(', ')}`);
+  // The worker survived them: a good message still opens, verified.
+  const good = rows.find((x) => x.text.includes(SUBJECT) && !x.text.includes('Re:'));
+  await bob.page.click(`#inbox-list li[data-id="${good.id}"]`);
+  assert.match(await bob.page.textContent('#msg-signature'), /Signed by alice@example\.org — verified/);
+  assert.deepEqual(bob.problems.filter((p) => /unreachable|RuntimeError/.test(p)), []);
+  await shot(bob.page, '5b-bad-mail');
+
+  // The IMAP server down: the inbox says so, the list is not emptied.
+  spawnSync('doveadm', ['-c', join(mailDir, 'dovecot.conf'), 'stop']);
+  try {
+    await bob.page.click('#inbox-refresh');
+    await bob.page.waitForFunction(() => document.getElementById('inbox-error').textContent !== '', null, { timeout: 30_000 });
+    assert.match(await bob.page.textContent('#inbox-error'), /^MAIL_SERVER_UNREACHABLE: The mail server cannot be reached right now/);
+    assert.ok(await bob.page.$$eval('#inbox-list li', (l) => l.length) >= rows.length, 'the shown list stays');
+  } finally {
+    servers('start');
+  }
+});
+
 test('a send while Postfix is down stays in the outbox (across a reload) until it is sent again or discarded', async () => {
   await stopPostfix();
   try {
