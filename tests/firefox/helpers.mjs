@@ -158,6 +158,9 @@ export async function enrollViaPopup(driver, tabId, { ms = 30000 } = {}) {
   const back = await openExtensionPage(driver, `popup.html?tab=${tabId}`);
   try {
     await waitCss(driver, 'body[data-ready]');
+    // What the popup says when it offers no enrollment (an error, or a state it should not be in).
+    const said = await driver.executeScript("return { error: document.getElementById('error').textContent, state: document.getElementById('state').textContent, offered: !document.getElementById('enroll').hidden }");
+    if (!said.offered) throw new Error(`the popup offers no enrollment for tab ${tabId}: ${JSON.stringify(said)}`);
     await click(driver, '#enroll-preview');
     await waitCss(driver, '#enroll-confirm:not([hidden]), #error:not(:empty)');
     const error = await driver.findElement(By.css('#error')).getText();

@@ -56,10 +56,12 @@ try {
       const shown = await waitFor('a verdict', async () => ((await d.getCurrentUrl()).includes('/blocked.html') ? 'blocked'
         : (await d.executeScript('return document.documentElement.dataset.sealpostVerified !== undefined')) && 'valid'), 20000);
       const s = await guardStatus(d, tabId);
-      if (shown === 'blocked' || s.load?.state !== 'valid') {
+      // (The state may be `checking` again by now: the guard's after-the-fact re-fetches of the
+      // page's resources; verdictMs is set when the load first became valid.)
+      if (shown === 'blocked' || s.load?.failure || !s.load?.verdictMs) {
         // Not timed; counted (a genuine load blocked: the stall of issue 22, fixed).
         blockedLoads++;
-        console.error(`blocked: ${JSON.stringify(s.load?.failure)}`);
+        console.error(`blocked (${shown}): ${JSON.stringify(s.load)}`);
         await inExtension(d, `const { pins } = await browser.storage.local.get('pins');
           for (const p of Object.values(pins)) p.failure = null;
           await browser.storage.local.set({ pins });`);
