@@ -54,10 +54,9 @@ run js-node     node --test tests/node/
 run js-shim     node --test js-shim/test/*.test.mjs
 run extension   node --test verifier/extension/test/
 run e2e         node --test tests/e2e/
-# The guard's Firefox hold, judged against a stand-in of Firefox's webRequest API; the suites in a
-# real Firefox ESR are `make test-firefox` (the guard's own manifest fetch sometimes stalls past its
-# deadline in Firefox ESR 153, which blocks genuine loads: issue 22).
-run firefox-unit node --test tests/firefox/unit.test.mjs
+# The guard in a real Firefox ESR (the genuine release, the attack suite, the back/forward cache,
+# the log checks, genuine loads in a row) and its hold against a stand-in of the webRequest API.
+run firefox     node --test tests/firefox/
 run repro       node --test tests/repro/
 
 echo
