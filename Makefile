@@ -57,10 +57,11 @@ define extension
 	wasm-bindgen --target web --no-typescript $(3) --out-dir $(1)/pkg $(2)
 endef
 
-## The extension, release build (size-tuned wasm): build/extension-release/, load it unpacked.
+## The extension, release build (size-tuned wasm, Cargo.toml's release-verifier profile):
+## build/extension-release/, load it unpacked.
 extension: setup
-	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$(WASM_RUSTFLAGS)" cargo build -p sealpost-verifier-wasm --target $(WASM) --release --locked
-	$(call extension,build/extension-release,target/$(WASM)/release/sealpost_verifier_wasm.wasm,--remove-name-section)
+	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$(WASM_RUSTFLAGS)" cargo build -p sealpost-verifier-wasm --target $(WASM) --profile release-verifier --locked
+	$(call extension,build/extension-release,target/$(WASM)/release-verifier/sealpost_verifier_wasm.wasm,--remove-name-section)
 	@echo "load build/extension-release/ as an unpacked extension (chrome://extensions, developer mode)"
 
 ## Release build: size-tuned, LTO, no name section.
