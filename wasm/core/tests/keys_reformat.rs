@@ -452,3 +452,24 @@ fn a_subkey_added_by_sealpost_is_used_by_gpg() {
         );
     }
 }
+
+/// Locking a v6 key (its secrets are bound to their packet type): it failed with "cannot encrypt
+/// key with unspecified role" before; a grown v6 key locks and opens with the passphrase.
+#[test]
+fn a_v6_key_locks_and_opens() {
+    let p = Policy::new();
+    let k = key("Six", KeyType::Curve25519, Some(6));
+    let k = keys::add_subkey(&k, &SubkeyOptions::default(), &[], &p).unwrap();
+    let locked = keys::lock(&k, &pw("pw")).unwrap();
+    assert!(keys::inspect(&locked, &p)
+        .keys
+        .iter()
+        .all(|k| k.secret_locked));
+    let back = keys::read_cert(&keys::write_cert(&locked, true, false).unwrap()).unwrap();
+    let open = keys::unlock(&back, &pw("pw"), &p).unwrap();
+    assert!(!keys::is_locked(&open));
+    assert_eq!(
+        keys::unlock(&back, &pw("no"), &p).unwrap_err().code(),
+        ErrorCode::BadPassphrase
+    );
+}

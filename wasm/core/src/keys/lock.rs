@@ -48,13 +48,25 @@ pub fn lock(cert: &Cert, passphrase: &Password) -> Result<Cert> {
         if !ka.key().has_unencrypted_secret() {
             continue;
         }
-        let k = ka
-            .key()
-            .clone()
-            .role_into_unspecified()
-            .encrypt_secret(passphrase)
-            .map_err(|e| Error::from_op("locking a key", e))?;
-        packets.push(to_packet(k, ka.primary()));
+        // Encrypted in its role: a v6 key's secret is bound to its packet type (AEAD).
+        let e = |e| Error::from_op("locking a key", e);
+        packets.push(if ka.primary() {
+            Packet::from(
+                ka.key()
+                    .clone()
+                    .role_into_primary()
+                    .encrypt_secret(passphrase)
+                    .map_err(e)?,
+            )
+        } else {
+            Packet::from(
+                ka.key()
+                    .clone()
+                    .role_into_subordinate()
+                    .encrypt_secret(passphrase)
+                    .map_err(e)?,
+            )
+        });
     }
     insert(cert, packets)
 }

@@ -356,8 +356,11 @@ pub fn add_subkey(
             .set_storage_encryption()
     };
     let e = |e| Error::from_op("adding a subkey", e);
+    // Created now, not backdated as sequoia's builder does by default: senders (OpenPGP.js,
+    // GnuPG) pick the newest subkey, and a backdated one would predate a key made a minute ago.
     let packets = KeyBuilder::new(flags)
         .set_cipher_suite(key_type.suite())
+        .set_creation_time(policy.time())
         .subkey(vc)
         .map_err(e)?
         .set_key_validity_period(opts.expires_in)
