@@ -824,7 +824,7 @@ sys.stdout.buffer.write(b'From: Big <big@example.net>\\r\\nTo: bob@example.org\\
   console.log(`# size: ${line}`);
 });
 
-test('TLS: Dovecot (IMAPS) and Postfix (STARTTLS) with a CA made for this run; trusted with --ca the demo logs in, sends and reads; without it, or with another CA, it refuses with MAIL_TLS_FAILED; WKD keys survive a restart with --state', async () => {
+test('TLS: Dovecot (IMAPS) and Postfix (STARTTLS) with a CA made for this run; trusted with --ca the demo logs in, sends and reads; without it, or with another CA, it refuses with MAIL_TLS_FAILED; WKD keys and sent outbox ids survive a restart with --state', async () => {
   const tlsDir = join(dir, 'mail-tls');
   const [imap, imaps, submission, mx, lmtp, auth] = await freePorts(6);
   const env = { ...process.env, TLS: '1', IMAP_PORT: String(imap), IMAPS_PORT: String(imaps), SUBMISSION_PORT: String(submission), MX_PORT: String(mx), LMTP_PORT: String(lmtp), AUTH_PORT: String(auth) };
@@ -851,7 +851,8 @@ test('TLS: Dovecot (IMAPS) and Postfix (STARTTLS) with a CA made for this run; t
     const a = await login(trusted, 'alice');
     assert.equal(a.status, 201, JSON.stringify(a.json));
     const b = await login(trusted, 'bob');
-    const sent = await call(trusted, a.json.token, 'api/messages', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ to: ['bob@example.org'], message: sentBytes.toString('base64') }) });
+    const once = { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ to: ['bob@example.org'], message: sentBytes.toString('base64'), id: 'tls-outbox-1' }) };
+    const sent = await call(trusted, a.json.token, 'api/messages', once);
     assert.equal(sent.status, 201, sent.body.toString());
     assert.equal(JSON.parse(sent.body).savedToSent, true);
     let list = [];
@@ -877,6 +878,12 @@ test('TLS: Dovecot (IMAPS) and Postfix (STARTTLS) with a CA made for this run; t
     assert.equal(key2.status, 200);
     assert.ok(key2.body.equals(key1.body), 'the same key after the restart');
     assert.equal(JSON.parse((await call(restarted, a.json.token, 'api/messages')).body).code, 'NO_SESSION');
+    // The sent outbox id is remembered across the restart: sent again, it is a duplicate, not a second copy.
+    const a2 = await login(restarted, 'alice');
+    const repeat = await call(restarted, a2.json.token, 'api/messages', once);
+    assert.equal(repeat.status, 200);
+    assert.equal(JSON.parse(repeat.body).duplicate, true);
+    assert.equal(JSON.parse((await call(restarted, (await login(restarted, 'bob')).json.token, 'api/messages')).body).length, 1, 'one copy in Bob\'s INBOX');
 
     // Untrusted: no --ca (Mozilla roots only), or a CA that did not issue the server's certificate.
     for (const extra of [[], ['--ca', otherCa]]) {

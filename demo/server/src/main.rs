@@ -92,8 +92,9 @@ struct Args {
     #[arg(long, requires = "imap")]
     ca: Option<PathBuf>,
     /// A directory for what should survive a restart: the WKD keys users
-    /// published (public keys only).  Sessions are never written (they hold
-    /// mail passwords): after a restart users log in again.
+    /// published (public keys only) and the outbox ids already sent.
+    /// Sessions are never written (they hold mail passwords): after a
+    /// restart users log in again.
     #[arg(long)]
     state: Option<PathBuf>,
     /// Another `Host` this server answers to besides 127.0.0.1/localhost/[::1] at
@@ -117,11 +118,13 @@ struct App {
 /// Outbox ids (the page's id for one encrypted message) already handed to
 /// the mail system, or being handed now, per sender: a page that sends
 /// again a message whose answer it never got (a lost connection, a second
-/// tab with the same outbox) does not send it twice.  In memory, the
-/// newest [`SendLog::MAX`] ids.
+/// tab with the same outbox) does not send it twice.  The newest
+/// [`SendLog::MAX`] ids, in memory and with `--state DIR` also in
+/// `DIR/sent-ids` (read back at start: a restart forgets no sent id).
 #[derive(Default)]
 struct SendLog {
     inner: Mutex<SendIds>,
+    file: Option<PathBuf>,
 }
 
 /// (sender, outbox id).
@@ -139,6 +142,48 @@ enum SendStart {
 
 impl SendLog {
     const MAX: usize = 10_000;
+
+    /// The log kept in `dir/sent-ids` (one `sender<TAB>id` line per sent
+    /// message), with the newest [`SendLog::MAX`] lines of an earlier run.
+    fn persistent(dir: &Path) -> Result<Self, String> {
+        std::fs::create_dir_all(dir).map_err(|e| format!("--state {}: {e}", dir.display()))?;
+        let file = dir.join("sent-ids");
+        let text = match std::fs::read_to_string(&file) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+            Err(e) => return Err(format!("{}: {e}", file.display())),
+        };
+        let lines: Vec<&str> = text.lines().filter(|l| l.contains('\t')).collect();
+        let newest = &lines[lines.len().saturating_sub(Self::MAX)..];
+        let (mut map, mut order) = (HashMap::new(), VecDeque::new());
+        for line in newest {
+            if let Some((who, id)) = line.split_once('\t') {
+                let key = (who.to_owned(), id.to_owned());
+                if map.insert(key.clone(), true).is_none() {
+                    order.push_back(key);
+                }
+            }
+        }
+        // Written back without the older lines, so the file stays bounded.
+        let mut compact = newest.join("\n");
+        if !compact.is_empty() {
+            compact.push('\n');
+        }
+        std::fs::write(&file, compact).map_err(|e| format!("{}: {e}", file.display()))?;
+        Ok(SendLog {
+            inner: Mutex::new((map, order)),
+            file: Some(file),
+        })
+    }
+
+    /// An id the log can keep: what the page makes (a UUID), nothing that
+    /// could break a line of the file.
+    fn valid_id(id: &str) -> bool {
+        (1..=64).contains(&id.len())
+            && id
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.')
+    }
 
     fn begin(&self, key: &SendKey) -> Result<SendStart, MailError> {
         let mut g = self.inner.lock().map_err(|_| MailError::Store)?;
@@ -164,6 +209,15 @@ impl SendLog {
             let (map, order) = &mut *g;
             if sent {
                 map.insert(key.clone(), true);
+                if let Some(file) = &self.file {
+                    use std::io::Write as _;
+                    // Best effort: the message went out either way.
+                    let _ = std::fs::OpenOptions::new()
+                        .append(true)
+                        .create(true)
+                        .open(file)
+                        .and_then(|mut f| writeln!(f, "{}\t{}", key.0, key.1));
+                }
             } else {
                 map.remove(key);
                 order.retain(|k| k != key);
@@ -413,12 +467,11 @@ async fn send(
     else {
         return error(StatusCode::BAD_REQUEST, "a recipient is not an address");
     };
-    if body
-        .id
-        .as_ref()
-        .is_some_and(|id| id.is_empty() || id.len() > 64)
-    {
-        return error(StatusCode::BAD_REQUEST, "id: 1 to 64 characters");
+    if body.id.as_ref().is_some_and(|id| !SendLog::valid_id(id)) {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "id: 1 to 64 letters, digits, '-', '_' or '.'",
+        );
     }
     let Ok(raw) = B64.decode(body.message.as_bytes()) else {
         return error(StatusCode::BAD_REQUEST, "message must be base64");
@@ -732,7 +785,10 @@ async fn run(args: Args) -> Result<(), String> {
             Some(dir) => wkd::Directory::persistent(dir)?,
             None => wkd::Directory::default(),
         },
-        sends: SendLog::default(),
+        sends: match &args.state {
+            Some(dir) => SendLog::persistent(dir)?,
+            None => SendLog::default(),
+        },
         bodies: tokio::sync::Semaphore::new(BODIES_IN_FLIGHT),
     });
     println!("listening on http://{local}/");
@@ -814,6 +870,30 @@ mod tests {
         assert!(matches!(log.begin(&k), Ok(SendStart::Done)));
         let other = ("b@example.org".to_owned(), "id-1".to_owned());
         assert!(matches!(log.begin(&other), Ok(SendStart::New)));
+        assert!(SendLog::valid_id("6f1c2a9e-0b7d-4c1e-9a55-2f0e8d3b7c11"));
+        assert!(
+            !SendLog::valid_id("a\tb")
+                && !SendLog::valid_id("")
+                && !SendLog::valid_id(&"x".repeat(65))
+        );
+    }
+
+    #[test]
+    fn sent_ids_survive_a_restart_with_state() {
+        let dir = std::env::temp_dir().join(format!("sealpost-sent-ids-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let k = ("a@example.org".to_owned(), "id-1".to_owned());
+        let failed = ("a@example.org".to_owned(), "id-2".to_owned());
+        let log = SendLog::persistent(&dir).unwrap();
+        assert!(matches!(log.begin(&k), Ok(SendStart::New)));
+        log.finish(&k, true);
+        assert!(matches!(log.begin(&failed), Ok(SendStart::New)));
+        log.finish(&failed, false);
+        drop(log);
+        let again = SendLog::persistent(&dir).unwrap();
+        assert!(matches!(again.begin(&k), Ok(SendStart::Done)));
+        assert!(matches!(again.begin(&failed), Ok(SendStart::New)));
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]
