@@ -19,6 +19,7 @@ const SUMMARY = {
   KEY_REVOKED: "The key that signs this site's releases has been revoked by its owner.",
   NOT_LOGGED: "This release is not in the site's public release log: it could have been made for you alone.",
   SPLIT_VIEW: "The site shows you a release log that contradicts the one seen before: a view made for you alone.",
+  NOT_REBUILT: "Independent rebuilders have not attested, in the site's public log, that this release is what its source builds to.",
 };
 let reason = {};
 function render() {

@@ -73,7 +73,14 @@ function logText(lp, size) {
   if (!lp.releases) return `${lp.app} releases not counted: the log is larger than the guard fetches to count (${size} entries) in ${lp.log} (witnesses ${lp.witnesses.join(', ')})`;
   const since = lp.releases.since ? ` since ${new Date(lp.releases.since * 1000).toISOString().slice(0, 10)}` : '';
   const conflicts = lp.releases.conflicts.length ? `; TWO MANIFESTS logged for version ${lp.releases.conflicts.join(', ')}` : '';
-  return `${lp.releases.count} release(s) of ${lp.app} logged${since} in ${lp.log} (checkpoint size ${size}, witnesses ${lp.witnesses.join(', ')})${conflicts}`;
+  return `${lp.releases.count} release(s) of ${lp.app} logged${since} in ${lp.log} (checkpoint size ${size}, witnesses ${lp.witnesses.join(', ')})${conflicts}${rebuildText(lp)}`;
+}
+
+/** The rebuilders the pinned policy asks for (rebuild.js) and who attested the release last run. */
+function rebuildText(lp) {
+  if (!lp.rebuildQuorum) return '';
+  const by = lp.rebuilt ? `; ${lp.rebuilt.version} rebuilt from source by ${lp.rebuilt.by.join(', ')}` : '';
+  return `; releases must be rebuilt by ${lp.rebuildQuorum} of ${lp.rebuilders.join(', ')}${by}`;
 }
 
 async function renderLog(pin) {

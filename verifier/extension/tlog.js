@@ -24,6 +24,7 @@ import * as verifier from './pkg/sealpost_verifier_wasm.js';
 import { GUARD_FILES, fetchWithin } from './guard.js';
 import { failure } from './policy.js';
 import { pins } from './pins.js';
+import { REBUILD_PROOFS, checkRebuilt, needsRebuilds, notRebuilt } from './rebuild.js';
 
 export const LOG_DIR = '.well-known/sealpost/log/';
 const POLICY = `${LOG_DIR}policy`;
@@ -144,13 +145,33 @@ async function check(origin, policyText, proof, manifestBytes, fingerprint, { st
 }
 
 /**
- * Starts fetching the release's proof (with the manifest's deadline): a
- * promise of bytes or an Error, never rejected (null for an origin with no
- * log pinned: nothing is fetched).
+ * Starts fetching the release's proof and, when the pinned policy asks for
+ * rebuild attestations (rebuild.js), the site's rebuild-proofs, both with
+ * the manifest's deadline and in its round: a promise of { proof, rebuild }
+ * (each bytes or an Error; rebuild null when not asked for), never
+ * rejected; null for an origin with no log pinned (nothing is fetched).
+ * `pinned` true: fetch both (a preview, before any pin).
  */
-export function fetchProof(origin, pinned = logPins().then((all) => !!all[origin])) {
+export function fetchProof(origin, pinned = logPins().then((all) => all[origin] || null)) {
   const asError = (e) => (e instanceof Error ? e : new Error(String(e)));
-  return Promise.resolve(pinned).then((yes) => (yes ? fetchWithin(`${origin}/${PROOF}`) : null)).catch(asError);
+  return Promise.resolve(pinned).then(async (lp) => {
+    if (!lp) return null;
+    const [proof, rebuild] = await Promise.all([
+      fetchWithin(`${origin}/${PROOF}`).catch(asError),
+      lp === true || needsRebuilds(lp.policy) ? fetchWithin(`${origin}/${REBUILD_PROOFS}`).catch(asError) : null,
+    ]);
+    return { proof, rebuild };
+  }).catch((e) => ({ proof: asError(e), rebuild: asError(e) }));
+}
+
+/** Notes on the pin who attested the release now served (the popup shows it); written only when it changed. */
+function noteRebuilt(origin, lp, version, rebuilt) {
+  const by = rebuilt.rebuilders;
+  if (lp.rebuilt?.version === version && (lp.rebuilt.by || []).join() === by.join()) return Promise.resolve();
+  return updateLogPins((all) => {
+    if (!all[origin] || all[origin].enrolledAt !== lp.enrolledAt) return false;
+    all[origin] = { ...all[origin], rebuilt: { version, by, quorum: rebuilt.quorum } };
+  });
 }
 
 /**
@@ -160,9 +181,22 @@ export function fetchProof(origin, pinned = logPins().then((all) => !!all[origin
 export async function checkLogged(origin, fingerprint, manifestBytes, proofPromise) {
   const lp = (await logPins())[origin];
   if (!lp) return true;
+  // Pinned after the fetches started (nothing fetched): no proof, which fails closed.
+  const fetched = (await proofPromise) || { proof: new Error('no proof was fetched'), rebuild: new Error('not fetched') };
   try {
-    const logged = await check(origin, lp.policy, await proofPromise, manifestBytes, fingerprint);
+    const logged = await check(origin, lp.policy, fetched.proof, manifestBytes, fingerprint);
     if (logged.advanced) recount(origin, logged).catch(() => {});
+    // Only a release proven in the log gets this far; then its rebuilders (issue 21), under that very checkpoint.
+    let rebuilt;
+    try {
+      rebuilt = checkRebuilt(lp.policy, fetched.proof, manifestBytes, fetched.rebuild);
+    } catch (e) {
+      return notRebuilt(lp, e.message);
+    }
+    if (rebuilt.quorum) {
+      const version = JSON.parse(new TextDecoder().decode(manifestBytes)).version;
+      noteRebuilt(origin, lp, version, rebuilt).catch(() => {});
+    }
     return true;
   } catch (e) {
     const code = e.code === 'SPLIT_VIEW' ? 'SPLIT_VIEW' : 'NOT_LOGGED';
@@ -224,13 +258,24 @@ export async function previewLog(origin, fingerprint, { store = false } = {}) {
   const app = JSON.parse(new TextDecoder().decode(manifestBytes)).app;
   let logged;
   try {
-    logged = await check(origin, policyText, proof, manifestBytes, fingerprint, { store });
+    logged = await check(origin, policyText, proof.proof, manifestBytes, fingerprint, { store });
   } catch (e) {
     throw new Error(`${e.code || 'NOT_LOGGED'}: the site's release is not proven in its log: ${e.message}`);
   }
+  // A release its policy's rebuilders have not attested is not enrolled either (it would be blocked at once).
+  let rebuilt;
+  try {
+    rebuilt = checkRebuilt(policyText, proof.proof, manifestBytes, proof.rebuild);
+  } catch (e) {
+    throw new Error(`NOT_REBUILT: the site's release is not attested by its rebuilders: ${e.message}`);
+  }
   const releases = await countReleases(origin, logged, app);
   const manifestSha256 = [...new Uint8Array(await crypto.subtle.digest('SHA-256', manifestBytes))].map((b) => b.toString(16).padStart(2, '0')).join('');
-  return { policy: policyText, log: logged.origin, logKey: logKeyOf(policyText, logged.origin), witnesses: names.witnesses, app, releases, index: logged.index, size: logged.checkpoint_size, releasesAt: new Date().toISOString(), manifestSha256 };
+  const version = JSON.parse(new TextDecoder().decode(manifestBytes)).version;
+  return {
+    policy: policyText, log: logged.origin, logKey: logKeyOf(policyText, logged.origin), witnesses: names.witnesses, app, releases, index: logged.index, size: logged.checkpoint_size, releasesAt: new Date().toISOString(), manifestSha256,
+    rebuilders: names.rebuilders || [], rebuildQuorum: names.rebuildQuorum || 0, rebuilt: rebuilt.quorum ? { version, by: rebuilt.rebuilders, quorum: rebuilt.quorum } : null,
+  };
 }
 
 /**

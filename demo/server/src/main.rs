@@ -597,12 +597,13 @@ const RELEASE_CERT_PATH: &str = "/.well-known/sealpost/release-cert.asc";
 const LOG_PREFIX: &str = "/.well-known/sealpost/log/";
 
 /// Maps a path under [`LOG_PREFIX`] into the log directory: `checkpoint`, `tile/…`, the
-/// signed log policy (`policy`, `policy.sig`) and the release's tlog-proof (`release-proof`) only.
+/// signed log policy (`policy`, `policy.sig`), the release's tlog-proof (`release-proof`) and its
+/// rebuild attestations' proofs (`rebuild-proofs`) only.
 fn resolve_log(log: &Path, uri_path: &str) -> Option<PathBuf> {
     let rel = uri_path.strip_prefix(LOG_PREFIX)?;
     if !matches!(
         rel,
-        "checkpoint" | "policy" | "policy.sig" | "release-proof"
+        "checkpoint" | "policy" | "policy.sig" | "release-proof" | "rebuild-proofs"
     ) && !rel.starts_with("tile/")
     {
         return None;

@@ -245,9 +245,13 @@ fn tile_map(tiles: &JsValue) -> Result<std::collections::HashMap<String, Vec<u8>
 }
 
 #[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 struct LogPolicy {
     logs: Vec<String>,
     witnesses: Vec<String>,
+    /// The rebuilders the policy names and how many must attest a release (issue 21; 0: none).
+    rebuilders: Vec<String>,
+    rebuild_quorum: usize,
 }
 
 /// Verifies a C2SP tlog-policy served by a site with its detached OpenPGP
@@ -302,6 +306,8 @@ pub fn tlog_policy(policy: &[u8], signature: &[u8], cert: &[u8]) -> Result<JsVal
     plain(&LogPolicy {
         logs: parsed.logs.iter().map(|l| l.vkey.name.clone()).collect(),
         witnesses: parsed.witnesses.iter().map(|w| w.name.clone()).collect(),
+        rebuilders: parsed.rebuilders.iter().map(|r| r.name.clone()).collect(),
+        rebuild_quorum: parsed.rebuild_quorum,
     })
 }
 
@@ -362,6 +368,37 @@ pub fn tlog_check_release(
         }),
         Err(r) => Err(error(r.code(), r.message())),
     }
+}
+
+/// Whether a quorum of the pinned policy's rebuilders attested this release
+/// (issue 21): `releaseProof` is the tlog-proof `tlogCheckRelease` accepted,
+/// `proofs` the site's `rebuild-proofs` as parsed JSON: an array of
+/// tlog-proof strings, each with its attestation in `extra` (anything else
+/// in it counts for nothing).  Returns `{ rebuilders, quorum,
+/// missing, ignored }`; throws `NOT_REBUILT` naming who is missing
+/// (sealpost_tlog::client::check_rebuilt).
+#[wasm_bindgen(js_name = tlogCheckRebuilt)]
+pub fn tlog_check_rebuilt(
+    policy: &str,
+    release_proof: &[u8],
+    manifest_bytes: &[u8],
+    proofs: JsValue,
+) -> Result<JsValue, JsValue> {
+    let policy =
+        sealpost_tlog::policy::Policy::parse(policy).map_err(|e| tlog_error("LOG_POLICY", e))?;
+    let m = Manifest::from_bytes(manifest_bytes).map_err(from_lib)?;
+    let proofs: Vec<Vec<u8>> = match proofs.dyn_ref::<js_sys::Array>() {
+        Some(a) => a
+            .iter()
+            .take(sealpost_tlog::client::MAX_ATTESTATION_PROOFS + 1)
+            .map(|v| v.as_string().unwrap_or_default().into_bytes())
+            .collect(),
+        None => Vec::new(),
+    };
+    let sha = sealpost_tlog::hex(&sealpost_tlog::sha256(manifest_bytes));
+    sealpost_tlog::client::check_rebuilt(&policy, release_proof, &m.app, &m.version, &sha, &proofs)
+        .map_err(|r| error(r.code(), r.message()))
+        .and_then(|r| plain(&r))
 }
 
 /// The entry bundle paths of a log of `size` leaves (for tlogCountReleases).

@@ -1,0 +1,350 @@
+// Independent rebuilders, enforced by the guard (issue 21).  The site's log
+// policy, signed by its release key and pinned at enrollment, names two
+// rebuilders (r1, r2) and a rebuild quorum of 2.  A release runs only when
+// the log holds, under the checkpoint its own inclusion is proven under,
+// attestations by both that they rebuilt exactly its manifest from source.
+//
+// The source is a git tree holding the demo site (build/site-dev) whose
+// app.js starts with `0&&navigator.sendBeacon('/__beacon?evil');` — dead
+// code.  The attacker (the server: it holds the release key and the log
+// key) flips that one byte to `1`, fixes index.html's SRI, re-signs the
+// manifest with the genuine release key and logs it properly (cosigned by
+// both witnesses): every check of issue 20 passes.  The rebuilders run the
+// real `sealpost-verify rebuild` (the commit's tree exported, "built",
+// compared byte by byte): the flipped release does not reproduce, so nobody
+// honest attests it, and the guard blocks it NOT_REBUILT with the attacker's
+// beacon counted at 0 — also when the server replays the genuine release's
+// attestations, adds one by a key outside the policy, one by r1 alone
+// (a dishonest rebuilder), one that is not in the log, or stalls the proofs.
+// A genuine new release runs once r1 and r2 attested it.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { createServer } from 'node:http';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { newBlockedPage, openPopup, repo, serveDemo, visitSite } from './helpers.mjs';
+
+const extension = process.env.SEALPOST_EXTENSION || join(repo, 'build/extension');
+const siteSrc = process.env.SEALPOST_SITE || join(repo, 'build/site-dev');
+const verifyBin = process.env.SEALPOST_VERIFY || join(repo, 'target/debug/sealpost-verify');
+const witnessBin = join(repo, 'target/debug/sealpost-witness');
+const releaseKey = join(repo, 'keys/demo-release.key');
+const releaseCert = join(repo, 'keys/demo-release.cert');
+const logKey = join(repo, 'keys/demo-log.key');
+const EPOCH = '1796000000';
+const DEAD = "0&&navigator.sendBeacon('/__beacon?evil');\n";
+const LIVE = "1&&navigator.sendBeacon('/__beacon?evil');\n";
+const BUILD = 'rm -rf dist && cp -r site dist';
+const LOG = '/.well-known/sealpost/log/';
+
+let dir, src, logDir, policyFile, origin, user;
+const servers = [];
+const children = [];
+const releases = [];
+const results = [];
+let beacons = 0;
+/** What the server shows now: { server, proof, rebuild, stallRebuild }. */
+let view = null;
+
+function run(cmd, args, { ok = true, env } = {}) {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', env: env ? { ...process.env, ...env } : process.env });
+  if (ok) assert.equal(r.status, 0, `${cmd} ${args.join(' ')}: ${r.stdout}${r.stderr}`);
+  return r;
+}
+const verify = (...args) => run(verifyBin, args);
+const sri = (b) => 'sha384-' + createHash('sha384').update(b).digest('base64');
+const sha256 = (f) => createHash('sha256').update(readFileSync(f)).digest('hex');
+
+/** A release built from the source tree's site (`flip`: the one byte changed after the build), signed by the genuine key. */
+function release(name, version, { flip = false } = {}) {
+  const site = join(dir, name);
+  cpSync(join(src, 'site'), site, { recursive: true });
+  if (flip) {
+    const app = readFileSync(join(site, 'app.js'));
+    const bad = Buffer.from(app);
+    assert.equal(bad[0], '0'.charCodeAt(0));
+    bad[0] = '1'.charCodeAt(0);
+    writeFileSync(join(site, 'app.js'), bad);
+    const html = readFileSync(join(site, 'index.html'), 'utf8');
+    writeFileSync(join(site, 'index.html'), html.replace(sri(app), sri(bad)));
+  }
+  run(verifyBin, ['manifest', site, '--out', join(site, 'manifest.json'), '--app', 'sealpost-demo', '--release-version', version,
+    '--source', src, '--sign-with', releaseKey], { env: { SOURCE_DATE_EPOCH: EPOCH } });
+  const r = { name, site, manifest: join(site, 'manifest.json') };
+  releases.push(r);
+  return r;
+}
+
+const append = (r) => verify('log', 'append', logDir, '--key', logKey, '--manifest', r.manifest, '--cert', releaseCert);
+const cosign = () => verify('log', 'checkpoint', logDir, '--policy', policyFile);
+
+/** The rebuilder `key` rebuilds `r` from the source (`build`: its build command) and, on a match, logs its attestation. */
+function rebuild(r, key, { build = BUILD, log = true } = {}) {
+  const out = join(dir, `${r.name}-${key.split('/').pop()}.att`);
+  const args = ['rebuild', '--source', src, '--manifest', r.manifest, '--build-cmd', build, '--attest', key, '--attestation-out', out];
+  if (log) args.push('--log', logDir, '--log-key', logKey);
+  const res = run(verifyBin, args, { ok: false });
+  return { status: res.status, out, text: res.stdout + res.stderr };
+}
+
+/** The release's proof and its attestations' proofs, under the log's current checkpoint. */
+function proofs(r) {
+  const proof = join(dir, `${r.name}.proof`);
+  const rebuildProofs = join(dir, `${r.name}.rebuild-proofs`);
+  verify('log', 'prove', logDir, '--manifest', r.manifest, '--out', proof);
+  verify('log', 'prove', logDir, '--manifest', r.manifest, '--attestations', '--out', rebuildProofs);
+  return { proof, rebuild: rebuildProofs, count: JSON.parse(readFileSync(rebuildProofs, 'utf8')).length };
+}
+
+async function startWitness(n) {
+  const child = spawn(witnessBin, ['serve', '--key', join(repo, `keys/demo-witness-${n}.key`), '--db', join(dir, `w${n}.sqlite`),
+    '--listen', '127.0.0.1:0', '--log', readFileSync(join(repo, 'keys/demo-log.vkey'), 'utf8').trim()], { stdio: ['ignore', 'pipe', 'inherit'] });
+  children.push(child);
+  let out = '';
+  for await (const chunk of child.stdout) {
+    out += chunk;
+    const m = out.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
+    if (m) return m[1];
+  }
+  throw new Error(`the witness did not start: ${out}`);
+}
+
+async function handler(req, res) {
+  const url = new URL(req.url, 'http://x');
+  if (url.pathname === '/__beacon') {
+    beacons++;
+    res.writeHead(204).end();
+    return;
+  }
+  if (url.pathname.startsWith(LOG)) {
+    const rel = url.pathname.slice(LOG.length);
+    if (rel === 'rebuild-proofs' && view.stallRebuild) await new Promise((r) => setTimeout(r, 8000));
+    const file = rel === 'release-proof' ? view.proof : rel === 'rebuild-proofs' ? view.rebuild
+      : /^(checkpoint|policy|policy\.sig|tile\/[A-Za-z0-9./]+)$/.test(rel) && !rel.includes('..') ? join(logDir, rel) : null;
+    if (!file || !existsSync(file)) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/octet-stream', 'cache-control': 'no-store' }).end(readFileSync(file));
+    return;
+  }
+  const body = ['GET', 'HEAD'].includes(req.method) ? undefined : await new Promise((r) => { const c = []; req.on('data', (d) => c.push(d)); req.on('end', () => r(Buffer.concat(c))); });
+  const r = await fetch(new URL(req.url, view.server.url), { method: req.method, body, headers: { 'sec-fetch-dest': req.headers['sec-fetch-dest'] || '', 'content-type': req.headers['content-type'] || '' } });
+  const b = Buffer.from(await r.arrayBuffer());
+  const headers = Object.fromEntries([...r.headers].filter(([k]) => !['content-length', 'content-encoding', 'transfer-encoding', 'connection', 'keep-alive'].includes(k)));
+  res.writeHead(r.status, { ...headers, 'content-length': b.length, connection: 'close' }).end(b);
+}
+
+async function profile() {
+  const context = await chromium.launchPersistentContext(join(dir, 'profile'), {
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: false,
+    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      `--disable-extensions-except=${extension}`, `--load-extension=${extension}`],
+  });
+  const sw = context.serviceWorkers()[0] || await context.waitForEvent('serviceworker', { timeout: 20000 });
+  const extId = new URL(sw.url()).host;
+  const page = await context.newPage();
+  await page.goto(`${origin}/?probe`);
+  const tabId = await sw.evaluate(async (u) => (await chrome.tabs.query({})).find((t) => t.url === u).id, `${origin}/?probe`);
+  return { context, sw, extId, page, tabId };
+}
+
+async function popupState(want) {
+  const p = await openPopup(user.context, user.extId, user.tabId);
+  try {
+    await p.waitForSelector(`#state[data-state="${want}"]`, { timeout: 20000 });
+    return { text: await p.textContent('#state'), log: await p.textContent('#pin-log'), failure: await p.textContent('#failure') };
+  } finally {
+    await p.close();
+  }
+}
+
+async function clearFailure() {
+  await user.sw.evaluate(async (o) => {
+    const { pins } = await chrome.storage.local.get('pins');
+    if (pins[o]) pins[o].failure = null;
+    await chrome.storage.local.set({ pins });
+  }, origin);
+}
+
+/** Loads the site; it must end blocked with one of `codes` and the attacker's code must not have run. */
+async function blocks(codes, what) {
+  const before = beacons;
+  await clearFailure();
+  await newBlockedPage(user.page, () => visitSite(user.page, `${origin}/`));
+  const code = await user.page.textContent('#code');
+  const actual = await user.page.textContent('#actual');
+  await user.page.waitForTimeout(500); // anything that slipped through has time to call home
+  results.push(`${what}: blocked ${code} (${actual.slice(0, 200)}); the attacker's code ran ${beacons - before} times`);
+  assert.ok(codes.includes(code), `${what}: blocked ${code}: ${actual}`);
+  assert.equal(beacons - before, 0, `${what}: the attacker's code ran`);
+  return { code, actual };
+}
+
+async function loads(what) {
+  await clearFailure();
+  await visitSite(user.page, `${origin}/`);
+  const s = await popupState('valid');
+  assert.match(s.text, /^Verified/, `${what}: ${s.text}`);
+  return s;
+}
+
+let genuine, evil, next;
+
+before(async () => {
+  assert.ok(existsSync(witnessBin), 'target/debug/sealpost-witness (make build-dev builds it)');
+  dir = mkdtempSync(join(tmpdir(), 'sealpost-rebuild-guard-'));
+  // The source: the demo site with a dead beacon call first in app.js, committed.
+  src = join(dir, 'src');
+  mkdirSync(src);
+  cpSync(siteSrc, join(src, 'site'), { recursive: true });
+  const app = readFileSync(join(src, 'site/app.js'));
+  const withDead = Buffer.concat([Buffer.from(DEAD), app]);
+  writeFileSync(join(src, 'site/app.js'), withDead);
+  const html = readFileSync(join(src, 'site/index.html'), 'utf8');
+  assert.ok(html.includes(sri(app)), 'index.html names app.js by its hash');
+  writeFileSync(join(src, 'site/index.html'), html.replace(sri(app), sri(withDead)));
+  for (const args of [['init', '-q'], ['add', '.'], ['-c', 'user.name=t', '-c', 'user.email=t@example.org', 'commit', '-qm', 'release']]) run('git', ['-C', src, ...args]);
+  // Rebuilder keys: r1 and r2 in the policy, r3 not.
+  const rk = {};
+  for (const r of ['r1', 'r2', 'r3']) {
+    rk[r] = verify('log', 'keygen', '--origin', `${r}.rebuilders.test/sealpost`, '--out', join(dir, `${r}.key`)).stdout.trim().split('\n').pop().trim();
+  }
+  const w = [await startWitness(1), await startWitness(2)];
+  const policy = readFileSync(join(repo, 'keys/demo-log-policy.txt'), 'utf8').replace('http://127.0.0.1:7101', w[0]).replace('http://127.0.0.1:7102', w[1])
+    + `rebuilder r1 ${rk.r1}\nrebuilder r2 ${rk.r2}\nrebuild-quorum 2\n`;
+  policyFile = join(dir, 'policy');
+  writeFileSync(policyFile, policy);
+  logDir = join(dir, 'log');
+  mkdirSync(logDir);
+  writeFileSync(join(logDir, 'policy'), policy);
+  verify('log', 'sign-policy', join(logDir, 'policy'), '--sign-with', releaseKey);
+  // The genuine 0.3.0: logged, rebuilt and attested by r1 and r2, cosigned.
+  genuine = release('genuine', '0.3.0');
+  append(genuine);
+  const t0 = Date.now();
+  for (const r of ['r1', 'r2']) {
+    const a = rebuild(genuine, join(dir, `${r}.key`));
+    assert.equal(a.status, 0, a.text);
+  }
+  results.push(`two rebuilds of the genuine release with attestation: ${Date.now() - t0} ms; attestation ${readFileSync(join(dir, 'genuine-r1.key.att')).length} bytes`);
+  cosign();
+  genuine = { ...genuine, ...proofs(genuine) };
+  assert.equal(genuine.count, 2);
+  genuine.server = await serveDemo(genuine.site, undefined, { releaseCert });
+  view = { server: genuine.server, proof: genuine.proof, rebuild: genuine.rebuild };
+  const server = createServer((req, res) => handler(req, res).catch((e) => { res.writeHead(500).end(String(e)); }));
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  servers.push(server);
+  origin = `http://localhost:${server.address().port}`;
+  user = await profile();
+});
+
+after(async () => {
+  for (const line of results) console.log(line);
+  await user?.context.close().catch(() => {});
+  for (const s of servers) { s.closeAllConnections(); s.close(); }
+  for (const r of [genuine, evil, next]) await r?.server?.close();
+  for (const c of children) c.kill();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+test('enrollment shows the policy\'s rebuilders; the genuine release, attested by both, runs', async () => {
+  const p = await openPopup(user.context, user.extId, user.tabId);
+  await p.click('#enroll-preview');
+  await p.waitForSelector('#enroll-confirm:not([hidden]), #error:not(:empty)');
+  assert.equal(await p.textContent('#error'), '', 'the preview failed');
+  const line = await p.textContent('#preview-log');
+  results.push(`preview: ${line}`);
+  assert.match(line, /releases must be rebuilt by 2 of r1, r2; 0\.3\.0 rebuilt from source by r1, r2/);
+  await p.click('#enroll-trust');
+  await p.waitForSelector('body[data-done="enroll-trust"]');
+  await p.waitForSelector('#state[data-state="valid"]', { timeout: 20000 });
+  await p.close();
+  await loads('genuine 0.3.0');
+  assert.equal(beacons, 0, 'the dead code stayed dead');
+});
+
+test('a release one byte away from its source, re-signed and logged → NOT_REBUILT, its code never runs, whatever attestations are served', async () => {
+  evil = release('evil', '0.3.1', { flip: true });
+  append(evil);
+  // Honest rebuilders do not reproduce it: nothing signed, nothing logged.
+  const honest = rebuild(evil, join(dir, 'r1.key'));
+  assert.equal(honest.status, 1, honest.text);
+  assert.match(honest.text, /MISMATCH +app\.js/);
+  assert.ok(!existsSync(honest.out), 'no attestation');
+  cosign();
+  evil = { ...evil, ...proofs(evil) };
+  assert.equal(evil.count, 0);
+  evil.server = await serveDemo(evil.site, undefined, { releaseCert });
+  // (1) no attestation at all.
+  view = { server: evil.server, proof: evil.proof, rebuild: evil.rebuild };
+  const first = await blocks(['NOT_REBUILT'], '(1) no attestation');
+  assert.match(first.actual, /0 of the 2 .*missing: r1, r2/);
+  // (2) the genuine release's attestations replayed (another manifest), under the current checkpoint.
+  const replay = join(dir, 'replay.json');
+  const g = proofs(genuine);
+  writeFileSync(replay, readFileSync(g.rebuild));
+  view = { server: evil.server, proof: evil.proof, rebuild: replay };
+  const second = await blocks(['NOT_REBUILT'], '(2) the genuine release\'s attestations replayed');
+  assert.match(second.actual, /not this release/);
+  // (3) a rebuilder outside the policy (r3) and a dishonest r1 attest it, logged: they "build" by copying the served bytes.
+  const cheat = `rm -rf dist && cp -r ${evil.site} dist`;
+  for (const r of ['r3', 'r1']) assert.equal(rebuild(evil, join(dir, `${r}.key`), { build: cheat }).status, 0);
+  // (4) and r2's, signed but never logged, carried by another leaf's proof.
+  const unlogged = rebuild(evil, join(dir, 'r2.key'), { build: cheat, log: false });
+  assert.equal(unlogged.status, 0, unlogged.text);
+  cosign();
+  evil = { ...evil, ...proofs(evil) };
+  assert.equal(evil.count, 2);
+  const served = JSON.parse(readFileSync(evil.rebuild, 'utf8'));
+  const fake = served[0].replace(/^extra .*$/m, `extra ${readFileSync(unlogged.out).toString('base64')}`);
+  const all = join(dir, 'evil-all.json');
+  writeFileSync(all, JSON.stringify([...served, fake]));
+  view = { server: evil.server, proof: evil.proof, rebuild: all };
+  const third = await blocks(['NOT_REBUILT'], '(3, 4) attested by r1 alone, by r3 (not in the policy), by r2 not in the log');
+  assert.match(third.actual, /1 of the 2 .*missing: r2/);
+  assert.match(third.actual, /a key the pinned policy does not name/);
+  assert.match(third.actual, /not in the log/);
+  // (5) the proofs stalled past the fetch deadline: still blocked.
+  view = { ...view, stallRebuild: true };
+  await blocks(['NOT_REBUILT', 'DEADLINE'], '(5) rebuild-proofs stalled');
+  const s = await popupState('blocked');
+  assert.match(s.failure, /NOT_REBUILT|DEADLINE/);
+});
+
+test('a genuine new release is blocked until a quorum of rebuilders attested it, then runs', async () => {
+  next = release('next', '0.3.2');
+  append(next);
+  cosign();
+  next = { ...next, ...proofs(next) };
+  next.server = await serveDemo(next.site, undefined, { releaseCert });
+  view = { server: next.server, proof: next.proof, rebuild: next.rebuild };
+  await blocks(['NOT_REBUILT'], 'genuine 0.3.2 before any rebuild');
+  const t0 = Date.now();
+  for (const r of ['r1', 'r2']) assert.equal(rebuild(next, join(dir, `${r}.key`)).status, 0);
+  const rebuildMs = Date.now() - t0;
+  cosign();
+  next = { ...next, ...proofs(next) };
+  view = { server: next.server, proof: next.proof, rebuild: next.rebuild };
+  const t1 = Date.now();
+  await loads('genuine 0.3.2 attested by r1 and r2');
+  results.push(`genuine 0.3.2: rebuilt and attested by two rebuilders in ${rebuildMs} ms; then loaded valid in ${Date.now() - t1} ms (load + popup)`);
+  const s = await popupState('valid');
+  assert.match(s.log, /0\.3\.2 rebuilt from source by r1, r2/);
+  assert.match(s.text, /0\.3\.2/);
+  assert.equal(beacons, 0);
+  // Anyone can see who rebuilt what: the monitor lists the attestations (r3's and the dishonest r1's of 0.3.1 too).
+  const m = run(verifyBin, ['log', 'monitor', logDir, '--app', 'sealpost-demo', '--policy', policyFile, '--json'], { ok: false });
+  const out = JSON.parse(m.stdout);
+  const by = Object.fromEntries(out.releases.map((r) => [r.version, r.attested_by.length]));
+  results.push(`monitor: attestations per version ${JSON.stringify(by)}`);
+  assert.deepEqual(by, { '0.3.0': 2, '0.3.1': 2, '0.3.2': 2 });
+  assert.equal(out.releases.find((r) => r.version === '0.3.1').manifest_sha256, sha256(evil.manifest));
+});
