@@ -188,6 +188,13 @@ export class Key {
    * change in the same second ties with it).
    */
   setExpirationTime(keyExpirationTime: number): Promise<Key>;
+  /**
+   * OpenPGP.js's addSubkey: a new Key with a fresh subkey (unlocked) bound by this (unlocked)
+   * private key's primary key; the primary key's kind and version unless `type` (`curve`,
+   * `rsaBits`) says otherwise.  On a passphrase-protected key (browsers) the new subkey is exported
+   * only once locked: encryptKey with the key's own passphrase.
+   */
+  addSubkey(options?: SubkeyOptions): Promise<Key>;
   /** Releases the key in the crypto instance. */
   dispose(): void;
   [Symbol.dispose](): void;
@@ -243,6 +250,34 @@ export interface GenerateKeyOptions<F extends 'armored' | 'binary' | 'object' = 
 }
 
 type KeyOutput<F> = F extends 'object' ? Key : F extends 'binary' ? Uint8Array : string;
+
+export interface SubkeyOptions extends NoConfig {
+  /** A signing subkey (default false: encryption). */
+  sign?: boolean;
+  type?: GenerateKeyOptions['type'];
+  curve?: GenerateKeyOptions['curve'];
+  rsaBits?: 3072 | 4096;
+  /** Seconds from the subkey's creation; 0 (default) for none. */
+  keyExpirationTime?: number;
+}
+
+export interface ReformatKeyOptions<F extends 'armored' | 'binary' | 'object' = 'armored'> extends Abortable {
+  /** An unlocked private key (every secret: KEY_LOCKED otherwise). */
+  privateKey: Key;
+  /** The user IDs to bind, the first primary; a v4 key needs one (INVALID_ARGUMENT). */
+  userIDs?: UserID | UserID[];
+  /** Locks the result (a passphrase-protected key, in browsers: only its own passphrase, KEY_PROTECTED otherwise). */
+  passphrase?: string;
+  /** Seconds from each key's creation; 0 (default) for no expiry. */
+  keyExpirationTime?: number;
+  format?: F;
+  config?: { aeadProtect?: boolean };
+}
+
+/** OpenPGP.js's reformatKey: the key's own key material bound anew (old user IDs, certifications and revocations dropped). */
+export function reformatKey<F extends 'armored' | 'binary' | 'object' = 'armored'>(
+  options: ReformatKeyOptions<F>,
+): Promise<{ privateKey: KeyOutput<F>; publicKey: KeyOutput<F>; revocationCertificate: string }>;
 
 export function generateKey<F extends 'armored' | 'binary' | 'object' = 'armored'>(
   options: GenerateKeyOptions<F>,
@@ -581,6 +616,21 @@ export function wkdUrls(address: string): Promise<{ hash: string; advanced: stri
 /** Looks up an address in its Web Key Directory (advanced, then direct). */
 export interface WkdLookupOptions extends Abortable { fetch?: (url: string, init?: RequestInit) => Promise<Response> }
 export function wkdLookup(address: string, options?: WkdLookupOptions): Promise<Key[]>;
+export interface KeyServerLookupOptions extends Abortable {
+  /** The server, e.g. 'https://keys.openpgp.org' (required: sealpost has no default server and asks nothing else). */
+  url: string | URL;
+  fetch?: (url: string, init?: RequestInit) => Promise<Response>;
+  /** The largest answer read, in bytes (default and at most 1 MiB): LIMIT_EXCEEDED beyond. */
+  maxBytes?: number;
+}
+/**
+ * VKS (keys.openpgp.org's API): `query` a fingerprint (40 or 64 hex digits) or an e-mail address.
+ * Only the public keys matching it (fingerprint of the primary key or a subkey; a valid user ID with
+ * the address); none: NO_USABLE_KEY; not keys: MALFORMED_INPUT; too large: LIMIT_EXCEEDED.
+ */
+export function vksLookup(query: string, options: KeyServerLookupOptions): Promise<Key[]>;
+/** HKP (/pks/lookup?op=get): as vksLookup. */
+export function hkpLookup(query: string, options: KeyServerLookupOptions): Promise<Key[]>;
 /** An Autocrypt header value (folded) for key and address. */
 export function autocryptHeader(key: Key, address: string, options?: AutocryptOptions): Promise<string>;
 

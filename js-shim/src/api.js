@@ -14,6 +14,7 @@
 //   signatures.js  verification results in OpenPGP.js's shape
 //   mail.js        PGP/MIME mail and Autocrypt
 //   wkd.js         Web Key Directory
+//   keyserver.js   VKS and HKP key server lookups
 //   armor.js       ASCII armor
 export { configure, terminate, getMode, errorCodes } from './backend.js';
 export {
@@ -25,6 +26,7 @@ export {
   readKeys,
   readPrivateKey,
   readPrivateKeys,
+  reformatKey,
   decryptKey,
   encryptKey,
   changeKeyPassphrase,
@@ -51,4 +53,5 @@ export {
 } from './messages.js';
 export { encryptMail, signMail, decryptMail, autocryptHeader } from './mail.js';
 export { wkdUrls, wkdLookup } from './wkd.js';
+export { vksLookup, hkpLookup } from './keyserver.js';
 export { armor, unarmor } from './armor.js';

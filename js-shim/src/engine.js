@@ -166,15 +166,31 @@ export function createEngine(wasm, { exportUnlocked }) {
     return wasm.readKeys(lineage.locked.bytes)[0];
   }
 
+  /** Fingerprints of the keys of `info` that hold an unlocked secret. */
+  function openSecrets(info) {
+    return info.keys.filter((k) => k.hasSecret && !k.secretLocked).map((k) => k.fingerprint);
+  }
+
+  /** Fingerprints of the keys the lineage's locked form holds a secret of. */
+  function lockedFingerprints(locked) {
+    return new Set(locked.info().keys.filter((k) => k.hasSecret).map((k) => k.fingerprint));
+  }
+
   /**
-   * The lineage's locked form with the public parts of `key` (a handle of
-   * it: new revocations, merged signatures) merged in: the secret packets
-   * stay the locked form's (sequoia's merge_public).  The caller frees it.
+   * `key` (a handle of the lineage) with the lineage's locked form's secret packets: its public
+   * parts (new revocations, merged signatures, a reformat's user IDs) are the handle's, the
+   * secret packets the locked form's, never a copy locked afresh.  A handle holding an unlocked
+   * secret the locked form lacks (a subkey added to it) is refused: lock it first (encryptKey
+   * with the key's passphrase).  The caller frees the result.
    */
-  function lockedWith(lineage, key) {
+  function lockedWith(lineage, key, info = key.info()) {
     const locked = readLocked(lineage);
     try {
-      return wasm.mergeKey(locked, key);
+      const held = lockedFingerprints(locked);
+      if (openSecrets(info).some((fp) => !held.has(fp))) {
+        throw fail('EXPORT_REFUSED', 'a subkey added to a passphrase-protected key is unlocked: lock it with encryptKey and the key\'s passphrase first');
+      }
+      return wasm.withSecretsOf(key, locked);
     } finally {
       locked.free();
     }
@@ -280,6 +296,33 @@ export function createEngine(wasm, { exportUnlocked }) {
     }
   }
 
+  /**
+   * lockKey on a protected lineage: only the secrets its locked form lacks (subkeys added since)
+   * are locked, with the lineage's own passphrase (it must open the locked form:
+   * BAD_PASSPHRASE); the lineage's locked form grows by them.  Nothing to lock: KEY_PROTECTED.
+   */
+  function lockAdded(key, lineage, passphrase) {
+    const locked = readLocked(lineage);
+    try {
+      const held = lockedFingerprints(locked);
+      if (!openSecrets(key.info()).some((fp) => !held.has(fp))) {
+        throw fail('KEY_PROTECTED', 'this key already has a passphrase: only changeKeyPassphrase, with the current passphrase, sets a new one');
+      }
+      wasm.unlockKey(locked, passphrase).free();
+      const fresh = wasm.lockKey(key, passphrase);
+      let grown;
+      try {
+        grown = wasm.withSecretsOf(fresh, locked);
+      } finally {
+        fresh.free();
+      }
+      lineage.locked = lockedForm(grown);
+      return put(grown, lineage);
+    } finally {
+      locked.free();
+    }
+  }
+
   const engine = {
     generateKey(options) {
       const { privateKey, revocationCertificate } = wasm.generateKey(options);
@@ -296,7 +339,7 @@ export function createEngine(wasm, { exportUnlocked }) {
       if (!secret || !info.isSecret) return armor ? key.toArmored(false) : key.toBytes(false);
       if (!strict) return armor ? key.toArmored(true) : key.toBytes(true);
       if (lineage.locked) {
-        const form = lockedWith(lineage, key);
+        const form = lockedWith(lineage, key, info);
         try {
           return armor ? form.toArmored(true) : form.toBytes(true);
         } finally {
@@ -339,9 +382,7 @@ export function createEngine(wasm, { exportUnlocked }) {
 
     lockKey(handle, passphrase) {
       const { key, lineage } = entry(handle);
-      if (strict && lineage.locked) {
-        throw fail('KEY_PROTECTED', 'this key already has a passphrase: only changeKeyPassphrase, with the current passphrase, sets a new one');
-      }
+      if (strict && lineage.locked) return lockAdded(key, lineage, passphrase);
       const locked = wasm.lockKey(key, passphrase);
       if (!strict) return put(locked, { locked: lockedForm(locked) });
       // The lineage is protected from now on, with this locked form: every
@@ -389,6 +430,47 @@ export function createEngine(wasm, { exportUnlocked }) {
     addUserId(handle, userId) {
       const { key, lineage, groups } = entry(handle);
       return put(wasm.addUserId(key, userId), lineage, groups);
+    },
+
+    /**
+     * OpenPGP.js's reformatKey: the key material bound anew (wasm reformatKey).  The result keeps
+     * the lineage (the same secrets).  With a passphrase: a never-protected lineage is locked with
+     * it, once, as lockKey does; a protected one takes only its own passphrase (checked against
+     * the locked form, else KEY_PROTECTED) and the result carries the locked form's secret packets.
+     */
+    reformatKey(handle, { passphrase, ...options }) {
+      const { key, lineage, groups } = entry(handle);
+      if (strict && passphrase !== undefined && lineage.locked) {
+        const locked = readLocked(lineage);
+        try {
+          wasm.unlockKey(locked, passphrase).free();
+        } catch (err) {
+          if (err.code === 'BAD_PASSPHRASE') throw fail('KEY_PROTECTED', 'this key already has a passphrase: reformatKey takes only that one (changeKeyPassphrase sets a new one)');
+          throw err;
+        } finally {
+          locked.free();
+        }
+      }
+      const { privateKey, revocationCertificate } = wasm.reformatKey(key, options);
+      if (passphrase === undefined) return { key: put(privateKey, lineage, groups), revocationCertificate };
+      try {
+        if (!strict) {
+          const locked = wasm.lockKey(privateKey, passphrase);
+          return { key: put(locked, { locked: lockedForm(locked) }), revocationCertificate };
+        }
+        if (lineage.locked) return { key: put(lockedWith(lineage, privateKey), lineage), revocationCertificate };
+        const locked = wasm.lockKey(privateKey, passphrase);
+        lineage.locked = lockedForm(locked);
+        return { key: put(locked, lineage), revocationCertificate };
+      } finally {
+        privateKey.free();
+      }
+    },
+
+    /** OpenPGP.js's key.addSubkey: a fresh subkey (unlocked), bound by the unlocked primary key. */
+    addSubkey(handle, options) {
+      const { key, lineage, groups } = entry(handle);
+      return put(wasm.addSubkey(key, options), lineage, groups);
     },
 
     setExpiration(handle, seconds) {
@@ -518,6 +600,25 @@ export function createEngine(wasm, { exportUnlocked }) {
 
     wkdSelect(response, address) {
       return wasm.wkdSelect(response, address).map((k) => put(k));
+    },
+
+    /**
+     * The public keys of a key server's answer whose primary key or a subkey has `fingerprint`
+     * (upper-case hex); the rest is dropped.  More than 1 MiB: LIMIT_EXCEEDED; none: NO_USABLE_KEY.
+     */
+    selectByFingerprint(response, fingerprint) {
+      if (!(response instanceof Uint8Array) || typeof fingerprint !== 'string') throw fail('INVALID_ARGUMENT', 'selectByFingerprint(bytes, fingerprint)');
+      if (response.length > 1 << 20) throw fail('LIMIT_EXCEEDED', 'the answer is larger than 1 MiB');
+      const out = [];
+      for (const k of wasm.readKeys(response)) {
+        try {
+          if (k.info().keys.some((x) => x.fingerprint === fingerprint)) out.push(put(k.toPublic(), { locked: null }));
+        } finally {
+          k.free();
+        }
+      }
+      if (out.length === 0) throw fail('NO_USABLE_KEY', 'no key with this fingerprint in the answer');
+      return out;
     },
 
     autocryptHeader(handle, address, preferMutual) {

@@ -255,6 +255,28 @@ export class Key {
     return wrap(this.#backend, await holding(this, this.#backend.call('setExpiration', handleOf(this), keyExpirationTime)));
   }
 
+  /**
+   * OpenPGP.js's addSubkey: a new Key with a freshly generated subkey bound by this key's
+   * primary key (it must be unlocked).  Options: `sign` (a signing subkey, with its primary key
+   * binding signature; default: encryption), `type` / `curve` / `rsaBits` as generateKey's
+   * (default: the primary key's kind), `keyExpirationTime` (seconds from the subkey's creation;
+   * 0 or absent: none).  The subkey has the primary key's version (v4 or v6) and is unlocked:
+   * lock the key afterwards (encryptKey; on a passphrase-protected key, with that passphrase).
+   */
+  async addSubkey(options = {}) {
+    checkOptions('addSubkey', options, OPTIONS.addSubkey);
+    checkConfig('addSubkey', options.config);
+    if (!this.#info.isSecret) throw new TypeError('addSubkey needs a private key');
+    const { type, curve, rsaBits, keyExpirationTime = 0, sign = false } = options;
+    if (!(Number.isInteger(keyExpirationTime) && keyExpirationTime >= 0)) throw new RangeError('keyExpirationTime must be a whole number of seconds ≥ 0');
+    if (typeof sign !== 'boolean') throw new TypeError('sign must be a boolean');
+    const args = { sign, keyExpirationTime };
+    if (type !== undefined || curve !== undefined || rsaBits !== undefined) {
+      args.type = keyType(type ?? primaryKind(this.#info.keys[0]), curve, rsaBits).type;
+    }
+    return wrap(this.#backend, await holding(this, this.#backend.call('addSubkey', handleOf(this), args)));
+  }
+
   /** Releases the key in the crypto instance; the object becomes unusable. */
   dispose() {
     if (this.#handle !== null && this.#generation === this.#backend.generation) {
@@ -424,7 +446,7 @@ export class KeyID {
 
 function userIdString(u, i, call = 'generateKey') {
   if (typeof u === 'string') return u;
-  checkOptions(call, u, OPTIONS.userID, call === 'generateKey' ? `userIDs[${i}]` : 'userID');
+  checkOptions(call, u, OPTIONS.userID, call === 'generateKey' || call === 'reformatKey' ? `userIDs[${i}]` : 'userID');
   const { name = '', email = '', comment = '' } = u;
   [name, email, comment].forEach((s) => checkString(`userIDs[${i}] fields`, s));
   let s = name;
@@ -432,6 +454,20 @@ function userIdString(u, i, call = 'generateKey') {
   if (email) s += name || comment ? ` <${email}>` : `<${email}>`;
   if (!s) throw new RangeError(`userIDs[${i}] is empty`);
   return s;
+}
+
+/** generateKey's `type` of a primary key (for addSubkey given a curve or rsaBits only). */
+function primaryKind(k) {
+  switch (k.algorithm) {
+    case 'RSA':
+      return 'rsa';
+    case 'Ed25519':
+      return 'curve25519';
+    case 'Ed448':
+      return 'curve448';
+    default:
+      return 'ecc';
+  }
 }
 
 function keyType(type, curve, rsaBits) {
@@ -507,6 +543,49 @@ export async function generateKey(options) {
     // Handed out as text or bytes: the handles are not needed any more.
     if (format !== 'object') {
       privateKey.dispose();
+      publicKey.dispose();
+    }
+  }
+}
+
+/**
+ * OpenPGP.js's reformatKey: the private key's own key material (every secret unlocked, else
+ * KEY_LOCKED) bound anew: `userIDs` (the first primary; a v4 key needs one), every other user ID,
+ * certification and revocation dropped; `keyExpirationTime` for the primary key and each subkey
+ * (seconds from each one's creation; 0: never); the primary key flagged to certify and sign, each
+ * subkey keeping its role.  { privateKey, publicKey, revocationCertificate } in `format`.
+ * `passphrase` locks the result: a key never protected is locked with it (once, as encryptKey);
+ * in browsers a passphrase-protected key takes only its own passphrase (KEY_PROTECTED otherwise)
+ * and keeps its locked form's secret packets.
+ */
+export async function reformatKey(options) {
+  checkOptions('reformatKey', options, OPTIONS.reformatKey);
+  const config = checkConfig('reformatKey', options.config, CONFIG.reformatKey);
+  const { privateKey, userIDs, passphrase, keyExpirationTime = 0, format = 'armored' } = options;
+  const signal = checkSignal(options.signal);
+  const [handle] = oneKey('privateKey', privateKey);
+  const uids = (Array.isArray(userIDs) ? userIDs : userIDs === undefined ? [] : [userIDs]).map((u, i) => userIdString(u, i, 'reformatKey'));
+  if (passphrase !== undefined) checkString('passphrase', passphrase);
+  if (!(Number.isInteger(keyExpirationTime) && keyExpirationTime >= 0)) throw new RangeError('keyExpirationTime must be a whole number of seconds ≥ 0');
+  checkFormat(format, ['armored', 'binary', 'object']);
+  const be = current();
+  const { key: ref, revocationCertificate } = await holding(privateKey, runCall(be, 'reformatKey', [handle, {
+    userIDs: uids,
+    keyExpirationTime,
+    aead: Boolean(config.aeadProtect),
+    ...(passphrase !== undefined && { passphrase }),
+  }], signal));
+  const reformatted = wrap(be, ref);
+  const publicKey = await reformatted.toPublic();
+  try {
+    return {
+      privateKey: await formatKey(be, reformatted, format),
+      publicKey: await formatKey(be, publicKey, format),
+      revocationCertificate,
+    };
+  } finally {
+    if (format !== 'object') {
+      reformatted.dispose();
       publicKey.dispose();
     }
   }

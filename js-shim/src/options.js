@@ -5,6 +5,8 @@
 export const OPTIONS = /** @type {const} */ ({
   configure: ['mode', 'wasmUrl', 'workerUrl', 'createWorker', 'callTimeout'],
   generateKey: ['userIDs', 'type', 'curve', 'rsaBits', 'passphrase', 'keyExpirationTime', 'format', 'config', 'signal'],
+  reformatKey: ['privateKey', 'userIDs', 'passphrase', 'keyExpirationTime', 'format', 'config', 'signal'],
+  addSubkey: ['type', 'curve', 'rsaBits', 'keyExpirationTime', 'sign', 'config'],
   userID: ['name', 'email', 'comment'],
   readKey: ['armoredKey', 'binaryKey', 'config'],
   readKeys: ['armoredKeys', 'binaryKeys', 'armoredKey', 'binaryKey', 'config'],
@@ -34,11 +36,14 @@ export const OPTIONS = /** @type {const} */ ({
   signMail: ['signingKeys', 'autocrypt', 'signal'],
   decryptMail: ['decryptionKeys', 'verificationKeys', 'signal'],
   wkdLookup: ['fetch', 'signal'],
+  vksLookup: ['url', 'fetch', 'signal', 'maxBytes'],
+  hkpLookup: ['url', 'fetch', 'signal', 'maxBytes'],
 });
 
 /** The OpenPGP.js config keys a call honours; every other key is a TypeError. */
 export const CONFIG = /** @type {const} */ ({
   generateKey: ['v6Keys', 'aeadProtect'],
+  reformatKey: ['aeadProtect'],
   encrypt: ['aeadProtect'],
   generateSessionKey: ['aeadProtect'],
 });

@@ -185,6 +185,44 @@ test('issue 25 calls in the worker: session keys, file names, format object, key
   assert(__pendingCalls() === 0, 'nothing pending');
 });
 
+test('reformatKey and addSubkey in the worker: a protected key stays under its own passphrase', async () => {
+  const { privateKey: locked } = await sp.generateKey({ userIDs: 'Old <old@example.org>', passphrase: 'pw', format: 'object' });
+  await rejects(sp.reformatKey({ privateKey: locked, userIDs: 'New <new@example.org>' }), (e) => assert(e.code === 'KEY_LOCKED', e.code), 'locked key');
+  const unlocked = await sp.decryptKey({ privateKey: locked, passphrase: 'pw' });
+  // Reformatted without a passphrase: the handle is unlocked, its export the locked form's secrets under the new user ID.
+  const r = await sp.reformatKey({ privateKey: unlocked, userIDs: [{ name: 'New', email: 'new@example.org' }], keyExpirationTime: 86400 * 30, format: 'object' });
+  assert(r.privateKey.isDecrypted() && r.privateKey.getUserIDs().join() === 'New <new@example.org>', r.privateKey.getUserIDs().join());
+  assert(r.privateKey.getFingerprint() === locked.getFingerprint(), 'same key material');
+  assert(r.revocationCertificate.includes('BEGIN PGP PUBLIC KEY BLOCK'), 'revocation certificate');
+  const out = await sp.readPrivateKey({ armoredKey: await r.privateKey.armor() });
+  assert(!out.isDecrypted() && out.getUserIDs().join() === 'New <new@example.org>', `exported: ${out.getUserIDs().join()}`);
+  assert(out.getExpirationTime().getTime() === (out.getCreationTime().getTime() + 86400 * 30 * 1000), 'expiry');
+  await rejects(sp.decryptKey({ privateKey: out, passphrase: 'other' }), (e) => assert(e.code === 'BAD_PASSPHRASE', e.code), 'the owner passphrase only');
+  // With the key's own passphrase: returned locked; another one: KEY_PROTECTED.
+  const again = await sp.reformatKey({ privateKey: unlocked, userIDs: 'Again <again@example.org>', passphrase: 'pw', format: 'armored' });
+  const againKey = await sp.readPrivateKey({ armoredKey: again.privateKey });
+  assert(!againKey.isDecrypted() && againKey.getUserIDs().join() === 'Again <again@example.org>', 'reformatted, locked');
+  assert((await sp.decryptKey({ privateKey: againKey, passphrase: 'pw' })).isDecrypted(), 'opens with pw');
+  await rejects(sp.reformatKey({ privateKey: unlocked, userIDs: 'X <x@example.org>', passphrase: 'new' }), (e) => assert(e.code === 'KEY_PROTECTED', e.code), 'a new passphrase');
+  // addSubkey: exported once locked with the key's passphrase; the new subkey decrypts.
+  const grown = await unlocked.addSubkey({ sign: false });
+  assert(grown.getSubkeys().length === 3, `${grown.getSubkeys().length} subkeys`);
+  await rejects(grown.armor(), (e) => assert(e.code === 'EXPORT_REFUSED', e.code), 'an unlocked new subkey');
+  await rejects(sp.encryptKey({ privateKey: grown, passphrase: 'wrong' }), (e) => assert(e.code === 'BAD_PASSPHRASE', e.code), 'not the key passphrase');
+  const relocked = await sp.encryptKey({ privateKey: grown, passphrase: 'pw' });
+  const exported = await sp.readPrivateKey({ armoredKey: await relocked.armor() });
+  assert(exported.getSubkeys().length === 3 && exported.getSubkeys().every((k) => k.isDecrypted() === false), 'every subkey locked');
+  const opened = await sp.decryptKey({ privateKey: exported, passphrase: 'pw' });
+  const newest = await opened.getEncryptionKey();
+  const fresh = grown.getSubkeys().find((k) => !unlocked.getSubkeys().some((o) => o.getFingerprint() === k.getFingerprint()));
+  assert(newest.getFingerprint() === fresh.getFingerprint(), 'the new subkey is the encryption key');
+  const c = await sp.encrypt({ message: await sp.createMessage({ text: 'to the new subkey' }), encryptionKeys: await exported.toPublic() });
+  assert((await sp.decrypt({ message: await sp.readMessage({ armoredMessage: c }), decryptionKeys: opened })).data === 'to the new subkey', 'decrypts');
+  // The unlocked handle made before it exports the grown locked form's secrets for its own keys.
+  assert(!(await sp.readPrivateKey({ armoredKey: await unlocked.armor() })).isDecrypted(), 'older handle');
+  assert(__pendingCalls() === 0, 'nothing pending');
+});
+
 test('errors cross the worker boundary with their class and code', async () => {
   const { privateKey } = await sp.generateKey({ userIDs: 'Dave <dave@example.org>', format: 'object' });
   const e = await rejects(sp.decrypt({ message: await sp.readMessage({ armoredMessage: 'not a message' }), decryptionKeys: privateKey }),
@@ -391,6 +429,16 @@ test('attacks: no page script gets a secret key that opens without the victim pa
   await attack('export: exportKey on the handle', () => call('exportKey', h, { secret: true, armor: true }), ['returned']);
   await attack('export: the revoked copy', () => revoked.armor(), ['returned']);
   await attack('export: an unprotected unlocked key', () => bare.armor(), ['EXPORT_REFUSED']);
+  // 5b. Rebinding the key material (reformatKey) and growing the key (addSubkey): the victim's
+  // secrets leave only as its locked form; a passphrase the attacker chooses locks nothing.
+  await attack('reformat: with the attacker passphrase', () => sp.reformatKey({ privateKey: victim, userIDs: 'Mallory <m@example.org>', passphrase: ATTACKER }), ['KEY_PROTECTED']);
+  await attack('reformat: on the handle, with the attacker passphrase', () => call('reformatKey', h, { userIDs: ['Mallory <m@example.org>'], passphrase: ATTACKER }), ['KEY_PROTECTED']);
+  await attack('reformat: then export', async () => (await sp.reformatKey({ privateKey: victim, userIDs: 'Mallory <m@example.org>', format: 'object' })).privateKey.armor(), ['returned']);
+  await attack('reformat: then encryptKey', async () => sp.encryptKey({ privateKey: (await sp.reformatKey({ privateKey: victim, userIDs: 'Mallory <m@example.org>', format: 'object' })).privateKey, passphrase: ATTACKER }), ['KEY_PROTECTED']);
+  const grown = await victim.addSubkey();
+  await attack('addSubkey: then export', () => grown.armor(), ['EXPORT_REFUSED']);
+  await attack('addSubkey: then encryptKey with the attacker passphrase', () => sp.encryptKey({ privateKey: grown, passphrase: ATTACKER }), ['BAD_PASSPHRASE']);
+  await attack('addSubkey: then changeKeyPassphrase', () => sp.changeKeyPassphrase({ privateKey: grown, oldPassphrase: ATTACKER, newPassphrase: ATTACKER }), ['EXPORT_REFUSED', 'BAD_PASSPHRASE']);
   // 6. Tampered prototypes of Message and Signature carry no key out.
   const fakeMessage = Object.create(sp.Message.prototype, { kind: { value: 'literal' }, data: { value: h }, isText: { value: false } });
   // (It signs the handle's text: misuse of a key the script holds, not theft; the signature is checked as loot.)

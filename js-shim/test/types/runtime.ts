@@ -28,6 +28,8 @@ export const browserNames: Same<keyof typeof browser, keyof typeof D> = true;
 export const options: { [K in keyof typeof OPTIONS]: true } = {
   configure: true as Same<Exclude<Opt<'configure'>, 'createWorker'>, KeysOf<D.ConfigureOptions>>,
   generateKey: true as Same<Opt<'generateKey'>, KeysOf<D.GenerateKeyOptions>>,
+  reformatKey: true as Same<Opt<'reformatKey'>, KeysOf<D.ReformatKeyOptions>>,
+  addSubkey: true as Same<Opt<'addSubkey'>, KeysOf<D.SubkeyOptions>>,
   userID: true as Same<Opt<'userID'>, KeysOf<D.UserIDObject>>,
   readKey: true as Same<Opt<'readKey'>, KeysOf<D.ReadKeyOptions>>,
   readKeys: true as Same<Opt<'readKeys'>, KeysOf<D.ReadKeysOptions>>,
@@ -57,11 +59,14 @@ export const options: { [K in keyof typeof OPTIONS]: true } = {
   signMail: true as Same<Opt<'signMail'>, KeysOf<D.SignMailOptions>>,
   decryptMail: true as Same<Opt<'decryptMail'>, KeysOf<D.DecryptMailOptions>>,
   wkdLookup: true as Same<Opt<'wkdLookup'>, KeysOf<D.WkdLookupOptions>>,
+  vksLookup: true as Same<Opt<'vksLookup'>, KeysOf<D.KeyServerLookupOptions>>,
+  hkpLookup: true as Same<Opt<'hkpLookup'>, KeysOf<D.KeyServerLookupOptions>>,
 };
 
 // Config keys honoured, per call (every other call takes an empty config only).
 export const config = {
   generateKey: true as Same<(typeof CONFIG)['generateKey'][number], ConfigOf<D.GenerateKeyOptions>>,
+  reformatKey: true as Same<(typeof CONFIG)['reformatKey'][number], ConfigOf<D.ReformatKeyOptions>>,
   encrypt: true as Same<(typeof CONFIG)['encrypt'][number], ConfigOf<D.EncryptOptions>>,
   generateSessionKey: true as Same<(typeof CONFIG)['generateSessionKey'][number], ConfigOf<D.GenerateSessionKeyOptions>>,
 };
@@ -71,5 +76,5 @@ export const emptyConfig: true[] = [
   true as Empty<D.ReadKeyOptions>, true as Empty<D.ReadKeysOptions>, true as Empty<D.DecryptKeyOptions>, true as Empty<D.EncryptKeyOptions>,
   true as Empty<D.RevokeKeyOptions>, true as Empty<D.ReadMessageOptions>, true as Empty<D.ReadCleartextMessageOptions>,
   true as Empty<D.ReadSignatureOptions>, true as Empty<D.DecryptOptions>, true as Empty<D.SignOptions>, true as Empty<D.VerifyOptions>,
-  true as Empty<D.ReadPrivateKeysOptions>, true as Empty<D.EncryptSessionKeyOptions>, true as Empty<D.DecryptSessionKeysOptions>,
+  true as Empty<D.ReadPrivateKeysOptions>, true as Empty<D.SubkeyOptions>, true as Empty<D.EncryptSessionKeyOptions>, true as Empty<D.DecryptSessionKeysOptions>,
 ];

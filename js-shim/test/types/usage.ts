@@ -85,5 +85,18 @@ async function sessionKeysAndObjects(me: Key, bob: Key): Promise<void> {
   // @ts-expect-error: readPrivateKeys takes armoredKeys / binaryKeys
   await sp.readPrivateKeys({ armoredKey: '' });
   void [esk, eskBytes, name, ids, sig, clear, keys, updated];
+  // reformatKey, addSubkey, key servers.
+  const re: { privateKey: Key; publicKey: Key; revocationCertificate: string } = await sp.reformatKey({ privateKey: me, userIDs: [{ email: 'me@example.org' }], keyExpirationTime: 86400, format: 'object', config: { aeadProtect: true } });
+  const reArmored: string = (await sp.reformatKey({ privateKey: me, userIDs: 'Me <me@example.org>', passphrase: 'pw' })).privateKey;
+  // @ts-expect-error: OpenPGP.js's date is not supported
+  await sp.reformatKey({ privateKey: me, userIDs: 'Me <me@example.org>', date: new Date() });
+  const grown: Key = await (await me.addSubkey()).addSubkey({ sign: true, type: 'rsa', rsaBits: 3072, keyExpirationTime: 0 });
+  // @ts-expect-error: a subkey is not locked on its own (lock the whole key)
+  await me.addSubkey({ passphrase: 'pw' });
+  const found2: Key[] = await sp.vksLookup('alice@example.org', { url: 'https://keys.openpgp.org', maxBytes: 65536 });
+  const found3: Key[] = await sp.hkpLookup('0123456789ABCDEF0123456789ABCDEF01234567', { url: new URL('https://keys.example'), signal: AbortSignal.timeout(1000) });
+  // @ts-expect-error: the server is required
+  await sp.vksLookup('alice@example.org', {});
+  void [re, reArmored, grown, found2, found3];
 }
 void sessionKeysAndObjects;

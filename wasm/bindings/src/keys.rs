@@ -284,3 +284,66 @@ pub fn certify_user_ids(key: &Key, signer: &Key) -> Result<Key, JsValue> {
         .js()?,
     })
 }
+
+/// Seconds of validity from an options field: absent or 0 is none.
+fn validity_field(options: &JsValue, name: &str) -> Result<Option<Duration>, JsValue> {
+    match number_field(options, name)? {
+        None | Some(0.0) => Ok(None),
+        Some(s) if s.is_finite() && s > 0.0 && s.fract() == 0.0 && s < 2f64.powi(32) => {
+            Ok(Some(Duration::from_secs(s as u64)))
+        }
+        Some(_) => Err(js_sys::RangeError::new(&format!(
+            "{name} must be a whole number of seconds below 2^32"
+        ))
+        .into()),
+    }
+}
+
+/// OpenPGP.js's reformatKey: the key's own key material (every secret
+/// unlocked) bound anew.  Options: `userIDs` (strings; the first primary),
+/// `keyExpirationTime` (seconds from each key's creation, 0 = never),
+/// `aead` (a v4 key advertises SEIPDv2).  Returns `{ privateKey: Key,
+/// revocationCertificate: string }`; the secret material stays unlocked.
+#[wasm_bindgen(js_name = reformatKey)]
+pub fn reformat_key(key: &Key, options: JsValue) -> Result<JsValue, JsValue> {
+    let opts = core_keys::ReformatOptions {
+        user_ids: strings_field(&options, "userIDs")?,
+        expires_in: validity_field(&options, "keyExpirationTime")?,
+        v4_aead: bool_field(&options, "aead")?.unwrap_or(false),
+    };
+    let r = core_keys::reformat(&key.cert, &opts, &Policy::new()).js()?;
+    let rev =
+        String::from_utf8(r.revocation_certificate).map_err(|_| invalid("armor is not UTF-8"))?;
+    object(&[
+        ("privateKey", Key { cert: r.cert }.into()),
+        ("revocationCertificate", rev.into()),
+    ])
+}
+
+/// OpenPGP.js's key.addSubkey: a new key with a fresh subkey bound by the
+/// (unlocked) primary key.  Options: `type` (a sealpost key type name;
+/// absent: the primary key's), `sign` (a signing subkey), `keyExpirationTime`
+/// (seconds from the subkey's creation, 0 = never).
+#[wasm_bindgen(js_name = addSubkey)]
+pub fn add_subkey(key: &Key, options: JsValue) -> Result<Key, JsValue> {
+    let opts = core_keys::SubkeyOptions {
+        key_type: match string_field(&options, "type")? {
+            Some(t) => Some(KeyType::from_name(&t).js()?),
+            None => None,
+        },
+        sign: bool_field(&options, "sign")?.unwrap_or(false),
+        expires_in: validity_field(&options, "keyExpirationTime")?,
+    };
+    Ok(Key {
+        cert: core_keys::add_subkey(&key.cert, &opts, &[], &Policy::new()).js()?,
+    })
+}
+
+/// `key`'s public parts with `from`'s secret packets for the keys `from`
+/// holds (e.g. a locked form); other keys keep `key`'s own.
+#[wasm_bindgen(js_name = withSecretsOf)]
+pub fn with_secrets_of(key: &Key, from: &Key) -> Result<Key, JsValue> {
+    Ok(Key {
+        cert: core_keys::with_secrets_of(&key.cert, &from.cert).js()?,
+    })
+}
