@@ -337,7 +337,21 @@ test('a genuine new release is blocked until a quorum of rebuilders attested it,
   await loads('genuine 0.3.2 attested by r1 and r2');
   results.push(`genuine 0.3.2: rebuilt and attested by two rebuilders in ${rebuildMs} ms; then loaded valid in ${Date.now() - t1} ms (load + popup)`);
   const s = await popupState('valid');
+  results.push(`popup after the attested 0.3.2: ${s.text}`);
   assert.match(s.log, /0\.3\.2 rebuilt from source by r1, r2/);
+  // The guard's added cost for a new release, in its own wasm (this build), in Node: the log check
+  // (inclusion under a cosigned checkpoint) and the rebuild check (two attestations), per call.
+  const pkg = join(extension, 'pkg');
+  const wasm = await import(join(pkg, 'sealpost_verifier_wasm.js'));
+  wasm.initSync({ module: readFileSync(join(pkg, 'sealpost_verifier_wasm_bg.wasm')) });
+  const policyText = readFileSync(policyFile, 'utf8');
+  const [proof, manifestBytes] = [readFileSync(next.proof), readFileSync(next.manifest)];
+  const served = JSON.parse(readFileSync(next.rebuild, 'utf8'));
+  const fpr = wasm.certInfo(readFileSync(releaseCert)).fingerprint;
+  const time = (fn, n = 50) => { fn(); const t = performance.now(); for (let i = 0; i < n; i++) fn(); return (performance.now() - t) / n; };
+  const logMs = time(() => assert.ok(wasm.tlogCheckRelease(policyText, proof, manifestBytes, fpr, null, null).logged));
+  const rebuiltMs = time(() => assert.deepEqual(wasm.tlogCheckRebuilt(policyText, proof, manifestBytes, served).rebuilders, ['r1', 'r2']));
+  results.push(`guard wasm per new release (50 calls each): log check ${logMs.toFixed(1)} ms, rebuild check (2 attestations) ${rebuiltMs.toFixed(1)} ms; rebuild-proofs ${readFileSync(next.rebuild).length} bytes`);
   assert.match(s.text, /0\.3\.2/);
   assert.equal(beacons, 0);
   // Anyone can see who rebuilt what: the monitor lists the attestations (r3's and the dishonest r1's of 0.3.1 too).
