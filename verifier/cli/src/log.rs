@@ -19,6 +19,7 @@ use std::time::Duration;
 use clap::Subcommand;
 use sealpost_core::keys;
 use sealpost_tlog::attest::Attestation;
+use sealpost_tlog::binding::Binding;
 use sealpost_tlog::checkpoint::SignedCheckpoint;
 use sealpost_tlog::entry::Entry;
 use sealpost_tlog::keys::{SecretKey, VKey, ALG_ED25519};
@@ -140,6 +141,22 @@ pub enum LogCommand {
         /// A file keeping every checkpoint this monitor has seen (created if missing).
         #[arg(long)]
         state: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Log the binding of an origin to its release key (an enrollment record, issue 21): a guard
+    /// enrolls the origin only to a key bound in the log for at least the cool-down.
+    Bind {
+        dir: PathBuf,
+        /// The log's private key.
+        #[arg(long)]
+        key: PathBuf,
+        /// The origin, http(s)://host[:port].
+        #[arg(long)]
+        origin: String,
+        /// The release signing certificate the origin is bound to.
+        #[arg(long)]
+        cert: PathBuf,
         #[arg(long)]
         json: bool,
     },
@@ -447,6 +464,34 @@ pub fn run(cmd: LogCommand) -> Result<bool, Fatal> {
             state,
             json,
         } => monitor(&s, &app, &policy(&p)?, &checkpoints, state.as_deref(), json),
+        LogCommand::Bind {
+            dir,
+            key,
+            origin,
+            cert,
+            json,
+        } => {
+            let key = SecretKey::parse(&read_text(&key)?)
+                .map_err(|e| Fatal::new(format!("{}: {e}", key.display())))?;
+            let c = keys::read_cert(&read(&cert)?)
+                .map_err(|e| Fatal::new(format!("{}: {e}", cert.display())))?;
+            let b = Binding::new(&origin.to_ascii_lowercase(), &c.fingerprint().to_hex())
+                .map_err(tl)?;
+            let mut log = LogDir::open(&dir, Some(&key.vkey())).map_err(tl)?;
+            let before = log.size();
+            let index = log.append_raw(&[b.to_bytes()], &key).map_err(tl)?[0];
+            print(
+                json,
+                json!({"index": index, "size": log.size(), "added": log.size() > before, "binding": b}),
+                &format!(
+                    "{} bound to {} at index {index}; the log has {} entries\n",
+                    b.origin,
+                    b.release_key,
+                    log.size()
+                ),
+            );
+            Ok(true)
+        }
         LogCommand::SignPolicy {
             policy: p,
             sign_with,
@@ -806,7 +851,16 @@ fn monitor(
     let mut entries = Vec::new();
     // Rebuild attestations of the app (issue 21): (index, attestation).
     let mut attested: Vec<(u64, Attestation)> = Vec::new();
+    // Enrollment records (issue 21): (index, origin bound to a release key).
+    let mut bindings: Vec<(u64, Binding)> = Vec::new();
     for (i, e) in raw.iter().enumerate() {
+        if sealpost_tlog::binding::is_binding(e) {
+            match Binding::from_bytes(e) {
+                Ok(b) => bindings.push((i as u64, b)),
+                Err(err) => problems.push(format!("entry {i} is malformed: {err}")),
+            }
+            continue;
+        }
         if sealpost_tlog::attest::is_attestation(e) {
             match Attestation::parse(e) {
                 Ok(a) if a.statement.app == app => attested.push((i as u64, a)),
@@ -954,6 +1008,28 @@ fn monitor(
                    "of_a_logged_release": mine.iter().any(|(_, e)| e.manifest_sha256 == a.statement.manifest_sha256)})
         })
         .collect();
+    // Key changes: an origin bound to another key than before (reported; a rotation is not an
+    // error, but every monitor should see it: the guard honours it only after the cool-down).
+    let mut key_changes = Vec::new();
+    let mut notes = Vec::new();
+    for (n, (i, b)) in bindings.iter().enumerate() {
+        if let Some((pi, prev)) = bindings[..n]
+            .iter()
+            .rev()
+            .find(|(_, p)| p.origin == b.origin)
+        {
+            if prev.release_key != b.release_key {
+                key_changes.push(
+                    json!({"origin": b.origin, "from": prev.release_key, "to": b.release_key,
+                                         "from_index": pi, "index": i}),
+                );
+                notes.push(format!(
+                    "KEY CHANGE: {} bound to {} at index {pi}, to {} at index {i}",
+                    b.origin, prev.release_key, b.release_key
+                ));
+            }
+        }
+    }
     let ok = problems.is_empty();
     let mut text = format!(
         "{} (size {}, cosigned by {}): {} release(s) of {app}\n",
@@ -977,12 +1053,21 @@ fn monitor(
             }
         ));
     }
+    for (i, b) in &bindings {
+        text.push_str(&format!(
+            "  {i:>6}  binding {} -> {}\n",
+            b.origin, b.release_key
+        ));
+    }
+    for n in &notes {
+        text.push_str(&format!("{n}\n"));
+    }
     for p in &problems {
         text.push_str(&format!("PROBLEM: {p}\n"));
     }
     print(
         json,
-        json!({"ok": ok, "log": verified, "app": app, "releases": releases, "attestations": attestations,
+        json!({"ok": ok, "log": verified, "app": app, "releases": releases, "attestations": attestations, "bindings": bindings.iter().map(|(i, b)| json!({"index": i, "origin": b.origin, "release_key": b.release_key})).collect::<Vec<_>>(), "key_changes": key_changes,
                "conflicts": dup, "forks": forks, "problems": problems}),
         &text,
     );

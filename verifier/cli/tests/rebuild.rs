@@ -358,3 +358,117 @@ fn a_rebuild_that_matches_is_attested_logged_and_counted_one_that_differs_is_not
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert!(text(&o).contains("not an Ed25519 note key"), "{}", text(&o));
 }
+
+/// Enrollment records (issue 21): `log bind` logs origin → release key; a key change is a second
+/// binding, reported by `log monitor`; the cool-down counts from when a quorum of witnesses
+/// cosigned a checkpoint holding the binding (sealpost_tlog::binding).
+#[test]
+fn bindings_are_logged_key_changes_are_reported_and_cool_down_from_the_witnesses_time() {
+    use sealpost_tlog::binding::{bound_since, cooled_down, Binding, COOL_DOWN_SECS};
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    let certs: Vec<_> = (0..2)
+        .map(|i| {
+            let c = keys::generate(&GenerateOptions {
+                user_ids: vec![format!("Release {i} <r{i}@example.org>")],
+                ..Default::default()
+            })
+            .unwrap()
+            .cert;
+            let p = t.join(format!("release{i}.cert"));
+            std::fs::write(&p, keys::write_cert(&c, false, true).unwrap()).unwrap();
+            (c.fingerprint().to_hex(), p)
+        })
+        .collect();
+    let log = t.join("log");
+    let lkey = t.join("log.key");
+    let o = run(&["log", "keygen", "--origin", "log.test/b", "--out", s(&lkey)]);
+    assert!(o.status.success(), "{}", text(&o));
+    let log_vkey = String::from_utf8_lossy(&o.stdout).trim().to_string();
+    let log_key = sealpost_tlog::keys::VKey::parse(&log_vkey).unwrap();
+    let w = SecretKey::from_seed("w.test", ALG_COSIGNATURE_V1, [6; 32]).unwrap();
+    let policy_text = format!(
+        "log {log_vkey}\nwitness w {}\nquorum w\n",
+        w.vkey().encode()
+    );
+    let policy = Policy::parse(&policy_text).unwrap();
+    let policy_file = t.join("policy");
+    std::fs::write(&policy_file, &policy_text).unwrap();
+    let day = 24 * 3600;
+    let t1 = 1_800_000_000;
+    // Binds, then the witness cosigns at `at`; returns (index, bound since).
+    let bind = |cert: &Path, at: u64| {
+        let o = run(&[
+            "log",
+            "bind",
+            s(&log),
+            "--key",
+            s(&lkey),
+            "--origin",
+            "https://Mail.example",
+            "--cert",
+            s(cert),
+            "--json",
+        ]);
+        assert!(o.status.success(), "{}", text(&o));
+        let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        let mut l = LogDir::open(&log, None).unwrap();
+        let mut cp = SignedCheckpoint::parse(&l.checkpoint().unwrap().to_bytes()).unwrap();
+        cp.add_signatures(&[w.cosign(&cp.text, at).unwrap()]);
+        let since = bound_since(&cp, &policy);
+        l.set_checkpoint(cp, &log_key).unwrap();
+        (j["index"].as_u64().unwrap(), since.unwrap())
+    };
+    let (i0, since0) = bind(&certs[0].1, t1);
+    assert_eq!((i0, since0), (0, t1));
+    let entry = LogDir::open(&log, None).unwrap().entries()[0].clone();
+    assert_eq!(
+        Binding::from_bytes(&entry).unwrap(),
+        Binding::new("https://mail.example", &certs[0].0).unwrap()
+    );
+    // The key changes six days later: not yet enrollable a day after, enrollable 7 days after.
+    let (i1, since1) = bind(&certs[1].1, t1 + 6 * day);
+    assert_eq!(i1, 1);
+    assert!(cooled_down(since0, t1 + 7 * day, COOL_DOWN_SECS));
+    assert!(
+        !cooled_down(since1, t1 + 7 * day, COOL_DOWN_SECS),
+        "the new key within its cool-down"
+    );
+    assert!(
+        cooled_down(since1, t1 + 13 * day, COOL_DOWN_SECS),
+        "and after it"
+    );
+    // The monitor shows both bindings and reports the key change (not an error).
+    let o = run(&[
+        "log",
+        "monitor",
+        s(&log),
+        "--app",
+        "none",
+        "--policy",
+        s(&policy_file),
+        "--json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(j["bindings"].as_array().unwrap().len(), 2, "{j}");
+    let kc = &j["key_changes"][0];
+    assert_eq!(
+        (kc["from"].as_str(), kc["to"].as_str()),
+        (Some(certs[0].0.as_str()), Some(certs[1].0.as_str()))
+    );
+    let o = run(&[
+        "log",
+        "monitor",
+        s(&log),
+        "--app",
+        "none",
+        "--policy",
+        s(&policy_file),
+    ]);
+    assert!(
+        text(&o).contains("KEY CHANGE: https://mail.example bound to"),
+        "{}",
+        text(&o)
+    );
+}

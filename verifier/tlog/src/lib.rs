@@ -1,6 +1,7 @@
 //! sealpost's release transparency log, in the C2SP formats only:
 //!
 //! - [`attest`]: rebuild attestations (a rebuilder's signed statement, logged as its own entry kind);
+//! - [`binding`]: enrollment records (an origin bound to its release key, and since when: the cool-down);
 //! - [`entry`]: what one leaf says (app, version, manifest SHA-256, release key, source commit);
 //! - [`tiles`]: C2SP `tlog-tiles` paths and entry bundles over `tlog_tiles`' tile maths;
 //! - [`keys`]: Ed25519 log keys (signed-note type 0x01) and `cosignature/v1` witness keys (0x04);
@@ -18,6 +19,7 @@
 //! 2^64, over-long proofs), so sizes and lengths are checked before it sees them.
 
 pub mod attest;
+pub mod binding;
 pub mod checkpoint;
 pub mod client;
 pub mod entry;
