@@ -178,3 +178,34 @@ test('WKD: URLs match the draft example; a lookup over HTTP returns only matchin
     server.close();
   }
 });
+
+test('windows-1252 text (and mail labelled ISO-8859-1) reads as windows-1252: 0x80-0x9F are its characters, as Python\'s cp1252 says', async () => {
+  const bob = await person('Bob');
+  // Every printable byte, the high half included: what the platform's decoder makes of it is the reference.
+  const body = Uint8Array.from([...Array(95).keys()].map((i) => i + 0x20).concat([...Array(128).keys()].map((i) => i + 0x80)));
+  // The reference: Python's cp1252 codec (Node's TextDecoder reads windows-1252 as Latin-1); the
+  // five bytes cp1252 leaves unassigned keep their C1 code point, as the WHATWG Encoding standard says.
+  const expected = execFileSync('python3', ['-c', "import sys\nb=sys.stdin.buffer.read()\nout=''\nfor x in b:\n    try:\n        out+=bytes([x]).decode('cp1252')\n    except UnicodeDecodeError:\n        out+=chr(x)\nsys.stdout.buffer.write(out.encode('utf-8'))"], { input: body }).toString('utf8');
+  assert.ok(expected.includes('€') && expected.includes('“') && expected.includes('Ÿ'));
+  const enc = new TextEncoder();
+  for (const charset of ['windows-1252', 'ISO-8859-1']) {
+    const inner = new Uint8Array([
+      ...enc.encode(`Content-Type: text/plain; charset=${charset}\r\nContent-Transfer-Encoding: 8bit\r\n\r\n`),
+      ...body,
+      ...enc.encode('\r\n'),
+    ]);
+    // Plain mail, and the same part as the content of PGP/MIME (the legacy text decrypted).
+    const plain = new Uint8Array([...enc.encode('From: a@example.org\r\nTo: bob@example.org\r\nSubject: =?windows-1252?Q?=93quoted=94_=80?=\r\n'), ...inner]);
+    const r = await sp.decryptMail(plain, {});
+    assert.equal(r.text.replace(/\r?\n$/, ''), expected, charset);
+    assert.equal(r.subject, '“quoted” €');
+    const ct = await sp.encrypt({ message: await sp.createMessage({ binary: inner }), encryptionKeys: bob.publicKey });
+    const boundary = 'b-1252';
+    const mail = enc.encode(
+      `From: a@example.org\r\nTo: bob@example.org\r\nSubject: x\r\nMIME-Version: 1.0\r\nContent-Type: multipart/encrypted; protocol="application/pgp-encrypted"; boundary="${boundary}"\r\n\r\n` +
+        `--${boundary}\r\nContent-Type: application/pgp-encrypted\r\n\r\nVersion: 1\r\n\r\n--${boundary}\r\nContent-Type: application/octet-stream\r\n\r\n${ct}\r\n--${boundary}--\r\n`,
+    );
+    const d = await sp.decryptMail(mail, { decryptionKeys: bob.privateKey });
+    assert.equal(d.text.replace(/\r?\n$/, ''), expected, `${charset}, encrypted`);
+  }
+});

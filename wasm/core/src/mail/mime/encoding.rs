@@ -94,13 +94,32 @@ pub fn decode_qp(body: &[u8]) -> Vec<u8> {
     out
 }
 
+/// windows-1252's characters for the bytes 0x80 to 0x9F (the rest of it is
+/// ISO-8859-1: the byte's own code point).  The five bytes windows-1252
+/// leaves unassigned keep their C1 code point, as the WHATWG Encoding
+/// standard decodes them.
+const WINDOWS_1252_80_9F: [char; 32] = [
+    '\u{20AC}', '\u{0081}', '\u{201A}', '\u{0192}', '\u{201E}', '\u{2026}', '\u{2020}', '\u{2021}',
+    '\u{02C6}', '\u{2030}', '\u{0160}', '\u{2039}', '\u{0152}', '\u{008D}', '\u{017D}', '\u{008F}',
+    '\u{0090}', '\u{2018}', '\u{2019}', '\u{201C}', '\u{201D}', '\u{2022}', '\u{2013}', '\u{2014}',
+    '\u{02DC}', '\u{2122}', '\u{0161}', '\u{203A}', '\u{0153}', '\u{009D}', '\u{017E}', '\u{0178}',
+];
+
 /// Bytes to text by charset; unknown charsets are read as UTF-8 with
-/// replacement characters rather than failing the whole message.
+/// replacement characters rather than failing the whole message.  The
+/// ISO-8859-1 labels are read as windows-1252, as browsers and the WHATWG
+/// Encoding standard do (mail labelled Latin-1 is in practice windows-1252:
+/// its 0x80-0x9F are curly quotes, dashes, the euro sign, not C1 controls).
 pub fn decode_charset(bytes: &[u8], charset: &str) -> String {
     match charset.trim().to_ascii_lowercase().as_str() {
-        "iso-8859-1" | "latin1" | "iso8859-1" | "windows-1252" | "cp1252" => {
-            bytes.iter().map(|&b| b as char).collect()
-        }
+        "iso-8859-1" | "latin1" | "iso8859-1" | "iso_8859-1" | "l1" | "us-ascii" | "ascii"
+        | "windows-1252" | "cp1252" | "x-cp1252" => bytes
+            .iter()
+            .map(|&b| match b {
+                0x80..=0x9F => WINDOWS_1252_80_9F[usize::from(b - 0x80)],
+                _ => char::from(b),
+            })
+            .collect(),
         _ => String::from_utf8_lossy(bytes).into_owned(),
     }
 }
@@ -272,6 +291,19 @@ pub fn canonical_crlf(data: &[u8]) -> Vec<u8> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn windows_1252_high_bytes_are_its_characters() {
+        let bytes: Vec<u8> = (0x80..=0x9F).collect();
+        let expected = "\u{20AC}\u{0081}\u{201A}\u{0192}\u{201E}\u{2026}\u{2020}\u{2021}\u{02C6}\u{2030}\u{0160}\u{2039}\u{0152}\u{008D}\u{017D}\u{008F}\u{0090}\u{2018}\u{2019}\u{201C}\u{201D}\u{2022}\u{2013}\u{2014}\u{02DC}\u{2122}\u{0161}\u{203A}\u{0153}\u{009D}\u{017E}\u{0178}";
+        for label in ["windows-1252", "ISO-8859-1", "latin1", "cp1252"] {
+            assert_eq!(decode_charset(&bytes, label), expected, "{label}");
+        }
+        assert_eq!(
+            decode_charset(b"caf\xe9 \x80 5", "windows-1252"),
+            "caf\u{e9} \u{20AC} 5"
+        );
+    }
     use super::*;
 
     #[test]
