@@ -340,10 +340,10 @@ async function learnAutocrypt(r) {
   return true;
 }
 
-// The Autocrypt header carries the library's minimal key (primary key, user
-// ID, encryption subkey): enough to encrypt, not to check a signature made
-// with the signing subkey.  When such a sender's signature cannot be
-// checked, their full key is asked of the Web Key Directory once; it
+// The Autocrypt header carries a minimal key.  sealpost's own (primary key,
+// user ID, encryption and signing subkeys) checks signatures; another
+// client's header may carry no signing part.  When such a sender's signature
+// cannot be checked, their full key is asked of the Web Key Directory once; it
 // replaces the header's key only if it is the same key (same primary
 // fingerprint: its subkeys are bound by that primary key's signatures).
 // The contact stays unverified.  Without a WKD answer the page says why

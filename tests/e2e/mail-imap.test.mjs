@@ -665,7 +665,7 @@ test('outbox retry: with Postfix stopped mid-test the outbox tries again by itse
   await tab2.close();
 });
 
-test('Autocrypt: a sender missing from the address book is added from the header of their mail, as a new, unverified key completed from the WKD, and can be written to', async () => {
+test('Autocrypt: a sender missing from the address book is added from the header of their mail, as a new, unverified key that checks their signature, and can be written to', async () => {
   // Bob forgets Alice's key; Alice's next mail (with her Autocrypt header) brings it back.
   await bob.page.click('#nav-contacts');
   await bob.page.click('#contact-list li[data-email="alice@example.org"] button');
@@ -675,8 +675,8 @@ test('Autocrypt: a sender missing from the address book is added from the header
   assert.equal(await alice.page.getAttribute('#compose-status', 'data-state'), 'ok');
   const rows = await inboxUntil(bob, (r) => r.some((x) => x.text.includes('with my key in the header')), 'the Autocrypt message');
   const row = rows.find((x) => x.text.includes('with my key in the header'));
-  // The header's minimal key (Autocrypt: primary, user ID, encryption subkey) has no signing subkey;
-  // the page completes it from the WKD (the same primary key, so the same key) and checks the signature.
+  // The header's minimal key (primary, user ID, encryption subkey, and the signing subkey, since
+  // sealpost's primary key only certifies) checks the signature itself: no WKD completion needed.
   assert.equal(row.state, 'verified');
   await bob.page.click(`#inbox-list li[data-id="${row.id}"]`);
   assert.equal(await bob.page.getAttribute('#msg-signature', 'data-key'), 'unverified');
@@ -684,7 +684,7 @@ test('Autocrypt: a sender missing from the address book is added from the header
   await bob.page.click('#nav-contacts');
   const li = '#contact-list li[data-email="alice@example.org"]';
   assert.equal(await bob.page.getAttribute(li, 'data-unverified'), 'true');
-  assert.match(await bob.page.textContent(li), /New key from this sender's mail \(Autocrypt\), completed from the Web Key Directory, not verified/);
+  assert.match(await bob.page.textContent(li), /New key from this sender's mail \(Autocrypt\), not verified/);
   await alice.page.click('#nav-key');
   assert.equal(await bob.page.textContent(`${li} .mono`), await alice.page.textContent('#my-fingerprint'), 'the fingerprint is Alice\'s');
   await shot(bob.page, '7-autocrypt-unverified');

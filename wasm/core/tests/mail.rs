@@ -310,7 +310,7 @@ fn autocrypt_headers_round_trip_and_gossip() {
     ));
     let r = mail::read_mail(
         &out,
-        &read(&[carol], std::slice::from_ref(&x.alice_pub), &p),
+        &read(std::slice::from_ref(&carol), std::slice::from_ref(&x.alice_pub), &p),
     )
     .unwrap();
     let ac = r.autocrypt.unwrap();
@@ -318,10 +318,28 @@ fn autocrypt_headers_round_trip_and_gossip() {
     assert_eq!(ac.prefer_encrypt, "mutual");
     assert_eq!(ac.fingerprint, x.alice.fingerprint().to_hex());
     assert!(ac.user_id_matches);
-    // Minimal: one user ID, one (encryption) subkey, no secrets.
+    // Minimal: one user ID, the encryption subkey and (sealpost's primary
+    // key only certifies) the signing subkey, no secrets.
     assert_eq!(ac.cert.userids().count(), 1);
-    assert_eq!(ac.cert.keys().subkeys().count(), 1);
+    assert_eq!(ac.cert.keys().subkeys().count(), 2);
     assert!(!ac.cert.is_tsk());
+    let vc = ac
+        .cert
+        .with_policy(p.standard(), p.time())
+        .expect("the header's key is valid");
+    assert_eq!(vc.keys().subkeys().for_transport_encryption().count(), 1);
+    assert_eq!(vc.keys().subkeys().for_signing().count(), 1);
+    // The header's key alone checks the mail's signature.
+    let again = mail::read_mail(
+        &out,
+        &read(
+            std::slice::from_ref(&carol),
+            std::slice::from_ref(&ac.cert),
+            &p,
+        ),
+    )
+    .unwrap();
+    assert_eq!(again.signature_state, SignatureState::Verified);
     let gossip: Vec<_> = r.gossip.iter().map(|g| g.addr.as_str()).collect();
     assert_eq!(gossip, ["bob@example.org", "carol@example.org"]);
     assert_eq!(r.gossip[1].fingerprint, carol_pub.fingerprint().to_hex());

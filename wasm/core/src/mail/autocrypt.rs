@@ -2,8 +2,12 @@
 //! fields.
 //!
 //! Writing: the key data is the smallest certificate that does the job —
-//! the primary key, the user ID for the address, and the newest valid
-//! encryption subkey, each with its self-signatures.  Reading: a header
+//! the primary key, the user ID for the address, the newest valid
+//! encryption subkey and, when the primary key cannot sign (sealpost's own
+//! keys: it only certifies), the newest valid signing subkey, each with its
+//! self-signatures (the signing subkey with its back signature), so that a
+//! correspondent who learns the key from a header can check the sender's
+//! signatures too.  Reading: a header
 //! with an unknown attribute that does not start with `_` is invalid and
 //! ignored (as the spec says), and a sender header counts only when it is
 //! the single valid one for the `From` address.
@@ -58,8 +62,9 @@ pub fn has_address(cert: &Cert, addr: &str, policy: &Policy) -> bool {
     addresses(cert, policy).iter().any(|a| a == addr)
 }
 
-/// The minimal certificate for `addr`: primary key, that user ID, and the
-/// newest valid encryption subkey.
+/// The minimal certificate for `addr`: primary key, that user ID, the
+/// newest valid encryption subkey, and the newest valid signing subkey when
+/// the primary key is not signing-capable.
 pub fn minimal_cert(cert: &Cert, addr: &str, policy: &Policy) -> Result<Cert> {
     let addr = addr.to_lowercase();
     let vc = cert
@@ -90,10 +95,25 @@ pub fn minimal_cert(cert: &Cert, addr: &str, policy: &Policy) -> Result<Cert> {
                 "autocrypt: the key has no valid encryption subkey",
             )
         })?;
+    let primary_signs = vc.primary_key().for_signing();
+    let signer = if primary_signs {
+        None
+    } else {
+        vc.keys()
+            .subkeys()
+            .alive()
+            .revoked(false)
+            .for_signing()
+            .max_by_key(|k| k.key().creation_time())
+            .map(|k| k.key().fingerprint())
+    };
     Ok(keys::public_cert(cert)
         .retain_userids(|u| *u.userid() == uid)
         .retain_user_attributes(|_| false)
-        .retain_subkeys(|k| k.key().fingerprint() == sub))
+        .retain_subkeys(|k| {
+            let f = k.key().fingerprint();
+            f == sub || signer.as_ref() == Some(&f)
+        }))
 }
 
 /// An `Autocrypt:` header value (folded, without the field name).
