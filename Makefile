@@ -103,8 +103,29 @@ dist: build-release
 DEMO_DB ?= build/demo-mail.sqlite
 ## Two local tlog-witnesses (ports 7101, 7102, state in build/witness-N.sqlite) cosign the
 ## release log's checkpoint; the server publishes the log at /.well-known/sealpost/log/.
+## The demo's rebuilder (issue 21): it rebuilds the release from the commit dist/manifest.json
+## names and, on a byte-for-byte match, logs its attestation; only then does the signed log policy
+## name it (rebuild-quorum 1), so the guard runs the demo release once it is attested. To keep
+## startup quick it rebuilds the page and the sealpost modules from that commit and takes the
+## release wasm as `make dist` just placed it (js-shim/src/wasm, generated, not in git); the full
+## independent rebuild is `sealpost-verify rebuild --source . --manifest dist/manifest.json`.
+DEMO_REBUILDER_KEY ?= build/demo-rebuilder.key
+DEMO_REBUILD_CMD ?= ln -s $(CURDIR)/node_modules node_modules && cp -r $(CURDIR)/js-shim/src/wasm js-shim/src/wasm && node tools/build-site.mjs --www www --shim js-shim/src --out dist > /dev/null
 demo: dist
 	cargo build -p sealpost-demo-server -p sealpost-witness --locked
+	@[ -f $(DEMO_REBUILDER_KEY) ] && [ -f $(DEMO_REBUILDER_KEY).vkey ] || \
+	  { rm -f $(DEMO_REBUILDER_KEY); target/debug/sealpost-verify log keygen --origin rebuilder.sealpost.demo/ci \
+	    --out $(DEMO_REBUILDER_KEY) > $(DEMO_REBUILDER_KEY).vkey; }
+	@start=$$SECONDS; \
+	if target/debug/sealpost-verify rebuild --source . --manifest dist/manifest.json --build-cmd '$(DEMO_REBUILD_CMD)' \
+	  --attest $(DEMO_REBUILDER_KEY) --log $(LOG_DIR) --log-key $(LOG_KEY) > build/demo-rebuild.log 2>&1; then \
+	  printf 'rebuilder demo-ci %s\nrebuild-quorum 1\n' "$$(cat $(DEMO_REBUILDER_KEY).vkey)" >> $(LOG_DIR)/policy; \
+	  target/debug/sealpost-verify log sign-policy $(LOG_DIR)/policy --sign-with $(RELEASE_KEY) \
+	    $(if $(RELEASE_PASSPHRASE_FILE),--passphrase-file $(RELEASE_PASSPHRASE_FILE)) > /dev/null; \
+	  echo "rebuilder demo-ci: REPRODUCED in $$((SECONDS - start)) s, attestation logged; the log policy requires it"; \
+	else \
+	  echo "rebuilder demo-ci: the rebuild did not reproduce dist/ (uncommitted changes?), see build/demo-rebuild.log; the log policy names no rebuilder"; \
+	fi
 	@pids=""; trap 'kill $$pids 2>/dev/null' EXIT; \
 	for n in 1 2; do \
 	  target/debug/sealpost-witness serve --key keys/demo-witness-$$n.key --db build/witness-$$n.sqlite \
@@ -113,6 +134,7 @@ demo: dist
 	for n in 1 2; do for i in $$(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/710$$n) 2>/dev/null && break; sleep 0.1; done; done; \
 	target/debug/sealpost-verify log checkpoint $(LOG_DIR) --policy $(LOG_POLICY) || echo "the witnesses did not both cosign (see above)"; \
 	target/debug/sealpost-verify log prove $(LOG_DIR) --manifest dist/manifest.json --out $(LOG_DIR)/release-proof; \
+	target/debug/sealpost-verify log prove $(LOG_DIR) --manifest dist/manifest.json --attestations --out $(LOG_DIR)/rebuild-proofs; \
 	echo "sealpost mail: open the URL below in two browser profiles (one per user). Ctrl-C stops it."; \
 	target/debug/sealpost-demo --dist dist --db $(DEMO_DB) --port $(PORT) --release-cert $(RELEASE_CERT) --log $(LOG_DIR)
 
