@@ -60,7 +60,7 @@ for (const name of [
   'an unlocked private key never leaves the worker',
   'the remaining calls in worker mode',
   'issue 25 calls in the worker: session keys, file names, format object, key IDs, readPrivateKeys, update, key edits, progress',
-  'reformatKey and addSubkey in the worker: a protected key stays under its own passphrase',
+  'reformatKey, addSubkey and key server lookups in the worker: a protected key stays under its own passphrase',
   'errors cross the worker boundary with their class and code',
   'streams through the worker: 24 MiB round trip, SEIPDv2 released as it goes',
   'a v4 key packet over 64 KiB is an error in the worker, not a trap: loaded keys stay usable',

@@ -185,7 +185,7 @@ test('issue 25 calls in the worker: session keys, file names, format object, key
   assert(__pendingCalls() === 0, 'nothing pending');
 });
 
-test('reformatKey and addSubkey in the worker: a protected key stays under its own passphrase', async () => {
+test('reformatKey, addSubkey and key server lookups in the worker: a protected key stays under its own passphrase', async () => {
   const { privateKey: locked } = await sp.generateKey({ userIDs: 'Old <old@example.org>', passphrase: 'pw', format: 'object' });
   await rejects(sp.reformatKey({ privateKey: locked, userIDs: 'New <new@example.org>' }), (e) => assert(e.code === 'KEY_LOCKED', e.code), 'locked key');
   const unlocked = await sp.decryptKey({ privateKey: locked, passphrase: 'pw' });
@@ -220,6 +220,20 @@ test('reformatKey and addSubkey in the worker: a protected key stays under its o
   assert((await sp.decrypt({ message: await sp.readMessage({ armoredMessage: c }), decryptionKeys: opened })).data === 'to the new subkey', 'decrypts');
   // The unlocked handle made before it exports the grown locked form's secrets for its own keys.
   assert(!(await sp.readPrivateKey({ armoredKey: await unlocked.armor() })).isDecrypted(), 'older handle');
+  // Key server answers are selected in the worker: only the key asked for, as its public key.
+  const other = (await sp.generateKey({ userIDs: 'Other <other@example.org>', format: 'object' })).publicKey;
+  const answer = `${await (await locked.toPublic()).armor()}\n${await other.armor()}`;
+  const seen = [];
+  const fetch = async (url) => {
+    seen.push(url);
+    return new Response(answer);
+  };
+  const byFp = await sp.vksLookup(locked.getFingerprint(), { url: 'https://keys.example', fetch });
+  assert(byFp.length === 1 && byFp[0].getFingerprint() === locked.getFingerprint() && !byFp[0].isPrivate(), 'vks by fingerprint');
+  const byEmail = await sp.hkpLookup('other@example.org', { url: 'https://keys.example', fetch });
+  assert(byEmail.length === 1 && byEmail[0].getFingerprint() === other.getFingerprint(), 'hkp by address');
+  await rejects(sp.vksLookup('nobody@example.org', { url: 'https://keys.example', fetch }), (e) => assert(e.code === 'NO_USABLE_KEY', e.code), 'no match');
+  assert(seen.join() === [`https://keys.example/vks/v1/by-fingerprint/${locked.getFingerprint().toUpperCase()}`, 'https://keys.example/pks/lookup?op=get&options=mr&search=other%40example.org', 'https://keys.example/vks/v1/by-email/nobody%40example.org'].join(), seen.join());
   assert(__pendingCalls() === 0, 'nothing pending');
 });
 
