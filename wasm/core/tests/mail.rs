@@ -310,7 +310,11 @@ fn autocrypt_headers_round_trip_and_gossip() {
     ));
     let r = mail::read_mail(
         &out,
-        &read(std::slice::from_ref(&carol), std::slice::from_ref(&x.alice_pub), &p),
+        &read(
+            std::slice::from_ref(&carol),
+            std::slice::from_ref(&x.alice_pub),
+            &p,
+        ),
     )
     .unwrap();
     let ac = r.autocrypt.unwrap();
