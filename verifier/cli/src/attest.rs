@@ -71,6 +71,17 @@ pub fn toolchain(dir: &Path) -> String {
     }
 }
 
+/// Only a build of a named, public commit is attested: a manifest without one would be
+/// rebuilt from this rebuilder's working tree, which nobody else can rebuild.
+pub fn require_commit(m: &Manifest) -> Result<(), Fatal> {
+    if m.provenance.source_commit.is_none() {
+        return Err(Fatal::new(
+            "the release cannot be attested: its manifest names no source commit (a rebuild of a working tree is not a rebuild of public source)",
+        ));
+    }
+    Ok(())
+}
+
 /// Signs the statement for the manifest `m` (`manifest_bytes`) that the rebuild in `built`
 /// reproduced, writes it to `out`, appends it to `log` (directory, log key), and prints it.
 #[allow(clippy::too_many_arguments)]
@@ -84,6 +95,7 @@ pub fn attest(
     log: Option<(&Path, &Path)>,
     json: bool,
 ) -> Result<(), Fatal> {
+    require_commit(m)?;
     let sha = sealpost_tlog::hex(&sealpost_tlog::sha256(manifest_bytes));
     let statement = Statement::new(
         &m.app,

@@ -794,6 +794,9 @@ fn run(command: Command) -> Result<bool, Fatal> {
             let m = Manifest::from_bytes(&manifest_bytes).map_err(|e| Fatal::lib(&manifest, e))?;
             // The rebuilder's key is read before the (long) build: a bad key fails first.
             let rebuilder = attest.as_deref().map(attest::read_key).transpose()?;
+            if rebuilder.is_some() {
+                attest::require_commit(&m)?;
+            }
             let started = std::time::Instant::now();
             let built = collect::rebuild(&source, &build_cmd, &output, &m)?;
             let build_secs = started.elapsed().as_secs_f64();

@@ -341,6 +341,43 @@ fn a_rebuild_that_matches_is_attested_logged_and_counted_one_that_differs_is_not
         "{}",
         text(&o)
     );
+    // A manifest that names no source commit (made without --source) is not attested: its
+    // rebuild would be of the rebuilder's working tree, not of public source. Refused before
+    // any build, nothing written.
+    let no_commit = t.join("no-commit.json");
+    let o = bin()
+        .args([
+            "manifest",
+            s(&dist),
+            "--out",
+            s(&no_commit),
+            "--app",
+            "fixture",
+            "--release-version",
+            "1.0.0",
+            "--sign-with",
+            s(&rkey),
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o));
+    let none_out = t.join("none.att");
+    let o = run(&[
+        "rebuild",
+        "--source",
+        s(&src),
+        "--manifest",
+        s(&no_commit),
+        "--build-cmd",
+        BUILD,
+        "--attest",
+        s(&rb),
+        "--attestation-out",
+        s(&none_out),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("names no source commit"), "{}", text(&o));
+    assert!(!none_out.exists(), "no attestation written");
     // A witness key is not a rebuilder key.
     let wk = t.join("w.key");
     std::fs::write(&wk, w.encode()).unwrap();

@@ -365,6 +365,12 @@ pub fn check_rebuilt(
                     a.signer, s.app, s.version, s.manifest_sha256
                 ));
             }
+            if s.source_commit.is_none() {
+                return Err(format!(
+                    "by {}: built from no named commit (source-commit none), not from public source",
+                    a.signer
+                ));
+            }
             policy
                 .rebuilders
                 .iter()
@@ -576,12 +582,14 @@ mod tests {
         let policy = Policy::parse(&text).unwrap();
         let release = entry(1, 0x11);
         let sha = "11".repeat(32);
-        let att = |k: &SecretKey, sha: &str| {
-            Statement::new("demo", "0.1.1", sha, None, "rustc 1.95.0")
+        let commit = "ab".repeat(20);
+        let att_of = |k: &SecretKey, sha: &str, commit: Option<&str>| {
+            Statement::new("demo", "0.1.1", sha, commit, "rustc 1.95.0")
                 .unwrap()
                 .sign(k)
                 .unwrap()
         };
+        let att = |k: &SecretKey, sha: &str| att_of(k, sha, Some(&commit));
         // Leaves: the release, ci's and audit's attestations, one by a key outside the policy
         // (r2), one by ci for another manifest.
         let entries = vec![
@@ -590,6 +598,7 @@ mod tests {
             att(&r[1], &sha),
             att(&r[2], &sha),
             att(&r[0], &"22".repeat(32)),
+            att_of(&r[1], &sha, None),
         ];
         let (_d, l) = log_of(&s, &entries, &[0, 1]);
         let proof = |i: u64| {
@@ -633,6 +642,9 @@ mod tests {
         other.extra = Some(entries[2].clone());
         let e = check(&[proof(1), other.to_bytes()]).unwrap_err();
         assert!(e.message().contains("another checkpoint"), "{e}");
+        // Audit's attestation of a rebuild from no named commit (a working tree): not counted.
+        let e = check(&[proof(1), proof(5)]).unwrap_err();
+        assert!(e.message().contains("no named commit"), "{e}");
         // No attestations at all, and garbage.
         let e = check(&[b"junk".to_vec()]).unwrap_err();
         assert!(
