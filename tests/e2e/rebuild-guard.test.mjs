@@ -362,3 +362,26 @@ test('a genuine new release is blocked until a quorum of rebuilders attested it,
   assert.deepEqual(by, { '0.3.0': 2, '0.3.1': 2, '0.3.2': 2 });
   assert.equal(out.releases.find((r) => r.version === '0.3.1').manifest_sha256, sha256(evil.manifest));
 });
+
+test('positive control: the same one-byte change, falsely attested by a quorum (r1 and r2 both "rebuild" by copying the served bytes), runs — and its beacon is counted', async () => {
+  // What the guard can and cannot see: it trusts a quorum of the policy's rebuilders. When that
+  // quorum lies, the changed code runs; this proves the beacon counting above would have seen it.
+  let liar = release('liar', '0.3.3', { flip: true });
+  append(liar);
+  const cheat = `rm -rf dist && cp -r ${liar.site} dist`;
+  for (const r of ['r1', 'r2']) assert.equal(rebuild(liar, join(dir, `${r}.key`), { build: cheat }).status, 0);
+  cosign();
+  liar = { ...liar, ...proofs(liar) };
+  assert.equal(liar.count, 2);
+  liar.server = await serveDemo(liar.site, undefined, { releaseCert });
+  try {
+    view = { server: liar.server, proof: liar.proof, rebuild: liar.rebuild };
+    const before = beacons;
+    await loads('0.3.3 falsely attested by r1 and r2');
+    for (let i = 0; i < 50 && beacons === before; i++) await user.page.waitForTimeout(100);
+    results.push(`positive control 0.3.3 (flipped, attested by a lying quorum): ran, beacons ${beacons - before}`);
+    assert.ok(beacons > before, 'the flipped code ran and its beacon was counted');
+  } finally {
+    await liar.server.close();
+  }
+});

@@ -282,14 +282,50 @@ export function messageAllowed(type, sender, extensionId, base = `chrome-extensi
   return false;
 }
 
-/** fetch() with a deadline on the whole response, body included. */
-export async function fetchWithin(url, ms = FETCH_DEADLINE_MS, fetchFn = fetch) {
+/**
+ * The most the guard reads of one response (a release's largest file, its
+ * wasm, is a few MB; a dev build's about 6 MB): a server cannot make it buffer
+ * more within the deadline.
+ */
+export const MAX_FETCH_BYTES = 64 << 20;
+
+/** fetch() with a deadline on the whole response, body included, and a size cap. */
+export async function fetchWithin(url, ms = FETCH_DEADLINE_MS, fetchFn = fetch, max = MAX_FETCH_BYTES) {
   const ctl = new AbortController();
   const timer = setTimeout(() => ctl.abort(new Error(`no complete answer within ${ms} ms`)), ms);
   try {
     const r = await fetchFn(url, { cache: 'no-store', credentials: 'omit', redirect: 'error', signal: ctl.signal });
     if (!r.ok) throw new Error(`${url}: HTTP ${r.status}`);
-    return new Uint8Array(await r.arrayBuffer());
+    const tooLarge = () => new Error(`${url}: more than ${max} bytes`);
+    if (Number(r.headers?.get?.('content-length')) > max) {
+      ctl.abort(tooLarge());
+      throw tooLarge();
+    }
+    if (!r.body?.getReader) {
+      const all = new Uint8Array(await r.arrayBuffer());
+      if (all.length > max) throw tooLarge();
+      return all;
+    }
+    const reader = r.body.getReader();
+    const parts = [];
+    let n = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      n += value.length;
+      if (n > max) {
+        ctl.abort(tooLarge());
+        throw tooLarge();
+      }
+      parts.push(value);
+    }
+    const out = new Uint8Array(n);
+    let at = 0;
+    for (const p of parts) {
+      out.set(p, at);
+      at += p.length;
+    }
+    return out;
   } catch (e) {
     throw ctl.signal.aborted ? new Error(`${url}: ${ctl.signal.reason?.message || 'timed out'}`) : e;
   } finally {

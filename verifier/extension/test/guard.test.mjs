@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import {
-  CHECK_DEADLINE_MS, FETCH_DEADLINE_MS, GUARD_FILES, classifyRequest, documentAlive, fetchWithin, fromPrerender, mainFrameKind, messageAllowed, originRules, pendingVerdict, releasePolicy,
+  CHECK_DEADLINE_MS, FETCH_DEADLINE_MS, GUARD_FILES, MAX_FETCH_BYTES, classifyRequest, documentAlive, fetchWithin, fromPrerender, mainFrameKind, messageAllowed, originRules, pendingVerdict, releasePolicy,
   serverPolicies, serviceWorkerRule, startsNoLoad, urlRegex,
 } from '../guard.js';
 
@@ -141,6 +141,40 @@ test('deadlines are a few seconds; a stalled body fails within the fetch deadlin
   assert.ok(Date.now() - t0 < 2000);
   server.closeAllConnections();
   server.close();
+});
+
+test('a response over the size cap is refused, whether it says its length or streams it, and the stream is cut', async () => {
+  let sent = 0;
+  const server = createServer((req, res) => {
+    if (req.url === '/declared') {
+      res.writeHead(200, { 'content-length': 5000 });
+      res.end('x'.repeat(5000));
+      return;
+    }
+    if (req.url === '/small') {
+      res.end('y'.repeat(1000));
+      return;
+    }
+    // Chunked, no length, endless: the guard must stop reading.
+    res.writeHead(200);
+    const more = () => { sent += 1024; res.write('z'.repeat(1024)) ? setImmediate(more) : res.once('drain', more); };
+    more();
+    res.on('close', () => { sent = -sent; });
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const base = `http://127.0.0.1:${server.address().port}`;
+  try {
+    await assert.rejects(fetchWithin(`${base}/declared`, 2000, fetch, 4096), /more than 4096 bytes/);
+    await assert.rejects(fetchWithin(`${base}/endless`, 2000, fetch, 4096), /more than 4096 bytes/);
+    assert.equal((await fetchWithin(`${base}/small`, 2000, fetch, 1000)).length, 1000);
+    assert.ok(MAX_FETCH_BYTES >= 16 << 20, 'a release wasm fits');
+    // The connection was closed by the reader, not left streaming.
+    for (let i = 0; i < 50 && sent > 0; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.ok(sent < 0, 'the endless response was cut off');
+  } finally {
+    server.closeAllConnections();
+    server.close();
+  }
 });
 
 test('a pending check left by a stopped worker: blocked while its tab still shows that load — DEADLINE once due, CHECK_LOST before', () => {
