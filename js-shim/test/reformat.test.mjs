@@ -131,6 +131,11 @@ for (const v6 of [false, true]) {
     assert.equal(v.signatures[0].keyID.toHex(), sig.getKeyID().toHex());
     const vs = await sp.verify({ message: await sp.readMessage({ armoredMessage: s }), verificationKeys: await ours.toPublic(), expectSigned: true });
     assert.equal(vs.signatures[0].signingKeyFingerprint, sig.getFingerprint());
+    // sealpost signs with the same subkey OpenPGP.js picked: the newest signing one.
+    const mine = await sp.sign({ message: await sp.createMessage({ text: 'ours, by the newest' }), signingKeys: ours });
+    const vm = await openpgp.verify({ message: await openpgp.readMessage({ armoredMessage: mine }), verificationKeys: oursRead, expectSigned: true });
+    assert.equal(vm.signatures[0].keyID.toHex(), sig.getKeyID().toHex(), 'sealpost signs with the newest signing subkey');
+    assert.equal(await vm.signatures[0].verified, true);
     // The other way: OpenPGP.js's new subkeys in sealpost.
     const theirsHere = await sp.readPrivateKey({ armoredKey: theirs.armor() });
     assert.equal((await theirsHere.getEncryptionKey()).getFingerprint(), tEnc.getFingerprint());

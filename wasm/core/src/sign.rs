@@ -3,6 +3,7 @@
 use std::io::Write;
 
 use openpgp::armor;
+use openpgp::cert::amalgamation::key::PrimaryKey as _;
 use openpgp::crypto::{KeyPair, Password};
 use openpgp::packet::signature::SignatureBuilder;
 use openpgp::serialize::stream::{Armorer, LiteralWriter, Message, Signer};
@@ -43,10 +44,12 @@ pub struct SignOptions<'a> {
     pub policy: &'a Policy,
 }
 
-/// One key pair per signer cert: its first valid, alive, non-revoked
-/// signing-capable key with real secret material (a GnuPG stub, such as
-/// the offline primary of `gpg --export-secret-subkeys`, is passed over for
-/// a signing subkey).
+/// One key pair per signer cert: of its valid, alive, non-revoked
+/// signing-capable keys with real secret material (a GnuPG stub, such as
+/// the offline primary of `gpg --export-secret-subkeys`, is passed over),
+/// the newest subkey, or the primary key when no subkey can sign — the
+/// choice OpenPGP.js and GnuPG make, so a signing subkey added later is
+/// the one used.
 pub(crate) fn signing_keypairs(
     certs: &[Cert],
     passphrases: &[Password],
@@ -62,7 +65,8 @@ pub(crate) fn signing_keypairs(
             .alive()
             .revoked(false)
             .for_signing()
-            .find(|ka| !secret::is_stub(ka.key().secret()))
+            .filter(|ka| !secret::is_stub(ka.key().secret()))
+            .max_by_key(|ka| (!ka.primary(), ka.key().creation_time()))
             .ok_or_else(|| {
                 Error::new(
                     ErrorCode::NoUsableKey,
