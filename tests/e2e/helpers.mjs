@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -216,4 +216,22 @@ export async function bareChromium(extension, profile, extraArgs = []) {
     await close();
     throw e;
   }
+}
+
+/**
+ * Starts a demo witness (keys/demo-witness-N.key) for the demo log key (or
+ * `logVkey`), its SQLite state in `dir`; the child goes into `children` for the
+ * caller to kill.  Resolves to its URL.
+ */
+export async function startWitness(n, { dir, children, logVkey = readFileSync(join(repo, 'keys/demo-log.vkey'), 'utf8').trim(), db = `w${n}.sqlite` }) {
+  const child = spawn(join(repo, 'target/debug/sealpost-witness'), ['serve', '--key', join(repo, `keys/demo-witness-${n}.key`), '--db', join(dir, db),
+    '--listen', '127.0.0.1:0', '--log', logVkey], { stdio: ['ignore', 'pipe', 'inherit'] });
+  children.push(child);
+  let out = '';
+  for await (const chunk of child.stdout) {
+    out += chunk;
+    const m = out.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
+    if (m) return m[1];
+  }
+  throw new Error(`witness ${n} did not start: ${out}`);
 }

@@ -26,7 +26,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, write
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { newBlockedPage, openPopup, repo, serveDemo, visitSite } from './helpers.mjs';
+import { newBlockedPage, openPopup, repo, serveDemo, startWitness as witness, visitSite } from './helpers.mjs';
 
 const extension = process.env.SEALPOST_EXTENSION || join(repo, 'build/extension');
 const siteSrc = process.env.SEALPOST_SITE || join(repo, 'build/site-dev');
@@ -100,18 +100,7 @@ function proofs(r) {
   return { proof, rebuild: rebuildProofs, count: JSON.parse(readFileSync(rebuildProofs, 'utf8')).length };
 }
 
-async function startWitness(n) {
-  const child = spawn(witnessBin, ['serve', '--key', join(repo, `keys/demo-witness-${n}.key`), '--db', join(dir, `w${n}.sqlite`),
-    '--listen', '127.0.0.1:0', '--log', readFileSync(join(repo, 'keys/demo-log.vkey'), 'utf8').trim()], { stdio: ['ignore', 'pipe', 'inherit'] });
-  children.push(child);
-  let out = '';
-  for await (const chunk of child.stdout) {
-    out += chunk;
-    const m = out.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
-    if (m) return m[1];
-  }
-  throw new Error(`the witness did not start: ${out}`);
-}
+const startWitness = (n) => witness(n, { dir, children });
 
 async function handler(req, res) {
   const url = new URL(req.url, 'http://x');

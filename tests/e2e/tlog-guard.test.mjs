@@ -26,7 +26,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { newBlockedPage, openPopup, repo, serveDemo, visitSite } from './helpers.mjs';
+import { newBlockedPage, openPopup, repo, serveDemo, startWitness as witness, visitSite } from './helpers.mjs';
 
 const extension = process.env.SEALPOST_EXTENSION || join(repo, 'build/extension');
 const siteSrc = process.env.SEALPOST_SITE || join(repo, 'build/site-dev');
@@ -105,18 +105,7 @@ function proofOf(d, r, name) {
   return out;
 }
 
-async function startWitness(n, logVkey = readFileSync(join(repo, 'keys/demo-log.vkey'), 'utf8').trim(), db = `w${n}.sqlite`) {
-  const child = spawn(witnessBin, ['serve', '--key', join(repo, `keys/demo-witness-${n}.key`), '--db', join(dir, db),
-    '--listen', '127.0.0.1:0', '--log', logVkey], { stdio: ['ignore', 'pipe', 'inherit'] });
-  children.push(child);
-  let out = '';
-  for await (const chunk of child.stdout) {
-    out += chunk;
-    const m = out.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
-    if (m) return m[1];
-  }
-  throw new Error(`the witness did not start: ${out}`);
-}
+const startWitness = (n, logVkey, db) => witness(n, { dir, children, logVkey, db });
 
 const LOG = '/.well-known/sealpost/log/';
 

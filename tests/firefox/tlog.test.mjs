@@ -19,6 +19,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { blockedReason, enrollViaPopup, guardStatus, inExtension, repo, serveDemo, startFirefox, tabIdOf, waitFor } from './helpers.mjs';
+import { startWitness as witness } from '../e2e/helpers.mjs';
 
 const siteSrc = process.env.SEALPOST_SITE || join(repo, 'build/site-dev');
 const verifyBin = process.env.SEALPOST_VERIFY || join(repo, 'target/debug/sealpost-verify');
@@ -74,18 +75,7 @@ function proofOf(d, r, name) {
   return out;
 }
 
-async function startWitness(n) {
-  const child = spawn(witnessBin, ['serve', '--key', join(repo, `keys/demo-witness-${n}.key`), '--db', join(dir, `w${n}.sqlite`),
-    '--listen', '127.0.0.1:0', '--log', readFileSync(join(repo, 'keys/demo-log.vkey'), 'utf8').trim()], { stdio: ['ignore', 'pipe', 'inherit'] });
-  children.push(child);
-  let out = '';
-  for await (const chunk of child.stdout) {
-    out += chunk;
-    const m = out.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
-    if (m) return m[1];
-  }
-  throw new Error(`witness ${n} did not start: ${out}`);
-}
+const startWitness = (n) => witness(n, { dir, children });
 
 async function handler(req, res) {
   const url = new URL(req.url, 'http://x');
