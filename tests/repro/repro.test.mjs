@@ -92,7 +92,10 @@ test('make dist gives the same bytes from two directories', { timeout: 30 * 60_0
   const app = readFileSync(join(a, 'app.js'));
   t.diagnostic(`the page's one script, app.js: ${app.length} bytes, ${gzipSync(app, { level: 9 }).length} gzip`);
   assert.ok(!wasm.includes(Buffer.from('regex-automata')), 'the regex crate is linked into the wasm again');
-  assert.ok(gz < 800_000, `the release wasm grew to ${gz} bytes gzip (budget 800,000)`);
+  // The budget moved from 800,000 to 810,000 on 2026-12-01: that round's features (reformatKey,
+  // addSubkey, the bitsliced AES batch path, key-server lookups) took it from 784,877 to 800,162.
+  // Issue 23 is about making it much smaller; this only catches growth nobody decided on.
+  assert.ok(gz < 810_000, `the release wasm grew to ${gz} bytes gzip (budget 810,000)`);
 
   // The bundle checks against its signed manifest, and one changed byte is named.
   const check = () => spawnSync(verify, ['check', a, '--manifest', join(a, 'manifest.json'), '--cert', join(repo, 'keys/demo-release.cert')], { encoding: 'utf8' });
