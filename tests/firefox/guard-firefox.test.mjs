@@ -13,7 +13,7 @@ import { createServer } from 'node:http';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { blockedReason, guardStatus, enrollViaPopup, inExtension, repo, serveDemo, startFirefox, tabIdOf, waitCss, waitFor } from './helpers.mjs';
+import { blockedReason, guardStatus, enrollOrigin, enrollViaPopup, inExtension, repo, serveDemo, startFirefox, tabIdOf, waitCss, waitFor } from './helpers.mjs';
 
 const siteSrc = process.env.SEALPOST_SITE || join(repo, 'build/site-dev');
 const verifyBin = process.env.SEALPOST_VERIFY || join(repo, 'target/debug/sealpost-verify');
@@ -128,16 +128,8 @@ before(async () => {
   origin = `http://127.0.0.1:${proxy.address().port}`;
   ff = await startFirefox();
   driver = ff.driver;
-  await driver.get(`${origin}/?probe`);
-  tabId = await tabIdOf(driver, `${origin}/?probe`);
   // A genuine enrollment, while the proxy is honest.
-  await enrollViaPopup(driver, tabId);
-  let status;
-  await waitFor('the enrolled load valid', async () => {
-    status = await guardStatus(driver, tabId);
-    return status.load?.state === 'valid' || status.load?.state === 'blocked';
-  }, 30000);
-  assert.equal(status.load?.state, 'valid', `the enrolled load: ${JSON.stringify(status)}`);
+  ({ tabId } = await enrollOrigin(driver, origin));
 });
 
 after(async () => {

@@ -3,6 +3,7 @@
 // with a fresh profile (geckodriver makes one) and the built extension
 // installed as a temporary add-on.  The demo server is started with the
 // e2e suites' helper (tests/e2e/helpers.mjs).
+import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -174,6 +175,23 @@ export async function enrollViaPopup(driver, tabId, { ms = 30000 } = {}) {
   } finally {
     await closeTo(driver, back);
   }
+}
+
+/**
+ * Opens `origin` in the current window, enrolls it through the popup and waits
+ * for the enrolled load's verdict, which must be valid.  Resolves to the tab's
+ * id and the guard's status of it.
+ */
+export async function enrollOrigin(driver, origin) {
+  await driver.get(`${origin}/?probe`);
+  const tabId = await tabIdOf(driver, `${origin}/?probe`);
+  await enrollViaPopup(driver, tabId);
+  const status = await waitFor('the enrolled load', async () => {
+    const st = await guardStatus(driver, tabId);
+    return (st.load?.state === 'valid' || st.load?.state === 'blocked') && st;
+  }, 30000);
+  assert.equal(status.load.state, 'valid', `enrollment's load: ${JSON.stringify(status.load)}`);
+  return { tabId, status };
 }
 
 /** The guard's state for tab `tabId` ({ origin, pin, load }), as the popup asks for it. */

@@ -20,7 +20,7 @@ import { createServer } from 'node:http';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EXT, enrollViaPopup, guardStatus, repo, serveDemo, startFirefox, tabIdOf, waitFor } from './helpers.mjs';
+import { EXT, enrollOrigin, enrollViaPopup, guardStatus, repo, serveDemo, startFirefox, tabIdOf, waitFor } from './helpers.mjs';
 
 const siteSrc = process.env.SEALPOST_SITE || join(repo, 'build/site-dev');
 const verifyBin = process.env.SEALPOST_VERIFY || join(repo, 'target/debug/sealpost-verify');
@@ -52,14 +52,7 @@ before(async () => {
   origin = `http://127.0.0.1:${front.address().port}`;
   ff = await startFirefox();
   driver = ff.driver;
-  await driver.get(`${origin}/?probe`);
-  tabId = await tabIdOf(driver, `${origin}/?probe`);
-  await enrollViaPopup(driver, tabId);
-  const s = await waitFor('the enrolled load', async () => {
-    const st = await guardStatus(driver, tabId);
-    return (st.load?.state === 'valid' || st.load?.state === 'blocked') && st;
-  }, 30000);
-  assert.equal(s.load.state, 'valid', `enrollment's load: ${JSON.stringify(s.load)}`);
+  ({ tabId } = await enrollOrigin(driver, origin));
 });
 
 after(async () => {

@@ -18,7 +18,7 @@ import { createServer } from 'node:http';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { blockedReason, enrollViaPopup, guardStatus, inExtension, repo, serveDemo, startFirefox, tabIdOf, waitFor } from './helpers.mjs';
+import { blockedReason, enrollOrigin, enrollViaPopup, guardStatus, inExtension, repo, serveDemo, startFirefox, tabIdOf, waitFor } from './helpers.mjs';
 import { startWitness as witness } from '../e2e/helpers.mjs';
 
 const siteSrc = process.env.SEALPOST_SITE || join(repo, 'build/site-dev');
@@ -143,14 +143,7 @@ before(async () => {
   origin = `http://127.0.0.1:${front.address().port}`;
   ff = await startFirefox();
   driver = ff.driver;
-  await driver.get(`${origin}/?probe`);
-  tabId = await tabIdOf(driver, `${origin}/?probe`);
-  await enrollViaPopup(driver, tabId);
-  const s = await waitFor('the enrolled load', async () => {
-    const st = await guardStatus(driver, tabId);
-    return (st.load?.state === 'valid' || st.load?.state === 'blocked') && st;
-  }, 30000);
-  assert.equal(s.load.state, 'valid', `enrollment's load: ${JSON.stringify(s.load)}`);
+  ({ tabId } = await enrollOrigin(driver, origin));
   // The log's policy is pinned with the key (else the checks below would not run).
   const pin = await inExtension(driver, 'return ((await browser.storage.local.get("tlogPins")).tlogPins || {})[arguments[0]] || null;', origin);
   assert.ok(pin && pin.log && pin.witnesses?.length === 2, `the log pin: ${JSON.stringify(pin)}`);
