@@ -47,7 +47,7 @@ emit({ figure: 'import+instantiate', where: 'node', ms_median: +nodeTimes[2].toF
 
 // Import + instantiate in Chromium, worker mode (fresh page each time; median of 5).
 const chrome = await browser();
-const server = await serve(shim);
+const server = await serve(shim, { integrityPolicy: false });
 const times = [];
 for (let i = 0; i < 5; i++) {
   // Any same-origin document will do as the page; a fresh one each time.
