@@ -2,7 +2,7 @@
 import * as sp from '../src/node.js';
 import { profile } from './args.js';
 import { EXIT, fail } from './exit.js';
-import { checkOutputs, isArmored, password, passwordsFor, readInputArg, readStdin, stdout, utf8, writeOutputArg } from './io.js';
+import { checkOutputs, isArmored, password, passwordsFor, readInputArg, readStdin, stdinStream, stdout, streamToStdout, utf8Checked, writeOutputArg } from './io.js';
 import { certs, secretKeys, unlocked } from './keyring.js';
 import { byFingerprint, verificationLines, window } from './verifications.js';
 
@@ -15,18 +15,21 @@ export default {
     if (positional.length === 0 && passwords.length === 0) fail(EXIT.MISSING_ARG, 'encrypt: CERTS or --with-password are required');
     const recipients = await certs(positional);
     const signers = await unlocked(await secretKeys(opts['sign-with'] ?? [], '--sign-with'), passwordsFor(opts['with-key-password']));
-    const data = readStdin();
-    const message = as === 'text' ? await sp.createMessage({ text: utf8(data, EXIT.EXPECTED_TEXT, 'the input') }) : await sp.createMessage({ binary: data });
-    let out;
+    // stdin is streamed through the wasm and the ciphertext written as it is produced: memory
+    // stays bounded whatever the input's size.  --as=text checks UTF-8 as the input passes.
+    const input = as === 'text' ? utf8Checked(stdinStream(), 'the input') : stdinStream();
+    const message = as === 'text' ? await sp.createMessage({ text: input }) : await sp.createMessage({ binary: input });
     try {
-      out = await sp.encrypt({
-        message,
-        encryptionKeys: recipients.length ? recipients : undefined,
-        signingKeys: signers.length ? signers : undefined,
-        passwords: passwords.length ? passwords : undefined,
-        format: opts['no-armor'] ? 'binary' : 'armored',
-        config: p,
-      });
+      await streamToStdout(
+        await sp.encrypt({
+          message,
+          encryptionKeys: recipients.length ? recipients : undefined,
+          signingKeys: signers.length ? signers : undefined,
+          passwords: passwords.length ? passwords : undefined,
+          format: opts['no-armor'] ? 'binary' : 'armored',
+          config: p,
+        }),
+      );
     } catch (e) {
       if (e instanceof sp.SealpostError) {
         // The spec's encrypt failures (draft-dkg-openpgp-stateless-cli, "encrypt" and "Failure Modes"):
@@ -44,7 +47,6 @@ export default {
       }
       throw e;
     }
-    stdout(out);
   },
 
   async decrypt({ opts, positional }) {
@@ -61,20 +63,14 @@ export default {
       fail(EXIT.MISSING_ARG, 'decrypt: KEYS, --with-password or --with-session-key are required');
     }
     const verification = await certs(opts['verify-with'] ?? [], '--verify-with');
-    const input = readStdin();
-    let r;
-    try {
-      const message = isArmored(input) ? await sp.readMessage({ armoredMessage: new TextDecoder().decode(input) }) : await sp.readMessage({ binaryMessage: input });
-      r = await sp.decrypt({
-        message,
-        decryptionKeys: keys.length ? keys : undefined,
-        passwords: passwords.length ? passwords : undefined,
-        sessionKeys: sessionKeys.length ? sessionKeys : undefined,
-        verificationKeys: verification.length ? verification : undefined,
-        returnSessionKey: opts['session-key-out'] !== undefined,
-        format: 'binary',
-      });
-    } catch (e) {
+    const options = {
+      decryptionKeys: keys.length ? keys : undefined,
+      passwords: passwords.length ? passwords : undefined,
+      sessionKeys: sessionKeys.length ? sessionKeys : undefined,
+      verificationKeys: verification.length ? verification : undefined,
+      format: 'binary',
+    };
+    const failed = (e) => {
       if (e instanceof sp.SealpostError) {
         if (e.code === 'INVALID_ARGUMENT' && /session key/.test(e.message)) fail(EXIT.BAD_DATA, `decrypt: ${e.message}`);
         if (['NO_MATCHING_KEY', 'DECRYPTION_FAILED', 'BAD_PASSPHRASE', 'POLICY_REJECTED'].includes(e.code)) fail(EXIT.CANNOT_DECRYPT, `decrypt: ${e.message}`);
@@ -82,12 +78,37 @@ export default {
         fail(EXIT.BAD_DATA, `decrypt: ${e.message}`);
       }
       throw e;
+    };
+    const inWindow = verifyOut === undefined ? null : window(opts, 'verify-not-before', 'verify-not-after');
+    const verifications = (signatures) => {
+      if (verifyOut === undefined) return;
+      writeOutputArg(verifyOut, verificationLines(signatures, inWindow, byFingerprint(verification)));
+    };
+    if (opts['session-key-out'] !== undefined) {
+      // The stream calls do not return the session key: this one case reads stdin whole.
+      const input = readStdin();
+      let r;
+      try {
+        const message = isArmored(input) ? await sp.readMessage({ armoredMessage: new TextDecoder().decode(input) }) : await sp.readMessage({ binaryMessage: input });
+        r = await sp.decrypt({ ...options, message, returnSessionKey: true });
+      } catch (e) {
+        failed(e);
+      }
+      writeOutputArg(opts['session-key-out'], `${r.sessionKey}\n`);
+      verifications(r.signatures);
+      return stdout(r.data);
     }
-    if (opts['session-key-out'] !== undefined) writeOutputArg(opts['session-key-out'], `${r.sessionKey}\n`);
-    if (verifyOut !== undefined) {
-      const inWindow = window(opts, 'verify-not-before', 'verify-not-after');
-      writeOutputArg(verifyOut, verificationLines(r.signatures, inWindow, byFingerprint(verification)));
+    // Streamed (armored or binary input alike): SEIPDv2 plaintext is written chunk by chunk, each
+    // chunk after its authentication tag verified; SEIPDv1 plaintext only once the whole message
+    // authenticated (held until then, up to 256 MiB).  A message that fails part way (a changed
+    // or cut tail) exits non-zero, and stdout, if it is a regular file, is cut back to what it
+    // held before: on a pipe, what was written before the failure must be discarded.
+    try {
+      const r = await sp.decrypt({ ...options, message: await sp.readMessage({ binaryMessage: stdinStream() }) });
+      await streamToStdout(r.data);
+      verifications(await r.signatures);
+    } catch (e) {
+      failed(e);
     }
-    stdout(r.data);
   },
 };
