@@ -641,3 +641,23 @@ export function armor(data: Uint8Array, type?: 'message' | 'publicKey' | 'privat
 export function unarmor(text: string): Promise<{ data: Uint8Array }>;
 export function supportedKeyTypes(): Promise<string[]>;
 export function errorCodes(): Promise<ErrorCode[]>;
+
+/**
+ * A key store: passphrase-locked private keys and public keys in an IndexedDB database, by
+ * fingerprint (lower-case hex; either case accepted). Browsers only: Node has no IndexedDB
+ * (NOT_SUPPORTED unless `options.indexedDB` is given).
+ */
+export interface KeyStore {
+  /** Stores the key (replacing the one under its fingerprint; a public key never replaces a private one): its fingerprint. An unlocked private key: EXPORT_REFUSED. */
+  put(key: Key): Promise<string>;
+  /** The stored key, or null. */
+  get(fingerprint: string): Promise<Key | null>;
+  /** Every stored key, in fingerprint order. */
+  list(): Promise<Key[]>;
+  /** Deletes the stored key: whether there was one. */
+  delete(fingerprint: string): Promise<boolean>;
+  close(): void;
+}
+export interface KeyStoreOptions { indexedDB?: IDBFactory }
+/** Opens (creating on first use) the key store in the IndexedDB database `name`. */
+export function openKeyStore(name: string, options?: KeyStoreOptions): Promise<KeyStore>;

@@ -41,3 +41,5 @@ setBackendFactory((options) => {
 
 export * from './api.js';
 export { SealpostError } from './errors.js';
+// The key store (locked keys in IndexedDB): see keystore.js.
+export { openKeyStore } from './keystore.js';

@@ -24,3 +24,6 @@ setBackendFactory((options) => {
 
 export * from './api.js';
 export { SealpostError } from './errors.js';
+// The key store needs IndexedDB, which Node does not have: openKeyStore() here fails with
+// NOT_SUPPORTED unless it is given { indexedDB } (an IDBFactory).
+export { openKeyStore } from './keystore.js';

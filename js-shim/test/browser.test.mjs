@@ -81,6 +81,43 @@ for (const name of [
   });
 }
 
+test('browser: the key store — put/get/list/delete, an unlocked key refused (worker and direct mode), keys survive a reload', async () => {
+  // An unlocked key's armored text, made here: the page cannot export one.
+  const { privateKey: plain } = await sp.generateKey({ userIDs: 'Plain <plain@example.org>', format: 'object' });
+  const unlockedArmored = await plain.armor();
+  const server = await serve(root, { integrityPolicy: false });
+  const page = await chrome.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(e.message));
+  try {
+    await page.goto(`${server.url}test/browser/keystore.html`);
+    await page.waitForFunction(() => window.__ready === true);
+    const first = await page.evaluate((a) => window.__phase1(a), unlockedArmored);
+    assert.equal(first.expected.length, 2);
+    // What rests in IndexedDB, read raw: armored text; the private key locked, opening only
+    // with its passphrase; no record of a refused key.
+    assert.deepEqual(first.records.map((r) => r.fingerprint), first.expected);
+    for (const r of first.records) {
+      const [k] = await sp.readKeys({ armoredKeys: r.armored });
+      assert.equal(k.getFingerprint(), r.fingerprint);
+      assert.equal(k.isPrivate(), r.private);
+      if (!r.private) continue;
+      assert.equal(k.isDecrypted(), false, 'stored locked');
+      await assert.rejects(sp.decryptKey({ privateKey: k, passphrase: 'attacker passphrase' }), (e) => e.code === 'BAD_PASSPHRASE');
+      assert.equal((await sp.decryptKey({ privateKey: k, passphrase: 'victim passphrase' })).isDecrypted(), true);
+    }
+    assert.ok(!first.records.some((r) => r.fingerprint === plain.getFingerprint()), 'the unlocked key was not stored');
+    await page.reload();
+    await page.waitForFunction(() => window.__ready === true);
+    const second = await page.evaluate(() => window.__phase2());
+    assert.deepEqual(second.listed, first.expected);
+    assert.deepEqual(problems, []);
+  } finally {
+    await page.close();
+    await server.close();
+  }
+});
+
 test('browser: no uncaught page errors', () => {
   assert.deepEqual(results.problems, []);
 });
