@@ -597,13 +597,19 @@ const RELEASE_CERT_PATH: &str = "/.well-known/sealpost/release-cert.asc";
 const LOG_PREFIX: &str = "/.well-known/sealpost/log/";
 
 /// Maps a path under [`LOG_PREFIX`] into the log directory: `checkpoint`, `tile/…`, the
-/// signed log policy (`policy`, `policy.sig`), the release's tlog-proof (`release-proof`) and its
-/// rebuild attestations' proofs (`rebuild-proofs`) only.
+/// signed log policy (`policy`, `policy.sig`), the release's tlog-proof (`release-proof`), its
+/// rebuild attestations' proofs (`rebuild-proofs`) and the proof of the origin's binding to its
+/// release key and policy (`binding-proof`, issue 21) only.
 fn resolve_log(log: &Path, uri_path: &str) -> Option<PathBuf> {
     let rel = uri_path.strip_prefix(LOG_PREFIX)?;
     if !matches!(
         rel,
-        "checkpoint" | "policy" | "policy.sig" | "release-proof" | "rebuild-proofs"
+        "checkpoint"
+            | "policy"
+            | "policy.sig"
+            | "release-proof"
+            | "rebuild-proofs"
+            | "binding-proof"
     ) && !rel.starts_with("tile/")
     {
         return None;

@@ -95,6 +95,15 @@ pub enum LogCommand {
         /// .well-known/sealpost/log/rebuild-proofs).
         #[arg(long, requires = "manifest")]
         attestations: bool,
+        /// Instead: the newest binding of this origin in the log (what the site serves at
+        /// .well-known/sealpost/log/binding-proof, issue 21). Its cool-down counts from when the
+        /// witnesses cosigned the checkpoint the proof is under, so with --keep an --out file
+        /// that already proves that same binding (under an older checkpoint) is kept as it is.
+        #[arg(long, conflicts_with_all = ["manifest", "index", "from_size"])]
+        binding: Option<String>,
+        /// With --binding: keep an --out file that already proves this binding.
+        #[arg(long, requires = "binding")]
+        keep: bool,
         /// Write the proof here (default: standard output).
         #[arg(long)]
         out: Option<PathBuf>,
@@ -157,6 +166,12 @@ pub enum LogCommand {
         /// The release signing certificate the origin is bound to.
         #[arg(long)]
         cert: PathBuf,
+        /// The signed log policy the guard pins with the key (its SHA-256 goes into the entry,
+        /// sealpost-binding/2; the guard enrolls only with such a binding). Without it a
+        /// version 1 binding (origin and key only) is logged, which monitors list but the guard
+        /// does not count.
+        #[arg(long)]
+        policy_file: Option<PathBuf>,
         #[arg(long)]
         json: bool,
     },
@@ -397,12 +412,19 @@ pub fn run(cmd: LogCommand) -> Result<bool, Fatal> {
             index,
             from_size,
             attestations,
+            binding,
+            keep,
             out,
         } => {
             let src = source(&s);
             let cp = fetch_checkpoint(src.as_ref(), &s)?;
             let tiles = Tiles::new(src.as_ref());
-            let text = if let (true, Some(m)) = (attestations, &manifest) {
+            let text = if let Some(origin) = &binding {
+                match binding_proof(&tiles, cp, origin, out.as_deref().filter(|_| keep))? {
+                    Some(t) => t,
+                    None => return Ok(true),
+                }
+            } else if let (true, Some(m)) = (attestations, &manifest) {
                 attestation_proofs(&tiles, cp, &read(m)?)?
             } else if let Some(old) = from_size {
                 let proof = consistency_from_tiles(&tiles, &cp, old).map_err(tl)?;
@@ -469,14 +491,28 @@ pub fn run(cmd: LogCommand) -> Result<bool, Fatal> {
             key,
             origin,
             cert,
+            policy_file,
             json,
         } => {
             let key = SecretKey::parse(&read_text(&key)?)
                 .map_err(|e| Fatal::new(format!("{}: {e}", key.display())))?;
             let c = keys::read_cert(&read(&cert)?)
                 .map_err(|e| Fatal::new(format!("{}: {e}", cert.display())))?;
-            let b = Binding::new(&origin.to_ascii_lowercase(), &c.fingerprint().to_hex())
+            let mut b = Binding::new(&origin.to_ascii_lowercase(), &c.fingerprint().to_hex())
                 .map_err(tl)?;
+            if let Some(p) = &policy_file {
+                let bytes = read(p)?;
+                // The policy the guard will pin: it must parse (and name a log).
+                let text = std::str::from_utf8(&bytes)
+                    .map_err(|_| Fatal::new(format!("{}: not UTF-8", p.display())))?;
+                let parsed = Policy::parse(text).map_err(ctx(p.display()))?;
+                if parsed.logs.is_empty() {
+                    return Err(Fatal::new(format!("{}: names no log", p.display())));
+                }
+                b = b
+                    .with_policy(&sealpost_tlog::hex(&sealpost_tlog::sha256(&bytes)))
+                    .map_err(tl)?;
+            }
             let mut log = LogDir::open(&dir, Some(&key.vkey())).map_err(tl)?;
             let before = log.size();
             let index = log.append_raw(&[b.to_bytes()], &key).map_err(tl)?[0];
@@ -499,6 +535,56 @@ pub fn run(cmd: LogCommand) -> Result<bool, Fatal> {
             out,
         } => sign_policy(&p, &sign_with, passphrase_file.as_deref(), out),
     }
+}
+
+/// The tlog-proof of the newest binding of `origin` in the log behind `cp`; None when `keep`
+/// names a file that already proves that binding (it is kept: its checkpoint is older, and the
+/// cool-down counts from when that one was cosigned).
+fn binding_proof(
+    tiles: &Tiles<&dyn TileSource>,
+    cp: SignedCheckpoint,
+    origin: &str,
+    keep: Option<&Path>,
+) -> Result<Option<Vec<u8>>, Fatal> {
+    let origin = origin.to_ascii_lowercase();
+    let entries = read_verified_entries(&tiles.source(), &cp).map_err(tl)?;
+    let (index, entry) = entries
+        .iter()
+        .enumerate()
+        .rev()
+        .find(|(_, e)| Binding::from_bytes(e).is_ok_and(|b| b.origin == origin))
+        .ok_or_else(|| {
+            Fatal::not_verified(format!("{origin}: no binding in the log (NOT_BOUND)"))
+        })?;
+    if let Some(path) = keep {
+        let kept = std::fs::read(path)
+            .ok()
+            .and_then(|b| TlogProof::parse(&b).ok())
+            .filter(|p| {
+                p.checkpoint.origin() == cp.origin()
+                    && p.checkpoint.size() <= cp.size()
+                    && p.verify_entry(entry).is_ok()
+            });
+        if let Some(p) = kept {
+            eprintln!(
+                "sealpost-verify: {} already proves the binding of {origin} (leaf {}, checkpoint of size {}): kept",
+                path.display(),
+                p.index,
+                p.checkpoint.size()
+            );
+            return Ok(None);
+        }
+    }
+    let proof = inclusion_from_tiles(tiles, &cp, index as u64).map_err(tl)?;
+    Ok(Some(
+        TlogProof {
+            extra: None,
+            index: index as u64,
+            proof,
+            checkpoint: cp,
+        }
+        .to_bytes(),
+    ))
 }
 
 /// Every attestation of the manifest `manifest_bytes` in the log behind `cp`, each as a
@@ -1067,7 +1153,7 @@ fn monitor(
     }
     print(
         json,
-        json!({"ok": ok, "log": verified, "app": app, "releases": releases, "attestations": attestations, "bindings": bindings.iter().map(|(i, b)| json!({"index": i, "origin": b.origin, "release_key": b.release_key})).collect::<Vec<_>>(), "key_changes": key_changes,
+        json!({"ok": ok, "log": verified, "app": app, "releases": releases, "attestations": attestations, "bindings": bindings.iter().map(|(i, b)| json!({"index": i, "origin": b.origin, "release_key": b.release_key, "log_policy_sha256": b.log_policy_sha256})).collect::<Vec<_>>(), "key_changes": key_changes,
                "conflicts": dup, "forks": forks, "problems": problems}),
         &text,
     );

@@ -509,3 +509,156 @@ fn bindings_are_logged_key_changes_are_reported_and_cool_down_from_the_witnesses
         text(&o)
     );
 }
+
+/// The binding the guard enrolls with (issue 21): `log bind --policy-file` names the signed
+/// policy's SHA-256 (sealpost-binding/2); `log prove --binding ORIGIN` proves the origin's newest
+/// binding, and with `--keep` keeps a proof file that already proves it under an older checkpoint
+/// (the cool-down counts from that one's cosigning); client::check_binding accepts it only with
+/// the guard's witnesses, this key and this policy, after the cool-down.
+#[test]
+fn a_binding_names_its_policy_and_its_proof_is_kept_from_the_first_cosigning() {
+    use sealpost_tlog::binding::Binding;
+    use sealpost_tlog::client::check_binding;
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    let c = keys::generate(&GenerateOptions {
+        user_ids: vec!["Release <r@example.org>".into()],
+        ..Default::default()
+    })
+    .unwrap()
+    .cert;
+    let fpr = c.fingerprint().to_hex();
+    let cert = t.join("release.cert");
+    std::fs::write(&cert, keys::write_cert(&c, false, true).unwrap()).unwrap();
+    let log = t.join("log");
+    let lkey = t.join("log.key");
+    let o = run(&[
+        "log",
+        "keygen",
+        "--origin",
+        "log.test/b2",
+        "--out",
+        s(&lkey),
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    let log_vkey = String::from_utf8_lossy(&o.stdout).trim().to_string();
+    let log_key = sealpost_tlog::keys::VKey::parse(&log_vkey).unwrap();
+    let w = SecretKey::from_seed("w.test", ALG_COSIGNATURE_V1, [8; 32]).unwrap();
+    let policy_text = format!(
+        "log {log_vkey}\nwitness w {}\nquorum w\n",
+        w.vkey().encode()
+    );
+    let policy = Policy::parse(&policy_text).unwrap();
+    let guard = Policy::parse(&format!("witness g {}\nquorum g\n", w.vkey().encode())).unwrap();
+    let policy_file = t.join("policy");
+    std::fs::write(&policy_file, &policy_text).unwrap();
+    let bind = |origin: &str, with_policy: bool| {
+        let mut args = vec![
+            "log",
+            "bind",
+            s(&log),
+            "--key",
+            s(&lkey),
+            "--origin",
+            origin,
+            "--cert",
+            s(&cert),
+        ];
+        if with_policy {
+            args.extend(["--policy-file", s(&policy_file)]);
+        }
+        let o = run(&args);
+        assert!(o.status.success(), "{}", text(&o));
+    };
+    let cosign = |at: u64| {
+        let mut l = LogDir::open(&log, None).unwrap();
+        let mut cp = SignedCheckpoint::parse(&l.checkpoint().unwrap().to_bytes()).unwrap();
+        cp.add_signatures(&[w.cosign(&cp.text, at).unwrap()]);
+        l.set_checkpoint(cp, &log_key).unwrap();
+    };
+    let prove = |origin: &str, out: &Path, keep: bool| {
+        let mut args = vec![
+            "log",
+            "prove",
+            s(&log),
+            "--binding",
+            origin,
+            "--out",
+            s(out),
+        ];
+        if keep {
+            args.push("--keep");
+        }
+        run(&args)
+    };
+    let t1 = 1_800_000_000;
+    bind("https://mail.example", true);
+    cosign(t1);
+    let entry = LogDir::open(&log, None).unwrap().entries()[0].clone();
+    let sha = sealpost_tlog::hex(&sealpost_tlog::sha256(policy_text.as_bytes()));
+    assert_eq!(
+        Binding::from_bytes(&entry).unwrap(),
+        Binding::new("https://mail.example", &fpr)
+            .unwrap()
+            .with_policy(&sha)
+            .unwrap()
+    );
+    assert!(String::from_utf8_lossy(&entry).starts_with("sealpost-binding/2\n"));
+    let out = t.join("binding-proof");
+    let o = prove("https://mail.example", &out, true);
+    assert!(o.status.success(), "{}", text(&o));
+    let first = std::fs::read(&out).unwrap();
+    let cool = 7 * 24 * 3600;
+    let check = |proof: &[u8], now: u64| {
+        check_binding(
+            &policy,
+            &guard,
+            proof,
+            "https://mail.example",
+            &fpr,
+            &policy_text,
+            now,
+            cool,
+        )
+    };
+    assert_eq!(
+        check(&first, t1 + 60).unwrap_err().code(),
+        "BINDING_COOLING_DOWN"
+    );
+    assert_eq!(check(&first, t1 + cool).unwrap().since, t1);
+    // The log grows and is cosigned again a week later: --keep keeps the first proof (since t1).
+    bind("https://other.example", false);
+    cosign(t1 + cool);
+    let o = prove("https://mail.example", &out, true);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("kept"), "{}", text(&o));
+    assert_eq!(std::fs::read(&out).unwrap(), first);
+    // Without --keep the proof is under the new checkpoint: the cool-down starts again.
+    let fresh = t.join("fresh");
+    assert!(prove("https://mail.example", &fresh, false)
+        .status
+        .success());
+    assert_eq!(
+        check(&std::fs::read(&fresh).unwrap(), t1 + cool + 60)
+            .unwrap_err()
+            .code(),
+        "BINDING_COOLING_DOWN"
+    );
+    // A version 1 binding (no --policy-file) does not count for the guard; no binding: NOT_BOUND.
+    let o = prove("https://other.example", &fresh, false);
+    assert!(o.status.success(), "{}", text(&o));
+    let e = check_binding(
+        &policy,
+        &guard,
+        &std::fs::read(&fresh).unwrap(),
+        "https://other.example",
+        &fpr,
+        &policy_text,
+        t1 + 100 * cool,
+        cool,
+    );
+    assert_eq!(e.unwrap_err().code(), "NOT_BOUND");
+    let o = prove("https://nobody.example", &fresh, false);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("NOT_BOUND"), "{}", text(&o));
+}

@@ -7,6 +7,17 @@
 //! release-key 5BE84EB2A98028F9FD749056D8128B09F1D6C81B
 //! ```
 //!
+//! A binding also names the SHA-256 of the signed log policy the guard pins with the key
+//! (red-team finding 2: a key holder must not be able to pair a logged key with a fresh,
+//! weaker policy at a first visit); that is version 2, and version 1 entries stay readable:
+//!
+//! ```text
+//! sealpost-binding/2
+//! origin https://mail.example
+//! release-key 5BE84EB2A98028F9FD749056D8128B09F1D6C81B
+//! log-policy-sha256 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
+//! ```
+//!
 //! Canonical lines (a parser re-encodes and compares). The log proves *when* a binding became
 //! public through the witnesses: a binding counts as bound since the time a quorum of the
 //! policy's witnesses cosigned a checkpoint that includes it ([`bound_since`]). A client enrolls
@@ -22,6 +33,8 @@ use crate::{Error, Result};
 
 /// The first line of every binding.
 pub const FORMAT: &str = "sealpost-binding/1";
+/// The first line of a binding that also names its log policy's SHA-256.
+pub const FORMAT2: &str = "sealpost-binding/2";
 /// How long a binding must have been public before a client enrolls to it: 7 days.
 pub const COOL_DOWN_SECS: u64 = 7 * 24 * 3600;
 const MAX_ORIGIN: usize = 256;
@@ -33,6 +46,9 @@ pub struct Binding {
     pub origin: String,
     /// Upper-case hex OpenPGP fingerprint.
     pub release_key: String,
+    /// Lower-case hex SHA-256 of the exact bytes of the signed log policy (version 2), or
+    /// `None` (version 1: no policy named; the guard does not enroll with such a binding).
+    pub log_policy_sha256: Option<String>,
 }
 
 fn check_origin(o: &str) -> bool {
@@ -69,14 +85,36 @@ impl Binding {
         Ok(Binding {
             origin: origin.into(),
             release_key: release_key.into(),
+            log_policy_sha256: None,
         })
     }
 
+    /// The same binding naming the signed log policy whose bytes hash to `sha256` (version 2).
+    pub fn with_policy(mut self, sha256: &str) -> Result<Self> {
+        let ok = sha256.len() == 64
+            && sha256
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+        if !ok {
+            return Err(Error::malformed(format!(
+                "binding: log-policy-sha256 {sha256:?} is not 64 lower-case hex digits"
+            )));
+        }
+        self.log_policy_sha256 = Some(sha256.into());
+        Ok(self)
+    }
+
     pub fn to_bytes(&self) -> Vec<u8> {
-        format!(
-            "{FORMAT}\norigin {}\nrelease-key {}\n",
-            self.origin, self.release_key
-        )
+        match &self.log_policy_sha256 {
+            None => format!(
+                "{FORMAT}\norigin {}\nrelease-key {}\n",
+                self.origin, self.release_key
+            ),
+            Some(p) => format!(
+                "{FORMAT2}\norigin {}\nrelease-key {}\nlog-policy-sha256 {p}\n",
+                self.origin, self.release_key
+            ),
+        }
         .into_bytes()
     }
 
@@ -86,19 +124,35 @@ impl Binding {
             .filter(|t| t.len() <= 512)
             .ok_or_else(|| Error::malformed("binding: not short UTF-8 text"))?;
         let mut lines = text.strip_suffix('\n').unwrap_or("\u{0}").split('\n');
-        if lines.next() != Some(FORMAT) {
-            return Err(Error::malformed(format!(
-                "binding: the first line must be {FORMAT:?}"
-            )));
-        }
+        let v2 = match lines.next() {
+            Some(FORMAT) => false,
+            Some(FORMAT2) => true,
+            _ => {
+                return Err(Error::malformed(format!(
+                    "binding: the first line must be {FORMAT:?} or {FORMAT2:?}"
+                )))
+            }
+        };
         let origin = lines.next().and_then(|l| l.strip_prefix("origin "));
         let key = lines.next().and_then(|l| l.strip_prefix("release-key "));
-        let (Some(origin), Some(key), None) = (origin, key, lines.next()) else {
+        let policy = if v2 {
+            lines
+                .next()
+                .and_then(|l| l.strip_prefix("log-policy-sha256 "))
+                .map(Some)
+        } else {
+            Some(None)
+        };
+        let (Some(origin), Some(key), Some(policy), None) = (origin, key, policy, lines.next())
+        else {
             return Err(Error::malformed(
-                "binding: expected an origin line and a release-key line",
+                "binding: expected an origin line, a release-key line and (version 2) a log-policy-sha256 line",
             ));
         };
-        let b = Binding::new(origin, key)?;
+        let mut b = Binding::new(origin, key)?;
+        if let Some(p) = policy {
+            b = b.with_policy(p)?;
+        }
         if b.to_bytes() != data {
             return Err(Error::malformed("binding: not in canonical form"));
         }
@@ -109,6 +163,7 @@ impl Binding {
 /// True when `entry` is a binding (its first line).
 pub fn is_binding(entry: &[u8]) -> bool {
     entry.starts_with(format!("{FORMAT}\n").as_bytes())
+        || entry.starts_with(format!("{FORMAT2}\n").as_bytes())
 }
 
 /// Since when a checkpoint (which the caller proved includes the binding) has been public: the
@@ -164,9 +219,26 @@ mod tests {
             good.trim_end().to_string(),
             format!("{good}extra\n"),
             good.replace("origin ", "origin  "),
+            good.replace("binding/1", "binding/2"),
         ] {
             assert!(Binding::from_bytes(bad.as_bytes()).is_err(), "{bad:?}");
         }
+        // Version 2 names the log policy; version 1 entries stay readable.
+        let b2 = b.clone().with_policy(&"0f".repeat(32)).unwrap();
+        assert_eq!(Binding::from_bytes(&b2.to_bytes()).unwrap(), b2);
+        assert!(is_binding(&b2.to_bytes()));
+        assert_ne!(b2.to_bytes(), b.to_bytes());
+        let good2 = String::from_utf8(b2.to_bytes()).unwrap();
+        for bad in [
+            good2.replace("binding/2", "binding/1"),
+            good2.replace(&"0f".repeat(32), &"0F".repeat(32)),
+            good2.replace(&"0f".repeat(32), &"0f".repeat(31)),
+            good2.replace("log-policy-sha256 ", "log-policy-sha256  "),
+            good2.replace(&format!("log-policy-sha256 {}\n", "0f".repeat(32)), ""),
+        ] {
+            assert!(Binding::from_bytes(bad.as_bytes()).is_err(), "{bad:?}");
+        }
+        assert!(b.with_policy("nothex").is_err());
     }
 
     #[test]

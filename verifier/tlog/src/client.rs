@@ -41,6 +41,12 @@ pub enum Refusal {
     /// Fewer than the policy's rebuild quorum of its rebuilders attested, in the log, that they
     /// rebuilt exactly this manifest from source (issue 21). The message names who is missing.
     NotRebuilt(String),
+    /// No proof that the log binds the origin to this release key and this log policy under a
+    /// checkpoint cosigned by a quorum of the witnesses the client itself ships (issue 21).
+    NotBound(String),
+    /// The binding is proven, but public for less than the cool-down: `until` is the Unix time
+    /// from which it counts.
+    BindingCoolingDown { until: u64, message: String },
 }
 
 impl Refusal {
@@ -49,11 +55,17 @@ impl Refusal {
             Refusal::NotLogged(_) => "NOT_LOGGED",
             Refusal::SplitView(_) => "SPLIT_VIEW",
             Refusal::NotRebuilt(_) => "NOT_REBUILT",
+            Refusal::NotBound(_) => "NOT_BOUND",
+            Refusal::BindingCoolingDown { .. } => "BINDING_COOLING_DOWN",
         }
     }
     pub fn message(&self) -> &str {
         match self {
-            Refusal::NotLogged(m) | Refusal::SplitView(m) | Refusal::NotRebuilt(m) => m,
+            Refusal::NotLogged(m)
+            | Refusal::SplitView(m)
+            | Refusal::NotRebuilt(m)
+            | Refusal::NotBound(m)
+            | Refusal::BindingCoolingDown { message: m, .. } => m,
         }
     }
 }
@@ -406,6 +418,99 @@ pub fn check_rebuilt(
         quorum,
         missing: names(&missing),
         ignored,
+    })
+}
+
+/// An origin's binding to a release key and log policy, proven and cooled down.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Bound {
+    /// The log the binding is in (its origin).
+    pub log: String,
+    /// The binding's leaf index.
+    pub index: u64,
+    /// Since when it is public: when a quorum of the client's own witnesses had cosigned a
+    /// checkpoint holding it (Unix seconds).
+    pub since: u64,
+    /// The client's witnesses that cosigned that checkpoint, with the time each did.
+    pub witnesses: Vec<(String, u64)>,
+    /// The cool-down applied (seconds).
+    pub cool_down: u64,
+}
+
+/// Whether the log binds `origin` to `release_key` and to the log policy whose text is
+/// `policy_text` (its SHA-256 is in the entry: `sealpost-binding/2`), publicly for at least
+/// `cool_down` seconds at `now`.
+///
+/// `site` is the site's signed log policy (only its logs are used: which log key signs the
+/// checkpoint); `witnesses` the client's *own* witness list and quorum (a tlog-policy text of
+/// `witness`, `group` and `quorum` lines, shipped with the client, never from a server): only
+/// their cosignatures count, so a server cannot name witnesses it runs and backdate their
+/// cosignatures (red-team finding 1). `proof` is a tlog-proof of the binding entry; it may be
+/// under an old checkpoint — that is the point: the time a quorum cosigned *that* checkpoint is
+/// since when the binding is public ([`crate::binding::bound_since`]).
+#[allow(clippy::too_many_arguments)]
+pub fn check_binding(
+    site: &Policy,
+    witnesses: &Policy,
+    proof: &[u8],
+    origin: &str,
+    release_key: &str,
+    policy_text: &str,
+    now: u64,
+    cool_down: u64,
+) -> Result<Bound, Refusal> {
+    let nb = |m: String| Refusal::NotBound(m);
+    if witnesses.quorum_met(&BTreeSet::new()) || witnesses.witnesses.is_empty() {
+        return Err(nb(
+            "the guard ships no witness quorum: no binding can be proven".into(),
+        ));
+    }
+    let sha = crate::hex(&crate::sha256(policy_text.as_bytes()));
+    let binding = crate::binding::Binding::new(origin, release_key)
+        .and_then(|b| b.with_policy(&sha))
+        .map_err(|e| nb(e.to_string()))?;
+    let proof = TlogProof::parse(proof).map_err(|e| nb(format!("the binding proof: {e}")))?;
+    let cp = &proof.checkpoint;
+    // The site's logs, the client's witnesses and quorum.
+    let mut combined = witnesses.clone();
+    combined.logs = site.logs.clone();
+    combined.rebuilders.clear();
+    combined.rebuild_quorum = 0;
+    let verified = cp.verify(&combined).map_err(|e| {
+        nb(format!(
+            "the binding's checkpoint is not signed by the site's log and cosigned by a quorum of the guard's own witnesses: {e}"
+        ))
+    })?;
+    proof.verify_entry(&binding.to_bytes()).map_err(|e| {
+        nb(format!(
+            "leaf {} of the log's tree of size {} is not the binding of {origin} to {release_key} with this log policy (sha256 {sha}): {e}",
+            proof.index,
+            cp.size()
+        ))
+    })?;
+    let since = crate::binding::bound_since(cp, &combined)
+        .ok_or_else(|| nb("no quorum of the guard's witnesses cosigned the binding".into()))?;
+    let until = since.saturating_add(cool_down);
+    if !crate::binding::cooled_down(since, now, cool_down) {
+        return Err(Refusal::BindingCoolingDown {
+            until,
+            message: format!(
+                "{origin} is bound to {release_key} in the log since {since} (Unix time, cosigned by {}), less than the cool-down of {cool_down} s: it counts from {until}",
+                verified
+                    .witnesses
+                    .iter()
+                    .map(|(n, _)| n.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        });
+    }
+    Ok(Bound {
+        log: cp.origin().to_string(),
+        index: proof.index,
+        since,
+        witnesses: verified.witnesses,
+        cool_down,
     })
 }
 
@@ -930,5 +1035,184 @@ mod tests {
                 .collect(),
         );
         assert!(count_releases(&cp, &bad, "demo").is_err());
+    }
+
+    #[test]
+    fn a_binding_counts_only_cosigned_by_the_guards_witnesses_for_this_key_and_policy_after_the_cool_down(
+    ) {
+        use crate::binding::Binding;
+        let s = setup();
+        // The guard's own witnesses: s.w (both). The site's policy names its own witness x.
+        let guard = Policy::parse(&format!(
+            "witness a {}\nwitness b {}\ngroup both all a b\nquorum both\n",
+            s.w[0].vkey().encode(),
+            s.w[1].vkey().encode()
+        ))
+        .unwrap();
+        let x = SecretKey::from_seed("x.example", ALG_COSIGNATURE_V1, [9; 32]).unwrap();
+        let site_text = format!(
+            "log {}\nwitness x {}\nquorum x\n",
+            s.log.vkey().encode(),
+            x.vkey().encode()
+        );
+        let site = Policy::parse(&site_text).unwrap();
+        let fpr = "AB".repeat(20);
+        let sha = crate::hex(&crate::sha256(site_text.as_bytes()));
+        let b = Binding::new("https://mail.example", &fpr)
+            .unwrap()
+            .with_policy(&sha)
+            .unwrap();
+        let d = tempfile::tempdir().unwrap();
+        let mut l = LogDir::open(d.path(), None).unwrap();
+        l.append_raw(&[entry(1, 1), b.to_bytes()], &s.log).unwrap();
+        let mut p = l.prove(1).unwrap();
+        let text = p.checkpoint.text.clone();
+        let day = 86_400;
+        let check = |p: &TlogProof, origin: &str, key: &str, policy: &str, now: u64| {
+            check_binding(
+                &site,
+                &guard,
+                &p.to_bytes(),
+                origin,
+                key,
+                policy,
+                now,
+                7 * day,
+            )
+        };
+        // Cosigned only by the witness the site names (backdated by a year): not bound.
+        p.checkpoint
+            .add_signatures(&[x.cosign(&text, 1_000).unwrap()]);
+        let e = check(&p, "https://mail.example", &fpr, &site_text, 400 * day).unwrap_err();
+        assert_eq!(e.code(), "NOT_BOUND", "{e}");
+        // One of the guard's two: not a quorum.
+        p.checkpoint
+            .add_signatures(&[s.w[0].cosign(&text, 1_000).unwrap()]);
+        assert_eq!(
+            check(&p, "https://mail.example", &fpr, &site_text, 400 * day)
+                .unwrap_err()
+                .code(),
+            "NOT_BOUND"
+        );
+        p.checkpoint
+            .add_signatures(&[s.w[1].cosign(&text, 2_000).unwrap()]);
+        // Both: bound since 2000; inside the cool-down it says until when.
+        match check(&p, "https://mail.example", &fpr, &site_text, 2_000 + day) {
+            Err(Refusal::BindingCoolingDown { until, message }) => {
+                assert_eq!(until, 2_000 + 7 * day);
+                assert!(message.contains("a, b"), "{message}");
+            }
+            other => panic!("{other:?}"),
+        }
+        let ok = check(
+            &p,
+            "https://mail.example",
+            &fpr,
+            &site_text,
+            2_000 + 7 * day,
+        )
+        .unwrap();
+        assert_eq!((ok.since, ok.index, ok.cool_down), (2_000, 1, 7 * day));
+        assert_eq!(ok.witnesses.len(), 2);
+        // Another origin, another key, another (weaker) policy, another leaf: not bound.
+        let later = 2_000 + 30 * day;
+        let other_policy = site_text.replace("quorum x", "quorum none");
+        for (origin, key, policy) in [
+            ("https://evil.example", fpr.as_str(), site_text.as_str()),
+            (
+                "https://mail.example",
+                &"CD".repeat(20)[..],
+                site_text.as_str(),
+            ),
+            ("https://mail.example", fpr.as_str(), other_policy.as_str()),
+        ] {
+            let e = check(&p, origin, key, policy, later).unwrap_err();
+            assert_eq!(e.code(), "NOT_BOUND", "{origin} {key}: {e}");
+        }
+        let mut release = TlogProof::parse(&p.to_bytes()).unwrap();
+        release.index = 0;
+        release.proof = l.prove(0).unwrap().proof;
+        assert_eq!(
+            check(&release, "https://mail.example", &fpr, &site_text, later)
+                .unwrap_err()
+                .code(),
+            "NOT_BOUND"
+        );
+        // A version 1 binding (no policy named) does not count.
+        let v1 = Binding::new("https://mail.example", &fpr).unwrap();
+        l.append_raw(&[v1.to_bytes()], &s.log).unwrap();
+        let mut p1 = l.prove(2).unwrap();
+        let t1 = p1.checkpoint.text.clone();
+        p1.checkpoint.add_signatures(&[
+            s.w[0].cosign(&t1, 1_000).unwrap(),
+            s.w[1].cosign(&t1, 1_000).unwrap(),
+        ]);
+        assert_eq!(
+            check(&p1, "https://mail.example", &fpr, &site_text, later)
+                .unwrap_err()
+                .code(),
+            "NOT_BOUND"
+        );
+        // A checkpoint of another log (a key the site's policy does not name): not bound.
+        let other_log = SecretKey::from_seed("example.com/log", ALG_ED25519, [7; 32]).unwrap();
+        let d2 = tempfile::tempdir().unwrap();
+        let mut l2 = LogDir::open(d2.path(), None).unwrap();
+        l2.append_raw(&[b.to_bytes()], &other_log).unwrap();
+        let mut p2 = l2.prove(0).unwrap();
+        let t2 = p2.checkpoint.text.clone();
+        p2.checkpoint.add_signatures(&[
+            s.w[0].cosign(&t2, 1_000).unwrap(),
+            s.w[1].cosign(&t2, 1_000).unwrap(),
+        ]);
+        assert_eq!(
+            check(&p2, "https://mail.example", &fpr, &site_text, later)
+                .unwrap_err()
+                .code(),
+            "NOT_BOUND"
+        );
+        // A guard that ships no witness quorum proves nothing; a malformed proof is a refusal.
+        let none = Policy::parse("quorum none\n").unwrap();
+        assert_eq!(
+            check_binding(
+                &site,
+                &none,
+                &p.to_bytes(),
+                "https://mail.example",
+                &fpr,
+                &site_text,
+                later,
+                0
+            )
+            .unwrap_err()
+            .code(),
+            "NOT_BOUND"
+        );
+        assert_eq!(
+            check(
+                &TlogProof::parse(&p.to_bytes()).unwrap(),
+                "https://mail.example",
+                &fpr,
+                &site_text,
+                later
+            )
+            .unwrap()
+            .since,
+            2_000
+        );
+        assert_eq!(
+            check_binding(
+                &site,
+                &guard,
+                b"garbage",
+                "https://mail.example",
+                &fpr,
+                &site_text,
+                later,
+                0
+            )
+            .unwrap_err()
+            .code(),
+            "NOT_BOUND"
+        );
     }
 }

@@ -251,6 +251,8 @@ struct LogPolicy {
     witnesses: Vec<String>,
     /// The rebuilders the policy names and how many must attest a release (issue 21; 0: none).
     rebuilders: Vec<String>,
+    /// Their keys (the guard keeps them as an origin's policy floor).
+    rebuilder_keys: Vec<String>,
     rebuild_quorum: usize,
 }
 
@@ -307,6 +309,7 @@ pub fn tlog_policy(policy: &[u8], signature: &[u8], cert: &[u8]) -> Result<JsVal
         logs: parsed.logs.iter().map(|l| l.vkey.name.clone()).collect(),
         witnesses: parsed.witnesses.iter().map(|w| w.name.clone()).collect(),
         rebuilders: parsed.rebuilders.iter().map(|r| r.name.clone()).collect(),
+        rebuilder_keys: parsed.rebuilders.iter().map(|r| r.vkey.encode()).collect(),
         rebuild_quorum: parsed.rebuild_quorum,
     })
 }
@@ -399,6 +402,56 @@ pub fn tlog_check_rebuilt(
     sealpost_tlog::client::check_rebuilt(&policy, release_proof, &m.app, &m.version, &sha, &proofs)
         .map_err(|r| error(r.code(), r.message()))
         .and_then(|r| plain(&r))
+}
+
+/// Whether the log binds `origin` to the release key `fingerprint` and to
+/// the log policy `policy` (its text; its SHA-256 is in the binding entry),
+/// publicly for at least `coolDownSecs` at `nowSecs` (issue 21). `proof` is
+/// the site's `binding-proof` (a tlog-proof of the entry, under any
+/// checkpoint of the policy's log); `witnesses` the guard's own witness list
+/// (`witness`/`group`/`quorum` lines, a build-time constant): only their
+/// cosignatures count. Returns `{ log, index, since, witnesses: [[name,
+/// time]], coolDown }`; throws `NOT_BOUND`, or `BINDING_COOLING_DOWN` with
+/// `until` (Unix seconds) (sealpost_tlog::client::check_binding).
+#[wasm_bindgen(js_name = tlogCheckBinding)]
+#[allow(clippy::too_many_arguments)]
+pub fn tlog_check_binding(
+    policy: &str,
+    witnesses: &str,
+    proof: &[u8],
+    origin: &str,
+    fingerprint: &str,
+    now_secs: f64,
+    cool_down_secs: f64,
+) -> Result<JsValue, JsValue> {
+    let site =
+        sealpost_tlog::policy::Policy::parse(policy).map_err(|e| tlog_error("LOG_POLICY", e))?;
+    let guard = sealpost_tlog::policy::Policy::parse(witnesses)
+        .map_err(|e| tlog_error("NOT_BOUND", format!("the guard's witness list: {e}")))?;
+    let now = seconds("now", now_secs)?;
+    let cool_down = seconds("coolDown", cool_down_secs)?;
+    sealpost_tlog::client::check_binding(
+        &site,
+        &guard,
+        proof,
+        origin,
+        fingerprint,
+        policy,
+        now,
+        cool_down,
+    )
+    .map_err(|r| {
+        let e = error(r.code(), r.message());
+        if let sealpost_tlog::client::Refusal::BindingCoolingDown { until, .. } = r {
+            let _ = Reflect::set(
+                &e,
+                &JsValue::from_str("until"),
+                &JsValue::from_f64(until as f64),
+            );
+        }
+        e
+    })
+    .and_then(|b| plain(&b))
 }
 
 /// The entry bundle paths of a log of `size` leaves (for tlogCountReleases).
