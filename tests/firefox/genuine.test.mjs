@@ -57,6 +57,9 @@ test('the genuine release, enrolled in Firefox: valid, and a mail to oneself is 
   });
   // The content script lifts the page's inert state once the load is valid.
   await waitCss(driver, 'html[data-sealpost-verified]', 10000);
+  // The page realm's WebAssembly.* are the guard's (wasm-guard.js), for good: the release runs with them in place.
+  assert.equal(await driver.executeScript("const d = Object.getOwnPropertyDescriptor(window.WebAssembly, 'instantiateStreaming'); return !d.configurable && !d.writable"),
+    true, 'wasm-guard.js is in the page');
   await waitCss(driver, '#setup:not([hidden])');
   await fill(driver, '#setup-name', 'Alice');
   await fill(driver, '#setup-email', 'alice@example.org');

@@ -157,3 +157,128 @@ test('no webRequest listener of the extension is an async function (Firefox answ
     assert.ok(found.includes(l), `${l} not found by the scan (${found.join(', ')})`);
   }
 });
+
+// --- WebAssembly.* in the page (wasm-guard.js, Firefox only)
+
+test('what WebAssembly.* may compile is the integrity of the manifest\'s .wasm files; a refusal is reported as WASM_MISMATCH with the page\'s words capped', async () => {
+  const { wasmIntegrity, wasmFailure } = await import(join(repo, 'verifier/extension/firefox.js'));
+  const w = sri(bytes('wasm'));
+  assert.deepEqual(wasmIntegrity({ files: { 'app.js': { integrity: sri(APP) }, 'a/m_bg.wasm': { integrity: `${w} sha256-${'A'.repeat(43)}= junk` }, 'b.wasm': {} } }),
+    [w, `sha256-${'A'.repeat(43)}=`]);
+  assert.deepEqual(wasmIntegrity(null), []);
+  const f = wasmFailure({ url: `${O}/index.html`, api: 'instantiateStreaming', why: 'x'.repeat(1000) }, O);
+  assert.equal(f.code, 'WASM_MISMATCH');
+  assert.equal(f.file, 'index.html');
+  assert.equal(f.actual.length, 300);
+  assert.match(f.detail, /^WebAssembly\.instantiateStreaming in the page: refused before compiling/);
+  assert.match(wasmFailure({ api: 'evil<script>', url: 5 }, O).detail, /^WebAssembly\.unknown /);
+  const { messageAllowed } = await import(join(repo, 'verifier/extension/guard.js'));
+  const id = 'guard@sealpost.invalid';
+  for (const t of ['wasm-hashes', 'wasm-refused']) {
+    assert.ok(messageAllowed(t, { id, url: `${O}/`, tab: { id: 1 }, frameId: 0 }, id, 'moz-extension://u/'), `${t} from a page's content script`);
+    assert.ok(!messageAllowed(t, { id, url: 'moz-extension://u/popup.html' }, id, 'moz-extension://u/'), `${t} from the popup`);
+  }
+});
+
+test('wasm-guard.js is registered for the enrolled origins (every frame, document_start, port-less) and updated in place, never unregistered in between', async () => {
+  const { syncWasmGuard, WASM_GUARD_SCRIPT } = await import(join(repo, 'verifier/extension/firefox.js'));
+  const calls = [];
+  let registered = null;
+  globalThis.browser = {
+    webRequest: { filterResponseData() {} },
+    scripting: {
+      getRegisteredContentScripts: async ({ ids }) => (registered && ids.includes(registered.id) ? [registered] : []),
+      registerContentScripts: async ([s]) => { calls.push('register'); registered = s; },
+      updateContentScripts: async ([s]) => { calls.push('update'); registered = s; },
+      unregisterContentScripts: async () => { calls.push('unregister'); registered = null; },
+    },
+  };
+  try {
+    await syncWasmGuard(['http://127.0.0.1:8080', 'http://127.0.0.1:9090', 'https://mail.example']);
+    assert.deepEqual(registered, {
+      id: WASM_GUARD_SCRIPT, matches: ['http://127.0.0.1/*', 'https://mail.example/*'], js: ['wasm-guard.js'], runAt: 'document_start', allFrames: true, matchOriginAsFallback: true, persistAcrossSessions: true,
+    });
+    await syncWasmGuard(['http://127.0.0.1:8080']);
+    assert.deepEqual(registered.matches, ['http://127.0.0.1/*']);
+    await syncWasmGuard([]);
+    assert.equal(registered, null);
+    assert.deepEqual(calls, ['register', 'update', 'unregister']);
+  } finally {
+    delete globalThis.browser;
+  }
+});
+
+/**
+ * wasm-guard.js itself, in Node: the page is a realm of its own (a vm
+ * context, with its own WebAssembly), the content script another, and
+ * Firefox's exportFunction / cloneInto / Xrays stand-ins that pass values
+ * through (what they do to wrappers is tested in Firefox:
+ * wasm-guard.test.mjs).  The decisions are the script's own: hash a copy,
+ * compile only a listed one, refuse and report the rest.
+ */
+test('wasm-guard.js: only bytes of a listed .wasm compile, the copy taken at the call is what is hashed and compiled, the sync forms and unchecked Modules are refused, and each refusal is reported', async () => {
+  const vm = await import('node:vm');
+  const page = vm.runInContext('globalThis', vm.createContext({}));
+  // The release's module (exports f() = 42) and the attacker's (its start calls env.b).
+  const genuine = Uint8Array.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 5, 1, 0x60, 0, 1, 0x7f, 3, 2, 1, 0, 7, 5, 1, 1, 0x66, 0, 0, 0x0a, 6, 1, 4, 0, 0x41, 0x2a, 0x0b]);
+  const attack = Uint8Array.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 4, 1, 0x60, 0, 0, 2, 9, 1, 3, 0x65, 0x6e, 0x76, 1, 0x62, 0, 0, 8, 1, 0]);
+  const reports = [];
+  const toPage = (x) => {
+    const c = new page.Uint8Array(x.length);
+    c.set(x);
+    return c;
+  };
+  const sandbox = {
+    window: { wrappedJSObject: page, Uint8Array: page.Uint8Array, crypto: globalThis.crypto },
+    location: { href: `${O}/#x` },
+    browser: { runtime: { sendMessage: async (m) => (m.type === 'wasm-hashes' ? { ok: true, enrolled: true, integrity: [sri(genuine)] } : (reports.push(m), { ok: true })) } },
+    exportFunction: (f, target, opts) => (opts?.defineAs ? (target[opts.defineAs] = f) : f),
+    cloneInto: (x) => toPage(x),
+    XPCNativeWrapper: { unwrap: (x) => x },
+    btoa,
+  };
+  vm.runInNewContext(readFileSync(join(repo, 'verifier/extension/wasm-guard.js'), 'utf8'), sandbox);
+  const W = page.WebAssembly;
+  let beacon = 0;
+  const imports = { env: { b: () => beacon++ } };
+  const refused = async (p, api) => {
+    await assert.rejects(p, (e) => e instanceof W.CompileError && e.message.startsWith(`sealpost guard: WebAssembly.${api} refused`));
+    assert.equal(reports.at(-1)?.api, api);
+    assert.equal(reports.at(-1)?.url, `${O}/`);
+  };
+  // The genuine bytes compile, in every form.
+  assert.equal((await W.instantiate(toPage(genuine))).instance.exports.f(), 42);
+  assert.equal(new W.Instance(await W.compile(toPage(genuine).buffer)).exports.f(), 42);
+  const resp = (b) => new Response(b, { headers: { 'content-type': 'application/wasm' } });
+  assert.equal((await W.instantiateStreaming(resp(genuine))).instance.exports.f(), 42);
+  assert.equal((await W.instantiate(await W.compileStreaming(Promise.resolve(resp(genuine))))).exports.f(), 42);
+  await assert.rejects(W.instantiateStreaming(new Response(genuine, { headers: { 'content-type': 'text/plain' } })), (e) => e.name === 'TypeError');
+  assert.equal(reports.length, 0);
+  // The attacker's bytes, by every path: refused, reported, never run.
+  await refused(W.compile(toPage(attack)), 'compile');
+  await refused(W.instantiate(toPage(attack), imports), 'instantiate');
+  await refused(W.compileStreaming(resp(attack)), 'compileStreaming');
+  await refused(W.instantiateStreaming(resp(attack), imports), 'instantiateStreaming');
+  await refused((async () => new W.Module(toPage(genuine)))(), 'Module');
+  await refused((async () => new W.Module.prototype.constructor(toPage(attack)))(), 'Module');
+  // A Module compiled elsewhere (a worker, another realm): not instantiated.
+  const elsewhere = new WebAssembly.Module(attack);
+  await refused((async () => new W.Instance(elsewhere, imports))(), 'Instance');
+  await refused(W.instantiate(elsewhere, imports), 'instantiate');
+  // The buffer changed after the call: the copy taken at the call was checked and compiled.
+  const buf = toPage(genuine);
+  const pending = W.instantiate(buf, imports);
+  buf.fill(0);
+  buf.set(attack);
+  assert.equal((await pending).instance.exports.f(), 42);
+  // …and the other way: listed bytes written after a call with other bytes do not let it through.
+  const buf2 = toPage(Uint8Array.from([...attack, 0, 0, 0, 0, 0, 0]));
+  const pending2 = W.instantiate(buf2, imports);
+  buf2.set(genuine);
+  await refused(pending2, 'instantiate');
+  // The wrappers stay.
+  assert.equal(Reflect.deleteProperty(W, 'instantiate'), false);
+  assert.equal(Object.getOwnPropertyDescriptor(W, 'compile').writable, false);
+  assert.equal(beacon, 0, "the attacker's module never ran");
+  assert.equal(reports.length, 9);
+});

@@ -27,7 +27,7 @@ import {
   allPending, dropPending, notePendingDocument, pendingOf, settlePending, tabOfAlarm, trackPending,
 } from './deadlines.js';
 import { forgetPin, noteRevokedKey, pins, savePin, syncContentScripts } from './pins.js';
-import { firefoxGuard, verdictTarget } from './firefox.js';
+import { firefoxGuard, verdictTarget, wasmFailure, wasmIntegrity } from './firefox.js';
 import {
   applyRules, clearOriginStorage, enroll, fetchBytes, isEnrolling, preview, ready, removeRules, syncSessionRules,
 } from './enroll.js';
@@ -814,6 +814,21 @@ async function handle(msg, sender) {
         if (load && load.failure) await block(sender.tab.id, new Load(load.origin, msg.url), load.failure);
         else await unchecked(sender, msg.url, 'a document restored from the back/forward cache without a valid load');
       }
+      return {};
+    }
+    case 'wasm-hashes': {
+      // Firefox's wasm-guard.js: what WebAssembly.* may compile in this frame
+      // (the load's verified .wasm files; none once it failed or without one).
+      const origin = originOf(sender.url) || originOf(sender.tab?.url);
+      if (!origin || !(await pins())[origin]) return { enrolled: false };
+      const load = await loadOfSender(sender, msg.url);
+      const m = load && !load.failure ? await load.manifestReady : null;
+      return { enrolled: true, integrity: m ? wasmIntegrity(m.manifest) : [] };
+    }
+    case 'wasm-refused': {
+      // wasm-guard.js refused a call of WebAssembly.* in a page of the load: blocked.
+      const load = await loadOfSender(sender, msg.url);
+      if (load) await block(sender.tab.id, load, wasmFailure(msg, load.origin));
       return {};
     }
     case 'status': {

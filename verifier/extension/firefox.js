@@ -51,6 +51,58 @@ export function contentScriptPattern(origin) {
   return `${u.protocol}//${u.hostname}/*`;
 }
 
+/**
+ * The Firefox-only content script wasm-guard.js: in every frame of an
+ * enrolled origin, at document_start, it makes the page realm's
+ * WebAssembly.* hash what it is given before compiling (exportFunction and
+ * Xrays, which Chromium's isolated world lacks).  Registered apart from the
+ * DOM check's script (pins.js), for the same patterns, updated in place
+ * when the pins change (no moment without it for an origin already enrolled).
+ */
+export const WASM_GUARD_SCRIPT = 'sealpost-guard-wasm';
+let wasmGuardSync = Promise.resolve();
+/** Registers wasm-guard.js for `origins` (the enrolled ones), one sync at a time; resolves once done. */
+export function syncWasmGuard(origins) {
+  const api = globalThis.browser;
+  const run = async () => {
+    const matches = [...new Set(origins.map(contentScriptPattern))].sort();
+    const have = (await api.scripting.getRegisteredContentScripts({ ids: [WASM_GUARD_SCRIPT] })).length > 0;
+    if (!matches.length) {
+      if (have) await api.scripting.unregisterContentScripts({ ids: [WASM_GUARD_SCRIPT] });
+      return;
+    }
+    const script = {
+      id: WASM_GUARD_SCRIPT, matches, js: ['wasm-guard.js'], runAt: 'document_start', allFrames: true, matchOriginAsFallback: true, persistAcrossSessions: true,
+    };
+    await (have ? api.scripting.updateContentScripts([script]) : api.scripting.registerContentScripts([script]));
+  };
+  wasmGuardSync = wasmGuardSync.then(run, run);
+  return wasmGuardSync;
+}
+
+/** The integrity values of the .wasm files of a verified manifest: what WebAssembly.* may compile in the page. */
+export function wasmIntegrity(manifest) {
+  return Object.entries(manifest?.files || {})
+    .filter(([path, entry]) => /\.wasm$/i.test(path) && typeof entry?.integrity === 'string')
+    .flatMap(([, entry]) => entry.integrity.split(/\s+/).filter((v) => /^sha(?:256|384|512)-[A-Za-z0-9+/]+={0,2}$/.test(v)));
+}
+
+/** The WebAssembly APIs wasm-guard.js refuses calls of (any other name in a report is not believed). */
+const WASM_APIS = new Set(['compile', 'instantiate', 'compileStreaming', 'instantiateStreaming', 'Module', 'Instance']);
+
+/**
+ * The failure for a call of WebAssembly.* that wasm-guard.js refused in a
+ * page of the load (`report`: { url, api, why }, from the content script:
+ * only its fixed words are kept, capped).
+ */
+export function wasmFailure(report, origin) {
+  const api = WASM_APIS.has(report?.api) ? report.api : 'unknown';
+  const why = typeof report?.why === 'string' ? report.why.slice(0, 300) : 'refused';
+  const url = typeof report?.url === 'string' ? report.url : '';
+  return failure('WASM_MISMATCH', releasePath(url, origin) || url.slice(0, 200), 'bytes of a .wasm file of the signed release, hashed before compiling', why,
+    `WebAssembly.${api} in the page: refused before compiling (Firefox, wasm-guard.js)`);
+}
+
 /** Request types that carry code for the page in Firefox beyond guard.js's (XSLT, DTDs): never delivered unlisted. */
 const FIREFOX_CODE_TYPES = new Set(['xslt', 'xml_dtd']);
 
@@ -125,6 +177,7 @@ export function firefoxGuard({ fail, manifestOf, pins, verifier }) {
     const all = await pins();
     enrolled.clear();
     for (const o of Object.keys(all)) enrolled.add(o);
+    await syncWasmGuard([...enrolled]).catch((e) => console.error('sealpost guard: wasm-guard.js registration failed', e));
   };
   let known = false;
   const first = syncEnrolled().catch(() => {}).then(() => {

@@ -265,7 +265,7 @@ export function serverPolicies(headers, ours) {
 /** Requests only the extension's own pages (popup.html) may make. */
 export const PRIVILEGED_REQUESTS = ['status', 'preview', 'enroll', 'clear-failure', 'forget'];
 /** Requests only the content script, in a frame of a web page, makes. */
-export const CONTENT_REQUESTS = ['verified-document', 'local-frame', 'dom-result', 'restored', 'controlled', 'activated'];
+export const CONTENT_REQUESTS = ['verified-document', 'local-frame', 'dom-result', 'restored', 'controlled', 'activated', 'wasm-hashes', 'wasm-refused'];
 
 /**
  * Whether the service worker takes request `type` from `sender`: enrolling,
