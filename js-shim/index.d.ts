@@ -542,6 +542,31 @@ export interface OutgoingMail {
   date?: Date;
   /** `<id@domain>`; random if omitted. */
   messageId?: string;
+  /** Reply-To addresses (copied outside encrypted mail, as RFC 9788's baseline does). */
+  replyTo?: string | string[];
+  /** The message ID(s) this one answers: `<id@domain>` (a string may hold several, space-separated). */
+  inReplyTo?: string | string[];
+  /** The thread's message IDs, oldest first. */
+  references?: string | string[];
+  /**
+   * Blind copies: no message names them.  encryptMail then returns one message per Bcc address
+   * ({@link EncryptedMailCopies}); signMail returns the one message, to be sent to them too.
+   */
+  bcc?: string | string[];
+  /**
+   * Further header fields, `{ 'X-Foo': 'bar' }` or `[['X-Foo', 'bar']]`.  Encrypted mail carries them
+   * inside only (confidential).  Names an option, MIME or header protection owns, and values with
+   * line breaks or control characters, fail with INVALID_ARGUMENT.
+   */
+  headers?: Record<string, string> | [string, string][];
+}
+
+/** encryptMail's result for a mail with Bcc recipients. */
+export interface EncryptedMailCopies {
+  /** For the To and Cc addresses (and your Sent folder): not encrypted to the Bcc recipients' keys. */
+  message: Uint8Array;
+  /** One message per Bcc address, encrypted to the same keys plus that address's: send it to that address alone. */
+  bcc: { address: string; message: Uint8Array }[];
 }
 
 export interface AutocryptOptions {
@@ -588,6 +613,13 @@ export interface ReadMail {
   /** The Date field as written. */
   date: string | null;
   messageId: string | null;
+  replyTo: MailAddress[];
+  /** The message IDs (`<id@domain>`) In-Reply-To names. */
+  inReplyTo: string[];
+  /** The message IDs References names, oldest first. */
+  references: string[];
+  /** The fields of `headers` no other field here reads: custom fields (and, for unprotected mail, the transport's). */
+  customHeaders: { name: string; value: string }[];
   text: string | null;
   /** Render only in a sandboxed iframe without scripts or remote content. */
   html: string | null;
@@ -600,11 +632,17 @@ export interface ReadMail {
   autocrypt: AutocryptInfo | null;
   gossip: AutocryptInfo[];
   layers: Layers;
+  /** Some text was in a charset the platform's TextDecoder does not know: read as UTF-8 with replacement characters. */
+  charsetUnknown: boolean;
+  /** Those charset labels. */
+  unknownCharsets: string[];
 }
 
 /** A PGP/MIME encrypted (and, with signingKeys, signed) RFC 5322 message. */
 export interface EncryptMailOptions extends Abortable { encryptionKeys: Key | Key[]; signingKeys?: Key | Key[]; autocrypt?: boolean | AutocryptOptions }
-export function encryptMail(mail: OutgoingMail, options: EncryptMailOptions): Promise<Uint8Array>;
+export function encryptMail(mail: OutgoingMail & { bcc: string | string[] }, options: EncryptMailOptions): Promise<EncryptedMailCopies>;
+export function encryptMail(mail: OutgoingMail & { bcc?: undefined }, options: EncryptMailOptions): Promise<Uint8Array>;
+export function encryptMail(mail: OutgoingMail, options: EncryptMailOptions): Promise<Uint8Array | EncryptedMailCopies>;
 /** A PGP/MIME signed (multipart/signed) RFC 5322 message. */
 export interface SignMailOptions extends Abortable { signingKeys: Key | Key[]; autocrypt?: boolean | AutocryptOptions }
 export function signMail(mail: OutgoingMail, options: SignMailOptions): Promise<Uint8Array>;

@@ -9,9 +9,31 @@ import { checkSignal, runCall } from './abort.js';
 
 const enc = new TextEncoder();
 
+/** Message IDs: a string of `<id@domain>` separated by white space, or an array of them. */
+function messageIds(name, v) {
+  if (typeof v === 'string') return v.split(/\s+/).filter(Boolean);
+  return optionalStrings(name, v);
+}
+
+/**
+ * Custom header fields: `{ 'X-Foo': 'bar' }` or `[['X-Foo', 'bar'], ...]` (a field may repeat in the
+ * list form).  Only the shape is checked here; names and values are checked in the wasm
+ * (INVALID_ARGUMENT: line breaks, control characters, names that an option, MIME or header
+ * protection owns).
+ */
+function customHeaders(v) {
+  if (v === undefined) return [];
+  const pairs = Array.isArray(v) ? v : (v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype ? Object.entries(v) : null);
+  if (pairs === null) throw new TypeError("mail.headers must be an object { name: value } or an array of [name, value] pairs");
+  return pairs.map((p, i) => {
+    if (!Array.isArray(p) || p.length !== 2 || typeof p[0] !== 'string' || typeof p[1] !== 'string') throw new TypeError(`mail.headers[${i}] must be a [name, value] pair of strings`);
+    return [p[0], p[1]];
+  });
+}
+
 function mailArgs(call, mail) {
   checkOptions(call, mail, OPTIONS.mail, 'mail');
-  const { from, to, cc, subject = '', text, html, attachments = [], date, messageId } = mail;
+  const { from, to, cc, bcc, replyTo, inReplyTo, references, headers, subject = '', text, html, attachments = [], date, messageId } = mail;
   checkString('mail.from', from);
   checkString('mail.subject', subject);
   if (text !== undefined) checkString('mail.text', text);
@@ -23,6 +45,11 @@ function mailArgs(call, mail) {
     from,
     to: optionalStrings('mail.to', to),
     cc: optionalStrings('mail.cc', cc),
+    bcc: optionalStrings('mail.bcc', bcc),
+    replyTo: optionalStrings('mail.replyTo', replyTo),
+    inReplyTo: messageIds('mail.inReplyTo', inReplyTo),
+    references: messageIds('mail.references', references),
+    headers: customHeaders(headers),
     subject,
     text,
     html,
@@ -52,6 +79,9 @@ function autocryptOptions(call, autocrypt, name = 'autocrypt') {
  * Composes an encrypted PGP/MIME mail (RFC 3156, headers protected per RFC 9788):
  * encryptMail(mail, { encryptionKeys, signingKeys, autocrypt }) → the RFC 5322 message bytes.
  * Include your own key in encryptionKeys to read the Sent copy.
+ * With mail.bcc: { message, bcc: [{ address, message }] }: `message` (encrypted to every key but the
+ * Bcc recipients' own) goes to the To and Cc addresses, each Bcc copy to its address alone; no
+ * message names a Bcc address.
  */
 export async function encryptMail(mail, options = {}) {
   checkOptions('encryptMail', options, OPTIONS.encryptMail);

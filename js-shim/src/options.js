@@ -29,7 +29,7 @@ export const OPTIONS = /** @type {const} */ ({
   decryptSessionKeys: ['message', 'decryptionKeys', 'passwords', 'config', 'signal'],
   sign: ['message', 'signingKeys', 'detached', 'format', 'config', 'signal'],
   verify: ['message', 'signature', 'verificationKeys', 'expectSigned', 'format', 'config', 'maxPlaintext', 'limits', 'signal'],
-  mail: ['from', 'to', 'cc', 'subject', 'text', 'html', 'attachments', 'date', 'messageId'],
+  mail: ['from', 'to', 'cc', 'bcc', 'replyTo', 'inReplyTo', 'references', 'headers', 'subject', 'text', 'html', 'attachments', 'date', 'messageId'],
   attachment: ['filename', 'contentType', 'data'],
   autocrypt: ['preferEncrypt'],
   encryptMail: ['encryptionKeys', 'signingKeys', 'autocrypt', 'signal'],

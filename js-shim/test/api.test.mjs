@@ -394,7 +394,7 @@ test('strict options, as OpenPGP.js: an unknown option or config key is a TypeEr
     ['sign', 'signingKeyIDs', () => sp.sign({ message, signingKeys: privateKey, signingKeyIDs: [] })],
     ['verify', 'date', async () => sp.verify({ message, signature: await sp.readSignature({ armoredSignature: signature }), verificationKeys: publicKey, date: new Date() })],
     ['encryptMail', 'sign', () => sp.encryptMail(mail, { encryptionKeys: publicKey, sign: true })],
-    ['encryptMail', 'bcc', () => sp.encryptMail({ ...mail, bcc: 'x@example.org' }, { encryptionKeys: publicKey })],
+    ['encryptMail', 'priority', () => sp.encryptMail({ ...mail, priority: 'high' }, { encryptionKeys: publicKey })],
     ['encryptMail', 'name', () => sp.encryptMail({ ...mail, attachments: [{ name: 'a', data: 'x' }] }, { encryptionKeys: publicKey })],
     ['encryptMail', 'prefer', () => sp.encryptMail(mail, { encryptionKeys: publicKey, autocrypt: { prefer: 'mutual' } })],
     ['signMail', 'encryptionKeys', () => sp.signMail(mail, { signingKeys: privateKey, encryptionKeys: publicKey })],

@@ -209,3 +209,204 @@ test('windows-1252 text (and mail labelled ISO-8859-1) reads as windows-1252: 0x
     assert.equal(d.text.replace(/\r?\n$/, ''), expected, `${charset}, encrypted`);
   }
 });
+
+/** GnuPG in a fresh home with `keys` imported; run(args, input) → { out, status }. */
+async function withGpg(keys, fn) {
+  const home = mkdtempSync(join(tmpdir(), 'sp-mail-gpg-'));
+  chmodSync(home, 0o700);
+  const env = { ...process.env, GNUPGHOME: home };
+  try {
+    for (const k of keys) execFileSync('gpg', ['--batch', '--no-tty', '--import'], { env, input: await k.armor(), stdio: ['pipe', 'pipe', 'pipe'] });
+    const decrypt = (message) => {
+      const file = join(home, 'msg.asc');
+      writeFileSync(file, execFileSync('python3', [MIME_TOOL, 'encrypted-payload'], { input: message }));
+      const statusFile = join(home, 'status');
+      const out = execFileSync('sh', ['-c', `gpg --batch --no-tty --trust-model always --status-file "${statusFile}" --decrypt "${file}" 2>/dev/null`], { env });
+      return { out, status: execFileSync('cat', [statusFile]).toString() };
+    };
+    return await fn(decrypt);
+  } finally {
+    try {
+      execFileSync('gpgconf', ['--kill', 'all'], { env });
+    } catch {}
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
+const describe = (bytes) => JSON.parse(execFileSync('python3', [MIME_TOOL, 'describe'], { input: bytes }).toString());
+
+test('Reply-To, In-Reply-To, References and custom headers: copied or confidential as documented, protected inside; a reply chain threads in sealpost, Python and GnuPG', async () => {
+  const alice = await person('Alice');
+  const bob = await person('Bob');
+  const first = await sp.encryptMail(
+    { ...letter(alice, bob), replyTo: 'Alice Team <team@example.org>', headers: { 'X-Ticket': 'Übernahme 42', Keywords: 'merger' } },
+    { encryptionKeys: [bob.publicKey, alice.publicKey], signingKeys: alice.privateKey },
+  );
+  const outer = describe(first);
+  assert.equal(outer.headers['Reply-To'], 'Alice Team <team@example.org>');
+  assert.equal(outer.headers['X-Ticket'], undefined, 'custom fields are confidential');
+  assert.ok(!includes(first, 'merger') && !includes(first, 'X-Ticket'));
+  const r1 = await sp.decryptMail(first, { decryptionKeys: bob.privateKey, verificationKeys: alice.publicKey });
+  assert.equal(r1.protectedHeaders, true);
+  assert.deepEqual(r1.replyTo, [{ name: 'Alice Team', address: 'team@example.org' }]);
+  assert.deepEqual(r1.customHeaders, [{ name: 'X-Ticket', value: 'Übernahme 42' }, { name: 'Keywords', value: 'merger' }]);
+  assert.deepEqual([r1.inReplyTo, r1.references], [[], []]);
+  // A Reply-To put outside by someone on the way is not the one shown.
+  const forged = new Uint8Array([...new TextEncoder().encode('Reply-To: mallory@evil.example\r\n'), ...first]);
+  const f = await sp.decryptMail(forged, { decryptionKeys: bob.privateKey, verificationKeys: alice.publicKey });
+  assert.deepEqual(f.replyTo.map((a) => a.address), ['team@example.org']);
+  assert.equal(f.outerHeaders.filter((h) => h.name === 'Reply-To').length, 2);
+
+  // Bob answers, Alice answers back: each reply names the thread.
+  const reply = await sp.encryptMail(
+    { from: bob.email, to: r1.replyTo[0].address, cc: alice.email, subject: `Re: ${r1.subject}`, text: 'ok', inReplyTo: r1.messageId, references: [...r1.references, r1.messageId] },
+    { encryptionKeys: [alice.publicKey, bob.publicKey], signingKeys: bob.privateKey },
+  );
+  const r2 = await sp.decryptMail(reply, { decryptionKeys: alice.privateKey, verificationKeys: bob.publicKey });
+  assert.deepEqual(r2.inReplyTo, [r1.messageId]);
+  assert.deepEqual(r2.references, [r1.messageId]);
+  const again = await sp.encryptMail(
+    { from: alice.email, to: bob.email, subject: `Re: ${r2.subject}`, text: 'fine', inReplyTo: r2.messageId, references: `${r2.references.join(' ')} ${r2.messageId}` },
+    { encryptionKeys: [bob.publicKey], signingKeys: alice.privateKey },
+  );
+  const r3 = await sp.decryptMail(again, { decryptionKeys: bob.privateKey, verificationKeys: alice.publicKey });
+  assert.equal(r3.signatureState, 'verified');
+  assert.deepEqual(r3.inReplyTo, [r2.messageId]);
+  assert.deepEqual(r3.references, [r1.messageId, r2.messageId]);
+  // Python's email package threads it from the outer header; GnuPG decrypts the protected one.
+  const o3 = describe(again);
+  assert.equal(o3.headers['In-Reply-To'], r2.messageId);
+  assert.deepEqual(o3.headers.References.split(/\s+/), [r1.messageId, r2.messageId]);
+  await withGpg([bob.privateKey, alice.publicKey], async (decrypt) => {
+    const { out, status } = decrypt(again);
+    assert.match(status, /DECRYPTION_OKAY/);
+    assert.match(status, /GOODSIG/);
+    const inner = describe(out);
+    assert.equal(inner.params.hp, 'cipher');
+    assert.equal(inner.headers['In-Reply-To'], r2.messageId);
+    assert.deepEqual(inner.headers.References.split(/\s+/), [r1.messageId, r2.messageId]);
+    const hpOuter = inner.headerList.filter(([n]) => n === 'HP-Outer').map(([, v]) => v.replace(/\s+/g, ' '));
+    assert.ok(hpOuter.includes(`In-Reply-To: ${r2.messageId}`), hpOuter.join('|'));
+    const { out: out1 } = decrypt(first);
+    const inner1 = describe(out1);
+    assert.equal(inner1.headers['X-Ticket'], 'Übernahme 42');
+    assert.ok(!inner1.headerList.some(([n, v]) => n === 'HP-Outer' && v.startsWith('X-Ticket')), 'no HP-Outer for a confidential field');
+  });
+
+  // Signed mail: the custom fields are in the clear, outside and in the signed part.
+  const signed = await sp.signMail({ ...letter(alice, bob), headers: [['X-Ticket', '42'], ['X-Ticket', '43']] }, { signingKeys: alice.privateKey });
+  const s = await sp.decryptMail(signed, { verificationKeys: alice.publicKey });
+  assert.equal(s.signatureState, 'verified');
+  assert.deepEqual(s.customHeaders.map((h) => h.value), ['42', '43']);
+  assert.deepEqual(describe(signed).headerList.filter(([n]) => n === 'X-Ticket').map(([, v]) => v), ['42', '43']);
+});
+
+test('Bcc: no message names a Bcc address; each Bcc recipient reads its own copy (sealpost and GnuPG), no one else\'s', async () => {
+  const alice = await person('Alice');
+  const bob = await person('Bob');
+  const carol = await person('Carol');
+  const dave = await person('Dave');
+  const mail = { ...letter(alice, bob), bcc: [`Carol <${carol.email}>`, dave.email] };
+  const all = [alice, bob, carol, dave];
+  const out = await sp.encryptMail(mail, { encryptionKeys: all.map((p) => p.publicKey), signingKeys: alice.privateKey });
+  assert.ok(out.message instanceof Uint8Array);
+  assert.deepEqual(out.bcc.map((c) => c.address), [carol.email, dave.email]);
+  const subkeyIDs = async (p) => p.publicKey.getSubkeys().map((k) => k.getKeyID().toHex());
+  const copies = [
+    { name: 'main', message: out.message, readers: [alice, bob], others: [carol, dave] },
+    { name: 'carol', message: out.bcc[0].message, readers: [alice, bob, carol], others: [dave] },
+    { name: 'dave', message: out.bcc[1].message, readers: [alice, bob, dave], others: [carol] },
+  ];
+  for (const { name, message, readers, others } of copies) {
+    // (Each needle has a character base64 lacks: random armor cannot match it.)
+    for (const secret of ['carol@', 'dave@', 'Carol <', 'Bcc:']) assert.ok(!includes(message, secret), `${name}: ${secret}`);
+    const armored = execFileSync('python3', [MIME_TOOL, 'encrypted-payload'], { input: message }).toString();
+    const ids = (await (await sp.readMessage({ armoredMessage: armored })).getEncryptionKeyIDs()).map((k) => k.toHex());
+    for (const p of all) {
+      const named = (await subkeyIDs(p)).some((id) => ids.includes(id));
+      assert.equal(named, readers.includes(p), `${name}: ${p.name}'s key named`);
+    }
+    for (const reader of readers) {
+      const r = await sp.decryptMail(message, { decryptionKeys: reader.privateKey, verificationKeys: alice.publicKey });
+      assert.equal(r.signatureState, 'verified', `${name} read by ${reader.name}`);
+      assert.equal(r.subject, 'Geheimsache — übermorgen');
+      for (const h of [...r.headers, ...r.outerHeaders]) assert.ok(!/bcc/i.test(h.name) && !/carol@|dave@/.test(h.value), `${name}/${reader.name}: ${h.name}`);
+      // The decrypted bytes themselves.
+      const d = await sp.decrypt({ message: await sp.readMessage({ armoredMessage: armored }), decryptionKeys: reader.privateKey, format: 'binary' });
+      for (const secret of ['carol@', 'dave@', 'Carol <', 'Bcc:']) assert.ok(!includes(d.data, secret), `${name}/${reader.name} plaintext: ${secret}`);
+    }
+    for (const other of others) await rejectsWith(sp.decryptMail(message, { decryptionKeys: other.privateKey }), 'NO_MATCHING_KEY');
+  }
+  // GnuPG, as Carol: her copy decrypts and verifies, and names no Bcc recipient.
+  await withGpg([carol.privateKey, alice.publicKey], async (decrypt) => {
+    const { out: inner, status } = decrypt(out.bcc[0].message);
+    assert.match(status, /DECRYPTION_OKAY/);
+    assert.match(status, /GOODSIG/);
+    assert.ok(!includes(inner, 'carol@') && !includes(inner, 'dave@') && !includes(inner, 'Bcc:'));
+    assert.equal(describe(inner).headers.To, 'Bob <bob@example.org>');
+  });
+  // A Bcc address without a key fails; signMail's one message names no Bcc address either.
+  await rejectsWith(sp.encryptMail({ ...mail, bcc: 'erin@example.org' }, { encryptionKeys: [bob.publicKey] }), 'NO_USABLE_KEY');
+  const signed = await sp.signMail(mail, { signingKeys: alice.privateKey });
+  assert.ok(signed instanceof Uint8Array && !includes(signed, 'carol@') && !includes(signed, 'dave@') && !includes(signed, 'Bcc:'));
+});
+
+test('mail header arguments: bad shapes are TypeErrors, unsafe names and values INVALID_ARGUMENT', async () => {
+  const alice = await person('Alice');
+  const bob = await person('Bob');
+  const base = letter(alice, bob);
+  const opts = { encryptionKeys: bob.publicKey };
+  for (const headers of ['X-A: 1', [['X-A']], [['X-A', 1]], { 'X-A': 1 }, new Map([['X-A', '1']])]) {
+    await assert.rejects(sp.encryptMail({ ...base, headers }, opts), TypeError, JSON.stringify(headers));
+  }
+  await assert.rejects(sp.encryptMail({ ...base, replyto: 'x@example.org' }, opts), /replyto/);
+  for (const change of [
+    { headers: { 'X-A': 'a\r\nBcc: eve@example.org' } },
+    { headers: { 'X-A\r\nBcc': 'eve@example.org' } },
+    { headers: { 'Content-Type': 'text/html' } },
+    { headers: { 'MIME-Version': '2.0' } },
+    { headers: { From: 'eve@example.org' } },
+    { headers: [['message-id', '<x@y>']] },
+    { headers: { 'HP-Outer': 'Subject: x' } },
+    { inReplyTo: 'not-an-id' },
+    { inReplyTo: '<a@b>\r\nBcc: eve@example.org' },
+    { references: ['<a@b>', '<c d@e>'] },
+    { replyTo: 'eve@example.org\r\nBcc: x@example.org' },
+    { bcc: 'not an address' },
+  ]) {
+    await rejectsWith(sp.encryptMail({ ...base, ...change }, opts), 'INVALID_ARGUMENT');
+    await rejectsWith(sp.signMail({ ...base, ...change }, { signingKeys: alice.privateKey }), 'INVALID_ARGUMENT');
+  }
+});
+
+const CHARSET_CASES = JSON.parse(execFileSync('python3', [new URL('./fixtures/mail-charsets/make.py', import.meta.url).pathname]).toString());
+
+test('other charsets through the platform\'s TextDecoder: ISO-8859-2/-15, KOI8-R, Shift_JIS, ISO-2022-JP, GB18030, Big5 as Python\'s codecs wrote them (body, encoded words, RFC 2231 file names), plain and encrypted; an unknown label is reported', async () => {
+  const bob = await person('Bob');
+  assert.equal(CHARSET_CASES.length, 8);
+  for (const { label, mail, expected } of CHARSET_CASES) {
+    const bytes = Buffer.from(mail, 'base64');
+    const split = bytes.indexOf('\r\n\r\n');
+    // The same entity as the content of PGP/MIME, decrypted in the wasm.
+    const inner = bytes.subarray(bytes.indexOf('MIME-Version'));
+    const ct = await sp.encrypt({ message: await sp.createMessage({ binary: new Uint8Array(inner) }), encryptionKeys: bob.publicKey });
+    const outer = bytes.subarray(0, bytes.indexOf('MIME-Version')).toString('latin1');
+    const encrypted = new TextEncoder().encode(
+      `${outer}MIME-Version: 1.0\r\nContent-Type: multipart/encrypted; protocol="application/pgp-encrypted"; boundary="e"\r\n\r\n` +
+        `--e\r\nContent-Type: application/pgp-encrypted\r\n\r\nVersion: 1\r\n\r\n--e\r\nContent-Type: application/octet-stream\r\n\r\n${ct}\r\n--e--\r\n`,
+    );
+    assert.ok(split > 0);
+    for (const [how, message] of [['plain', bytes], ['encrypted', encrypted]]) {
+      const r = await sp.decryptMail(message, { decryptionKeys: bob.privateKey });
+      const what = `${label}, ${how}`;
+      assert.equal(r.subject, expected.subject, what);
+      assert.equal(r.from.name, expected.fromName, what);
+      assert.equal(r.text, expected.text, what);
+      assert.equal(r.attachments[0].filename, expected.filename, what);
+      assert.deepEqual(r.attachments[0].data, new TextEncoder().encode('attachment bytes\r\n'), what);
+      const unknown = label === 'x-sealpost-unknown';
+      assert.equal(r.charsetUnknown, unknown, what);
+      assert.deepEqual(r.unknownCharsets, unknown ? [label] : [], what);
+    }
+  }
+});

@@ -57,7 +57,19 @@ async function mail(me: Key, bob: Key): Promise<void> {
   const header: string = await sp.autocryptHeader(me, 'me@example.org');
   // @ts-expect-error: the date is a Date, not a string
   await sp.encryptMail({ from: 'a@b.c', to: 'd@e.f', date: 'today' }, { encryptionKeys: bob });
-  void [state, first, keys, header];
+  // Reply fields, custom fields; with Bcc, one message per Bcc address.
+  const copies: sp.EncryptedMailCopies = await sp.encryptMail(
+    { from: 'a@b.c', to: 'd@e.f', bcc: ['g@h.i'], replyTo: 'r@b.c', inReplyTo: r.messageId ?? undefined, references: [...r.references], headers: { 'X-Ticket': '1' } },
+    { encryptionKeys: [bob, me] },
+  );
+  const firstCopy: Uint8Array | undefined = copies.bcc[0]?.message;
+  const plain: Uint8Array = await sp.encryptMail({ from: 'a@b.c', to: 'd@e.f', headers: [['X-A', '1'], ['X-A', '2']] }, { encryptionKeys: bob });
+  // @ts-expect-error: a header value is a string
+  await sp.signMail({ from: 'a@b.c', to: 'd@e.f', headers: { 'X-A': 1 } }, { signingKeys: me });
+  const replyTo: sp.MailAddress[] = r.replyTo;
+  const custom: string | undefined = r.customHeaders[0]?.value;
+  const unknown: boolean = r.charsetUnknown;
+  void [state, first, keys, header, copies.message, firstCopy, plain, replyTo, custom, unknown, r.inReplyTo, r.unknownCharsets];
 }
 void mail;
 

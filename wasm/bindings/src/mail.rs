@@ -54,10 +54,32 @@ fn mail_from_js(v: &JsValue) -> Result<OutgoingMail, JsValue> {
             });
         }
     }
+    let mut headers = Vec::new();
+    if let Some(list) = field(v, "headers")? {
+        let list = list
+            .dyn_into::<Array>()
+            .map_err(|_| js_sys::TypeError::new("mail.headers must be an array of pairs"))?;
+        for pair in list.iter() {
+            let pair = pair
+                .dyn_into::<Array>()
+                .ok()
+                .filter(|p| p.length() == 2)
+                .and_then(|p| Some((p.get(0).as_string()?, p.get(1).as_string()?)))
+                .ok_or_else(|| {
+                    js_sys::TypeError::new("mail.headers must be [name, value] string pairs")
+                })?;
+            headers.push(pair);
+        }
+    }
     Ok(OutgoingMail {
         from,
         to: strings_field(v, "to")?,
         cc: strings_field(v, "cc")?,
+        reply_to: strings_field(v, "replyTo")?,
+        in_reply_to: strings_field(v, "inReplyTo")?,
+        references: strings_field(v, "references")?,
+        bcc: strings_field(v, "bcc")?,
+        headers,
         subject: string_field(v, "subject")?.unwrap_or_default(),
         text: string_field(v, "text")?,
         html: string_field(v, "html")?,
@@ -65,6 +87,34 @@ fn mail_from_js(v: &JsValue) -> Result<OutgoingMail, JsValue> {
         date,
         message_id: string_field(v, "messageId")?,
     })
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// The platform's WHATWG `TextDecoder` (in the page, the worker or Node).
+    #[wasm_bindgen(js_name = TextDecoder)]
+    type PlatformDecoder;
+    #[wasm_bindgen(constructor, js_class = "TextDecoder", catch)]
+    fn new(label: &str) -> Result<PlatformDecoder, JsValue>;
+    #[wasm_bindgen(method, getter)]
+    fn encoding(this: &PlatformDecoder) -> String;
+    #[wasm_bindgen(method, catch)]
+    fn decode(this: &PlatformDecoder, bytes: &[u8]) -> Result<String, JsValue>;
+}
+
+/// Decodes the charsets the core has no table for with the platform's
+/// `TextDecoder`, so the module carries none.  A label it does not know
+/// (a `RangeError`), or one it maps to the `replacement` encoding, is
+/// unknown.  Labels it maps to windows-1252 or UTF-8 are decoded by the
+/// core (Node 20's windows-1252 is Latin-1).
+fn platform_decode(label: &str, bytes: &[u8]) -> Option<String> {
+    let decoder = PlatformDecoder::new(label).ok()?;
+    match decoder.encoding().as_str() {
+        "replacement" => None,
+        "windows-1252" => Some(mail::mime::decode_charset(bytes, "windows-1252")),
+        "utf-8" => Some(String::from_utf8_lossy(bytes).into_owned()),
+        _ => decoder.decode(bytes).ok(),
+    }
 }
 
 /// A plain object with binary fields set on it after serialization.
@@ -136,12 +186,24 @@ impl MailOperation {
         }
     }
 
-    /// A PGP/MIME encrypted (and signed, with signers) RFC 5322 message.
-    pub fn encrypt(&self, message: JsValue) -> Result<Uint8Array, JsValue> {
+    /// A PGP/MIME encrypted (and signed, with signers) RFC 5322 message;
+    /// with Bcc recipients `{ message, bcc: [{ address, message }] }`.
+    pub fn encrypt(&self, message: JsValue) -> Result<JsValue, JsValue> {
         let m = mail_from_js(&message)?;
         let p = Policy::new();
-        let out = mail::encrypt_mail(&m, &self.send_options(&p)).js()?;
-        Ok(Uint8Array::from(&out[..]))
+        let out = mail::encrypt_mail_copies(&m, &self.send_options(&p)).js()?;
+        let main = Uint8Array::from(&out.message[..]);
+        if m.bcc.is_empty() {
+            return Ok(main.into());
+        }
+        let copies = Array::new();
+        for c in &out.bcc {
+            copies.push(&crate::convert::object(&[
+                ("address", JsValue::from_str(&c.address)),
+                ("message", Uint8Array::from(&c.message[..]).into()),
+            ])?);
+        }
+        crate::convert::object(&[("message", main.into()), ("bcc", copies.into())])
     }
 
     /// A PGP/MIME signed (multipart/signed) RFC 5322 message.
@@ -156,6 +218,7 @@ impl MailOperation {
     pub fn read(&self, message: JsValue) -> Result<JsValue, JsValue> {
         let msg = bytes("message", &message)?;
         let p = Policy::new();
+        mail::mime::set_charset_decoder(platform_decode);
         let r = mail::read_mail(
             &msg,
             &ReadOptions {

@@ -10,11 +10,13 @@ use common::*;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
+use openpgp::parse::Parse;
 use sealpost_core::keys::{self, KeyType};
 use sealpost_core::mail::{
     self, autocrypt, Attachment, MailKind, OutgoingMail, ReadOptions, SendOptions, SignatureState,
 };
 use sealpost_core::{Cert, ErrorCode, Policy};
+use sequoia_openpgp as openpgp;
 
 const SUBJECT: &str = "Quarterly figures — vertraulich, Grüße";
 const TEXT: &str = "Hi Bob,\n\nthe numbers are attached.\nFrom here on, = signs and trailing spaces   \n.and a leading dot\n\nAlice\n";
@@ -45,6 +47,7 @@ fn mail() -> OutgoingMail {
         ],
         date: Some(1_795_892_005),
         message_id: Some("<test-1@example.org>".into()),
+        ..Default::default()
     }
 }
 
@@ -605,4 +608,249 @@ fn gpg_and_python_mail_reads_in_sealpost() {
     assert_eq!(r.signature_state, SignatureState::Verified);
     assert!(r.unprotected_text_dropped);
     assert!(!r.text.unwrap().contains("Injected"));
+}
+
+fn outer_section(message: &[u8]) -> &[u8] {
+    let end = message.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+    &message[..end + 2]
+}
+
+#[test]
+fn reply_fields_and_custom_fields_travel_as_documented() {
+    let p = policy();
+    let x = people();
+    let mut m = mail();
+    m.reply_to = vec!["Team <team@example.org>".into()];
+    m.in_reply_to = vec!["<earlier@example.org>".into()];
+    m.references = vec!["<first@example.org>".into(), "<earlier@example.org>".into()];
+    m.headers = vec![
+        ("X-Ticket".into(), "Übernahme Q3".into()),
+        ("Keywords".into(), "merger".into()),
+    ];
+    let out = mail::encrypt_mail(
+        &m,
+        &send(
+            std::slice::from_ref(&x.bob_pub),
+            std::slice::from_ref(&x.alice),
+            &p,
+        ),
+    )
+    .unwrap();
+    // Outside: Reply-To, In-Reply-To and References copied; custom fields not.
+    let outer = outer_section(&out);
+    assert!(contains(outer, b"Reply-To: Team <team@example.org>\r\n"));
+    assert!(contains(outer, b"In-Reply-To: <earlier@example.org>\r\n"));
+    assert!(contains(
+        outer,
+        b"References: <first@example.org>\r\n <earlier@example.org>\r\n"
+    ));
+    assert!(!contains(&out, b"X-Ticket") && !contains(&out, b"merger"));
+    let r = mail::read_mail(
+        &out,
+        &read(
+            std::slice::from_ref(&x.bob),
+            std::slice::from_ref(&x.alice_pub),
+            &p,
+        ),
+    )
+    .unwrap();
+    assert!(r.protected_headers);
+    assert_eq!(r.reply_to[0].address, "team@example.org");
+    assert_eq!(r.in_reply_to, ["<earlier@example.org>"]);
+    assert_eq!(
+        r.references,
+        ["<first@example.org>", "<earlier@example.org>"]
+    );
+    let custom: Vec<(&str, &str)> = r
+        .custom_headers
+        .iter()
+        .map(|h| (h.name.as_str(), h.value.as_str()))
+        .collect();
+    assert_eq!(
+        custom,
+        [("X-Ticket", "Übernahme Q3"), ("Keywords", "merger")]
+    );
+    // An attacker's outer Reply-To never replaces the protected one.
+    let forged = [b"Reply-To: mallory@evil.example\r\n".as_slice(), &out[..]].concat();
+    let f = mail::read_mail(
+        &forged,
+        &read(
+            std::slice::from_ref(&x.bob),
+            std::slice::from_ref(&x.alice_pub),
+            &p,
+        ),
+    )
+    .unwrap();
+    assert_eq!(f.reply_to[0].address, "team@example.org");
+
+    // Signed: the custom fields are in the clear, outside and in the signed part.
+    let signed = mail::sign_mail(&m, &send(&[], std::slice::from_ref(&x.alice), &p)).unwrap();
+    assert!(contains(outer_section(&signed), b"X-Ticket: =?utf-8?B?"));
+    let s = mail::read_mail(&signed, &read(&[], std::slice::from_ref(&x.alice_pub), &p)).unwrap();
+    assert_eq!(s.signature_state, SignatureState::Verified);
+    assert!(s.protected_headers);
+    assert_eq!(s.custom_headers[0].value, "Übernahme Q3");
+    assert_eq!(s.references.len(), 2);
+}
+
+#[test]
+fn unsafe_header_input_is_refused_with_a_code() {
+    let p = policy();
+    let x = people();
+    type Change = Box<dyn Fn(&mut OutgoingMail)>;
+    let bad: Vec<Change> = vec![
+        Box::new(|m| m.headers = vec![("X-A".into(), "v\r\nBcc: eve@example.org".into())]),
+        Box::new(|m| m.headers = vec![("X-A".into(), "v\nx".into())]),
+        Box::new(|m| m.headers = vec![("X-A\r\nBcc".into(), "v".into())]),
+        Box::new(|m| m.headers = vec![("X A".into(), "v".into())]),
+        Box::new(|m| m.headers = vec![("X:A".into(), "v".into())]),
+        Box::new(|m| m.headers = vec![("Content-Type".into(), "text/html".into())]),
+        Box::new(|m| m.headers = vec![("MIME-Version".into(), "1.0".into())]),
+        Box::new(|m| m.headers = vec![("from".into(), "eve@example.org".into())]),
+        Box::new(|m| m.headers = vec![("Message-ID".into(), "<a@b>".into())]),
+        Box::new(|m| m.headers = vec![("HP-Outer".into(), "Subject: x".into())]),
+        Box::new(|m| m.headers = vec![("Autocrypt-Gossip".into(), "x".into())]),
+        Box::new(|m| m.headers = vec![("Bcc".into(), "eve@example.org".into())]),
+        Box::new(|m| m.in_reply_to = vec!["<a@b>\r\nBcc: eve@example.org".into()]),
+        Box::new(|m| m.in_reply_to = vec!["no-brackets@example.org".into()]),
+        Box::new(|m| m.references = vec!["<a b@example.org>".into()]),
+        Box::new(|m| m.reply_to = vec!["a@example.org, b@example.org".into()]),
+        Box::new(|m| m.bcc = vec!["eve@example.org\r\nX: y".into()]),
+    ];
+    for (i, change) in bad.iter().enumerate() {
+        let mut m = mail();
+        change(&mut m);
+        for e in [
+            mail::encrypt_mail(&m, &send(std::slice::from_ref(&x.bob_pub), &[], &p)).unwrap_err(),
+            mail::sign_mail(&m, &send(&[], std::slice::from_ref(&x.alice), &p)).unwrap_err(),
+        ] {
+            assert_eq!(e.code(), ErrorCode::InvalidArgument, "case {i}: {e}");
+            assert!(!e.to_string().contains("eve@"), "case {i}: {e}");
+        }
+    }
+}
+
+#[test]
+fn bcc_addresses_are_in_no_message_and_each_bcc_recipient_gets_its_own() {
+    let p = policy();
+    let [alice, bob, carol, dave, erin] =
+        ["Alice", "Bob", "Carol", "Dave", "Erin"].map(|n| key(n, KeyType::Curve25519, None));
+    let public: Vec<Cert> = [&alice, &bob, &carol, &dave, &erin]
+        .iter()
+        .map(|k| keys::public_cert(k))
+        .collect();
+    let mut m = mail();
+    m.cc = vec!["carol@example.org".into()];
+    m.bcc = vec!["Dave <dave@example.org>".into(), "erin@example.org".into()];
+    let opts = send(&public, std::slice::from_ref(&alice), &p);
+    // One message cannot serve Bcc recipients without naming their keys.
+    assert_eq!(
+        mail::encrypt_mail(&m, &opts).unwrap_err().code(),
+        ErrorCode::InvalidArgument
+    );
+    let copies = mail::encrypt_mail_copies(&m, &opts).unwrap();
+    assert_eq!(copies.bcc.len(), 2);
+    assert_eq!(copies.bcc[0].address, "dave@example.org");
+    assert_eq!(copies.bcc[1].address, "erin@example.org");
+    let key_ids = |message: &[u8]| -> Vec<String> {
+        let armored = python(&["encrypted-payload"], message);
+        let pile = openpgp::PacketPile::from_bytes(&armored).unwrap();
+        pile.children()
+            .filter_map(|p| match p {
+                openpgp::Packet::PKESK(k) => k.recipient().map(|r| r.to_hex()),
+                _ => None,
+            })
+            .collect()
+    };
+    let subkeys = |c: &Cert| -> Vec<String> {
+        c.keys()
+            .subkeys()
+            .map(|k| k.key().keyid().to_hex())
+            .collect()
+    };
+    let messages: Vec<(&str, &[u8])> = std::iter::once(("main", &copies.message[..]))
+        .chain(
+            copies
+                .bcc
+                .iter()
+                .map(|c| (c.address.as_str(), &c.message[..])),
+        )
+        .collect();
+    for (name, message) in &messages {
+        // No Bcc address in the bytes sent (outer header, armored payload);
+        // each needle has a character base64 lacks, so armor cannot match it.
+        for addr in [&b"dave@"[..], b"erin@", b"Bcc:", b"bcc:"] {
+            assert!(!contains(message, addr), "{name}");
+        }
+        let ids = key_ids(message);
+        let readers: Vec<&Cert> = match *name {
+            "main" => vec![&alice, &bob, &carol],
+            "dave@example.org" => vec![&alice, &bob, &carol, &dave],
+            _ => vec![&alice, &bob, &carol, &erin],
+        };
+        for k in [&alice, &bob, &carol, &dave, &erin] {
+            let named = subkeys(k).iter().any(|s| ids.contains(s));
+            assert_eq!(named, readers.contains(&k), "{name}: {k}");
+        }
+        // Decrypted as each reader: the plaintext names no Bcc recipient
+        // either, and the signature verifies for every one of them.
+        let armored = python(&["encrypted-payload"], message);
+        for reader in &readers {
+            let d = sealpost_core::decrypt::decrypt(
+                &armored,
+                &common::craft::decrypt_options(std::slice::from_ref(*reader), &[], &p),
+            )
+            .unwrap();
+            for addr in [&b"dave@"[..], b"erin@", b"Bcc:"] {
+                assert!(!contains(&d.data, addr), "{name} read by {reader}");
+            }
+            let r = mail::read_mail(
+                message,
+                &read(std::slice::from_ref(*reader), &public[..1], &p),
+            )
+            .unwrap();
+            assert_eq!(r.signature_state, SignatureState::Verified, "{name}");
+            assert!(r.headers.iter().all(|h| !h.value.contains("dave@")
+                && !h.value.contains("erin@")
+                && !h.name.eq_ignore_ascii_case("bcc")));
+        }
+    }
+    // Dave cannot read the main message nor Erin's.
+    for message in [&copies.message, &copies.bcc[1].message] {
+        let e = mail::read_mail(message, &read(std::slice::from_ref(&dave), &[], &p)).unwrap_err();
+        assert_eq!(e.code(), ErrorCode::NoMatchingKey);
+    }
+    // A Bcc address without a key is an error, not a copy nobody can read.
+    let mut m2 = mail();
+    m2.bcc = vec!["frank@example.org".into()];
+    let e = mail::encrypt_mail_copies(&m2, &opts).unwrap_err();
+    assert_eq!(e.code(), ErrorCode::NoUsableKey);
+    assert!(!e.to_string().contains("frank"), "{e}");
+    // Signed mail: the Bcc addresses are nowhere in it.
+    let signed = mail::sign_mail(&m, &send(&[], std::slice::from_ref(&alice), &p)).unwrap();
+    assert!(!contains(&signed, b"dave@") && !contains(&signed, b"Bcc:"));
+}
+
+/// A stand-in for the platform's TextDecoder: one made-up label.
+fn test_decoder(label: &str, bytes: &[u8]) -> Option<String> {
+    (label == "x-sealpost-upper").then(|| String::from_utf8_lossy(bytes).to_uppercase())
+}
+
+#[test]
+fn other_charsets_go_to_the_installed_decoder_and_unknown_ones_are_reported() {
+    mail::mime::set_charset_decoder(test_decoder);
+    let p = policy();
+    let message = b"From: =?x-sealpost-upper?Q?ann?= <a@example.org>\r\nTo: b@example.org\r\nSubject: =?x-unknown-cs?Q?caf=C3=A9?= =?x-sealpost-upper?B?b2s=?=\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain; charset=x-sealpost-upper\r\n\r\nhello\r\n--b\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename*=x-sealpost-upper''r%C3%A9sum%C3%A9.txt\r\n\r\ndata\r\n--b--\r\n";
+    let r = mail::read_mail(message, &read(&[], &[], &p)).unwrap();
+    assert_eq!(r.from.unwrap().name, "ANN");
+    assert_eq!(r.subject.as_deref(), Some("caféOK"));
+    assert_eq!(r.text.as_deref(), Some("HELLO"));
+    assert_eq!(r.attachments[0].filename, "RÉSUMÉ.TXT");
+    assert!(r.charset_unknown);
+    assert_eq!(r.unknown_charsets, ["x-unknown-cs"]);
+    // Known charsets: nothing reported.
+    let plain = b"From: a@example.org\r\nContent-Type: text/plain; charset=windows-1252\r\n\r\n\x93x\x94\r\n";
+    let r = mail::read_mail(plain, &read(&[], &[], &p)).unwrap();
+    assert_eq!(r.text.as_deref(), Some("\u{201c}x\u{201d}\n"));
+    assert!(!r.charset_unknown && r.unknown_charsets.is_empty());
 }

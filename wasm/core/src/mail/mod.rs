@@ -28,7 +28,7 @@ use crate::policy::Policy;
 use crate::report::{Layers, SignatureResult};
 use crate::Password;
 
-pub use compose::{encrypt_mail, sign_mail};
+pub use compose::{encrypt_mail, encrypt_mail_copies, sign_mail};
 pub use read::read_mail;
 
 /// The largest message [`read_mail`] accepts, and the largest that
@@ -74,6 +74,42 @@ pub struct OutgoingMail {
     pub date: Option<u64>,
     /// `<id@domain>`; a random one if absent.
     pub message_id: Option<String>,
+    /// `Reply-To` addresses.
+    pub reply_to: Vec<String>,
+    /// `In-Reply-To`: the message IDs (`<id@domain>`) this one answers.
+    pub in_reply_to: Vec<String>,
+    /// `References`: the thread's message IDs, oldest first.
+    pub references: Vec<String>,
+    /// Blind-copy recipients: never written into any message.  Encrypted,
+    /// each gets a copy of its own ([`encrypt_mail_copies`]); signed, the
+    /// same bytes go to every recipient (the addresses belong in the SMTP
+    /// envelope only).
+    pub bcc: Vec<String>,
+    /// Further header fields (`X-Mailer`, `Keywords`, ...), in order.  Names
+    /// that the other fields, MIME or header protection own are refused.
+    /// Encrypted mail carries them inside only (confidential).
+    pub headers: Vec<(String, String)>,
+}
+
+/// An encrypted mail and its blind copies.
+#[derive(Clone, Debug, Default)]
+pub struct MailCopies {
+    /// The message for the `To` and `Cc` recipients (and the sender's
+    /// Sent folder): encrypted to every key but the Bcc recipients' own.
+    pub message: Vec<u8>,
+    /// One message per Bcc address: the same header fields and content,
+    /// encrypted to the same keys plus that address's keys.  Send each to
+    /// its address alone.
+    pub bcc: Vec<BccCopy>,
+}
+
+/// The message for one Bcc recipient.
+#[derive(Clone, Debug)]
+pub struct BccCopy {
+    /// The Bcc address (as given, without a display name).
+    pub address: String,
+    /// The message to send to it.
+    pub message: Vec<u8>,
 }
 
 /// Options for [`encrypt_mail`] and [`sign_mail`].
@@ -199,6 +235,17 @@ pub struct ReadMail {
     pub date: Option<String>,
     /// The `Message-ID` field.
     pub message_id: Option<String>,
+    /// `Reply-To` addresses.
+    pub reply_to: Vec<Address>,
+    /// The message IDs `In-Reply-To` names.
+    pub in_reply_to: Vec<String>,
+    /// The message IDs `References` names, oldest first.
+    pub references: Vec<String>,
+    /// The fields of `headers` that no other result field reads (not
+    /// From, To, Cc, Subject, Date, Message-ID, Reply-To, In-Reply-To,
+    /// References, MIME or header-protection fields): custom fields, and
+    /// for unprotected mail the transport's fields too.
+    pub custom_headers: Vec<HeaderField>,
     /// The plain-text body.
     pub text: Option<String>,
     /// The HTML body: render only in a sandbox without scripts or remote
@@ -218,4 +265,10 @@ pub struct ReadMail {
     pub gossip: Vec<autocrypt::Autocrypt>,
     /// The encryption layers.
     pub layers: Layers,
+    /// Some text (a body part, an encoded word, a file name) was in a
+    /// charset no decoder knows: it was read as UTF-8, with replacement
+    /// characters where it is not.
+    pub charset_unknown: bool,
+    /// Those charset labels (at most 8, each at most 40 characters).
+    pub unknown_charsets: Vec<String>,
 }

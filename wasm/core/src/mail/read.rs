@@ -39,6 +39,46 @@ fn addresses_of(h: &[HeaderField], name: &str) -> Vec<Address> {
         .collect()
 }
 
+/// The message IDs (`<...>`, no spaces inside) in the fields called `name`.
+fn message_ids(h: &[HeaderField], name: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for f in h.iter().filter(|f| f.name.eq_ignore_ascii_case(name)) {
+        let mut rest = f.value.as_str();
+        while let Some(start) = rest.find('<') {
+            let Some(len) = rest[start..].find('>') else {
+                break;
+            };
+            let id = &rest[start..start + len + 1];
+            if !id[1..].contains(['<', ' ', '\t']) && id.len() > 2 {
+                out.push(id.to_owned());
+            }
+            rest = &rest[start + len + 1..];
+        }
+    }
+    out
+}
+
+/// Fields the named results read, and MIME / header-protection bookkeeping.
+fn is_named_field(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    matches!(
+        n.as_str(),
+        "from"
+            | "to"
+            | "cc"
+            | "subject"
+            | "date"
+            | "message-id"
+            | "reply-to"
+            | "in-reply-to"
+            | "references"
+            | "mime-version"
+            | "hp-outer"
+            | "autocrypt"
+            | "autocrypt-gossip"
+    ) || n.starts_with("content-")
+}
+
 #[derive(Default)]
 struct Body {
     text: Option<String>,
@@ -123,6 +163,7 @@ pub fn read_mail(message: &[u8], opts: &ReadOptions<'_>) -> Result<ReadMail> {
             format!("mail larger than {} MiB", MAX_MAIL_BYTES >> 20),
         ));
     }
+    mime::reset_unknown_charsets();
     let outer = mime::parse(message)?;
     let outer_headers = decoded_headers(&outer);
     let dopts = DecryptOptions {
@@ -271,6 +312,7 @@ pub fn read_mail(message: &[u8], opts: &ReadOptions<'_>) -> Result<ReadMail> {
             .collect(),
         _ => Vec::new(),
     };
+    let unknown_charsets = mime::take_unknown_charsets();
     Ok(ReadMail {
         kind,
         encrypted,
@@ -279,6 +321,16 @@ pub fn read_mail(message: &[u8], opts: &ReadOptions<'_>) -> Result<ReadMail> {
         subject: field(&headers, "subject").map(str::to_owned),
         date: field(&headers, "date").map(str::to_owned),
         message_id: field(&headers, "message-id").map(str::to_owned),
+        reply_to: addresses_of(&headers, "reply-to"),
+        in_reply_to: message_ids(&headers, "in-reply-to"),
+        references: message_ids(&headers, "references"),
+        custom_headers: headers
+            .iter()
+            .filter(|h| !is_named_field(&h.name))
+            .cloned()
+            .collect(),
+        charset_unknown: !unknown_charsets.is_empty(),
+        unknown_charsets,
         from,
         headers,
         outer_headers,

@@ -1,6 +1,9 @@
 //! Transfer and header encodings: base64, quoted-printable, RFC 2047
 //! encoded words, RFC 2231 percent-encoding, charsets and CRLF line endings.
 
+use std::cell::RefCell;
+use std::sync::OnceLock;
+
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;
 
@@ -105,13 +108,61 @@ const WINDOWS_1252_80_9F: [char; 32] = [
     '\u{02DC}', '\u{2122}', '\u{0161}', '\u{203A}', '\u{0153}', '\u{009D}', '\u{017E}', '\u{0178}',
 ];
 
-/// Bytes to text by charset; unknown charsets are read as UTF-8 with
-/// replacement characters rather than failing the whole message.  The
-/// ISO-8859-1 labels are read as windows-1252, as browsers and the WHATWG
-/// Encoding standard do (mail labelled Latin-1 is in practice windows-1252:
-/// its 0x80-0x9F are curly quotes, dashes, the euro sign, not C1 controls).
+/// A decoder for the charsets this crate has no table for: `(label, bytes)`
+/// to text, or `None` when it does not know the label.  The wasm bindings
+/// install the platform's `TextDecoder` (the WHATWG Encoding standard's
+/// charsets) so that the module carries no encoding tables.
+pub type CharsetDecoder = fn(&str, &[u8]) -> Option<String>;
+
+static DECODER: OnceLock<CharsetDecoder> = OnceLock::new();
+
+thread_local! {
+    static UNKNOWN: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Installs the decoder for other charsets (once per process; later calls
+/// keep the first).
+pub fn set_charset_decoder(decoder: CharsetDecoder) {
+    let _ = DECODER.set(decoder);
+}
+
+/// Forgets the charsets recorded as unknown on this thread (a reader calls
+/// it before a message, then [`take_unknown_charsets`] after).
+pub fn reset_unknown_charsets() {
+    UNKNOWN.with(|u| u.borrow_mut().clear());
+}
+
+/// The charset labels read as UTF-8 since [`reset_unknown_charsets`]
+/// because no decoder knew them (at most 8, each at most 40 characters).
+pub fn take_unknown_charsets() -> Vec<String> {
+    UNKNOWN.with(|u| std::mem::take(&mut *u.borrow_mut()))
+}
+
+fn note_unknown(label: &str) {
+    let label: String = label
+        .chars()
+        .filter(|c| c.is_ascii_graphic())
+        .take(40)
+        .collect();
+    UNKNOWN.with(|u| {
+        let mut u = u.borrow_mut();
+        if u.len() < 8 && !u.contains(&label) {
+            u.push(label);
+        }
+    });
+}
+
+/// Bytes to text by charset.  UTF-8, US-ASCII, ISO-8859-1 and windows-1252
+/// are decoded here; the ISO-8859-1 and US-ASCII labels are read as
+/// windows-1252, as browsers and the WHATWG Encoding standard do (mail
+/// labelled Latin-1 is in practice windows-1252: its 0x80-0x9F are curly
+/// quotes, dashes, the euro sign, not C1 controls).  Other labels go to the
+/// installed [`CharsetDecoder`]; a label it does not know either is read as
+/// UTF-8 with replacement characters rather than failing the whole message,
+/// and recorded ([`take_unknown_charsets`]).
 pub fn decode_charset(bytes: &[u8], charset: &str) -> String {
-    match charset.trim().to_ascii_lowercase().as_str() {
+    let label = charset.trim().to_ascii_lowercase();
+    match label.as_str() {
         "iso-8859-1" | "latin1" | "iso8859-1" | "iso_8859-1" | "l1" | "us-ascii" | "ascii"
         | "windows-1252" | "cp1252" | "x-cp1252" => bytes
             .iter()
@@ -120,7 +171,20 @@ pub fn decode_charset(bytes: &[u8], charset: &str) -> String {
                 _ => char::from(b),
             })
             .collect(),
-        _ => String::from_utf8_lossy(bytes).into_owned(),
+        "utf-8" | "utf8" | "" => String::from_utf8_lossy(bytes).into_owned(),
+        _ => {
+            let known = !label.is_empty()
+                && label.len() <= 40
+                && label.bytes().all(|b| b.is_ascii_graphic());
+            let decoded = match DECODER.get() {
+                Some(decode) if known => decode(&label, bytes),
+                _ => None,
+            };
+            decoded.unwrap_or_else(|| {
+                note_unknown(&label);
+                String::from_utf8_lossy(bytes).into_owned()
+            })
+        }
     }
 }
 

@@ -20,7 +20,8 @@ mod write;
 pub use address::{check_address, format_mailbox, format_mailboxes, parse_addresses, Mailbox};
 pub use encoding::{
     canonical_crlf, decode_base64, decode_charset, decode_qp, decode_words, encode_base64_lines,
-    encode_qp, encode_words, percent_encode,
+    encode_qp, encode_words, percent_encode, reset_unknown_charsets, set_charset_decoder,
+    take_unknown_charsets, CharsetDecoder,
 };
 pub use read::{parse, parse_content_type};
 pub use write::{boundary, check_header_text, format_date, format_param, write_header};
