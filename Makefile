@@ -48,20 +48,29 @@ build-dev: setup
 	node tools/build-shim.mjs --pkg build/pkg-dev > /dev/null
 	node tools/build-site.mjs --www www --shim js-shim/src --out build/site-dev > /dev/null
 	cargo build -p sealpost-verifier-wasm --target $(WASM) --locked
-	$(call extension,build/extension,target/$(WASM)/debug/sealpost_verifier_wasm.wasm,)
+	$(call extension,build/extension,target/$(WASM)/debug/sealpost_verifier_wasm.wasm,,--witnesses keys/demo-log-policy.txt --cool-down $(TEST_COOL_DOWN_SECS) --label test)
 
 ## The browser extension (verifier/extension/) with the verifier wasm, ready for --load-extension.
+## $(4): tools/guard-config.mjs's arguments — the witnesses whose cosignatures date an origin's
+## binding to its key, and the cool-down (issue 21), constants of the build.
 define extension
 	rm -rf $(1) && mkdir -p $(1)
 	cp verifier/extension/manifest.json verifier/extension/*.js verifier/extension/*.html verifier/extension/*.css $(1)/
+	node tools/guard-config.mjs $(4) --out $(1)/guard-config.js
 	wasm-bindgen --target web --no-typescript $(3) --out-dir $(1)/pkg $(2)
 endef
+## The dev/test build's cool-down (seconds); the release build's is 7 days. Its witnesses are the
+## demo witnesses (keys/demo-witness-*.key, TEST ONLY). GUARD_WITNESSES: the release build's list
+## (a tlog-policy file's witness/group/quorum lines); there is no public witness list yet, so it
+## defaults to the demo's, whose secret keys are public: a release build for real users must name one.
+TEST_COOL_DOWN_SECS ?= 8
+GUARD_WITNESSES ?= keys/demo-log-policy.txt
 
 ## The extension, release build (size-tuned wasm, Cargo.toml's release-verifier profile):
 ## build/extension-release/, load it unpacked.
 extension: setup
 	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$(WASM_RUSTFLAGS)" cargo build -p sealpost-verifier-wasm --target $(WASM) --profile release-verifier --locked
-	$(call extension,build/extension-release,target/$(WASM)/release-verifier/sealpost_verifier_wasm.wasm,--remove-name-section)
+	$(call extension,build/extension-release,target/$(WASM)/release-verifier/sealpost_verifier_wasm.wasm,--remove-name-section,--witnesses $(GUARD_WITNESSES) --cool-down 604800 --label release)
 	@echo "load build/extension-release/ as an unpacked extension (chrome://extensions, developer mode)"
 
 ## Release build: size-tuned, LTO, no name section.
@@ -126,6 +135,11 @@ demo: dist
 	else \
 	  echo "rebuilder demo-ci: the rebuild did not reproduce dist/ (uncommitted changes?), see build/demo-rebuild.log; the log policy names no rebuilder"; \
 	fi
+	@# The enrollment record (issue 21): the demo origin bound to the release key and this signed
+	@# policy (logged once; its binding-proof, made at the first cosigning, is kept: the guard's
+	@# cool-down counts from then — 8 s in the make build-dev guard, 7 days in make extension's).
+	target/debug/sealpost-verify log bind $(LOG_DIR) --key $(LOG_KEY) --origin http://127.0.0.1:$(PORT) \
+	  --cert $(RELEASE_CERT) --policy-file $(LOG_DIR)/policy > /dev/null
 	@pids=""; trap 'kill $$pids 2>/dev/null' EXIT; \
 	for n in 1 2; do \
 	  target/debug/sealpost-witness serve --key keys/demo-witness-$$n.key --db build/witness-$$n.sqlite \
@@ -135,6 +149,7 @@ demo: dist
 	target/debug/sealpost-verify log checkpoint $(LOG_DIR) --policy $(LOG_POLICY) || echo "the witnesses did not both cosign (see above)"; \
 	target/debug/sealpost-verify log prove $(LOG_DIR) --manifest dist/manifest.json --out $(LOG_DIR)/release-proof; \
 	target/debug/sealpost-verify log prove $(LOG_DIR) --manifest dist/manifest.json --attestations --out $(LOG_DIR)/rebuild-proofs; \
+	target/debug/sealpost-verify log prove $(LOG_DIR) --binding http://127.0.0.1:$(PORT) --keep --out $(LOG_DIR)/binding-proof; \
 	echo "sealpost mail: open the URL below in two browser profiles (one per user). Ctrl-C stops it."; \
 	target/debug/sealpost-demo --dist dist --db $(DEMO_DB) --port $(PORT) --release-cert $(RELEASE_CERT) --log $(LOG_DIR)
 

@@ -1,6 +1,6 @@
 // Shared e2e plumbing: serve a directory with tools/serve.mjs on a free
 // loopback port, and launch Debian's Chromium through playwright-core.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -234,4 +234,36 @@ export async function startWitness(n, { dir, children, logVkey = readFileSync(jo
     if (m) return m[1];
   }
   throw new Error(`witness ${n} did not start: ${out}`);
+}
+
+/**
+ * Issue 21: logs the binding of `origin` to the release key (`cert`) and the
+ * signed log policy `policyFile` in the log directory `logDir` (log key
+ * `logKey`), has the witnesses of `cosignPolicy` cosign it, and writes the
+ * binding's proof to `out` (what the site serves as binding-proof).  Returns
+ * { proof, at }: `at` the time (ms) the cosigning finished — the guard's
+ * cool-down counts from the witnesses' time, at most that.
+ */
+export function bindOrigin({ logDir, logKey, origin, cert, policyFile, cosignPolicy = policyFile, out, verifyBin = join(repo, 'target/debug/sealpost-verify') }) {
+  const run = (args) => {
+    const r = spawnSync(verifyBin, args, { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`sealpost-verify ${args.join(' ')}: ${r.stdout}${r.stderr}`);
+    return r;
+  };
+  run(['log', 'bind', logDir, '--key', logKey, '--origin', origin, '--cert', cert, '--policy-file', policyFile]);
+  run(['log', 'checkpoint', logDir, '--policy', cosignPolicy]);
+  const at = Date.now();
+  run(['log', 'prove', logDir, '--binding', origin, '--out', out]);
+  return { proof: out, at };
+}
+
+/** The cool-down (seconds) the extension build at `extension` was built with (its guard-config.js). */
+export async function guardCoolDown(extension = join(repo, 'build/extension')) {
+  return (await import(join(extension, 'guard-config.js'))).BINDING_COOL_DOWN_SECS;
+}
+
+/** Waits until a binding cosigned at `at` (ms) is past the extension's cool-down. */
+export async function waitCooledDown(at, extension) {
+  const ms = at + (await guardCoolDown(extension)) * 1000 + 1000 - Date.now();
+  if (ms > 0) await new Promise((r) => setTimeout(r, ms));
 }

@@ -26,7 +26,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, write
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { newBlockedPage, openPopup, repo, serveDemo, startWitness as witness, visitSite } from './helpers.mjs';
+import { bindOrigin, newBlockedPage, openPopup, repo, serveDemo, startWitness as witness, visitSite, waitCooledDown } from './helpers.mjs';
 
 const extension = process.env.SEALPOST_EXTENSION || join(repo, 'build/extension');
 const siteSrc = process.env.SEALPOST_SITE || join(repo, 'build/site-dev');
@@ -41,7 +41,7 @@ const LIVE = "1&&navigator.sendBeacon('/__beacon?evil');\n";
 const BUILD = 'rm -rf dist && cp -r site dist';
 const LOG = '/.well-known/sealpost/log/';
 
-let dir, src, logDir, policyFile, origin, user;
+let dir, src, logDir, policyFile, origin, user, boundAt;
 const servers = [];
 const children = [];
 const releases = [];
@@ -112,7 +112,7 @@ async function handler(req, res) {
   if (url.pathname.startsWith(LOG)) {
     const rel = url.pathname.slice(LOG.length);
     if (rel === 'rebuild-proofs' && view.stallRebuild) await new Promise((r) => setTimeout(r, 8000));
-    const file = rel === 'release-proof' ? view.proof : rel === 'rebuild-proofs' ? view.rebuild
+    const file = rel === 'release-proof' ? view.proof : rel === 'rebuild-proofs' ? view.rebuild : rel === 'binding-proof' ? join(dir, 'binding-proof')
       : /^(checkpoint|policy|policy\.sig|tile\/[A-Za-z0-9./]+)$/.test(rel) && !rel.includes('..') ? join(logDir, rel) : null;
     if (!file || !existsSync(file)) {
       res.writeHead(404).end();
@@ -214,6 +214,12 @@ before(async () => {
   mkdirSync(logDir);
   writeFileSync(join(logDir, 'policy'), policy);
   verify('log', 'sign-policy', join(logDir, 'policy'), '--sign-with', releaseKey);
+  const server = createServer((req, res) => handler(req, res).catch((e) => { res.writeHead(500).end(String(e)); }));
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  servers.push(server);
+  origin = `http://localhost:${server.address().port}`;
+  // The origin bound to the release key and this policy (issue 21): its cool-down runs during the rebuilds.
+  boundAt = bindOrigin({ logDir, logKey, origin, cert: releaseCert, policyFile: join(logDir, 'policy'), cosignPolicy: policyFile, out: join(dir, 'binding-proof'), verifyBin }).at;
   // The genuine 0.3.0: logged, rebuilt and attested by r1 and r2, cosigned.
   genuine = release('genuine', '0.3.0');
   append(genuine);
@@ -228,10 +234,6 @@ before(async () => {
   assert.equal(genuine.count, 2);
   genuine.server = await serveDemo(genuine.site, undefined, { releaseCert });
   view = { server: genuine.server, proof: genuine.proof, rebuild: genuine.rebuild };
-  const server = createServer((req, res) => handler(req, res).catch((e) => { res.writeHead(500).end(String(e)); }));
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  servers.push(server);
-  origin = `http://localhost:${server.address().port}`;
   user = await profile();
 });
 
@@ -245,6 +247,7 @@ after(async () => {
 });
 
 test('enrollment shows the policy\'s rebuilders; the genuine release, attested by both, runs', async () => {
+  await waitCooledDown(boundAt, extension);
   const p = await openPopup(user.context, user.extId, user.tabId);
   await p.click('#enroll-preview');
   await p.waitForSelector('#enroll-confirm:not([hidden]), #error:not(:empty)');

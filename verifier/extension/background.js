@@ -31,7 +31,7 @@ import { firefoxGuard, verdictTarget, wasmFailure, wasmIntegrity } from './firef
 import {
   applyRules, clearOriginStorage, enroll, fetchBytes, isEnrolling, preview, ready, removeRules, syncSessionRules,
 } from './enroll.js';
-import { checkLogged, fetchProof, forgetLog, previewLog, withLogPin } from './tlog.js';
+import { checkLogged, fetchProof, forgetLog, keyChange, previewLog, withLogPin } from './tlog.js';
 
 const BADGE = {
   checking: { text: '…', color: '#6b7280', title: 'checking the served code against its signed release' },
@@ -153,6 +153,21 @@ async function checkManifest(tabId, load, pin) {
     try {
       // With the time: a manifest past its signed `expires` is refused (RELEASE_EXPIRED), and
       // one whose `expires` is more than 400 days after its signature (EXPIRY_TOO_FAR).
+      manifest = verifier.verifyManifest(bytes, sig, new TextEncoder().encode(cert), now);
+    } catch (e) {
+      // Signed by another key than the pinned one: a key change, accepted only
+      // with a cooled-down binding in the log (tlog.js keyChange, issue 21).
+      const changed = e.code === 'BAD_SIGNATURE' ? await keyChange(load.origin, pin, bytes, sig, fetchedCert, now) : null;
+      if (changed?.failure) {
+        await block(tabId, load, changed.failure);
+        return null;
+      }
+      if (changed?.manifest) {
+        manifest = changed.manifest;
+        pin = (await pins())[pin.origin];
+      }
+    }
+    if (!manifest) try {
       manifest = verifier.verifyManifest(bytes, sig, new TextEncoder().encode(cert), now);
     } catch (e) {
       const code = e.code === 'BAD_SIGNATURE' ? 'MANIFEST_SIGNATURE' : e.code || 'BAD_MANIFEST';

@@ -52,6 +52,10 @@ async function render() {
         unavailable: `the site's certificate could not be fetched (since ${cs.at}): the pinned one kept`,
         'too-large': `the site serves a certificate too large to pin (since ${cs.at}): ignored, the pinned one kept (it revoked nothing)`,
       }[cs.state] || cs.state;
+  // Earlier keys of the site (a key change accepted with a cooled-down binding, tlog.js keyChange).
+  $('pin-keys').textContent = (pin.keyHistory || []).length
+    ? pin.keyHistory.map((k) => `${k.fingerprint} until ${k.until}, replaced by ${k.next} (bound since ${iso(k.boundSince)} by ${k.witnesses.join(', ')})`).join('; ')
+    : 'no change since enrollment';
   await renderLog(pin);
   if (pin.revoked) $('revoked-reason').textContent = pin.revoked.reason;
   if (pin.failure) $('failure').textContent = `${pin.failure.code}: ${pin.failure.file} — expected ${pin.failure.expected}, got ${pin.failure.actual}`;
@@ -70,10 +74,18 @@ async function render() {
 
 /** The release log pinned at enrollment (tlog.js): how many releases of the app it holds, the checkpoint held. */
 function logText(lp, size) {
-  if (!lp.releases) return `${lp.app} releases not counted: the log is larger than the guard fetches to count (${size} entries) in ${lp.log} (witnesses ${lp.witnesses.join(', ')})`;
+  if (!lp.releases) return `${lp.app} releases not counted: the log is larger than the guard fetches to count (${size} entries) in ${lp.log} (witnesses ${lp.witnesses.join(', ')})${boundText(lp.bound)}`;
   const since = lp.releases.since ? ` since ${new Date(lp.releases.since * 1000).toISOString().slice(0, 10)}` : '';
   const conflicts = lp.releases.conflicts.length ? `; TWO MANIFESTS logged for version ${lp.releases.conflicts.join(', ')}` : '';
-  return `${lp.releases.count} release(s) of ${lp.app} logged${since} in ${lp.log} (checkpoint size ${size}, witnesses ${lp.witnesses.join(', ')})${conflicts}${rebuildText(lp)}`;
+  return `${lp.releases.count} release(s) of ${lp.app} logged${since} in ${lp.log} (checkpoint size ${size}, witnesses ${lp.witnesses.join(', ')})${conflicts}${rebuildText(lp)}${boundText(lp.bound)}`;
+}
+
+const iso = (secs) => new Date(secs * 1000).toISOString();
+
+/** The binding of the origin to its key in the log (issue 21): since when, by which of the guard's witnesses. */
+function boundText(bound) {
+  if (!bound) return '';
+  return `; the log binds this site to this key and policy since ${iso(bound.since)}, cosigned by the guard's witnesses ${bound.witnesses.map(([n, t]) => `${n} (${iso(t)})`).join(', ')} (cool-down ${bound.cool_down} s)`;
 }
 
 /** The rebuilders the pinned policy asks for (rebuild.js) and who attested the release last run. */
@@ -120,6 +132,9 @@ $('enroll-preview').addEventListener('click', () => act('enroll-preview', async 
   $('preview-userids').textContent = preview.userIds.join(', ');
   $('preview-log').textContent = preview.log ? `Release log: ${logText(preview.log, preview.log.size)}.`
     : 'This site publishes no release log: a release made for you alone would be seen by you alone.';
+  $('preview-bound').textContent = preview.log?.bound
+    ? `Bound to this key in the log since ${iso(preview.log.bound.since)} by ${preview.log.bound.witnesses.map(([n]) => n).join(', ')} (the guard's own witnesses; cool-down ${preview.log.bound.cool_down} s).`
+    : 'No log binding: enrolling trusts this key on first use.';
   $('enroll-confirm').hidden = false;
 }));
 $('enroll-trust').addEventListener('click', () => act('enroll-trust', async () => {

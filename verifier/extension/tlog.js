@@ -20,16 +20,31 @@
 //    checkpoint must be proven consistent with it; the same size with
 //    another root, or no consistency, is SPLIT_VIEW, and both checkpoints
 //    are kept in 'tlogEvidence'.
+//  - Enrollment records (issue 21): a site that publishes a policy is
+//    enrolled only when its binding-proof proves a log entry binding the
+//    origin to this release key *and this policy's SHA-256*, under a
+//    checkpoint cosigned at least BINDING_COOL_DOWN_SECS ago by a quorum of
+//    the witnesses the guard itself ships (guard-config.js, build-time
+//    constants: the policy's own witnesses do not count here — a server can
+//    name witnesses it runs and backdate them).  Else NOT_BOUND, or
+//    BINDING_COOLING_DOWN saying from when.  A release signed by another key
+//    than the pinned one is accepted (keyChange) under the same rule.
+//  - 'policyFloors': origin → { log, rebuilderKeys, rebuildQuorum }, the
+//    strongest policy pinned for it, kept across forget (like revokedKeys):
+//    a re-enrollment or key change with a weaker policy (no log, fewer
+//    rebuilders, a lower rebuild quorum) is refused POLICY_WEAKER.
 import * as verifier from './pkg/sealpost_verifier_wasm.js';
 import { GUARD_FILES, fetchWithin } from './guard.js';
+import { BINDING_COOL_DOWN_SECS, GUARD_WITNESSES } from './guard-config.js';
 import { failure } from './policy.js';
-import { pins } from './pins.js';
+import { pins, revokedKey, savePin } from './pins.js';
 import { REBUILD_PROOFS, checkRebuilt, needsRebuilds, notRebuilt } from './rebuild.js';
 
 export const LOG_DIR = '.well-known/sealpost/log/';
 const POLICY = `${LOG_DIR}policy`;
 const POLICY_SIG = `${LOG_DIR}policy.sig`;
 const PROOF = `${LOG_DIR}release-proof`;
+export const BINDING = `${LOG_DIR}binding-proof`;
 
 const get = async (key, fallback) => (await chrome.storage.local.get(key))[key] || fallback;
 
@@ -243,9 +258,13 @@ async function recount(origin, logged) {
  * site cannot be enrolled.
  */
 export async function previewLog(origin, fingerprint, { store = false } = {}) {
-  const [policy, sig] = await Promise.all([POLICY, POLICY_SIG].map((f) => fetchWithin(`${origin}/${f}`).catch((e) => e)));
+  const [policy, sig, binding] = await Promise.all([POLICY, POLICY_SIG, BINDING].map((f) => fetchWithin(`${origin}/${f}`).catch((e) => e)));
+  const floor = (await policyFloors())[origin];
   if (policy instanceof Error) {
-    if (/HTTP 404$/.test(policy.message)) return null;
+    if (/HTTP 404$/.test(policy.message)) {
+      if (floor?.log) throw new Error(`POLICY_WEAKER: ${origin} published a signed release log policy when it was enrolled before; it publishes none now, and the guard does not enroll it with less`);
+      return null;
+    }
     throw new Error(`the site's release log policy could not be fetched: ${policy.message}`);
   }
   if (sig instanceof Error) throw new Error(`the site's release log policy has no signature: ${sig.message}`);
@@ -255,6 +274,15 @@ export async function previewLog(origin, fingerprint, { store = false } = {}) {
   if (verifier.certInfo(cert).fingerprint !== fingerprint) throw new Error(`the site now publishes another release key than ${fingerprint}`);
   const names = verifier.tlogPolicy(policy, sig, cert);
   const policyText = new TextDecoder().decode(policy);
+  const weaker = weakerThan(floor, names);
+  if (weaker) throw new Error(`POLICY_WEAKER: ${weaker}`);
+  // The binding origin → this key and this policy, public for the cool-down (issue 21).
+  let bound;
+  try {
+    bound = checkBinding(policyText, binding, origin, fingerprint);
+  } catch (e) {
+    throw new Error(`${e.code}: ${e.message}`);
+  }
   const app = JSON.parse(new TextDecoder().decode(manifestBytes)).app;
   let logged;
   try {
@@ -274,8 +302,122 @@ export async function previewLog(origin, fingerprint, { store = false } = {}) {
   const version = JSON.parse(new TextDecoder().decode(manifestBytes)).version;
   return {
     policy: policyText, log: logged.origin, logKey: logKeyOf(policyText, logged.origin), witnesses: names.witnesses, app, releases, index: logged.index, size: logged.checkpoint_size, releasesAt: new Date().toISOString(), manifestSha256,
-    rebuilders: names.rebuilders || [], rebuildQuorum: names.rebuildQuorum || 0, rebuilt: rebuilt.quorum ? { version, by: rebuilt.rebuilders, quorum: rebuilt.quorum } : null,
+    rebuilders: names.rebuilders || [], rebuilderKeys: names.rebuilderKeys || [], rebuildQuorum: names.rebuildQuorum || 0, rebuilt: rebuilt.quorum ? { version, by: rebuilt.rebuilders, quorum: rebuilt.quorum } : null,
+    bound,
   };
+}
+
+/**
+ * The binding check (wasm tlogCheckBinding) with the guard's own witnesses
+ * and cool-down, at the time now: { since, witnesses: [[name, time]], ... };
+ * throws an Error with code NOT_BOUND or BINDING_COOLING_DOWN (its message
+ * says from when, as a date).
+ */
+function checkBinding(policyText, served, origin, fingerprint) {
+  if (!(served instanceof Uint8Array)) {
+    throw Object.assign(new Error(`no proof that the log binds ${origin} to the key ${fingerprint} (the site's binding-proof: ${served?.message || served})`), { code: 'NOT_BOUND' });
+  }
+  try {
+    return verifier.tlogCheckBinding(policyText, GUARD_WITNESSES, served, origin, fingerprint, Math.floor(Date.now() / 1000), BINDING_COOL_DOWN_SECS);
+  } catch (e) {
+    if (e.code === 'BINDING_COOLING_DOWN') {
+      throw Object.assign(new Error(`${e.message} — not before ${new Date(e.until * 1000).toISOString()}`), { code: e.code, until: e.until });
+    }
+    throw Object.assign(new Error(e.message), { code: 'NOT_BOUND' });
+  }
+}
+
+// --- the policy floor (red-team finding 3)
+
+export const policyFloors = () => get('policyFloors', {});
+
+/** Why the policy `names` (wasm tlogPolicy) is weaker than the floor kept for the origin, or ''. */
+export function weakerThan(floor, names) {
+  if (!floor) return '';
+  const keys = names?.rebuilderKeys || [];
+  const dropped = (floor.rebuilderKeys || []).filter((k) => !keys.includes(k));
+  if (dropped.length) return `the site's log policy no longer names the rebuilder(s) ${dropped.join(', ')} it named before`;
+  if ((names?.rebuildQuorum || 0) < (floor.rebuildQuorum || 0)) {
+    return `the site's log policy asks for ${names?.rebuildQuorum || 0} rebuild attestation(s), fewer than the ${floor.rebuildQuorum} it asked for before`;
+  }
+  return '';
+}
+
+/** Raises the origin's floor to the policy pinned now (never lowers it). */
+async function raiseFloor(origin, lp) {
+  const all = await policyFloors();
+  const old = all[origin] || { rebuilderKeys: [], rebuildQuorum: 0 };
+  // Called only with a policy weakerThan found no weaker: it names every key of the old floor.
+  all[origin] = {
+    log: true,
+    rebuilderKeys: [...new Set([...(old.rebuilderKeys || []), ...(lp.rebuilderKeys || [])])],
+    rebuildQuorum: Math.max(old.rebuildQuorum || 0, lp.rebuildQuorum || 0),
+    at: new Date().toISOString(),
+  };
+  await chrome.storage.local.set({ policyFloors: all });
+}
+
+/**
+ * A release of an enrolled origin signed by another key than the pinned one
+ * (background.js checkManifest, after the pinned key's signature failed):
+ * null when it is no key change to consider (no log pinned, or the served
+ * certificate does not verify the manifest); { failure } to block with; or
+ * { manifest } once the change is accepted — the new key bound to the origin
+ * and its signed policy in the log for the cool-down (guard witnesses), the
+ * policy no weaker than the floor, the release logged (and rebuilt) under
+ * it — and the pins replaced, the old key kept in the pin's keyHistory.
+ */
+export async function keyChange(origin, pin, manifestBytes, sig, certBytes, now) {
+  const lp = (await logPins())[origin];
+  if (!lp || !(certBytes instanceof Uint8Array)) return null;
+  let manifest, info;
+  try {
+    manifest = verifier.verifyManifest(manifestBytes, sig, certBytes, now);
+    info = verifier.certInfo(certBytes);
+  } catch {
+    return null;
+  }
+  if (info.fingerprint === pin.fingerprint) return null;
+  const blockedAs = (code, expected, actual, detail) => ({ failure: failure(code, BINDING, expected, actual, detail) });
+  if (await revokedKey(info.fingerprint)) return blockedAs('KEY_REVOKED', 'a release key not seen revoked', `${info.fingerprint} was seen revoked`, '');
+  const [policy, psig, binding] = await Promise.all([POLICY, POLICY_SIG, BINDING].map((f) => fetchWithin(`${origin}/${f}`).catch((e) => e)));
+  let names, policyText, bound;
+  const expected = `a binding of ${origin} to the new key ${info.fingerprint} and its log policy, public for ${BINDING_COOL_DOWN_SECS} s (cosigned by the guard's witnesses)`;
+  const detail = `the site now signs its releases with another key than the pinned ${pin.fingerprint}; the guard accepts a new key only once the log has bound it to the site publicly for the cool-down, in view of every monitor`;
+  try {
+    if (policy instanceof Error || psig instanceof Error) throw Object.assign(new Error(`no signed log policy: ${(policy instanceof Error ? policy : psig).message}`), { code: 'NOT_BOUND' });
+    names = verifier.tlogPolicy(policy, psig, certBytes);
+    policyText = new TextDecoder().decode(policy);
+    // The floor, or (a pin made before floors were kept) the pinned policy itself.
+    const floor = (await policyFloors())[origin] || { log: true, rebuilderKeys: lp.rebuilderKeys || [], rebuildQuorum: lp.rebuildQuorum || 0 };
+    const weaker = weakerThan(floor, names);
+    if (weaker) return blockedAs('POLICY_WEAKER', 'a log policy no weaker than the one pinned', weaker, detail);
+    bound = checkBinding(policyText, binding, origin, info.fingerprint);
+  } catch (e) {
+    return blockedAs(e.code === 'BINDING_COOLING_DOWN' ? e.code : 'NOT_BOUND', expected, e.message, detail);
+  }
+  // The release itself, logged (and rebuilt) under the new policy.
+  const fetched = await fetchProof(origin, true);
+  try {
+    await check(origin, policyText, fetched.proof, manifestBytes, info.fingerprint);
+    checkRebuilt(policyText, fetched.proof, manifestBytes, fetched.rebuild);
+  } catch (e) {
+    return { failure: e.code === 'NOT_REBUILT' ? notRebuilt({ ...names }, e.message) : failure(e.code === 'SPLIT_VIEW' ? 'SPLIT_VIEW' : 'NOT_LOGGED', PROOF, `the new key's release in its log`, e.message, detail) };
+  }
+  const at = new Date().toISOString();
+  const current = (await pins())[origin];
+  if (!current || current.fingerprint !== pin.fingerprint) return null;
+  await savePin({
+    ...current, fingerprint: info.fingerprint, cert: new TextDecoder().decode(certBytes), certStatus: null, failure: null,
+    keyHistory: [...(current.keyHistory || []), { fingerprint: current.fingerprint, until: at, next: info.fingerprint, boundSince: bound.since, witnesses: bound.witnesses.map(([n]) => n) }].slice(-20),
+  });
+  const next = { ...lp, policy: policyText, witnesses: names.witnesses, rebuilders: names.rebuilders || [], rebuilderKeys: names.rebuilderKeys || [], rebuildQuorum: names.rebuildQuorum || 0, rebuilt: null, bound, keyChangedAt: at };
+  await updateLogPins((all) => {
+    if (!all[origin] || all[origin].enrolledAt !== lp.enrolledAt) return false;
+    all[origin] = next;
+  });
+  await raiseFloor(origin, next);
+  return { manifest };
 }
 
 /**
@@ -298,7 +440,9 @@ export function withLogPin(origin, fingerprint, run) {
       else delete all[origin];
     });
     try {
-      return { ...(await run(lp ? lp.manifestSha256 : null)), log: lp && { ...lp, policy: undefined } };
+      const done = { ...(await run(lp ? lp.manifestSha256 : null)), log: lp && { ...lp, policy: undefined } };
+      if (lp) await raiseFloor(origin, lp);
+      return done;
     } catch (e) {
       if (!(await pins())[origin]) await forgetLog(origin);
       throw e;
