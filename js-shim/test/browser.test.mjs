@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createHash } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
 import { build } from 'esbuild';
 import { browser, serve } from '../../tests/e2e/helpers.mjs';
 import * as sp from '../src/node.js';
@@ -32,6 +33,9 @@ before(async () => {
   const trap = await build({ entryPoints: [join(root, 'test/browser/trap-worker.js')], bundle: true, format: 'esm', write: false, logLevel: 'warning' });
   const trapBytes = trap.outputFiles[0].contents;
   writeFileSync(join(root, 'test/browser/trap-worker.bundle.js'), trapBytes);
+  // Mails in other charsets, made with Python's codecs (fixtures/mail-charsets/make.py).
+  const charsets = execFileSync('python3', [join(shim, 'test/fixtures/mail-charsets/make.py')]).toString();
+  writeFileSync(join(root, 'test/browser/charsets.js'), `export const CHARSET_CASES = ${charsets};\n`);
   writeFileSync(join(root, 'test/browser/trap-pin.js'),
     `export const TRAP_WORKER_INTEGRITY = 'sha384-${createHash('sha384').update(trapBytes).digest('base64')}';\n`);
   chrome = await browser();
@@ -73,6 +77,7 @@ for (const name of [
   'direct mode in the page works too',
   'a page without Worker: NOT_SUPPORTED, not direct mode, unless direct mode is asked for',
   'mail in the worker: encryptMail → decryptMail, attachment bytes exact, sender verified',
+  'mail charsets in the worker: the platform\'s TextDecoder decodes what the wasm hands it, as Python\'s codecs wrote it',
 ]) {
   test(`browser: ${name}`, () => {
     const failed = results.failed.find((f) => f.name === name);

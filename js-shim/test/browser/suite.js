@@ -4,6 +4,7 @@
 import { __pendingCalls, __testTrap, setBackendFactory, workerBackend } from '../../src/testing.js';
 import * as sp from '../../src/browser.js';
 import { TRAP_WORKER_INTEGRITY } from './trap-pin.js';
+import { CHARSET_CASES } from './charsets.js';
 
 const results = { done: false, passed: [], failed: [] };
 window.__results = results;
@@ -43,6 +44,32 @@ test('mail in the worker: encryptMail → decryptMail, attachment bytes exact, s
   assert(r.subject === 'Grüße aus dem Worker' && r.protectedHeaders, r.subject);
   assert(r.signatureState === 'verified', r.signatureState);
   assert(r.attachments[0].data.length === 3000 && r.attachments[0].data.every((b, i) => b === ((i * 13) & 0xff)), 'attachment');
+});
+
+test('mail charsets in the worker: the platform\'s TextDecoder decodes what the wasm hands it, as Python\'s codecs wrote it', async () => {
+  assert(CHARSET_CASES.length === 8, 'cases');
+  const bob = (await sp.generateKey({ userIDs: [{ name: 'Bob', email: 'bob@example.org' }], format: 'object' })).privateKey;
+  const enc = new TextEncoder();
+  for (const { label, mail, expected } of CHARSET_CASES) {
+    const bytes = Uint8Array.from(atob(mail), (c) => c.charCodeAt(0));
+    // Plain, and the same entity inside PGP/MIME (decrypted in the worker's wasm).
+    const at = new TextDecoder('latin1').decode(bytes).indexOf('MIME-Version');
+    const ct = await sp.encrypt({ message: await sp.createMessage({ binary: bytes.subarray(at) }), encryptionKeys: await bob.toPublic() });
+    const encrypted = new Uint8Array([
+      ...bytes.subarray(0, at),
+      ...enc.encode(`MIME-Version: 1.0\r\nContent-Type: multipart/encrypted; protocol="application/pgp-encrypted"; boundary="e"\r\n\r\n--e\r\nContent-Type: application/pgp-encrypted\r\n\r\nVersion: 1\r\n\r\n--e\r\nContent-Type: application/octet-stream\r\n\r\n${ct}\r\n--e--\r\n`),
+    ]);
+    for (const [how, message] of [['plain', bytes], ['encrypted', encrypted]]) {
+      const r = await sp.decryptMail(message, { decryptionKeys: bob });
+      const what = `${label} ${how}`;
+      assert(r.subject === expected.subject, `${what} subject: ${r.subject}`);
+      assert(r.from.name === expected.fromName, `${what} from: ${r.from.name}`);
+      assert(r.text === expected.text, `${what} text: ${r.text}`);
+      assert(r.attachments[0].filename === expected.filename, `${what} filename: ${r.attachments[0].filename}`);
+      const unknown = label === 'x-sealpost-unknown';
+      assert(r.charsetUnknown === unknown && r.unknownCharsets.join() === (unknown ? label : ''), `${what} charsetUnknown`);
+    }
+  }
 });
 
 test('generate, encrypt + sign, decrypt + verify (v4 and v6)', async () => {
