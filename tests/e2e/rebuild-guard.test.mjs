@@ -113,6 +113,7 @@ async function handler(req, res) {
     const rel = url.pathname.slice(LOG.length);
     if (rel === 'rebuild-proofs' && view.stallRebuild) await new Promise((r) => setTimeout(r, 8000));
     const file = rel === 'release-proof' ? view.proof : rel === 'rebuild-proofs' ? view.rebuild : rel === 'binding-proof' ? join(dir, 'binding-proof')
+      : rel === 'policy' && view.policy ? view.policy : rel === 'policy.sig' && view.policySig ? view.policySig
       : /^(checkpoint|policy|policy\.sig|tile\/[A-Za-z0-9./]+)$/.test(rel) && !rel.includes('..') ? join(logDir, rel) : null;
     if (!file || !existsSync(file)) {
       res.writeHead(404).end();
@@ -376,4 +377,31 @@ test('positive control: the same one-byte change, falsely attested by a quorum (
   } finally {
     await liar.server.close();
   }
+});
+
+test('forgotten, then offered again with a policy that asks for fewer rebuilds → POLICY_WEAKER (the floor outlives forget), nothing pinned', async () => {
+  const p0 = await openPopup(user.context, user.extId, user.tabId);
+  const r = await p0.evaluate((o) => chrome.runtime.sendMessage({ type: 'forget', origin: o }), origin);
+  await p0.close();
+  assert.equal(r.ok, true, r.error);
+  // The same log and witnesses, no rebuilder: signed by the genuine key (the server holds it).
+  const weaker = join(dir, 'weaker-policy');
+  writeFileSync(weaker, readFileSync(policyFile, 'utf8').replace(/^rebuild(er|-quorum) .*\n/gm, ''));
+  verify('log', 'sign-policy', weaker, '--sign-with', releaseKey);
+  view = { server: next.server, proof: next.proof, rebuild: next.rebuild, policy: weaker, policySig: `${weaker}.sig` };
+  const p = await openPopup(user.context, user.extId, user.tabId);
+  try {
+    await p.click('#enroll-preview');
+    await p.waitForSelector('#enroll-confirm:not([hidden]), #error:not(:empty)');
+    const error = await p.textContent('#error');
+    results.push(`re-enrollment with no rebuilders: ${error}`);
+    assert.match(error, /^POLICY_WEAKER: the site's log policy no longer names the rebuilder\(s\) /);
+  } finally {
+    await p.close();
+  }
+  const st = await user.sw.evaluate(async (o) => {
+    const s = await chrome.storage.local.get(['pins', 'tlogPins', 'policyFloors']);
+    return { pin: (s.pins || {})[o] || null, logPin: (s.tlogPins || {})[o] || null, floor: (s.policyFloors || {})[o] || null };
+  }, origin);
+  assert.deepEqual([st.pin, st.logPin, st.floor.rebuildQuorum, st.floor.rebuilderKeys.length], [null, null, 2, 2]);
 });
