@@ -229,7 +229,7 @@ test('wasm-guard.js: only bytes of a listed .wasm compile, the copy taken at the
     return c;
   };
   const sandbox = {
-    window: { wrappedJSObject: page, Uint8Array: page.Uint8Array, crypto: globalThis.crypto },
+    window: { wrappedJSObject: page, Uint8Array: page.Uint8Array, Response, crypto: globalThis.crypto },
     location: { href: `${O}/#x` },
     browser: { runtime: { sendMessage: async (m) => (m.type === 'wasm-hashes' ? { ok: true, enrolled: true, integrity: [sri(genuine)] } : (reports.push(m), { ok: true })) } },
     exportFunction: (f, target, opts) => (opts?.defineAs ? (target[opts.defineAs] = f) : f),
