@@ -1,0 +1,2 @@
+pub(super) mod decrypt;
+pub(super) mod encrypt;
