@@ -37,11 +37,11 @@ function geckodriver() {
 
 /**
  * Headless Firefox ESR with a fresh profile; with `extension` (a directory,
- * default build/extension) installed as a temporary add-on.  Returns
+ * default $SEALPOST_FF_EXTENSION or build/extension) installed as a temporary add-on.  Returns
  * { driver, close() }.  Never Selenium Manager (no download): the driver and
  * the browser are given by path.
  */
-export async function startFirefox({ extension = join(repo, 'build/extension'), prefs = {} } = {}) {
+export async function startFirefox({ extension = process.env.SEALPOST_FF_EXTENSION || join(repo, 'build/extension'), prefs = {} } = {}) {
   const options = new firefox.Options()
     .setBinary(process.env.FIREFOX || '/usr/bin/firefox-esr')
     .addArguments('-headless')

@@ -160,7 +160,7 @@ test('no webRequest listener of the extension is an async function (Firefox answ
 
 // --- WebAssembly.* in the page (wasm-guard.js, Firefox only)
 
-test('what WebAssembly.* may compile is the integrity of the manifest\'s .wasm files; a refusal is reported as WASM_MISMATCH with the page\'s words capped', async () => {
+test("what WebAssembly.* may compile is the integrity of the manifest's .wasm files; a refusal is reported as WASM_MISMATCH with the page's words capped", async () => {
   const { wasmIntegrity, wasmFailure } = await import(join(repo, 'verifier/extension/firefox.js'));
   const w = sri(bytes('wasm'));
   assert.deepEqual(wasmIntegrity({ files: { 'app.js': { integrity: sri(APP) }, 'a/m_bg.wasm': { integrity: `${w} sha256-${'A'.repeat(43)}= junk` }, 'b.wasm': {} } }),

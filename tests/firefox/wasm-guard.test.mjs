@@ -94,6 +94,20 @@ const paths = {
     w.document.body.append(f);
     return f.contentWindow.WebAssembly.instantiate(bytes(), imports);
   },
+  // A popup of the page (about:blank, the page's origin): its own realm, its own WebAssembly.
+  popup: async () => {
+    const p = w.open('about:blank', '_blank');
+    if (!p) throw new Error('no popup');
+    try {
+      // Its imports and bytes of its own realm (a function of another window is not one its modules may import).
+      const own = new p.Object();
+      own.env = new p.Object();
+      own.env.b = p.Function.prototype.bind.call(p.navigator.sendBeacon, p.navigator, beaconUrl);
+      return await p.WebAssembly.instantiate(new p.Uint8Array(bytesList), own);
+    } finally {
+      p.close();
+    }
+  },
   // (Without the guard the original is deleted and the one taken before is called.)
   'delete': async () => {
     const before = W.instantiate;
@@ -131,7 +145,7 @@ before(async () => {
   proxy = await startProxy();
   origin = `http://127.0.0.1:${proxy.address().port}`;
   control = `http://localhost:${proxy.address().port}`;
-  ff = await startFirefox(process.env.SEALPOST_FF_EXTENSION ? { extension: process.env.SEALPOST_FF_EXTENSION } : {});
+  ff = await startFirefox();
   driver = ff.driver;
   ({ tabId } = await enrollOrigin(driver, origin));
 });
@@ -148,9 +162,9 @@ after(async () => {
 const ATTACKS = ['compile', 'instantiate', 'compileStreaming', 'instantiateStreaming', 'Module', 'Instance', 'instantiate(worker Module)',
   'Module.prototype.constructor', 'fresh iframe', 'delete'];
 
-test('positive control: on an origin that is not enrolled, every path compiles the attacker\'s module and its beacon fires', async () => {
+test("positive control: on an origin that is not enrolled, every path compiles the attacker's module and its beacon fires", async () => {
   await driver.get(`${control}/`);
-  for (const how of ATTACKS) {
+  for (const how of [...ATTACKS, 'popup']) {
     const name = `control-${how}`;
     const r = await run(how, `${control}/__beacon?${encodeURIComponent(name)}`);
     await waitFor(`the beacon of ${how}`, async () => beacons.get(`localhost ${encodeURIComponent(name)}`) > 0, 5000).catch(() => {});
@@ -179,7 +193,21 @@ for (const how of ATTACKS) {
   });
 }
 
-test('enrolled: the release\'s own wasm compiles through the guard, and a buffer changed right after the call changes nothing (the copy was checked and compiled)', async () => {
+test('enrolled: bytes not in the release given to WebAssembly.instantiate of a popup the page opened → refused before compiling, the beacon called 0 times', async () => {
+  await validLoad();
+  const handles = await driver.getAllWindowHandles();
+  const r = await run('popup', `${origin}/__beacon?attack-popup`);
+  await new Promise((res) => setTimeout(res, 500));
+  const hits = beacons.get('127.0.0.1 attack-popup') || 0;
+  // The popup is closed by the attacker's code; the page that opened it stays where it was.
+  await driver.switchTo().window(handles[0]);
+  const state = (await guardStatus(driver, tabId)).load?.state;
+  results.push(`enrolled, popup: ${r.outcome.slice(0, 110)}…; beacon calls the server saw: ${hits}; the opener's load ${state} (the popup has no load of its own to block)`);
+  assert.match(r.outcome, /^refused: CompileError: sealpost guard: WebAssembly\.instantiate refused/, 'not refused by the guard');
+  assert.equal(hits, 0, "the server saw the attacker's beacon");
+});
+
+test("enrolled: the release's own wasm compiles through the guard, and a buffer changed right after the call changes nothing (the copy was checked and compiled)", async () => {
   await validLoad();
   const r = await driver.executeAsyncScript(`const [path, attack] = arguments;
     const done = arguments[arguments.length - 1];

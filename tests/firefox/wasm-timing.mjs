@@ -47,7 +47,7 @@ const W = w.WebAssembly;
   return { ms, size: bytes.length, hooked: !w.Object.getOwnPropertyDescriptor(W, 'instantiateStreaming').configurable };
 })().then((v) => done(v), (e) => done({ error: String(e) }));`;
 
-const ff = await startFirefox(process.env.SEALPOST_FF_EXTENSION ? { extension: process.env.SEALPOST_FF_EXTENSION } : {});
+const ff = await startFirefox();
 try {
   const d = ff.driver;
   await enrollOrigin(d, enrolled);

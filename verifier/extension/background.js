@@ -834,7 +834,8 @@ async function handle(msg, sender) {
     case 'wasm-hashes': {
       // Firefox's wasm-guard.js: what WebAssembly.* may compile in this frame
       // (the load's verified .wasm files; none once it failed or without one).
-      const origin = originOf(sender.url) || originOf(sender.tab?.url);
+      // The origin the frame reports (our content script's; a popup's about:blank inherits its opener's).
+      const origin = originOf(typeof msg.origin === 'string' ? msg.origin : '') || originOf(sender.url) || originOf(sender.tab?.url);
       if (!origin || !(await pins())[origin]) return { enrolled: false };
       const load = await loadOfSender(sender, msg.url);
       const m = load && !load.failure ? await load.manifestReady : null;

@@ -62,7 +62,9 @@
   // The integrity values of the release's .wasm files, asked for once per document.
   let allowed = null;
   const allowedNow = () => {
-    allowed ||= browser.runtime.sendMessage({ type: 'wasm-hashes', url: here() }).then(
+    // The document's origin (an about:blank frame or popup inherits its creator's): the guard's
+    // tab URL alone would call a popup of an enrolled page not enrolled.
+    allowed ||= browser.runtime.sendMessage({ type: 'wasm-hashes', url: here(), origin: window.origin }).then(
       (r) => (r && r.ok ? { enrolled: r.enrolled !== false, integrity: Array.isArray(r.integrity) ? r.integrity : [] } : { enrolled: true, integrity: [] }),
       () => ({ enrolled: true, integrity: [] }),
     );
