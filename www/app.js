@@ -1,7 +1,8 @@
 // sealpost mail: a small webmail whose server only ever sees ciphertext.
 //
-// The private key is made (or imported) here, stored in IndexedDB locked
-// with the user's passphrase, and unlocked into the sealpost worker: this
+// The private key is made (or imported) here, stored locked with the user's
+// passphrase in the package's key store (IndexedDB, which takes locked keys
+// only), and unlocked into the sealpost worker: this
 // page only holds a handle.  Mail is composed as PGP/MIME (encrypted and
 // signed, headers protected), sent to the server as bytes, and read back
 // with the signature state bound to the From address.  Nothing received is
@@ -34,6 +35,26 @@ async function load(key) {
     req.onerror = () => reject(req.error);
   });
 }
+// The account's private key rests in the package's key store (locked: it
+// refuses unlocked keys); the account record names it by fingerprint.
+const KEYS_DB = 'sealpost-mail-keys';
+let keyStore = null;
+const keys = () => (keyStore ??= sealpost.openKeyStore(KEYS_DB));
+
+// An account stored before the key store carried the armored key itself
+// (lockedKey): it moves to the key store once, on first use.
+async function accountKey(account) {
+  if (account.lockedKey) {
+    const key = await sealpost.readPrivateKey({ armoredKey: account.lockedKey });
+    const { lockedKey, ...moved } = account;
+    await store('account', { ...moved, fingerprint: await (await keys()).put(key) });
+    return key;
+  }
+  const key = await (await keys()).get(account.fingerprint);
+  if (!key) throw new Error('the private key of this account is no longer in this browser');
+  return key;
+}
+
 async function store(key, value) {
   const d = await db();
   return new Promise((resolve, reject) => {
@@ -192,7 +213,7 @@ async function create() {
   if (!name || !/^[^@\s<>]+@[^@\s<>]+$/.test(email)) throw new Error('enter a name and an email address');
   if (passphrase.length < 8) throw new Error('choose a passphrase of at least 8 characters');
   const { privateKey } = await sealpost.generateKey({ userIDs: [{ name, email }], passphrase, format: 'object' });
-  const account = { name, email, lockedKey: await privateKey.armor() };
+  const account = { name, email, fingerprint: await (await keys()).put(privateKey) };
   await store('account', account);
   await openMailbox(account, await sealpost.decryptKey({ privateKey, passphrase }));
 }
@@ -205,14 +226,14 @@ async function importKey() {
   const [id] = emailsOf(privateKey);
   if (!id) throw new Error('the key has no user ID with an email address');
   const unlocked = await sealpost.decryptKey({ privateKey, passphrase });
-  const account = { name: id.name || id.email, email: id.email, lockedKey: armoredKey };
+  const account = { name: id.name || id.email, email: id.email, fingerprint: await (await keys()).put(privateKey) };
   await store('account', account);
   await openMailbox(account, unlocked);
 }
 
 async function unlock() {
   const account = await load('account');
-  const privateKey = await sealpost.readPrivateKey({ armoredKey: account.lockedKey });
+  const privateKey = await accountKey(account);
   let unlocked;
   try {
     unlocked = await sealpost.decryptKey({ privateKey, passphrase: $('unlock-passphrase').value });
@@ -849,12 +870,14 @@ $('msg-reply').addEventListener('click', guarded($('msg-reply'), async () => rep
 $('mail-login-button').addEventListener('click', guarded($('mail-login-button'), mailLogin, $('mail-login-error')));
 $('mail-password').addEventListener('keydown', (e) => { if (e.key === 'Enter') $('mail-login-button').click(); });
 $('export-private').addEventListener('click', guarded($('export-private'), async () => {
-  $('my-private-key').value = (await load('account')).lockedKey;
+  $('my-private-key').value = await (await accountKey(await load('account'))).armor();
   show($('my-private-key'));
 }));
 $('forget').addEventListener('click', guarded($('forget'), async () => {
   if (!confirm('Delete your private key from this browser? Without a backup your mail cannot be read again.')) return;
   clearTimeout(retryTimer);
+  const account = await load('account');
+  if (account?.fingerprint) await (await keys()).delete(account.fingerprint);
   await store('account', undefined);
   await store('contacts', undefined);
   await store('outbox', undefined);

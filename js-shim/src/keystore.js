@@ -9,7 +9,6 @@ import { SealpostError } from './errors.js';
 import { Key, readKey, readPrivateKey } from './keys.js';
 
 const STORE = 'keys';
-const VERSION = 1;
 const FINGERPRINT = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 
 /** The request's result once it succeeds. */
@@ -89,16 +88,27 @@ export async function openKeyStore(name, options = {}) {
   if (!factory || typeof factory.open !== 'function') {
     throw new SealpostError('NOT_SUPPORTED', 'openKeyStore needs IndexedDB: browsers have it; in Node pass { indexedDB } (an IDBFactory)');
   }
-  const request = factory.open(name, VERSION);
+  // Opened at whatever version it has (a new database: created, with the store).
+  let db = await openWithStore(factory, name);
+  if (!db.objectStoreNames.contains(STORE)) {
+    // An empty database of that name (opened by someone else first): made a key store.  One
+    // holding anything else is not ours to change.
+    const empty = db.objectStoreNames.length === 0;
+    const version = db.version;
+    db.close();
+    if (!empty) throw new SealpostError('INVALID_ARGUMENT', `the IndexedDB database ${JSON.stringify(name)} is not a key store`);
+    db = await openWithStore(factory, name, version + 1);
+  }
+  return new KeyStore(db);
+}
+
+/** Opens the database (at `version` if given), creating the 'keys' store on an upgrade. */
+function openWithStore(factory, name, version) {
+  const request = version === undefined ? factory.open(name) : factory.open(name, version);
   request.onupgradeneeded = () => {
     if (!request.result.objectStoreNames.contains(STORE)) request.result.createObjectStore(STORE, { keyPath: 'fingerprint' });
   };
-  const db = await settled(request);
-  if (!db.objectStoreNames.contains(STORE)) {
-    db.close();
-    throw new SealpostError('INVALID_ARGUMENT', `the IndexedDB database ${JSON.stringify(name)} is not a key store`);
-  }
-  return new KeyStore(db);
+  return settled(request);
 }
 
 /** Keys by fingerprint in one IndexedDB database.  Every call is one transaction. */
@@ -108,6 +118,8 @@ export class KeyStore {
   /** @internal */
   constructor(db) {
     this.#db = db;
+    // Another page upgrading the database (or deleting it) is not kept waiting by this one.
+    db.onversionchange = () => db.close();
   }
 
   /**

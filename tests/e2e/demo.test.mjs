@@ -8,6 +8,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { browser, repo, serveDemo } from './helpers.mjs';
+import * as sp from '../../js-shim/src/node.js';
 
 const site = process.env.SEALPOST_SITE || join(repo, 'build/site-dev');
 const artifacts = join(repo, 'build/test-artifacts');
@@ -58,6 +59,68 @@ test('the webmail loads under its CSP and makes a passphrase-locked key in the b
     assert.match(await page.inputValue('#my-public-key'), /^-----BEGIN PGP PUBLIC KEY BLOCK-----/);
     await page.screenshot({ path: join(artifacts, 'demo.png'), fullPage: true });
     assert.deepEqual(problems, [], problems.join("\n"));
+  });
+});
+
+test('the key rests in the package key store; an account stored before it moves there once and unlocks from it', async () => {
+  // An account as the demo stored it before the key store: the armored locked key in the record.
+  const { privateKey } = await sp.generateKey({ userIDs: [{ name: 'Old', email: 'old@example.org' }], passphrase: 'old passphrase', format: 'object' });
+  const fpr = privateKey.getFingerprint();
+  const raw = (page) => page.evaluate(async () => {
+    const open = (name) => new Promise((resolve, reject) => { const r = indexedDB.open(name); r.onsuccess = () => resolve(r.result); r.onerror = () => reject(r.error); });
+    const all = async (name, store) => {
+      const db = await open(name);
+      if (!db.objectStoreNames.contains(store)) { db.close(); return []; }
+      const req = db.transaction(store).objectStore(store).getAll();
+      await new Promise((r) => { req.onsuccess = r; });
+      db.close();
+      return req.result;
+    };
+    const kv = await open('sealpost-mail');
+    const get = kv.transaction('kv').objectStore('kv').get('account');
+    await new Promise((r) => { get.onsuccess = r; });
+    kv.close();
+    return { account: get.result, keys: await all('sealpost-mail-keys', 'keys') };
+  });
+  const unlock = async (page) => {
+    await page.waitForSelector('#unlock:not([hidden])', { timeout: 60_000 });
+    await page.fill('#unlock-passphrase', 'old passphrase');
+    await page.click('#unlock-button');
+    await page.waitForFunction(() => !document.querySelector('#mailbox').hidden || document.querySelector('#unlock-error').textContent, null, { timeout: 60_000 });
+    assert.equal(await page.textContent('#unlock-error'), '', 'unlock failed');
+    await page.click('#nav-key');
+    assert.equal((await page.textContent('#my-fingerprint')).replace(/ /g, '').toLowerCase(), fpr);
+  };
+  await withSite(site, async (page, response, problems) => {
+    await page.waitForSelector('#setup:not([hidden])', { timeout: 60_000 });
+    await page.evaluate(async (account) => {
+      const req = indexedDB.open('sealpost-mail', 1);
+      await new Promise((r) => { req.onsuccess = r; });
+      const tx = req.result.transaction('kv', 'readwrite');
+      tx.objectStore('kv').put(account, 'account');
+      await new Promise((r) => { tx.oncomplete = r; });
+      req.result.close();
+    }, { name: 'Old', email: 'old@example.org', lockedKey: await privateKey.armor() });
+    assert.equal((await raw(page)).keys.length, 0, 'nothing in the key store yet');
+    await page.reload();
+    await unlock(page);
+    // Moved: the account names the key, the key store holds it locked.
+    const moved = await raw(page);
+    assert.deepEqual(moved.account, { name: 'Old', email: 'old@example.org', fingerprint: fpr });
+    assert.deepEqual(moved.keys.map((k) => [k.fingerprint, k.private]), [[fpr, true]]);
+    const atRest = await sp.readPrivateKey({ armoredKey: moved.keys[0].armored });
+    assert.equal(atRest.isDecrypted(), false, 'locked at rest');
+    await assert.rejects(sp.decryptKey({ privateKey: atRest, passphrase: 'wrong passphrase' }), (e) => e.code === 'BAD_PASSPHRASE');
+    assert.equal((await sp.decryptKey({ privateKey: atRest, passphrase: 'old passphrase' })).getFingerprint(), fpr);
+    // Later visits read it from the key store; the backup export is the locked key.
+    await page.reload();
+    await unlock(page);
+    await page.click('#export-private');
+    await page.waitForSelector('#my-private-key:not([hidden])');
+    const exported = await sp.readPrivateKey({ armoredKey: await page.inputValue('#my-private-key') });
+    assert.equal(exported.getFingerprint(), fpr);
+    assert.equal(exported.isDecrypted(), false);
+    assert.deepEqual(problems, [], problems.join('\n'));
   });
 });
 

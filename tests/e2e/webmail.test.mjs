@@ -174,15 +174,23 @@ test('Alice and Bob exchange keys; Alice sends encrypted, signed mail with a 1 M
   assert.ok(readFileSync(await download.path()).equals(attachment), 'the attachment arrives byte for byte');
   await shot(bob.page, '4-bob-reads-verified');
 
-  // At rest, the browser holds the private key only passphrase-locked.
+  // At rest, the browser holds the private key only passphrase-locked: in the package's key
+  // store, which the account record names by fingerprint.
   const stored = await alice.page.evaluate(async () => {
-    const req = indexedDB.open('sealpost-mail', 1);
-    await new Promise((r) => { req.onsuccess = r; });
-    const get = req.result.transaction('kv').objectStore('kv').get('account');
-    await new Promise((r) => { get.onsuccess = r; });
-    return get.result.lockedKey;
+    const read = async (db, store, key) => {
+      const req = indexedDB.open(db);
+      await new Promise((r) => { req.onsuccess = r; });
+      const get = req.result.transaction(store).objectStore(store).get(key);
+      await new Promise((r) => { get.onsuccess = r; });
+      req.result.close();
+      return get.result;
+    };
+    const account = await read('sealpost-mail', 'kv', 'account');
+    return { account, record: await read('sealpost-mail-keys', 'keys', account.fingerprint) };
   });
-  const atRest = await sp.readPrivateKey({ armoredKey: stored });
+  assert.equal(stored.account.lockedKey, undefined, 'no key in the account record');
+  const atRest = await sp.readPrivateKey({ armoredKey: stored.record.armored });
+  assert.equal(atRest.getFingerprint(), stored.account.fingerprint);
   assert.equal(atRest.isDecrypted(), false, 'the stored private key is locked');
 
   // Alice reads her own copy.

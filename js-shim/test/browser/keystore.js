@@ -5,6 +5,8 @@ import * as sp from '../../src/browser.js';
 
 const DB = 'sealpost-keystore-test';
 const TAMPERED_DB = 'sealpost-keystore-tampered';
+const EMPTY_DB = 'sealpost-keystore-empty';
+const OTHER_DB = 'sealpost-keystore-other';
 const PASS = 'victim passphrase';
 
 function assert(cond, msg) {
@@ -45,7 +47,18 @@ async function roundTrip(publicKey, privateKey) {
 
 window.__phase1 = async (unlockedArmored) => {
   assert(sp.getMode() === 'worker', sp.getMode());
-  for (const name of [DB, TAMPERED_DB]) await request(indexedDB.deleteDatabase(name));
+  for (const name of [DB, TAMPERED_DB, EMPTY_DB, OTHER_DB]) await request(indexedDB.deleteDatabase(name));
+  // A database of that name that is empty (opened first by someone else) becomes a key store;
+  // one holding other stores is refused, untouched.
+  (await request(indexedDB.open(EMPTY_DB))).close();
+  const other = indexedDB.open(OTHER_DB);
+  other.onupgradeneeded = () => other.result.createObjectStore('kv');
+  (await request(other)).close();
+  const fromEmpty = await sp.openKeyStore(EMPTY_DB);
+  assert((await fromEmpty.list()).length === 0, 'an empty database made a key store');
+  fromEmpty.close();
+  await rejects(sp.openKeyStore(OTHER_DB), 'INVALID_ARGUMENT', 'a database of another kind');
+  await sp.openKeyStore(DB, { cache: true }).then(() => assert(false, 'unknown option'), (e) => assert(e instanceof TypeError && /cache/.test(e.message), e.message));
   const store = await sp.openKeyStore(DB);
   const { privateKey: locked } = await sp.generateKey({ userIDs: 'Victim <victim@example.org>', passphrase: PASS, format: 'object' });
   assert(locked.isPrivate() && locked.isDecrypted() === false, 'generated locked');
