@@ -176,10 +176,14 @@ async function blocks(code, what, name) {
   return actual;
 }
 
-async function popupPin() {
+/** The popup once it shows a valid load whose text matches `want` (the tab may go through other loads first: a superseded one, a reload). */
+async function popupPin(want = /^Verified: /) {
   const p = await openPopup(user.context, user.extId, user.tabId);
   try {
-    await p.waitForSelector('#state[data-state="valid"]', { timeout: 20000 });
+    await p.waitForFunction(([src, flags]) => {
+      const el = document.getElementById('state');
+      return el.dataset.state === 'valid' && new RegExp(src, flags).test(el.textContent);
+    }, [want.source, want.flags], { timeout: 30000 });
     return { state: await p.textContent('#state'), fingerprint: await p.textContent('#pin-fingerprint'), keys: await p.textContent('#pin-keys'), log: await p.textContent('#pin-log') };
   } finally {
     await p.close();
@@ -341,7 +345,7 @@ test('a key change: inside its cool-down → BINDING_COOLING_DOWN (the old bindi
   const before = ran('k2');
   await clearFailure();
   await visitSite(user.page, `${origin}/`);
-  const s = await popupPin();
+  const s = await popupPin(/^Verified: sealpost-demo 0\.4\.1/);
   for (let i = 0; i < 50 && ran('k2') === before; i++) await user.page.waitForTimeout(100);
   results.push(`after the cool-down: ${s.state}; key ${s.fingerprint}; history: ${s.keys}; its code ran ${ran('k2') - before} times`);
   assert.match(s.state, /^Verified: sealpost-demo 0\.4\.1/);

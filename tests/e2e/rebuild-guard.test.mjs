@@ -148,7 +148,11 @@ async function profile() {
 async function popupState(want) {
   const p = await openPopup(user.context, user.extId, user.tabId);
   try {
-    await p.waitForSelector(`#state[data-state="${want}"]`, { timeout: 20000 });
+    // Valid means a verified load (the tab may still be going through an earlier one: the enrollment's restore, a reload).
+    await p.waitForFunction((w) => {
+      const el = document.getElementById('state');
+      return el.dataset.state === w && (w !== 'valid' || el.textContent.startsWith('Verified'));
+    }, want, { timeout: 30000 });
     return { text: await p.textContent('#state'), log: await p.textContent('#pin-log'), failure: await p.textContent('#failure') };
   } finally {
     await p.close();

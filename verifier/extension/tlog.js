@@ -406,7 +406,10 @@ export async function keyChange(origin, pin, manifestBytes, sig, certBytes, now)
   }
   const at = new Date().toISOString();
   const current = (await pins())[origin];
-  if (!current || current.fingerprint !== pin.fingerprint) return null;
+  if (!current) return null;
+  // Another load of the origin accepted this very change meanwhile: the pin is the new key already.
+  if (current.fingerprint === info.fingerprint) return { manifest };
+  if (current.fingerprint !== pin.fingerprint) return null;
   await savePin({
     ...current, fingerprint: info.fingerprint, cert: new TextDecoder().decode(certBytes), certStatus: null, failure: null,
     keyHistory: [...(current.keyHistory || []), { fingerprint: current.fingerprint, until: at, next: info.fingerprint, boundSince: bound.since, witnesses: bound.witnesses.map(([n]) => n) }].slice(-20),
