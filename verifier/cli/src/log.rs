@@ -101,7 +101,8 @@ pub enum LogCommand {
         /// that already proves that same binding (under an older checkpoint) is kept as it is.
         #[arg(long, conflicts_with_all = ["manifest", "index", "from_size"])]
         binding: Option<String>,
-        /// With --binding: keep an --out file that already proves this binding.
+        /// With --binding: keep an --out file that already proves this binding under a
+        /// checkpoint carrying a cosignature.
         #[arg(long, requires = "binding")]
         keep: bool,
         /// Write the proof here (default: standard output).
@@ -561,7 +562,10 @@ fn binding_proof(
             .ok()
             .and_then(|b| TlogProof::parse(&b).ok())
             .filter(|p| {
-                p.checkpoint.origin() == cp.origin()
+                // Cosigned by someone besides the log (a proof kept from a run whose witnesses
+                // did not answer would never count), of this log, proving this very binding.
+                p.checkpoint.signatures.len() > 1
+                    && p.checkpoint.origin() == cp.origin()
                     && p.checkpoint.size() <= cp.size()
                     && p.verify_entry(entry).is_ok()
             });

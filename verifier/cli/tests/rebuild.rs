@@ -593,6 +593,10 @@ fn a_binding_names_its_policy_and_its_proof_is_kept_from_the_first_cosigning() {
     };
     let t1 = 1_800_000_000;
     bind("https://mail.example", true);
+    let out = t.join("binding-proof");
+    // A proof made before any witness cosigned is not kept: it could never count.
+    assert!(prove("https://mail.example", &out, true).status.success());
+    let uncosigned = std::fs::read(&out).unwrap();
     cosign(t1);
     let entry = LogDir::open(&log, None).unwrap().entries()[0].clone();
     let sha = sealpost_tlog::hex(&sealpost_tlog::sha256(policy_text.as_bytes()));
@@ -604,10 +608,11 @@ fn a_binding_names_its_policy_and_its_proof_is_kept_from_the_first_cosigning() {
             .unwrap()
     );
     assert!(String::from_utf8_lossy(&entry).starts_with("sealpost-binding/2\n"));
-    let out = t.join("binding-proof");
     let o = prove("https://mail.example", &out, true);
     assert!(o.status.success(), "{}", text(&o));
+    assert!(!text(&o).contains("kept"), "{}", text(&o));
     let first = std::fs::read(&out).unwrap();
+    assert_ne!(first, uncosigned);
     let cool = 7 * 24 * 3600;
     let check = |proof: &[u8], now: u64| {
         check_binding(
