@@ -16,7 +16,8 @@ try {
     : await import('../../node_modules/openpgp/dist/openpgp.min.mjs');
   if (which === 'sealpost-direct') await lib.configure({ mode: 'direct' });
   const bulk = params.get('bulk') === '1';
-  const rows = await run(lib, { quick, log, bulk, ...(sizes.length ? { sizes } : {}) });
+  const small = params.get('small') === '1';
+  const rows = await run(lib, { quick, log, bulk, small, ...(sizes.length ? { sizes } : {}) });
   window.__bench = { done: true, rows };
 } catch (e) {
   window.__bench = { done: true, error: `${e && e.name}: ${e && e.message}` };

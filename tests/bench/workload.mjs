@@ -45,9 +45,10 @@ async function rate(fn, batch, reps) {
 /**
  * @param lib  the sealpost module or the openpgp module
  * @param opts { sizes: number[] (bytes), quick: boolean, log: (s) => void,
- *               bulk: boolean (only keygen and the sized encrypt/decrypt rows) }
+ *               bulk: boolean (only keygen and the sized encrypt/decrypt rows),
+ *               small: boolean (no password-encrypt rows: with sizes [1024], the small rows only) }
  */
-export async function run(lib, { sizes = [KIB, MIB, 16 * MIB, 64 * MIB], quick = false, log = () => {}, bulk = false } = {}) {
+export async function run(lib, { sizes = [KIB, MIB, 16 * MIB, 64 * MIB], quick = false, log = () => {}, bulk = false, small = false } = {}) {
   const rows = [];
   const row = (r) => {
     rows.push(r);
@@ -107,7 +108,7 @@ export async function run(lib, { sizes = [KIB, MIB, 16 * MIB, 64 * MIB], quick =
   // (sealpost: sequoia's iterated SHA-256 over 65,011,712 bytes; OpenPGP.js:
   // 16,777,216 bytes), then OpenPGP.js with sealpost's count (byte 255), so
   // that one row compares the same work.
-  {
+  if (!small) {
     const data = pattern(MIB);
     for (const [variant, config] of [['default', {}], ['same-s2k', lib.enums ? { s2kIterationCountByte: 255 } : {}]]) {
       const e = await time(async () => lib.encrypt({ message: await lib.createMessage({ binary: data }), passwords: 'correct horse battery staple', format: 'binary', config }), 5);
