@@ -41,6 +41,13 @@ setup-test:
 ## Dev build of the wasm (what the tests load): fast to rebuild, dependencies optimised.
 build-dev: setup
 	cargo build -p sealpost-verify -p sealpost-demo-server -p sealpost-witness --locked
+	@# The default module (sealpost-wasm without its `full` feature: no NIST curves, Curve448, DSA,
+	@# post-quantum, legacy ciphers and hashes, BZip2), for Node tests of what it lacks
+	@# (tests/node/default-module.test.mjs).  Built first: the full build below then leaves
+	@# $(WASM_DEV) as the full module, which everything else loads.
+	cargo build -p sealpost-wasm --target $(WASM) --no-default-features --locked
+	rm -rf build/node-dev-default
+	wasm-bindgen --target experimental-nodejs-module --out-dir build/node-dev-default $(WASM_DEV)
 	cargo build -p sealpost-wasm --target $(WASM) --locked
 	rm -rf build/pkg-dev build/node-dev
 	wasm-bindgen --target web --experimental-reset-state-function --out-dir build/pkg-dev $(WASM_DEV)

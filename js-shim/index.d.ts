@@ -42,9 +42,15 @@ export interface Abortable { signal?: AbortSignal }
 
 /** Every rejection of a sealpost call (argument mistakes are TypeError / RangeError). */
 export class SealpostError extends Error {
-  constructor(code: ErrorCode, message: string);
+  constructor(code: ErrorCode, message: string, missing?: 'algorithm');
   readonly name: 'SealpostError';
   readonly code: ErrorCode;
+  /**
+   * 'algorithm' on an UNSUPPORTED error that only the wasm module in use lacks (the default
+   * module leaves out NIST curves, Curve448, DSA, post-quantum, legacy ciphers and hashes, BZip2);
+   * the full module has it. Absent for what no sealpost build supports.
+   */
+  readonly missing?: 'algorithm';
 }
 
 export interface ConfigureOptions {

@@ -24,7 +24,7 @@ export const SHIM_ERROR_CODES = Object.freeze([
 
 /** Rebuilds an error that crossed postMessage (structured clone drops classes). */
 export function reviveError(e) {
-  if (e && e.name === 'SealpostError') return new SealpostError(e.code, e.message);
+  if (e && e.name === 'SealpostError') return new SealpostError(e.code, e.message, e.missing);
   if (e && e.name === 'TypeError') return new TypeError(e.message);
   if (e && e.name === 'RangeError') return new RangeError(e.message);
   return new Error(e && e.message ? e.message : String(e));
@@ -32,5 +32,7 @@ export function reviveError(e) {
 
 /** The cloneable form of an error, for postMessage. */
 export function serializeError(e) {
-  return { name: e && e.name, code: e && e.code, message: e && e.message ? e.message : String(e) };
+  const out = { name: e && e.name, code: e && e.code, message: e && e.message ? e.message : String(e) };
+  if (e && e.missing === 'algorithm') out.missing = 'algorithm';
+  return out;
 }

@@ -241,6 +241,16 @@ impl DecryptionHelper for DHelper {
                     if !matches {
                         continue;
                     }
+                    if crate::error::key_lacking(ka.key()) {
+                        note(
+                            &mut self.failure,
+                            Error::missing(format!(
+                                "key {}: its algorithm is not in this build",
+                                ka.key().fingerprint()
+                            )),
+                        );
+                        continue;
+                    }
                     let mut pair = match secret::keypair(
                         ka.key().role_as_unspecified(),
                         &self.key_passphrases,
@@ -258,6 +268,13 @@ impl DecryptionHelper for DHelper {
                             let cert = cert.clone();
                             self.set_session_key(found(algo, &sk));
                             return Ok(Some(cert));
+                        }
+                        Some((algo, _))
+                            if algo
+                                .or(sym_algo)
+                                .is_some_and(crate::error::symmetric_lacking) =>
+                        {
+                            note(&mut self.failure, cipher_missing(algo.or(sym_algo)));
                         }
                         _ => {
                             if recipient.is_some() {
@@ -281,11 +298,32 @@ impl DecryptionHelper for DHelper {
                     note(&mut self.failure, e);
                     continue;
                 }
-                if let Ok((algo, sk)) = skesk.decrypt(password) {
-                    if decrypt(algo, &sk) {
-                        self.opened.store(true, Ordering::Relaxed);
-                        self.set_session_key(found(algo, &sk));
-                        return Ok(None);
+                match skesk.decrypt(password) {
+                    Ok((algo, sk)) => {
+                        if decrypt(algo, &sk) {
+                            self.opened.store(true, Ordering::Relaxed);
+                            self.set_session_key(found(algo, &sk));
+                            return Ok(None);
+                        }
+                        if algo
+                            .or(sym_algo)
+                            .is_some_and(crate::error::symmetric_lacking)
+                        {
+                            note(&mut self.failure, cipher_missing(algo.or(sym_algo)));
+                            continue;
+                        }
+                    }
+                    Err(e) => {
+                        let lacking = e
+                            .downcast_ref::<openpgp::Error>()
+                            .is_some_and(crate::error::build_lacks);
+                        if lacking {
+                            note(
+                                &mut self.failure,
+                                Error::from_parse("password-encrypted session key", e),
+                            );
+                            continue;
+                        }
                     }
                 }
                 note(&mut self.failure, Error::decryption_failed());
@@ -452,21 +490,30 @@ pub(crate) fn extend_wiping(out: &mut Vec<u8>, data: &[u8]) {
 }
 
 /// Keeps the most actionable failure: a resource limit, then a bad
-/// passphrase, then a locked key, then "this key did not work".
+/// passphrase, then a locked key, then an algorithm this build left out, then
+/// "this key did not work".
 fn note(failure: &mut Option<Error>, e: Error) {
-    let rank = |c: ErrorCode| match c {
-        ErrorCode::LimitExceeded | ErrorCode::DecompressionBomb => 4,
-        ErrorCode::BadPassphrase => 3,
-        ErrorCode::KeyLocked => 2,
-        ErrorCode::DecryptionFailed => 1,
+    // An algorithm this build left out outranks a plain decryption failure:
+    // the full build may open the message (the shim retries there).
+    let rank = |e: &Error| match e.code() {
+        ErrorCode::LimitExceeded | ErrorCode::DecompressionBomb => 8,
+        ErrorCode::BadPassphrase => 6,
+        ErrorCode::KeyLocked => 4,
+        ErrorCode::Unsupported if e.missing_algorithm() => 3,
+        ErrorCode::DecryptionFailed => 2,
         _ => 0,
     };
-    if failure
-        .as_ref()
-        .is_none_or(|f| rank(e.code()) > rank(f.code()))
-    {
+    if failure.as_ref().is_none_or(|f| rank(&e) > rank(f)) {
         *failure = Some(e);
     }
+}
+
+/// The session key names a cipher this build left out.
+fn cipher_missing(algo: Option<SymmetricAlgorithm>) -> Error {
+    let algo = algo.map_or_else(|| "?".to_string(), |a| a.to_string());
+    Error::missing(format!(
+        "the message's cipher ({algo}) is not in this build"
+    ))
 }
 
 /// Classifies a failure of a whole message held in memory, as [`classify`]
@@ -487,10 +534,15 @@ pub(crate) fn classify_opened(
     }
     let sk = opened_with.lock().ok().and_then(|g| g.clone());
     match sk.and_then(|sk| unsupported_inside(message, &sk)) {
-        Some(what) => Error::new(
-            ErrorCode::Unsupported,
-            format!("the message authenticated, but {what}, which this build does not support"),
-        ),
+        Some((what, lacking)) => {
+            let msg =
+                format!("the message authenticated, but {what}, which this build does not support");
+            if lacking {
+                Error::missing(msg)
+            } else {
+                Error::new(ErrorCode::Unsupported, msg)
+            }
+        }
         None => classified,
     }
 }
@@ -501,7 +553,7 @@ pub(crate) fn classify_opened(
 /// build cannot read, names it.  Anything else (damage, a bad MDC or tag,
 /// nothing unsupported): `None`.
 #[allow(deprecated)] // sequoia 2 deprecates the MDC packet; SEIPDv1 still ends with one
-fn unsupported_inside(message: &[u8], sk: &SessionKeyData) -> Option<String> {
+fn unsupported_inside(message: &[u8], sk: &SessionKeyData) -> Option<(String, bool)> {
     use openpgp::packet::SEIP;
     use openpgp::parse::{PacketParser, PacketParserResult};
     use openpgp::Packet;
@@ -523,7 +575,12 @@ fn unsupported_inside(message: &[u8], sk: &SessionKeyData) -> Option<String> {
                 continue;
             }
             Packet::CompressedData(c) if version.is_some() && !c.algo().is_supported() => {
-                what.get_or_insert_with(|| format!("it is compressed with {}", c.algo()));
+                what.get_or_insert_with(|| {
+                    (
+                        format!("it is compressed with {}", c.algo()),
+                        crate::error::compression_lacking(c.algo()),
+                    )
+                });
             }
             Packet::MDC(m) => mdc_ok = m.valid(),
             _ => {}

@@ -184,6 +184,12 @@ fn recipients<'a>(
                 format!("certificate {}: {why}", cert.fingerprint()),
             ));
         }
+        if out.len() == before && crate::error::cert_lacking(cert) {
+            return Err(Error::missing(format!(
+                "certificate {}: its encryption key's algorithm is not in this build",
+                cert.fingerprint()
+            )));
+        }
         if out.len() == before {
             return Err(Error::new(
                 ErrorCode::NoUsableKey,

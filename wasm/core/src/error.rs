@@ -98,6 +98,9 @@ impl fmt::Display for ErrorCode {
 pub struct Error {
     code: ErrorCode,
     message: String,
+    /// UNSUPPORTED because this build left the algorithm out (the default
+    /// wasm module); the full build has it.
+    missing_algorithm: bool,
 }
 
 impl std::error::Error for Error {}
@@ -117,7 +120,24 @@ impl Error {
         Error {
             code,
             message: message.into(),
+            missing_algorithm: false,
         }
+    }
+
+    /// An UNSUPPORTED error for an algorithm this build left out but the full
+    /// build has (see [`build_lacks`]).
+    pub(crate) fn missing(message: impl Into<String>) -> Self {
+        Error {
+            missing_algorithm: true,
+            ..Error::new(ErrorCode::Unsupported, message)
+        }
+    }
+
+    /// Whether this error is UNSUPPORTED only because this build left the
+    /// algorithm out: a build with every algorithm (the wasm `full` module)
+    /// may do what this one could not.  Never set for what no build supports.
+    pub fn missing_algorithm(&self) -> bool {
+        self.missing_algorithm
     }
 
     /// The stable code.
@@ -190,7 +210,11 @@ impl Error {
                 E::InvalidPassword => ErrorCode::BadPassphrase,
                 _ => ErrorCode::MalformedInput,
             };
-            return Error::new(code, format!("{what}: {}", sanitize(&se.to_string())));
+            let msg = format!("{what}: {}", sanitize(&se.to_string()));
+            if code == ErrorCode::Unsupported && build_lacks(se) {
+                return Error::missing(msg);
+            }
+            return Error::new(code, msg);
         }
         if let Some(io) = e.downcast_ref::<std::io::Error>() {
             // sequoia's streaming readers wrap their errors in io::Error.
@@ -224,15 +248,19 @@ impl Error {
                 format!("{what}: {}", sanitize(&e.to_string())),
             ),
             Some(
-                E::UnsupportedPublicKeyAlgorithm(..)
+                se @ (E::UnsupportedPublicKeyAlgorithm(..)
                 | E::UnsupportedEllipticCurve(..)
                 | E::UnsupportedHashAlgorithm(..)
                 | E::UnsupportedSymmetricAlgorithm(..)
-                | E::UnsupportedAEADAlgorithm(..),
-            ) => Error::new(
-                ErrorCode::Unsupported,
-                format!("{what}: {}", sanitize(&e.to_string())),
-            ),
+                | E::UnsupportedAEADAlgorithm(..)),
+            ) => {
+                let msg = format!("{what}: {}", sanitize(&e.to_string()));
+                if build_lacks(se) {
+                    Error::missing(msg)
+                } else {
+                    Error::new(ErrorCode::Unsupported, msg)
+                }
+            }
             Some(E::InvalidPassword) => Error::new(ErrorCode::BadPassphrase, "wrong passphrase"),
             Some(E::InvalidArgument(..) | E::InvalidOperation(..)) => Error::new(
                 ErrorCode::InvalidArgument,
@@ -244,6 +272,99 @@ impl Error {
             ),
         }
     }
+}
+
+/// Whether sequoia's Unsupported* error names an algorithm that this build
+/// left out and the full build has: the families sealpost-wasm's default
+/// module leaves out (NIST curves, Curve448, DSA, post-quantum, the legacy
+/// ciphers and hashes, BZip2; third_party/PATCH.md).  What sequoia's pure-Rust
+/// backend never implements (ElGamal, Brainpool, private and unknown
+/// algorithms) is plain UNSUPPORTED in every build.
+pub(crate) fn build_lacks(e: &sequoia_openpgp::Error) -> bool {
+    use sequoia_openpgp::Error as E;
+    match e {
+        E::UnsupportedPublicKeyAlgorithm(a) => pk_algo_lacking(*a),
+        E::UnsupportedEllipticCurve(c) => curve_lacking(c),
+        E::UnsupportedSymmetricAlgorithm(s) => symmetric_lacking(*s),
+        E::UnsupportedHashAlgorithm(h) => hash_lacking(*h),
+        E::UnsupportedCompressionAlgorithm(c) => compression_lacking(*c),
+        _ => false,
+    }
+}
+
+pub(crate) fn pk_algo_lacking(a: sequoia_openpgp::types::PublicKeyAlgorithm) -> bool {
+    use sequoia_openpgp::types::PublicKeyAlgorithm as P;
+    #[allow(deprecated)]
+    let full_has = matches!(
+        a,
+        P::X448
+            | P::Ed448
+            | P::DSA
+            | P::MLDSA65_Ed25519
+            | P::MLDSA87_Ed448
+            | P::SLHDSA128s
+            | P::SLHDSA128f
+            | P::SLHDSA256s
+            | P::MLKEM768_X25519
+            | P::MLKEM1024_X448
+    );
+    full_has && !a.is_supported()
+}
+
+pub(crate) fn curve_lacking(c: &sequoia_openpgp::types::Curve) -> bool {
+    use sequoia_openpgp::types::Curve as C;
+    matches!(c, C::NistP256 | C::NistP384 | C::NistP521) && !c.is_supported()
+}
+
+pub(crate) fn symmetric_lacking(s: sequoia_openpgp::types::SymmetricAlgorithm) -> bool {
+    use sequoia_openpgp::types::SymmetricAlgorithm as S;
+    #[allow(deprecated)]
+    let full_has = matches!(
+        s,
+        S::IDEA
+            | S::TripleDES
+            | S::CAST5
+            | S::Blowfish
+            | S::Twofish
+            | S::Camellia128
+            | S::Camellia192
+            | S::Camellia256
+    );
+    // IDEA, TripleDES and CAST5 are past sequoia's StandardPolicy cut-off: the full
+    // build refuses them too, so fetching it would not help.
+    use sequoia_openpgp::policy::{Policy as _, StandardPolicy};
+    full_has && !s.is_supported() && StandardPolicy::new().symmetric_algorithm(s).is_ok()
+}
+
+pub(crate) fn hash_lacking(h: sequoia_openpgp::types::HashAlgorithm) -> bool {
+    use sequoia_openpgp::types::HashAlgorithm as H;
+    matches!(h, H::MD5 | H::RipeMD) && !h.is_supported()
+}
+
+pub(crate) fn compression_lacking(c: sequoia_openpgp::types::CompressionAlgorithm) -> bool {
+    use sequoia_openpgp::types::CompressionAlgorithm as Z;
+    matches!(c, Z::BZip2) && !c.is_supported()
+}
+
+/// Whether a key uses an algorithm (or curve) this build left out and the
+/// full build has.
+pub(crate) fn key_lacking<P, R>(key: &sequoia_openpgp::packet::Key<P, R>) -> bool
+where
+    P: sequoia_openpgp::packet::key::KeyParts,
+    R: sequoia_openpgp::packet::key::KeyRole,
+{
+    use sequoia_openpgp::crypto::mpi::PublicKey as M;
+    let curve = match key.mpis() {
+        M::ECDSA { curve, .. } | M::ECDH { curve, .. } | M::EdDSA { curve, .. } => Some(curve),
+        _ => None,
+    };
+    pk_algo_lacking(key.pk_algo()) || curve.is_some_and(curve_lacking)
+}
+
+/// Whether any key of the certificate uses an algorithm this build left out
+/// and the full build has.
+pub(crate) fn cert_lacking(cert: &sequoia_openpgp::Cert) -> bool {
+    cert.keys().any(|ka| key_lacking(ka.key()))
 }
 
 /// Bounds what a third-party message can put into ours: one line, printable
@@ -273,6 +394,41 @@ mod tests {
             assert!(seen.insert(s), "duplicate code {s}");
             assert!(s.chars().all(|c| c.is_ascii_uppercase() || c == '_'), "{s}");
         }
+    }
+
+    #[test]
+    #[allow(deprecated)]
+    fn a_full_build_lacks_nothing() {
+        // The native tests build sequoia with every family (crypto-rust), so
+        // nothing is missing; the default wasm module's answers are tested in
+        // Node (tests/node/default-module.test.mjs).
+        use sequoia_openpgp::types::*;
+        use sequoia_openpgp::Error as E;
+        assert!(!build_lacks(&E::UnsupportedEllipticCurve(Curve::NistP256)));
+        assert!(!build_lacks(&E::UnsupportedPublicKeyAlgorithm(
+            PublicKeyAlgorithm::X448
+        )));
+        assert!(!build_lacks(&E::UnsupportedSymmetricAlgorithm(
+            SymmetricAlgorithm::CAST5
+        )));
+        assert!(!build_lacks(&E::UnsupportedHashAlgorithm(
+            HashAlgorithm::MD5
+        )));
+        assert!(!build_lacks(&E::UnsupportedCompressionAlgorithm(
+            CompressionAlgorithm::BZip2
+        )));
+        // Never in any build.
+        let elgamal = PublicKeyAlgorithm::ElGamalEncrypt;
+        assert!(!build_lacks(&E::UnsupportedPublicKeyAlgorithm(elgamal)));
+        assert!(!build_lacks(&E::UnsupportedEllipticCurve(
+            Curve::BrainpoolP256
+        )));
+        let e = Error::from_op(
+            "sign",
+            E::UnsupportedEllipticCurve(Curve::BrainpoolP256).into(),
+        );
+        assert_eq!(e.code(), ErrorCode::Unsupported);
+        assert!(!e.missing_algorithm());
     }
 
     #[test]

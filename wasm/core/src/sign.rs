@@ -68,6 +68,12 @@ pub(crate) fn signing_keypairs(
             .filter(|ka| !secret::is_stub(ka.key().secret()))
             .max_by_key(|ka| (!ka.primary(), ka.key().creation_time()))
             .ok_or_else(|| {
+                if crate::error::cert_lacking(cert) {
+                    return Error::missing(format!(
+                        "key {}: its signing key's algorithm is not in this build",
+                        cert.fingerprint()
+                    ));
+                }
                 Error::new(
                     ErrorCode::NoUsableKey,
                     format!(

@@ -176,13 +176,18 @@ pub fn generate(opts: &GenerateOptions) -> Result<GeneratedKey> {
         }
     };
     if let Err(e) = opts.key_type.suite().is_supported() {
-        return Err(Error::new(
-            ErrorCode::Unsupported,
-            format!(
-                "key type {} is not supported by this build: {e}",
-                opts.key_type.name()
-            ),
-        ));
+        let message = format!(
+            "key type {} is not supported by this build: {e}",
+            opts.key_type.name()
+        );
+        let lacking = e
+            .downcast_ref::<sequoia_openpgp::Error>()
+            .is_some_and(crate::error::build_lacks);
+        return Err(if lacking {
+            Error::missing(message)
+        } else {
+            Error::new(ErrorCode::Unsupported, message)
+        });
     }
     if version == 4
         && matches!(

@@ -79,7 +79,17 @@ pub(crate) fn usable<'a>(
     };
     let vc = cert
         .with_policy(policy.standard(), policy.time())
-        .map_err(|_| unusable("not valid under the policy"))?;
+        .map_err(|_| {
+            // Its self-signatures could not be checked without the algorithm.
+            if crate::error::cert_lacking(cert) {
+                Error::missing(format!(
+                    "certificate {}: its algorithm is not in this build",
+                    cert.fingerprint()
+                ))
+            } else {
+                unusable("not valid under the policy")
+            }
+        })?;
     if let RevocationStatus::Revoked(_) = vc.revocation_status() {
         return Err(unusable("revoked"));
     }
