@@ -380,6 +380,14 @@ export async function keyChange(origin, pin, manifestBytes, sig, certBytes, now)
   if (info.fingerprint === pin.fingerprint) return null;
   const blockedAs = (code, expected, actual, detail) => ({ failure: failure(code, BINDING, expected, actual, detail) });
   if (await revokedKey(info.fingerprint)) return blockedAs('KEY_REVOKED', 'a release key not seen revoked', `${info.fingerprint} was seen revoked`, '');
+  // A new key that revoked itself is never pinned (as at enrollment, enroll.js preview).
+  let self;
+  try {
+    self = verifier.refreshCert(certBytes, certBytes, now);
+  } catch (e) {
+    self = { revoked: true, reason: e.message };
+  }
+  if (self.revoked) return blockedAs('KEY_REVOKED', 'a new release key that is not revoked', `${info.fingerprint} is revoked (${self.reason})`, '');
   const [policy, psig, binding] = await Promise.all([POLICY, POLICY_SIG, BINDING].map((f) => fetchWithin(`${origin}/${f}`).catch((e) => e)));
   let names, policyText, bound;
   const expected = `a binding of ${origin} to the new key ${info.fingerprint} and its log policy, public for ${BINDING_COOL_DOWN_SECS} s (cosigned by the guard's witnesses)`;
