@@ -85,8 +85,7 @@ export function createEngine(wasm, { exportUnlocked }) {
    * A new handle for `key` (a key entering the engine gets its own lineage);
    * if it holds an unlocked secret, it joins the lockAfter `groups`.
    */
-  function put(key, lineage, groups) {
-    const info = key.info();
+  function put(key, lineage, groups, info = key.info()) {
     lineage ??= lineageOf(key, info);
     let handle;
     do handle = randomId();
@@ -101,6 +100,21 @@ export function createEngine(wasm, { exportUnlocked }) {
     }
     keys.set(handle, e);
     return { handle, info };
+  }
+
+  /**
+   * The public key of a key just put (`ref`), as a new handle of its lineage.  Its info is ref's
+   * with no secret: the same public parts, so their self-signatures are not checked again.
+   */
+  function putPublic(key, ref) {
+    const info = {
+      ...ref.info,
+      isSecret: false,
+      isLocked: false,
+      userIds: ref.info.userIds.map((u) => ({ ...u })),
+      keys: ref.info.keys.map((k) => ({ ...k, flags: { ...k.flags }, hasSecret: false, secretLocked: false })),
+    };
+    return put(key.toPublic(), keys.get(ref.handle).lineage, undefined, info);
   }
 
   function entry(handle) {
@@ -324,9 +338,25 @@ export function createEngine(wasm, { exportUnlocked }) {
   }
 
   const engine = {
-    generateKey(options) {
+    /**
+     * A new key and its public key in one call (one message each way in worker mode).  format
+     * 'object' (default): their handles, { key, publicKey, revocationCertificate }; 'armored' or
+     * 'binary': both exported under the export rule (exportKey) and their handles dropped,
+     * { privateKey, publicKey, revocationCertificate }.
+     */
+    generateKey(options, { format = 'object' } = {}) {
+      if (!['object', 'armored', 'binary'].includes(format)) throw fail('INVALID_ARGUMENT', "format must be 'object', 'armored' or 'binary'");
       const { privateKey, revocationCertificate } = wasm.generateKey(options);
-      return { key: put(privateKey), revocationCertificate };
+      const key = put(privateKey);
+      const publicKey = putPublic(privateKey, key);
+      if (format === 'object') return { key, publicKey, revocationCertificate };
+      try {
+        const armor = format === 'armored';
+        return { privateKey: engine.exportKey(key.handle, { secret: true, armor }), publicKey: engine.exportKey(publicKey.handle, { armor }), revocationCertificate };
+      } finally {
+        drop(key.handle);
+        drop(publicKey.handle);
+      }
     },
 
     readKeys(data) {

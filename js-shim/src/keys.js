@@ -524,28 +524,17 @@ export async function generateKey(options) {
   const t = keyType(type, curve, rsaBits);
   if (config.v6Keys) t.version = 6;
   const be = current();
-  const { key: ref, revocationCertificate } = await runCall(be, 'generateKey', [{
+  // One call: the key, its public key and their infos (format 'object'), or both exported under
+  // the export rule with no handle left behind (armored, binary).
+  const r = await runCall(be, 'generateKey', [{
     userIDs: uids,
     ...t,
     passphrase,
     keyExpirationTime,
     aead: Boolean(config.aeadProtect),
-  }], signal);
-  const privateKey = wrap(be, ref);
-  const publicKey = await privateKey.toPublic();
-  try {
-    return {
-      privateKey: await formatKey(be, privateKey, format),
-      publicKey: await formatKey(be, publicKey, format),
-      revocationCertificate,
-    };
-  } finally {
-    // Handed out as text or bytes: the handles are not needed any more.
-    if (format !== 'object') {
-      privateKey.dispose();
-      publicKey.dispose();
-    }
-  }
+  }, { format }], signal);
+  if (format !== 'object') return { privateKey: r.privateKey, publicKey: r.publicKey, revocationCertificate: r.revocationCertificate };
+  return { privateKey: wrap(be, r.key), publicKey: wrap(be, r.publicKey), revocationCertificate: r.revocationCertificate };
 }
 
 /**

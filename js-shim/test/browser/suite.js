@@ -517,6 +517,46 @@ test('attacks: no page script gets a secret key that opens without the victim pa
 const blobWorker = (source) => () => new Worker(URL.createObjectURL(new Blob([source], { type: 'text/javascript' })));
 const INIT_OK = "if (data.op === 'init') { self.postMessage({ id: data.id, ok: true, result: null }); return; }";
 
+test('generateKey is one message to the worker: the key, its public key and their infos (armored: both exported, no handle left)', async () => {
+  const posted = [];
+  await sp.configure({
+    createWorker: (url) => {
+      const inner = new Worker(url, { type: 'module' });
+      return {
+        postMessage(m) { posted.push(m.op); inner.postMessage(m); },
+        set onmessage(f) { inner.onmessage = f; },
+        set onerror(f) { inner.onerror = f; },
+        set onmessageerror(f) { inner.onmessageerror = f; },
+        terminate() { inner.terminate(); },
+      };
+    },
+  });
+  await sp.supportedKeyTypes();
+  for (const config of [undefined, { v6Keys: true }]) {
+    posted.length = 0;
+    const { privateKey, publicKey, revocationCertificate } = await sp.generateKey({ userIDs: 'One <one@example.org>', format: 'object', config });
+    assert(posted.join() === 'generateKey', `messages: ${posted.join()}`);
+    assert(privateKey.isPrivate() && !publicKey.isPrivate() && /BEGIN PGP PUBLIC KEY BLOCK/.test(revocationCertificate), 'shapes');
+    // The public key's info (derived from the private key's in the worker) is what toPublic() reads.
+    const again = await privateKey.toPublic();
+    assert(JSON.stringify(publicKey.info) === JSON.stringify(again.info), `info differs:\n${JSON.stringify(publicKey.info)}\n${JSON.stringify(again.info)}`);
+    assert(publicKey.info.keys.every((k) => k.hasSecret === false && k.secretLocked === false) && publicKey.info.isLocked === false, 'no secret in the public info');
+    const signed = await sp.sign({ message: await sp.createMessage({ text: 'x' }), signingKeys: privateKey, detached: true });
+    const { signatures } = await sp.verify({ message: await sp.createMessage({ text: 'x' }), signature: await sp.readSignature({ armoredSignature: signed }), verificationKeys: publicKey, expectSigned: true });
+    assert(await signatures[0].verified, 'the public key verifies');
+  }
+  posted.length = 0;
+  const armored = await sp.generateKey({ userIDs: 'Two <two@example.org>', passphrase: 'pw', format: 'armored' });
+  assert(posted.join() === 'generateKey', `armored messages: ${posted.join()}`);
+  const read = await sp.readPrivateKey({ armoredKey: armored.privateKey });
+  assert(read.isDecrypted() === false, 'exported locked');
+  assert((await sp.readKey({ armoredKey: armored.publicKey })).getFingerprint() === read.getFingerprint(), 'same key');
+  // Unprotected and armored: the export rule refuses it in that same call.
+  await rejects(sp.generateKey({ userIDs: 'Three <three@example.org>', format: 'armored' }), (e) => assert(e.code === 'EXPORT_REFUSED', e.code), 'unprotected armored');
+  assert(__pendingCalls() === 0, `pending: ${__pendingCalls()}`);
+  await sp.configure({});
+});
+
 test('long work in the worker: AbortSignal, a failed, hung or terminated worker, no pending call left', async () => {
   const code = (c) => (e) => assert(e.code === c, `${e.code}: ${e.message}`);
   const uid = 'L <l@example.org>';
@@ -533,7 +573,8 @@ test('long work in the worker: AbortSignal, a failed, hung or terminated worker,
   await rejects(sp.encrypt({ message: await sp.createMessage({ text: 'x' }), encryptionKeys: publicKey, signal: AbortSignal.abort(reason) }),
     (e) => assert(e.code === 'ABORTED' && e.cause === reason, `${e.code} ${e.cause}`), 'aborted before');
   await rejects(sp.sign({ message: await sp.createMessage({ text: 'x' }), signingKeys: privateKey, signal: 'nope' }), (e) => assert(e instanceof TypeError, String(e)), 'not a signal');
-  // 3. Aborted while the worker works: rejected at once, and the key the worker still made is released.
+  // 3. Aborted while the worker works: rejected at once, and the keys the worker still made (the
+  //    key and its public key, one answer) are released.
   const seen = [];
   const controller = new AbortController();
   await sp.configure({
@@ -541,7 +582,7 @@ test('long work in the worker: AbortSignal, a failed, hung or terminated worker,
       const inner = new Worker(url, { type: 'module' });
       return {
         postMessage(m) { seen.push(m.op === 'release' ? `release:${m.args[0].join()}` : m.op); inner.postMessage(m); if (m.op === 'generateKey') controller.abort(); },
-        set onmessage(f) { inner.onmessage = (ev) => { if (ev.data.result?.key?.handle) seen.push(`made:${ev.data.result.key.handle}`); f(ev); }; },
+        set onmessage(f) { inner.onmessage = (ev) => { if (ev.data.result?.key?.handle) seen.push(`made:${[ev.data.result.key.handle, ev.data.result.publicKey?.handle].filter(Boolean).join()}`); f(ev); }; },
         set onerror(f) { inner.onerror = f; },
         set onmessageerror(f) { inner.onmessageerror = f; },
         terminate() { inner.terminate(); },
