@@ -19,7 +19,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { blockedReason, enrollOrigin, enrollViaPopup, guardStatus, inExtension, repo, serveDemo, startFirefox, tabIdOf, waitFor } from './helpers.mjs';
-import { startWitness as witness } from '../e2e/helpers.mjs';
+import { bindOrigin, startWitness as witness, waitCooledDown } from '../e2e/helpers.mjs';
 
 const siteSrc = process.env.SEALPOST_SITE || join(repo, 'build/site-dev');
 const verifyBin = process.env.SEALPOST_VERIFY || join(repo, 'target/debug/sealpost-verify');
@@ -28,7 +28,7 @@ const releaseKey = join(repo, 'keys/demo-release.key');
 const releaseCert = join(repo, 'keys/demo-release.cert');
 const LOG = '/.well-known/sealpost/log/';
 
-let dir, front, origin, ff, driver, tabId, genuine, evil, genuineLog, genuineProof;
+let dir, front, origin, ff, driver, tabId, genuine, evil, genuineLog, genuineProof, bindingProof;
 const children = [];
 const results = [];
 let beacons = 0;
@@ -86,7 +86,7 @@ async function handler(req, res) {
   }
   if (url.pathname.startsWith(LOG)) {
     const rel = url.pathname.slice(LOG.length);
-    const file = rel === 'release-proof' ? view.proof : /^(checkpoint|policy|policy\.sig|tile\/[A-Za-z0-9./]+)$/.test(rel) && !rel.includes('..') ? join(view.log, rel) : null;
+    const file = rel === 'release-proof' ? view.proof : rel === 'binding-proof' ? bindingProof : /^(checkpoint|policy|policy\.sig|tile\/[A-Za-z0-9./]+)$/.test(rel) && !rel.includes('..') ? join(view.log, rel) : null;
     if (!file || !existsSync(file)) {
       res.writeHead(404).end();
       return;
@@ -134,15 +134,20 @@ before(async () => {
   genuine = release('genuine', '0.2.0');
   evil = release('evil', '0.2.1', { evil: true });
   for (const r of [genuine, evil]) r.server = await serveDemo(r.site, undefined, { releaseCert });
-  genuineLog = logOf('log', [genuine]);
-  assert.equal(cosign(genuineLog).status, 0, 'the witnesses cosign the genuine log');
-  genuineProof = proofOf(genuineLog, genuine, 'genuine');
-  view = { server: genuine.server, log: genuineLog, proof: genuineProof };
   front = createServer((req, res) => handler(req, res).catch((e) => res.writeHead(500).end(String(e))));
   await new Promise((res) => front.listen(0, '127.0.0.1', res));
   origin = `http://127.0.0.1:${front.address().port}`;
+  // The genuine log: one release and the origin's binding to the key and policy (issue 21:
+  // enrollment needs it, cosigned the cool-down ago), cosigned by both witnesses.
+  genuineLog = logOf('log', [genuine]);
+  assert.equal(cosign(genuineLog).status, 0, 'the witnesses cosign the genuine log');
+  const bound = bindOrigin({ logDir: genuineLog, logKey: join(repo, 'keys/demo-log.key'), origin, cert: releaseCert, policyFile: join(dir, 'policy'), out: join(dir, 'binding-proof'), verifyBin });
+  bindingProof = bound.proof;
+  genuineProof = proofOf(genuineLog, genuine, 'genuine');
+  view = { server: genuine.server, log: genuineLog, proof: genuineProof };
   ff = await startFirefox();
   driver = ff.driver;
+  await waitCooledDown(bound.at, process.env.SEALPOST_FF_EXTENSION || join(repo, 'build/extension'));
   ({ tabId } = await enrollOrigin(driver, origin));
   // The log's policy is pinned with the key (else the checks below would not run).
   const pin = await inExtension(driver, 'return ((await browser.storage.local.get("tlogPins")).tlogPins || {})[arguments[0]] || null;', origin);
