@@ -92,6 +92,7 @@ async function handler(req, res) {
   }
   if (url.pathname.startsWith(LOG)) {
     const rel = url.pathname.slice(LOG.length);
+    if (rel === 'binding-proof' && view.stallBinding) await new Promise((r) => setTimeout(r, 8000));
     const named = { 'release-proof': view.proof, 'binding-proof': view.binding, policy: view.policy, 'policy.sig': view.policySig };
     const file = rel in named ? named[rel] : /^(checkpoint|tile\/[A-Za-z0-9./]+)$/.test(rel) && !rel.includes('..') ? join(view.log, rel) : null;
     if (!file || !existsSync(file)) {
@@ -226,11 +227,18 @@ after(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-test('a first visit: no binding → NOT_BOUND; bound only now → BINDING_COOLING_DOWN (saying from when); a binding cosigned only by the server\'s own witness → NOT_BOUND; nothing pinned', async () => {
+test('a first visit: no binding or the proof stalled → NOT_BOUND; bound only now → BINDING_COOLING_DOWN (saying from when); a binding cosigned only by the server\'s own witness → NOT_BOUND; nothing pinned', async () => {
   // No binding-proof at all.
   let p = await preview();
   await p.page.close();
   results.push(`no binding-proof: ${p.error}`);
+  assert.match(p.error, /^NOT_BOUND: /);
+  // The proof stalled past the guard's fetch deadline: not bound (fails closed).
+  view = { ...view, stallBinding: true };
+  p = await preview();
+  await p.page.close();
+  view = { ...view, stallBinding: false };
+  results.push(`binding-proof stalled: ${p.error.slice(0, 200)} (${p.ms} ms)`);
   assert.match(p.error, /^NOT_BOUND: /);
   // The binding logged and cosigned now (w1 and w2, the guard's witnesses).
   bound1 = bindOrigin({ logDir, logKey, origin, cert: releaseCert, policyFile, out: join(dir, 'binding-1'), verifyBin });
