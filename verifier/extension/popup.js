@@ -2,6 +2,7 @@
 // first use: the fingerprint is shown before it is pinned), clearing a
 // recorded failure, forgetting a site.  `?tab=ID` addresses another tab
 // (used when the popup is opened as a page, e.g. by tests).
+import { GUARD_BUILD } from './guard-config.js';
 const $ = (id) => document.getElementById(id);
 const ask = async (msg) => {
   const r = await chrome.runtime.sendMessage(msg);
@@ -135,6 +136,11 @@ $('enroll-preview').addEventListener('click', () => act('enroll-preview', async 
   $('preview-bound').textContent = preview.log?.bound
     ? `Bound to this key in the log since ${iso(preview.log.bound.since)} by ${preview.log.bound.witnesses.map(([n]) => n).join(', ')} (the guard's own witnesses; cool-down ${preview.log.bound.cool_down} s).`
     : 'No log binding: enrolling trusts this key on first use.';
+  // A build that counts the demo's witnesses (their secret keys are in the repository) dates
+  // bindings with keys anyone holds: say so at every enrollment (tools/guard-config.mjs labels it).
+  if (preview.log?.bound && GUARD_BUILD !== 'release') {
+    $('preview-bound').textContent += ` This is a ${GUARD_BUILD} build of the guard: its witnesses are test keys anyone holds, so this date proves nothing against a hostile site.`;
+  }
   $('enroll-confirm').hidden = false;
 }));
 $('enroll-trust').addEventListener('click', () => act('enroll-trust', async () => {
