@@ -317,6 +317,10 @@ export function firefoxGuard({ fail, manifestOf, pins, verifier }) {
       } catch (e) {
         verdict = { deliver: false, failure: failure('RESOURCE_UNAVAILABLE', releasePath(state.url, origin) || state.url, 'a response checked before delivery', String(e.message || e)) };
       }
+      // A document is delivered only once wasm-guard.js's registration for the
+      // enrolled origins is in place (it is updated when the pins change, as
+      // enrollment's reload starts): its WebAssembly.* are hooked from the start.
+      if (verdict.deliver && (type === 'main_frame' || type === 'sub_frame')) await wasmGuardSync.catch(() => {});
       try {
         if (verdict.deliver) filter.write(bytes);
         filter.close();
