@@ -106,7 +106,8 @@ export function createEngine(wasm, { exportUnlocked }) {
    * The public key of a key just put (`ref`), as a new handle of its lineage.  Its info is ref's
    * with no secret: the same public parts, so their self-signatures are not checked again.
    */
-  function putPublic(key, ref) {
+  function putPublic(ref) {
+    const { key, lineage } = keys.get(ref.handle);
     const info = {
       ...ref.info,
       isSecret: false,
@@ -114,7 +115,30 @@ export function createEngine(wasm, { exportUnlocked }) {
       userIds: ref.info.userIds.map((u) => ({ ...u })),
       keys: ref.info.keys.map((k) => ({ ...k, flags: { ...k.flags }, hasSecret: false, secretLocked: false })),
     };
-    return put(key.toPublic(), keys.get(ref.handle).lineage, undefined, info);
+    return put(key.toPublic(), lineage, undefined, info);
+  }
+
+  /** generateKey's and reformatKey's `format` (the second argument's). */
+  function keyFormat({ format = 'object' } = {}) {
+    if (!['object', 'armored', 'binary'].includes(format)) throw fail('INVALID_ARGUMENT', "format must be 'object', 'armored' or 'binary'");
+    return format;
+  }
+
+  /**
+   * A new key (`ref`, just put) with its public key, in one answer.  format 'object': their
+   * handles, { key, publicKey, revocationCertificate }; 'armored' or 'binary': both exported under
+   * the export rule (exportKey) and their handles dropped, { privateKey, publicKey, revocationCertificate }.
+   */
+  function keyPair(ref, revocationCertificate, format) {
+    const publicKey = putPublic(ref);
+    if (format === 'object') return { key: ref, publicKey, revocationCertificate };
+    try {
+      const armor = format === 'armored';
+      return { privateKey: engine.exportKey(ref.handle, { secret: true, armor }), publicKey: engine.exportKey(publicKey.handle, { armor }), revocationCertificate };
+    } finally {
+      drop(ref.handle);
+      drop(publicKey.handle);
+    }
   }
 
   function entry(handle) {
@@ -337,26 +361,47 @@ export function createEngine(wasm, { exportUnlocked }) {
     }
   }
 
-  const engine = {
-    /**
-     * A new key and its public key in one call (one message each way in worker mode).  format
-     * 'object' (default): their handles, { key, publicKey, revocationCertificate }; 'armored' or
-     * 'binary': both exported under the export rule (exportKey) and their handles dropped,
-     * { privateKey, publicKey, revocationCertificate }.
-     */
-    generateKey(options, { format = 'object' } = {}) {
-      if (!['object', 'armored', 'binary'].includes(format)) throw fail('INVALID_ARGUMENT', "format must be 'object', 'armored' or 'binary'");
-      const { privateKey, revocationCertificate } = wasm.generateKey(options);
-      const key = put(privateKey);
-      const publicKey = putPublic(privateKey, key);
-      if (format === 'object') return { key, publicKey, revocationCertificate };
+  /**
+   * OpenPGP.js's reformatKey: the key material bound anew (wasm reformatKey).  The result keeps
+   * the lineage (the same secrets).  With a passphrase: a never-protected lineage is locked with
+   * it, once, as lockKey does; a protected one takes only its own passphrase (checked against
+   * the locked form, else KEY_PROTECTED) and the result carries the locked form's secret packets.
+   */
+  function reformat(handle, { passphrase, ...options }) {
+    const { key, lineage, groups } = entry(handle);
+    if (strict && passphrase !== undefined && lineage.locked) {
+      const locked = readLocked(lineage);
       try {
-        const armor = format === 'armored';
-        return { privateKey: engine.exportKey(key.handle, { secret: true, armor }), publicKey: engine.exportKey(publicKey.handle, { armor }), revocationCertificate };
+        wasm.unlockKey(locked, passphrase).free();
+      } catch (err) {
+        if (err.code === 'BAD_PASSPHRASE') throw fail('KEY_PROTECTED', 'this key already has a passphrase: reformatKey takes only that one (changeKeyPassphrase sets a new one)');
+        throw err;
       } finally {
-        drop(key.handle);
-        drop(publicKey.handle);
+        locked.free();
       }
+    }
+    const { privateKey, revocationCertificate } = wasm.reformatKey(key, options);
+    if (passphrase === undefined) return { key: put(privateKey, lineage, groups), revocationCertificate };
+    try {
+      if (!strict) {
+        const locked = wasm.lockKey(privateKey, passphrase);
+        return { key: put(locked, { locked: lockedForm(locked) }), revocationCertificate };
+      }
+      if (lineage.locked) return { key: put(lockedWith(lineage, privateKey), lineage), revocationCertificate };
+      const locked = wasm.lockKey(privateKey, passphrase);
+      lineage.locked = lockedForm(locked);
+      return { key: put(locked, lineage), revocationCertificate };
+    } finally {
+      privateKey.free();
+    }
+  }
+
+  const engine = {
+    /** A new key and its public key in one call (one message each way in worker mode): see keyPair. */
+    generateKey(options, output) {
+      const format = keyFormat(output);
+      const { privateKey, revocationCertificate } = wasm.generateKey(options);
+      return keyPair(put(privateKey), revocationCertificate, format);
     },
 
     readKeys(data) {
@@ -462,39 +507,11 @@ export function createEngine(wasm, { exportUnlocked }) {
       return put(wasm.addUserId(key, userId), lineage, groups);
     },
 
-    /**
-     * OpenPGP.js's reformatKey: the key material bound anew (wasm reformatKey).  The result keeps
-     * the lineage (the same secrets).  With a passphrase: a never-protected lineage is locked with
-     * it, once, as lockKey does; a protected one takes only its own passphrase (checked against
-     * the locked form, else KEY_PROTECTED) and the result carries the locked form's secret packets.
-     */
-    reformatKey(handle, { passphrase, ...options }) {
-      const { key, lineage, groups } = entry(handle);
-      if (strict && passphrase !== undefined && lineage.locked) {
-        const locked = readLocked(lineage);
-        try {
-          wasm.unlockKey(locked, passphrase).free();
-        } catch (err) {
-          if (err.code === 'BAD_PASSPHRASE') throw fail('KEY_PROTECTED', 'this key already has a passphrase: reformatKey takes only that one (changeKeyPassphrase sets a new one)');
-          throw err;
-        } finally {
-          locked.free();
-        }
-      }
-      const { privateKey, revocationCertificate } = wasm.reformatKey(key, options);
-      if (passphrase === undefined) return { key: put(privateKey, lineage, groups), revocationCertificate };
-      try {
-        if (!strict) {
-          const locked = wasm.lockKey(privateKey, passphrase);
-          return { key: put(locked, { locked: lockedForm(locked) }), revocationCertificate };
-        }
-        if (lineage.locked) return { key: put(lockedWith(lineage, privateKey), lineage), revocationCertificate };
-        const locked = wasm.lockKey(privateKey, passphrase);
-        lineage.locked = lockedForm(locked);
-        return { key: put(locked, lineage), revocationCertificate };
-      } finally {
-        privateKey.free();
-      }
+    /** reformat (above), with the result's public key in the same answer: see keyPair. */
+    reformatKey(handle, options, output) {
+      const format = keyFormat(output);
+      const { key, revocationCertificate } = reformat(handle, options);
+      return keyPair(key, revocationCertificate, format);
     },
 
     /** OpenPGP.js's key.addSubkey: a fresh subkey (unlocked), bound by the unlocked primary key. */

@@ -558,26 +558,15 @@ export async function reformatKey(options) {
   if (!(Number.isInteger(keyExpirationTime) && keyExpirationTime >= 0)) throw new RangeError('keyExpirationTime must be a whole number of seconds ≥ 0');
   checkFormat(format, ['armored', 'binary', 'object']);
   const be = current();
-  const { key: ref, revocationCertificate } = await holding(privateKey, runCall(be, 'reformatKey', [handle, {
+  // One call, as generateKey: the key and its public key (handles, or both exported).
+  const r = await holding(privateKey, runCall(be, 'reformatKey', [handle, {
     userIDs: uids,
     keyExpirationTime,
     aead: Boolean(config.aeadProtect),
     ...(passphrase !== undefined && { passphrase }),
-  }], signal));
-  const reformatted = wrap(be, ref);
-  const publicKey = await reformatted.toPublic();
-  try {
-    return {
-      privateKey: await formatKey(be, reformatted, format),
-      publicKey: await formatKey(be, publicKey, format),
-      revocationCertificate,
-    };
-  } finally {
-    if (format !== 'object') {
-      reformatted.dispose();
-      publicKey.dispose();
-    }
-  }
+  }, { format }], signal));
+  if (format !== 'object') return { privateKey: r.privateKey, publicKey: r.publicKey, revocationCertificate: r.revocationCertificate };
+  return { privateKey: wrap(be, r.key), publicKey: wrap(be, r.publicKey), revocationCertificate: r.revocationCertificate };
 }
 
 /** Reads one key: readKey({ armoredKey }) or readKey({ binaryKey }). */

@@ -68,6 +68,7 @@ for (const name of [
   'errors cross the worker boundary with their class and code',
   'streams through the worker: 24 MiB round trip, SEIPDv2 released as it goes',
   'a v4 key packet over 64 KiB is an error in the worker, not a trap: loaded keys stay usable',
+  'generateKey and reformatKey are one message to the worker: the key, its public key and their infos (armored: both exported)',
   'long work in the worker: AbortSignal, a failed, hung or terminated worker, no pending call left',
   'a trap replaces the worker: pending calls fail, later calls work',
   'a wasm that does not match its SHA-384 is refused',

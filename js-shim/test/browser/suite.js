@@ -517,7 +517,7 @@ test('attacks: no page script gets a secret key that opens without the victim pa
 const blobWorker = (source) => () => new Worker(URL.createObjectURL(new Blob([source], { type: 'text/javascript' })));
 const INIT_OK = "if (data.op === 'init') { self.postMessage({ id: data.id, ok: true, result: null }); return; }";
 
-test('generateKey is one message to the worker: the key, its public key and their infos (armored: both exported, no handle left)', async () => {
+test('generateKey and reformatKey are one message to the worker: the key, its public key and their infos (armored: both exported)', async () => {
   const posted = [];
   await sp.configure({
     createWorker: (url) => {
@@ -544,6 +544,12 @@ test('generateKey is one message to the worker: the key, its public key and thei
     const signed = await sp.sign({ message: await sp.createMessage({ text: 'x' }), signingKeys: privateKey, detached: true });
     const { signatures } = await sp.verify({ message: await sp.createMessage({ text: 'x' }), signature: await sp.readSignature({ armoredSignature: signed }), verificationKeys: publicKey, expectSigned: true });
     assert(await signatures[0].verified, 'the public key verifies');
+    // reformatKey likewise: one message, the public key's info as toPublic() reads it.
+    posted.length = 0;
+    const re = await sp.reformatKey({ privateKey, userIDs: 'Re <re@example.org>', format: 'object' });
+    assert(posted.join() === 'reformatKey', `reformat messages: ${posted.join()}`);
+    assert(JSON.stringify(re.publicKey.info) === JSON.stringify((await re.privateKey.toPublic()).info), 'reformatted info differs');
+    assert(re.publicKey.getUserIDs().join() === 'Re <re@example.org>' && !re.publicKey.isPrivate(), 'reformatted public key');
   }
   posted.length = 0;
   const armored = await sp.generateKey({ userIDs: 'Two <two@example.org>', passphrase: 'pw', format: 'armored' });
