@@ -20,6 +20,15 @@ const SUMMARY = {
   NOT_LOGGED: "This release is not in the site's public release log: it could have been made for you alone.",
   SPLIT_VIEW: "The site shows you a release log that contradicts the one seen before: a view made for you alone.",
   NOT_REBUILT: "Independent rebuilders have not attested, in the site's public log, that this release is what its source builds to.",
+  NOT_BOUND: "The site's public log does not bind this site to the key that signs this release.",
+  BINDING_COOLING_DOWN: "This release key was bound to the site too recently: it counts only once it has been public for the cool-down.",
+  POLICY_WEAKER: 'The site now publishes a weaker release policy than the one pinned before.',
+  WASM_MISMATCH: 'The page gave WebAssembly code that the signed release does not contain.',
+  EXPIRY_TOO_FAR: 'The release manifest claims to stay valid for longer than a signed release may.',
+  PIN_UNREADABLE: "The guard's pinned certificate for this site cannot be read.",
+  BAD_MANIFEST: 'The release manifest could not be read.',
+  DOCUMENT_UNAVAILABLE: 'The page could not be fetched again to check it.',
+  RESOURCE_UNAVAILABLE: 'A file of the release could not be fetched to check it.',
 };
 let reason = {};
 function render() {
