@@ -145,3 +145,14 @@ test('what no build supports is plain UNSUPPORTED in both (a CAST5 session key t
     assert.equal(err.missing, undefined);
   }
 });
+
+test("the marker crosses the worker boundary (the shim's serializeError/reviveError, structured clone)", async () => {
+  const { serializeError, reviveError, SealpostError } = await import('../../js-shim/src/errors.js');
+  const e = assertMissing(() => small.generateKey({ userIDs: ['a <a@example.org>'], type: 'curve448' }));
+  const back = reviveError(structuredClone(serializeError(e)));
+  assert.ok(back instanceof SealpostError);
+  assert.equal(back.code, 'UNSUPPORTED');
+  assert.equal(back.missing, 'algorithm');
+  const plain = reviveError(structuredClone(serializeError(new SealpostError('UNSUPPORTED', 'x'))));
+  assert.equal(plain.missing, undefined);
+});
