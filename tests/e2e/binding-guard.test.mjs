@@ -28,8 +28,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, write
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
-import { chromium } from 'playwright-core';
-import { bindOrigin, guardCoolDown, newBlockedPage, openPopup, repo, serveDemo, startWitness, visitSite, waitCooledDown } from './helpers.mjs';
+import { bindOrigin, guardCoolDown, guardProfile, newBlockedPage, openPopup, repo, relay, serveDemo, startWitness, visitSite, waitCooledDown } from './helpers.mjs';
 import * as sp from '../../js-shim/src/node.js';
 
 const extension = process.env.SEALPOST_EXTENSION || join(repo, 'build/extension');
@@ -102,27 +101,11 @@ async function handler(req, res) {
     res.writeHead(200, { 'content-type': 'application/octet-stream', 'cache-control': 'no-store' }).end(readFileSync(file));
     return;
   }
-  const body = ['GET', 'HEAD'].includes(req.method) ? undefined : await new Promise((r) => { const c = []; req.on('data', (d) => c.push(d)); req.on('end', () => r(Buffer.concat(c))); });
-  const r = await fetch(new URL(req.url, view.server.url), { method: req.method, body, headers: { 'sec-fetch-dest': req.headers['sec-fetch-dest'] || '', 'content-type': req.headers['content-type'] || '' } });
-  const b = Buffer.from(await r.arrayBuffer());
-  const headers = Object.fromEntries([...r.headers].filter(([k]) => !['content-length', 'content-encoding', 'transfer-encoding', 'connection', 'keep-alive'].includes(k)));
-  res.writeHead(r.status, { ...headers, 'content-length': b.length, connection: 'close' }).end(b);
+  await relay(req, res, view.server.url);
 }
 
 async function profile() {
-  const context = await chromium.launchPersistentContext(join(dir, 'profile'), {
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    headless: false,
-    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      `--disable-extensions-except=${extension}`, `--load-extension=${extension}`],
-  });
-  const sw = context.serviceWorkers()[0] || await context.waitForEvent('serviceworker', { timeout: 20000 });
-  const extId = new URL(sw.url()).host;
-  const page = await context.newPage();
-  await page.goto(`${origin}/?probe`);
-  const tabId = await sw.evaluate(async (u) => (await chrome.tabs.query({})).find((t) => t.url === u).id, `${origin}/?probe`);
-  return { context, sw, extId, page, tabId };
+  return guardProfile(join(dir, 'profile'), extension, `${origin}/?probe`);
 }
 
 /** The popup's preview: { error, log, bound } (error '' when it offers enrollment). */

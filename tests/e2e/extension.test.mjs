@@ -21,8 +21,7 @@ import { createServer } from 'node:http';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import { browser, newBlockedPage, openPopup, repo, serveDemo, visitSite } from './helpers.mjs';
+import { browser, guardProfile, newBlockedPage, openPopup, repo, serveDemo, visitSite } from './helpers.mjs';
 import * as sp from '../../js-shim/src/node.js';
 
 const extension = process.env.SEALPOST_EXTENSION || join(repo, 'build/extension');
@@ -145,18 +144,7 @@ before(async () => {
   cpSync(siteSrc, join(dir, 'genuine'), { recursive: true });
   sign(join(dir, 'genuine'));
   await serveRelease(join(dir, 'genuine'));
-  context = await chromium.launchPersistentContext(join(dir, 'profile'), {
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    headless: false,
-    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      `--disable-extensions-except=${extension}`, `--load-extension=${extension}`],
-  });
-  const sw = context.serviceWorkers()[0] || await context.waitForEvent('serviceworker', { timeout: 20000 });
-  extId = new URL(sw.url()).host;
-  page = await context.newPage();
-  await page.goto(`${server.url}?tab-probe`);
-  tabId = await sw.evaluate(async (u) => (await chrome.tabs.query({})).find((t) => t.url === u).id, `${server.url}?tab-probe`);
+  ({ context, extId, page, tabId } = await guardProfile(join(dir, 'profile'), extension, `${server.url}?tab-probe`));
 });
 
 after(async () => {

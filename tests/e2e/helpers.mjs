@@ -267,3 +267,38 @@ export async function waitCooledDown(at, extension) {
   const ms = at + (await guardCoolDown(extension)) * 1000 + 1000 - Date.now();
   if (ms > 0) await new Promise((r) => setTimeout(r, ms));
 }
+
+/**
+ * A persistent Chromium profile at `profileDir` with the guard loaded from
+ * `extension`, and a tab opened at `probeUrl` (the extension's tab queries
+ * need one): { context, sw, extId, page, tabId }.  extraArgs go on the
+ * command line (e.g. --host-resolver-rules).
+ */
+export async function guardProfile(profileDir, extension, probeUrl, extraArgs = []) {
+  const context = await chromium.launchPersistentContext(profileDir, {
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: false,
+    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      ...extraArgs, `--disable-extensions-except=${extension}`, `--load-extension=${extension}`],
+  });
+  const sw = context.serviceWorkers()[0] || await context.waitForEvent('serviceworker', { timeout: 20000 });
+  const extId = new URL(sw.url()).host;
+  const page = await context.newPage();
+  await page.goto(probeUrl);
+  const tabId = await sw.evaluate(async (u) => (await chrome.tabs.query({})).find((t) => t.url === u).id, probeUrl);
+  return { context, sw, extId, page, tabId };
+}
+
+/**
+ * A test proxy's pass-through: the request (its method, body, Sec-Fetch-Dest
+ * and Content-Type) sent on to `upstream`, and its answer relayed whole,
+ * without hop-by-hop or length headers and with the connection closed.
+ */
+export async function relay(req, res, upstream) {
+  const body = ['GET', 'HEAD'].includes(req.method) ? undefined : await new Promise((r) => { const c = []; req.on('data', (d) => c.push(d)); req.on('end', () => r(Buffer.concat(c))); });
+  const r = await fetch(new URL(req.url, upstream), { method: req.method, body, headers: { 'sec-fetch-dest': req.headers['sec-fetch-dest'] || '', 'content-type': req.headers['content-type'] || '' } });
+  const b = Buffer.from(await r.arrayBuffer());
+  const headers = Object.fromEntries([...r.headers].filter(([k]) => !['content-length', 'content-encoding', 'transfer-encoding', 'connection', 'keep-alive'].includes(k)));
+  res.writeHead(r.status, { ...headers, 'content-length': b.length, connection: 'close' }).end(b);
+}

@@ -25,8 +25,7 @@ import { createServer } from 'node:http';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import { bindOrigin, newBlockedPage, openPopup, repo, serveDemo, startWitness as witness, visitSite, waitCooledDown } from './helpers.mjs';
+import { bindOrigin, guardProfile, newBlockedPage, openPopup, repo, relay, serveDemo, startWitness as witness, visitSite, waitCooledDown } from './helpers.mjs';
 
 const extension = process.env.SEALPOST_EXTENSION || join(repo, 'build/extension');
 const siteSrc = process.env.SEALPOST_SITE || join(repo, 'build/site-dev');
@@ -134,11 +133,7 @@ async function handler(req, res) {
     res.writeHead(200, { 'content-type': 'application/octet-stream', 'cache-control': 'no-store' }).end(readFileSync(file));
     return;
   }
-  const body = ['GET', 'HEAD'].includes(req.method) ? undefined : await new Promise((r) => { const c = []; req.on('data', (d) => c.push(d)); req.on('end', () => r(Buffer.concat(c))); });
-  const r = await fetch(new URL(req.url, v.server.url), { method: req.method, body, headers: { 'sec-fetch-dest': req.headers['sec-fetch-dest'] || '', 'content-type': req.headers['content-type'] || '' } });
-  const b = Buffer.from(await r.arrayBuffer());
-  const headers = Object.fromEntries([...r.headers].filter(([k]) => !['content-length', 'content-encoding', 'transfer-encoding', 'connection', 'keep-alive'].includes(k)));
-  res.writeHead(r.status, { ...headers, 'content-length': b.length, connection: 'close' }).end(b);
+  await relay(req, res, v.server.url);
 }
 
 async function listen(server, host, p) {
@@ -148,20 +143,8 @@ async function listen(server, host, p) {
 }
 
 async function profile(user) {
-  const context = await chromium.launchPersistentContext(join(dir, `profile-${user}`), {
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    headless: false,
-    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      `--host-resolver-rules=MAP localhost ${IP[user]}`,
-      `--disable-extensions-except=${extension}`, `--load-extension=${extension}`],
-  });
-  const sw = context.serviceWorkers()[0] || await context.waitForEvent('serviceworker', { timeout: 20000 });
-  const extId = new URL(sw.url()).host;
-  const page = await context.newPage();
-  await page.goto(`${origin}/?probe`);
-  const tabId = await sw.evaluate(async (u) => (await chrome.tabs.query({})).find((t) => t.url === u).id, `${origin}/?probe`);
-  return { name: user, context, sw, extId, page, tabId };
+  const p = await guardProfile(join(dir, `profile-${user}`), extension, `${origin}/?probe`, [`--host-resolver-rules=MAP localhost ${IP[user]}`]);
+  return { name: user, ...p };
 }
 
 /** Enrolls the user's tab (the popup's two buttons); returns the preview's log line. */
