@@ -64,6 +64,14 @@ export interface ConfigureOptions {
    */
   workerUrl?: string | URL;
   /**
+   * A package built with the default module (no NIST curves, Curve448, DSA, post-quantum, legacy
+   * ciphers, BZip2): where the full module is served, if not beside the default one.  It is
+   * fetched once, with the SHA-384 built into the package, when a call fails with
+   * `missing: 'algorithm'`; the keys move into it inside the worker and the call is run again.
+   * Ignored by a package built with the full module only.
+   */
+  fullWasmUrl?: string | URL;
+  /**
    * Worker mode: how long (ms, default 300000) a call may wait for the worker's answer.  A
    * worker that has not answered by then (dead or hung) is replaced: the call and every other
    * pending call fail with WORKER_TIMEOUT, and keys loaded in it are gone (KEY_DISPOSED).

@@ -1,7 +1,7 @@
 // Direct mode: the wasm runs on the calling thread (Node, tests, or pages
 // that ask for it).  A trap resets the instance; keys held by the trapped
 // instance are gone (their handles fail with KEY_DISPOSED).
-import { createEngine } from './engine.js';
+import { createEngine, onDemand } from './engine.js';
 import { SealpostError } from './errors.js';
 import { throwIfAborted } from './abort.js';
 
@@ -16,9 +16,15 @@ export function trapDirectForTest(backend) {
   return run((wasm) => wasm.__testTrap());
 }
 
-/** @param {() => Promise<any>} load resolves to the initialised wasm module namespace */
-export function directBackend(load, { exportUnlocked = true } = {}) {
+/**
+ * @param {() => Promise<any>} load resolves to the initialised wasm module namespace
+ * @param {{ exportUnlocked?: boolean, fetchFull?: () => Promise<WebAssembly.Module> }} options
+ *   fetchFull: the full module, checked against its pinned SHA-384, for a package built with the
+ *   default module (engine.js onDemand); absent: no switch
+ */
+export function directBackend(load, { exportUnlocked = true, fetchFull } = {}) {
   let engine = null;
+  let runner = null;
   let loading = null;
   let wasm = null;
 
@@ -28,6 +34,7 @@ export function directBackend(load, { exportUnlocked = true } = {}) {
       loading ??= load().then((w) => {
         wasm = w;
         engine = createEngine(w, { exportUnlocked });
+        runner = onDemand(engine, w, fetchFull);
       });
       try {
         await loading;
@@ -36,12 +43,14 @@ export function directBackend(load, { exportUnlocked = true } = {}) {
       }
     }
     try {
-      return fn(wasm);
+      return await fn(wasm);
     } catch (err) {
       if (err instanceof WebAssembly.RuntimeError) {
-        // The instance is poisoned: reset it and start over with no keys.
+        // The instance is poisoned: reset it and start over with no keys (on the module it was
+        // running: the full one after a switch).
         wasm.__wbg_reset_state?.();
         engine = createEngine(wasm, { exportUnlocked });
+        runner = onDemand(engine, wasm, runner?.full ? null : fetchFull);
         backend.generation++;
         throw new SealpostError('WASM_TRAPPED', `the crypto module trapped and was reset (${err.message})`);
       }
@@ -65,7 +74,7 @@ export function directBackend(load, { exportUnlocked = true } = {}) {
       return run(() => {
         throwIfAborted(signal);
         if (typeof op !== 'string' || !Object.hasOwn(engine, op)) throw new SealpostError('INVALID_ARGUMENT', `unknown operation ${JSON.stringify(String(op))}`);
-        return engine[op](...args);
+        return runner.call(op, args);
       });
     },
     pendingCalls: 0,

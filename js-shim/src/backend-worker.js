@@ -31,10 +31,12 @@ async function verifiedWorkerUrl(workerUrl, integrity) {
 export const DEFAULT_CALL_TIMEOUT = 300_000;
 
 /**
- * @param {{ workerUrl: URL|string, integrity: string, wasmUrl: URL|string,
+ * @param {{ workerUrl: URL|string, integrity: string, wasmUrl: URL|string, fullWasmUrl?: URL|string,
  *   createWorker?: (blobUrl: string) => Worker, callTimeout?: number }} options
+ *   fullWasmUrl: where the full module is, for a worker built with the default module (it checks
+ *   it against the SHA-384 it was built with; default: beside wasmUrl)
  */
-export function workerBackend({ workerUrl, integrity, wasmUrl, createWorker, callTimeout = DEFAULT_CALL_TIMEOUT }) {
+export function workerBackend({ workerUrl, integrity, wasmUrl, fullWasmUrl, createWorker, callTimeout = DEFAULT_CALL_TIMEOUT }) {
   let worker = null;
   let ready = null;
   let code = null; // Promise of the Blob URL of the checked worker code
@@ -42,6 +44,7 @@ export function workerBackend({ workerUrl, integrity, wasmUrl, createWorker, cal
   const pending = new Map();
   const base = typeof location === 'object' ? location.href : undefined;
   const absoluteWasm = String(new URL(wasmUrl, base));
+  const absoluteFull = fullWasmUrl === undefined ? undefined : String(new URL(fullWasmUrl, base));
   const start_ = createWorker ?? ((url) => new Worker(url, { type: 'module' }));
 
   // Ids of calls abandoned (aborted) while the worker was still working on them.
@@ -158,7 +161,7 @@ export function workerBackend({ workerUrl, integrity, wasmUrl, createWorker, cal
       stop();
       failAll(new SealpostError('WORKER_FAILED', 'the crypto worker sent an answer that could not be read; it was replaced'));
     };
-    return post('init', [{ wasmUrl: absoluteWasm }]);
+    return post('init', [absoluteFull === undefined ? { wasmUrl: absoluteWasm } : { wasmUrl: absoluteWasm, fullWasmUrl: absoluteFull }]);
   }
 
   const backend = {

@@ -44,7 +44,9 @@ export function current() {
  * Chooses how sealpost runs, before the first call (or after `terminate()`).
  * `mode`: 'worker' (browser default: keys live in a Web Worker) or 'direct'.
  * `wasmUrl`, `workerUrl`: where the wasm and the worker file are served (still
- * checked against the SHA-384s built in).  `callTimeout` (ms, worker mode; default
+ * checked against the SHA-384s built in).  `fullWasmUrl`: where the full module is, for a package
+ * built with the default module (issue 23: fetched once, with its own built-in SHA-384, when a
+ * call needs an algorithm the default module lacks; default: beside the default module).  `callTimeout` (ms, worker mode; default
  * 300000): a call the worker has not answered by then fails with WORKER_TIMEOUT, and the
  * worker (dead or hung) is replaced: every other pending call fails with it, keys loaded in it
  * are gone (KEY_DISPOSED).  `createWorker(blobUrl)` (how the worker is
@@ -57,7 +59,7 @@ export async function configure(options = {}) {
   if (options.mode !== undefined && !['worker', 'direct'].includes(options.mode)) {
     throw new RangeError("options.mode must be 'worker' or 'direct'");
   }
-  for (const name of ['wasmUrl', 'workerUrl']) {
+  for (const name of ['wasmUrl', 'workerUrl', 'fullWasmUrl']) {
     if (options[name] !== undefined && typeof options[name] !== 'string' && !(options[name] instanceof URL)) {
       throw new TypeError(`options.${name} must be a string or a URL`);
     }

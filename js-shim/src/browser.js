@@ -27,16 +27,28 @@ setBackendFactory((options) => {
       workerUrl: options.workerUrl ?? new URL('./wasm/worker.bundle.js', import.meta.url),
       integrity: WORKER_INTEGRITY,
       wasmUrl,
+      fullWasmUrl: options.fullWasmUrl,
       createWorker: options.createWorker,
       callTimeout: options.callTimeout,
     });
   }
   // Direct mode in a page shares the page's memory anyway; exports follow
   // the same rule as worker mode so that switching modes changes nothing.
+  // A package built with the default module fetches the full one on demand (its SHA-384 is the glue
+  // index's FULL_WASM_INTEGRITY; by default it is served beside the default module).
+  let fullIntegrity = null;
   return directBackend(async () => {
-    const [wasm, { loadWasmWeb }] = await Promise.all([import('./wasm/index.js'), import('./load-web.js')]);
+    const [wasm, { loadWasmWeb, fullIntegrityOf }] = await Promise.all([import('./wasm/index.js'), import('./load-web.js')]);
+    fullIntegrity = fullIntegrityOf(wasm);
     return loadWasmWeb(wasm, wasmUrl, wasm.WASM_INTEGRITY);
-  }, { exportUnlocked: false });
+  }, {
+    exportUnlocked: false,
+    fetchFull: async () => {
+      if (!fullIntegrity) throw new SealpostError('UNSUPPORTED', 'this package has no full module to load');
+      const { fetchFullModule } = await import('./load-web.js');
+      return fetchFullModule(String(options.fullWasmUrl ?? new URL('sealpost_wasm_full_bg.wasm', wasmUrl)), fullIntegrity);
+    },
+  });
 });
 
 export * from './api.js';

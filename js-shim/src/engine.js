@@ -37,6 +37,70 @@
 // group's clock; when it runs out, every member handle is dropped (KEY_LOCKED)
 // and every member stream is aborted (KEY_LOCKED).
 
+// The full module on demand (issue 23).  A package built with the default module (without the
+// rare algorithms) knows the full module's URL and SHA-384.  A call whose error says
+// missing: 'algorithm' makes onDemand (below) fetch the full module with that integrity, compile
+// it, and moveToModule: every key's bytes are read out of the default instance (locked keys as
+// they are, unlocked ones as unencrypted secret bytes that never leave this thread), the glue is
+// re-instantiated on the full module, each key is read back under the same handle (its lineage,
+// lockAfter groups and locked form are the handle table's, untouched), each byte buffer is
+// zeroed, and so is the default instance's whole memory.  Live streams cannot move (their state
+// is the old instance's): they are dropped, and later use of one fails ABORTED.
+
+/** engine → its moveToModule (not an op: the page cannot call it). */
+const movers = new WeakMap();
+
+/**
+ * Runs the engine's ops for a backend (worker or direct), switching to the full module once when
+ * a call fails with missing: 'algorithm' and `fetchFull` is given (() => Promise<WebAssembly.Module>,
+ * the full module checked against its pinned SHA-384).  The failed call is run again once on the
+ * full module; calls that arrive during the switch wait for it.  A failed fetch (INTEGRITY_FAILED,
+ * a network error) fails that call and leaves the default instance as it was; a later call that
+ * needs the full module tries again.  Stream ops (push, finish, abort) do not switch: a stream's
+ * state cannot be carried over.
+ * @returns {{ call(op: string, args: any[]): Promise<any>, readonly fetches: number, readonly full: boolean }}
+ */
+export function onDemand(engine, wasm, fetchFull) {
+  let switching = null;
+  let full = !fetchFull || typeof wasm.__sealpost_use_module !== 'function';
+  let fetches = 0;
+  const noRetry = new Set(['streamPush', 'streamFinish', 'streamAbort', 'release']);
+
+  function switchToFull() {
+    switching ??= (async () => {
+      fetches++;
+      const module = await fetchFull();
+      movers.get(engine)(() => wasm.__sealpost_use_module(module));
+      full = true;
+    })().finally(() => {
+      switching = null;
+    });
+    return switching;
+  }
+
+  return {
+    get fetches() {
+      return fetches;
+    },
+    get full() {
+      return full;
+    },
+    async call(op, args) {
+      // A switch under way: wait for it (its failure is the call's that started it).
+      while (switching) await switching.catch(() => {});
+      try {
+        return engine[op](...args);
+      } catch (err) {
+        if (full || noRetry.has(op) || !err || err.missing !== 'algorithm') throw err;
+        if (switching) await switching.catch(() => {});
+        else await switchToFull();
+        if (!full) throw err;
+        return engine[op](...args);
+      }
+    },
+  };
+}
+
 /** 128 random bits as hex: a handle or stream id. */
 function randomId() {
   const b = crypto.getRandomValues(new Uint8Array(16));
@@ -236,11 +300,13 @@ export function createEngine(wasm, { exportUnlocked }) {
 
   /** stream id → { s, groups } */
   const streams = new Map();
+  /** Stream ids dropped by a switch to the full module. */
+  const movedStreams = new Set();
 
   function putStream(s, handles) {
     let id;
     do id = randomId();
-    while (streams.has(id) || relockedStreams.has(id));
+    while (streams.has(id) || relockedStreams.has(id) || movedStreams.has(id));
     const groups = groupsOf(handles);
     streams.set(id, { s, groups });
     for (const g of groups) {
@@ -253,6 +319,7 @@ export function createEngine(wasm, { exportUnlocked }) {
   function getStream(id) {
     const rec = typeof id === 'string' ? streams.get(id) : undefined;
     if (!rec && relockedStreams.has(id)) throw fail('KEY_LOCKED', 'a key of this stream was left idle past its lockAfter and was dropped: the stream was aborted');
+    if (!rec && movedStreams.has(id)) throw fail('ABORTED', 'the stream was aborted: the crypto module was replaced by the full one while it ran (start it again)');
     if (!rec) throw fail('INVALID_ARGUMENT', 'the stream is finished or unknown');
     for (const g of rec.groups) touch(g);
     return rec;
@@ -393,6 +460,41 @@ export function createEngine(wasm, { exportUnlocked }) {
       return { key: put(locked, lineage), revocationCertificate };
     } finally {
       privateKey.free();
+    }
+  }
+
+  /**
+   * The switch to another module (see onDemand): `swap()` re-instantiates the glue.  Every key
+   * keeps its handle and entry; only its wasm object is new.  Streams are dropped.
+   */
+  function moveToModule(swap) {
+    for (const id of [...streams.keys()]) {
+      dropStream(id);
+      movedStreams.add(id);
+    }
+    const moving = [];
+    try {
+      for (const [handle, e] of keys) {
+        moving.push({ handle, e, bytes: e.key.toBytes(true) });
+        e.key.free();
+        e.key = null;
+      }
+      // The default instance is dropped; the glue's switch zeroes its memory.
+      swap();
+      for (const m of moving) {
+        const [key, ...rest] = wasm.readKeys(m.bytes);
+        for (const r of rest) r.free();
+        m.e.key = key;
+      }
+    } finally {
+      for (const m of moving) {
+        m.bytes.fill(0);
+        // A key that could not be read back (never expected: the full module reads all the default reads) is gone.
+        if (!m.e.key) {
+          keys.delete(m.handle);
+          if (m.e.groups) for (const g of m.e.groups) leave(g, () => g.handles.delete(m.handle));
+        }
+      }
     }
   }
 
@@ -692,5 +794,6 @@ export function createEngine(wasm, { exportUnlocked }) {
       return wasm.supportedKeyTypes();
     },
   };
+  movers.set(engine, moveToModule);
   return engine;
 }

@@ -24,3 +24,25 @@ export async function loadWasmWeb(wasm, wasmUrl, integrity) {
   await wasm.initAsync({ module_or_path: await fetchPinned(wasmUrl, integrity, 'crypto module') });
   return wasm;
 }
+
+/**
+ * The full module (issue 23's on-demand switch), fetched with its pinned SHA-384 and compiled:
+ * a mismatch is INTEGRITY_FAILED and nothing is compiled.
+ */
+export async function fetchFullModule(url, integrity) {
+  const response = await fetchPinned(url, integrity, 'full crypto module');
+  try {
+    return await WebAssembly.compile(await response.arrayBuffer());
+  } catch (err) {
+    throw new SealpostError('INTEGRITY_FAILED', `the full crypto module at ${url} could not be read: ${err.message}`);
+  }
+}
+
+/**
+ * The full module's SHA-384 if the glue index was staged with the default module
+ * (tools/build-shim.mjs --default-wasm), else null.  Read through a parameter: a build staged with
+ * the full module alone has no such export.
+ */
+export function fullIntegrityOf(glue) {
+  return glue.FULL_WASM_INTEGRITY ?? null;
+}

@@ -6,6 +6,10 @@ import * as wasm from './wasm/index.js';
 import { setBackendFactory } from './backend.js';
 import { directBackend } from './backend-direct.js';
 import { SealpostError } from './errors.js';
+import { fullIntegrityOf } from './load-web.js';
+
+// The full module's SHA-384 when this package was staged with the default module (else null).
+const FULL_INTEGRITY = fullIntegrityOf(wasm);
 
 setBackendFactory((options) => {
   if (options.mode === 'worker') {
@@ -19,8 +23,33 @@ setBackendFactory((options) => {
     }
     wasm.initSync({ module: bytes });
     return wasm;
-  });
+  }, { fetchFull: FULL_INTEGRITY ? () => fullModule(options.fullWasmUrl ?? new URL('./wasm/sealpost_wasm_full_bg.wasm', import.meta.url)) : undefined });
 });
+
+/**
+ * The full module of a package built with the default module (issue 23), read from a file or
+ * fetched over http(s), and compiled only if it matches FULL_WASM_INTEGRITY (else INTEGRITY_FAILED).
+ */
+async function fullModule(where) {
+  const url = where instanceof URL ? where : /^(https?|file):/.test(String(where)) ? new URL(String(where)) : null;
+  let bytes;
+  try {
+    if (url && url.protocol !== 'file:') {
+      const response = await fetch(url);
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      bytes = new Uint8Array(await response.arrayBuffer());
+    } else {
+      bytes = readFileSync(url ?? String(where));
+    }
+  } catch (err) {
+    throw new SealpostError('INTEGRITY_FAILED', `the full crypto module at ${where} could not be loaded: ${err.message}`);
+  }
+  const actual = `sha384-${createHash('sha384').update(bytes).digest('base64')}`;
+  if (actual !== FULL_INTEGRITY) {
+    throw new SealpostError('INTEGRITY_FAILED', `the full crypto module is ${actual}, expected ${FULL_INTEGRITY}`);
+  }
+  return new WebAssembly.Module(bytes);
+}
 
 export * from './api.js';
 export { SealpostError } from './errors.js';

@@ -3,7 +3,7 @@
 // test/types/runtime.ts compares with index.d.ts, so that the declarations and the runtime
 // cannot drift apart.
 export const OPTIONS = /** @type {const} */ ({
-  configure: ['mode', 'wasmUrl', 'workerUrl', 'createWorker', 'callTimeout'],
+  configure: ['mode', 'wasmUrl', 'workerUrl', 'fullWasmUrl', 'createWorker', 'callTimeout'],
   generateKey: ['userIDs', 'type', 'curve', 'rsaBits', 'passphrase', 'keyExpirationTime', 'format', 'config', 'signal'],
   reformatKey: ['privateKey', 'userIDs', 'passphrase', 'keyExpirationTime', 'format', 'config', 'signal'],
   addSubkey: ['type', 'curve', 'rsaBits', 'keyExpirationTime', 'sign', 'config'],

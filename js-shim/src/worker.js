@@ -4,11 +4,13 @@
 // built with and starts it from a Blob URL of the checked bytes.  The wasm
 // is fetched with the SHA-384 built into this bundle, whatever the page says.
 import * as wasm from './wasm/index.js';
-import { createEngine } from './engine.js';
+import { createEngine, onDemand } from './engine.js';
 import { serializeError } from './errors.js';
-import { loadWasmWeb } from './load-web.js';
+import { loadWasmWeb, fetchFullModule, fullIntegrityOf } from './load-web.js';
 
 let engine = null;
+// The engine's calls, with the switch to the full module when this bundle pins one.
+let runner = null;
 let starting = null;
 
 /** Buffers of the Uint8Arrays in a result, to transfer instead of copy. */
@@ -23,6 +25,16 @@ function transferables(value, out = []) {
   return out;
 }
 
+/**
+ * Where the full module is, if this bundle was built with the default module (FULL_WASM_INTEGRITY
+ * set): the page's fullWasmUrl, else sealpost_wasm_full_bg.wasm beside the default module.
+ */
+function fullModuleSource({ wasmUrl, fullWasmUrl }) {
+  const integrity = fullIntegrityOf(wasm);
+  if (!integrity) return null;
+  return { url: String(fullWasmUrl ?? new URL('sealpost_wasm_full_bg.wasm', wasmUrl)), integrity };
+}
+
 /** Handles one call: init once, then only the engine's own methods. */
 async function handle({ id, op, args }) {
   try {
@@ -32,13 +44,15 @@ async function handle({ id, op, args }) {
       starting = loadWasmWeb(wasm, args[0].wasmUrl, wasm.WASM_INTEGRITY);
       await starting;
       engine = createEngine(wasm, { exportUnlocked: false });
+      const full = fullModuleSource(args[0]);
+      runner = onDemand(engine, wasm, full && (() => fetchFullModule(full.url, full.integrity)));
       self.postMessage({ id, ok: true, result: null });
       return;
     }
     if (!engine || typeof op !== 'string' || !Object.hasOwn(engine, op) || !Array.isArray(args)) {
       throw new wasm.SealpostError('INVALID_ARGUMENT', `unknown operation ${JSON.stringify(String(op))}`);
     }
-    const result = engine[op](...args);
+    const result = await runner.call(op, args);
     self.postMessage({ id, ok: true, result }, transferables(result));
   } catch (err) {
     if (err instanceof WebAssembly.RuntimeError) {

@@ -1,0 +1,168 @@
+// The full module on demand (issue 23 step 4), in Node, through the package's own entry points on
+// a copy of the shim built with the default module first (tests/node/on-demand-stage.mjs): the
+// wasm is served over HTTP by a server counting requests.
+//  - browser.js's direct mode (the page's code path: fetch with integrity, the export rule on):
+//    keys made before the switch; a call that needs nothing extra fetches nothing; a P-256 key
+//    and message from GnuPG and a Curve448 message decrypt with exactly one request for the full
+//    module, calls made meanwhile waiting for the switch; afterwards the keys still sign, an
+//    unprotected unlocked key is still EXPORT_REFUSED and a protected one exports exactly the
+//    locked form it had.
+//  - a tampered full module: INTEGRITY_FAILED, and the default instance and its keys keep working.
+//  - node.js (Node's entry) with fullWasmUrl over HTTP: the same one fetch.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { copyStaged, stageOnDemand } from './on-demand-stage.mjs';
+
+const SECRET = 'on-demand test, 51f0';
+const enc = (s) => new TextEncoder().encode(s);
+
+const staged = stageOnDemand();
+const dirs = [staged.dir, copyStaged(staged.dir), copyStaged(staged.dir)];
+const wasmDir = join(staged.dir, 'src/wasm');
+const defaultBytes = readFileSync(join(wasmDir, 'sealpost_wasm_bg.wasm'));
+const fullBytes = readFileSync(join(wasmDir, 'sealpost_wasm_full_bg.wasm'));
+const tampered = Buffer.from(fullBytes);
+tampered[tampered.length >> 1] ^= 1;
+
+// Request counts by path.
+const hits = new Map();
+const server = createServer((req, res) => {
+  hits.set(req.url, (hits.get(req.url) ?? 0) + 1);
+  const body = { '/default.wasm': defaultBytes, '/full.wasm': fullBytes, '/tampered/full.wasm': tampered }[req.url];
+  if (!body) {
+    res.writeHead(404).end();
+    return;
+  }
+  res.writeHead(200, { 'content-type': 'application/wasm', 'content-length': body.length }).end(body);
+});
+await new Promise((r) => server.listen(0, '127.0.0.1', r));
+const base = `http://127.0.0.1:${server.address().port}`;
+after(() => server.close());
+const count = (path) => hits.get(path) ?? 0;
+
+// GnuPG: an unprotected NIST P-256 key (sign+cert, an encryption subkey) and a message to it.
+const home = mkdtempSync(join(tmpdir(), 'sealpost-gpg-on-demand-'));
+process.on('exit', () => rmSync(home, { recursive: true, force: true }));
+function gpg(args, input) {
+  const r = spawnSync('gpg', ['--homedir', home, '--batch', '--yes', '--pinentry-mode', 'loopback', '--passphrase', '', ...args], { input });
+  assert.equal(r.status, 0, r.stderr.toString());
+  return r.stdout;
+}
+gpg(['--quick-gen-key', 'p256 <p256@example.org>', 'nistp256', 'sign,cert', 'never']);
+const p256fpr = gpg(['--with-colons', '--list-keys', 'p256@example.org']).toString().match(/^fpr:+([0-9A-F]{40}):/m)[1];
+gpg(['--quick-add-key', p256fpr, 'nistp256', 'encr', 'never']);
+const p256Key = gpg(['--armor', '--export-secret-keys', 'p256@example.org']).toString();
+const p256Message = gpg(['--armor', '--trust-model', 'always', '--encrypt', '-r', 'p256@example.org'], enc(SECRET)).toString();
+
+// A Curve448 key and a message to it, made by the full dev module (this GnuPG has no Ed448).
+const fullGlue = await import(new URL('../../build/node-dev/sealpost_wasm.js', import.meta.url).href);
+const c448 = fullGlue.generateKey({ userIDs: ['c448 <c448@example.org>'], type: 'curve448' }).privateKey;
+const c448Key = c448.toArmored(true);
+const c448Message = (() => {
+  const e = new fullGlue.Encryption();
+  e.addRecipient(c448.toPublic());
+  e.setArmor(true);
+  const out = e.encrypt(enc(SECRET));
+  return typeof out === 'string' ? out : new TextDecoder().decode(out);
+})();
+
+async function decryptWith(sp, armoredKey, armoredMessage) {
+  const decryptionKeys = await sp.readPrivateKey({ armoredKey });
+  const { data } = await sp.decrypt({ message: await sp.readMessage({ armoredMessage }), decryptionKeys });
+  return data;
+}
+
+async function rejects(promise, code) {
+  const err = await promise.then(() => assert.fail(`expected ${code}`), (e) => e);
+  assert.equal(err.code, code, String(err));
+  assert.ok(!String(err.message).includes(SECRET), 'plaintext in an error');
+  return err;
+}
+
+test('page direct mode: one fetch of the full module for P-256 and Curve448; keys made before keep their handles and export rule', async () => {
+  const sp = await import(pathToFileURL(join(dirs[0], 'src/browser.js')).href);
+  await sp.configure({ mode: 'direct', wasmUrl: `${base}/default.wasm`, fullWasmUrl: `${base}/full.wasm` });
+
+  // Before the switch: an unprotected key, a protected one and its unlocked handle.
+  const { privateKey: open } = await sp.generateKey({ userIDs: 'Open <open@example.org>', format: 'object' });
+  const { privateKey: guarded } = await sp.generateKey({ userIDs: 'Guarded <g@example.org>', passphrase: 'pw one', format: 'object' });
+  const unlocked = await sp.decryptKey({ privateKey: guarded, passphrase: 'pw one' });
+  const lockedBefore = await guarded.armor();
+  await rejects(open.armor(), 'EXPORT_REFUSED');
+
+  // A call that needs nothing extra: no request for the full module.
+  const roundTrip = await sp.encrypt({ message: await sp.createMessage({ text: SECRET }), encryptionKeys: await open.toPublic(), signingKeys: unlocked });
+  const back = await sp.decrypt({ message: await sp.readMessage({ armoredMessage: roundTrip }), decryptionKeys: open, verificationKeys: await unlocked.toPublic(), expectSigned: true });
+  assert.equal(back.data, SECRET);
+  assert.equal(count('/default.wasm'), 1);
+  assert.equal(count('/full.wasm'), 0, 'a Curve25519 round trip fetched the full module');
+
+  // P-256 from GnuPG, with a sign and a Curve448 decryption started at the same time: they wait
+  // for the one switch.
+  const [p256Text, signed, c448Text] = await Promise.all([
+    decryptWith(sp, p256Key, p256Message),
+    sp.sign({ message: await sp.createMessage({ text: 'during the switch' }), signingKeys: open }),
+    decryptWith(sp, c448Key, c448Message),
+  ]);
+  assert.equal(p256Text, SECRET);
+  assert.equal(c448Text, SECRET);
+  assert.equal(count('/full.wasm'), 1, 'the full module was fetched more than once');
+
+  // After it: the same handles sign and decrypt; the export rule holds as before.
+  const verified = await sp.verify({ message: await sp.readMessage({ armoredMessage: signed }), verificationKeys: await open.toPublic(), expectSigned: true });
+  assert.equal(await verified.signatures[0].verified, true);
+  const after1 = await sp.sign({ message: await sp.createMessage({ text: 'after' }), signingKeys: [open, unlocked] });
+  const v2 = await sp.verify({ message: await sp.readMessage({ armoredMessage: after1 }), verificationKeys: [await open.toPublic(), await guarded.toPublic()], expectSigned: true });
+  assert.equal(v2.signatures.length, 2);
+  for (const s of v2.signatures) assert.equal(await s.verified, true);
+  const again = await sp.decrypt({ message: await sp.readMessage({ armoredMessage: roundTrip }), decryptionKeys: open });
+  assert.equal(again.data, SECRET);
+  await rejects(open.armor(), 'EXPORT_REFUSED');
+  assert.equal(await guarded.armor(), lockedBefore, 'the protected key exported something other than its locked form');
+  assert.equal(await unlocked.armor(), lockedBefore, 'the unlocked handle exported something other than the locked form');
+  await rejects(sp.decryptKey({ privateKey: unlocked, passphrase: 'not it' }), 'BAD_PASSPHRASE');
+  // A key made after the switch: Curve448 generation works without another request.
+  const { privateKey: big } = await sp.generateKey({ userIDs: 'c <c@example.org>', type: 'curve448', format: 'object' });
+  assert.ok(big.getFingerprint());
+  assert.equal(count('/full.wasm'), 1);
+  await sp.terminate();
+});
+
+test('a tampered full module: INTEGRITY_FAILED, nothing instantiated, the default instance and its keys keep working', async () => {
+  const sp = await import(pathToFileURL(join(dirs[1], 'src/browser.js')).href);
+  await sp.configure({ mode: 'direct', wasmUrl: `${base}/default.wasm`, fullWasmUrl: `${base}/tampered/full.wasm` });
+  const { privateKey: open } = await sp.generateKey({ userIDs: 'Open <open@example.org>', format: 'object' });
+  const before = count('/tampered/full.wasm');
+  await rejects(decryptWith(sp, c448Key, c448Message), 'INTEGRITY_FAILED');
+  assert.equal(count('/tampered/full.wasm'), before + 1);
+  // Still the default module: the key made before works, Curve448 is still missing.
+  const signed = await sp.sign({ message: await sp.createMessage({ text: 'still here' }), signingKeys: open });
+  const v = await sp.verify({ message: await sp.readMessage({ armoredMessage: signed }), verificationKeys: await open.toPublic(), expectSigned: true });
+  assert.equal(await v.signatures[0].verified, true);
+  await rejects(open.armor(), 'EXPORT_REFUSED');
+  // A later call that needs it asks again (and is refused again).
+  await rejects(sp.generateKey({ userIDs: 'c <c@example.org>', type: 'curve448' }), 'INTEGRITY_FAILED');
+  assert.equal(count('/tampered/full.wasm'), before + 2);
+  await sp.terminate();
+});
+
+test("Node's entry (node.js) with fullWasmUrl over HTTP: one fetch, checked against FULL_WASM_INTEGRITY", async () => {
+  const sp = await import(pathToFileURL(join(dirs[2], 'src/node.js')).href);
+  await sp.configure({ fullWasmUrl: `${base}/full.wasm` });
+  const before = count('/full.wasm');
+  const { privateKey } = await sp.generateKey({ userIDs: 'n <n@example.org>', format: 'object' });
+  assert.equal(count('/full.wasm'), before, 'a Curve25519 key fetched the full module');
+  assert.equal(await decryptWith(sp, p256Key, p256Message), SECRET);
+  assert.equal(await decryptWith(sp, c448Key, c448Message), SECRET);
+  assert.equal(count('/full.wasm'), before + 1);
+  const signed = await sp.sign({ message: await sp.createMessage({ text: 'n' }), signingKeys: privateKey });
+  const v = await sp.verify({ message: await sp.readMessage({ armoredMessage: signed }), verificationKeys: await privateKey.toPublic(), expectSigned: true });
+  assert.equal(await v.signatures[0].verified, true);
+  await sp.terminate();
+});
