@@ -3,13 +3,15 @@
 // wasm over HTTP counting each request.  For tests/node/on-demand.test.mjs and the Chromium
 // worker-mode case in js-shim/test/browser-on-demand.test.mjs.
 //   stageOnDemand() → { dir (…/js-shim), fullIntegrity, defaultIntegrity }
+//   onDemandFixtures(text) → { p256Key, p256Message, c448Key, c448Message } (armored; messages of text)
 // Inputs: build/pkg-dev (the full dev module with its web glue) and
 // build/node-dev-default/sealpost_wasm_bg.wasm (the default dev module), both from make build-dev.
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import assert from 'node:assert/strict';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -40,4 +42,33 @@ export function copyStaged(dir) {
   process.on('exit', () => rmSync(other, { recursive: true, force: true }));
   cpSync(dir, join(other, 'js-shim'), { recursive: true });
   return join(other, 'js-shim');
+}
+
+/**
+ * A NIST P-256 key from GnuPG (unprotected; sign+cert and an encryption subkey) with a message
+ * gpg encrypted to it, and a Curve448 key with a message, made by the full dev module
+ * (build/node-dev: this GnuPG, 2.2, has no Ed448).  All armored.
+ */
+export async function onDemandFixtures(text) {
+  const home = mkdtempSync(join(tmpdir(), 'sealpost-gpg-on-demand-'));
+  process.on('exit', () => rmSync(home, { recursive: true, force: true }));
+  const gpg = (args, input) => {
+    const r = spawnSync('gpg', ['--homedir', home, '--batch', '--yes', '--pinentry-mode', 'loopback', '--passphrase', '', ...args], { input });
+    assert.equal(r.status, 0, r.stderr?.toString());
+    return r.stdout.toString();
+  };
+  gpg(['--quick-gen-key', 'p256 <p256@example.org>', 'nistp256', 'sign,cert', 'never']);
+  const fpr = gpg(['--with-colons', '--list-keys', 'p256@example.org']).match(/^fpr:+([0-9A-F]{40}):/m)[1];
+  gpg(['--quick-add-key', fpr, 'nistp256', 'encr', 'never']);
+  const p256Key = gpg(['--armor', '--export-secret-keys', 'p256@example.org']);
+  const p256Message = gpg(['--armor', '--trust-model', 'always', '--encrypt', '-r', 'p256@example.org'], new TextEncoder().encode(text));
+
+  const full = await import(pathToFileURL(process.env.SEALPOST_WASM_NODE ?? join(root, 'build/node-dev/sealpost_wasm.js')).href);
+  const c448 = full.generateKey({ userIDs: ['c448 <c448@example.org>'], type: 'curve448' }).privateKey;
+  const e = new full.Encryption();
+  e.addRecipient(c448.toPublic());
+  e.setArmor(true);
+  const out = e.encrypt(new TextEncoder().encode(text));
+  const c448Message = typeof out === 'string' ? out : new TextDecoder().decode(out);
+  return { p256Key, p256Message, c448Key: c448.toArmored(true), c448Message };
 }

@@ -11,16 +11,13 @@
 //  - node.js (Node's entry) with fullWasmUrl over HTTP: the same one fetch.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { copyStaged, stageOnDemand } from './on-demand-stage.mjs';
+import { copyStaged, onDemandFixtures, stageOnDemand } from './on-demand-stage.mjs';
 
 const SECRET = 'on-demand test, 51f0';
-const enc = (s) => new TextEncoder().encode(s);
 
 const staged = stageOnDemand();
 const dirs = [staged.dir, copyStaged(staged.dir), copyStaged(staged.dir)];
@@ -39,38 +36,21 @@ const server = createServer((req, res) => {
     res.writeHead(404).end();
     return;
   }
-  res.writeHead(200, { 'content-type': 'application/wasm', 'content-length': body.length }).end(body);
+  // The full module is answered 300 ms late, so that calls made meanwhile must wait for it.
+  const send = () => {
+    if (req.url === '/full.wasm') fullSentAt = Date.now();
+    res.writeHead(200, { 'content-type': 'application/wasm', 'content-length': body.length }).end(body);
+  };
+  if (req.url === '/full.wasm') setTimeout(send, 300);
+  else send();
 });
+let fullSentAt = 0;
 await new Promise((r) => server.listen(0, '127.0.0.1', r));
 const base = `http://127.0.0.1:${server.address().port}`;
 after(() => server.close());
 const count = (path) => hits.get(path) ?? 0;
 
-// GnuPG: an unprotected NIST P-256 key (sign+cert, an encryption subkey) and a message to it.
-const home = mkdtempSync(join(tmpdir(), 'sealpost-gpg-on-demand-'));
-process.on('exit', () => rmSync(home, { recursive: true, force: true }));
-function gpg(args, input) {
-  const r = spawnSync('gpg', ['--homedir', home, '--batch', '--yes', '--pinentry-mode', 'loopback', '--passphrase', '', ...args], { input });
-  assert.equal(r.status, 0, r.stderr.toString());
-  return r.stdout;
-}
-gpg(['--quick-gen-key', 'p256 <p256@example.org>', 'nistp256', 'sign,cert', 'never']);
-const p256fpr = gpg(['--with-colons', '--list-keys', 'p256@example.org']).toString().match(/^fpr:+([0-9A-F]{40}):/m)[1];
-gpg(['--quick-add-key', p256fpr, 'nistp256', 'encr', 'never']);
-const p256Key = gpg(['--armor', '--export-secret-keys', 'p256@example.org']).toString();
-const p256Message = gpg(['--armor', '--trust-model', 'always', '--encrypt', '-r', 'p256@example.org'], enc(SECRET)).toString();
-
-// A Curve448 key and a message to it, made by the full dev module (this GnuPG has no Ed448).
-const fullGlue = await import(new URL('../../build/node-dev/sealpost_wasm.js', import.meta.url).href);
-const c448 = fullGlue.generateKey({ userIDs: ['c448 <c448@example.org>'], type: 'curve448' }).privateKey;
-const c448Key = c448.toArmored(true);
-const c448Message = (() => {
-  const e = new fullGlue.Encryption();
-  e.addRecipient(c448.toPublic());
-  e.setArmor(true);
-  const out = e.encrypt(enc(SECRET));
-  return typeof out === 'string' ? out : new TextDecoder().decode(out);
-})();
+const { p256Key, p256Message, c448Key, c448Message } = await onDemandFixtures(SECRET);
 
 async function decryptWith(sp, armoredKey, armoredMessage) {
   const decryptionKeys = await sp.readPrivateKey({ armoredKey });
@@ -103,13 +83,17 @@ test('page direct mode: one fetch of the full module for P-256 and Curve448; key
   assert.equal(count('/default.wasm'), 1);
   assert.equal(count('/full.wasm'), 0, 'a Curve25519 round trip fetched the full module');
 
-  // P-256 from GnuPG, with a sign and a Curve448 decryption started at the same time: they wait
-  // for the one switch.
-  const [p256Text, signed, c448Text] = await Promise.all([
-    decryptWith(sp, p256Key, p256Message),
-    sp.sign({ message: await sp.createMessage({ text: 'during the switch' }), signingKeys: open }),
+  // P-256 from GnuPG; once its request for the full module is under way, a sign and a Curve448
+  // decryption: they wait for the one switch (they end after the module was sent).
+  const message = await sp.createMessage({ text: 'during the switch' });
+  const p256 = decryptWith(sp, p256Key, p256Message);
+  while (count('/full.wasm') === 0) await new Promise((r) => setTimeout(r, 5));
+  const [p256Text, [signed, signedAt], c448Text] = await Promise.all([
+    p256,
+    sp.sign({ message, signingKeys: open }).then((out) => [out, Date.now()]),
     decryptWith(sp, c448Key, c448Message),
   ]);
+  assert.ok(fullSentAt > 0 && signedAt >= fullSentAt, 'a call made during the switch did not wait for it');
   assert.equal(p256Text, SECRET);
   assert.equal(c448Text, SECRET);
   assert.equal(count('/full.wasm'), 1, 'the full module was fetched more than once');
