@@ -8,7 +8,8 @@
 //    unprotected unlocked key is still EXPORT_REFUSED and a protected one exports exactly the
 //    locked form it had.
 //  - a tampered full module: INTEGRITY_FAILED, and the default instance and its keys keep working.
-//  - node.js (Node's entry) with fullWasmUrl over HTTP: the same one fetch.
+//  - node.js (Node's entry) with fullWasmUrl over HTTP: the same one fetch; a stream live during
+//    the switch cannot move (its state is the default instance's) and fails ABORTED.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
@@ -20,7 +21,7 @@ import { copyStaged, onDemandFixtures, stageOnDemand } from './on-demand-stage.m
 const SECRET = 'on-demand test, 51f0';
 
 const staged = stageOnDemand();
-const dirs = [staged.dir, copyStaged(staged.dir), copyStaged(staged.dir)];
+const dirs = [staged.dir, copyStaged(staged.dir), copyStaged(staged.dir), copyStaged(staged.dir)];
 const wasmDir = join(staged.dir, 'src/wasm');
 const defaultBytes = readFileSync(join(wasmDir, 'sealpost_wasm_bg.wasm'));
 const fullBytes = readFileSync(join(wasmDir, 'sealpost_wasm_full_bg.wasm'));
@@ -136,7 +137,7 @@ test('a tampered full module: INTEGRITY_FAILED, nothing instantiated, the defaul
   await sp.terminate();
 });
 
-test("Node's entry (node.js) with fullWasmUrl over HTTP: one fetch, checked against FULL_WASM_INTEGRITY", async () => {
+test("Node's entry (node.js) with fullWasmUrl over HTTP: one fetch, checked against FULL_WASM_INTEGRITY; a stream live during the switch is ABORTED", async () => {
   const sp = await import(pathToFileURL(join(dirs[2], 'src/node.js')).href);
   await sp.configure({ fullWasmUrl: `${base}/full.wasm` });
   const before = count('/full.wasm');
@@ -145,6 +146,31 @@ test("Node's entry (node.js) with fullWasmUrl over HTTP: one fetch, checked agai
   assert.equal(await decryptWith(sp, p256Key, p256Message), SECRET);
   assert.equal(await decryptWith(sp, c448Key, c448Message), SECRET);
   assert.equal(count('/full.wasm'), before + 1);
+  // A stream started before the switch: its next chunk after it is ABORTED, and a new one works.
+  const node = await import(pathToFileURL(join(dirs[3], 'src/node.js')).href);
+  await node.configure({ fullWasmUrl: `${base}/full.wasm` });
+  const { privateKey: k } = await node.generateKey({ userIDs: 's <s@example.org>', format: 'object' });
+  let source;
+  const input = new ReadableStream({ start(c) { source = c; } });
+  const out = await node.encrypt({ message: await node.createMessage({ binary: input }), encryptionKeys: await k.toPublic(), format: 'binary' });
+  const reader = out.getReader();
+  source.enqueue(new Uint8Array(1 << 20));
+  const first = await reader.read();
+  assert.ok(!first.done);
+  assert.equal(await decryptWith(node, c448Key, c448Message), SECRET);
+  source.enqueue(new Uint8Array(1 << 20));
+  source.close();
+  const err = await (async () => {
+    for (;;) {
+      const r = await reader.read();
+      if (r.done) return null;
+    }
+  })().catch((e) => e);
+  assert.equal(err?.code, 'ABORTED', String(err));
+  const fresh = await node.encrypt({ message: await node.createMessage({ text: SECRET }), encryptionKeys: await k.toPublic() });
+  assert.equal((await node.decrypt({ message: await node.readMessage({ armoredMessage: fresh }), decryptionKeys: k })).data, SECRET);
+  await node.terminate();
+
   const signed = await sp.sign({ message: await sp.createMessage({ text: 'n' }), signingKeys: privateKey });
   const v = await sp.verify({ message: await sp.readMessage({ armoredMessage: signed }), verificationKeys: await privateKey.toPublic(), expectSigned: true });
   assert.equal(await v.signatures[0].verified, true);
