@@ -176,3 +176,31 @@ test("Node's entry (node.js) with fullWasmUrl over HTTP: one fetch, checked agai
   assert.equal(await v.signatures[0].verified, true);
   await sp.terminate();
 });
+
+test('a trap during the switch is WASM_TRAPPED, as any trap: the instance is reset, its keys are gone, later calls work', async () => {
+  const dir = copyStaged(staged.dir);
+  const hooks = await import(pathToFileURL(join(dir, 'src/testing.js')).href);
+  const sp = await import(pathToFileURL(join(dir, 'src/node.js')).href);
+  const { directBackend } = await import(pathToFileURL(join(dir, 'src/backend-direct.js')).href);
+  const glue = await import(pathToFileURL(join(dir, 'src/wasm/index.js')).href);
+  let switches = 0;
+  hooks.setBackendFactory(() => directBackend(async () => {
+    glue.initSync({ module: defaultBytes });
+    return glue;
+  }, {
+    exportUnlocked: false,
+    // The switch traps the default instance (its test export) where it would fetch the module.
+    fetchFull: async () => {
+      switches++;
+      glue.__testTrap();
+    },
+  }));
+  await sp.configure({});
+  const { privateKey } = await sp.generateKey({ userIDs: 't <t@example.org>', format: 'object' });
+  await rejects(sp.generateKey({ userIDs: 'c <c@example.org>', type: 'curve448' }), 'WASM_TRAPPED');
+  assert.equal(switches, 1);
+  await rejects(privateKey.armor(), 'KEY_DISPOSED');
+  const { privateKey: next } = await sp.generateKey({ userIDs: 'u <u@example.org>', format: 'object' });
+  await rejects(next.armor(), 'EXPORT_REFUSED');
+  await sp.terminate();
+});
