@@ -122,6 +122,12 @@ async function handler(req, res) {
     res.writeHead(200, { 'content-type': 'application/octet-stream', 'cache-control': 'no-store' }).end(readFileSync(file));
     return;
   }
+  const signed = /^\/\.well-known\/sealpost\/(manifest\.json(?:\.sig)?)$/.exec(url.pathname);
+  if (view.manifestFrom && signed) {
+    // A server that publishes one release's signed manifest and serves another's files.
+    res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(readFileSync(join(view.manifestFrom, signed[1])));
+    return;
+  }
   const body = ['GET', 'HEAD'].includes(req.method) ? undefined : await new Promise((r) => { const c = []; req.on('data', (d) => c.push(d)); req.on('end', () => r(Buffer.concat(c))); });
   const r = await fetch(new URL(req.url, view.server.url), { method: req.method, body, headers: { 'sec-fetch-dest': req.headers['sec-fetch-dest'] || '', 'content-type': req.headers['content-type'] || '' } });
   const b = Buffer.from(await r.arrayBuffer());
@@ -174,11 +180,12 @@ async function blocks(codes, what) {
   await newBlockedPage(user.page, () => visitSite(user.page, `${origin}/`));
   const code = await user.page.textContent('#code');
   const actual = await user.page.textContent('#actual');
+  const detail = await user.page.textContent('#detail');
   await user.page.waitForTimeout(500); // anything that slipped through has time to call home
   results.push(`${what}: blocked ${code} (${actual.slice(0, 200)}); the attacker's code ran ${beacons - before} times`);
   assert.ok(codes.includes(code), `${what}: blocked ${code}: ${actual}`);
   assert.equal(beacons - before, 0, `${what}: the attacker's code ran`);
-  return { code, actual };
+  return { code, actual, detail };
 }
 
 async function loads(what) {
@@ -284,6 +291,8 @@ test('a release one byte away from its source, re-signed and logged → NOT_REBU
   view = { server: evil.server, proof: evil.proof, rebuild: evil.rebuild };
   const first = await blocks(['NOT_REBUILT'], '(1) no attestation');
   assert.match(first.actual, /0 of the 2 .*missing: r1, r2/);
+  // Judged against 0.3.0, the release in force (issue 21: kept while a newer one awaits attestations): its own page differs.
+  assert.match(first.detail, /the site serves files of 0\.3\.1 \(FILE_MISMATCH .* against 0\.3\.0/);
   // (2) the genuine release's attestations replayed (another manifest), under the current checkpoint.
   const replay = join(dir, 'replay.json');
   const g = proofs(genuine);
@@ -316,14 +325,27 @@ test('a release one byte away from its source, re-signed and logged → NOT_REBU
   assert.match(s.failure, /NOT_REBUILT|DEADLINE/);
 });
 
-test('a genuine new release is blocked until a quorum of rebuilders attested it, then runs', async () => {
+test('a genuine new release awaiting attestations: the previous release keeps running while its files are served; then the new one runs', async () => {
   next = release('next', '0.3.2');
   append(next);
   cosign();
   next = { ...next, ...proofs(next) };
   next.server = await serveDemo(next.site, undefined, { releaseCert });
+  // The site publishes 0.3.2's signed, logged manifest but still serves 0.3.0's files (the same source: the
+  // same bytes): the load is judged against 0.3.0, the release in force, and runs; the popup names who is awaited.
+  view = { server: genuine.server, manifestFrom: next.site, proof: next.proof, rebuild: next.rebuild };
+  const waiting = await loads('0.3.2 published, 0.3.0 served');
+  results.push(`0.3.2 awaiting its rebuilders, 0.3.0 served: ${waiting.text}`);
+  assert.match(waiting.text, /^Verified: sealpost-demo 0\.3\.0, .* Release 0\.3\.2 awaits attestations by r1, r2; running 0\.3\.0\.$/);
+  const kept = await user.sw.evaluate(async (o) => (await chrome.storage.local.get('pins')).pins[o], origin);
+  assert.deepEqual([kept.version, kept.policyVersion, kept.release.version], ['0.3.0', '0.3.0', '0.3.0'], 'the ratchet and the rules stay at 0.3.0');
+  // Its index.html under 0.3.2's manifest path is the same bytes; a served file of another release is not:
+  // the evil 0.3.1's files with 0.3.2's manifest → NOT_REBUILT, its code never runs.
+  view = { server: evil.server, manifestFrom: next.site, proof: next.proof, rebuild: next.rebuild };
+  const other = await blocks(['NOT_REBUILT'], '0.3.2 published, other files served');
+  assert.match(other.actual, /missing: r1, r2/);
+  assert.match(other.detail, /files of 0\.3\.2 \(FILE_MISMATCH .* against 0\.3\.0/);
   view = { server: next.server, proof: next.proof, rebuild: next.rebuild };
-  await blocks(['NOT_REBUILT'], 'genuine 0.3.2 before any rebuild');
   const t0 = Date.now();
   for (const r of ['r1', 'r2']) assert.equal(rebuild(next, join(dir, `${r}.key`)).status, 0);
   const rebuildMs = Date.now() - t0;

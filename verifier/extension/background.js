@@ -26,7 +26,8 @@ import {
 import {
   allPending, dropPending, notePendingDocument, pendingOf, settlePending, tabOfAlarm, trackPending,
 } from './deadlines.js';
-import { forgetPin, noteRevokedKey, pins, savePin, syncContentScripts } from './pins.js';
+import { forgetPin, keepRelease, keptRelease, noteRevokedKey, pins, savePin, syncContentScripts } from './pins.js';
+import { NOT_THE_KEPT_RELEASE, awaitingFailure, previousRelease } from './rebuild.js';
 import { firefoxGuard, verdictTarget, wasmFailure, wasmIntegrity } from './firefox.js';
 import {
   applyRules, clearOriginStorage, enroll, fetchBytes, isEnrolling, preview, ready, removeRules, syncSessionRules,
@@ -85,6 +86,8 @@ const TRANSIENT = new Set(['CHECK_LOST']);
  * restart of this worker: not the site's doing, as far as the guard knows).
  */
 async function block(tabId, load, f, { record = true } = {}) {
+  // Judged against the release in force while a newer one awaits attestations: a file of the newer one is NOT_REBUILT.
+  if (load.awaiting && NOT_THE_KEPT_RELEASE.has(f.code)) f = awaitingFailure(load.awaiting, f);
   load.resolveDocument?.(null);
   clearTimeout(load.timer);
   if (!load.fail(f)) return;
@@ -183,6 +186,17 @@ async function checkManifest(tabId, load, pin) {
     // Only a release the transparency log proves runs (NOT_LOGGED, SPLIT_VIEW): before its rules go in.
     const logged = await checkLogged(load.origin, pin.fingerprint, bytes, logProof);
     if (logged !== true) {
+      // A newer release awaiting its rebuilders (issue 21): the release in force runs meanwhile, if that is what is served (rebuild.js).
+      const held = logged.code === 'NOT_REBUILT' ? (await pins())[pin.origin] : null;
+      const kept = held && previousRelease(held, keptRelease(held), manifest, cert, now, logged);
+      if (kept) {
+        load.awaiting = kept.awaiting;
+        load.app = kept.manifest.app;
+        load.version = kept.manifest.version;
+        load.policy = held.policy;
+        passed(tabId, load, 'manifest');
+        return { manifest: kept.manifest, bytes: kept.bytes };
+      }
       await block(tabId, load, logged);
       return null;
     }
@@ -211,6 +225,7 @@ async function checkManifest(tabId, load, pin) {
       return null;
     }
     load.policy = current.policy;
+    keepRelease(pin.origin, manifest.version, bytes, sig).catch(() => {});
     passed(tabId, load, 'manifest');
     return { manifest, bytes };
   } catch (e) {
@@ -854,9 +869,10 @@ async function handle(msg, sender) {
       const pin = origin ? (await pins())[origin] || null : null;
       return {
         origin,
-        pin: pin && { ...pin, cert: undefined },
+        pin: pin && { ...pin, cert: undefined, release: undefined },
         load: load && load.origin === origin
-          ? { state: load.state, failure: load.failure, verdictMs: load.verdictMs ?? null, app: load.app, version: load.version, checked: load.passed.size }
+          ? { state: load.state, failure: load.failure, verdictMs: load.verdictMs ?? null, app: load.app, version: load.version, checked: load.passed.size,
+            awaiting: load.awaiting ? { version: load.awaiting.version, running: load.awaiting.running, missing: load.awaiting.missing } : null }
           : null,
       };
     }

@@ -63,3 +63,39 @@ async function registerContentScripts() {
     }]);
   }
 }
+
+// --- the running release (issue 21): pin.release = { version, manifest, sig }
+// (base64), the signed manifest the guard last accepted and switched the
+// rules to.  While a newer release awaits its rebuilders' attestations
+// (NOT_REBUILT), a load that is entirely this release still runs: it is
+// judged against these bytes, verified again with the pinned key.
+
+function toBase64(bytes) {
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+}
+function fromBase64(text) {
+  return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+}
+
+/** Records the signed manifest `bytes` / `sig` of the accepted `version` in the pin of `origin` (once per release). */
+export async function keepRelease(origin, version, bytes, sig) {
+  const all = await pins();
+  const pin = all[origin];
+  if (!pin) return;
+  const manifest = toBase64(bytes);
+  if (pin.release?.version === version && pin.release.manifest === manifest) return;
+  await savePin({ ...pin, release: { version, manifest, sig: toBase64(sig) } });
+}
+
+/** The kept release of `pin` as { version, bytes, sig }, or null. */
+export function keptRelease(pin) {
+  const r = pin?.release;
+  if (!r || typeof r.manifest !== 'string' || typeof r.sig !== 'string') return null;
+  try {
+    return { version: r.version, bytes: fromBase64(r.manifest), sig: fromBase64(r.sig) };
+  } catch {
+    return null;
+  }
+}

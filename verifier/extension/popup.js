@@ -63,7 +63,8 @@ async function render() {
   const s = load ? load.state : 'checking';
   state.dataset.state = s;
   state.textContent = {
-    valid: `Verified: ${load?.app} ${load?.version}, ${load?.checked} checks passed${load?.verdictMs != null ? ` in ${load.verdictMs} ms` : ''}.`,
+    valid: `Verified: ${load?.app} ${load?.version}, ${load?.checked} checks passed${load?.verdictMs != null ? ` in ${load.verdictMs} ms` : ''}.${load?.awaiting
+      ? ` Release ${load.awaiting.version} awaits attestations by ${load.awaiting.missing || 'its rebuilders'}; running ${load.awaiting.running}.` : ''}`,
     checking: 'Checking…',
     blocked: `Blocked: ${load?.failure?.code || pin.failure?.code}.`,
   }[s];

@@ -60,3 +60,52 @@ export function notRebuilt(lp, message) {
     message,
     'a release that independent rebuilders did not get from the public source could contain code the source does not; it runs once they attest it');
 }
+
+/**
+ * While `manifest` (newer than the pinned release, signed and logged) awaits
+ * its rebuilders' attestations: the release the guard runs instead — the
+ * one kept in the pin when it was accepted (pins.js keepRelease), whose
+ * rules are the ones in force, verified again with the pinned certificate
+ * `cert` at `now` (an expired one does not run).  Resolves to
+ * { manifest, bytes, awaiting } for the load to be judged against (every
+ * file of it must be that release's: else `awaiting.failure`, NOT_REBUILT),
+ * or null: then the load is blocked NOT_REBUILT as before.  The pin's
+ * version (the rollback ratchet) and rules are not touched.
+ */
+export function previousRelease(pin, kept, manifest, cert, now, notRebuiltFailure) {
+  if (!kept || kept.version !== pin.version || pin.policyVersion !== kept.version || !pin.policy) return null;
+  let order;
+  try {
+    order = verifier.compareVersions(manifest.version, pin.version);
+  } catch {
+    return null;
+  }
+  if (order <= 0 || manifest.app !== pin.app) return null;
+  let old;
+  try {
+    old = verifier.verifyManifest(kept.bytes, kept.sig, new TextEncoder().encode(cert), now);
+  } catch {
+    return null;
+  }
+  if (old.version !== kept.version || old.app !== pin.app) return null;
+  const waiting = notRebuiltFailure.actual || '';
+  return {
+    manifest: old,
+    bytes: kept.bytes,
+    awaiting: {
+      version: manifest.version,
+      running: old.version,
+      missing: ((/missing: ([^;(]*)/.exec(waiting) || [])[1] || '').trim() || null,
+      failure: notRebuiltFailure,
+    },
+  };
+}
+
+/** Codes that mean a load served something other than the kept release's files: while a newer one awaits attestations, that is NOT_REBUILT. */
+export const NOT_THE_KEPT_RELEASE = new Set(['FILE_MISMATCH', 'UNLISTED', 'DOCUMENT_DIFFERS', 'WASM_MISMATCH']);
+
+/** The failure of a load that ran into the awaiting release's files (`f`, judged against the kept one). */
+export function awaitingFailure(awaiting, f) {
+  const a = awaiting.failure;
+  return { ...a, detail: `${a.detail ? a.detail + ' — ' : ''}the site serves files of ${awaiting.version} (${f.code} ${f.file} against ${awaiting.running}, the release still running)` };
+}
