@@ -207,6 +207,40 @@ test('enrolled: bytes not in the release given to WebAssembly.instantiate of a p
   assert.equal(hits, 0, "the server saw the attacker's beacon");
 });
 
+for (const where of ['Response.prototype', 'Object.prototype', 'Promise.prototype']) {
+  test(`enrolled: a page getter on ${where}.then swapping in its own Response while the guard compiles the release's genuine bytes → the attacker's module never compiles, the beacon called 0 times`, async () => {
+    await validLoad();
+    const name = `then-${where}`;
+    const r = await driver.executeAsyncScript(`const [path, attack, where, beaconUrl] = arguments;
+      const done = arguments[arguments.length - 1];
+      const w = window;
+      const W = w.WebAssembly;
+      const imports = new w.Object();
+      imports.env = new w.Object();
+      imports.env.b = w.Function.prototype.bind.call(w.navigator.sendBeacon, w.navigator, beaconUrl);
+      const proto = where === 'Response.prototype' ? w.Response.prototype : where === 'Object.prototype' ? w.Object.prototype : w.Promise.prototype;
+      const evil = () => { const h = new w.Headers(); h.set('content-type', 'application/wasm'); const o = new w.Object(); o.headers = h; return new w.Response(new w.Uint8Array(attack), o); };
+      let read = 0;
+      (async () => {
+        const genuine = new w.Uint8Array(await (await w.fetch(path)).arrayBuffer());
+        // Read once, then gone: whatever resolves an object of the page first is handed the attacker's Response.
+        w.Object.defineProperty(proto, 'then', { configurable: true, get() { read++; delete proto.then; return (resolve) => resolve(evil()); } });
+        try {
+          const out = await W.instantiate(genuine, imports);
+          return 'ran: ' + w.Object.prototype.toString.call(out);
+        } catch (e) {
+          return 'refused: ' + e.name + ': ' + e.message;
+        } finally {
+          delete proto.then;
+        }
+      })().then((v) => done({ outcome: v, read }), (e) => done({ outcome: 'error: ' + e, read }));`, RELEASE_WASM, ATTACK_WASM, where, `${origin}/__beacon?${encodeURIComponent(name)}`);
+    await new Promise((res) => setTimeout(res, 500));
+    const hits = beacons.get(`127.0.0.1 ${encodeURIComponent(name)}`) || 0;
+    results.push(`enrolled, ${where}.then hijack: ${String(r.outcome).slice(0, 100)}; the getter was read ${r.read} time(s); beacon calls the server saw: ${hits}`);
+    assert.equal(hits, 0, `${where}.then: the attacker's module ran (its beacon reached the server)`);
+  });
+}
+
 test("enrolled: the release's own wasm compiles through the guard, and a buffer changed right after the call changes nothing (the copy was checked and compiled)", async () => {
   await validLoad();
   const r = await driver.executeAsyncScript(`const [path, attack] = arguments;
