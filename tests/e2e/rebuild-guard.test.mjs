@@ -16,7 +16,10 @@
 // beacon counted at 0 — also when the server replays the genuine release's
 // attestations, adds one by a key outside the policy, one by r1 alone
 // (a dishonest rebuilder), one that is not in the log, or stalls the proofs.
-// A genuine new release runs once r1 and r2 attested it.
+// A genuine new release runs once r1 and r2 attested it; until then the
+// release in force (0.3.0) keeps running while the server still serves its
+// files, and anything else under the newer manifest is NOT_REBUILT.  A guard
+// build carrying its own rebuilder (r3) asks for r3's attestation as well.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
@@ -41,7 +44,7 @@ const LIVE = "1&&navigator.sendBeacon('/__beacon?evil');\n";
 const BUILD = 'rm -rf dist && cp -r site dist';
 const LOG = '/.well-known/sealpost/log/';
 
-let dir, src, logDir, policyFile, origin, user, boundAt;
+let dir, src, logDir, policyFile, origin, user, boundAt, rk;
 const servers = [];
 const children = [];
 const releases = [];
@@ -135,13 +138,13 @@ async function handler(req, res) {
   res.writeHead(r.status, { ...headers, 'content-length': b.length, connection: 'close' }).end(b);
 }
 
-async function profile() {
-  const context = await chromium.launchPersistentContext(join(dir, 'profile'), {
+async function profile(ext = extension, name = 'profile') {
+  const context = await chromium.launchPersistentContext(join(dir, name), {
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     headless: false,
     args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      `--disable-extensions-except=${extension}`, `--load-extension=${extension}`],
+      `--disable-extensions-except=${ext}`, `--load-extension=${ext}`],
   });
   const sw = context.serviceWorkers()[0] || await context.waitForEvent('serviceworker', { timeout: 20000 });
   const extId = new URL(sw.url()).host;
@@ -213,7 +216,7 @@ before(async () => {
   writeFileSync(join(src, 'site/index.html'), html.replace(sri(app), sri(withDead)));
   for (const args of [['init', '-q'], ['add', '.'], ['-c', 'user.name=t', '-c', 'user.email=t@example.org', 'commit', '-qm', 'release']]) run('git', ['-C', src, ...args]);
   // Rebuilder keys: r1 and r2 in the policy, r3 not.
-  const rk = {};
+  rk = {};
   for (const r of ['r1', 'r2', 'r3']) {
     rk[r] = verify('log', 'keygen', '--origin', `${r}.rebuilders.test/sealpost`, '--out', join(dir, `${r}.key`)).stdout.trim().split('\n').pop().trim();
   }
@@ -249,8 +252,11 @@ before(async () => {
   user = await profile();
 });
 
+let own = null;
+
 after(async () => {
   for (const line of results) console.log(line);
+  await own?.context.close().catch(() => {});
   await user?.context.close().catch(() => {});
   for (const s of servers) { s.closeAllConnections(); s.close(); }
   for (const r of [genuine, evil, next]) await r?.server?.close();
@@ -430,4 +436,95 @@ test('forgotten, then offered again with a policy that asks for fewer rebuilds �
     return { pin: (s.pins || {})[o] || null, logPin: (s.tlogPins || {})[o] || null, floor: (s.policyFloors || {})[o] || null };
   }, origin);
   assert.deepEqual([st.pin, st.logPin, st.floor.rebuildQuorum, st.floor.rebuilderKeys.length], [null, null, 2, 2]);
+});
+
+test('a guard build with its own rebuilder (r3, not in the site\'s policy): a release attested only by the site\'s rebuilders is NOT_REBUILT naming r3, and runs once r3 attested it', async () => {
+  // An extension copy whose guard-config.js (tools/guard-config.mjs --rebuilders) names r3, quorum 1.
+  const copy = join(dir, 'extension-own-rebuilder');
+  cpSync(extension, copy, { recursive: true });
+  const list = join(dir, 'guard-rebuilders');
+  writeFileSync(list, `rebuilder r3 ${rk.r3}\nrebuild-quorum 1\n`);
+  const coolDown = /BINDING_COOL_DOWN_SECS = (\d+)/.exec(readFileSync(join(extension, 'guard-config.js'), 'utf8'))[1];
+  run(process.execPath, [join(repo, 'tools/guard-config.mjs'), '--witnesses', join(repo, 'keys/demo-log-policy.txt'), '--cool-down', coolDown,
+    '--label', 'test', '--rebuilders', list, '--out', join(copy, 'guard-config.js')]);
+  assert.match(readFileSync(join(copy, 'guard-config.js'), 'utf8'), /GUARD_REBUILDERS = "rebuilder r3 /);
+  own = await profile(copy, 'profile-own-rebuilder');
+  const state = async () => {
+    const p = await openPopup(own.context, own.extId, own.tabId);
+    try {
+      await p.waitForFunction(() => ['valid', 'blocked'].includes(document.getElementById('state').dataset.state)
+        && !document.getElementById('state').textContent.startsWith('Checking'), null, { timeout: 30000 });
+      return { state: await p.$eval('#state', (e) => e.dataset.state), text: await p.textContent('#state') };
+    } finally {
+      await p.close();
+    }
+  };
+  const enroll = async () => {
+    const p = await openPopup(own.context, own.extId, own.tabId);
+    try {
+      await p.click('#enroll-preview');
+      await p.waitForSelector('#enroll-confirm:not([hidden]), #error:not(:empty)');
+      const error = await p.textContent('#error');
+      if (!error) {
+        await p.click('#enroll-trust');
+        await p.waitForSelector('body[data-done="enroll-trust"]');
+      }
+      return error;
+    } finally {
+      await p.close();
+    }
+  };
+  // The genuine 0.3.2, attested by r1 and r2 (the site's quorum): this guard does not enroll it.
+  next = { ...next, ...proofs(next) };
+  view = { server: next.server, proof: next.proof, rebuild: next.rebuild };
+  const refused = await enroll();
+  results.push(`own rebuilder r3, 0.3.2 attested by r1, r2 only: enrollment ${refused.slice(0, 220)}`);
+  assert.match(refused, /^NOT_REBUILT: the site's release is not attested: the guard's own rebuilders: 0 of the 1 .*missing: r3/);
+  // r3 rebuilds it from the source and attests: enrolled, and it runs.
+  assert.equal(rebuild(next, join(dir, 'r3.key')).status, 0);
+  cosign();
+  next = { ...next, ...proofs(next) };
+  view = { server: next.server, proof: next.proof, rebuild: next.rebuild };
+  assert.equal(await enroll(), '');
+  await visitSite(own.page, `${origin}/`);
+  for (let i = 0; i < 60 && !/^Verified: sealpost-demo 0\.3\.2/.test((await state()).text); i++) await own.page.waitForTimeout(250);
+  assert.match((await state()).text, /^Verified: sealpost-demo 0\.3\.2/);
+  // A later release attested by r1 and r2 only: its (other) files → NOT_REBUILT naming r3, the attacker's code never runs.
+  let later = release('later', '0.3.4');
+  append(later);
+  for (const r of ['r1', 'r2']) assert.equal(rebuild(later, join(dir, `${r}.key`)).status, 0);
+  cosign();
+  later = { ...later, ...proofs(later) };
+  assert.equal(later.count, 2);
+  view = { server: evil.server, manifestFrom: later.site, proof: later.proof, rebuild: later.rebuild };
+  const before = beacons;
+  await newBlockedPage(own.page, () => visitSite(own.page, `${origin}/`));
+  const [code, actual, expected] = [await own.page.textContent('#code'), await own.page.textContent('#actual'), await own.page.textContent('#expected')];
+  await own.page.waitForTimeout(500);
+  results.push(`own rebuilder r3, 0.3.4 attested by r1, r2 only, other files: blocked ${code} (${actual.slice(0, 160)}); the attacker's code ran ${beacons - before} times`);
+  assert.equal(code, 'NOT_REBUILT');
+  assert.match(actual, /^the guard's own rebuilders: 0 of the 1 .*missing: r3/);
+  assert.match(expected, /guard's own rebuilders r3/);
+  assert.equal(beacons - before, 0);
+  // Once r3 attested 0.3.4 as well, it runs.
+  assert.equal(rebuild(later, join(dir, 'r3.key')).status, 0);
+  cosign();
+  later = { ...later, ...proofs(later) };
+  later.server = await serveDemo(later.site, undefined, { releaseCert });
+  try {
+    view = { server: later.server, proof: later.proof, rebuild: later.rebuild };
+    await own.sw.evaluate(async (o) => {
+      const { pins } = await chrome.storage.local.get('pins');
+      if (pins[o]) pins[o].failure = null;
+      await chrome.storage.local.set({ pins });
+    }, origin);
+    await visitSite(own.page, `${origin}/`);
+    let s;
+    for (let i = 0; i < 60 && !/^Verified: sealpost-demo 0\.3\.4/.test((s = await state()).text); i++) await own.page.waitForTimeout(250);
+    results.push(`own rebuilder r3, 0.3.4 attested by r1, r2, r3: ${s.text}`);
+    assert.match(s.text, /^Verified: sealpost-demo 0\.3\.4/);
+    assert.equal(beacons - before, 0);
+  } finally {
+    await later.server.close();
+  }
 });

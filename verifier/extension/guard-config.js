@@ -6,3 +6,4 @@
 export const GUARD_WITNESSES = '';
 export const BINDING_COOL_DOWN_SECS = 7 * 24 * 3600;
 export const GUARD_BUILD = 'unconfigured';
+export const GUARD_REBUILDERS = null;

@@ -18,6 +18,8 @@
 // NOT_REBUILT, naming the rebuilders whose attestation is missing.
 import * as verifier from './pkg/sealpost_verifier_wasm.js';
 import { failure } from './policy.js';
+// A namespace import: a guard-config.js generated before GUARD_REBUILDERS existed names none.
+import * as guardConfig from './guard-config.js';
 
 export const REBUILD_PROOFS = '.well-known/sealpost/log/rebuild-proofs';
 
@@ -108,4 +110,40 @@ export const NOT_THE_KEPT_RELEASE = new Set(['FILE_MISMATCH', 'UNLISTED', 'DOCUM
 export function awaitingFailure(awaiting, f) {
   const a = awaiting.failure;
   return { ...a, detail: `${a.detail ? a.detail + ' — ' : ''}the site serves files of ${awaiting.version} (${f.code} ${f.file} against ${awaiting.running}, the release still running)` };
+}
+
+// --- the guard's own rebuilders (guard-config.js, build time; none by default)
+
+/** The guard's rebuilder and rebuild-quorum lines, or null when the build names none. */
+export function guardRebuilders() {
+  const own = guardConfig.GUARD_REBUILDERS;
+  return typeof own === 'string' && needsRebuilds(own) ? own : null;
+}
+
+/**
+ * Whether a quorum of the guard's own rebuilders attested the release too:
+ * checkRebuilt with the pinned policy's log and witnesses but the guard's
+ * rebuilder lines in place of the site's.  Null when the build names none;
+ * throws NOT_REBUILT (with `guard` set) when too few attested.
+ */
+export function checkGuardRebuilt(policyText, releaseProof, manifestBytes, served) {
+  const own = guardRebuilders();
+  if (!own) return null;
+  const text = `${policyText.split('\n').filter((l) => !/^[ \t]*rebuild(?:er|-quorum)[ \t]/.test(l)).join('\n').replace(/\n*$/, '\n')}${own}`;
+  try {
+    return checkRebuilt(text, releaseProof, manifestBytes, served);
+  } catch (e) {
+    throw Object.assign(new Error(`the guard's own rebuilders: ${e.message}`), { code: 'NOT_REBUILT', guard: true });
+  }
+}
+
+/** The load's failure for a release too few of the guard's own rebuilders attested. */
+export function notRebuiltByGuard(message) {
+  const own = guardRebuilders() || '';
+  const names = [...own.matchAll(/^rebuilder (\S+) /gm)].map((m) => m[1]).join(', ');
+  const quorum = (/^rebuild-quorum (\d+)/m.exec(own) || [])[1] || 'a quorum';
+  return failure('NOT_REBUILT', REBUILD_PROOFS,
+    `attestations by ${quorum} of the guard's own rebuilders ${names} in the log that they rebuilt this manifest from source`,
+    message,
+    'this build of the guard asks its own rebuilders, not only the site\'s, to have rebuilt every release from the public source; it runs once they attest it');
 }

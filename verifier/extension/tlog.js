@@ -38,7 +38,7 @@ import { GUARD_FILES, fetchWithin } from './guard.js';
 import { BINDING_COOL_DOWN_SECS, GUARD_WITNESSES } from './guard-config.js';
 import { failure } from './policy.js';
 import { pins, revokedKey, savePin } from './pins.js';
-import { REBUILD_PROOFS, checkRebuilt, needsRebuilds, notRebuilt } from './rebuild.js';
+import { REBUILD_PROOFS, checkGuardRebuilt, checkRebuilt, guardRebuilders, needsRebuilds, notRebuilt, notRebuiltByGuard } from './rebuild.js';
 
 export const LOG_DIR = '.well-known/sealpost/log/';
 const POLICY = `${LOG_DIR}policy`;
@@ -173,7 +173,7 @@ export function fetchProof(origin, pinned = logPins().then((all) => all[origin] 
     if (!lp) return null;
     const [proof, rebuild] = await Promise.all([
       fetchWithin(`${origin}/${PROOF}`).catch(asError),
-      lp === true || needsRebuilds(lp.policy) ? fetchWithin(`${origin}/${REBUILD_PROOFS}`).catch(asError) : null,
+      lp === true || needsRebuilds(lp.policy) || guardRebuilders() ? fetchWithin(`${origin}/${REBUILD_PROOFS}`).catch(asError) : null,
     ]);
     return { proof, rebuild };
   }).catch((e) => ({ proof: asError(e), rebuild: asError(e) }));
@@ -205,8 +205,9 @@ export async function checkLogged(origin, fingerprint, manifestBytes, proofPromi
     let rebuilt;
     try {
       rebuilt = checkRebuilt(lp.policy, fetched.proof, manifestBytes, fetched.rebuild);
+      checkGuardRebuilt(lp.policy, fetched.proof, manifestBytes, fetched.rebuild);
     } catch (e) {
-      return notRebuilt(lp, e.message);
+      return e.guard ? notRebuiltByGuard(e.message) : notRebuilt(lp, e.message);
     }
     if (rebuilt.quorum) {
       const version = JSON.parse(new TextDecoder().decode(manifestBytes)).version;
@@ -294,8 +295,9 @@ export async function previewLog(origin, fingerprint, { store = false } = {}) {
   let rebuilt;
   try {
     rebuilt = checkRebuilt(policyText, proof.proof, manifestBytes, proof.rebuild);
+    checkGuardRebuilt(policyText, proof.proof, manifestBytes, proof.rebuild);
   } catch (e) {
-    throw new Error(`NOT_REBUILT: the site's release is not attested by its rebuilders: ${e.message}`);
+    throw new Error(`NOT_REBUILT: the site's release is not attested${e.guard ? '' : ' by its rebuilders'}: ${e.message}`);
   }
   const releases = await countReleases(origin, logged, app);
   const manifestSha256 = [...new Uint8Array(await crypto.subtle.digest('SHA-256', manifestBytes))].map((b) => b.toString(16).padStart(2, '0')).join('');
@@ -409,8 +411,9 @@ export async function keyChange(origin, pin, manifestBytes, sig, certBytes, now)
   try {
     await check(origin, policyText, fetched.proof, manifestBytes, info.fingerprint);
     checkRebuilt(policyText, fetched.proof, manifestBytes, fetched.rebuild);
+    checkGuardRebuilt(policyText, fetched.proof, manifestBytes, fetched.rebuild);
   } catch (e) {
-    return { failure: e.code === 'NOT_REBUILT' ? notRebuilt({ ...names }, e.message) : failure(e.code === 'SPLIT_VIEW' ? 'SPLIT_VIEW' : 'NOT_LOGGED', PROOF, `the new key's release in its log`, e.message, detail) };
+    return { failure: e.guard ? notRebuiltByGuard(e.message) : e.code === 'NOT_REBUILT' ? notRebuilt({ ...names }, e.message) : failure(e.code === 'SPLIT_VIEW' ? 'SPLIT_VIEW' : 'NOT_LOGGED', PROOF, `the new key's release in its log`, e.message, detail) };
   }
   const at = new Date().toISOString();
   const current = (await pins())[origin];
