@@ -468,29 +468,34 @@ export function createEngine(wasm, { exportUnlocked }) {
    * keeps its handle and entry; only its wasm object is new.  Streams are dropped.
    */
   function moveToModule(swap) {
-    for (const id of [...streams.keys()]) {
-      dropStream(id);
-      movedStreams.add(id);
-    }
     const moving = [];
     try {
-      for (const [handle, e] of keys) {
-        moving.push({ handle, e, bytes: e.key.toBytes(true) });
-        e.key.free();
-        e.key = null;
+      // Read every key out first: an error here leaves the default instance and its keys as they were.
+      for (const [handle, e] of keys) moving.push({ handle, e, bytes: e.key.toBytes(true) });
+      for (const id of [...streams.keys()]) {
+        dropStream(id);
+        movedStreams.add(id);
+      }
+      for (const m of moving) {
+        m.e.key.free();
+        m.e.key = null;
       }
       // The default instance is dropped; the glue's switch zeroes its memory.
       swap();
       for (const m of moving) {
-        const [key, ...rest] = wasm.readKeys(m.bytes);
-        for (const r of rest) r.free();
-        m.e.key = key;
+        try {
+          const [key, ...rest] = wasm.readKeys(m.bytes);
+          for (const r of rest) r.free();
+          m.e.key = key;
+        } catch (err) {
+          if (err instanceof WebAssembly.RuntimeError) throw err;
+          // Never expected (the full module reads all the default one writes): that handle is gone.
+        }
       }
     } finally {
       for (const m of moving) {
         m.bytes.fill(0);
-        // A key that could not be read back (never expected: the full module reads all the default reads) is gone.
-        if (!m.e.key) {
+        if (m.e.key === null) {
           keys.delete(m.handle);
           if (m.e.groups) for (const g of m.e.groups) leave(g, () => g.handles.delete(m.handle));
         }
