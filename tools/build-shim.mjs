@@ -53,6 +53,8 @@ if (defaultWasm) {
   cpSync(defaultWasm, join(out, 'sealpost_wasm_bg.wasm'));
   fullLine = `/** SHA-384 of sealpost_wasm_full_bg.wasm (the full module, fetched on demand), as an SRI string. */
 export const FULL_WASM_INTEGRITY = '${sri(full)}';
+/** Its file name, beside the default module (only a package that has it names it: a page check then finds it listed). */
+export const FULL_WASM_FILE = 'sealpost_wasm_full_bg.wasm';
 `;
   // One glue for both modules: a way to re-instantiate it on the full module.  The glue keeps
   // its module in a private variable that its reset function (--experimental-reset-state-function)

@@ -37,16 +37,18 @@ setBackendFactory((options) => {
   // A package built with the default module fetches the full one on demand (its SHA-384 is the glue
   // index's FULL_WASM_INTEGRITY; by default it is served beside the default module).
   let fullIntegrity = null;
+  let fullFile = null;
   return directBackend(async () => {
-    const [wasm, { loadWasmWeb, fullIntegrityOf }] = await Promise.all([import('./wasm/index.js'), import('./load-web.js')]);
+    const [wasm, { loadWasmWeb, fullIntegrityOf, fullFileOf }] = await Promise.all([import('./wasm/index.js'), import('./load-web.js')]);
     fullIntegrity = fullIntegrityOf(wasm);
+    fullFile = fullFileOf(wasm);
     return loadWasmWeb(wasm, wasmUrl, wasm.WASM_INTEGRITY);
   }, {
     exportUnlocked: false,
     fetchFull: async () => {
       if (!fullIntegrity) throw new SealpostError('UNSUPPORTED', 'this package has no full module to load');
       const { fetchFullModule } = await import('./load-web.js');
-      return fetchFullModule(String(options.fullWasmUrl ?? new URL('sealpost_wasm_full_bg.wasm', wasmUrl)), fullIntegrity);
+      return fetchFullModule(String(options.fullWasmUrl ?? new URL(fullFile, wasmUrl)), fullIntegrity);
     },
   });
 });

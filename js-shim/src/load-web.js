@@ -46,3 +46,12 @@ export async function fetchFullModule(url, integrity) {
 export function fullIntegrityOf(glue) {
   return glue.FULL_WASM_INTEGRITY ?? null;
 }
+
+/**
+ * The full module's file name (beside the default module) in a glue index staged with the default
+ * module, else null.  From the index, not a literal here: the page's code of a full-only release
+ * then names no file its manifest does not list (the page check refuses that).
+ */
+export function fullFileOf(glue) {
+  return glue.FULL_WASM_FILE ?? null;
+}

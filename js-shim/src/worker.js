@@ -6,7 +6,7 @@
 import * as wasm from './wasm/index.js';
 import { createEngine, onDemand } from './engine.js';
 import { serializeError } from './errors.js';
-import { loadWasmWeb, fetchFullModule, fullIntegrityOf } from './load-web.js';
+import { loadWasmWeb, fetchFullModule, fullFileOf, fullIntegrityOf } from './load-web.js';
 
 let engine = null;
 // The engine's calls, with the switch to the full module when this bundle pins one.
@@ -27,12 +27,12 @@ function transferables(value, out = []) {
 
 /**
  * Where the full module is, if this bundle was built with the default module (FULL_WASM_INTEGRITY
- * set): the page's fullWasmUrl, else sealpost_wasm_full_bg.wasm beside the default module.
+ * set): the page's fullWasmUrl, else its file (FULL_WASM_FILE) beside the default module.
  */
 function fullModuleSource({ wasmUrl, fullWasmUrl }) {
   const integrity = fullIntegrityOf(wasm);
   if (!integrity) return null;
-  return { url: String(fullWasmUrl ?? new URL('sealpost_wasm_full_bg.wasm', wasmUrl)), integrity };
+  return { url: String(fullWasmUrl ?? new URL(fullFileOf(wasm), wasmUrl)), integrity };
 }
 
 /** Handles one call: init once, then only the engine's own methods. */
