@@ -322,6 +322,7 @@ test('a key change: inside its cool-down → BINDING_COOLING_DOWN (the old bindi
   await blocks('NOT_BOUND', 'new key, only the old key bound', 'k2');
   // The new key bound now: inside the cool-down.
   const bound2 = bindOrigin({ logDir, logKey, origin, cert: k2.cert, policyFile: p2, cosignPolicy: policyFile, out: join(dir, 'binding-2'), verifyBin });
+  Object.assign(k2, { bound: bound2, policy: p2 });
   view = { ...view, proof: proofOf(logDir, k2.release), binding: bound2.proof };
   const actual = await blocks('BINDING_COOLING_DOWN', `new key bound ${Date.now() - bound2.at} ms ago`, 'k2');
   assert.match(actual, /not before \d{4}-/);
@@ -345,6 +346,19 @@ test('a key change: inside its cool-down → BINDING_COOLING_DOWN (the old bindi
   assert.ok(ran('k2') > before, 'the accepted release ran');
 });
 
+test('the retired key back: a new release signed by it, logged, served with its old (cooled-down) binding and policy → NOT_BOUND, its code never runs, the new key stays pinned', async () => {
+  // A server that still holds the replaced key replays its old binding: nothing new in the log for a monitor to see.
+  const back = release('k0-back', '0.4.2', releaseKey);
+  verify('log', 'append', logDir, '--key', logKey, '--manifest', back.manifest, '--cert', releaseCert);
+  verify('log', 'checkpoint', logDir, '--policy', policyFile);
+  back.server = await serveDemo(back.site, undefined, { releaseCert });
+  view = { ...view, server: back.server, proof: proofOf(logDir, back), policy: policyFile, policySig: `${policyFile}.sig`, binding: bound1.proof };
+  const actual = await blocks('NOT_BOUND', 'the retired key back, with its old binding', 'k0-back');
+  assert.match(actual, /^5BE84EB2A98028F9FD749056D8128B09F1D6C81B was replaced by /);
+  assert.notEqual((await stored()).pin.fingerprint, '5BE84EB2A98028F9FD749056D8128B09F1D6C81B', 'the retired key was not pinned again');
+  view = { ...view, server: k2.release.server, proof: proofOf(logDir, k2.release), policy: k2.policy, policySig: `${k2.policy}.sig`, binding: k2.bound.proof };
+});
+
 test('forgotten, then offered again with no log policy → POLICY_WEAKER (the floor outlives forget); nothing pinned', async () => {
   const r = await ask({ type: 'forget', origin });
   assert.equal(r.ok, true, r.error);
@@ -354,6 +368,32 @@ test('forgotten, then offered again with no log policy → POLICY_WEAKER (the fl
   await p.page.close();
   results.push(`re-enrollment without a log policy: ${p.error}`);
   assert.match(p.error, /^POLICY_WEAKER: /);
+  const st = await stored();
+  assert.deepEqual([st.pin, st.logPin], [null, null]);
+});
+
+test('the preview showed a release log, the enrollment request finds none (policy served to the preview only) → refused, nothing pinned', async () => {
+  // A first enrollment: no floor of an earlier one (which would refuse it as POLICY_WEAKER already).
+  await user.sw.evaluate(async (o) => {
+    const { policyFloors } = await chrome.storage.local.get('policyFloors');
+    delete policyFloors[o];
+    await chrome.storage.local.set({ policyFloors });
+  }, origin);
+  view = { ...view, server: k2.release.server, proof: proofOf(logDir, k2.release), policy: k2.policy, policySig: `${k2.policy}.sig`, binding: k2.bound.proof };
+  const p = await preview();
+  try {
+    assert.equal(p.error, '', 'the preview offers enrollment');
+    assert.match(p.log, /^Release log: /);
+    // Between the preview and the click, the server stops publishing its policy.
+    view = { ...view, policy: null, policySig: null };
+    await p.page.click('#enroll-trust');
+    await p.page.waitForFunction(() => document.body.dataset.done === 'enroll-trust', null, { timeout: 30000 });
+    const error = await p.page.textContent('#error');
+    results.push(`preview with a log, enrollment without: ${error}`);
+    assert.match(error, /showed a release log policy at the preview and publishes none now: not enrolled/);
+  } finally {
+    await p.page.close();
+  }
   const st = await stored();
   assert.deepEqual([st.pin, st.logPin], [null, null]);
 });

@@ -142,6 +142,8 @@ $('enroll-preview').addEventListener('click', () => act('enroll-preview', async 
   if (preview.log?.bound && GUARD_BUILD !== 'release') {
     $('preview-bound').textContent += ` This is a ${GUARD_BUILD} build of the guard: its witnesses are test keys anyone holds, so this date proves nothing against a hostile site.`;
   }
+  // What the user is agreeing to: enrollment refuses a site that then shows less (tlog.js withLogPin).
+  $('enroll-confirm').dataset.log = preview.log ? 'yes' : 'no';
   $('enroll-confirm').hidden = false;
 }));
 $('enroll-trust').addEventListener('click', () => act('enroll-trust', async () => {
@@ -150,7 +152,7 @@ $('enroll-trust').addEventListener('click', () => act('enroll-trust', async () =
   // One enrollment at a time: the button stays disabled while it runs (a second click would send a second request).
   $('enroll-trust').disabled = true;
   try {
-    await ask({ type: 'enroll', origin: status.origin, fingerprint: $('preview-fingerprint').textContent });
+    await ask({ type: 'enroll', origin: status.origin, fingerprint: $('preview-fingerprint').textContent, expectLog: $('enroll-confirm').dataset.log === 'yes' });
     $('enroll-confirm').hidden = true;
   } finally {
     $('enroll-trust').disabled = false;

@@ -381,6 +381,13 @@ export async function keyChange(origin, pin, manifestBytes, sig, certBytes, now)
   }
   if (info.fingerprint === pin.fingerprint) return null;
   const blockedAs = (code, expected, actual, detail) => ({ failure: failure(code, BINDING, expected, actual, detail) });
+  // A key this site already replaced is never taken back: its old binding proves nothing about now
+  // (a server still holding it could replay that binding and its policy; red-team finding).
+  const retired = (pin.keyHistory || []).find((k) => k.fingerprint === info.fingerprint);
+  if (retired) {
+    return blockedAs('NOT_BOUND', 'a release key this site has not retired', `${info.fingerprint} was replaced by ${retired.next} on ${retired.until}`,
+      'a retired key is not taken back: an old binding of it may be replayed by whoever still holds it');
+  }
   if (await revokedKey(info.fingerprint)) return blockedAs('KEY_REVOKED', 'a release key not seen revoked', `${info.fingerprint} was seen revoked`, '');
   // A new key that revoked itself is never pinned (as at enrollment, enroll.js preview).
   let self;
@@ -444,10 +451,13 @@ export async function keyChange(origin, pin, manifestBytes, sig, certBytes, now)
  * second fetch).  One enrollment of an origin at a time (a double click
  * sends two).
  */
-export function withLogPin(origin, fingerprint, run) {
+export function withLogPin(origin, fingerprint, run, { expectLog } = {}) {
   return perOrigin(origin, async () => {
     if ((await pins())[origin]) return run(null); // refused as enrolled already; its log pin stays
     const lp = await previewLog(origin, fingerprint, { store: true });
+    // The user agreed to what the preview showed: a site that showed a release log there and none
+    // now is not enrolled without one (a server could serve the policy to the preview only).
+    if (expectLog === true && !lp) throw new Error(`${origin} showed a release log policy at the preview and publishes none now: not enrolled`);
     const enrolledAt = new Date().toISOString();
     await updateLogPins((all) => {
       if (lp) all[origin] = { ...lp, manifestSha256: undefined, enrolledAt };
