@@ -357,6 +357,8 @@ test('the retired key back: a new release signed by it, logged, served with its 
   assert.match(actual, /^5BE84EB2A98028F9FD749056D8128B09F1D6C81B was replaced by /);
   assert.notEqual((await stored()).pin.fingerprint, '5BE84EB2A98028F9FD749056D8128B09F1D6C81B', 'the retired key was not pinned again');
   view = { ...view, server: k2.release.server, proof: proofOf(logDir, k2.release), policy: k2.policy, policySig: `${k2.policy}.sig`, binding: k2.bound.proof };
+  // Its demo server stopped here (a server left running keeps this file from ever ending).
+  await back.server.close();
 });
 
 test('forgotten, then offered again with no log policy → POLICY_WEAKER (the floor outlives forget); nothing pinned', async () => {
