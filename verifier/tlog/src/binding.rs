@@ -35,6 +35,8 @@ use crate::{Error, Result};
 pub const FORMAT: &str = "sealpost-binding/1";
 /// The first line of a binding that also names its log policy's SHA-256.
 pub const FORMAT2: &str = "sealpost-binding/2";
+/// What the first line of every binding, of any version, starts with.
+pub const FAMILY: &str = "sealpost-binding/";
 /// How long a binding must have been public before a client enrolls to it: 7 days.
 pub const COOL_DOWN_SECS: u64 = 7 * 24 * 3600;
 const MAX_ORIGIN: usize = 256;

@@ -435,6 +435,11 @@ pub struct Bound {
     pub witnesses: Vec<(String, u64)>,
     /// The cool-down applied (seconds).
     pub cool_down: u64,
+    /// The binding proof's checkpoint (a signed note, cosigned by the client's witnesses): a
+    /// view of the log the client may use for [`check_newest_binding`] if it is recent enough.
+    pub checkpoint: String,
+    /// Its size.
+    pub size: u64,
 }
 
 /// Whether the log binds `origin` to `release_key` and to the log policy whose text is
@@ -460,22 +465,13 @@ pub fn check_binding(
     cool_down: u64,
 ) -> Result<Bound, Refusal> {
     let nb = |m: String| Refusal::NotBound(m);
-    if witnesses.quorum_met(&BTreeSet::new()) || witnesses.witnesses.is_empty() {
-        return Err(nb(
-            "the guard ships no witness quorum: no binding can be proven".into(),
-        ));
-    }
+    let combined = guard_view(site, witnesses)?;
     let sha = crate::hex(&crate::sha256(policy_text.as_bytes()));
     let binding = crate::binding::Binding::new(origin, release_key)
         .and_then(|b| b.with_policy(&sha))
         .map_err(|e| nb(e.to_string()))?;
     let proof = TlogProof::parse(proof).map_err(|e| nb(format!("the binding proof: {e}")))?;
     let cp = &proof.checkpoint;
-    // The site's logs, the client's witnesses and quorum.
-    let mut combined = witnesses.clone();
-    combined.logs = site.logs.clone();
-    combined.rebuilders.clear();
-    combined.rebuild_quorum = 0;
     let verified = cp.verify(&combined).map_err(|e| {
         nb(format!(
             "the binding's checkpoint is not signed by the site's log and cosigned by a quorum of the guard's own witnesses: {e}"
@@ -511,7 +507,221 @@ pub fn check_binding(
         since,
         witnesses: verified.witnesses,
         cool_down,
+        checkpoint: String::from_utf8_lossy(&cp.to_bytes()).into_owned(),
+        size: cp.size(),
     })
+}
+
+/// The policy a client checks the site's log against when only its own witnesses may count:
+/// the site's logs (which key signs checkpoints), the client's witnesses and quorum.
+fn guard_view(site: &Policy, witnesses: &Policy) -> Result<Policy, Refusal> {
+    if witnesses.quorum_met(&BTreeSet::new()) || witnesses.witnesses.is_empty() {
+        return Err(Refusal::NotBound(
+            "the guard ships no witness quorum: no binding can be proven".into(),
+        ));
+    }
+    if !quorums_intersect(witnesses) {
+        return Err(Refusal::NotBound(format!(
+            "the guard's witness list lets two quorums share no witness (or names more than {MAX_GUARD_WITNESSES} witnesses): a quorum that never saw the log's newest tree could vouch for an old one"
+        )));
+    }
+    let mut combined = witnesses.clone();
+    combined.logs = site.logs.clone();
+    combined.rebuilders.clear();
+    combined.rebuild_quorum = 0;
+    Ok(combined)
+}
+
+/// The most witnesses a client's own list may name: [`quorums_intersect`] tries every subset.
+pub const MAX_GUARD_WITNESSES: usize = 16;
+
+/// Whether every two quorums of `policy` share a witness: no set of witnesses is a quorum
+/// while the witnesses outside it are one too. A recent view proves the tree is the log's
+/// newest only then — each witness cosigns no tree smaller than one it cosigned, but a quorum
+/// of witnesses the log never fed could cosign an old tree afresh. False for a list of more
+/// than [`MAX_GUARD_WITNESSES`].
+pub fn quorums_intersect(policy: &Policy) -> bool {
+    let n = policy.witnesses.len();
+    if n > MAX_GUARD_WITNESSES {
+        return false;
+    }
+    let set = |mask: u32| -> BTreeSet<usize> { (0..n).filter(|i| mask & (1 << i) != 0).collect() };
+    let all = (1u32 << n) - 1;
+    (0..=all).all(|mask| !(policy.quorum_met(&set(mask)) && policy.quorum_met(&set(all & !mask))))
+}
+
+/// How far in the future a cosignature may be dated and still count as recent (a witness's
+/// clock a little ahead of the user's); later than that is refused, not taken as age 0.
+pub const MAX_CLOCK_SKEW_SECS: u64 = 600;
+
+/// A tree of the site's log that the client's own witnesses vouch for, and how recently.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct View {
+    /// The log (its origin line).
+    pub log: String,
+    /// The tree's size.
+    pub size: u64,
+    /// The time by which a quorum of the client's witnesses had cosigned this tree most
+    /// recently (the oldest of the newest cosignatures a quorum needs; Unix seconds).
+    pub at: u64,
+}
+
+/// The newest time by which a quorum of `policy`'s witnesses had all cosigned: the witnesses
+/// taken newest first until they form a quorum, the time of the last one taken.
+fn quorum_latest(witnessed: &[(String, u64)], policy: &Policy) -> Option<u64> {
+    let mut times: Vec<(u64, usize)> = witnessed
+        .iter()
+        .filter_map(|(name, t)| {
+            policy
+                .witnesses
+                .iter()
+                .position(|w| &w.name == name)
+                .map(|i| (*t, i))
+        })
+        .collect();
+    times.sort_unstable_by(|a, b| b.cmp(a));
+    let mut set = BTreeSet::new();
+    for (t, i) in times {
+        set.insert(i);
+        if policy.quorum_met(&set) {
+            return Some(t);
+        }
+    }
+    None
+}
+
+/// Whether `checkpoint` is a view of the site's log that a quorum of the client's witnesses
+/// cosigned at most `max_age` seconds before `now`.
+///
+/// Witnesses cosign only a tree that extends the one they cosigned before, so a recent
+/// cosignature means: every entry the log held by then is in this tree. A server cannot show
+/// an old tree as the log of today for longer than `max_age` — which is what lets a client
+/// ask whether a binding was replaced since ([`check_newest_binding`]). The log operator must
+/// have its witnesses cosign again (the same size is cosigned again) more often than that.
+pub fn fresh_view(
+    site: &Policy,
+    witnesses: &Policy,
+    checkpoint: &[u8],
+    now: u64,
+    max_age: u64,
+) -> Result<View, Refusal> {
+    let nb = |m: String| Refusal::NotBound(m);
+    let combined = guard_view(site, witnesses)?;
+    let cp = SignedCheckpoint::parse(checkpoint)
+        .map_err(|e| nb(format!("the log's checkpoint: {e}")))?;
+    let verified = cp.verify(&combined).map_err(|e| {
+        nb(format!(
+            "the log's checkpoint is not signed by the site's log and cosigned by a quorum of the guard's own witnesses: {e}"
+        ))
+    })?;
+    let at = quorum_latest(&verified.witnesses, &combined).ok_or_else(|| {
+        nb("no quorum of the guard's witnesses cosigned the log's checkpoint".into())
+    })?;
+    if at > now.saturating_add(MAX_CLOCK_SKEW_SECS) {
+        return Err(nb(format!(
+            "the log's checkpoint (tree size {}) was cosigned at {at} (Unix time), after the time now ({now}): this computer's clock is behind, or a witness's is ahead",
+            cp.size()
+        )));
+    }
+    let age = now.saturating_sub(at);
+    if age > max_age {
+        return Err(nb(format!(
+            "the newest view of the log the site shows (tree size {}) was cosigned by a quorum of the guard's witnesses at {at} (Unix time), {age} s ago, more than the {max_age} s a view may be old: a server can hide from an old view what the log holds now",
+            cp.size()
+        )));
+    }
+    Ok(View {
+        log: cp.origin().to_string(),
+        size: cp.size(),
+        at,
+    })
+}
+
+/// Whether the binding [`check_binding`] proved (leaf `bound_index` of the log `bound_log`:
+/// `origin` → `release_key` with the log policy `policy_text`) is still the newest binding of
+/// the origin in a recent view of the log ([`fresh_view`] of `checkpoint`, read whole from its
+/// entry `bundles`, [`entry_bundle_paths`]).
+///
+/// A binding stays valid in every old checkpoint, so without this a server still holding a key
+/// the site replaced could replay that key's old binding to a client that never enrolled
+/// (red-team finding). Any later binding of the origin to another key or another policy
+/// supersedes it: `NOT_BOUND`, naming it.
+#[allow(clippy::too_many_arguments)]
+pub fn check_newest_binding(
+    site: &Policy,
+    witnesses: &Policy,
+    checkpoint: &[u8],
+    bundles: &HashMap<String, Vec<u8>>,
+    bound_log: &str,
+    bound_index: u64,
+    origin: &str,
+    release_key: &str,
+    policy_text: &str,
+    now: u64,
+    max_age: u64,
+) -> Result<View, Refusal> {
+    let nb = |m: String| Refusal::NotBound(m);
+    let view = fresh_view(site, witnesses, checkpoint, now, max_age)?;
+    if view.log != bound_log {
+        return Err(nb(format!(
+            "the log's recent checkpoint is of the log {:?}, not of {bound_log:?} which holds the binding",
+            view.log
+        )));
+    }
+    if bound_index >= view.size {
+        return Err(nb(format!(
+            "the binding at leaf {bound_index} is not in the log's recent tree of size {}",
+            view.size
+        )));
+    }
+    let sha = crate::hex(&crate::sha256(policy_text.as_bytes()));
+    let binding = crate::binding::Binding::new(origin, release_key)
+        .and_then(|b| b.with_policy(&sha))
+        .map_err(|e| nb(e.to_string()))?;
+    let cp = SignedCheckpoint::parse(checkpoint)
+        .map_err(|e| nb(format!("the log's checkpoint: {e}")))?;
+    let entries = read_verified_entries(&MapSource(bundles), &cp).map_err(|e| {
+        nb(format!(
+            "the log's entries (tree size {}) could not be read: {e}",
+            view.size
+        ))
+    })?;
+    let at = |i: u64| entries.get(i as usize).map(Vec::as_slice);
+    if at(bound_index) != Some(binding.to_bytes().as_slice()) {
+        return Err(nb(format!(
+            "leaf {bound_index} of the log's recent tree is not the binding of {origin} to {release_key}"
+        )));
+    }
+    for j in bound_index + 1..view.size {
+        let Some(e) = at(j).filter(|e| e.starts_with(crate::binding::FAMILY.as_bytes())) else {
+            continue;
+        };
+        match crate::binding::Binding::from_bytes(e) {
+            Ok(later) if later.origin != origin || later == binding => {}
+            Ok(later) => {
+                return Err(nb(format!(
+                    "the site serves a superseded binding: leaf {j}, newer than the binding at leaf {bound_index}, binds {origin} to {} (log policy sha256 {})",
+                    later.release_key,
+                    later.log_policy_sha256.as_deref().unwrap_or("none named")
+                )));
+            }
+            // A binding this client cannot read (a later format) supersedes unless it plainly
+            // names another origin on its second line: fail closed.
+            Err(_) => {
+                let named = std::str::from_utf8(e)
+                    .ok()
+                    .and_then(|t| t.split('\n').nth(1))
+                    .and_then(|l| l.strip_prefix("origin "));
+                if named.is_none_or(|o| o == origin) {
+                    return Err(nb(format!(
+                        "leaf {j}, newer than the binding at leaf {bound_index}, is a binding this guard cannot read{}: it may supersede it",
+                        if named.is_some() { format!(" for {origin}") } else { String::new() }
+                    )));
+                }
+            }
+        }
+    }
+    Ok(view)
 }
 
 /// At most this many entry bundles are fetched to count releases (`MAX_COUNTED_BUNDLES` full
@@ -1001,6 +1211,195 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(r.code(), "SPLIT_VIEW", "{r}");
+    }
+
+    #[test]
+    fn a_binding_the_site_replaced_since_is_superseded_in_a_recent_view() {
+        use crate::binding::Binding;
+        let s = setup();
+        let guard = Policy::parse(&format!(
+            "witness a {}\nwitness b {}\ngroup both all a b\nquorum both\n",
+            s.w[0].vkey().encode(),
+            s.w[1].vkey().encode()
+        ))
+        .unwrap();
+        let site_text = format!("log {}\nquorum none\n", s.log.vkey().encode());
+        let site = Policy::parse(&site_text).unwrap();
+        let sha = crate::hex(&crate::sha256(site_text.as_bytes()));
+        let bind = |origin: &str, key: &str| {
+            Binding::new(origin, key)
+                .unwrap()
+                .with_policy(&sha)
+                .unwrap()
+                .to_bytes()
+        };
+        let (k1, k2) = ("AB".repeat(20), "CD".repeat(20));
+        let mail = "https://mail.example";
+        let day = 86_400;
+        let d = tempfile::tempdir().unwrap();
+        let mut l = LogDir::open(d.path(), None).unwrap();
+        // The view of a tree, cosigned by the guard's witnesses at these times, with its bundles.
+        let view = |l: &LogDir, times: [u64; 2]| {
+            let mut cp = SignedCheckpoint::parse(&l.checkpoint().unwrap().to_bytes()).unwrap();
+            let text = cp.text.clone();
+            cp.add_signatures(&[
+                s.w[0].cosign(&text, times[0]).unwrap(),
+                s.w[1].cosign(&text, times[1]).unwrap(),
+            ]);
+            let src = DirSource(d.path().to_path_buf());
+            let bundles: HashMap<String, Vec<u8>> = entry_bundle_paths(l.size())
+                .unwrap()
+                .into_iter()
+                .map(|p| {
+                    let b = src.fetch(&p).unwrap();
+                    (p, b)
+                })
+                .collect();
+            (cp.to_bytes(), bundles)
+        };
+        l.append_raw(&[entry(1, 1), bind(mail, &k1), entry(2, 2)], &s.log)
+            .unwrap();
+        let log = l.checkpoint().unwrap().origin().to_string();
+        let check = |cp: &[u8], bundles: &HashMap<String, Vec<u8>>, index, key: &str, now| {
+            check_newest_binding(
+                &site, &guard, cp, bundles, &log, index, mail, key, &site_text, now, day,
+            )
+        };
+        let (old, old_bundles) = view(&l, [2_000, 3_000]);
+        // The newest binding of the origin in a view a day old at most: bound.
+        let v = check(&old, &old_bundles, 1, &k1, 3_000 + 100).unwrap();
+        assert_eq!(
+            (v.size, v.at),
+            (3, 2_000),
+            "at: the oldest cosignature a quorum needs"
+        );
+        // The site moves to k2; another origin's binding to k2 is no change of mail.example's.
+        l.append_raw(
+            &[
+                bind("https://other.example", &k2),
+                bind(mail, &k2),
+                entry(3, 3),
+            ],
+            &s.log,
+        )
+        .unwrap();
+        let now = 10 * day;
+        let (new, new_bundles) = view(&l, [now - 60, now - 30]);
+        let e = check(&new, &new_bundles, 1, &k1, now).unwrap_err();
+        assert_eq!(e.code(), "NOT_BOUND", "{e}");
+        assert!(
+            e.message().contains("superseded binding: leaf 4")
+                && e.message().contains(&k2)
+                && e.message().contains(&sha),
+            "{e}"
+        );
+        assert_eq!(check(&new, &new_bundles, 4, &k2, now).unwrap().size, 6);
+        // The old tree, served as today's: its cosignatures are ten days old.
+        let e = check(&old, &old_bundles, 1, &k1, now).unwrap_err();
+        assert!(e.message().contains("more than the 86400 s"), "{e}");
+        // A quorum needs both: one fresh cosignature and one old one is an old view.
+        let mut mixed = SignedCheckpoint::parse(&old).unwrap();
+        let text = mixed.text.clone();
+        mixed.add_signatures(&[s.w[0].cosign(&text, now - 5).unwrap()]);
+        let e = check(&mixed.to_bytes(), &old_bundles, 1, &k1, now).unwrap_err();
+        assert!(e.message().contains("ago"), "{e}");
+        // A view cosigned only by a witness the guard does not ship proves nothing.
+        let x = SecretKey::from_seed("x.example", ALG_COSIGNATURE_V1, [9; 32]).unwrap();
+        let mut foreign = SignedCheckpoint::parse(&l.checkpoint().unwrap().to_bytes()).unwrap();
+        let text = foreign.text.clone();
+        foreign.add_signatures(&[x.cosign(&text, now).unwrap()]);
+        assert_eq!(
+            check(&foreign.to_bytes(), &new_bundles, 4, &k2, now)
+                .unwrap_err()
+                .code(),
+            "NOT_BOUND"
+        );
+        // Bundles of another tree, a leaf that is not the binding, a leaf past the tree, another
+        // log's name, garbage: refused, never a panic.
+        for (cp, bundles, index, key, bound_log) in [
+            (&new, &old_bundles, 4, &k2, log.as_str()),
+            (&new, &new_bundles, 0, &k2, log.as_str()),
+            (&new, &new_bundles, 2, &k1, log.as_str()),
+            (&new, &new_bundles, 6, &k2, log.as_str()),
+            (&new, &new_bundles, 4, &k2, "another.example/log"),
+            (&b"garbage".to_vec(), &new_bundles, 4, &k2, log.as_str()),
+        ] {
+            let e = check_newest_binding(
+                &site, &guard, cp, bundles, bound_log, index, mail, key, &site_text, now, day,
+            )
+            .unwrap_err();
+            assert_eq!(e.code(), "NOT_BOUND", "{index} {bound_log}: {e}");
+        }
+        // fresh_view alone: the time a quorum last cosigned, and its refusal when too old.
+        let v = fresh_view(&site, &guard, &new, now, day).unwrap();
+        assert_eq!((v.size, v.at), (6, now - 60));
+        assert!(fresh_view(&site, &guard, &new, now + day, day).is_err());
+        // Bundles at the right paths of another tree of the same size (the superseding binding
+        // replaced by a release entry): they do not hash to the view's root.
+        let d2 = tempfile::tempdir().unwrap();
+        let mut l2 = LogDir::open(d2.path(), None).unwrap();
+        l2.append_raw(
+            &[
+                entry(1, 1),
+                bind(mail, &k1),
+                entry(2, 2),
+                bind("https://other.example", &k2),
+                entry(4, 4),
+                entry(3, 3),
+            ],
+            &s.log,
+        )
+        .unwrap();
+        let src2 = DirSource(d2.path().to_path_buf());
+        let forged: HashMap<String, Vec<u8>> = new_bundles
+            .keys()
+            .map(|p| (p.clone(), src2.fetch(p).unwrap()))
+            .collect();
+        let e = check(&new, &forged, 1, &k1, now).unwrap_err();
+        assert!(e.message().contains("could not be read"), "{e}");
+        // A cosignature dated after now, beyond the allowed skew, is refused (not taken as fresh).
+        let (future, future_bundles) = view(&l, [now + 3_600, now + 3_600]);
+        let e = check(&future, &future_bundles, 4, &k2, now).unwrap_err();
+        assert!(e.message().contains("clock"), "{e}");
+        let (soon, soon_bundles) = view(&l, [now + 60, now + 60]);
+        assert_eq!(check(&soon, &soon_bundles, 4, &k2, now).unwrap().size, 6);
+        // A binding in a format this client cannot read supersedes, unless it names another origin.
+        l.append_raw(
+            &[b"sealpost-binding/3\norigin https://other.example\nkey x\n".to_vec()],
+            &s.log,
+        )
+        .unwrap();
+        let (v7, b7) = view(&l, [now, now]);
+        assert_eq!(check(&v7, &b7, 4, &k2, now).unwrap().size, 7);
+        l.append_raw(
+            &[b"sealpost-binding/3\norigin https://mail.example\nkey x\n".to_vec()],
+            &s.log,
+        )
+        .unwrap();
+        let (v8, b8) = view(&l, [now, now]);
+        let e = check(&v8, &b8, 4, &k2, now).unwrap_err();
+        assert!(e.message().contains("cannot read"), "{e}");
+        // A guard list in which two quorums can share no witness proves nothing.
+        let four: Vec<String> = (0..4u8)
+            .map(|i| {
+                SecretKey::from_seed(&format!("g{i}.example"), ALG_COSIGNATURE_V1, [40 + i; 32])
+                    .unwrap()
+                    .vkey()
+                    .encode()
+            })
+            .collect();
+        let list = |k: usize| {
+            Policy::parse(&format!(
+                "witness a {}\nwitness b {}\nwitness c {}\nwitness d {}\ngroup g {k} a b c d\nquorum g\n",
+                four[0], four[1], four[2], four[3]
+            ))
+            .unwrap()
+        };
+        assert!(!quorums_intersect(&list(2)));
+        assert!(quorums_intersect(&list(3)));
+        assert!(quorums_intersect(&guard));
+        let e = fresh_view(&site, &list(2), &new, now, day).unwrap_err();
+        assert!(e.message().contains("share no witness"), "{e}");
     }
 
     #[test]
