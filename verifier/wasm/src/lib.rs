@@ -424,10 +424,7 @@ pub fn tlog_check_binding(
     now_secs: f64,
     cool_down_secs: f64,
 ) -> Result<JsValue, JsValue> {
-    let site =
-        sealpost_tlog::policy::Policy::parse(policy).map_err(|e| tlog_error("LOG_POLICY", e))?;
-    let guard = sealpost_tlog::policy::Policy::parse(witnesses)
-        .map_err(|e| tlog_error("NOT_BOUND", format!("the guard's witness list: {e}")))?;
+    let (site, guard) = site_and_guard(policy, witnesses)?;
     let now = seconds("now", now_secs)?;
     let cool_down = seconds("coolDown", cool_down_secs)?;
     sealpost_tlog::client::check_binding(
@@ -452,6 +449,79 @@ pub fn tlog_check_binding(
         e
     })
     .and_then(|b| plain(&b))
+}
+
+/// The site's policy and the guard's witness list, parsed (their errors coded as the binding
+/// checks report them).
+fn site_and_guard(
+    policy: &str,
+    witnesses: &str,
+) -> Result<(sealpost_tlog::policy::Policy, sealpost_tlog::policy::Policy), JsValue> {
+    let site =
+        sealpost_tlog::policy::Policy::parse(policy).map_err(|e| tlog_error("LOG_POLICY", e))?;
+    let guard = sealpost_tlog::policy::Policy::parse(witnesses)
+        .map_err(|e| tlog_error("NOT_BOUND", format!("the guard's witness list: {e}")))?;
+    Ok((site, guard))
+}
+
+/// Whether `checkpoint` (a signed note) is a view of the site's log cosigned by a quorum of
+/// the guard's own `witnesses` at most `maxAgeSecs` before `nowSecs`: `{ log, size, at }`;
+/// throws `NOT_BOUND` (sealpost_tlog::client::fresh_view).
+#[wasm_bindgen(js_name = tlogFreshView)]
+pub fn tlog_fresh_view(
+    policy: &str,
+    witnesses: &str,
+    checkpoint: &[u8],
+    now_secs: f64,
+    max_age_secs: f64,
+) -> Result<JsValue, JsValue> {
+    let (site, guard) = site_and_guard(policy, witnesses)?;
+    let now = seconds("now", now_secs)?;
+    let max_age = seconds("maxAge", max_age_secs)?;
+    sealpost_tlog::client::fresh_view(&site, &guard, checkpoint, now, max_age)
+        .map_err(|r| error(r.code(), r.message()))
+        .and_then(|v| plain(&v))
+}
+
+/// Whether the binding `tlogCheckBinding` proved (leaf `index` of the log `log`) is still the
+/// origin's newest in the recent view `checkpoint` (tlogFreshView), read whole from its entry
+/// `bundles` (`{ path: Uint8Array }`, paths from tlogEntryBundlePaths): `{ log, size, at }`;
+/// throws `NOT_BOUND` naming a later binding of the origin to another key or policy
+/// (sealpost_tlog::client::check_newest_binding).
+#[wasm_bindgen(js_name = tlogCheckNewestBinding)]
+#[allow(clippy::too_many_arguments)]
+pub fn tlog_check_newest_binding(
+    policy: &str,
+    witnesses: &str,
+    checkpoint: &[u8],
+    bundles: JsValue,
+    log: &str,
+    index: f64,
+    origin: &str,
+    fingerprint: &str,
+    now_secs: f64,
+    max_age_secs: f64,
+) -> Result<JsValue, JsValue> {
+    let (site, guard) = site_and_guard(policy, witnesses)?;
+    let bundles = tile_map(&bundles)?;
+    let index = seconds("index", index)?;
+    let now = seconds("now", now_secs)?;
+    let max_age = seconds("maxAge", max_age_secs)?;
+    sealpost_tlog::client::check_newest_binding(
+        &site,
+        &guard,
+        checkpoint,
+        &bundles,
+        log,
+        index,
+        origin,
+        fingerprint,
+        policy,
+        now,
+        max_age,
+    )
+    .map_err(|r| error(r.code(), r.message()))
+    .and_then(|v| plain(&v))
 }
 
 /// The entry bundle paths of a log of `size` leaves (for tlogCountReleases).

@@ -461,6 +461,67 @@ mod tlog {
     }
 
     #[wasm_bindgen_test]
+    fn a_replaced_binding_is_refused_in_a_recent_view() {
+        use sealpost_tlog::binding::Binding;
+        let origin = "https://mail.example";
+        let (k1, k2) = ("AB".repeat(20), "CD".repeat(20));
+        // The site's policy text names the log and two witnesses; the guard ships the same two.
+        let policy = Log::new(vec![]).policy();
+        let sha = sealpost_tlog::hex(&sealpost_tlog::sha256(policy.as_bytes()));
+        let bind = |key: &str| {
+            Binding::new(origin, key)
+                .unwrap()
+                .with_policy(&sha)
+                .unwrap()
+                .to_bytes()
+        };
+        let log = Log::new(vec![entry(&manifest("1.0.0", "a")), bind(&k1), bind(&k2)]);
+        let cp = log.checkpoint(2).to_bytes(); // cosigned at time 5
+        let v = tlog_fresh_view(&policy, &policy, &cp, 10.0, 100.0).unwrap();
+        assert_eq!(get(&v, "size").as_f64(), Some(3.0));
+        assert_eq!(get(&v, "at").as_f64(), Some(5.0));
+        assert_eq!(
+            code(tlog_fresh_view(&policy, &policy, &cp, 1_000.0, 100.0).unwrap_err()),
+            "NOT_BOUND"
+        );
+        assert_eq!(
+            code(
+                tlog_fresh_view(&policy, &policy, &log.checkpoint(1).to_bytes(), 10.0, 100.0)
+                    .unwrap_err()
+            ),
+            "NOT_BOUND",
+            "one of the two witnesses is no quorum"
+        );
+        let newest = |index: f64, key: &str, now: f64| {
+            tlog_check_newest_binding(
+                &policy,
+                &policy,
+                &cp,
+                log.tiles(),
+                "example.com/log",
+                index,
+                origin,
+                key,
+                now,
+                100.0,
+            )
+        };
+        let e = newest(1.0, &k1, 10.0).unwrap_err();
+        assert_eq!(code(e.clone()), "NOT_BOUND");
+        let message = get(&e, "message").as_string().unwrap();
+        assert!(message.contains("superseded binding: leaf 2"), "{message}");
+        assert_eq!(
+            get(&newest(2.0, &k2, 10.0).unwrap(), "size").as_f64(),
+            Some(3.0)
+        );
+        assert_eq!(code(newest(2.0, &k2, 1_000.0).unwrap_err()), "NOT_BOUND");
+        assert_eq!(
+            code(newest(f64::NAN, &k2, 10.0).unwrap_err()),
+            "BAD_ARGUMENT"
+        );
+    }
+
+    #[wasm_bindgen_test]
     fn the_policy_must_be_signed_by_the_release_key() {
         let gen = |uid: &str| {
             keys::generate(&GenerateOptions {
