@@ -5,5 +5,6 @@
 // proven, so no site that publishes a log policy is enrolled (fail closed).
 export const GUARD_WITNESSES = '';
 export const BINDING_COOL_DOWN_SECS = 7 * 24 * 3600;
+export const VIEW_MAX_AGE_SECS = 24 * 3600;
 export const GUARD_BUILD = 'unconfigured';
 export const GUARD_REBUILDERS = null;

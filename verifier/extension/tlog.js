@@ -28,14 +28,21 @@
 //    constants: the policy's own witnesses do not count here — a server can
 //    name witnesses it runs and backdate them).  Else NOT_BOUND, or
 //    BINDING_COOLING_DOWN saying from when.  A release signed by another key
-//    than the pinned one is accepted (keyChange) under the same rule.
+//    than the pinned one is accepted (keyChange) under the same rule.  And
+//    the binding must still be the origin's newest (checkNewestBinding): in
+//    a view of the log that a quorum of the guard's witnesses cosigned at
+//    most VIEW_MAX_AGE_SECS ago (the log's served checkpoint, the release
+//    proof's or the binding proof's), no later entry binds the origin to
+//    another key or policy — else NOT_BOUND.  A binding stays valid in every
+//    old checkpoint; without this, a server still holding a key the site
+//    replaced could replay its old binding to someone enrolling now.
 //  - 'policyFloors': origin → { log, rebuilderKeys, rebuildQuorum }, the
 //    strongest policy pinned for it, kept across forget (like revokedKeys):
 //    a re-enrollment or key change with a weaker policy (no log, fewer
 //    rebuilders, a lower rebuild quorum) is refused POLICY_WEAKER.
 import * as verifier from './pkg/sealpost_verifier_wasm.js';
 import { GUARD_FILES, fetchWithin } from './guard.js';
-import { BINDING_COOL_DOWN_SECS, GUARD_WITNESSES } from './guard-config.js';
+import { BINDING_COOL_DOWN_SECS, GUARD_WITNESSES, VIEW_MAX_AGE_SECS } from './guard-config.js';
 import { failure } from './policy.js';
 import { pins, revokedKey, savePin } from './pins.js';
 import { REBUILD_PROOFS, checkGuardRebuilt, checkRebuilt, guardRebuilders, needsRebuilds, notRebuilt, notRebuiltByGuard } from './rebuild.js';
@@ -44,6 +51,7 @@ export const LOG_DIR = '.well-known/sealpost/log/';
 const POLICY = `${LOG_DIR}policy`;
 const POLICY_SIG = `${LOG_DIR}policy.sig`;
 const PROOF = `${LOG_DIR}release-proof`;
+const CHECKPOINT = `${LOG_DIR}checkpoint`;
 export const BINDING = `${LOG_DIR}binding-proof`;
 
 const get = async (key, fallback) => (await chrome.storage.local.get(key))[key] || fallback;
@@ -236,8 +244,21 @@ async function countReleases(origin, logged, app) {
   } catch {
     return null;
   }
-  const bytes = await Promise.all(paths.map((p) => fetchWithin(`${origin}/${LOG_DIR}${p}`)));
-  return verifier.tlogCountReleases(new TextEncoder().encode(logged.checkpoint), Object.fromEntries(paths.map((p, i) => [p, bytes[i]])), app);
+  return verifier.tlogCountReleases(new TextEncoder().encode(logged.checkpoint), await fetchBundles(origin, paths), app);
+}
+
+/**
+ * At most this many bytes per entry bundle (256 entries of 4 KiB on average;
+ * sealpost's entries are under 600 bytes): the server chooses what it sends,
+ * and every bundle is copied into the verifier's wasm.  A log of larger
+ * entries cannot be read whole by the guard (fails closed).
+ */
+const MAX_BUNDLE_BYTES = 1 << 20;
+
+/** The log's entry bundles at `paths`: { path: bytes }; rejects when one cannot be fetched in time or is too large. */
+async function fetchBundles(origin, paths) {
+  const bytes = await Promise.all(paths.map((p) => fetchWithin(`${origin}/${LOG_DIR}${p}`, undefined, undefined, MAX_BUNDLE_BYTES)));
+  return Object.fromEntries(paths.map((p, i) => [p, bytes[i]]));
 }
 
 async function recount(origin, logged) {
@@ -291,6 +312,12 @@ export async function previewLog(origin, fingerprint, { store = false } = {}) {
   } catch (e) {
     throw new Error(`${e.code || 'NOT_LOGGED'}: the site's release is not proven in its log: ${e.message}`);
   }
+  try {
+    bound = { ...bound, view: await checkNewestBinding(origin, policyText, fingerprint, bound, logged) };
+  } catch (e) {
+    throw new Error(`NOT_BOUND: ${e.message}`);
+  }
+  bound = { ...bound, checkpoint: undefined };
   // A release its policy's rebuilders have not attested is not enrolled either (it would be blocked at once).
   let rebuilt;
   try {
@@ -326,6 +353,48 @@ function checkBinding(policyText, served, origin, fingerprint) {
       throw Object.assign(new Error(`${e.message} — not before ${new Date(e.until * 1000).toISOString()}`), { code: e.code, until: e.until });
     }
     throw Object.assign(new Error(e.message), { code: 'NOT_BOUND' });
+  }
+}
+
+const noRecentBinding = (m) => Object.assign(new Error(m), { code: 'NOT_BOUND' });
+
+/**
+ * Whether the binding `bound` (checkBinding) is still the newest binding of
+ * `origin` in a recent view of its log: the largest of the log's served
+ * checkpoint, the release proof's (`logged`, tlogCheckRelease) and the
+ * binding proof's that a quorum of the guard's own witnesses cosigned at
+ * most VIEW_MAX_AGE_SECS ago (witnesses cosign no tree smaller than one
+ * they cosigned, so such a view holds every entry the log had by then),
+ * read whole from the log's entry bundles.  Resolves to the view { log,
+ * size, at }; throws an Error with code NOT_BOUND (no recent view, or a
+ * later binding of the origin to another key or policy, named).
+ */
+async function checkNewestBinding(origin, policyText, fingerprint, bound, logged) {
+  const now = Math.floor(Date.now() / 1000);
+  const served = await fetchWithin(`${origin}/${CHECKPOINT}`).catch(() => null);
+  const enc = (t) => (typeof t === 'string' ? new TextEncoder().encode(t) : null);
+  let best = null;
+  let refused = null;
+  for (const note of [served, enc(logged?.checkpoint), enc(bound.checkpoint)]) {
+    if (!(note instanceof Uint8Array)) continue;
+    try {
+      const view = verifier.tlogFreshView(policyText, GUARD_WITNESSES, note, now, VIEW_MAX_AGE_SECS);
+      if (view.log === bound.log && (!best || view.size > best.view.size)) best = { view, note };
+    } catch (e) {
+      refused ||= e.message;
+    }
+  }
+  if (!best) throw noRecentBinding(`no recent view of the log to check that the binding of ${origin} to ${fingerprint} is still its newest: ${refused || 'the site serves no checkpoint of its log'}`);
+  let bundles;
+  try {
+    bundles = await fetchBundles(origin, verifier.tlogEntryBundlePaths(best.view.size));
+  } catch (e) {
+    throw noRecentBinding(`the log's entries (tree size ${best.view.size}) could not be read to check that the binding is still the newest: ${e.message}`);
+  }
+  try {
+    return verifier.tlogCheckNewestBinding(policyText, GUARD_WITNESSES, best.note, bundles, bound.log, bound.index, origin, fingerprint, now, VIEW_MAX_AGE_SECS);
+  } catch (e) {
+    throw noRecentBinding(e.message);
   }
 }
 
@@ -415,12 +484,19 @@ export async function keyChange(origin, pin, manifestBytes, sig, certBytes, now)
   }
   // The release itself, logged (and rebuilt) under the new policy.
   const fetched = await fetchProof(origin, true);
+  let logged;
   try {
-    await check(origin, policyText, fetched.proof, manifestBytes, info.fingerprint);
+    logged = await check(origin, policyText, fetched.proof, manifestBytes, info.fingerprint);
     checkRebuilt(policyText, fetched.proof, manifestBytes, fetched.rebuild);
     checkGuardRebuilt(policyText, fetched.proof, manifestBytes, fetched.rebuild);
   } catch (e) {
     return { failure: e.guard ? notRebuiltByGuard(e.message) : e.code === 'NOT_REBUILT' ? notRebuilt({ ...names }, e.message) : failure(e.code === 'SPLIT_VIEW' ? 'SPLIT_VIEW' : 'NOT_LOGGED', PROOF, `the new key's release in its log`, e.message, detail) };
+  }
+  // The new key's binding is still the origin's newest (a key replaced in turn is not taken either).
+  try {
+    bound = { ...bound, view: await checkNewestBinding(origin, policyText, info.fingerprint, bound, logged), checkpoint: undefined };
+  } catch (e) {
+    return blockedAs('NOT_BOUND', expected, e.message, detail);
   }
   const at = new Date().toISOString();
   const current = (await pins())[origin];
