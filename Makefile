@@ -125,6 +125,10 @@ DEMO_DB ?= build/demo-mail.sqlite
 ## startup quick it rebuilds the page and the sealpost modules from that commit and takes the
 ## release wasm as `make dist` just placed it (js-shim/src/wasm, generated, not in git); the full
 ## independent rebuild is `sealpost-verify rebuild --source . --manifest dist/manifest.json`.
+## The witnesses cosign the log's checkpoint again every DEMO_RECOSIGN_SECS: the guard checks
+## that the binding it enrolls to is still the origin's newest in a view of the log its
+## witnesses cosigned within a day (VIEW_MAX_AGE_SECS), so a log must be cosigned more often.
+DEMO_RECOSIGN_SECS ?= 3600
 DEMO_REBUILDER_KEY ?= build/demo-rebuilder.key
 DEMO_REBUILD_CMD ?= ln -s $(CURDIR)/node_modules node_modules && cp -r $(CURDIR)/js-shim/src/wasm js-shim/src/wasm && node tools/build-site.mjs --www www --shim js-shim/src --out dist > /dev/null
 demo: dist
@@ -157,6 +161,7 @@ demo: dist
 	target/debug/sealpost-verify log prove $(LOG_DIR) --manifest dist/manifest.json --out $(LOG_DIR)/release-proof; \
 	target/debug/sealpost-verify log prove $(LOG_DIR) --manifest dist/manifest.json --attestations --out $(LOG_DIR)/rebuild-proofs; \
 	target/debug/sealpost-verify log prove $(LOG_DIR) --binding http://127.0.0.1:$(PORT) --keep --out $(LOG_DIR)/binding-proof; \
+	( while sleep $(DEMO_RECOSIGN_SECS); do target/debug/sealpost-verify log checkpoint $(LOG_DIR) --policy $(LOG_POLICY) > /dev/null 2>&1; done ) & pids="$$pids $$!"; \
 	echo "sealpost mail: open the URL below in two browser profiles (one per user). Ctrl-C stops it."; \
 	target/debug/sealpost-demo --dist dist --db $(DEMO_DB) --port $(PORT) --release-cert $(RELEASE_CERT) --log $(LOG_DIR)
 
