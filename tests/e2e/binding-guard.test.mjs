@@ -20,6 +20,12 @@
 //     and the old one in its history.
 //  4. Forgotten, then offered again with no log policy → POLICY_WEAKER (the
 //     floor kept across forget), nothing pinned.
+//  5. A new user (nothing pinned) offered the replaced key with its old,
+//     cooled-down binding, in a fresh profile whose guard has a 30 s view
+//     window: in a copy of the log from before the key change, older than
+//     the window → NOT_BOUND; in the log as it is now → NOT_BOUND (a newer
+//     binding supersedes it); the current key, once its log is cosigned
+//     again → offered.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -52,6 +58,8 @@ const ran = (name) => beacons[name] || 0;
 /** What the server shows: { server, proof, binding, policy, policySig, log }; a null file is a 404. */
 let view = null;
 const k2 = {};
+/** The log as it was before the key change: { log, proof (r1's in it), at (ms, by when it was last cosigned) }. */
+let snapshot = null;
 
 function run(cmd, args) {
   const r = spawnSync(cmd, args, { encoding: 'utf8' });
@@ -309,6 +317,12 @@ test('a key change: inside its cool-down → BINDING_COOLING_DOWN (the old bindi
   writeFileSync(k2.key, other.privateKey);
   writeFileSync(k2.cert, other.publicKey);
   const fpr2 = (await sp.readKey({ armoredKey: other.publicKey })).getFingerprint().toUpperCase();
+  k2.fingerprint = fpr2;
+  // What a server holding the old key keeps: the log as it is before the change (cosigned again now).
+  verify('log', 'checkpoint', logDir, '--policy', policyFile);
+  snapshot = { at: Date.now(), log: join(dir, 'log-before-change') };
+  cpSync(logDir, snapshot.log, { recursive: true });
+  snapshot.proof = proofOf(snapshot.log, r1);
   // The same policy text, signed by the new key.
   const p2 = join(dir, 'policy-k2');
   cpSync(policyFile, p2);
@@ -398,4 +412,52 @@ test('the preview showed a release log, the enrollment request finds none (polic
   }
   const st = await stored();
   assert.deepEqual([st.pin, st.logPin], [null, null]);
+});
+
+test('a new user offered the replaced key with its old binding: in the log as it is now → NOT_BOUND (superseded); in a view older than the view window → NOT_BOUND (stale); the current key → offered; nothing pinned', async () => {
+  const k1 = '5BE84EB2A98028F9FD749056D8128B09F1D6C81B';
+  // A new user: a fresh profile, with a guard whose view window is 30 s (make build-dev's is a day).
+  const ext = join(dir, 'ext-view-30s');
+  cpSync(extension, ext, { recursive: true });
+  const config = readFileSync(join(ext, 'guard-config.js'), 'utf8');
+  assert.match(config, /export const VIEW_MAX_AGE_SECS = 86400;/, 'make build-dev builds the guard with a day');
+  writeFileSync(join(ext, 'guard-config.js'), config.replace(/export const VIEW_MAX_AGE_SECS = \d+;/, 'export const VIEW_MAX_AGE_SECS = 30;'));
+  const main = user;
+  user = await guardProfile(join(dir, 'profile-new-user'), ext, `${origin}/?probe`);
+  try {
+    assert.deepEqual(await stored(), { pin: null, logPin: null, floor: null }, 'nothing pinned for the origin');
+    // The old key's release, its policy and its old, cooled-down binding, from the copy of the log
+    // made before the key change, once older than the window (first: the refused enrollment below
+    // keeps the newer checkpoint it checked, and an older one would then be refused as NOT_LOGGED).
+    const replay = { server: r1.server, policy: policyFile, policySig: `${policyFile}.sig`, binding: bound1.proof };
+    const wait = snapshot.at + 32000 - Date.now();
+    if (wait > 0) await new Promise((res) => setTimeout(res, wait));
+    view = { ...view, ...replay, proof: snapshot.proof, log: snapshot.log };
+    let p = await preview();
+    await p.page.close();
+    results.push(`new user, the replaced key with its old binding, the log from before the change (${Math.round((Date.now() - snapshot.at) / 1000)} s old, window 30 s): ${p.error.slice(0, 260)}`);
+    assert.match(p.error, /^NOT_BOUND: no recent view of the log .* more than the 30 s a view may be old/);
+    assert.deepEqual(await stored(), { pin: null, logPin: null, floor: null }, 'nothing pinned');
+    // The same with the log as it is now (its witnesses cosign it again, as they must within the window).
+    verify('log', 'checkpoint', logDir, '--policy', policyFile);
+    view = { ...view, ...replay, proof: proofOf(logDir, r1), log: logDir };
+    p = await preview();
+    await p.page.close();
+    results.push(`new user, the replaced key with its old binding, today's log: ${p.error.slice(0, 260)}`);
+    assert.match(p.error, new RegExp(`^NOT_BOUND: .*superseded binding: leaf \\d+, newer than the binding at leaf \\d+, binds ${origin.replace(/[.]/g, '\\.')} to ${k2.fingerprint}`));
+    const r = await ask({ type: 'enroll', origin, fingerprint: k1 });
+    assert.equal(r.ok, false, 'enrolled to the replaced key');
+    assert.match(r.error, /NOT_BOUND: .*superseded/);
+    assert.deepEqual(await stored(), { pin: null, logPin: null, floor: null }, 'nothing pinned');
+    // The positive control: the current key, its log cosigned again (the same tree size), is offered.
+    verify('log', 'checkpoint', logDir, '--policy', policyFile);
+    view = { ...view, server: k2.release.server, proof: proofOf(logDir, k2.release), policy: k2.policy, policySig: `${k2.policy}.sig`, binding: k2.bound.proof, log: logDir };
+    p = await preview();
+    await p.page.close();
+    results.push(`new user, the current key, the log cosigned again: ${p.error || 'offered'} (${p.ms} ms)`);
+    assert.equal(p.error, '', 'the current key is offered');
+  } finally {
+    await user.context.close().catch(() => {});
+    user = main;
+  }
 });
