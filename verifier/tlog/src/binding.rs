@@ -172,9 +172,20 @@ pub fn is_binding(entry: &[u8]) -> bool {
 /// earliest time by which a quorum of the policy's witnesses had cosigned it — the largest
 /// timestamp among the earliest quorum. `None` without a quorum.
 pub fn bound_since(cp: &SignedCheckpoint, policy: &Policy) -> Option<u64> {
-    let v = cp.verify(policy).ok()?;
-    let mut times: Vec<(u64, usize)> = v
-        .witnesses
+    quorum_time(&cp.verify(policy).ok()?.witnesses, policy, false)
+}
+
+/// The time by which a quorum of `policy`'s witnesses had cosigned, from their cosignature
+/// times (`witnessed`: name, time): the witnesses taken in time order — oldest first
+/// (`newest` false: when a quorum first had) or newest first (true: when a quorum last had
+/// all cosigned again) — until they form a quorum; the time of the last one taken. `None`
+/// without a quorum.
+pub(crate) fn quorum_time(
+    witnessed: &[(String, u64)],
+    policy: &Policy,
+    newest: bool,
+) -> Option<u64> {
+    let mut times: Vec<(u64, usize)> = witnessed
         .iter()
         .filter_map(|(name, t)| {
             policy
@@ -185,6 +196,9 @@ pub fn bound_since(cp: &SignedCheckpoint, policy: &Policy) -> Option<u64> {
         })
         .collect();
     times.sort_unstable();
+    if newest {
+        times.reverse();
+    }
     let mut set = BTreeSet::new();
     for (t, i) in times {
         set.insert(i);

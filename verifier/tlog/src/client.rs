@@ -566,30 +566,6 @@ pub struct View {
     pub at: u64,
 }
 
-/// The newest time by which a quorum of `policy`'s witnesses had all cosigned: the witnesses
-/// taken newest first until they form a quorum, the time of the last one taken.
-fn quorum_latest(witnessed: &[(String, u64)], policy: &Policy) -> Option<u64> {
-    let mut times: Vec<(u64, usize)> = witnessed
-        .iter()
-        .filter_map(|(name, t)| {
-            policy
-                .witnesses
-                .iter()
-                .position(|w| &w.name == name)
-                .map(|i| (*t, i))
-        })
-        .collect();
-    times.sort_unstable_by(|a, b| b.cmp(a));
-    let mut set = BTreeSet::new();
-    for (t, i) in times {
-        set.insert(i);
-        if policy.quorum_met(&set) {
-            return Some(t);
-        }
-    }
-    None
-}
-
 /// Whether `checkpoint` is a view of the site's log that a quorum of the client's witnesses
 /// cosigned at most `max_age` seconds before `now`.
 ///
@@ -614,9 +590,10 @@ pub fn fresh_view(
             "the log's checkpoint is not signed by the site's log and cosigned by a quorum of the guard's own witnesses: {e}"
         ))
     })?;
-    let at = quorum_latest(&verified.witnesses, &combined).ok_or_else(|| {
-        nb("no quorum of the guard's witnesses cosigned the log's checkpoint".into())
-    })?;
+    let at =
+        crate::binding::quorum_time(&verified.witnesses, &combined, true).ok_or_else(|| {
+            nb("no quorum of the guard's witnesses cosigned the log's checkpoint".into())
+        })?;
     if at > now.saturating_add(MAX_CLOCK_SKEW_SECS) {
         return Err(nb(format!(
             "the log's checkpoint (tree size {}) was cosigned at {at} (Unix time), after the time now ({now}): this computer's clock is behind, or a witness's is ahead",
