@@ -209,6 +209,72 @@ test('wasm-guard.js is registered for the enrolled origins (every frame, documen
 });
 
 /**
+ * A document of an enrolled origin is held, checked and then delivered only
+ * if wasm-guard.js is registered for its origin: a page without the hook
+ * could compile any wasm.  The registration here fails (as a real Firefox
+ * could refuse it), then succeeds: the same genuine document is first not
+ * delivered (WASM_GUARD_MISSING), then delivered — one more sync is tried
+ * before refusing, so a registration still catching up with the pins does
+ * not block.
+ */
+test('a document of an enrolled origin is not delivered while wasm-guard.js is not registered for it (WASM_GUARD_MISSING), and is once it is', async () => {
+  const listeners = {};
+  const on = (name) => ({ addListener: (fn) => { listeners[name] = fn; } });
+  const filters = [];
+  let refuseRegistration = true;
+  let registrations = 0;
+  const saved = globalThis.browser;
+  globalThis.browser = {
+    runtime: { getURL: () => 'moz-extension://x/' },
+    storage: { onChanged: { addListener() {} } },
+    scripting: {
+      getRegisteredContentScripts: async () => [],
+      registerContentScripts: async () => {
+        registrations++;
+        if (refuseRegistration) throw new Error('registration refused');
+      },
+      updateContentScripts: async () => {},
+      unregisterContentScripts: async () => {},
+    },
+    webRequest: {
+      onBeforeRequest: on('before'), onHeadersReceived: on('headers'), onErrorOccurred: on('error'),
+      filterResponseData() {
+        const f = { error: '', written: [], closed: false, write(b) { this.written.push(b); }, close() { this.closed = true; } };
+        filters.push(f);
+        return f;
+      },
+    },
+  };
+  const error = console.error;
+  console.error = () => {};
+  try {
+    const { firefoxGuard } = await import(join(repo, 'verifier/extension/firefox.js'));
+    const fails = [];
+    firefoxGuard({ pins: async () => ({ [O]: {} }), verifier, manifestOf: async () => manifest, fail: async (tabId, origin, url, f) => { fails.push(f.code); } });
+    const load = async (requestId) => {
+      assert.deepEqual(await listeners.before({ requestId, type: 'main_frame', tabId: 3, url: `${O}/`, originUrl: `${O}/` }), {});
+      const f = filters.at(-1);
+      listeners.headers({ requestId, url: `${O}/`, statusCode: 200, responseHeaders: [{ name: 'Content-Length', value: '15' }] });
+      f.ondata({ data: bytes('<!doctype html>').buffer });
+      await f.onstop();
+      return f;
+    };
+    let f = await load('1');
+    assert.deepEqual([f.written.length, f.closed, fails], [0, true, ['WASM_GUARD_MISSING']], 'not delivered, the tab blocked');
+    assert.ok(registrations >= 2, 'one more sync was tried before refusing');
+    refuseRegistration = false;
+    fails.length = 0;
+    f = await load('2');
+    assert.deepEqual([f.written.length, f.closed, fails], [1, true, []], 'delivered once registered');
+    assert.deepEqual([...f.written[0]], [...bytes('<!doctype html>')]);
+  } finally {
+    console.error = error;
+    if (saved === undefined) delete globalThis.browser;
+    else globalThis.browser = saved;
+  }
+});
+
+/**
  * wasm-guard.js itself, in Node: the page is a realm of its own (a vm
  * context, with its own WebAssembly), the content script another, and
  * Firefox's exportFunction / cloneInto / Xrays stand-ins that pass values

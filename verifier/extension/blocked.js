@@ -24,6 +24,7 @@ const SUMMARY = {
   BINDING_COOLING_DOWN: "This release key was bound to the site too recently: it counts only once it has been public for the cool-down.",
   POLICY_WEAKER: 'The site now publishes a weaker release policy than the one pinned before.',
   WASM_MISMATCH: 'The page gave WebAssembly code that the signed release does not contain.',
+  WASM_GUARD_MISSING: 'The guard could not install its WebAssembly check for this site (Firefox), so the page was not delivered; reload it, or restart the browser.',
   EXPIRY_TOO_FAR: 'The release manifest claims to stay valid for longer than a signed release may.',
   PIN_UNREADABLE: "The guard's pinned certificate for this site cannot be read.",
   BAD_MANIFEST: 'The release manifest could not be read.',

@@ -61,23 +61,37 @@ export function contentScriptPattern(origin) {
  */
 export const WASM_GUARD_SCRIPT = 'sealpost-guard-wasm';
 let wasmGuardSync = Promise.resolve();
+/** The patterns wasm-guard.js is registered for, as the last sync left it (empty while one fails). */
+let wasmGuardPatterns = new Set();
 /** Registers wasm-guard.js for `origins` (the enrolled ones), one sync at a time; resolves once done. */
 export function syncWasmGuard(origins) {
   const api = globalThis.browser;
   const run = async () => {
     const matches = [...new Set(origins.map(contentScriptPattern))].sort();
-    const have = (await api.scripting.getRegisteredContentScripts({ ids: [WASM_GUARD_SCRIPT] })).length > 0;
-    if (!matches.length) {
-      if (have) await api.scripting.unregisterContentScripts({ ids: [WASM_GUARD_SCRIPT] });
-      return;
+    try {
+      const have = (await api.scripting.getRegisteredContentScripts({ ids: [WASM_GUARD_SCRIPT] })).length > 0;
+      if (!matches.length) {
+        if (have) await api.scripting.unregisterContentScripts({ ids: [WASM_GUARD_SCRIPT] });
+      } else {
+        const script = {
+          id: WASM_GUARD_SCRIPT, matches, js: ['wasm-guard.js'], runAt: 'document_start', allFrames: true, matchOriginAsFallback: true, persistAcrossSessions: true,
+        };
+        await (have ? api.scripting.updateContentScripts([script]) : api.scripting.registerContentScripts([script]));
+      }
+      wasmGuardPatterns = new Set(matches);
+    } catch (e) {
+      // Whatever the registration holds now, nothing counts as covered until a sync succeeds.
+      wasmGuardPatterns = new Set();
+      throw e;
     }
-    const script = {
-      id: WASM_GUARD_SCRIPT, matches, js: ['wasm-guard.js'], runAt: 'document_start', allFrames: true, matchOriginAsFallback: true, persistAcrossSessions: true,
-    };
-    await (have ? api.scripting.updateContentScripts([script]) : api.scripting.registerContentScripts([script]));
   };
   wasmGuardSync = wasmGuardSync.then(run, run);
   return wasmGuardSync;
+}
+
+/** Whether the last wasm-guard.js sync succeeded and covers `origin`'s documents. */
+export function wasmGuardCovers(origin) {
+  return wasmGuardPatterns.has(contentScriptPattern(origin));
 }
 
 /** The integrity values of the .wasm files of a verified manifest: what WebAssembly.* may compile in the page. */
@@ -288,6 +302,8 @@ export function firefoxGuard({ fail, manifestOf, pins, verifier }) {
         at += c.length;
       }
       let verdict;
+      /** The enrolled origin whose pin judged this response (null: not one). */
+      let guarded = null;
       try {
         const url = state.url;
         const finalOrigin = originOf(url);
@@ -307,6 +323,7 @@ export function firefoxGuard({ fail, manifestOf, pins, verifier }) {
           if (!pin) {
             verdict = { deliver: true };
           } else {
+            guarded = finalOrigin;
             // Requests outside a tab (none in the release) have no load to answer for them: nothing delivered.
             const manifest = pin.failure || pin.revoked || tabId < 0 ? null : await loadManifest(tabId, finalOrigin, type === 'main_frame' ? url : null);
             const pinFailure = pin.revoked ? failure('KEY_REVOKED', GUARD_FILES[2].split('/').pop(), 'a release key that is not revoked', 'revoked')
@@ -320,7 +337,16 @@ export function firefoxGuard({ fail, manifestOf, pins, verifier }) {
       // A document is delivered only once wasm-guard.js's registration for the
       // enrolled origins is in place (it is updated when the pins change, as
       // enrollment's reload starts): its WebAssembly.* are hooked from the start.
-      if (verdict.deliver && (type === 'main_frame' || type === 'sub_frame')) await wasmGuardSync.catch(() => {});
+      // A document of an enrolled origin the registration does not cover (it
+      // failed, or has not caught up with the pins: one more sync is tried) is
+      // not delivered: its page could compile any wasm.
+      if (verdict.deliver && (type === 'main_frame' || type === 'sub_frame')) {
+        await wasmGuardSync.catch(() => {});
+        if (guarded && !wasmGuardCovers(guarded)) await syncEnrolled().catch(() => {});
+        if (guarded && !wasmGuardCovers(guarded)) {
+          verdict = { deliver: false, failure: failure('WASM_GUARD_MISSING', releasePath(state.url, guarded) || state.url, 'the page\'s WebAssembly.* hooked by wasm-guard.js', 'its registration failed (see the extension\'s console): the document was held, checked and not delivered') };
+        }
+      }
       try {
         if (verdict.deliver) filter.write(bytes);
         filter.close();
