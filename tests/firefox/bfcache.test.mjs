@@ -131,10 +131,18 @@ test('pages opened before enrollment, gone back to after it, are never restored 
     // A discarded tab gets its history back once it is shown again and restored (it shows
     // about:blank until then): waited for (the page is 2 entries back in either tab).
     const now = async () => ({ url: await driver.getCurrentUrl(), n: await driver.executeScript('return history.length') });
-    const st = await waitFor(`${name}: the tab's history back`, async () => {
+    const restored = () => waitFor(`${name}: the tab's history back`, async () => {
       const s = await now();
       return s.n >= 3 && s.url !== 'about:blank' && s;
-    }, 15000).catch(now);
+    }, 15000);
+    // Under load a discarded tab was seen to stay about:blank for good once shown (1 full run of 3):
+    // shown again (another tab selected, then this one), it restores. A precondition, said if used.
+    const st = await restored().catch(async () => {
+      lines.push(`${name}: the discarded tab stayed about:blank for 15 s; selected again`);
+      await driver.switchTo().window(handles.find((h) => h !== handle));
+      await driver.switchTo().window(handle);
+      return restored().catch(now);
+    });
     const length = st.n;
     if (st.n <= 1) {
       // Nothing behind the tab's current entry: no walk can reach the pre-enrollment page, and
