@@ -28,7 +28,7 @@ RELEASE_PASSPHRASE_FILE ?=
 # two manifests for one version only when one commit was released twice with different bytes.
 RELEASE_VERSION ?= $(shell sed -n 's/^version = "\([0-9]*\.[0-9]*\)\..*"/\1/p' Cargo.toml | head -n 1).$(SOURCE_DATE_EPOCH)
 
-.PHONY: all demo demo-mail test test-firefox setup setup-test build-dev build-release dist extension bench fuzz clean
+.PHONY: all demo demo-mail test test-firefox setup setup-test build-dev build-release dist extension bench bench-first fuzz clean
 
 all: test
 
@@ -197,6 +197,11 @@ test-firefox: setup-test build-dev
 BENCH_ARGS ?=
 bench: build-release setup-test
 	node tests/bench/run.mjs $(BENCH_ARGS)
+
+## Time to first result (issue 23): a fresh page in Chromium imports the library and makes its first
+## key, sealpost (worker mode, the release build) against OpenPGP.js, cold and warm, loopback and 20 Mbit/s.
+bench-first: build-release setup-test
+	node tests/bench/first-result.mjs $(BENCH_ARGS)
 
 ## Fuzzing (long): every target for FUZZ_SECONDS each (default 600); see fuzz/README.md.
 FUZZ_SECONDS ?= 600

@@ -1,0 +1,17 @@
+// Time to first result (issue 23): a fresh page imports the library and
+// generates its first key — ?lib=sealpost (worker mode, the browser
+// default) or ?lib=openpgp (OpenPGP.js's browser bundle).  Times are
+// performance.now(), counted from the navigation's start.
+const lib = new URLSearchParams(location.search).get('lib');
+window.__first = { done: false };
+try {
+  const mod = lib === 'openpgp'
+    ? await import('../../node_modules/openpgp/dist/openpgp.min.mjs')
+    : await import('../../js-shim/src/browser.js');
+  const imported = performance.now();
+  const { privateKey } = await mod.generateKey({ type: 'ecc', curve: 'curve25519Legacy', userIDs: [{ name: 'First', email: 'first@example.org' }], format: 'armored' });
+  if (!String(privateKey).includes('BEGIN PGP PRIVATE KEY BLOCK')) throw new Error('no armored key');
+  window.__first = { done: true, imported, first: performance.now() };
+} catch (e) {
+  window.__first = { done: true, error: `${e && e.name}: ${e && e.message}` };
+}
