@@ -26,20 +26,57 @@ export async function forgetPin(origin) {
   await chrome.storage.local.set({ pins: all });
 }
 
+/**
+ * Read-modify-writes of the records kept across forget ('revokedKeys',
+ * 'policyFloors'), one after another: two made at once (two tabs, two
+ * origins) would each read the old map and the second write would drop
+ * the first's entry.  `change(map)` edits the map in place.
+ */
+let keptWrites = Promise.resolve();
+function updateKept(key, change) {
+  const run = keptWrites.then(async () => {
+    const all = (await chrome.storage.local.get(key))[key] || {};
+    change(all);
+    await chrome.storage.local.set({ [key]: all });
+  });
+  keptWrites = run.catch(() => {});
+  return run;
+}
+
 // --- revoked keys (chrome.storage.local 'revokedKeys'): fingerprint → { origin, reason, at }, kept across forget
 
 export async function revokedKeys() {
   return (await chrome.storage.local.get('revokedKeys')).revokedKeys || {};
 }
-export async function noteRevokedKey(fingerprint, info) {
-  const all = await revokedKeys();
-  all[String(fingerprint).toLowerCase()] = info;
-  await chrome.storage.local.set({ revokedKeys: all });
+export function noteRevokedKey(fingerprint, info) {
+  return updateKept('revokedKeys', (all) => {
+    all[String(fingerprint).toLowerCase()] = info;
+  });
 }
 /** The record of `fingerprint` if that key was seen revoked (by any origin), else null. */
 export async function revokedKey(fingerprint) {
   return (await revokedKeys())[String(fingerprint).toLowerCase()] || null;
 }
+// --- policy floors (chrome.storage.local 'policyFloors', red-team finding 3 of issue 21): origin →
+// { log, rebuilderKeys, rebuildQuorum, at }, the strongest log policy pinned for the origin, kept
+// across forget and never lowered (tlog.js refuses a weaker one: POLICY_WEAKER)
+
+export async function policyFloors() {
+  return (await chrome.storage.local.get('policyFloors')).policyFloors || {};
+}
+/** Raises the origin's floor to the log pin `lp` (its rebuilderKeys, rebuildQuorum); never lowers it. */
+export function raiseFloor(origin, lp) {
+  return updateKept('policyFloors', (all) => {
+    const old = all[origin] || { rebuilderKeys: [], rebuildQuorum: 0 };
+    all[origin] = {
+      log: true,
+      rebuilderKeys: [...new Set([...(old.rebuilderKeys || []), ...(lp.rebuilderKeys || [])])],
+      rebuildQuorum: Math.max(old.rebuildQuorum || 0, lp.rebuildQuorum || 0),
+      at: new Date().toISOString(),
+    };
+  });
+}
+
 chrome.storage.onChanged.addListener((changes, area) => {
   if (area === 'local' && changes.pins) pinsCache = changes.pins.newValue || {};
 });

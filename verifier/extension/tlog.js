@@ -36,7 +36,7 @@
 //    another key or policy — else NOT_BOUND.  A binding stays valid in every
 //    old checkpoint; without this, a server still holding a key the site
 //    replaced could replay its old binding to someone enrolling now.
-//  - 'policyFloors': origin → { log, rebuilderKeys, rebuildQuorum }, the
+//  - 'policyFloors' (kept in pins.js): origin → { log, rebuilderKeys, rebuildQuorum }, the
 //    strongest policy pinned for it, kept across forget (like revokedKeys):
 //    a re-enrollment or key change with a weaker policy (no log, fewer
 //    rebuilders, a lower rebuild quorum) is refused POLICY_WEAKER.
@@ -44,7 +44,7 @@ import * as verifier from './pkg/sealpost_verifier_wasm.js';
 import { GUARD_FILES, fetchWithin } from './guard.js';
 import { BINDING_COOL_DOWN_SECS, GUARD_WITNESSES, VIEW_MAX_AGE_SECS } from './guard-config.js';
 import { failure } from './policy.js';
-import { pins, revokedKey, savePin } from './pins.js';
+import { pins, policyFloors, raiseFloor, revokedKey, savePin } from './pins.js';
 import { REBUILD_PROOFS, checkGuardRebuilt, checkRebuilt, guardRebuilders, needsRebuilds, notRebuilt, notRebuiltByGuard } from './rebuild.js';
 
 export const LOG_DIR = '.well-known/sealpost/log/';
@@ -400,8 +400,6 @@ async function checkNewestBinding(origin, policyText, fingerprint, bound, logged
 
 // --- the policy floor (red-team finding 3)
 
-export const policyFloors = () => get('policyFloors', {});
-
 /** Why the policy `names` (wasm tlogPolicy) is weaker than the floor kept for the origin, or ''. */
 export function weakerThan(floor, names) {
   if (!floor) return '';
@@ -412,20 +410,6 @@ export function weakerThan(floor, names) {
     return `the site's log policy asks for ${names?.rebuildQuorum || 0} rebuild attestation(s), fewer than the ${floor.rebuildQuorum} it asked for before`;
   }
   return '';
-}
-
-/** Raises the origin's floor to the policy pinned now (never lowers it). */
-async function raiseFloor(origin, lp) {
-  const all = await policyFloors();
-  const old = all[origin] || { rebuilderKeys: [], rebuildQuorum: 0 };
-  // Called only with a policy weakerThan found no weaker: it names every key of the old floor.
-  all[origin] = {
-    log: true,
-    rebuilderKeys: [...new Set([...(old.rebuilderKeys || []), ...(lp.rebuilderKeys || [])])],
-    rebuildQuorum: Math.max(old.rebuildQuorum || 0, lp.rebuildQuorum || 0),
-    at: new Date().toISOString(),
-  };
-  await chrome.storage.local.set({ policyFloors: all });
 }
 
 /**
