@@ -438,8 +438,6 @@ pub struct Bound {
     /// The binding proof's checkpoint (a signed note, cosigned by the client's witnesses): a
     /// view of the log the client may use for [`check_newest_binding`] if it is recent enough.
     pub checkpoint: String,
-    /// Its size.
-    pub size: u64,
 }
 
 /// Whether the log binds `origin` to `release_key` and to the log policy whose text is
@@ -466,10 +464,7 @@ pub fn check_binding(
 ) -> Result<Bound, Refusal> {
     let nb = |m: String| Refusal::NotBound(m);
     let combined = guard_view(site, witnesses)?;
-    let sha = crate::hex(&crate::sha256(policy_text.as_bytes()));
-    let binding = crate::binding::Binding::new(origin, release_key)
-        .and_then(|b| b.with_policy(&sha))
-        .map_err(|e| nb(e.to_string()))?;
+    let (binding, sha) = expected_binding(origin, release_key, policy_text)?;
     let proof = TlogProof::parse(proof).map_err(|e| nb(format!("the binding proof: {e}")))?;
     let cp = &proof.checkpoint;
     let verified = cp.verify(&combined).map_err(|e| {
@@ -508,8 +503,21 @@ pub fn check_binding(
         witnesses: verified.witnesses,
         cool_down,
         checkpoint: String::from_utf8_lossy(&cp.to_bytes()).into_owned(),
-        size: cp.size(),
     })
+}
+
+/// The binding entry a client expects for `origin` → `release_key` with the log policy whose
+/// text is `policy_text` (version 2: the policy's SHA-256 in it), and that SHA-256 (hex).
+fn expected_binding(
+    origin: &str,
+    release_key: &str,
+    policy_text: &str,
+) -> Result<(crate::binding::Binding, String), Refusal> {
+    let sha = crate::hex(&crate::sha256(policy_text.as_bytes()));
+    let binding = crate::binding::Binding::new(origin, release_key)
+        .and_then(|b| b.with_policy(&sha))
+        .map_err(|e| Refusal::NotBound(e.to_string()))?;
+    Ok((binding, sha))
 }
 
 /// The policy a client checks the site's log against when only its own witnesses may count:
@@ -581,6 +589,17 @@ pub fn fresh_view(
     now: u64,
     max_age: u64,
 ) -> Result<View, Refusal> {
+    fresh_checkpoint(site, witnesses, checkpoint, now, max_age).map(|(view, _)| view)
+}
+
+/// [`fresh_view`], with the checkpoint it parsed and verified.
+fn fresh_checkpoint(
+    site: &Policy,
+    witnesses: &Policy,
+    checkpoint: &[u8],
+    now: u64,
+    max_age: u64,
+) -> Result<(View, SignedCheckpoint), Refusal> {
     let nb = |m: String| Refusal::NotBound(m);
     let combined = guard_view(site, witnesses)?;
     let cp = SignedCheckpoint::parse(checkpoint)
@@ -607,11 +626,12 @@ pub fn fresh_view(
             cp.size()
         )));
     }
-    Ok(View {
+    let view = View {
         log: cp.origin().to_string(),
         size: cp.size(),
         at,
-    })
+    };
+    Ok((view, cp))
 }
 
 /// Whether the binding [`check_binding`] proved (leaf `bound_index` of the log `bound_log`:
@@ -638,7 +658,7 @@ pub fn check_newest_binding(
     max_age: u64,
 ) -> Result<View, Refusal> {
     let nb = |m: String| Refusal::NotBound(m);
-    let view = fresh_view(site, witnesses, checkpoint, now, max_age)?;
+    let (view, cp) = fresh_checkpoint(site, witnesses, checkpoint, now, max_age)?;
     if view.log != bound_log {
         return Err(nb(format!(
             "the log's recent checkpoint is of the log {:?}, not of {bound_log:?} which holds the binding",
@@ -651,12 +671,7 @@ pub fn check_newest_binding(
             view.size
         )));
     }
-    let sha = crate::hex(&crate::sha256(policy_text.as_bytes()));
-    let binding = crate::binding::Binding::new(origin, release_key)
-        .and_then(|b| b.with_policy(&sha))
-        .map_err(|e| nb(e.to_string()))?;
-    let cp = SignedCheckpoint::parse(checkpoint)
-        .map_err(|e| nb(format!("the log's checkpoint: {e}")))?;
+    let (binding, _) = expected_binding(origin, release_key, policy_text)?;
     let entries = read_verified_entries(&MapSource(bundles), &cp).map_err(|e| {
         nb(format!(
             "the log's entries (tree size {}) could not be read: {e}",
