@@ -237,14 +237,14 @@ export async function checkLogged(origin, fingerprint, manifestBytes, proofPromi
  * null (not counted) for a log of more bundles than the wasm lets be
  * fetched (client::MAX_COUNTED_BUNDLES): the size is the server's word.
  */
-async function countReleases(origin, logged, app) {
+async function countReleases(origin, logged, app, bundlesAt = (paths) => fetchBundles(origin, paths)) {
   let paths;
   try {
     paths = verifier.tlogEntryBundlePaths(logged.checkpoint_size);
   } catch {
     return null;
   }
-  return verifier.tlogCountReleases(new TextEncoder().encode(logged.checkpoint), await fetchBundles(origin, paths), app);
+  return verifier.tlogCountReleases(new TextEncoder().encode(logged.checkpoint), await bundlesAt(paths), app);
 }
 
 /**
@@ -259,6 +259,16 @@ const MAX_BUNDLE_BYTES = 1 << 20;
 async function fetchBundles(origin, paths) {
   const bytes = await Promise.all(paths.map((p) => fetchWithin(`${origin}/${LOG_DIR}${p}`, undefined, undefined, MAX_BUNDLE_BYTES)));
   return Object.fromEntries(paths.map((p, i) => [p, bytes[i]]));
+}
+
+/** fetchBundles for one enrollment's checks: the same paths (the same tree) are fetched once. */
+function bundlesOnce(origin) {
+  const fetched = new Map();
+  return (paths) => {
+    const key = paths.join('\n');
+    if (!fetched.has(key)) fetched.set(key, fetchBundles(origin, paths));
+    return fetched.get(key);
+  };
 }
 
 async function recount(origin, logged) {
@@ -312,12 +322,12 @@ export async function previewLog(origin, fingerprint, { store = false } = {}) {
   } catch (e) {
     throw new Error(`${e.code || 'NOT_LOGGED'}: the site's release is not proven in its log: ${e.message}`);
   }
+  const bundlesAt = bundlesOnce(origin);
   try {
-    bound = { ...bound, view: await checkNewestBinding(origin, policyText, fingerprint, bound, logged) };
+    bound = { ...bound, view: await checkNewestBinding(origin, policyText, fingerprint, bound, logged, bundlesAt), checkpoint: undefined };
   } catch (e) {
     throw new Error(`NOT_BOUND: ${e.message}`);
   }
-  bound = { ...bound, checkpoint: undefined };
   // A release its policy's rebuilders have not attested is not enrolled either (it would be blocked at once).
   let rebuilt;
   try {
@@ -326,7 +336,7 @@ export async function previewLog(origin, fingerprint, { store = false } = {}) {
   } catch (e) {
     throw new Error(`NOT_REBUILT: the site's release is not attested${e.guard ? '' : ' by its rebuilders'}: ${e.message}`);
   }
-  const releases = await countReleases(origin, logged, app);
+  const releases = await countReleases(origin, logged, app, bundlesAt);
   const manifestSha256 = [...new Uint8Array(await crypto.subtle.digest('SHA-256', manifestBytes))].map((b) => b.toString(16).padStart(2, '0')).join('');
   const version = JSON.parse(new TextDecoder().decode(manifestBytes)).version;
   return {
@@ -365,11 +375,12 @@ const noRecentBinding = (m) => Object.assign(new Error(m), { code: 'NOT_BOUND' }
  * binding proof's that a quorum of the guard's own witnesses cosigned at
  * most VIEW_MAX_AGE_SECS ago (witnesses cosign no tree smaller than one
  * they cosigned, so such a view holds every entry the log had by then),
- * read whole from the log's entry bundles.  Resolves to the view { log,
+ * read whole from the log's entry bundles (`bundlesAt(paths)`, fetchBundles
+ * by default).  Resolves to the view { log,
  * size, at }; throws an Error with code NOT_BOUND (no recent view, or a
  * later binding of the origin to another key or policy, named).
  */
-async function checkNewestBinding(origin, policyText, fingerprint, bound, logged) {
+async function checkNewestBinding(origin, policyText, fingerprint, bound, logged, bundlesAt = (paths) => fetchBundles(origin, paths)) {
   const now = Math.floor(Date.now() / 1000);
   const served = await fetchWithin(`${origin}/${CHECKPOINT}`).catch(() => null);
   const enc = (t) => (typeof t === 'string' ? new TextEncoder().encode(t) : null);
@@ -387,7 +398,7 @@ async function checkNewestBinding(origin, policyText, fingerprint, bound, logged
   if (!best) throw noRecentBinding(`no recent view of the log to check that the binding of ${origin} to ${fingerprint} is still its newest: ${refused || 'the site serves no checkpoint of its log'}`);
   let bundles;
   try {
-    bundles = await fetchBundles(origin, verifier.tlogEntryBundlePaths(best.view.size));
+    bundles = await bundlesAt(verifier.tlogEntryBundlePaths(best.view.size));
   } catch (e) {
     throw noRecentBinding(`the log's entries (tree size ${best.view.size}) could not be read to check that the binding is still the newest: ${e.message}`);
   }
