@@ -5,7 +5,7 @@
 // with the per-load checks in background.js.
 import init, * as verifier from './pkg/sealpost_verifier_wasm.js';
 import { GUARD_FILES, fetchWithin, originRules, ruleIds, serviceWorkerRule } from './guard.js';
-import { canHoldResponses, clearOriginStorageByHost, discardCachedPages } from './firefox.js';
+import { canHoldResponses, clearOriginStorageByHost, discardCachedPages, releaseHeld } from './firefox.js';
 import { forgetPin, pins, revokedKey, savePin, syncContentScripts } from './pins.js';
 
 export const ready = init({ module_or_path: new URL('./pkg/sealpost_verifier_wasm_bg.wasm', import.meta.url) });
@@ -56,7 +56,7 @@ export async function syncSessionRules() {
  * most 20 calls per 10 minutes): both, after the origin's documents are
  * gone.  Gone back to, such a page is then fetched again — a checked load.
  */
-export async function flushBackForwardCache() {
+export async function flushBackForwardCache(navigated = []) {
   const rules = await chrome.declarativeNetRequest.getSessionRules();
   // Set again as they are: a change of the session ruleset all the same.
   await chrome.declarativeNetRequest.updateSessionRules({ removeRuleIds: rules.map((r) => r.id), addRules: rules });
@@ -65,8 +65,10 @@ export async function flushBackForwardCache() {
   } catch {
     // Over its quota: the rules' change above evicted them already.
   }
-  // Neither empties Firefox's cache: there, the tabs that can be are discarded (firefox.js).
-  if (canHoldResponses()) await discardCachedPages();
+  // Neither empties Firefox's cache: there, the tabs that can be are discarded, and those
+  // enrollment navigated away from the origin (`navigated`, tab ids) made discardable (firefox.js).
+  // Returns the tabs to select again once restored (releaseHeld).
+  return canHoldResponses() ? discardCachedPages(navigated) : [];
 }
 
 /** Service workers and Cache Storage of the origin: a cached document never reaches the rules. */
@@ -238,18 +240,20 @@ async function enrollSteps(origin, fingerprint, manifestSha256) {
   // 5. the content script registered;
   // 6. every tab back where it was, under the rules.
   let restore = [];
+  const held = [];
+  const navigated = () => restore.filter((r) => !r.closed).map((r) => r.tabId);
   try {
     await applyRules(origin, p.manifest);
     await syncSessionRules();
     restore = await closeOriginDocuments(origin);
-    await flushBackForwardCache();
+    held.push(...(await flushBackForwardCache(navigated())));
     await clearOriginStorage(origin);
     // A write a closed document had in flight (Cache Storage, every 20 ms
     // in the test) can land after the first clearing: cleared once more.
     await sleep(STORAGE_SETTLE_MS);
     await clearOriginStorage(origin);
     await syncContentScripts();
-    await flushBackForwardCache();
+    held.push(...(await flushBackForwardCache(navigated())));
   } catch (e) {
     restore = e.restore || restore;
     await removeRules((await pins())[origin]);
@@ -257,8 +261,10 @@ async function enrollSteps(origin, fingerprint, manifestSha256) {
     await syncSessionRules().catch(() => {});
     await syncContentScripts().catch(() => {});
     await restoreTabs(restore);
+    await releaseHeld(held);
     throw e;
   }
   await restoreTabs(restore);
+  await releaseHeld(held);
   return { ...p, manifest: undefined, manifestSha256: undefined };
 }

@@ -373,19 +373,40 @@ export function firefoxGuard({ fail, manifestOf, pins, verifier }) {
  * keeps its history but no cached page (gone back to, each entry is loaded
  * again: a held, checked load).  So in Firefox enroll.js's flush also
  * discards every tab Firefox lets be discarded: every tab not selected in
- * its window, except the guard's own pages (enrollment's tabs it restores
- * itself).  A tab selected in its window cannot be discarded: the one shown
- * while enrolling shows the origin and is navigated away and back by
- * enrollment (which leaves none of its pages cached, tested); one selected
- * in another window keeps its cache (README, Firefox).
+ * its window, except the guard's own pages — but with the tabs enrollment
+ * navigated away from the origin (`navigated`, now on enrolling.html): the
+ * page it navigated away from is cached behind that entry (tested: gone back
+ * to two entries after enrollment, it came back and ran).  A tab selected in
+ * its window cannot be discarded, so where such a tab is selected, a page
+ * of the guard's own is selected in its window first (`held`: the tab to
+ * select again, the page to close, once enrollment restored the tabs —
+ * releaseHeld).  A tab selected in another window that enrollment did not
+ * navigate keeps its cache (README, Firefox).  Returns what to release.
  */
-export async function discardCachedPages() {
+export async function discardCachedPages(navigated = []) {
   const api = globalThis.browser;
-  if (typeof api?.tabs?.discard !== 'function') return;
+  if (typeof api?.tabs?.discard !== 'function') return [];
   const base = api.runtime.getURL('');
+  const ours = new Set(navigated);
+  const held = [];
+  for (const t of await api.tabs.query({ active: true })) {
+    if (!ours.has(t.id)) continue;
+    const page = await api.tabs.create({ windowId: t.windowId, url: `${base}enrolling.html?held`, active: true }).catch((e) => console.error('sealpost guard: no tab to select instead', e));
+    if (page) held.push({ tabId: t.id, page: page.id });
+  }
   const tabs = await api.tabs.query({});
-  const ids = tabs.filter((t) => !t.active && !t.discarded && !(t.url || '').startsWith(base)).map((t) => t.id);
+  const ids = tabs.filter((t) => !t.active && !t.discarded && (ours.has(t.id) || !(t.url || '').startsWith(base))).map((t) => t.id);
   if (ids.length) await api.tabs.discard(ids).catch((e) => console.error('sealpost guard: tabs not discarded', e));
+  return held;
+}
+
+/** Each tab discardCachedPages selected another page instead of: selected again, that page closed. */
+export async function releaseHeld(held) {
+  const api = globalThis.browser;
+  for (const { tabId, page } of held) {
+    await api.tabs.update(tabId, { active: true }).catch(() => {});
+    await api.tabs.remove(page).catch(() => {});
+  }
 }
 
 /**
