@@ -13,7 +13,7 @@ import { createServer } from 'node:http';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { blockedReason, enrollViaPopup, guardStatus, repo, serveDemo, startFirefox, tabIdOf, waitFor } from './helpers.mjs';
+import { enrollViaPopup, inChrome, repo, serveDemo, startFirefox, tabIdOf, waitFor } from './helpers.mjs';
 
 const siteSrc = process.env.SEALPOST_SITE || join(repo, 'build/site-dev');
 const verifyBin = process.env.SEALPOST_VERIFY || join(repo, 'target/debug/sealpost-verify');
@@ -77,17 +77,65 @@ after(async () => {
 
 const hits = (n) => beacons.get(n) || 0;
 const goBack = (n) => driver.executeScript(`history.go(${n})`);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** Goes back one step at a time as far as the current tab's history goes; returns the URLs passed. */
-async function backToStart(counted) {
-  const steps = [decodeURIComponent(await driver.getCurrentUrl()).slice(0, 1000)];
-  const length = await driver.executeScript('return history.length');
-  for (let n = 1; n < length; n++) {
-    await goBack(-1).catch(() => {});
-    await new Promise((r) => setTimeout(r, 1500));
-    steps.push(`${decodeURIComponent(await driver.getCurrentUrl()).slice(0, 1000)} (${counted()})`);
-  }
-  return steps;
+// The tabs are read and walked from the browser's chrome context (gBrowser), not through
+// WebDriver's content context: a tab the guard discarded gets a new browser when restored,
+// and WebDriver's content commands were seen to keep answering from the old one (about:blank,
+// in 1 of 3 full runs under load) while the tab itself had its history back.
+const TAB = `const tab = gBrowser.tabs.find((t) => t.getAttribute('sealpost-test') === arguments[0]);`;
+
+/** Marks the one tab showing `url` as `name`'s. */
+async function markTab(url, name) {
+  const n = await inChrome(driver, `const tabs = gBrowser.tabs.filter((t) => t.linkedBrowser.currentURI.spec === arguments[0]);
+    if (tabs.length === 1) tabs[0].setAttribute('sealpost-test', arguments[1]);
+    return tabs.length;`, url, name);
+  assert.equal(n, 1, `one tab shows ${url}`);
+}
+
+/** `name`'s tab as the browser sees it: discarded (pending) or not, its URL, its session history. */
+const tabState = (name) => inChrome(driver, `${TAB}
+  if (!tab) return null;
+  const b = tab.linkedBrowser;
+  const sh = b.browsingContext?.sessionHistory;
+  const entries = [];
+  for (let i = 0; sh && i < sh.count; i++) entries.push(sh.getEntryAtIndex(i).URI.spec);
+  return { entries, pending: tab.hasAttribute('pending'), url: b.currentURI?.spec || '', count: sh ? sh.count : 0, index: sh ? sh.index : -1, loading: !!b.webProgress?.isLoadingDocument };`, name);
+
+/** Waits until `name`'s tab is restored and loaded: not pending, not about:blank, its history back. */
+const restored = (name, ms = 15000) => waitFor(`${name}: the tab restored`, async () => {
+  const s = await tabState(name);
+  return s && !s.pending && !s.loading && s.url !== 'about:blank' && s.count >= 1 && s;
+}, ms);
+
+/** Selects `name`'s tab (a discarded tab is restored once selected) and waits for it; each further step tried is said in `lines`. */
+async function selectRestored(name, lines) {
+  await inChrome(driver, `${TAB} gBrowser.selectedTab = tab;`, name);
+  return restored(name).catch(async () => {
+    lines.push(`${name}: the discarded tab was not restored within 15 s of being selected; selected again`);
+    await inChrome(driver, `${TAB} gBrowser.selectedTab = gBrowser.tabs.find((t) => t !== tab); gBrowser.selectedTab = tab;`, name);
+    return restored(name).catch(async () => {
+      lines.push(`${name}: still not restored; reloaded`);
+      await inChrome(driver, `${TAB} gBrowser.reloadTab(tab);`, name);
+      return restored(name).catch(() => tabState(name));
+    });
+  });
+}
+
+/**
+ * Goes back in `name`'s tab to `k`, the entry of its history opened before enrollment (from the
+ * cache, if anything let the cache keep it, or loaded again); returns the tab then.
+ */
+async function goBackTo(name, k) {
+  await inChrome(driver, `${TAB} tab.linkedBrowser.gotoIndex(arguments[1]);`, name, k);
+  // Shown at `k`, or loaded again and blocked (blocked.html is a new entry after it).
+  const t = await waitFor(`${name}: back at entry ${k}`, async () => {
+    const s = await tabState(name);
+    return s && !s.loading && (s.index === k || s.url.includes('/blocked.html')) && s;
+  }, 10000).catch(() => tabState(name));
+  // Time for the page's pageshow beacon to arrive; then where the tab is.
+  await sleep(1500);
+  return (await tabState(name)) || t;
 }
 
 test('pages opened before enrollment, gone back to after it, are never restored from the back/forward cache', async () => {
@@ -102,64 +150,60 @@ test('pages opened before enrollment, gone back to after it, are never restored 
   await waitFor('the control page restored from the back/forward cache', async () => hits('control-persisted') > 0, 10000)
     .catch((e) => { throw new Error(`${e.message}: this Firefox did not restore a page from its back/forward cache, so the case below proves nothing`); });
 
-  // Before enrollment, two tabs: one left the attacker's page of the origin for another site
-  // (enrollment does not touch it), one still shows it (enrollment takes it away and back).
-  const left = await driver.getWindowHandle();
+  // Before enrollment, three tabs: one left the attacker's page of the origin for another site
+  // (enrollment does not touch it), one still shows it (enrollment takes it away and back, in the
+  // background), and the one enrollment is made from, selected in its window throughout (the
+  // popup in a window of its own, as a toolbar popup leaves it): it showed the attacker's page,
+  // then the genuine one (enrollment takes it away and back too).
   await driver.get(`${origin}/?bf=left-earlier`);
   await waitFor('the page left earlier runs', async () => hits('left-earlier') > 0, 10000);
   await driver.get(`${other}/?left`);
+  await markTab(`${other}/?left`, 'left-earlier');
   await driver.switchTo().newWindow('tab');
-  const showing = await driver.getWindowHandle();
   await driver.get(`${origin}/?bf=shown-at-enrollment`);
   await waitFor('the page shown at enrollment runs', async () => hits('shown-at-enrollment') > 0, 10000);
-  // Enrollment from a third tab showing the genuine page.
+  await markTab(`${origin}/?bf=shown-at-enrollment`, 'shown-at-enrollment');
   await driver.switchTo().newWindow('tab');
-  await driver.get(`${origin}/`);
-  const tab = await tabIdOf(driver, `${origin}/`);
+  await driver.get(`${origin}/?bf=enrolled-from`);
+  await waitFor('the page of the tab enrolled from runs', async () => hits('enrolled-from') > 0, 10000);
   hostile = false;
-  await enrollViaPopup(driver, tab);
+  await driver.get(`${origin}/`);
+  await markTab(`${origin}/`, 'enrolled-from');
+  const tab = await tabIdOf(driver, `${origin}/`);
+  const selected = () => inChrome(driver, `${TAB} return gBrowser.selectedTab === tab;`, 'enrolled-from');
+  assert.ok(await selected(), 'the tab enrolled from is selected in its window');
+  await enrollViaPopup(driver, tab, { newWindow: true });
   await new Promise((r) => setTimeout(r, 1000));
+  assert.ok(await selected(), 'the tab enrolled from is selected in its window again after enrollment');
   const lines = [];
   let ran = 0;
-  for (const [name, handle] of [['left-earlier', left], ['shown-at-enrollment', showing]]) {
-    const handles = await driver.getAllWindowHandles();
-    if (!handles.includes(handle)) {
-      lines.push(`${name}: its tab was closed (${handles.length} tabs left)`);
+  for (const name of ['left-earlier', 'shown-at-enrollment', 'enrolled-from']) {
+    const st = await selectRestored(name, lines);
+    if (!st) {
+      lines.push(`${name}: its tab was closed`);
       continue;
     }
-    await driver.switchTo().window(handle);
-    // A discarded tab gets its history back once it is shown again and restored (it shows
-    // about:blank until then): waited for (the page is 2 entries back in either tab).
-    const now = async () => ({ url: await driver.getCurrentUrl(), n: await driver.executeScript('return history.length') });
-    const restored = () => waitFor(`${name}: the tab's history back`, async () => {
-      const s = await now();
-      return s.n >= 3 && s.url !== 'about:blank' && s;
-    }, 15000);
-    // Under load a discarded tab was seen to stay about:blank for good once shown (1 full run of 3):
-    // shown again (another tab selected, then this one), it restores. A precondition, said if used.
-    const st = await restored().catch(async () => {
-      lines.push(`${name}: the discarded tab stayed about:blank for 15 s; selected again`);
-      await driver.switchTo().window(handles.find((h) => h !== handle));
-      await driver.switchTo().window(handle);
-      return restored().catch(now);
-    });
-    const length = st.n;
-    if (st.n <= 1) {
-      // Nothing behind the tab's current entry: no walk can reach the pre-enrollment page, and
-      // nothing of it can come back. Said in the results.
-      lines.push(`${name}: the tab's history holds ${st.n} entry (${st.url}): nothing to go back to`);
+    // The tab's entry opened before enrollment: its first for the attacker's page. Enrollment may
+    // have added entries of its own after it (the tab shown then is taken away and back).
+    const k = st.entries.findIndex((u) => u.includes(`bf=${name}`));
+    const entries = st.entries.map((u) => decodeURIComponent(u).slice(0, 200)).join(' | ');
+    if (k < 0 || k >= st.index) {
+      // Nothing of the pre-enrollment page behind the tab's current entry: nothing of it can come
+      // back from the cache (this tab was loaded again when restored). Said in the results.
+      lines.push(`${name}: no pre-enrollment entry behind the current one (${st.index} of ${entries}): nothing to go back to`);
       continue;
     }
     const before = hits(`${name}-persisted`);
-    const steps = await backToStart(() => hits(`${name}-persisted`) - before);
+    const at = await goBackTo(name, k);
     const n = hits(`${name}-persisted`) - before;
     ran += n;
-    // Else the case proves nothing: the walk back must pass the page opened before enrollment —
+    const url = decodeURIComponent(at.url).slice(0, 1000);
+    // Else the case proves nothing: going back must reach the page opened before enrollment —
     // shown, or loaded again and blocked there (blocked.html for this origin: a load was made, so
     // nothing came from the cache; its reason may be the origin's recorded failure, another URL's).
-    const reached = (u) => u.includes(`bf=${name}`) || (u.includes('/blocked.html') && u.includes(`"origin":"${origin}"`));
-    assert.ok(steps.slice(1).some(reached), `${name}: going back never reached the pre-enrollment page (history ${length}: ${steps.join(' ← ')})`);
-    lines.push(`${name}: back through ${steps.join(' ← ')}; the attacker's page restored from the cache and ran ${n} times`);
+    const reached = url.includes(`bf=${name}`) || (url.includes('/blocked.html') && url.includes(`"origin":"${origin}"`));
+    assert.ok(reached, `${name}: going back to entry ${k} never reached the pre-enrollment page (history ${entries}; at ${url})`);
+    lines.push(`${name}: back from entry ${st.index} to ${k} of ${st.count}, at ${url}; the attacker's page restored from the cache and ran ${n} times`);
   }
   for (const l of lines) console.log(`# ${l.replace(/(blocked\.html[^ ]*?"code":"[A-Z_]+")[^ ]*/g, "$1…")}`);
   console.log(`# control: restored from the cache ${hits('control-persisted')} times`);

@@ -101,19 +101,31 @@ export async function click(driver, css, ms = 20000) {
 }
 
 /**
- * Opens the guard's page `path` (e.g. 'popup.html?tab=3') in a new tab and
- * switches to it; returns the handle of the window to go back to.  Through
- * the chrome context: WebDriver refuses to navigate content to moz-extension:.
+ * Runs `script` (a function body; `arguments` are `args`) in the browser's
+ * chrome context (its own window: `gBrowser`, every tab whatever its state),
+ * then switches back to content.
  */
-export async function openExtensionPage(driver, path) {
-  const back = await driver.getWindowHandle();
-  const before = new Set(await driver.getAllWindowHandles());
+export async function inChrome(driver, script, ...args) {
   await driver.setContext(firefox.Context.CHROME);
   try {
-    await driver.executeScript(`gBrowser.selectedTab = gBrowser.addTab(arguments[0], { triggeringPrincipal: Services.scriptSecurityManager.getSystemPrincipal() });`, `${EXT}${path}`);
+    return await driver.executeScript(script, ...args);
   } finally {
     await driver.setContext(firefox.Context.CONTENT);
   }
+}
+
+/**
+ * Opens the guard's page `path` (e.g. 'popup.html?tab=3') in a new tab and
+ * switches to it; returns the handle of the window to go back to.  Through
+ * the chrome context: WebDriver refuses to navigate content to moz-extension:.
+ * `newWindow`: in a browser window of its own, so that the current tab stays
+ * the one selected in its window (as it is under a real toolbar popup).
+ */
+export async function openExtensionPage(driver, path, { newWindow = false } = {}) {
+  const back = await driver.getWindowHandle();
+  const before = new Set(await driver.getAllWindowHandles());
+  if (newWindow) await inExtension(driver, 'await browser.windows.create({ url: arguments[0] });', `${EXT}${path}`);
+  else await inChrome(driver, `gBrowser.selectedTab = gBrowser.addTab(arguments[0], { triggeringPrincipal: Services.scriptSecurityManager.getSystemPrincipal() });`, `${EXT}${path}`);
   const handle = await waitFor(`a tab for ${path}`, async () => (await driver.getAllWindowHandles()).find((h) => !before.has(h)), 10000);
   await driver.switchTo().window(handle);
   await waitFor(`${path} loaded`, async () => (await driver.getCurrentUrl()).startsWith(EXT) && (await driver.executeScript('return document.readyState')) === 'complete', 10000);
@@ -153,10 +165,11 @@ export function tabIdOf(driver, url) {
 /**
  * Enrolls `origin` through the guard's popup page (as a user does: preview,
  * then trust), for the tab `tabId` that shows it; resolves once the popup
- * says the enrolled load is valid.  The current window is kept.
+ * says the enrolled load is valid.  The current window is kept.  `newWindow`:
+ * the popup in a window of its own (openExtensionPage).
  */
-export async function enrollViaPopup(driver, tabId, { ms = 30000 } = {}) {
-  const back = await openExtensionPage(driver, `popup.html?tab=${tabId}`);
+export async function enrollViaPopup(driver, tabId, { ms = 30000, newWindow = false } = {}) {
+  const back = await openExtensionPage(driver, `popup.html?tab=${tabId}`, { newWindow });
   try {
     await waitCss(driver, 'body[data-ready]');
     // What the popup says when it offers no enrollment (an error, or a state it should not be in).
