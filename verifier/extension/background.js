@@ -883,7 +883,8 @@ async function handle(msg, sender) {
     case 'enroll':
       // The site's release log policy is pinned first (tlog.js), then the key.
       // Only the manifest the log check proved is enrolled; one enrollment of an origin at a time.
-      return { enrolled: { ...(await withLogPin(msg.origin, msg.fingerprint, (logged) => enroll(msg.origin, msg.fingerprint, logged), { expectLog: msg.expectLog })), cert: undefined } };
+      // The popup's own tab, when it is opened in one (not a toolbar popup), is kept (enroll.js).
+      return { enrolled: { ...(await withLogPin(msg.origin, msg.fingerprint, (logged) => enroll(msg.origin, msg.fingerprint, logged, sender.tab?.id ?? null), { expectLog: msg.expectLog })), cert: undefined } };
     case 'clear-failure': {
       const pin = (await pins())[msg.origin];
       if (pin) await savePin({ ...pin, failure: null });

@@ -56,7 +56,7 @@ export async function syncSessionRules() {
  * most 20 calls per 10 minutes): both, after the origin's documents are
  * gone.  Gone back to, such a page is then fetched again — a checked load.
  */
-export async function flushBackForwardCache(navigated = []) {
+export async function flushBackForwardCache(held = []) {
   const rules = await chrome.declarativeNetRequest.getSessionRules();
   // Set again as they are: a change of the session ruleset all the same.
   await chrome.declarativeNetRequest.updateSessionRules({ removeRuleIds: rules.map((r) => r.id), addRules: rules });
@@ -65,10 +65,9 @@ export async function flushBackForwardCache(navigated = []) {
   } catch {
     // Over its quota: the rules' change above evicted them already.
   }
-  // Neither empties Firefox's cache: there, the tabs that can be are discarded, and those
-  // enrollment navigated away from the origin (`navigated`, tab ids) made discardable (firefox.js).
-  // Returns the tabs to select again once restored (releaseHeld).
-  return canHoldResponses() ? discardCachedPages(navigated) : [];
+  // Neither empties Firefox's cache: there, every tab is discarded, a guard page selected in each
+  // window meanwhile (firefox.js; recorded in `held`, released by the caller: releaseHeld).
+  if (canHoldResponses()) await discardCachedPages(held);
 }
 
 /** Service workers and Cache Storage of the origin: a cached document never reaches the rules. */
@@ -206,17 +205,17 @@ export const isEnrolling = (origin) => enrolling.has(origin);
  * `manifestSha256`: the manifest the site's release log proved (tlog.js
  * withLogPin), the only one that may be enrolled (null: no log).
  */
-export async function enroll(origin, fingerprint, manifestSha256 = null) {
+export async function enroll(origin, fingerprint, manifestSha256 = null, popupTab = null) {
   if (enrolling.has(origin)) throw new Error(`${origin} is being enrolled already`);
   enrolling.add(origin);
   try {
-    return await enrollSteps(origin, fingerprint, manifestSha256);
+    return await enrollSteps(origin, fingerprint, manifestSha256, popupTab);
   } finally {
     enrolling.delete(origin);
   }
 }
 
-async function enrollSteps(origin, fingerprint, manifestSha256) {
+async function enrollSteps(origin, fingerprint, manifestSha256, popupTab) {
   const p = await preview(origin);
   if (p.fingerprint !== fingerprint) throw new Error(`the site now publishes key ${p.fingerprint}, not the ${fingerprint} you were shown`);
   if (manifestSha256 && p.manifestSha256 !== manifestSha256) {
@@ -240,28 +239,32 @@ async function enrollSteps(origin, fingerprint, manifestSha256) {
   // 5. the content script registered;
   // 6. every tab back where it was, under the rules.
   let restore = [];
-  const held = [];
-  const navigated = () => restore.filter((r) => !r.closed).map((r) => r.tabId);
+  // Firefox: the guard pages selected while tabs are discarded (firefox.js), released at the end;
+  // the popup's tab, if it runs in one (the guard's page waiting for this answer), is left as it is.
+  const held = popupTab == null ? [] : [{ tabId: null, page: popupTab }];
   try {
     await applyRules(origin, p.manifest);
     await syncSessionRules();
     restore = await closeOriginDocuments(origin);
-    held.push(...(await flushBackForwardCache(navigated())));
+    await flushBackForwardCache(held);
     await clearOriginStorage(origin);
     // A write a closed document had in flight (Cache Storage, every 20 ms
     // in the test) can land after the first clearing: cleared once more.
     await sleep(STORAGE_SETTLE_MS);
     await clearOriginStorage(origin);
     await syncContentScripts();
-    held.push(...(await flushBackForwardCache(navigated())));
+    await flushBackForwardCache(held);
   } catch (e) {
     restore = e.restore || restore;
-    await removeRules((await pins())[origin]);
-    await forgetPin(origin);
-    await syncSessionRules().catch(() => {});
-    await syncContentScripts().catch(() => {});
-    await restoreTabs(restore);
-    await releaseHeld(held);
+    try {
+      await removeRules((await pins())[origin]);
+      await forgetPin(origin);
+      await syncSessionRules().catch(() => {});
+      await syncContentScripts().catch(() => {});
+    } finally {
+      await restoreTabs(restore);
+      await releaseHeld(held);
+    }
     throw e;
   }
   await restoreTabs(restore);

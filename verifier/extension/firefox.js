@@ -367,43 +367,51 @@ export function firefoxGuard({ fail, manifestOf, pins, verifier }) {
  * Firefox's back/forward cache outlives what empties Chromium's (enroll.js
  * flushBackForwardCache: a change of the session rules and
  * webRequest.handlerBehaviorChanged): tested, a page of the origin opened
- * before enrollment in a tab that then went to another site came back from
- * the cache after enrollment, and its pageshow handler ran — no request, so
- * the hold never saw it (tests/firefox/bfcache.test.mjs).  A discarded tab
- * keeps its history but no cached page (gone back to, each entry is loaded
- * again: a held, checked load).  So in Firefox enroll.js's flush also
- * discards every tab Firefox lets be discarded: every tab not selected in
- * its window, except the guard's own pages — but with the tabs enrollment
- * navigated away from the origin (`navigated`, now on enrolling.html): the
- * page it navigated away from is cached behind that entry (tested: gone back
- * to two entries after enrollment, it came back and ran).  A tab selected in
- * its window cannot be discarded, so where such a tab is selected, a page
- * of the guard's own is selected in its window first (`held`: the tab to
- * select again, the page to close, once enrollment restored the tabs —
- * releaseHeld).  A tab selected in another window that enrollment did not
- * navigate keeps its cache (README, Firefox).  Returns what to release.
+ * before enrollment came back from the cache after enrollment and its
+ * pageshow handler ran — no request, so the hold never saw it — in a tab
+ * that had left it for another site, and in the tabs enrollment navigated
+ * to enrolling.html and back (the page cached two entries back;
+ * tests/firefox/bfcache.test.mjs).  A discarded tab keeps its history but
+ * no cached page (gone back to, each entry is loaded again: a held, checked
+ * load).  The tab API cannot say which tab's history holds a page of the
+ * origin, so in Firefox enrollment discards every tab of every window but
+ * the guard pages it opens here (and the popup's own tab, when it runs in
+ * one: given in `held` with no tab to select again): a selected tab cannot be discarded, so in
+ * each window a guard page (enrolling.html?held) is selected first, and the
+ * tab selected again once enrollment restored the tabs (releaseHeld).  Each
+ * page is recorded in `held` as it opens (the caller releases them, also
+ * when this throws).  Firefox may decline a discard without an error (a
+ * page that asks before it is left, an open tab dialog; a popup window
+ * takes no guard page): every tab is discarded on its own and checked after,
+ * and a tab left undiscarded fails enrollment (named; the user closes it or
+ * answers it and enrolls again): such a tab could go back, by its own
+ * script, to a page of the origin cached before enrollment.
  */
-export async function discardCachedPages(navigated = []) {
+export async function discardCachedPages(held) {
   const api = globalThis.browser;
-  if (typeof api?.tabs?.discard !== 'function') return [];
+  if (typeof api?.tabs?.discard !== 'function') return;
   const base = api.runtime.getURL('');
-  const ours = new Set(navigated);
-  const held = [];
   for (const t of await api.tabs.query({ active: true })) {
-    if (!ours.has(t.id)) continue;
-    const page = await api.tabs.create({ windowId: t.windowId, url: `${base}enrolling.html?held`, active: true }).catch((e) => console.error('sealpost guard: no tab to select instead', e));
+    if (t.discarded || held.some((h) => h.page === t.id)) continue;
+    const page = await api.tabs.create({ windowId: t.windowId, url: `${base}enrolling.html?held`, active: true }).catch(() => null);
     if (page) held.push({ tabId: t.id, page: page.id });
   }
-  const tabs = await api.tabs.query({});
-  const ids = tabs.filter((t) => !t.active && !t.discarded && (ours.has(t.id) || !(t.url || '').startsWith(base))).map((t) => t.id);
-  if (ids.length) await api.tabs.discard(ids).catch((e) => console.error('sealpost guard: tabs not discarded', e));
-  return held;
+  const ours = (t) => held.some((h) => h.page === t.id);
+  for (const t of await api.tabs.query({})) {
+    if (!t.active && !t.discarded && !ours(t)) await api.tabs.discard(t.id).catch(() => {});
+  }
+  const left = (await api.tabs.query({})).filter((t) => !t.discarded && !ours(t));
+  if (left.length) {
+    const named = left.slice(0, 3).map((t) => t.url || `tab ${t.id}`).join(', ');
+    throw new Error(`NOT_DISCARDED: ${left.length} tab(s) could not be emptied of their cached pages (${named}${left.length > 3 ? ', …' : ''}): a page that asks before it is left, a dialog, or a popup window; close them or answer them and enroll again`);
+  }
 }
 
-/** Each tab discardCachedPages selected another page instead of: selected again, that page closed. */
+/** Each tab discardCachedPages selected a guard page instead of: selected again, that page closed. */
 export async function releaseHeld(held) {
   const api = globalThis.browser;
-  for (const { tabId, page } of held) {
+  for (const { tabId, page } of held.splice(0)) {
+    if (tabId == null) continue; // a page kept, not opened here (enroll.js: the popup's tab)
     await api.tabs.update(tabId, { active: true }).catch(() => {});
     await api.tabs.remove(page).catch(() => {});
   }
