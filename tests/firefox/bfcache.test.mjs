@@ -13,7 +13,7 @@ import { createServer } from 'node:http';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { enrollViaPopup, inChrome, repo, serveDemo, startFirefox, tabIdOf, waitFor } from './helpers.mjs';
+import { By, enrollViaPopup, inChrome, inExtension, repo, serveDemo, startFirefox, tabIdOf, waitFor } from './helpers.mjs';
 
 const siteSrc = process.env.SEALPOST_SITE || join(repo, 'build/site-dev');
 const verifyBin = process.env.SEALPOST_VERIFY || join(repo, 'target/debug/sealpost-verify');
@@ -28,6 +28,9 @@ let hostile = true;
 const bfPage = (name) => `<!doctype html><title>bf</title><p>${name}</p>
 <script>addEventListener('pageshow', (e) => navigator.sendBeacon('/__beacon?${name}' + (e.persisted ? '-persisted' : '')));</script>`;
 
+const asksPage = `<!doctype html><title>asks</title><p>unsaved</p>
+<script>addEventListener('beforeunload', (e) => { e.preventDefault(); e.returnValue = ''; });</script>`;
+
 /** A server in front of the demo: the beacon, the attacker's page (on `name`'s origin, while hostile), the rest passed on. */
 async function front(always) {
   const server = createServer(async (req, res) => {
@@ -36,6 +39,11 @@ async function front(always) {
       const n = url.search.slice(1);
       beacons.set(n, (beacons.get(n) || 0) + 1);
       res.writeHead(204).end();
+      return;
+    }
+    if (url.searchParams.has('asks')) {
+      // A page that asks before it is left (once it has had a click): Firefox declines to discard its tab.
+      res.writeHead(200, { 'content-type': 'text/html', 'cache-control': 'no-cache' }).end(asksPage);
       return;
     }
     const bf = url.searchParams.get('bf');
@@ -179,20 +187,13 @@ test('pages opened before enrollment, gone back to after it, are never restored 
   let ran = 0;
   for (const name of ['left-earlier', 'shown-at-enrollment', 'enrolled-from']) {
     const st = await selectRestored(name, lines);
-    if (!st) {
-      lines.push(`${name}: its tab was closed`);
-      continue;
-    }
+    assert.ok(st, `${name}: its tab is gone`);
     // The tab's entry opened before enrollment: its first for the attacker's page. Enrollment may
-    // have added entries of its own after it (the tab shown then is taken away and back).
+    // have added entries of its own after it (the tab shown then is taken away and back). Each tab
+    // must still have it behind its current entry, else the case proves nothing for that tab.
     const k = st.entries.findIndex((u) => u.includes(`bf=${name}`));
     const entries = st.entries.map((u) => decodeURIComponent(u).slice(0, 200)).join(' | ');
-    if (k < 0 || k >= st.index) {
-      // Nothing of the pre-enrollment page behind the tab's current entry: nothing of it can come
-      // back from the cache (this tab was loaded again when restored). Said in the results.
-      lines.push(`${name}: no pre-enrollment entry behind the current one (${st.index} of ${entries}): nothing to go back to`);
-      continue;
-    }
+    assert.ok(k >= 0 && k < st.index, `${name}: no pre-enrollment entry behind the current one (${st.index} of ${entries})`);
     const before = hits(`${name}-persisted`);
     const at = await goBackTo(name, k);
     const n = hits(`${name}-persisted`) - before;
@@ -208,4 +209,26 @@ test('pages opened before enrollment, gone back to after it, are never restored 
   for (const l of lines) console.log(`# ${l.replace(/(blocked\.html[^ ]*?"code":"[A-Z_]+")[^ ]*/g, "$1…")}`);
   console.log(`# control: restored from the cache ${hits('control-persisted')} times`);
   assert.equal(ran, 0, 'a pre-enrollment page came back from the back/forward cache and ran');
+});
+
+test('a tab Firefox declines to discard (its page asks before it is left) fails enrollment, named; nothing is pinned and the tabs are back', async () => {
+  const other = await front(true);
+  const origin = await front(false);
+  await driver.switchTo().newWindow('tab');
+  await driver.get(`${other}/?asks`);
+  // A click: a page may ask before it is left only once the user interacted with it.
+  await driver.findElement(By.css('p')).click();
+  await markTab(`${other}/?asks`, 'asks');
+  await driver.switchTo().newWindow('tab');
+  await driver.get(`${origin}/`);
+  const tab = await tabIdOf(driver, `${origin}/`);
+  const err = await enrollViaPopup(driver, tab).then(() => null, (e) => String(e.message)).finally(() =>
+    // Closed without asking (else it would hold up the browser's exit).
+    inChrome(driver, `${TAB} if (tab) gBrowser.removeTab(tab, { skipPermitUnload: true });`, 'asks'));
+  console.log(`# enrollment: ${err}`);
+  assert.ok(err && err.includes('NOT_DISCARDED') && err.includes(`${other}/?asks`), `enrollment was not refused for the undiscarded tab: ${err}`);
+  const state = await inExtension(driver, `const { pins } = await browser.storage.local.get('pins');
+    const tabs = await browser.tabs.query({});
+    return { pinned: !!(pins || {})[arguments[0]], held: tabs.filter((t) => (t.url || '').includes('enrolling.html?')).length, shown: tabs.some((t) => t.url === arguments[0] + '/') };`, origin);
+  assert.deepEqual(state, { pinned: false, held: 0, shown: true }, 'nothing pinned, no guard page left, the tab back at the origin');
 });
