@@ -153,7 +153,7 @@ test('pages opened before enrollment, gone back to after it, are never restored 
   await driver.get(`${other}/?bf=control`);
   await waitFor('the control page runs', async () => hits('control') > 0, 10000);
   await driver.get(`${other}/?left`);
-  await new Promise((r) => setTimeout(r, 500));
+  await sleep(500);
   await goBack(-1);
   await waitFor('the control page restored from the back/forward cache', async () => hits('control-persisted') > 0, 10000)
     .catch((e) => { throw new Error(`${e.message}: this Firefox did not restore a page from its back/forward cache, so the case below proves nothing`); });
@@ -181,7 +181,7 @@ test('pages opened before enrollment, gone back to after it, are never restored 
   const selected = () => inChrome(driver, `${TAB} return gBrowser.selectedTab === tab;`, 'enrolled-from');
   assert.ok(await selected(), 'the tab enrolled from is selected in its window');
   await enrollViaPopup(driver, tab, { newWindow: true });
-  await new Promise((r) => setTimeout(r, 1000));
+  await sleep(1000);
   assert.ok(await selected(), 'the tab enrolled from is selected in its window again after enrollment');
   const lines = [];
   let ran = 0;

@@ -56,7 +56,7 @@ export async function syncSessionRules() {
  * most 20 calls per 10 minutes): both, after the origin's documents are
  * gone.  Gone back to, such a page is then fetched again — a checked load.
  */
-export async function flushBackForwardCache(held = []) {
+export async function flushBackForwardCache(held = [], keep = null) {
   const rules = await chrome.declarativeNetRequest.getSessionRules();
   // Set again as they are: a change of the session ruleset all the same.
   await chrome.declarativeNetRequest.updateSessionRules({ removeRuleIds: rules.map((r) => r.id), addRules: rules });
@@ -66,8 +66,9 @@ export async function flushBackForwardCache(held = []) {
     // Over its quota: the rules' change above evicted them already.
   }
   // Neither empties Firefox's cache: there, every tab is discarded, a guard page selected in each
-  // window meanwhile (firefox.js; recorded in `held`, released by the caller: releaseHeld).
-  if (canHoldResponses()) await discardCachedPages(held);
+  // window meanwhile (firefox.js; recorded in `held`, released by the caller: releaseHeld), but
+  // the tab `keep`.
+  if (canHoldResponses()) await discardCachedPages(held, keep);
 }
 
 /** Service workers and Cache Storage of the origin: a cached document never reaches the rules. */
@@ -241,19 +242,19 @@ async function enrollSteps(origin, fingerprint, manifestSha256, popupTab) {
   let restore = [];
   // Firefox: the guard pages selected while tabs are discarded (firefox.js), released at the end;
   // the popup's tab, if it runs in one (the guard's page waiting for this answer), is left as it is.
-  const held = popupTab == null ? [] : [{ tabId: null, page: popupTab }];
+  const held = [];
   try {
     await applyRules(origin, p.manifest);
     await syncSessionRules();
     restore = await closeOriginDocuments(origin);
-    await flushBackForwardCache(held);
+    await flushBackForwardCache(held, popupTab);
     await clearOriginStorage(origin);
     // A write a closed document had in flight (Cache Storage, every 20 ms
     // in the test) can land after the first clearing: cleared once more.
     await sleep(STORAGE_SETTLE_MS);
     await clearOriginStorage(origin);
     await syncContentScripts();
-    await flushBackForwardCache(held);
+    await flushBackForwardCache(held, popupTab);
   } catch (e) {
     restore = e.restore || restore;
     try {

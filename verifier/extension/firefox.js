@@ -375,8 +375,8 @@ export function firefoxGuard({ fail, manifestOf, pins, verifier }) {
  * no cached page (gone back to, each entry is loaded again: a held, checked
  * load).  The tab API cannot say which tab's history holds a page of the
  * origin, so in Firefox enrollment discards every tab of every window but
- * the guard pages it opens here (and the popup's own tab, when it runs in
- * one: given in `held` with no tab to select again): a selected tab cannot be discarded, so in
+ * the guard pages it opens here and `keep` (the popup's own tab, when it
+ * runs in one): a selected tab cannot be discarded, so in
  * each window a guard page (enrolling.html?held) is selected first, and the
  * tab selected again once enrollment restored the tabs (releaseHeld).  Each
  * page is recorded in `held` as it opens (the caller releases them, also
@@ -387,16 +387,16 @@ export function firefoxGuard({ fail, manifestOf, pins, verifier }) {
  * answers it and enrolls again): such a tab could go back, by its own
  * script, to a page of the origin cached before enrollment.
  */
-export async function discardCachedPages(held) {
+export async function discardCachedPages(held, keep = null) {
   const api = globalThis.browser;
   if (typeof api?.tabs?.discard !== 'function') return;
   const base = api.runtime.getURL('');
+  const ours = (t) => t.id === keep || held.some((h) => h.page === t.id);
   for (const t of await api.tabs.query({ active: true })) {
-    if (t.discarded || held.some((h) => h.page === t.id)) continue;
+    if (t.discarded || ours(t)) continue;
     const page = await api.tabs.create({ windowId: t.windowId, url: `${base}enrolling.html?held`, active: true }).catch(() => null);
     if (page) held.push({ tabId: t.id, page: page.id });
   }
-  const ours = (t) => held.some((h) => h.page === t.id);
   for (const t of await api.tabs.query({})) {
     if (!t.active && !t.discarded && !ours(t)) await api.tabs.discard(t.id).catch(() => {});
   }
@@ -411,7 +411,6 @@ export async function discardCachedPages(held) {
 export async function releaseHeld(held) {
   const api = globalThis.browser;
   for (const { tabId, page } of held.splice(0)) {
-    if (tabId == null) continue; // a page kept, not opened here (enroll.js: the popup's tab)
     await api.tabs.update(tabId, { active: true }).catch(() => {});
     await api.tabs.remove(page).catch(() => {});
   }
