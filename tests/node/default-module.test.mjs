@@ -156,3 +156,61 @@ test("the marker crosses the worker boundary (the shim's serializeError/reviveEr
   const plain = reviveError(structuredClone(serializeError(new SealpostError('UNSUPPORTED', 'x'))));
   assert.equal(plain.missing, undefined);
 });
+
+test('supportedKeyTypes: the default module lists what it can generate, and with the full module what a package that fetches it can', () => {
+  const own = small.supportedKeyTypes();
+  const withFull = small.supportedKeyTypes(true);
+  const fullTypes = full.supportedKeyTypes();
+  assert.ok(own.includes('curve25519') && own.includes('rsa3072'), String(own));
+  for (const t of ['p256', 'curve448', 'pqc-mldsa65-ed25519']) {
+    assert.ok(!own.includes(t), `the default module says it generates ${t}`);
+    assert.ok(fullTypes.includes(t), `the full module does not list ${t}: ${fullTypes}`);
+  }
+  assert.deepEqual(withFull, fullTypes);
+  // In the full module both answers are the same list.
+  assert.deepEqual(full.supportedKeyTypes(true), fullTypes);
+});
+
+test('a signature by a given certificate of a left-out algorithm gets no verdict in the default module (UNSUPPORTED missing algorithm), a valid one in the full module', () => {
+  // A NIST P-256 key from gpg signs (detached and inline); the full module made a post-quantum one.
+  const uid = 'p256 signer <p256signer@example.org>';
+  gpg(['--quick-gen-key', uid, 'nistp256', 'sign,cert', 'never']);
+  const p256Cert = gpg(['--armor', '--export', 'p256signer@example.org']).toString();
+  const data = enc('signed by a key of an algorithm the default module left out');
+  const detached = new Uint8Array(gpg(['--detach-sign', '-u', 'p256signer@example.org'], data));
+  const inline = new Uint8Array(gpg(['--sign', '-u', 'p256signer@example.org'], data));
+  const pqc = full.generateKey({ userIDs: ['pqc <pqc@example.org>'], type: 'pqc-mldsa65-ed25519' }).privateKey;
+  const s = new full.Signing();
+  s.addSigner(pqc);
+  s.setMode('detached');
+  const pqcSig = s.sign(data);
+  const ed = small.generateKey({ userIDs: ['ed <ed@example.org>'] }).privateKey;
+  const s2 = new small.Signing();
+  s2.addSigner(ed);
+  s2.setMode('detached');
+  const edSig = s2.sign(data);
+  const verifier = (sp, ...certs) => {
+    const v = new sp.Verification();
+    for (const c of certs) v.addKey(sp.readKey(c));
+    return v;
+  };
+  const pqcCert = pqc.toPublic().toArmored();
+  const edCert = ed.toPublic().toArmored();
+  for (const [cert, sig] of [[p256Cert, detached], [pqcCert, pqcSig]]) {
+    assertMissing(() => verifier(small, cert).verifyDetached(data, sig));
+    const r = verifier(full, cert).verifyDetached(data, sig);
+    assert.equal(r.signatures.length, 1);
+    assert.equal(r.signatures[0].valid, true, JSON.stringify(r.signatures));
+  }
+  assertMissing(() => verifier(small, p256Cert).verify(inline));
+  assert.equal(verifier(full, p256Cert).verify(inline).signatures[0].valid, true);
+  // The default module's own algorithms keep their verdict beside such a certificate, and a
+  // signature no given certificate issued is "unknown key" in both modules (no fetch for it).
+  const r = verifier(small, p256Cert, edCert).verifyDetached(data, edSig);
+  assert.equal(r.signatures[0].valid, true, JSON.stringify(r.signatures));
+  for (const sp of [small, full]) {
+    const unknown = verifier(sp, edCert).verifyDetached(data, detached);
+    assert.equal(unknown.signatures[0].valid, false);
+    assert.equal(unknown.signatures[0].status, 'unknown_key', JSON.stringify(unknown.signatures));
+  }
+});
