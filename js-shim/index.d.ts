@@ -691,6 +691,10 @@ export function inlineDetach(message: Uint8Array | string): Promise<{ data: Uint
 
 export function armor(data: Uint8Array, type?: 'message' | 'publicKey' | 'privateKey' | 'signature'): Promise<string>;
 export function unarmor(text: string): Promise<{ data: Uint8Array }>;
+/**
+ * The key types generateKey accepts.  A package built with the default module lists the full
+ * module's types too: generating one of those fetches the full module first (one request).
+ */
 export function supportedKeyTypes(): Promise<string[]>;
 export function errorCodes(): Promise<ErrorCode[]>;
 

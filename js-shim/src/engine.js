@@ -86,12 +86,20 @@ export function onDemand(engine, wasm, fetchFull) {
       return full;
     },
     async call(op, args) {
+      // What the package can generate, before the switch too: the full module's types count.
+      if (op === 'supportedKeyTypes' && !full) return wasm.supportedKeyTypes(true);
       // A switch under way: wait for it (its failure is the call's that started it).
       while (switching) await switching.catch(() => {});
       try {
         return engine[op](...args);
       } catch (err) {
-        if (full || noRetry.has(op) || !err || err.missing !== 'algorithm') throw err;
+        if (full || !err || err.missing !== 'algorithm') throw err;
+        if (noRetry.has(op)) {
+          // A stream can neither move to another module nor be read again: it fails as it is,
+          // and the switch is made for the calls after it (a new stream runs on the full module).
+          await (switching ?? switchToFull()).catch(() => {});
+          throw err;
+        }
         if (switching) await switching.catch(() => {});
         else await switchToFull();
         if (!full) throw err;

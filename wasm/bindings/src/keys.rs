@@ -128,12 +128,20 @@ pub fn generate_key(options: JsValue) -> Result<JsValue, JsValue> {
     ])
 }
 
-/// The key types this build can generate.
+/// The key types this build can generate; with `withFullModule`, also those
+/// only the full module has (what a package that fetches it on demand can do).
 #[wasm_bindgen(js_name = supportedKeyTypes)]
-pub fn supported_key_types() -> Vec<String> {
+pub fn supported_key_types(with_full_module: Option<bool>) -> Vec<String> {
+    let with_full = with_full_module.unwrap_or(false);
     KeyType::ALL
         .iter()
-        .filter(|k| k.is_supported())
+        .filter(|k| {
+            if with_full {
+                k.is_supported_by_full_build()
+            } else {
+                k.is_supported()
+            }
+        })
         .map(|k| k.name().to_string())
         .collect()
 }

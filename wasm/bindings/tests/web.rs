@@ -80,7 +80,7 @@ fn signatures_valid(r: &JsValue) -> Vec<bool> {
 
 #[wasm_bindgen_test]
 fn key_types_generate_and_round_trip() {
-    let types = supported_key_types();
+    let types = supported_key_types(None);
     // RSA 4096 generation is slow in wasm; the native suite covers it.
     for t in types.iter().filter(|t| t.as_str() != "rsa4096") {
         let k = new_key("alice", t, None);

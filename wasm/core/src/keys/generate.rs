@@ -111,7 +111,34 @@ impl KeyType {
 
     /// Whether this build can generate and use this key type.
     pub fn is_supported(self) -> bool {
-        self.suite().is_supported().is_ok()
+        self.support().is_ok()
+    }
+
+    /// Whether the full build (every algorithm) can: this build can, or its
+    /// error only says that this build left the algorithm out.
+    pub fn is_supported_by_full_build(self) -> bool {
+        self.support()
+            .map_or_else(|e| e.missing_algorithm(), |()| true)
+    }
+
+    /// Why this build cannot generate this key type: UNSUPPORTED, marked
+    /// [`Error::missing_algorithm`] where only this build lacks it.
+    fn support(self) -> Result<()> {
+        let Err(e) = self.suite().is_supported() else {
+            return Ok(());
+        };
+        let message = format!(
+            "key type {} is not supported by this build: {e}",
+            self.name()
+        );
+        let lacking = e
+            .downcast_ref::<sequoia_openpgp::Error>()
+            .is_some_and(crate::error::build_lacks);
+        Err(if lacking {
+            Error::missing(message)
+        } else {
+            Error::new(ErrorCode::Unsupported, message)
+        })
     }
 }
 
@@ -175,20 +202,7 @@ pub fn generate(opts: &GenerateOptions) -> Result<GeneratedKey> {
             )))
         }
     };
-    if let Err(e) = opts.key_type.suite().is_supported() {
-        let message = format!(
-            "key type {} is not supported by this build: {e}",
-            opts.key_type.name()
-        );
-        let lacking = e
-            .downcast_ref::<sequoia_openpgp::Error>()
-            .is_some_and(crate::error::build_lacks);
-        return Err(if lacking {
-            Error::missing(message)
-        } else {
-            Error::new(ErrorCode::Unsupported, message)
-        });
-    }
+    opts.key_type.support()?;
     if version == 4
         && matches!(
             opts.key_type,
