@@ -15,15 +15,23 @@ setBackendFactory((options) => {
   if (options.mode === 'worker') {
     throw new SealpostError('NOT_SUPPORTED', "worker mode is for browsers; in Node sealpost runs in 'direct' mode");
   }
+  // A package with both modules runs the full one from the start in Node: it is on disk beside the
+  // default one, so waiting saves nothing, and a stream (which cannot move to another module) then
+  // never meets an algorithm its instance lacks.  configure({ wasmUrl }) or ({ fullWasmUrl }) asks
+  // for the browser's way instead: that module (or the default one) first, the full one on demand.
+  const fullFirst = FULL_INTEGRITY !== null && options.wasmUrl === undefined && options.fullWasmUrl === undefined;
   return directBackend(async () => {
-    const bytes = readFileSync(options.wasmUrl ?? new URL('./wasm/sealpost_wasm_bg.wasm', import.meta.url));
+    const [path, expected] = fullFirst
+      ? [new URL('./wasm/sealpost_wasm_full_bg.wasm', import.meta.url), FULL_INTEGRITY]
+      : [options.wasmUrl ?? new URL('./wasm/sealpost_wasm_bg.wasm', import.meta.url), wasm.WASM_INTEGRITY];
+    const bytes = readFileSync(path);
     const actual = `sha384-${createHash('sha384').update(bytes).digest('base64')}`;
-    if (actual !== wasm.WASM_INTEGRITY) {
-      throw new SealpostError('INTEGRITY_FAILED', `the crypto module is ${actual}, expected ${wasm.WASM_INTEGRITY}`);
+    if (actual !== expected) {
+      throw new SealpostError('INTEGRITY_FAILED', `the crypto module is ${actual}, expected ${expected}`);
     }
     wasm.initSync({ module: bytes });
     return wasm;
-  }, { fetchFull: FULL_INTEGRITY ? () => fullModule(options.fullWasmUrl ?? new URL('./wasm/sealpost_wasm_full_bg.wasm', import.meta.url)) : undefined });
+  }, { fetchFull: FULL_INTEGRITY && !fullFirst ? () => fullModule(options.fullWasmUrl ?? new URL('./wasm/sealpost_wasm_full_bg.wasm', import.meta.url)) : undefined });
 });
 
 /**

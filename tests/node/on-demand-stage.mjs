@@ -1,11 +1,12 @@
 // Stages a copy of js-shim/src built with the default module first and the full module on demand
-// (tools/build-shim.mjs --default-wasm; make dist does not stage this pair yet), and serves its
+// (tools/build-shim.mjs --default-wasm, as make build-dev and make dist stage js-shim/src), and serves its
 // wasm over HTTP counting each request.  For tests/node/on-demand.test.mjs and the Chromium
 // worker-mode case in js-shim/test/browser-on-demand.test.mjs.
 //   stageOnDemand() → { dir (…/js-shim), fullIntegrity, defaultIntegrity }
-//   onDemandFixtures(text) → { p256Key, p256Message, c448Key, c448Message } (armored; messages of text)
+//   onDemandFixtures(text) → { p256Key, p256Message, c448Key, c448Message, camelliaMessage } (armored;
+//   messages of text; camelliaMessage binary, CAMELLIA_PASSWORD)
 // Inputs: build/pkg-dev (the full dev module with its web glue) and
-// build/node-dev-default/sealpost_wasm_bg.wasm (the default dev module), both from make build-dev.
+// build/pkg-dev-default/sealpost_wasm_bg.wasm (the default dev module), both from make build-dev.
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,7 +19,7 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 /** A fresh staged copy (each copy's glue is a module of its own: one switch per copy). */
 export function stageOnDemand() {
   const pkg = process.env.SEALPOST_PKG_DEV ?? join(root, 'build/pkg-dev');
-  const defaultWasm = process.env.SEALPOST_DEFAULT_WASM ?? join(root, 'build/node-dev-default/sealpost_wasm_bg.wasm');
+  const defaultWasm = process.env.SEALPOST_DEFAULT_WASM ?? join(root, 'build/pkg-dev-default/sealpost_wasm_bg.wasm');
   for (const f of [join(pkg, 'sealpost_wasm_bg.wasm'), defaultWasm]) {
     if (!existsSync(f)) throw new Error(`${f} is missing: run make build-dev`);
   }
@@ -49,6 +50,9 @@ export function copyStaged(dir) {
  * gpg encrypted to it, and a Curve448 key with a message, made by the full dev module
  * (build/node-dev: this GnuPG, 2.2, has no Ed448).  All armored.
  */
+/** The password of onDemandFixtures' camelliaMessage. */
+export const CAMELLIA_PASSWORD = 'camellia on demand';
+
 export async function onDemandFixtures(text) {
   const home = mkdtempSync(join(tmpdir(), 'sealpost-gpg-on-demand-'));
   process.on('exit', () => rmSync(home, { recursive: true, force: true }));
@@ -70,5 +74,10 @@ export async function onDemandFixtures(text) {
   e.setArmor(true);
   const out = e.encrypt(new TextEncoder().encode(text));
   const c448Message = typeof out === 'string' ? out : new TextDecoder().decode(out);
-  return { p256Key, p256Message, c448Key: c448.toArmored(true), c448Message };
+  // A message only a password opens, in Camellia-256 (left out of the default module): what it
+  // needs is known only once its first bytes are read.
+  const camellia = spawnSync('gpg', ['--homedir', home, '--batch', '--yes', '--pinentry-mode', 'loopback', '--passphrase', CAMELLIA_PASSWORD,
+    '--symmetric', '--cipher-algo', 'CAMELLIA256', '--compress-algo', 'none'], { input: new TextEncoder().encode(text) });
+  assert.equal(camellia.status, 0, camellia.stderr?.toString());
+  return { p256Key, p256Message, c448Key: c448.toArmored(true), c448Message, camelliaMessage: new Uint8Array(camellia.stdout) };
 }

@@ -16,12 +16,12 @@ import { createServer } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { copyStaged, onDemandFixtures, stageOnDemand } from './on-demand-stage.mjs';
+import { CAMELLIA_PASSWORD, copyStaged, onDemandFixtures, stageOnDemand } from './on-demand-stage.mjs';
 
 const SECRET = 'on-demand test, 51f0';
 
 const staged = stageOnDemand();
-const dirs = [staged.dir, copyStaged(staged.dir), copyStaged(staged.dir), copyStaged(staged.dir)];
+const dirs = [staged.dir, ...Array.from({ length: 6 }, () => copyStaged(staged.dir))];
 const wasmDir = join(staged.dir, 'src/wasm');
 const defaultBytes = readFileSync(join(wasmDir, 'sealpost_wasm_bg.wasm'));
 const fullBytes = readFileSync(join(wasmDir, 'sealpost_wasm_full_bg.wasm'));
@@ -51,7 +51,7 @@ const base = `http://127.0.0.1:${server.address().port}`;
 after(() => server.close());
 const count = (path) => hits.get(path) ?? 0;
 
-const { p256Key, p256Message, c448Key, c448Message } = await onDemandFixtures(SECRET);
+const { p256Key, p256Message, c448Key, c448Message, camelliaMessage } = await onDemandFixtures(SECRET);
 
 async function decryptWith(sp, armoredKey, armoredMessage) {
   const decryptionKeys = await sp.readPrivateKey({ armoredKey });
@@ -202,5 +202,54 @@ test('a trap during the switch is WASM_TRAPPED, as any trap: the instance is res
   await rejects(privateKey.armor(), 'KEY_DISPOSED');
   const { privateKey: next } = await sp.generateKey({ userIDs: 'u <u@example.org>', format: 'object' });
   await rejects(next.armor(), 'EXPORT_REFUSED');
+  await sp.terminate();
+});
+
+test('a stream that meets what the default module lacks fails UNSUPPORTED missing algorithm; the package has switched, and the same stream again decrypts', async () => {
+  // Node's entry the browser's way (fullWasmUrl given: the default module first).
+  const sp = await import(pathToFileURL(join(dirs[4], 'src/node.js')).href);
+  await sp.configure({ fullWasmUrl: `${base}/full.wasm` });
+  const streamed = async () => {
+    const binaryMessage = new ReadableStream({ start(c) { c.enqueue(camelliaMessage.slice()); c.close(); } });
+    const { data } = await sp.decrypt({ message: await sp.readMessage({ binaryMessage }), passwords: [CAMELLIA_PASSWORD], format: 'binary' });
+    assert.ok(data instanceof ReadableStream, 'the decryption was not streamed');
+    const chunks = [];
+    for await (const c of data) chunks.push(c);
+    return Buffer.concat(chunks).toString('utf8');
+  };
+  const before = count('/full.wasm');
+  const err = await streamed().then(() => null, (e) => e);
+  assert.equal(err?.code, 'UNSUPPORTED', String(err));
+  assert.equal(err.missing, 'algorithm');
+  assert.equal(count('/full.wasm'), before + 1, 'the failed stream did not switch the package to the full module');
+  assert.equal(await streamed(), SECRET);
+  assert.equal(count('/full.wasm'), before + 1);
+  await sp.terminate();
+});
+
+test("Node's entry without fullWasmUrl or wasmUrl runs the full module from the start: no switch, streams meet nothing missing", async () => {
+  const sp = await import(pathToFileURL(join(dirs[5], 'src/node.js')).href);
+  // The stream that fails in the default module (above) decrypts on the first try.
+  const binaryMessage = new ReadableStream({ start(c) { c.enqueue(camelliaMessage.slice()); c.close(); } });
+  const { data } = await sp.decrypt({ message: await sp.readMessage({ binaryMessage }), passwords: [CAMELLIA_PASSWORD], format: 'binary' });
+  const chunks = [];
+  for await (const c of data) chunks.push(c);
+  assert.equal(Buffer.concat(chunks).toString('utf8'), SECRET);
+  await sp.terminate();
+});
+
+test('a stream given a key the default module lacks (P-256 from gpg) switches before it reads anything: it decrypts on the first try, one fetch', async () => {
+  const sp = await import(pathToFileURL(join(dirs[6], 'src/node.js')).href);
+  await sp.configure({ fullWasmUrl: `${base}/full.wasm` });
+  const decryptionKeys = await sp.readPrivateKey({ armoredKey: p256Key });
+  const bytes = (await sp.unarmor(p256Message)).data;
+  const before = count('/full.wasm');
+  const binaryMessage = new ReadableStream({ start(c) { c.enqueue(bytes); c.close(); } });
+  const { data } = await sp.decrypt({ message: await sp.readMessage({ binaryMessage }), decryptionKeys, format: 'binary' });
+  assert.ok(data instanceof ReadableStream, 'the decryption was not streamed');
+  const chunks = [];
+  for await (const c of data) chunks.push(c);
+  assert.equal(Buffer.concat(chunks).toString('utf8'), SECRET);
+  assert.equal(count('/full.wasm'), before + 1);
   await sp.terminate();
 });
