@@ -41,18 +41,21 @@ setup-test:
 ## Dev build of the wasm (what the tests load): fast to rebuild, dependencies optimised.
 build-dev: setup
 	cargo build -p sealpost-verify -p sealpost-demo-server -p sealpost-witness --locked
-	@# The default module (sealpost-wasm without its `full` feature: no NIST curves, Curve448, DSA,
-	@# post-quantum, legacy ciphers and hashes, BZip2), for Node tests of what it lacks
-	@# (tests/node/default-module.test.mjs).  Built first: the full build below then leaves
-	@# $(WASM_DEV) as the full module, which everything else loads.
+	@# The package is staged as a release is (build-release below): the default module (sealpost-wasm
+	@# without its `full` feature: no NIST curves, Curve448, DSA, post-quantum, legacy ciphers and
+	@# hashes, BZip2) is what the package loads, the full one is fetched when a key or message needs
+	@# it, so every suite that loads the package runs that switch.  The default module is built
+	@# first: the full build below then leaves $(WASM_DEV) as the full module, which the Node tests
+	@# of the raw bindings load (build/node-dev; build/node-dev-default is the default one).
 	cargo build -p sealpost-wasm --target $(WASM) --no-default-features --locked
-	rm -rf build/node-dev-default
+	rm -rf build/node-dev-default build/pkg-dev-default
 	wasm-bindgen --target experimental-nodejs-module --out-dir build/node-dev-default $(WASM_DEV)
+	wasm-bindgen --target web --experimental-reset-state-function --out-dir build/pkg-dev-default $(WASM_DEV)
 	cargo build -p sealpost-wasm --target $(WASM) --locked
 	rm -rf build/pkg-dev build/node-dev
 	wasm-bindgen --target web --experimental-reset-state-function --out-dir build/pkg-dev $(WASM_DEV)
 	wasm-bindgen --target experimental-nodejs-module --out-dir build/node-dev $(WASM_DEV)
-	node tools/build-shim.mjs --pkg build/pkg-dev > /dev/null
+	node tools/build-shim.mjs --pkg build/pkg-dev --default-wasm build/pkg-dev-default/sealpost_wasm_bg.wasm > /dev/null
 	node tools/build-site.mjs --www www --shim js-shim/src --out build/site-dev > /dev/null
 	cargo build -p sealpost-verifier-wasm --target $(WASM) --locked
 	$(call extension,build/extension,target/$(WASM)/debug/sealpost_verifier_wasm.wasm,,--witnesses keys/demo-log-policy.txt --cool-down $(TEST_COOL_DOWN_SECS) --label test)
@@ -80,13 +83,22 @@ extension: setup
 	$(call extension,build/extension-release,target/$(WASM)/release-verifier/sealpost_verifier_wasm.wasm,--remove-name-section,--witnesses $(GUARD_WITNESSES) --cool-down 604800 --label $(if $(filter keys/demo-log-policy.txt,$(GUARD_WITNESSES)),release-demo-witnesses,release))
 	@echo "load build/extension-release/ as an unpacked extension (chrome://extensions, developer mode)"
 
-## Release build: size-tuned, LTO, no name section.
+## Release build: size-tuned, LTO, no name section.  Two modules from one source (issue 23): the
+## default module (sealpost-wasm without its `full` feature: no NIST curves, Curve448, DSA,
+## post-quantum, legacy ciphers and hashes, BZip2), which a page loads, staged as
+## sealpost_wasm_bg.wasm, and the full one beside it (sealpost_wasm_full_bg.wasm), which the shim
+## fetches with its SHA-384 only when a key or message needs what the default lacks.  One glue
+## serves both (tools/build-shim.mjs checks that the two wasm-bindgen outputs agree).  The default
+## module is built first: the full build then leaves $(WASM_REL) as the full module (build/node).
 build-release: setup
+	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$(WASM_RUSTFLAGS)" cargo build -p sealpost-wasm --target $(WASM) --release --locked --no-default-features
+	rm -rf build/pkg-default
+	wasm-bindgen --target web --experimental-reset-state-function --remove-name-section --out-dir build/pkg-default $(WASM_REL)
 	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$(WASM_RUSTFLAGS)" cargo build -p sealpost-wasm --target $(WASM) --release --locked
 	rm -rf build/pkg build/node
 	wasm-bindgen --target web --experimental-reset-state-function --remove-name-section --out-dir build/pkg $(WASM_REL)
 	wasm-bindgen --target experimental-nodejs-module --remove-name-section --out-dir build/node $(WASM_REL)
-	node tools/build-shim.mjs --pkg build/pkg
+	node tools/build-shim.mjs --pkg build/pkg --default-wasm build/pkg-default/sealpost_wasm_bg.wasm
 	node tools/build-site.mjs --www www --shim js-shim/src --out build/site
 
 ## The release transparency log (verifier/README.md): a tlog-tiles directory, demo keys.

@@ -14,7 +14,7 @@
 //                        which fetches the worker with that integrity
 //   node tools/build-shim.mjs --pkg build/pkg-dev
 //
-// The on-demand pair (issue 23; not what make dist stages yet): with --default-wasm FILE the
+// The on-demand pair (issue 23; what make build-release and make dist stage): with --default-wasm FILE the
 // staged sealpost_wasm_bg.wasm is FILE (the default module, built without sealpost-wasm's `full`
 // feature: its glue is byte for byte the pkg's), the pkg's own wasm is staged beside it as
 // sealpost_wasm_full_bg.wasm, index.js also exports FULL_WASM_INTEGRITY, and the glue gets one
@@ -48,6 +48,12 @@ cpSync(pkg, out, { recursive: true });
 for (const f of ['.gitignore', 'package.json', 'README.md']) rmSync(join(out, f), { force: true });
 let fullLine = '';
 if (defaultWasm) {
+  // One glue for both modules: where the default module's own wasm-bindgen output sits beside it,
+  // its glue must be the pkg's, byte for byte (the two builds export the same functions).
+  const defaultGlue = join(dirname(resolve(defaultWasm)), 'sealpost_wasm.js');
+  if (existsSync(defaultGlue) && !readFileSync(defaultGlue).equals(readFileSync(join(pkg, 'sealpost_wasm.js')))) {
+    throw new Error(`${defaultGlue} differs from ${join(pkg, 'sealpost_wasm.js')}: one glue cannot serve both modules`);
+  }
   const full = readFileSync(join(out, 'sealpost_wasm_bg.wasm'));
   writeFileSync(join(out, 'sealpost_wasm_full_bg.wasm'), full);
   cpSync(defaultWasm, join(out, 'sealpost_wasm_bg.wasm'));

@@ -6,6 +6,8 @@
 // run time, each with the SHA-384 built into the bundle:
 //   sealpost/wasm/worker.bundle.js       the crypto worker (one file, started from blob:)
 //   sealpost/wasm/sealpost_wasm_bg.wasm  the wasm (fetched by the worker)
+//   sealpost/wasm/sealpost_wasm_full_bg.wasm  the full module, where the package has the default
+//                                        one (fetched only when a key or message needs it)
 // One page script: a document can run no other genuine module in its place
 // (a modulepreload carrying another release file's hash at app.js's URL
 // finds no second hash to borrow; issue 18, "module substitution").
@@ -32,8 +34,13 @@ function arg(name) {
 const www = arg('www');
 const shim = arg('shim');
 const out = arg('out');
-/** What the site serves of the package: fetched by the bundle, not run as page scripts. */
-const SHIM_FILES = ['wasm/worker.bundle.js', 'wasm/sealpost_wasm_bg.wasm'];
+/**
+ * What the site serves of the package: fetched by the bundle, not run as page scripts.  A package
+ * staged with the default module (tools/build-shim.mjs --default-wasm) also has the full module,
+ * fetched only when a key or message needs it.
+ */
+const FULL_WASM = 'wasm/sealpost_wasm_full_bg.wasm';
+const SHIM_FILES = ['wasm/worker.bundle.js', 'wasm/sealpost_wasm_bg.wasm', ...(existsSync(join(shim, FULL_WASM)) ? [FULL_WASM] : [])];
 for (const f of SHIM_FILES) {
   if (!existsSync(join(shim, f))) {
     console.error(`build-site: ${shim} has no ${f} (run tools/build-shim.mjs first)`);

@@ -4,7 +4,8 @@
 // only `make build-release` (size-tuned, LTO, `wasm-bindgen --remove-name-section`) may ship.
 // A release build has no `name` custom section and no DWARF (`.debug_*`) sections: either one
 // means a debug build.  `node tools/prepack.mjs [WASM]` checks another file (tests).
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The names of a wasm module's custom sections (section id 0), in order. */
@@ -46,19 +47,24 @@ export function debugBuildReason(bytes) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const path = process.argv[2] ?? fileURLToPath(new URL('../src/wasm/sealpost_wasm_bg.wasm', import.meta.url));
-  let bytes;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    console.error(`sealpost prepack: ${path} is missing (${e.code}): run \`make build-release\` at the repository root first`);
-    process.exit(1);
+  // Every module the package ships: the default one and, in a package staged with it, the full one.
+  const dir = fileURLToPath(new URL('../src/wasm/', import.meta.url));
+  const staged = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.wasm')).sort().map((f) => join(dir, f)) : [];
+  const paths = process.argv[2] ? [process.argv[2]] : staged.length ? staged : [join(dir, 'sealpost_wasm_bg.wasm')];
+  for (const path of paths) {
+    let bytes;
+    try {
+      bytes = readFileSync(path);
+    } catch (e) {
+      console.error(`sealpost prepack: ${path} is missing (${e.code}): run \`make build-release\` at the repository root first`);
+      process.exit(1);
+    }
+    const reason = debugBuildReason(bytes);
+    if (reason) {
+      console.error(`sealpost prepack: refusing to pack a debug build of the wasm: ${path} (${bytes.length} bytes): ${reason}.\n` +
+        'Run `make build-release` at the repository root (it stages the size-tuned wasm, without a name section, into src/wasm/), then pack again.');
+      process.exit(1);
+    }
+    console.error(`sealpost prepack: ${path} is a release build (${bytes.length} bytes, no debug sections)`);
   }
-  const reason = debugBuildReason(bytes);
-  if (reason) {
-    console.error(`sealpost prepack: refusing to pack a debug build of the wasm: ${path} (${bytes.length} bytes): ${reason}.\n` +
-      'Run `make build-release` at the repository root (it stages the size-tuned wasm, without a name section, into src/wasm/), then pack again.');
-    process.exit(1);
-  }
-  console.error(`sealpost prepack: ${path} is a release build (${bytes.length} bytes, no debug sections)`);
 }
