@@ -83,13 +83,32 @@ test('RSA-3072 from gpg: the default module decrypts it', () => {
   assert.equal(decryptWith(full, secret, message), SECRET);
 });
 
-test('NIST P-256 from gpg: default UNSUPPORTED missing algorithm (decrypt and encrypt), full decrypts', () => {
+test('NIST P-256 from gpg: default UNSUPPORTED missing algorithm as soon as the key is read (its info could be wrong), full decrypts', () => {
   const { secret, message } = gpgKeyAndMessage('nistp256');
   assertMissing(() => decryptWith(small, secret, message));
   assert.equal(decryptWith(full, secret, message), SECRET);
-  const e = new small.Encryption();
-  e.addRecipient(small.readKey(secret).toPublic());
-  assertMissing(() => e.encrypt(enc('x')));
+  const pub = full.readKey(secret).toPublic().toArmored();
+  assertMissing(() => small.readKey(secret));
+  assertMissing(() => small.readKey(pub));
+  assertMissing(() => small.readKeys(pub));
+  // Its info in the full module: a valid key (the default module could not check that).
+  assert.equal(full.readKey(pub).info().valid, true);
+});
+
+test('a session key given for a cipher the default module lacks (Camellia-256, from gpg): UNSUPPORTED missing algorithm, full decrypts', () => {
+  const PASSWORD = 'session key password';
+  const m = new Uint8Array(gpg(['--symmetric', '--cipher-algo', 'CAMELLIA256', '--compress-algo', 'none'], enc(SECRET), PASSWORD));
+  const r = spawnSync('gpg', ['--homedir', home, '--batch', '--pinentry-mode', 'loopback', '--passphrase', PASSWORD, '--show-session-key', '--decrypt'], { input: m });
+  assert.equal(r.status, 0, r.stderr.toString());
+  const sk = r.stderr.toString().match(/session key: '(\d+:[0-9A-F]+)'/)[1];
+  assert.match(sk, /^13:/);
+  const withSessionKey = (sp) => {
+    const d = new sp.Decryption();
+    d.addSessionKey(sk);
+    return dec(d.decrypt(m).data);
+  };
+  assertMissing(() => withSessionKey(small));
+  assert.equal(withSessionKey(full), SECRET);
 });
 
 test('Curve448 (made by the full module): default UNSUPPORTED missing algorithm, full decrypts', () => {
@@ -204,9 +223,9 @@ test('a signature by a given certificate of a left-out algorithm gets no verdict
   }
   assertMissing(() => verifier(small, p256Cert).verify(inline));
   assert.equal(verifier(full, p256Cert).verify(inline).signatures[0].valid, true);
-  // The default module's own algorithms keep their verdict beside such a certificate, and a
-  // signature no given certificate issued is "unknown key" in both modules (no fetch for it).
-  const r = verifier(small, p256Cert, edCert).verifyDetached(data, edSig);
+  // The default module's own algorithms keep their verdict, and a signature no given certificate
+  // issued is "unknown key" in both modules (no fetch for it).
+  const r = verifier(small, edCert).verifyDetached(data, edSig);
   assert.equal(r.signatures[0].valid, true, JSON.stringify(r.signatures));
   for (const sp of [small, full]) {
     const unknown = verifier(sp, edCert).verifyDetached(data, detached);

@@ -149,7 +149,9 @@ pub fn supported_key_types(with_full_module: Option<bool>) -> Vec<String> {
 /// Reads one key (armored string or binary `Uint8Array`).
 #[wasm_bindgen(js_name = readKey)]
 pub fn read_key(data: JsValue) -> Result<Key, JsValue> {
-    let b = bytes("key", &data)?;
+    // Zeroed once read: the input may be an unlocked secret key (the shim moves keys between
+    // modules this way, inside the worker).
+    let b = sealpost_core::Zeroizing::new(bytes("key", &data)?);
     Ok(Key {
         cert: core_keys::read_cert(&b).js()?,
     })
@@ -158,7 +160,7 @@ pub fn read_key(data: JsValue) -> Result<Key, JsValue> {
 /// Reads any number of keys (a keyring).
 #[wasm_bindgen(js_name = readKeys)]
 pub fn read_keys(data: JsValue) -> Result<Vec<Key>, JsValue> {
-    let b = bytes("keys", &data)?;
+    let b = sealpost_core::Zeroizing::new(bytes("keys", &data)?);
     Ok(core_keys::read_certs(&b)
         .js()?
         .into_iter()

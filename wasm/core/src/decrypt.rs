@@ -226,7 +226,13 @@ impl DecryptionHelper for DHelper {
                 self.set_session_key(given.clone());
                 return Ok(None);
             }
-            note(&mut self.failure, Error::decryption_failed());
+            // The caller named the cipher: saying that this build lacks it tells
+            // an attacker nothing about the message.
+            if crate::error::symmetric_lacking(algo) {
+                note(&mut self.failure, cipher_missing(Some(algo)));
+            } else {
+                note(&mut self.failure, Error::decryption_failed());
+            }
         }
         // Public-key encrypted session keys: try every matching secret key.
         // Wildcard recipients (no key ID) are tried against every secret key.

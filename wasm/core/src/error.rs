@@ -317,6 +317,16 @@ pub(crate) fn curve_lacking(c: &sequoia_openpgp::types::Curve) -> bool {
 }
 
 pub(crate) fn symmetric_lacking(s: sequoia_openpgp::types::SymmetricAlgorithm) -> bool {
+    // IDEA, TripleDES and CAST5 are past sequoia's StandardPolicy cut-off: the full
+    // build refuses them too for messages, so fetching it would not help.
+    use sequoia_openpgp::policy::{Policy as _, StandardPolicy};
+    symmetric_in_full_only(s) && StandardPolicy::new().symmetric_algorithm(s).is_ok()
+}
+
+/// A cipher only the full build has, whatever the policy says of it: what
+/// protects a secret key is not policed (sequoia unlocks a CAST5-protected
+/// key, as old GnuPG exports are), so there the full build does help.
+pub(crate) fn symmetric_in_full_only(s: sequoia_openpgp::types::SymmetricAlgorithm) -> bool {
     use sequoia_openpgp::types::SymmetricAlgorithm as S;
     #[allow(deprecated)]
     let full_has = matches!(
@@ -330,10 +340,7 @@ pub(crate) fn symmetric_lacking(s: sequoia_openpgp::types::SymmetricAlgorithm) -
             | S::Camellia192
             | S::Camellia256
     );
-    // IDEA, TripleDES and CAST5 are past sequoia's StandardPolicy cut-off: the full
-    // build refuses them too, so fetching it would not help.
-    use sequoia_openpgp::policy::{Policy as _, StandardPolicy};
-    full_has && !s.is_supported() && StandardPolicy::new().symmetric_algorithm(s).is_ok()
+    full_has && !s.is_supported()
 }
 
 pub(crate) fn hash_lacking(h: sequoia_openpgp::types::HashAlgorithm) -> bool {

@@ -61,3 +61,5 @@ pub use error::{Error, ErrorCode, Result};
 pub use policy::Policy;
 pub use sequoia_openpgp::crypto::Password;
 pub use sequoia_openpgp::Cert;
+/// A buffer zeroed when dropped (for the bindings' copies of secret input).
+pub use zeroize::Zeroizing;

@@ -147,7 +147,6 @@ impl VerificationHelper for Helper {
                         self.max_signatures,
                     )?;
                     for r in results {
-                        self.lacking_check(&r)?;
                         self.results.push(describe(r));
                     }
                 }
@@ -161,47 +160,6 @@ impl VerificationHelper for Helper {
                 ErrorCode::NoValidSignature,
                 "no valid signature by a given key",
             )
-            .into());
-        }
-        Ok(())
-    }
-}
-
-impl Helper {
-    /// UNSUPPORTED, marked [`Error::missing_algorithm`], for a signature that
-    /// a given certificate issued but this build cannot check because it left
-    /// the algorithm out (of the signature, or of the certificate's keys,
-    /// whose self-signatures it must check first): the full build would
-    /// answer differently, so no verdict is given here.  A signature no
-    /// given certificate issued is "unknown key" in every build.
-    fn lacking_check(
-        &self,
-        r: &Result<openpgp::parse::stream::GoodChecksum<'_>, VerificationError<'_>>,
-    ) -> openpgp::Result<()> {
-        use crate::error::{cert_lacking, hash_lacking, pk_algo_lacking};
-        let sig = match r {
-            Ok(_) => return Ok(()),
-            Err(VerificationError::MissingKey { sig })
-            | Err(VerificationError::UnboundKey { sig, .. })
-            | Err(VerificationError::BadKey { sig, .. })
-            | Err(VerificationError::BadSignature { sig, .. })
-            | Err(VerificationError::MalformedSignature { sig, .. }) => *sig,
-            Err(_) => return Ok(()),
-        };
-        let issuers = sig.get_issuers();
-        let mut issuing = self.certs.iter().filter(|c| {
-            c.keys()
-                .any(|k| issuers.iter().any(|i| k.key().key_handle().aliases(i)))
-        });
-        let lacking = issuing.any(|c| {
-            cert_lacking(c) || pk_algo_lacking(sig.pk_algo()) || hash_lacking(sig.hash_algo())
-        });
-        if lacking {
-            return Err(Error::missing(format!(
-                "a signature by a given certificate needs an algorithm ({}, {}) or a key this build does not support",
-                sig.pk_algo(),
-                sig.hash_algo()
-            ))
             .into());
         }
         Ok(())

@@ -85,6 +85,14 @@ pub(crate) fn unlocked(
                     | openpgp::Error::InvalidPassword,
                 )
                 | None => continue,
+                Some(openpgp::Error::UnsupportedSymmetricAlgorithm(s))
+                    if crate::error::symmetric_in_full_only(*s) =>
+                {
+                    return Err(Error::missing(format!(
+                        "secret key {} is protected with {s}, which this build does not support",
+                        key.fingerprint()
+                    )))
+                }
                 Some(_) => return Err(Error::from_op("unlocking a secret key", e)),
             },
         }

@@ -340,21 +340,6 @@ pub struct DecryptStream {
 impl DecryptStream {
     /// Starts a decryption with the same options as [`crate::decrypt::decrypt`].
     pub fn new(opts: &DecryptOptions<'_>) -> Result<Self> {
-        // A stream's input is read once: a key (to decrypt with or to verify
-        // with) whose algorithm this build left out fails the stream before
-        // it reads anything, so that the caller can start it again on the
-        // full build instead of meeting that key midway.
-        if let Some(c) = opts
-            .keys
-            .iter()
-            .chain(opts.verification_certs)
-            .find(|c| crate::error::cert_lacking(c))
-        {
-            return Err(Error::missing(format!(
-                "certificate {}: its algorithm is not in this build",
-                c.fingerprint()
-            )));
-        }
         let helper = DHelper::new(opts)?;
         Ok(DecryptStream {
             opened: helper.opened.clone(),

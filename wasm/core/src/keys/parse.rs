@@ -24,7 +24,24 @@ pub fn read_cert(data: &[u8]) -> Result<Cert> {
 /// checked before sequoia sees them, then parsed.
 pub(crate) fn parse_cert(what: &str, data: &[u8]) -> Result<Cert> {
     check_key_packets(what, data)?;
-    Cert::from_bytes(data).map_err(|e| Error::from_parse(what, e))
+    let cert = Cert::from_bytes(data).map_err(|e| Error::from_parse(what, e))?;
+    check_build_has(&cert)?;
+    Ok(cert)
+}
+
+/// A certificate with a key of an algorithm this build left out (the
+/// default wasm module) is UNSUPPORTED, marked [`Error::missing_algorithm`],
+/// as soon as it is read: this build cannot check its self-signatures, so
+/// whatever it said about the key (valid, revoked, its user IDs, what it can
+/// do) could be wrong.  The full build reads it.
+fn check_build_has(cert: &Cert) -> Result<()> {
+    if crate::error::cert_lacking(cert) {
+        return Err(Error::missing(format!(
+            "certificate {}: its algorithm is not in this build",
+            cert.fingerprint()
+        )));
+    }
+    Ok(())
 }
 
 /// Limits on keys read from outside: no user ID longer than
@@ -103,6 +120,7 @@ pub fn read_certs(data: &[u8]) -> Result<Vec<Cert>> {
     let mut certs = Vec::new();
     for c in parser {
         let cert = c.map_err(|e| Error::from_parse("keyring", e))?;
+        check_build_has(&cert)?;
         check_read_limits(&cert)?;
         certs.push(cert);
     }
