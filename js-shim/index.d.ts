@@ -65,7 +65,7 @@ export interface ConfigureOptions {
   workerUrl?: string | URL;
   /**
    * A package built with the default module (no NIST curves, Curve448, DSA, post-quantum, legacy
-   * ciphers, BZip2): where the full module is served, if not beside the default one.  It is
+   * ciphers, BZip2): where the full module is served, if not where the package is (beside its default module).  It is
    * fetched once, with the SHA-384 built into the package, when a call fails with
    * `missing: 'algorithm'`; the keys move into it inside the worker and the call is run again.
    * Ignored by a package built with the full module only.

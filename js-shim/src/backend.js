@@ -46,7 +46,7 @@ export function current() {
  * `wasmUrl`, `workerUrl`: where the wasm and the worker file are served (still
  * checked against the SHA-384s built in).  `fullWasmUrl`: where the full module is, for a package
  * built with the default module (issue 23: fetched once, with its own built-in SHA-384, when a
- * call needs an algorithm the default module lacks; default: beside the default module).  `callTimeout` (ms, worker mode; default
+ * call needs an algorithm the default module lacks; default: where the package is).  `callTimeout` (ms, worker mode; default
  * 300000): a call the worker has not answered by then fails with WORKER_TIMEOUT, and the
  * worker (dead or hung) is replaced: every other pending call fails with it, keys loaded in it
  * are gone (KEY_DISPOSED).  `createWorker(blobUrl)` (how the worker is

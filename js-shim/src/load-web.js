@@ -26,6 +26,22 @@ export async function loadWasmWeb(wasm, wasmUrl, integrity) {
 }
 
 /**
+ * The wasm from bytes someone else fetched (the page, while this worker started): instantiated
+ * only if their SHA-384 is `integrity`, the one built into this code, else INTEGRITY_FAILED.
+ */
+export async function loadWasmBytes(wasm, bytes, integrity) {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-384', bytes));
+  let binary = '';
+  for (const b of digest) binary += String.fromCharCode(b);
+  const actual = `sha384-${btoa(binary)}`;
+  if (actual !== integrity) {
+    throw new SealpostError('INTEGRITY_FAILED', `the crypto module handed to the worker is ${actual}, expected ${integrity}`);
+  }
+  await wasm.initAsync({ module_or_path: bytes });
+  return wasm;
+}
+
+/**
  * The full module (issue 23's on-demand switch), fetched with its pinned SHA-384 and compiled:
  * a mismatch is INTEGRITY_FAILED and nothing is compiled.
  */
@@ -45,13 +61,4 @@ export async function fetchFullModule(url, integrity) {
  */
 export function fullIntegrityOf(glue) {
   return glue.FULL_WASM_INTEGRITY ?? null;
-}
-
-/**
- * The full module's file name (beside the default module) in a glue index staged with the default
- * module, else null.  From the index, not a literal here: the page's code of a full-only release
- * then names no file its manifest does not list (the page check refuses that).
- */
-export function fullFileOf(glue) {
-  return glue.FULL_WASM_FILE ?? null;
 }

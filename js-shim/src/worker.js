@@ -2,11 +2,13 @@
 // Built into one file with no imports (src/wasm/worker.bundle.js, by
 // tools/build-shim.mjs); the page fetches that file with the SHA-384 it was
 // built with and starts it from a Blob URL of the checked bytes.  The wasm
-// is fetched with the SHA-384 built into this bundle, whatever the page says.
+// (fetched here, or by the page while this worker started and handed over
+// with init) runs only if it has the SHA-384 built into this bundle,
+// whatever the page says.
 import * as wasm from './wasm/index.js';
 import { createEngine, onDemand } from './engine.js';
 import { serializeError } from './errors.js';
-import { loadWasmWeb, fetchFullModule, fullFileOf, fullIntegrityOf } from './load-web.js';
+import { loadWasmBytes, loadWasmWeb, fetchFullModule, fullIntegrityOf } from './load-web.js';
 
 let engine = null;
 // The engine's calls, with the switch to the full module when this bundle pins one.
@@ -27,12 +29,12 @@ function transferables(value, out = []) {
 
 /**
  * Where the full module is, if this bundle was built with the default module (FULL_WASM_INTEGRITY
- * set): the page's fullWasmUrl, else its file (FULL_WASM_FILE) beside the default module.
+ * set) and the page said where (its fullWasmUrl); else no switch.
  */
-function fullModuleSource({ wasmUrl, fullWasmUrl }) {
+function fullModuleSource({ fullWasmUrl }) {
   const integrity = fullIntegrityOf(wasm);
-  if (!integrity) return null;
-  return { url: String(fullWasmUrl ?? new URL(fullFileOf(wasm), wasmUrl)), integrity };
+  if (!integrity || typeof fullWasmUrl !== 'string') return null;
+  return { url: fullWasmUrl, integrity };
 }
 
 /** Handles one call: init once, then only the engine's own methods. */
@@ -41,7 +43,12 @@ async function handle({ id, op, args }) {
     if (op === 'init') {
       // Once: a second init could only swap the wasm under the keys.
       if (starting) throw new wasm.SealpostError('INVALID_ARGUMENT', 'the crypto worker is already initialised');
-      starting = loadWasmWeb(wasm, args[0].wasmUrl, wasm.WASM_INTEGRITY);
+      // The page may hand over the module's bytes (fetched while this worker started): checked
+      // here against the SHA-384 built into this bundle, whatever the page says.
+      const bytes = args[0].wasmBytes;
+      starting = bytes instanceof ArrayBuffer
+        ? loadWasmBytes(wasm, bytes, wasm.WASM_INTEGRITY)
+        : loadWasmWeb(wasm, args[0].wasmUrl, wasm.WASM_INTEGRITY);
       await starting;
       engine = createEngine(wasm, { exportUnlocked: false });
       const full = fullModuleSource(args[0]);
