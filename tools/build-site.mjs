@@ -5,7 +5,7 @@
 // (pinned in package.json) — plus the two files the package fetches at
 // run time, each with the SHA-384 built into the bundle:
 //   sealpost/wasm/worker.bundle.js       the crypto worker (one file, started from blob:)
-//   sealpost/wasm/sealpost_wasm_bg.wasm  the wasm (fetched by the worker)
+//   sealpost/wasm/sealpost_wasm_bg.wasm  the wasm (fetched while the worker starts)
 //   sealpost/wasm/sealpost_wasm_full_bg.wasm  the full module, where the package has the default
 //                                        one (fetched only when a key or message needs it)
 // One page script: a document can run no other genuine module in its place

@@ -3,7 +3,9 @@
 // pinned: its code is one file (wasm/worker.bundle.js, no imports) fetched
 // with the SHA-384 it was built with (fetch integrity: other bytes never
 // run, INTEGRITY_FAILED) and started from a Blob URL of the checked bytes;
-// the worker fetches the wasm with the SHA-384 built into it.
+// the page fetches the wasm meanwhile (its SHA-384 in worker-integrity.js)
+// and hands the bytes over with init, and the worker compiles them only if
+// they have the SHA-384 built into it (without them it fetches the wasm).
 // Inputs are copied (never detached from the caller); outputs are
 // transferred.  If the wasm traps, the worker is terminated, every pending
 // call fails with WASM_TRAPPED, old handles fail with KEY_DISPOSED, and the
@@ -27,16 +29,30 @@ async function verifiedWorkerUrl(workerUrl, integrity) {
   return URL.createObjectURL(new Blob([bytes], { type: 'text/javascript' }));
 }
 
+/**
+ * The wasm's bytes, fetched by the page with its SHA-384 while the worker's code is fetched and
+ * started (not after: the worker would fetch it only once running).  undefined if that fails: the
+ * worker then fetches the module itself and reports what went wrong.
+ */
+async function prefetchedWasm(wasmUrl, integrity) {
+  try {
+    return await (await fetchPinned(wasmUrl, integrity, 'crypto module')).arrayBuffer();
+  } catch {
+    return undefined;
+  }
+}
+
 /** How long a call may wait for the worker's answer by default (ms). */
 export const DEFAULT_CALL_TIMEOUT = 300_000;
 
 /**
- * @param {{ workerUrl: URL|string, integrity: string, wasmUrl: URL|string, fullWasmUrl?: URL|string,
- *   createWorker?: (blobUrl: string) => Worker, callTimeout?: number }} options
+ * @param {{ workerUrl: URL|string, integrity: string, wasmUrl: URL|string, wasmIntegrity?: string,
+ *   fullWasmUrl?: URL|string, createWorker?: (blobUrl: string) => Worker, callTimeout?: number }} options
+ *   wasmIntegrity: the wasm's SHA-384, to fetch it while the worker starts (the worker checks it again)
  *   fullWasmUrl: where the full module is, for a worker built with the default module (it checks
  *   it against the SHA-384 it was built with; default: beside wasmUrl)
  */
-export function workerBackend({ workerUrl, integrity, wasmUrl, fullWasmUrl, createWorker, callTimeout = DEFAULT_CALL_TIMEOUT }) {
+export function workerBackend({ workerUrl, integrity, wasmUrl, wasmIntegrity, fullWasmUrl, createWorker, callTimeout = DEFAULT_CALL_TIMEOUT }) {
   let worker = null;
   let ready = null;
   let code = null; // Promise of the Blob URL of the checked worker code
@@ -126,6 +142,7 @@ export function workerBackend({ workerUrl, integrity, wasmUrl, fullWasmUrl, crea
 
   async function start() {
     code ??= verifiedWorkerUrl(String(new URL(workerUrl, base)), integrity);
+    const wasmBytes = wasmIntegrity ? prefetchedWasm(absoluteWasm, wasmIntegrity) : undefined;
     let url;
     try {
       url = await code;
@@ -161,7 +178,12 @@ export function workerBackend({ workerUrl, integrity, wasmUrl, fullWasmUrl, crea
       stop();
       failAll(new SealpostError('WORKER_FAILED', 'the crypto worker sent an answer that could not be read; it was replaced'));
     };
-    return post('init', [absoluteFull === undefined ? { wasmUrl: absoluteWasm } : { wasmUrl: absoluteWasm, fullWasmUrl: absoluteFull }]);
+    const init = { wasmUrl: absoluteWasm };
+    if (absoluteFull !== undefined) init.fullWasmUrl = absoluteFull;
+    const bytes = await wasmBytes;
+    if (bytes) init.wasmBytes = bytes;
+    if (worker !== w) throw new SealpostError('WORKER_FAILED', 'the crypto worker was replaced while it started');
+    return post('init', [init]);
   }
 
   const backend = {
