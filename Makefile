@@ -13,10 +13,18 @@ WASM_REL := target/$(WASM)/release/sealpost_wasm.wasm
 # Reproducible release builds: no absolute path of this checkout or of the
 # cargo home ends up in the wasm, and the build time is the last commit's.
 CARGO_HOME_DIR := $(or $(CARGO_HOME),$(HOME)/.cargo)
+RUSTUP_HOME_DIR := $(or $(RUSTUP_HOME),$(HOME)/.rustup)
 REMAP := --remap-path-prefix=$(CURDIR)=/sealpost --remap-path-prefix=$(CARGO_HOME_DIR)=/cargo
 # Release wasm: the remapping plus wasm SIMD (wasm/aes-simd's AES; dev builds
 # get it from .cargo/config.toml, which this variable overrides).
 WASM_RUSTFLAGS := $(REMAP) -C target-feature=+simd128
+# The library's release modules build Rust's std themselves, for size (issue 23, docs/size.md):
+# std from the pinned toolchain's own source (rust-src, rust-toolchain.toml) with
+# optimize_for_size, and panics that abort at once (no message formatting: a panic was already a
+# trap, WASM_TRAPPED).  -Z flags on the pinned stable toolchain need RUSTC_BOOTSTRAP=1; the std
+# source is remapped like the rest, so where rustup lives does not reach the bytes.
+RELEASE_WASM_CARGO := RUSTC_BOOTSTRAP=1 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$(WASM_RUSTFLAGS) --remap-path-prefix=$(RUSTUP_HOME_DIR)=/rustup -Zunstable-options -Cpanic=immediate-abort" cargo
+RELEASE_WASM_STD := -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 export SOURCE_DATE_EPOCH
 RELEASE_KEY ?= keys/demo-release.key
@@ -91,10 +99,10 @@ extension: setup
 ## serves both (tools/build-shim.mjs checks that the two wasm-bindgen outputs agree).  The default
 ## module is built first: the full build then leaves $(WASM_REL) as the full module (build/node).
 build-release: setup
-	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$(WASM_RUSTFLAGS)" cargo build -p sealpost-wasm --target $(WASM) --release --locked --no-default-features
+	$(RELEASE_WASM_CARGO) build -p sealpost-wasm --target $(WASM) --release --locked --no-default-features $(RELEASE_WASM_STD)
 	rm -rf build/pkg-default
 	wasm-bindgen --target web --experimental-reset-state-function --remove-name-section --out-dir build/pkg-default $(WASM_REL)
-	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$(WASM_RUSTFLAGS)" cargo build -p sealpost-wasm --target $(WASM) --release --locked
+	$(RELEASE_WASM_CARGO) build -p sealpost-wasm --target $(WASM) --release --locked $(RELEASE_WASM_STD)
 	rm -rf build/pkg build/node
 	wasm-bindgen --target web --experimental-reset-state-function --remove-name-section --out-dir build/pkg $(WASM_REL)
 	wasm-bindgen --target experimental-nodejs-module --remove-name-section --out-dir build/node $(WASM_REL)

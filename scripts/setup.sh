@@ -17,7 +17,12 @@ command -v rustup >/dev/null || die "rustup is required (https://rustup.rs); it 
 toolchain=$(sed -n 's/^channel *= *"\(.*\)"/\1/p' rust-toolchain.toml)
 if ! rustup toolchain list | grep -q "^$toolchain"; then
   say "installing Rust $toolchain"
-  rustup toolchain install "$toolchain" --profile minimal --component clippy,rustfmt
+  rustup toolchain install "$toolchain" --profile minimal --component clippy,rustfmt,rust-src
+fi
+# rust-src: the release wasm builds std from the pinned toolchain's own source (Makefile, -Z build-std).
+if ! rustup component list --installed --toolchain "$toolchain" | grep -q '^rust-src'; then
+  say "adding the rust-src component (std's source, for the release wasm)"
+  rustup component add --toolchain "$toolchain" rust-src
 fi
 if ! rustup target list --installed --toolchain "$toolchain" | grep -qx wasm32-unknown-unknown; then
   say "adding the wasm32-unknown-unknown target"
