@@ -161,7 +161,14 @@ async function popupState(want) {
     await p.waitForFunction((w) => {
       const el = document.getElementById('state');
       return el.dataset.state === w && (w !== 'valid' || el.textContent.startsWith('Verified'));
-    }, want, { timeout: 30000 });
+    }, want, { timeout: 30000 }).catch(async (e) => {
+      // Say what the popup showed instead (a timeout alone does not tell a block from a stall).
+      const seen = await p.evaluate(() => {
+        const el = document.getElementById('state');
+        return `${el.dataset.state}: ${el.textContent} | failure: ${document.getElementById('failure')?.textContent}`;
+      }).catch(() => 'unreadable');
+      throw new Error(`the popup never showed ${want} in 30 s; it shows ${seen.slice(0, 600)} (${e.message})`);
+    });
     return { text: await p.textContent('#state'), log: await p.textContent('#pin-log'), failure: await p.textContent('#failure') };
   } finally {
     await p.close();
