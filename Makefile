@@ -13,7 +13,6 @@ WASM_REL := target/$(WASM)/release/sealpost_wasm.wasm
 # Reproducible release builds: no absolute path of this checkout or of the
 # cargo home ends up in the wasm, and the build time is the last commit's.
 CARGO_HOME_DIR := $(or $(CARGO_HOME),$(HOME)/.cargo)
-RUSTUP_HOME_DIR := $(or $(RUSTUP_HOME),$(HOME)/.rustup)
 REMAP := --remap-path-prefix=$(CURDIR)=/sealpost --remap-path-prefix=$(CARGO_HOME_DIR)=/cargo
 # Release wasm: the remapping plus wasm SIMD (wasm/aes-simd's AES; dev builds
 # get it from .cargo/config.toml, which this variable overrides).
@@ -21,9 +20,15 @@ WASM_RUSTFLAGS := $(REMAP) -C target-feature=+simd128
 # The library's release modules build Rust's std themselves, for size (issue 23, docs/size.md):
 # std from the pinned toolchain's own source (rust-src, rust-toolchain.toml) with
 # optimize_for_size, and panics that abort at once (no message formatting: a panic was already a
-# trap, WASM_TRAPPED).  -Z flags on the pinned stable toolchain need RUSTC_BOOTSTRAP=1; the std
-# source is remapped like the rest, so where rustup lives does not reach the bytes.
-RELEASE_WASM_CARGO := RUSTC_BOOTSTRAP=1 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$(WASM_RUSTFLAGS) --remap-path-prefix=$(RUSTUP_HOME_DIR)=/rustup -Zunstable-options -Cpanic=immediate-abort" cargo
+# trap, WASM_TRAPPED).  -Z flags on the pinned stable toolchain need RUSTC_BOOTSTRAP=1 (it also
+# reaches build scripts that probe for unstable features: the same on every machine with this
+# toolchain).  std's source is remapped to where Rust's prebuilt std names it, /rustc/<commit>,
+# from the sysroot rustc itself reports (symlinks resolved, as rustc resolves them): neither
+# where rustup lives nor how the toolchain directory is named reaches the bytes.  Last, so that
+# it wins over the checkout's and the cargo home's remaps.
+RUST_SYSROOT = $(shell rustc --print sysroot)
+RUST_COMMIT = $(shell rustc -vV | sed -n 's/commit-hash: //p')
+RELEASE_WASM_CARGO = RUSTC_BOOTSTRAP=1 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$(WASM_RUSTFLAGS) -Zunstable-options -Cpanic=immediate-abort --remap-path-prefix=$(RUST_SYSROOT)/lib/rustlib/src/rust=/rustc/$(RUST_COMMIT)" cargo
 RELEASE_WASM_STD := -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 export SOURCE_DATE_EPOCH

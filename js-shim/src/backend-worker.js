@@ -50,7 +50,8 @@ export const DEFAULT_CALL_TIMEOUT = 300_000;
  *   fullWasmUrl?: URL|string, createWorker?: (blobUrl: string) => Worker, callTimeout?: number }} options
  *   wasmIntegrity: the wasm's SHA-384, to fetch it while the worker starts (the worker checks it again)
  *   fullWasmUrl: where the full module is, for a worker built with the default module (it checks
- *   it against the SHA-384 it was built with; default: beside wasmUrl)
+ *   it against the SHA-384 it was built with); without it, calls that need the full module fail
+ *   UNSUPPORTED (browser.js always passes one)
  */
 export function workerBackend({ workerUrl, integrity, wasmUrl, wasmIntegrity, fullWasmUrl, createWorker, callTimeout = DEFAULT_CALL_TIMEOUT }) {
   let worker = null;
@@ -142,7 +143,8 @@ export function workerBackend({ workerUrl, integrity, wasmUrl, wasmIntegrity, fu
 
   async function start() {
     code ??= verifiedWorkerUrl(String(new URL(workerUrl, base)), integrity);
-    const wasmBytes = wasmIntegrity ? prefetchedWasm(absoluteWasm, wasmIntegrity) : undefined;
+    // Not outside a secure context: the worker could not hash the bytes there (no crypto.subtle).
+    const wasmBytes = wasmIntegrity && globalThis.isSecureContext !== false ? prefetchedWasm(absoluteWasm, wasmIntegrity) : undefined;
     let url;
     try {
       url = await code;
@@ -180,7 +182,11 @@ export function workerBackend({ workerUrl, integrity, wasmUrl, wasmIntegrity, fu
     };
     const init = { wasmUrl: absoluteWasm };
     if (absoluteFull !== undefined) init.fullWasmUrl = absoluteFull;
-    const bytes = await wasmBytes;
+    // A download that stalls is not waited for longer than a call would be: the worker then
+    // fetches the module itself, under the call timeout.
+    let stalled;
+    const bytes = await Promise.race([wasmBytes, new Promise((resolve) => { stalled = setTimeout(resolve, callTimeout); })]);
+    clearTimeout(stalled);
     if (bytes) init.wasmBytes = bytes;
     if (worker !== w) throw new SealpostError('WORKER_FAILED', 'the crypto worker was replaced while it started');
     return post('init', [init]);

@@ -46,7 +46,9 @@ async function handle({ id, op, args }) {
       // The page may hand over the module's bytes (fetched while this worker started): checked
       // here against the SHA-384 built into this bundle, whatever the page says.
       const bytes = args[0].wasmBytes;
-      starting = bytes instanceof ArrayBuffer
+      // (Hashing needs crypto.subtle, which a page outside a secure context lacks: then the
+      // worker fetches the module itself, with fetch integrity.)
+      starting = bytes instanceof ArrayBuffer && globalThis.crypto?.subtle
         ? loadWasmBytes(wasm, bytes, wasm.WASM_INTEGRITY)
         : loadWasmWeb(wasm, args[0].wasmUrl, wasm.WASM_INTEGRITY);
       await starting;

@@ -95,6 +95,11 @@ test('make dist gives the same bytes from two directories', { timeout: 30 * 60_0
   const app = readFileSync(join(a, 'app.js'));
   t.diagnostic(`the page's one script, app.js: ${app.length} bytes, ${gzipSync(app, { level: 9 }).length} gzip`);
   for (const m of [wasm, full]) assert.ok(!m.includes(Buffer.from('regex-automata')), 'the regex crate is linked into the wasm again');
+  // std is built from the toolchain's source: its paths must be remapped away from how and where
+  // this machine installed the toolchain (both builds here share it, so only this check sees it).
+  for (const m of [wasm, full]) {
+    for (const leak of ['toolchains/', '.rustup', homedir()]) assert.ok(!m.includes(Buffer.from(leak)), `a release module names ${leak}`);
+  }
   // What the default module leaves out is really out, and the full one has it: each module, run
   // on the glue this build staged, lists the key types it can generate.
   const glue = pathToFileURL(join(a, '../js-shim/src/wasm/sealpost_wasm.js')).href;
