@@ -54,21 +54,10 @@ setup-test:
 ## Dev build of the wasm (what the tests load): fast to rebuild, dependencies optimised.
 build-dev: setup
 	cargo build -p sealpost-verify -p sealpost-demo-server -p sealpost-witness --locked
-	@# The package is staged as a release is (build-release below): the default module (sealpost-wasm
-	@# without its `full` feature: no NIST curves, Curve448, DSA, post-quantum, legacy ciphers and
-	@# hashes, BZip2) is what the package loads, the full one is fetched when a key or message needs
-	@# it, so every suite that loads the package runs that switch.  The default module is built
-	@# first: the full build below then leaves $(WASM_DEV) as the full module, which the Node tests
-	@# of the raw bindings load (build/node-dev; build/node-dev-default is the default one).
-	cargo build -p sealpost-wasm --target $(WASM) --no-default-features --locked
-	rm -rf build/node-dev-default build/pkg-dev-default
-	wasm-bindgen --target experimental-nodejs-module --out-dir build/node-dev-default $(WASM_DEV)
-	wasm-bindgen --target web --experimental-reset-state-function --out-dir build/pkg-dev-default $(WASM_DEV)
-	cargo build -p sealpost-wasm --target $(WASM) --locked
-	rm -rf build/pkg-dev build/node-dev
-	wasm-bindgen --target web --experimental-reset-state-function --out-dir build/pkg-dev $(WASM_DEV)
-	wasm-bindgen --target experimental-nodejs-module --out-dir build/node-dev $(WASM_DEV)
-	node tools/build-shim.mjs --pkg build/pkg-dev --default-wasm build/pkg-dev-default/sealpost_wasm_bg.wasm > /dev/null
+	@# The package is staged as a release is (wasm_modules below), so every suite that loads the
+	@# package runs the switch to the full module; the Node tests of the raw bindings load
+	@# build/node-dev (full) and build/node-dev-default.
+	$(call wasm_modules,cargo,,$(WASM_DEV),,-dev) > /dev/null
 	node tools/build-site.mjs --www www --shim js-shim/src --out build/site-dev > /dev/null
 	cargo build -p sealpost-verifier-wasm --target $(WASM) --locked
 	$(call extension,build/extension,target/$(WASM)/debug/sealpost_verifier_wasm.wasm,,--witnesses keys/demo-log-policy.txt --cool-down $(TEST_COOL_DOWN_SECS) --label test)
@@ -96,22 +85,31 @@ extension: setup
 	$(call extension,build/extension-release,target/$(WASM)/release-verifier/sealpost_verifier_wasm.wasm,--remove-name-section,--witnesses $(GUARD_WITNESSES) --cool-down 604800 --label $(if $(filter keys/demo-log-policy.txt,$(GUARD_WITNESSES)),release-demo-witnesses,release))
 	@echo "load build/extension-release/ as an unpacked extension (chrome://extensions, developer mode)"
 
-## Release build: size-tuned, LTO, no name section.  Two modules from one source (issue 23): the
-## default module (sealpost-wasm without its `full` feature: no NIST curves, Curve448, DSA,
-## post-quantum, legacy ciphers and hashes, BZip2), which a page loads, staged as
-## sealpost_wasm_bg.wasm, and the full one beside it (sealpost_wasm_full_bg.wasm), which the shim
-## fetches with its SHA-384 only when a key or message needs what the default lacks.  One glue
-## serves both (tools/build-shim.mjs checks that the two wasm-bindgen outputs agree).  The default
-## module is built first: the full build then leaves $(WASM_REL) as the full module (build/node).
+## The package's two modules from one source (issue 23), staged into js-shim/src/wasm: the default
+## module (sealpost-wasm without its `full` feature: no NIST curves, Curve448, DSA, post-quantum,
+## legacy ciphers and hashes, BZip2), which a page loads, as sealpost_wasm_bg.wasm, and the full
+## one beside it (sealpost_wasm_full_bg.wasm), which the shim fetches with its SHA-384 only when a
+## key or message needs what the default lacks.  One glue serves both (tools/build-shim.mjs checks
+## that the two wasm-bindgen outputs agree).  The default module is built first: the full build
+## then leaves the wasm as the full module.  Outputs: build/pkg$(5)[-default] (web) and
+## build/node$(5)[-default] (Node).
+## $(1) the cargo command, $(2) its build flags, $(3) the wasm cargo writes, $(4) wasm-bindgen's
+## flags, $(5) the suffix of the output directories.
+define wasm_modules
+	$(1) build -p sealpost-wasm --target $(WASM) --locked --no-default-features $(2)
+	rm -rf build/pkg$(5)-default build/node$(5)-default
+	wasm-bindgen --target web --experimental-reset-state-function $(4) --out-dir build/pkg$(5)-default $(3)
+	wasm-bindgen --target experimental-nodejs-module $(4) --out-dir build/node$(5)-default $(3)
+	$(1) build -p sealpost-wasm --target $(WASM) --locked $(2)
+	rm -rf build/pkg$(5) build/node$(5)
+	wasm-bindgen --target web --experimental-reset-state-function $(4) --out-dir build/pkg$(5) $(3)
+	wasm-bindgen --target experimental-nodejs-module $(4) --out-dir build/node$(5) $(3)
+	node tools/build-shim.mjs --pkg build/pkg$(5) --default-wasm build/pkg$(5)-default/sealpost_wasm_bg.wasm
+endef
+
+## Release build: size-tuned, LTO, no name section.
 build-release: setup
-	$(RELEASE_WASM_CARGO) build -p sealpost-wasm --target $(WASM) --release --locked --no-default-features $(RELEASE_WASM_STD)
-	rm -rf build/pkg-default
-	wasm-bindgen --target web --experimental-reset-state-function --remove-name-section --out-dir build/pkg-default $(WASM_REL)
-	$(RELEASE_WASM_CARGO) build -p sealpost-wasm --target $(WASM) --release --locked $(RELEASE_WASM_STD)
-	rm -rf build/pkg build/node
-	wasm-bindgen --target web --experimental-reset-state-function --remove-name-section --out-dir build/pkg $(WASM_REL)
-	wasm-bindgen --target experimental-nodejs-module --remove-name-section --out-dir build/node $(WASM_REL)
-	node tools/build-shim.mjs --pkg build/pkg --default-wasm build/pkg-default/sealpost_wasm_bg.wasm
+	$(call wasm_modules,$(RELEASE_WASM_CARGO),--release $(RELEASE_WASM_STD),$(WASM_REL),--remove-name-section,)
 	node tools/build-site.mjs --www www --shim js-shim/src --out build/site
 
 ## The release transparency log (verifier/README.md): a tlog-tiles directory, demo keys.

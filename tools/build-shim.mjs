@@ -48,8 +48,8 @@ cpSync(pkg, out, { recursive: true });
 for (const f of ['.gitignore', 'package.json', 'README.md']) rmSync(join(out, f), { force: true });
 let fullLine = '';
 if (defaultWasm) {
-  // One glue for both modules: where the default module's own wasm-bindgen output sits beside it,
-  // its glue must be the pkg's, byte for byte (the two builds export the same functions).
+  // One glue for both modules: the default module's own wasm-bindgen glue, beside it, must be the
+  // pkg's, byte for byte (the two builds export the same functions).
   const defaultGlue = join(dirname(resolve(defaultWasm)), 'sealpost_wasm.js');
   if (!existsSync(defaultGlue)) {
     throw new Error(`${defaultGlue} is missing: --default-wasm names a module in wasm-bindgen's --target web output, whose glue must be the pkg's`);

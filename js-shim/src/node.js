@@ -8,6 +8,9 @@ import { directBackend } from './backend-direct.js';
 import { SealpostError } from './errors.js';
 import { fullIntegrityOf } from './load-web.js';
 
+/** `bytes`' SHA-384 as an SRI string, as the staged index writes them. */
+const sri = (bytes) => `sha384-${createHash('sha384').update(bytes).digest('base64')}`;
+
 // The full module's SHA-384 when this package was staged with the default module (else null).
 const FULL_INTEGRITY = fullIntegrityOf(wasm);
 
@@ -25,7 +28,7 @@ setBackendFactory((options) => {
       ? [new URL('./wasm/sealpost_wasm_full_bg.wasm', import.meta.url), FULL_INTEGRITY]
       : [options.wasmUrl ?? new URL('./wasm/sealpost_wasm_bg.wasm', import.meta.url), wasm.WASM_INTEGRITY];
     const bytes = readFileSync(path);
-    const actual = `sha384-${createHash('sha384').update(bytes).digest('base64')}`;
+    const actual = sri(bytes);
     if (actual !== expected) {
       throw new SealpostError('INTEGRITY_FAILED', `the crypto module is ${actual}, expected ${expected}`);
     }
@@ -52,7 +55,7 @@ async function fullModule(where) {
   } catch (err) {
     throw new SealpostError('INTEGRITY_FAILED', `the full crypto module at ${where} could not be loaded: ${err.message}`);
   }
-  const actual = `sha384-${createHash('sha384').update(bytes).digest('base64')}`;
+  const actual = sri(bytes);
   if (actual !== FULL_INTEGRITY) {
     throw new SealpostError('INTEGRITY_FAILED', `the full crypto module is ${actual}, expected ${FULL_INTEGRITY}`);
   }
