@@ -43,6 +43,9 @@ run() {
 
 run lint        bash -c 'cargo fmt --all --check && cargo clippy --workspace --all-targets --locked -- -D warnings && cargo clippy -p sealpost-wasm -p sealpost-verifier-wasm -p sealpost-tlog --target wasm32-unknown-unknown --all-targets --locked -- -D warnings'
 run native      cargo test --workspace --locked
+# sequoia's own armor tests on the vendored tree, with our filter's differential test against the
+# published one (third_party/PATCH.md).
+run sequoia-armor cargo test --manifest-path third_party/sequoia-openpgp/Cargo.toml --locked --target-dir target --lib --no-default-features --features crypto-rust,allow-experimental-crypto,allow-variable-time-crypto,compression-deflate armor::
 run ocb3-crosscheck cargo test --manifest-path wasm/ocb3/crosscheck/Cargo.toml --locked --target-dir target
 run aes-simd    bash -c 'cargo test --manifest-path wasm/aes-simd/crosscheck/Cargo.toml --locked --target-dir target && cargo test --manifest-path wasm/aes-simd/crosscheck/Cargo.toml --locked --target-dir target --target wasm32-unknown-unknown'
 run wasm-node   cargo test -p sealpost-wasm --target wasm32-unknown-unknown --locked
