@@ -294,3 +294,86 @@ fn signatures_required_over_a_large_stream() {
         assert!([early, done.data].concat() == pt);
     }
 }
+
+#[test]
+fn armor_wrapped_any_way_decrypts_whole_and_streamed() {
+    // The armor decoder (sequoia's, with sealpost's faster filter:
+    // third_party/PATCH.md) against armor rewrapped at random: line widths
+    // 1-200, LF or CRLF, trailing spaces and tabs, blank lines, with and
+    // without the CRC line; read whole and pushed in random pieces.
+    let p = policy();
+    let k = key("Wrapped", KeyType::Curve25519, Some(6));
+    let pubc = [keys::public_cert(&k)];
+    let pt = data(300 << 10);
+    let signers = [k.clone()];
+    let armored = sealpost_core::encrypt::encrypt(
+        &pt,
+        &sealpost_core::encrypt::EncryptOptions {
+            armor: true,
+            signers: &signers,
+            ..common::craft::encrypt_options(&pubc, &[], &p)
+        },
+    )
+    .unwrap();
+    let armored = String::from_utf8(armored).unwrap();
+    let lines: Vec<&str> = armored.lines().collect();
+    let (begin, end) = (lines[0], lines[lines.len() - 1]);
+    let b64: String = lines[1..lines.len() - 1]
+        .iter()
+        .filter(|l| !l.is_empty() && !l.contains(": ") && !l.starts_with('='))
+        .copied()
+        .collect();
+    let crc = lines.iter().find(|l| l.starts_with('=')).copied();
+    let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+    let mut next = move |n: u64| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % n) as usize
+    };
+    for round in 0..12 {
+        let eol = if round % 2 == 0 { "\n" } else { "\r\n" };
+        let mut text = format!("{begin}{eol}{eol}");
+        let mut rest = b64.as_str();
+        while !rest.is_empty() {
+            let width = (1 + next(200)).min(rest.len());
+            text.push_str(&rest[..width]);
+            rest = &rest[width..];
+            text.push_str(["", " ", "\t", "  \t"][next(4)]);
+            text.push_str(eol);
+            if next(50) == 0 {
+                text.push_str(eol);
+            }
+        }
+        if let Some(crc) = crc.filter(|_| round % 3 != 0) {
+            text.push_str(crc);
+            text.push_str(eol);
+        }
+        text.push_str(end);
+        text.push_str(eol);
+        let o = opts(std::slice::from_ref(&k), &pubc, &p);
+        let whole = decrypt(text.as_bytes(), &o).unwrap();
+        assert!(whole.data == pt, "round {round}: whole");
+        assert!(whole.signatures[0].valid, "round {round}");
+        let piece = 1 + next(20_000);
+        let (early, done) = stream_decrypt(text.as_bytes(), &o, piece);
+        let done = done.unwrap();
+        assert!(
+            [early, done.data].concat() == pt,
+            "round {round}: pieces of {piece}"
+        );
+        assert!(done.signatures[0].valid, "round {round}: streamed");
+        // A character outside base64 in the body: an error, no plaintext.
+        let mut bad = text.clone().into_bytes();
+        let at = begin.len() + 100 + next((bad.len() - begin.len() - 200) as u64);
+        let at = (at..bad.len())
+            .find(|&i| bad[i].is_ascii_alphanumeric())
+            .unwrap();
+        bad[at] = b'*';
+        let e = decrypt(&bad, &o).unwrap_err();
+        assert!(
+            !format!("{e:?}").contains("Wrapped"),
+            "round {round}: {e:?}"
+        );
+    }
+}
