@@ -124,6 +124,7 @@ lines.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 const ops = [];
 for (const v of ['v4', 'v6']) ops.push(['keygen', v, 0]);
 for (const v of ['v4', 'v6']) for (const s of sizes) for (const op of ['encrypt+sign', 'decrypt+verify']) ops.push([op, v, s]);
+if (sizes.includes(16 * MIB)) for (const op of ['encrypt+sign', 'decrypt+verify']) ops.push([op, 'v6-armored', 16 * MIB]);
 ops.push(['password-encrypt', 'default', MIB], ['password-encrypt', 'same-s2k', MIB]);
 for (const v of ['v4', 'v6']) for (const op of ['sign-detached', 'verify-detached']) ops.push([op, v, KIB]);
 for (const [op, v, s] of ops) {
