@@ -78,10 +78,10 @@ endef
 TEST_COOL_DOWN_SECS ?= 8
 GUARD_WITNESSES ?= keys/demo-log-policy.txt
 
-## The extension, release build (size-tuned wasm, Cargo.toml's release-verifier profile):
+## The extension, release build (size-tuned wasm: Cargo.toml's release-verifier profile, std built for size):
 ## build/extension-release/, load it unpacked.
 extension: setup
-	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$(WASM_RUSTFLAGS)" cargo build -p sealpost-verifier-wasm --target $(WASM) --profile release-verifier --locked
+	$(RELEASE_WASM_CARGO) build -p sealpost-verifier-wasm --target $(WASM) --profile release-verifier --locked $(RELEASE_WASM_STD)
 	$(call extension,build/extension-release,target/$(WASM)/release-verifier/sealpost_verifier_wasm.wasm,--remove-name-section,--witnesses $(GUARD_WITNESSES) --cool-down 604800 --label $(if $(filter keys/demo-log-policy.txt,$(GUARD_WITNESSES)),release-demo-witnesses,release))
 	@echo "load build/extension-release/ as an unpacked extension (chrome://extensions, developer mode)"
 

@@ -153,6 +153,17 @@ fn signed_manifest_and_check() {
 }
 
 #[wasm_bindgen_test]
+fn a_release_key_of_an_algorithm_left_out_is_refused_by_name() {
+    // The extension's verifier carries sequoia's base algorithms only (Curve25519, RSA; issue 23):
+    // a P-256 release key (made by gpg) is refused when read, saying why, before any check.
+    let cert = include_bytes!("fixtures/p256-release.cert");
+    let e = verify_manifest(b"{}", b"", cert, None).unwrap_err();
+    assert_eq!(get(&e, "code").as_string().unwrap(), "BAD_KEY");
+    let message = get(&e, "message").as_string().unwrap();
+    assert!(message.contains("not in this build"), "{message}");
+}
+
+#[wasm_bindgen_test]
 fn versions_compare_numerically_and_refuse_other_forms() {
     assert_eq!(compare_versions("2.0.0", "10.0.0").unwrap(), -1);
     assert_eq!(compare_versions("1.2.3", "1.2.3").unwrap(), 0);
