@@ -112,6 +112,7 @@ const engineOps = (s) => ({
 const phases = {
   echo: (n) => per(n, () => state.echo({ op: 'verify', args: [{ data, signature: state.worker.sig, keys: [state.worker.pub], requireSignature: true }] })),
   'engine-in-worker': async (n, op) => (await state.engine({ op: 'time', what: op, n })).us,
+  'engine-in-worker-sleeps': async (n, op) => (await state.engine({ op: 'time', what: op, n, sleep: 0.2 })).us,
   'backend-worker': (n, op) => per(n, engineOps(state.worker)[op]),
   'api-worker': (n, op) => per(n, { sign: () => apiSign(state.api), verify: () => apiVerify(state.api), keygen: apiKeygen }[op]),
   async 'to-direct'() {

@@ -3,6 +3,8 @@
 // (1000; keygen n/10) at each layer —
 //   echo              a postMessage round trip with a like payload to a worker that answers at once
 //   engine-in-worker  the engine (same engine.js and wasm) called in a loop on a worker's own thread
+//   engine-in-worker-sleeps  the same with the thread asleep 0.2 ms between calls (Atomics.wait),
+//                     as the crypto worker's thread sleeps between messages (wall: asleep not counted)
 //   backend-worker    the crypto worker through the backend's run(): one message each way
 //   api-worker        the public call (sealpost.verify…) in worker mode
 //   backend-direct, api-direct   the same on the page's thread (direct mode)
@@ -58,7 +60,7 @@ const cdp = await chrome.newBrowserCDPSession();
 const server = await serve(root, { integrityPolicy: false });
 const cells = {}; // `${phase} ${op}` → { wall: [], page: [], workers: [], other: [], wait: [] }
 let messages;
-const layers = [['echo', ['noop']], ['engine-in-worker', ops], ['backend-worker', ops], ['api-worker', ops.filter((o) => o !== 'noop')], ['to-direct', []], ['backend-direct', ops], ['api-direct', ops.filter((o) => o !== 'noop')]];
+const layers = [['echo', ['noop']], ['engine-in-worker', ops], ['engine-in-worker-sleeps', ops], ['backend-worker', ops], ['api-worker', ops.filter((o) => o !== 'noop')], ['to-direct', []], ['backend-direct', ops], ['api-direct', ops.filter((o) => o !== 'noop')]];
 try {
   for (let i = 0; i < reps; i++) {
     const page = await chrome.newPage();
