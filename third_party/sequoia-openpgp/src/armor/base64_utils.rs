@@ -352,47 +352,161 @@ fn base64_filter_reference(mut bytes: Cow<[u8]>, base64_data_max: usize,
 }
 
 
-#[test]
-fn base64_filter_matches_reference() {
-    // Inputs built from the bytes the filter treats differently:
-    // base64, padding, whitespace (LF, CRLF, tabs), prefixes and
-    // garbage; every split point of the caller's reads is a fresh
-    // call with `prefix_remaining` carried over.
-    let alphabet: &[u8] = b"AZaz09+/====  \t\r\n\n>->-:*\x00\xff";
-    let mut state = 0x2545_f491_4f6c_dd1d_u64;
-    let mut next = move || {
+/// Both filters on one input, borrowed and owned: the same data, consumed
+/// count and prefix state.
+#[cfg(test)]
+fn check_against_reference(input: &[u8], max: usize, prefix_remaining: usize,
+                           prefix_len: usize) {
+    for owned in [false, true] {
+        let arg = || if owned {
+            Cow::Owned(input.to_vec())
+        } else {
+            Cow::Borrowed(input)
+        };
+        let new = base64_filter(arg(), max, prefix_remaining, prefix_len);
+        let old = base64_filter_reference(
+            arg(), max, prefix_remaining, prefix_len);
+        assert_eq!((&new.0[..], new.1, new.2), (&old.0[..], old.1, old.2),
+                   "owned {}, max {}, prefix {}/{}: {:?}",
+                   owned, max, prefix_remaining, prefix_len,
+                   String::from_utf8_lossy(input));
+    }
+}
+
+#[cfg(test)]
+fn xorshift(seed: u64) -> impl FnMut() -> u64 {
+    let mut state = seed;
+    move || {
         state ^= state << 13;
         state ^= state >> 7;
         state ^= state << 17;
         state
-    };
-    for round in 0..20_000 {
-        let len = (next() % 200) as usize;
-        let input: Vec<u8> = (0..len).map(|_| {
-            // Mostly base64, so that long runs and lines occur.
-            if next() % 4 != 0 {
-                b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
-                    [(next() % 64) as usize]
+    }
+}
+
+#[test]
+fn base64_filter_matches_reference_on_every_short_input() {
+    // Every string of up to 5 bytes over the bytes the filter treats
+    // differently, every small limit (0-3 round down to no data) and
+    // prefix state.
+    let alphabet: &[u8] = b"A= \n->";
+    let mut input = Vec::new();
+    fn each(input: &mut Vec<u8>, alphabet: &[u8], left: usize) {
+        for max in 0..10 {
+            for prefix_len in 0..3 {
+                for prefix_remaining in [0, 1, 3] {
+                    check_against_reference(input, max, prefix_remaining,
+                                            prefix_len);
+                }
+            }
+        }
+        if left > 0 {
+            for &b in alphabet {
+                input.push(b);
+                each(input, alphabet, left - 1);
+                input.pop();
+            }
+        }
+    }
+    each(&mut input, alphabet, 5);
+}
+
+#[test]
+fn base64_filter_matches_reference_on_random_inputs() {
+    // Longer inputs with lines, padding, whitespace (LF, CRLF, tabs,
+    // vertical tab, form feed), prefixes and garbage; limits small,
+    // as large as the caller's and huge.
+    let alphabet: &[u8] =
+        b"AZaz09+/====  \t\r\n\n\x0b\x0c>->-:*\x00\x80\xff";
+    let b64: &[u8] =
+        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut next = xorshift(0x2545_f491_4f6c_dd1d);
+    for _ in 0..20_000 {
+        let len = (next() % 600) as usize;
+        let width = 1 + (next() % 80) as usize;
+        let input: Vec<u8> = (0..len).map(|i| {
+            if i % (width + 1) == width {
+                b'\n'
+            } else if next() % 8 != 0 {
+                // Mostly base64, so that long runs occur.
+                b64[(next() % 64) as usize]
             } else {
                 alphabet[(next() % alphabet.len() as u64) as usize]
             }
         }).collect();
-        let max = (next() % 260) as usize;
-        let prefix_len = (next() % 3) as usize;
-        let prefix_remaining = (next() % 3) as usize;
-        for owned in [false, true] {
-            let arg = || if owned {
-                Cow::Owned(input.clone())
-            } else {
-                Cow::Borrowed(&input[..])
-            };
-            let new = base64_filter(arg(), max, prefix_remaining, prefix_len);
-            let old = base64_filter_reference(
-                arg(), max, prefix_remaining, prefix_len);
-            assert_eq!((&new.0[..], new.1, new.2), (&old.0[..], old.1, old.2),
-                       "round {}, owned {}, max {}, prefix {}/{}: {:?}",
-                       round, owned, max, prefix_remaining, prefix_len,
-                       String::from_utf8_lossy(&input));
+        let max = match next() % 3 {
+            0 => (next() % 8) as usize,
+            1 => (next() % 700) as usize,
+            _ => usize::MAX - (next() % 8) as usize,
+        };
+        let (prefix_len, prefix_remaining) = if next() % 10 == 0 {
+            (usize::MAX, (next() % 3) as usize)
+        } else {
+            ((next() % 3) as usize, (next() % 4) as usize)
+        };
+        check_against_reference(&input, max, prefix_remaining, prefix_len);
+    }
+}
+
+#[test]
+fn base64_filter_matches_reference_as_the_reader_calls_it() {
+    // Armor bodies wrapped at widths 1-100, LF or CRLF, with a "> "
+    // prefix on every line or none and trailing blanks, taken in
+    // windows of random sizes the way Reader::read_armored_data does:
+    // each call starts where the last one's consumed count ended, with
+    // its prefix state.  Both filters must walk the body alike.
+    let b64: &[u8] =
+        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut next = xorshift(0x9e37_79b9_7f4a_7c15);
+    for _ in 0..2_000 {
+        let prefix: &[u8] = if next() % 2 == 0 { b"> " } else { b"" };
+        let eol: &[u8] = if next() % 2 == 0 { b"\n" } else { b"\r\n" };
+        let width = 1 + (next() % 100) as usize;
+        let chars = (next() % 400) as usize;
+        let mut body: Vec<u8> = (0..chars)
+            .map(|_| b64[(next() % 64) as usize]).collect();
+        body.extend(std::iter::repeat(b'=').take((next() % 3) as usize));
+        let mut text = Vec::new();
+        for line in body.chunks(width) {
+            text.extend_from_slice(prefix);
+            text.extend_from_slice(line);
+            text.extend_from_slice([&b""[..], b" ", b"\t"][(next() % 3) as usize]);
+            text.extend_from_slice(eol);
         }
+        text.extend_from_slice(b"-----END PGP MESSAGE-----");
+        let (mut at_new, mut at_old) = (0, 0);
+        let (mut pr_new, mut pr_old) = (0, 0);
+        loop {
+            // What read_armored_data asks for a caller's buffer.
+            let buf_len = 1 + (next() % 300) as usize;
+            let window = std::cmp::max(
+                66, base64_size(buf_len) + 2 * ((buf_len + 63) / 64));
+            let max = std::cmp::max(64, buf_len / 3 * 4);
+            let new_end = std::cmp::min(text.len(), at_new + window);
+            let old_end = std::cmp::min(text.len(), at_old + window);
+            let new = base64_filter(Cow::Borrowed(&text[at_new..new_end]),
+                                    max, pr_new, prefix.len());
+            let old = base64_filter_reference(
+                Cow::Borrowed(&text[at_old..old_end]),
+                max, pr_old, prefix.len());
+            assert_eq!((&new.0[..], new.1, new.2), (&old.0[..], old.1, old.2),
+                       "at {} of {:?}", at_new, String::from_utf8_lossy(&text));
+            at_new += new.1;
+            at_old += old.1;
+            pr_new = new.2;
+            pr_old = old.2;
+            if new.0.is_empty() {
+                break;
+            }
+        }
+    }
+}
+
+#[test]
+fn base64_character_table() {
+    for b in 0..=255u8 {
+        assert_eq!(is_base64_char(&b),
+                   b.is_ascii_alphanumeric() || b == b'+' || b == b'/',
+                   "{}", b);
     }
 }
