@@ -43,6 +43,32 @@ async function rate(fn, batch, reps) {
 }
 
 /**
+ * An encrypt+sign and a decrypt+verify of `data` in `format` ('binary' or 'armored'), each a
+ * closure to time; the decryption checks the signature and the plaintext.  Encrypts once first,
+ * so that there is a message to decrypt.
+ */
+async function roundTrip(lib, { privateKey, publicKey }, data, format, config) {
+  let ciphertext;
+  const encryptOnce = async () => {
+    ciphertext = await lib.encrypt({ message: await lib.createMessage({ binary: data }), encryptionKeys: publicKey, signingKeys: privateKey, format, config });
+  };
+  const decryptOnce = async () => {
+    const { data: out, signatures } = await lib.decrypt({
+      message: await lib.readMessage(format === 'armored' ? { armoredMessage: ciphertext } : { binaryMessage: ciphertext }),
+      decryptionKeys: privateKey,
+      verificationKeys: publicKey,
+      expectSigned: true,
+      format: 'binary',
+    });
+    await signatures[0].verified;
+    if (out.length !== data.length || out[data.length >> 1] !== data[data.length >> 1]) throw new Error('round trip mismatch');
+  };
+  await encryptOnce();
+  if (format === 'armored' && !(typeof ciphertext === 'string' && ciphertext.startsWith('-----BEGIN PGP MESSAGE-----'))) throw new Error('armored output expected');
+  return { encryptOnce, decryptOnce };
+}
+
+/**
  * @param lib  the sealpost module or the openpgp module
  * @param opts { sizes: number[] (bytes), quick: boolean, log: (s) => void,
  *               bulk: boolean (only keygen and the sized encrypt/decrypt rows),
@@ -68,25 +94,11 @@ export async function run(lib, { sizes = [KIB, MIB, 16 * MIB, 64 * MIB], quick =
   }
 
   for (const variant of ['v4', 'v6']) {
-    const { privateKey, publicKey } = keys[variant];
     const config = variant === 'v6' ? { aeadProtect: true } : {};
     for (const size of sizes) {
       const data = pattern(size);
       const reps = size >= 16 * MIB ? (quick ? 1 : 3) : size >= MIB ? 5 : 5;
-      const encryptOnce = async () =>
-        lib.encrypt({ message: await lib.createMessage({ binary: data }), encryptionKeys: publicKey, signingKeys: privateKey, format: 'binary', config });
-      const ciphertext = await encryptOnce();
-      const decryptOnce = async () => {
-        const { data: out, signatures } = await lib.decrypt({
-          message: await lib.readMessage({ binaryMessage: ciphertext }),
-          decryptionKeys: privateKey,
-          verificationKeys: publicKey,
-          expectSigned: true,
-          format: 'binary',
-        });
-        await signatures[0].verified;
-        if (out.length !== size || out[size >> 1] !== data[size >> 1]) throw new Error('round trip mismatch');
-      };
+      const { encryptOnce, decryptOnce } = await roundTrip(lib, keys[variant], data, 'binary', config);
       if (size <= 64 * KIB) {
         const batch = quick ? 20 : 100;
         const e = await rate(encryptOnce, batch, 5);
@@ -105,26 +117,11 @@ export async function run(lib, { sizes = [KIB, MIB, 16 * MIB, 64 * MIB], quick =
   // Armored v6 messages, what mail carries (PGP/MIME bodies are armored): the same 16 MiB rows
   // with armored output and input, so the armor's encoder and decoder show in the figures.
   if (sizes.includes(16 * MIB)) {
-    const { privateKey, publicKey } = keys.v6;
-    const data = pattern(16 * MIB);
     const reps = quick ? 1 : 3;
-    const encryptOnce = async () =>
-      lib.encrypt({ message: await lib.createMessage({ binary: data }), encryptionKeys: publicKey, signingKeys: privateKey, format: 'armored', config: { aeadProtect: true } });
-    const armored = await encryptOnce();
-    if (typeof armored !== 'string' || !armored.startsWith('-----BEGIN PGP MESSAGE-----')) throw new Error('armored output expected');
+    const { encryptOnce, decryptOnce } = await roundTrip(lib, keys.v6, pattern(16 * MIB), 'armored', { aeadProtect: true });
     const e = await time(encryptOnce, reps);
     row({ op: 'encrypt+sign', variant: 'v6-armored', size: 16 * MIB, ms: e, mib_s: 16 / (e / 1000) });
-    const d = await time(async () => {
-      const { data: out, signatures } = await lib.decrypt({
-        message: await lib.readMessage({ armoredMessage: armored }),
-        decryptionKeys: privateKey,
-        verificationKeys: publicKey,
-        expectSigned: true,
-        format: 'binary',
-      });
-      await signatures[0].verified;
-      if (out.length !== data.length || out[data.length >> 1] !== data[data.length >> 1]) throw new Error('round trip mismatch');
-    }, reps);
+    const d = await time(decryptOnce, reps);
     row({ op: 'decrypt+verify', variant: 'v6-armored', size: 16 * MIB, ms: d, mib_s: 16 / (d / 1000) });
   }
 
