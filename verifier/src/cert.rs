@@ -72,7 +72,7 @@ fn read(what: &str, data: &[u8], too_large: ErrorCode) -> Result<Cert> {
             ),
         ));
     }
-    let cert = keys::read_cert(data).map_err(|e| {
+    let cert = keys::read_cert_without_lacking_subkeys(data).map_err(|e| {
         Error::new(
             ErrorCode::InvalidCert,
             format!("{what} certificate: {}", e.message()),

@@ -97,7 +97,8 @@ pub fn verify_manifest(
     now_seconds: Option<f64>,
 ) -> Result<JsValue, JsValue> {
     let now = now_seconds.map(|n| seconds("nowSeconds", n)).transpose()?;
-    let cert = sealpost_core::keys::read_cert(cert).map_err(|e| error("BAD_KEY", e.message()))?;
+    let cert = sealpost_core::keys::read_cert_without_lacking_subkeys(cert)
+        .map_err(|e| error("BAD_KEY", e.message()))?;
     let m = match now {
         Some(now) => manifest::verify_signed_at(manifest_bytes, signature, &cert, now),
         None => manifest::verify_signed(manifest_bytes, signature, &cert),
@@ -207,7 +208,8 @@ struct CertInfo {
 /// showing the release signing key to the user at enrollment.
 #[wasm_bindgen(js_name = certInfo)]
 pub fn cert_info(cert: &[u8]) -> Result<JsValue, JsValue> {
-    let cert = sealpost_core::keys::read_cert(cert).map_err(|e| error("BAD_KEY", e.message()))?;
+    let cert = sealpost_core::keys::read_cert_without_lacking_subkeys(cert)
+        .map_err(|e| error("BAD_KEY", e.message()))?;
     plain(&CertInfo {
         fingerprint: cert.fingerprint().to_hex(),
         user_ids: cert
@@ -262,7 +264,8 @@ struct LogPolicy {
 /// signed by another key, or not a policy).
 #[wasm_bindgen(js_name = tlogPolicy)]
 pub fn tlog_policy(policy: &[u8], signature: &[u8], cert: &[u8]) -> Result<JsValue, JsValue> {
-    let cert = sealpost_core::keys::read_cert(cert).map_err(|e| error("BAD_KEY", e.message()))?;
+    let cert = sealpost_core::keys::read_cert_without_lacking_subkeys(cert)
+        .map_err(|e| error("BAD_KEY", e.message()))?;
     let p = sealpost_core::Policy::new();
     let v = sealpost_core::verify::verify_detached(
         policy,

@@ -164,6 +164,51 @@ fn a_release_key_of_an_algorithm_left_out_is_refused_by_name() {
 }
 
 #[wasm_bindgen_test]
+fn a_revocation_is_read_whatever_subkey_of_a_left_out_algorithm_comes_with_it() {
+    // A third party appends a P-256 subkey (gpg's P-256 key packet, re-tagged as a public subkey)
+    // to a revoked release certificate.  The guard's build cannot check that algorithm: it drops
+    // the subkey, reads the rest, and the revocation gets through.
+    let key = keys::generate(&GenerateOptions {
+        user_ids: vec!["R <r@example.org>".into()],
+        ..Default::default()
+    })
+    .unwrap()
+    .cert;
+    let pinned = keys::write_cert(&key, false, false).unwrap();
+    let revoked = keys::revoke(
+        &key,
+        keys::RevocationReason::Retired,
+        "moved to a new key",
+        &[],
+        &sealpost_core::Policy::new(),
+    )
+    .unwrap();
+    let mut fetched = keys::write_cert(&revoked, false, false).unwrap();
+    let p256 = sealpost_core::armor::dearmor(include_bytes!("fixtures/p256-release.cert")).unwrap();
+    assert_eq!(
+        p256[0], 0x98,
+        "an old-format public-key packet, one-octet length"
+    );
+    let len = usize::from(p256[1]);
+    fetched.extend_from_slice(&[0xB8, p256[1]]); // old format, tag 14 (public subkey)
+    fetched.extend_from_slice(&p256[2..2 + len]);
+    let later = js_sys::Date::now() / 1000.0 + 5.0;
+    let r = refresh_cert(&pinned, &fetched, later).unwrap();
+    assert_eq!(get(&r, "revoked").as_bool(), Some(true));
+    assert_eq!(
+        get(&r, "reason").as_string().as_deref(),
+        Some("retired: moved to a new key")
+    );
+    // The pinned certificate with such a subkey still verifies what its primary key signed.
+    let mut with_subkey = pinned.clone();
+    with_subkey.extend_from_slice(&[0xB8, p256[1]]);
+    with_subkey.extend_from_slice(&p256[2..2 + len]);
+    let manifest = br#"{}"#;
+    let e = verify_manifest(manifest, b"", &with_subkey, None).unwrap_err();
+    assert_ne!(get(&e, "code").as_string().unwrap(), "BAD_KEY");
+}
+
+#[wasm_bindgen_test]
 fn versions_compare_numerically_and_refuse_other_forms() {
     assert_eq!(compare_versions("2.0.0", "10.0.0").unwrap(), -1);
     assert_eq!(compare_versions("1.2.3", "1.2.3").unwrap(), 0);

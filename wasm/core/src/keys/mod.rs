@@ -24,7 +24,9 @@ pub use generate::{generate, GenerateOptions, GeneratedKey, KeyType};
 pub use inspect::{inspect, KeyFlagsInfo, KeyInfo, SubkeyInfo, UserIdInfo};
 pub use lock::{change_passphrase, lock, unlock};
 pub(crate) use parse::parse_cert;
-pub use parse::{read_cert, read_certs, write_cert, MAX_V4_KEY_PUBLIC_LEN};
+pub use parse::{
+    read_cert, read_cert_without_lacking_subkeys, read_certs, write_cert, MAX_V4_KEY_PUBLIC_LEN,
+};
 pub use reformat::{
     add_subkey, reformat, with_secrets_of, ReformatOptions, Reformatted, SubkeyOptions,
 };

@@ -20,6 +20,30 @@ pub fn read_cert(data: &[u8]) -> Result<Cert> {
     Ok(cert)
 }
 
+/// One certificate from outside, for a reader that relies only on what its
+/// primary key signed (the guard's release key): a subkey of an algorithm
+/// this build left out is dropped, not refused (this build could not check
+/// what it signs, so it must not count), while a primary key of such an
+/// algorithm is UNSUPPORTED + missing, as in [`read_cert`].  So a subkey
+/// appended by a third party cannot keep the rest of the certificate (a
+/// revocation) from being read.
+pub fn read_cert_without_lacking_subkeys(data: &[u8]) -> Result<Cert> {
+    if data.is_empty() {
+        return Err(Error::new(ErrorCode::MalformedInput, "key: empty input"));
+    }
+    check_key_packets("key", data)?;
+    let cert = Cert::from_bytes(data).map_err(|e| Error::from_parse("key", e))?;
+    if crate::error::key_lacking(cert.primary_key().key()) {
+        return Err(Error::missing(format!(
+            "certificate {}: its algorithm is not in this build",
+            cert.fingerprint()
+        )));
+    }
+    let cert = cert.retain_subkeys(|ka| !crate::error::key_lacking(ka.key()));
+    check_read_limits(&cert)?;
+    Ok(cert)
+}
+
 /// One certificate from outside (`what` names it in errors): its key packets
 /// checked before sequoia sees them, then parsed.
 pub(crate) fn parse_cert(what: &str, data: &[u8]) -> Result<Cert> {
