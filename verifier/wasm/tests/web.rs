@@ -14,6 +14,28 @@ fn get(o: &JsValue, k: &str) -> JsValue {
     Reflect::get(o, &JsValue::from_str(k)).unwrap()
 }
 
+/// A fresh Curve25519 key with one user ID: a release key.
+fn new_key(uid: &str) -> sealpost_core::Cert {
+    keys::generate(&GenerateOptions {
+        user_ids: vec![uid.into()],
+        ..Default::default()
+    })
+    .unwrap()
+    .cert
+}
+
+/// `key` revoked as retired ("moved to a new key").
+fn retired(key: &sealpost_core::Cert) -> sealpost_core::Cert {
+    keys::revoke(
+        key,
+        keys::RevocationReason::Retired,
+        "moved to a new key",
+        &[],
+        &sealpost_core::Policy::new(),
+    )
+    .unwrap()
+}
+
 #[wasm_bindgen_test]
 fn sri_spec_example_and_matching() {
     let body = b"alert('Hello, world.');";
@@ -52,18 +74,8 @@ fn discovery_and_csp() {
 
 #[wasm_bindgen_test]
 fn signed_manifest_and_check() {
-    let key = keys::generate(&GenerateOptions {
-        user_ids: vec!["R <r@example.org>".into()],
-        ..Default::default()
-    })
-    .unwrap()
-    .cert;
-    let other = keys::generate(&GenerateOptions {
-        user_ids: vec!["O <o@example.org>".into()],
-        ..Default::default()
-    })
-    .unwrap()
-    .cert;
+    let key = new_key("R <r@example.org>");
+    let other = new_key("O <o@example.org>");
     let js = b"console.log(1)";
     let html = format!(
         "<script src=app.js integrity=\"{}\"></script>",
@@ -168,22 +180,9 @@ fn a_revocation_is_read_whatever_subkey_of_a_left_out_algorithm_comes_with_it() 
     // A third party appends a P-256 subkey (gpg's P-256 key packet, re-tagged as a public subkey)
     // to a revoked release certificate.  The guard's build cannot check that algorithm: it drops
     // the subkey, reads the rest, and the revocation gets through.
-    let key = keys::generate(&GenerateOptions {
-        user_ids: vec!["R <r@example.org>".into()],
-        ..Default::default()
-    })
-    .unwrap()
-    .cert;
+    let key = new_key("R <r@example.org>");
     let pinned = keys::write_cert(&key, false, false).unwrap();
-    let revoked = keys::revoke(
-        &key,
-        keys::RevocationReason::Retired,
-        "moved to a new key",
-        &[],
-        &sealpost_core::Policy::new(),
-    )
-    .unwrap();
-    let mut fetched = keys::write_cert(&revoked, false, false).unwrap();
+    let mut fetched = keys::write_cert(&retired(&key), false, false).unwrap();
     let p256 = sealpost_core::armor::dearmor(include_bytes!("fixtures/p256-release.cert")).unwrap();
     assert_eq!(
         p256[0], 0x98,
@@ -219,16 +218,8 @@ fn versions_compare_numerically_and_refuse_other_forms() {
 
 #[wasm_bindgen_test]
 fn refresh_cert_merges_revokes_and_refuses() {
-    let gen = |uid: &str| {
-        keys::generate(&GenerateOptions {
-            user_ids: vec![uid.into()],
-            ..Default::default()
-        })
-        .unwrap()
-        .cert
-    };
-    let key = gen("R <r@example.org>");
-    let other = gen("O <o@example.org>");
+    let key = new_key("R <r@example.org>");
+    let other = new_key("O <o@example.org>");
     let pinned = keys::write_cert(&key, false, true).unwrap();
     let now = 1_900_000_000.0_f64.min(js_sys::Date::now() / 1000.0);
     let r = refresh_cert(&pinned, &pinned, now).unwrap();
@@ -243,15 +234,7 @@ fn refresh_cert_merges_revokes_and_refuses() {
         .as_string()
         .unwrap()
         .starts_with("-----BEGIN PGP PUBLIC KEY BLOCK-----"));
-    let revoked = keys::revoke(
-        &key,
-        keys::RevocationReason::Retired,
-        "moved to a new key",
-        &[],
-        &sealpost_core::Policy::new(),
-    )
-    .unwrap();
-    let fetched = keys::write_cert(&revoked, false, true).unwrap();
+    let fetched = keys::write_cert(&retired(&key), false, true).unwrap();
     // A "retired" revocation is a soft one: in force from its creation
     // time (this second), so judge it a little later than `now` above.
     let later = js_sys::Date::now() / 1000.0 + 5.0;
