@@ -12,10 +12,7 @@ use crate::error::{Error, ErrorCode, Result};
 
 /// Reads one certificate or secret key, armored or binary.
 pub fn read_cert(data: &[u8]) -> Result<Cert> {
-    if data.is_empty() {
-        return Err(Error::new(ErrorCode::MalformedInput, "key: empty input"));
-    }
-    let cert = parse_cert("key", data)?;
+    let cert = parse_cert("key", non_empty(data)?)?;
     check_read_limits(&cert)?;
     Ok(cert)
 }
@@ -28,29 +25,34 @@ pub fn read_cert(data: &[u8]) -> Result<Cert> {
 /// appended by a third party cannot keep the rest of the certificate (a
 /// revocation) from being read.
 pub fn read_cert_without_lacking_subkeys(data: &[u8]) -> Result<Cert> {
-    if data.is_empty() {
-        return Err(Error::new(ErrorCode::MalformedInput, "key: empty input"));
-    }
-    check_key_packets("key", data)?;
-    let cert = Cert::from_bytes(data).map_err(|e| Error::from_parse("key", e))?;
+    let cert = parse_unchecked("key", non_empty(data)?)?;
     if crate::error::key_lacking(cert.primary_key().key()) {
-        return Err(Error::missing(format!(
-            "certificate {}: its algorithm is not in this build",
-            cert.fingerprint()
-        )));
+        return Err(lacking(&cert));
     }
     let cert = cert.retain_subkeys(|ka| !crate::error::key_lacking(ka.key()));
     check_read_limits(&cert)?;
     Ok(cert)
 }
 
+fn non_empty(data: &[u8]) -> Result<&[u8]> {
+    if data.is_empty() {
+        return Err(Error::new(ErrorCode::MalformedInput, "key: empty input"));
+    }
+    Ok(data)
+}
+
 /// One certificate from outside (`what` names it in errors): its key packets
 /// checked before sequoia sees them, then parsed.
 pub(crate) fn parse_cert(what: &str, data: &[u8]) -> Result<Cert> {
-    check_key_packets(what, data)?;
-    let cert = Cert::from_bytes(data).map_err(|e| Error::from_parse(what, e))?;
+    let cert = parse_unchecked(what, data)?;
     check_build_has(&cert)?;
     Ok(cert)
+}
+
+/// [`parse_cert`] without the check of the build's algorithms.
+fn parse_unchecked(what: &str, data: &[u8]) -> Result<Cert> {
+    check_key_packets(what, data)?;
+    Cert::from_bytes(data).map_err(|e| Error::from_parse(what, e))
 }
 
 /// A certificate with a key of an algorithm this build left out (the
@@ -60,12 +62,16 @@ pub(crate) fn parse_cert(what: &str, data: &[u8]) -> Result<Cert> {
 /// do) could be wrong.  The full build reads it.
 fn check_build_has(cert: &Cert) -> Result<()> {
     if crate::error::cert_lacking(cert) {
-        return Err(Error::missing(format!(
-            "certificate {}: its algorithm is not in this build",
-            cert.fingerprint()
-        )));
+        return Err(lacking(cert));
     }
     Ok(())
+}
+
+fn lacking(cert: &Cert) -> Error {
+    Error::missing(format!(
+        "certificate {}: its algorithm is not in this build",
+        cert.fingerprint()
+    ))
 }
 
 /// Limits on keys read from outside: no user ID longer than
