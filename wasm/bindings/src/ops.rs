@@ -244,21 +244,52 @@ impl Encryption {
     /// bytes if armored).
     pub fn encrypt(&self, plaintext: &[u8]) -> Result<Vec<u8>, JsValue> {
         let p = Policy::new();
-        encrypt::encrypt_with(
-            plaintext,
-            &EncryptOptions {
-                recipients: &self.recipients,
-                passwords: &self.passwords,
-                signers: &self.signers,
-                signer_passphrases: &self.signer_passphrases,
-                armor: self.armor,
-                force_aead: self.force_aead,
-                text: self.text,
-                policy: &p,
-            },
-            &self.extra,
-        )
-        .js()
+        encrypt::encrypt_with(plaintext, &self.options(&p), &self.extra).js()
+    }
+
+    /// `encrypt` with the last steps left to the caller, for a message that
+    /// would be SEIPDv1 with AES-128 or AES-256 (core's
+    /// `encrypt_cfb_pending`): `{ message, bodyStart, algo, key }`, the
+    /// binary message whose MDC (the last 20 octets) and CFB encryption from
+    /// `bodyStart` on are still to be done with `key` (the session key's
+    /// octets; algo 7 AES-128, 9 AES-256); `undefined` when the message would
+    /// be SEIPDv2 or use another cipher.  Never armored (armor the finished
+    /// message with `armorMessage`).  The shim's `cfb.js` finishes it.
+    #[wasm_bindgen(js_name = encryptCfbPending)]
+    pub fn encrypt_cfb_pending(&self, plaintext: &[u8]) -> Result<JsValue, JsValue> {
+        let p = Policy::new();
+        let Some(pending) =
+            encrypt::encrypt_cfb_pending(plaintext, &self.options(&p), &self.extra).js()?
+        else {
+            return Ok(JsValue::UNDEFINED);
+        };
+        object(&[
+            (
+                "message",
+                js_sys::Uint8Array::from(&pending.message[..]).into(),
+            ),
+            ("bodyStart", JsValue::from(pending.body_start as u32)),
+            ("algo", JsValue::from(pending.session_key.algo)),
+            (
+                "key",
+                js_sys::Uint8Array::from(&pending.session_key.key[..]).into(),
+            ),
+        ])
+    }
+}
+
+impl Encryption {
+    fn options<'a>(&'a self, policy: &'a Policy) -> EncryptOptions<'a> {
+        EncryptOptions {
+            recipients: &self.recipients,
+            passwords: &self.passwords,
+            signers: &self.signers,
+            signer_passphrases: &self.signer_passphrases,
+            armor: self.armor,
+            force_aead: self.force_aead,
+            text: self.text,
+            policy,
+        }
     }
 }
 
@@ -550,6 +581,13 @@ pub fn armor(data: &[u8], kind: Option<String>) -> Result<String, JsValue> {
         .js()?;
     let b = core_armor::armor(data, kind).js()?;
     String::from_utf8(b).map_err(|_| invalid("armor is not UTF-8"))
+}
+
+/// A binary message armored as a `PGP MESSAGE`, as UTF-8 bytes (what
+/// `Encryption.encrypt` returns when armored).
+#[wasm_bindgen(js_name = armorMessage)]
+pub fn armor_message(data: &[u8]) -> Result<Vec<u8>, JsValue> {
+    core_armor::armor(data, Some(core_armor::ArmorKind::Message)).js()
 }
 
 /// The key IDs a message names before any decryption or verification:

@@ -301,33 +301,7 @@ pub fn encrypt_writer_with<'a, W: Write + Send + Sync + 'a>(
     opts: &EncryptOptions<'a>,
     extra: &EncryptExtra,
 ) -> Result<Message<'a>> {
-    if let Some(name) = &extra.filename {
-        if name.len() > MAX_FILENAME {
-            return Err(Error::invalid(format!(
-                "a file name is at most {MAX_FILENAME} bytes (UTF-8), this one is {}",
-                name.len()
-            )));
-        }
-    }
-    let given = match &extra.session_key {
-        Some(sk) => Some((
-            check_session_key(sk, extra.session_aead, opts.policy)?,
-            sk.key.clone(),
-        )),
-        None => None,
-    };
-    if opts.recipients.is_empty() && opts.passwords.is_empty() && given.is_none() {
-        return Err(Error::invalid(
-            "encryption needs at least one recipient or password",
-        ));
-    }
-    for p in opts.passwords {
-        if p.map(|b| b.is_empty()) {
-            return Err(Error::invalid(
-                "an empty password would not protect the message",
-            ));
-        }
-    }
+    let given = check_inputs(opts, extra)?;
     // A given AEAD mode makes the container SEIPDv2 whatever the recipients
     // advertise: name them as v6 session key packets need (by fingerprint).
     let v2 = opts.force_aead || extra.session_aead.is_some();
@@ -369,7 +343,57 @@ pub fn encrypt_writer_with<'a, W: Write + Send + Sync + 'a>(
             }
         }
     };
-    let mut message = enc.build().map_err(op)?;
+    let message = enc.build().map_err(op)?;
+    signed_literal(message, opts, extra, signers)
+}
+
+/// What every encryption checks before it writes anything: the file name,
+/// the caller's session key (returned with its cipher), that there is
+/// someone to encrypt to, and no empty password.
+fn check_inputs(
+    opts: &EncryptOptions<'_>,
+    extra: &EncryptExtra,
+) -> Result<Option<(SymmetricAlgorithm, openpgp::crypto::SessionKey)>> {
+    if let Some(name) = &extra.filename {
+        if name.len() > MAX_FILENAME {
+            return Err(Error::invalid(format!(
+                "a file name is at most {MAX_FILENAME} bytes (UTF-8), this one is {}",
+                name.len()
+            )));
+        }
+    }
+    let given = match &extra.session_key {
+        Some(sk) => Some((
+            check_session_key(sk, extra.session_aead, opts.policy)?,
+            sk.key.clone(),
+        )),
+        None => None,
+    };
+    if opts.recipients.is_empty() && opts.passwords.is_empty() && given.is_none() {
+        return Err(Error::invalid(
+            "encryption needs at least one recipient or password",
+        ));
+    }
+    for p in opts.passwords {
+        if p.map(|b| b.is_empty()) {
+            return Err(Error::invalid(
+                "an empty password would not protect the message",
+            ));
+        }
+    }
+    Ok(given)
+}
+
+/// The packets inside the encryption: `[sign] literal`, written into
+/// `message` (signatures by `signers`, naming `opts.recipients` as intended
+/// recipients).
+fn signed_literal<'a>(
+    mut message: Message<'a>,
+    opts: &EncryptOptions<'a>,
+    extra: &EncryptExtra,
+    signers: Vec<openpgp::crypto::KeyPair>,
+) -> Result<Message<'a>> {
+    let op = |e| Error::from_op("encryption", e);
     let mut signers = signers.into_iter();
     if let Some(first) = signers.next() {
         let sig_type = if opts.text {
@@ -505,4 +529,116 @@ pub fn encrypt_with(
         w.finalize().map_err(|e| Error::from_op("encryption", e))?;
     }
     Ok(out)
+}
+
+/// A SEIPDv1 message made in memory whose encryption is left to the caller
+/// ([`encrypt_cfb_pending`]).
+pub struct CfbPending {
+    /// The binary message: its session key packets, then the SEIPDv1 packet
+    /// (a five-octet length, version 1) whose encrypted part, from
+    /// `body_start` on, is still plaintext: the random prefix and its two
+    /// repeated octets, the packets, and the MDC packet (`D3 14`) whose 20
+    /// octets of SHA-1 are left zero.
+    pub message: Vec<u8>,
+    /// Where the part to encrypt starts.
+    pub body_start: usize,
+    /// The session key (AES-128 or AES-256) that the session key packets
+    /// give their holders.
+    pub session_key: SessionKeyData,
+}
+
+impl std::fmt::Debug for CfbPending {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CfbPending")
+            .field("message", &self.message.len())
+            .field("body_start", &self.body_start)
+            .field("session_key", &self.session_key)
+            .finish()
+    }
+}
+
+/// [`encrypt_with`] for a message that would be SEIPDv1 with AES-128 or
+/// AES-256, with its last two steps left to the caller: the MDC's SHA-1 over
+/// `message[body_start..len - 20]`, written into the last 20 octets, then
+/// AES in CFB mode (zero IV, RFC 4880 §5.13) over `message[body_start..]`
+/// with the session key.  The same checks, session key packets, signatures
+/// and literal packet as [`encrypt_with`]; never armored.  `None` when the
+/// message would be SEIPDv2 or use another cipher: encrypt it whole.
+///
+/// CFB encryption is serial, one block cipher call per 16 octets, which
+/// software AES in wasm does at about 100 MB/s; a browser's WebCrypto does
+/// the same with the CPU's AES instructions (the shim's `cfb.js`).
+pub fn encrypt_cfb_pending(
+    plaintext: &[u8],
+    opts: &EncryptOptions<'_>,
+    extra: &EncryptExtra,
+) -> Result<Option<CfbPending>> {
+    use openpgp::crypto::SessionKey;
+    let given = check_inputs(opts, extra)?;
+    if opts.force_aead || extra.session_aead.is_some() {
+        return Ok(None);
+    }
+    let (sym, aead) = choose_algorithms(opts.recipients, opts.policy, false)?;
+    let algo = given.as_ref().map_or(sym, |(a, _)| *a);
+    if aead.is_some() || !matches!(algo, SymmetricAlgorithm::AES128 | SymmetricAlgorithm::AES256) {
+        return Ok(None);
+    }
+    let op = |e| Error::from_op("encryption", e);
+    let key = match given {
+        Some((_, key)) => key,
+        None => SessionKey::new(algo.key_size().map_err(op)?).map_err(op)?,
+    };
+    let session_key = SessionKeyData {
+        algo: u8::from(algo),
+        key,
+    };
+    // The recipients' and passwords' checks and packets are the ones an
+    // encryption with this session key writes.
+    let esk = if opts.recipients.is_empty() && opts.passwords.is_empty() {
+        Vec::new()
+    } else {
+        encrypt_session_key(
+            &session_key,
+            None,
+            opts.recipients,
+            opts.passwords,
+            opts.policy,
+            false,
+        )?
+    };
+    let signers = signing_keypairs(opts.signers, opts.signer_passphrases, opts.policy)?;
+
+    // Room for everything, so that the buffer holding the plaintext is never
+    // moved (a move would leave a copy behind): the literal's partial body
+    // headers take one octet per 512 or more, a signature a few hundred.
+    let room = plaintext.len() + plaintext.len() / 256 + 1024 * (opts.signers.len() + 8);
+    let mut out = Vec::with_capacity(esk.len() + room);
+    out.extend_from_slice(&esk);
+    // SEIPD (tag 18), new format, its five-octet length filled in below.
+    out.push(0xC0 | 18);
+    let len_at = out.len();
+    out.extend_from_slice(&[0xFF, 0, 0, 0, 0, 1]);
+    let body_start = out.len();
+    // The prefix: a block of random octets, its last two repeated.
+    let mut prefix = [0u8; 18];
+    openpgp::crypto::random(&mut prefix[..16]).map_err(op)?;
+    prefix[16] = prefix[14];
+    prefix[17] = prefix[15];
+    out.extend_from_slice(&prefix);
+    {
+        let mut w = signed_literal(Message::new(&mut out), opts, extra, signers)?;
+        w.write_all(plaintext).map_err(|e| op(e.into()))?;
+        w.finalize().map_err(op)?;
+    }
+    // The MDC packet; its SHA-1 is the caller's.
+    out.extend_from_slice(&[0xD3, 0x14]);
+    out.extend_from_slice(&[0u8; 20]);
+    let body_len = u32::try_from(out.len() - len_at - 5)
+        .map_err(|_| Error::invalid("a message of 4 GiB or more cannot be encrypted in memory"))?;
+    out[len_at + 1..len_at + 5].copy_from_slice(&body_len.to_be_bytes());
+    Ok(Some(CfbPending {
+        message: out,
+        body_start,
+        session_key,
+    }))
 }
