@@ -47,6 +47,14 @@
 // zeroed, and so is the default instance's whole memory.  Live streams cannot move (their state
 // is the old instance's): they are dropped, and later use of one fails ABORTED.
 
+import { finishCfb } from './cfb.js';
+
+/**
+ * Buffered encryptions of this many bytes or more that make a SEIPDv1 message with AES finish
+ * with WebCrypto (cfb.js): below it, its few async steps cost more than wasm's CFB.
+ */
+export const CFB_WEBCRYPTO_MIN = 64 << 10;
+
 /** engine → its moveToModule (not an op: the page cannot call it). */
 const movers = new WeakMap();
 
@@ -91,7 +99,8 @@ export function onDemand(engine, wasm, fetchFull) {
       // A switch under way: wait for it (its failure is the call's that started it).
       while (switching) await switching.catch(() => {});
       try {
-        return engine[op](...args);
+        // (await: an async op's rejection is caught here too)
+        return await engine[op](...args);
       } catch (err) {
         if (full || !err || err.missing !== 'algorithm') throw err;
         if (noRetry.has(op)) {
@@ -401,6 +410,22 @@ export function createEngine(wasm, { exportUnlocked }) {
     }
   }
 
+  /**
+   * encrypt's WebCrypto path: the pending message finished by cfb.js, armored unless
+   * options.armor is false.  Should WebCrypto fail (an environment without AES-CBC or SHA-1 in
+   * it), the message is encrypted again whole in wasm: the call still succeeds.
+   */
+  async function finishCfbOrWasm(pending, subtle, options) {
+    let message;
+    try {
+      message = await finishCfb(pending, subtle);
+    } catch {
+      pending.message.fill(0);
+      return withBuilder(encryption(options), (e) => e.encrypt(options.data));
+    }
+    return options.armor === false ? message : wasm.armorMessage(message);
+  }
+
   function withBuilder(builder, fn) {
     try {
       return fn(builder);
@@ -664,6 +689,12 @@ export function createEngine(wasm, { exportUnlocked }) {
     },
 
     encrypt(options) {
+      const subtle = globalThis.crypto?.subtle;
+      if (subtle && options.data.length >= CFB_WEBCRYPTO_MIN) {
+        // A SEIPDv1 message with AES: its CFB by WebCrypto (cfb.js); undefined for any other.
+        const pending = withBuilder(encryption({ ...options, armor: false }), (e) => e.encryptCfbPending(options.data));
+        if (pending) return finishCfbOrWasm(pending, subtle, options);
+      }
       return withBuilder(encryption(options), (e) => e.encrypt(options.data));
     },
 
