@@ -26,7 +26,7 @@ function reference(message, bodyStart, key) {
   return out;
 }
 
-test('finishCfb equals OpenSSL\'s SHA-1 and AES-CFB for every length, offset and alignment', async () => {
+test("finishCfb equals OpenSSL's SHA-1 and AES-CFB for every length, offset and alignment", async () => {
   const lengths = [40, 41, 47, 48, 49, 63, 64, 65, 100, 255, 256, 257, 4095, 4096, 4097, 65536 + 7, 1 << 20];
   for (let n = 40; n < 40 + 70; n++) lengths.push(n);
   let runs = 0;

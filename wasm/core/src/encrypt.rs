@@ -580,7 +580,12 @@ pub fn encrypt_cfb_pending(
     }
     let (sym, aead) = choose_algorithms(opts.recipients, opts.policy, false)?;
     let algo = given.as_ref().map_or(sym, |(a, _)| *a);
-    if aead.is_some() || !matches!(algo, SymmetricAlgorithm::AES128 | SymmetricAlgorithm::AES256) {
+    if aead.is_some()
+        || !matches!(
+            algo,
+            SymmetricAlgorithm::AES128 | SymmetricAlgorithm::AES256
+        )
+    {
         return Ok(None);
     }
     let op = |e| Error::from_op("encryption", e);

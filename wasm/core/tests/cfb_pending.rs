@@ -45,8 +45,14 @@ fn finish(p: CfbPending) -> Vec<u8> {
     message[end..].copy_from_slice(&digest);
     let body = &mut message[body_start..];
     match session_key.algo {
-        7 => cfb(&aes::Aes128::new_from_slice(&session_key.key).unwrap(), body),
-        9 => cfb(&aes::Aes256::new_from_slice(&session_key.key).unwrap(), body),
+        7 => cfb(
+            &aes::Aes128::new_from_slice(&session_key.key).unwrap(),
+            body,
+        ),
+        9 => cfb(
+            &aes::Aes256::new_from_slice(&session_key.key).unwrap(),
+            body,
+        ),
         a => panic!("cipher {a}"),
     }
     message
@@ -85,7 +91,15 @@ fn finished_messages_decrypt_and_their_signatures_verify() {
     let to = [bob.clone()];
     let signers = [alice.clone()];
     let keys = [bob];
-    for (len, text) in [(0, false), (1, false), (15, true), (16, false), (17, false), (4099, true), (200_000, false)] {
+    for (len, text) in [
+        (0, false),
+        (1, false),
+        (15, true),
+        (16, false),
+        (17, false),
+        (4099, true),
+        (200_000, false),
+    ] {
         let pt: Vec<u8> = (0..len)
             .map(|i| match (text, i % 61) {
                 (true, 60) => b'\n',
@@ -95,14 +109,25 @@ fn finished_messages_decrypt_and_their_signatures_verify() {
             .collect();
         let opts = options(&to, &[], &signers, text, &p);
         let pend = pending(&pt, &opts, &EncryptExtra::default());
-        assert_eq!(pend.session_key.algo, 9, "AES-256, the recipients' first choice");
+        assert_eq!(
+            pend.session_key.algo, 9,
+            "AES-256, the recipients' first choice"
+        );
         let m = &pend.message;
         assert_eq!(m[0] & 0x3F, 1, "a PKESK first");
         let seipd = pend.body_start - 7;
-        assert_eq!(&m[seipd..seipd + 2], &[0xD2, 0xFF], "SEIPD, five-octet length");
+        assert_eq!(
+            &m[seipd..seipd + 2],
+            &[0xD2, 0xFF],
+            "SEIPD, five-octet length"
+        );
         assert_eq!(m[pend.body_start - 1], 1, "version 1");
         let len = u32::from_be_bytes(m[seipd + 2..seipd + 6].try_into().unwrap()) as usize;
-        assert_eq!(seipd + 6 + len, m.len(), "the length covers the packet to its end");
+        assert_eq!(
+            seipd + 6 + len,
+            m.len(),
+            "the length covers the packet to its end"
+        );
         let ct = finish(pend);
         let verify = [alice.clone()];
         let d = decrypt(
@@ -117,7 +142,10 @@ fn finished_messages_decrypt_and_their_signatures_verify() {
         assert_eq!(d.data, pt, "{len} bytes");
         assert_eq!(d.signatures.len(), 1);
         assert!(d.signatures[0].valid, "{len} bytes: {:?}", d.signatures[0]);
-        assert_eq!(d.signatures[0].mode.as_deref(), Some(if text { "text" } else { "binary" }));
+        assert_eq!(
+            d.signatures[0].mode.as_deref(),
+            Some(if text { "text" } else { "binary" })
+        );
     }
 }
 
@@ -137,7 +165,11 @@ fn passwords_and_a_given_session_key_work_and_aes128_is_kept() {
         filename: Some(b"n.txt".to_vec()),
         ..Default::default()
     };
-    let pend = pending(b"by session key", &options(&[], &[], &[], false, &p), &extra);
+    let pend = pending(
+        b"by session key",
+        &options(&[], &[], &[], false, &p),
+        &extra,
+    );
     assert_eq!(pend.session_key.algo, 7);
     assert_eq!(&pend.session_key.key[..], &sk.key[..]);
     assert_eq!(pend.message[0], 0xD2, "no session key packets");
@@ -163,7 +195,10 @@ fn seipdv2_and_other_ciphers_are_left_to_encrypt() {
         assert!(encrypt_cfb_pending(b"x", opts, extra).unwrap().is_none());
     };
     let to6 = [v6];
-    none(&options(&to6, &[], &[], false, &p), &EncryptExtra::default());
+    none(
+        &options(&to6, &[], &[], false, &p),
+        &EncryptExtra::default(),
+    );
     let to4 = [v4];
     let forced = EncryptOptions {
         force_aead: true,
@@ -177,8 +212,12 @@ fn seipdv2_and_other_ciphers_are_left_to_encrypt() {
     none(&options(&to4, &[], &[], false, &p), &camellia);
     // The checks of encrypt come first: an empty password is refused, not left to encrypt.
     let empty = [pw("")];
-    let e = encrypt_cfb_pending(b"x", &options(&[], &empty, &[], false, &p), &EncryptExtra::default())
-        .unwrap_err();
+    let e = encrypt_cfb_pending(
+        b"x",
+        &options(&[], &empty, &[], false, &p),
+        &EncryptExtra::default(),
+    )
+    .unwrap_err();
     assert_eq!(e.code(), ErrorCode::InvalidArgument);
 }
 
@@ -198,7 +237,10 @@ fn an_unfinished_or_altered_message_is_refused_with_no_plaintext() {
     // The MDC's SHA-1 left zero.
     let mut pend = pending(&pt, &opts, &EncryptExtra::default());
     let body_start = pend.body_start;
-    cfb(&aes::Aes256::new_from_slice(&pend.session_key.key).unwrap(), &mut pend.message[body_start..]);
+    cfb(
+        &aes::Aes256::new_from_slice(&pend.session_key.key).unwrap(),
+        &mut pend.message[body_start..],
+    );
     fails(&pend.message, "MDC left zero");
     // One bit of the finished ciphertext flipped, in the data and in the MDC.
     let ct = finish(pending(&pt, &opts, &EncryptExtra::default()));
